@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	sampleapp "github.com/breakthemonolith/workshop/sample-app"
 	"github.com/breakthemonolith/workshop/internal/scaffold"
+	sampleapp "github.com/breakthemonolith/workshop/sample-app"
 )
 
 // DefaultInitDir is the folder `workshop init` writes to without an argument.

@@ -1,6 +1,11 @@
 package cli
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"github.com/breakthemonolith/workshop/checks"
+)
 
 // Factory holds what commands depend on, so tests can replace any of it.
 // Later commands add their lazily built clients here (AWS configuration,
@@ -14,6 +19,9 @@ type Factory struct {
 	Now func() time.Time
 	// Global holds the global flags, filled in before any command runs.
 	Global *GlobalOptions
+	// CheckRunner builds the checks against the AWS account and machine the
+	// global flags select.
+	CheckRunner func(ctx context.Context, f *Factory) (*checks.Runner, error)
 }
 
 // GlobalOptions are the flags every command accepts (design §2).

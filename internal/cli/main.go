@@ -15,10 +15,11 @@ import (
 // and returns the process exit code.
 func Main(ctx context.Context, args []string, streams IOStreams) int {
 	f := &Factory{
-		IO:     streams,
-		Getenv: os.Getenv,
-		Now:    time.Now,
-		Global: &GlobalOptions{},
+		IO:          streams,
+		Getenv:      os.Getenv,
+		Now:         time.Now,
+		Global:      &GlobalOptions{},
+		CheckRunner: newCheckRunner,
 	}
 	return run(ctx, f, args)
 }

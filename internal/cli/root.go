@@ -49,6 +49,7 @@ It ships the sample app and the templates ('workshop init').`,
 	root.AddCommand(
 		newVersionCmd(f),
 		newInitCmd(f, nil),
+		newCheckCmd(f, nil),
 	)
 	return root
 }

@@ -1,0 +1,122 @@
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+const cl = "cleanup/"
+
+// cleanupChecks report what the workshop created that still exists, in the
+// order clean-up deletes it.
+func cleanupChecks(x fixer) []check {
+	return []check{
+		{id: cl + "services", title: "The workshop's ECS services are deleted",
+			expected: "no service api, users, threads or posts", run: func(f *facts) outcome {
+				st, err := f.getStack()
+				if err != nil {
+					return failed(err)
+				}
+				svcs, err := f.getServices()
+				if err != nil {
+					return failed(err)
+				}
+				cluster := output(st, "ClusterName")
+				var left, arns, fixes []string
+				for _, name := range allServices() {
+					if s, ok := svcs[name]; ok {
+						left = append(left, fmt.Sprintf("%s (%s, %d running)", name, aws.ToString(s.Status), s.RunningCount))
+						arns = append(arns, aws.ToString(s.ServiceArn))
+						fixes = append(fixes, x.aws("ecs delete-service --cluster", cluster, "--service", name, "--force"))
+					}
+				}
+				return survivors("service", left, arns, fixes, "Delete the services first: their tasks keep running (and billing) until you do.")
+			}},
+		{id: cl + "target-groups", title: "The workshop's target groups are deleted",
+			expected: "no target group api, users, threads, posts or drop-traffic", run: func(f *facts) outcome {
+				tgs, err := f.getTargetGroups()
+				if err != nil {
+					return failed(err)
+				}
+				var left, arns, fixes []string
+				for _, name := range append(allServices(), drop) {
+					if tg, ok := tgs[name]; ok {
+						left = append(left, name)
+						arns = append(arns, aws.ToString(tg.TargetGroupArn))
+						fixes = append(fixes, x.aws("elbv2 delete-target-group --target-group-arn", aws.ToString(tg.TargetGroupArn)))
+					}
+				}
+				return survivors("target group", left, arns, fixes,
+					"Target groups are not part of the stack; delete them after the listener (a target group in use cannot be deleted).")
+			}},
+		{id: cl + "stack", title: "Stack " + x.stack + " is deleted",
+			expected: "no stack " + x.stack, run: func(f *facts) outcome {
+				st, err := f.getStack()
+				if err != nil {
+					return failed(err)
+				}
+				if st == nil {
+					return pass("stack " + f.stackID + " does not exist")
+				}
+				status := string(st.StackStatus)
+				arn := aws.ToString(st.StackId)
+				if status == "DELETE_IN_PROGRESS" {
+					return waiting(status, "Deleting the stack takes a few minutes.", arn)
+				}
+				observed := "stack " + f.stackID + " is " + status
+				if status == "DELETE_FAILED" {
+					if r := firstFailure(f); r != "" {
+						observed += ": " + r
+					}
+				}
+				return fail(observed,
+					"Deleting the stack removes the load balancer (and its listener and rules), the cluster, the network and the role. It fails while services still run in the cluster.",
+					x.aws("cloudformation delete-stack --stack-name", f.stackID)+" && "+x.aws("cloudformation wait stack-delete-complete --stack-name", f.stackID), arn)
+			}},
+		{id: cl + "task-definitions", title: "The workshop's task definitions are deregistered",
+			expected: "no ACTIVE revision in families api, users, threads, posts", run: func(f *facts) outcome {
+				fams, err := f.getFamilies()
+				if err != nil {
+					return failed(err)
+				}
+				var left, fixes []string
+				for _, name := range allServices() {
+					if contains(fams, name) {
+						left = append(left, name)
+						fixes = append(fixes, "for td in $("+x.aws("ecs list-task-definitions --family-prefix", name,
+							"--status ACTIVE --query 'taskDefinitionArns[]' --output text")+"); do "+
+							x.aws("ecs deregister-task-definition --task-definition", "\"$td\"")+" >/dev/null; done")
+					}
+				}
+				return survivors("task definition family", left, nil, fixes, "Deregistered revisions cost nothing, but leave the account tidy.")
+			}},
+		{id: cl + "repositories", title: "The workshop's ECR repositories are deleted",
+			expected: "no repository api, users, threads or posts", run: func(f *facts) outcome {
+				repos, err := f.getRepositories()
+				if err != nil {
+					return failed(err)
+				}
+				var left, arns, fixes []string
+				for _, name := range allServices() {
+					if r, ok := repos[name]; ok {
+						left = append(left, name)
+						arns = append(arns, aws.ToString(r.RepositoryArn))
+						fixes = append(fixes, x.aws("ecr delete-repository --repository-name", name, "--force"))
+					}
+				}
+				return survivors("repository", left, arns, fixes, "Stored images are billed per GB-month; --force deletes the images with the repository.")
+			}},
+	}
+}
+
+// survivors turns a list of resources that still exist into an outcome.
+func survivors(kind string, left, arns, fixes []string, hint string) outcome {
+	if len(left) == 0 {
+		return pass("none left")
+	}
+	sort.Strings(left)
+	return fail(fmt.Sprintf("%d %s(s) left: %s", len(left), kind, strings.Join(left, ", ")), hint, strings.Join(fixes, " && "), arns...)
+}

@@ -1,0 +1,98 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+)
+
+// fixer writes the commands a learner can run to fix something, with their
+// real stack name and region (and the sandbox's endpoint) filled in.
+type fixer struct {
+	stack    string
+	region   string
+	endpoint string
+}
+
+func (r *Runner) fixes() fixer {
+	return fixer{stack: r.Options.Stack, region: r.Options.Region, endpoint: r.Options.Endpoint}
+}
+
+// aws returns an AWS CLI command with the region (and endpoint) appended.
+func (x fixer) aws(args ...string) string {
+	cmd := "aws " + strings.Join(args, " ")
+	if x.region != "" {
+		cmd += " --region " + x.region
+	}
+	if x.endpoint != "" {
+		cmd += " --endpoint-url " + x.endpoint
+	}
+	return cmd
+}
+
+// deployStack is the command that creates or updates the module 2 stack
+// from the folder `workshop init` wrote.
+func (x fixer) deployStack() string {
+	return x.aws("cloudformation deploy --stack-name", x.stack,
+		"--template-file templates/cloudformation/ecs.yml --capabilities CAPABILITY_IAM --tags workshop:managed=true")
+}
+
+// recreateStack deletes a failed stack and deploys it again.
+func (x fixer) recreateStack() string {
+	return x.aws("cloudformation delete-stack --stack-name", x.stack) + " && " +
+		x.aws("cloudformation wait stack-delete-complete --stack-name", x.stack) + " && " + x.deployStack()
+}
+
+// buildAndPush rebuilds a service's image for linux/amd64 and pushes it.
+func (x fixer) buildAndPush(service, repoURI string) string {
+	if repoURI == "" {
+		repoURI = "<ACCOUNT>.dkr.ecr." + x.region + ".amazonaws.com/" + service
+	}
+	registry, _, _ := strings.Cut(repoURI, "/")
+	return x.aws("ecr get-login-password") + " | docker login --username AWS --password-stdin " + registry +
+		" && docker build --platform linux/amd64 -f services/" + service + "/Dockerfile -t " + repoURI + ":v1 ." +
+		" && docker push " + repoURI + ":v1"
+}
+
+// registerTaskDefinition fills the service's task definition template with
+// envsubst and registers it; values not known yet stay <PLACEHOLDERS>.
+func (x fixer) registerTaskDefinition(f *facts, svc string) string {
+	image := repoURI(f, svc)
+	if image == "" {
+		image = "<ACCOUNT>.dkr.ecr." + x.region + ".amazonaws.com/" + svc
+	}
+	st, _ := f.getStack()
+	role, logs := output(st, "TaskExecutionRoleArn"), output(st, "LogGroup")
+	if role == "" {
+		role = "<TaskExecutionRoleArn output>"
+	}
+	if logs == "" {
+		logs = "<LogGroup output>"
+	}
+	return "IMAGE=" + image + ":v1 EXECUTION_ROLE_ARN=" + role + " LOG_GROUP=" + logs + " REGION=" + x.region +
+		" envsubst < templates/task-definitions/" + svc + ".json > " + svc + "-task.json && " +
+		x.aws("ecs register-task-definition --cli-input-json file://"+svc+"-task.json")
+}
+
+// createService creates a service behind its target group in the stack's
+// public subnets with the task security group.
+func (x fixer) createService(f *facts, svc, cluster string) string {
+	st, _ := f.getStack()
+	subnets, sg := output(st, "PublicSubnets"), output(st, "ServiceSecurityGroup")
+	if subnets == "" {
+		subnets = "<PublicSubnets output>"
+	}
+	if sg == "" {
+		sg = "<ServiceSecurityGroup output>"
+	}
+	tgArn := "<" + svc + " target group ARN>"
+	if tgs, err := f.getTargetGroups(); err == nil {
+		if tg, ok := tgs[svc]; ok {
+			tgArn = *tg.TargetGroupArn
+		}
+	}
+	return x.aws("ecs create-service --cluster", cluster, "--service-name", svc, "--task-definition", svc,
+		"--desired-count", fmt.Sprint(desiredFor(svc)), "--launch-type FARGATE",
+		"--network-configuration 'awsvpcConfiguration={subnets=["+subnets+"],securityGroups=["+sg+"],assignPublicIp=ENABLED}'",
+		"--load-balancers targetGroupArn="+tgArn+",containerName="+svc+",containerPort=3000",
+		"--tags key="+managedTag+",value=true")
+}

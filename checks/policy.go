@@ -1,0 +1,59 @@
+package checks
+
+import (
+	"encoding/json"
+	"sort"
+)
+
+// Actions lists every AWS API action the checks may call, as IAM actions.
+// A test runs every check against fakes that record their calls and keeps
+// this list and the code in step.
+func Actions() []string {
+	return []string{
+		"sts:GetCallerIdentity",
+		"ecr:DescribeRepositories",
+		"ecr:DescribeImages",
+		"ecr:BatchGetImage",
+		"ecr:GetDownloadUrlForLayer",
+		"cloudformation:DescribeStacks",
+		"cloudformation:DescribeStackEvents",
+		"ecs:DescribeClusters",
+		"ecs:DescribeTaskDefinition",
+		"ecs:ListTaskDefinitionFamilies",
+		"ecs:DescribeServices",
+		"ecs:ListTasks",
+		"ecs:DescribeTasks",
+		"elasticloadbalancing:DescribeTargetGroups",
+		"elasticloadbalancing:DescribeListeners",
+		"elasticloadbalancing:DescribeRules",
+		"elasticloadbalancing:DescribeTargetHealth",
+		"iam:GetRole",
+	}
+}
+
+// noPermissionNeeded are actions every authenticated caller may call.
+func noPermissionNeeded(action string) bool {
+	return action == "sts:GetCallerIdentity"
+}
+
+// Policy returns the minimal read-only IAM policy the checks need, as
+// indented JSON.
+func Policy() ([]byte, error) {
+	var actions []string
+	for _, a := range Actions() {
+		if !noPermissionNeeded(a) {
+			actions = append(actions, a)
+		}
+	}
+	sort.Strings(actions)
+	doc := map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Sid":      "WorkshopChecksReadOnly",
+			"Effect":   "Allow",
+			"Action":   actions,
+			"Resource": "*",
+		}},
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}

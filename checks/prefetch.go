@@ -1,0 +1,91 @@
+package checks
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
+)
+
+// spawn runs fn in the background; Run waits for every spawned fetch before
+// it returns.
+func (f *facts) spawn(fn func()) {
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		fn()
+	}()
+}
+
+// prefetch requests, concurrently, every fact target's checks will read, so
+// independent AWS calls overlap and dependent ones start as soon as their
+// inputs arrive. The memo makes sure nothing is fetched twice.
+func prefetch(f *facts, t workshop.Target) {
+	images := func(svc string) {
+		f.spawn(func() {
+			imgs, err := f.getImages(svc)
+			if img, ok := chosenImage(imgs); err == nil && ok {
+				_, _ = f.getPlatforms(svc, aws.ToString(img.ImageDigest))
+			}
+		})
+	}
+	stackAndListener := func() {
+		f.spawn(func() { _, _ = f.getCluster() })
+		f.spawn(func() { _, _ = f.getServices() })
+		f.spawn(func() { _, _ = f.getRules() })
+	}
+	health := func(names ...string) {
+		f.spawn(func() {
+			tgs, err := f.getTargetGroups()
+			if err != nil {
+				return
+			}
+			for _, n := range names {
+				if tg, ok := tgs[n]; ok {
+					arn := aws.ToString(tg.TargetGroupArn)
+					f.spawn(func() { _, _ = f.getTargetHealth(arn) })
+				}
+			}
+		})
+	}
+	f.spawn(func() { _, _ = f.getIdentity() })
+	switch t {
+	case workshop.TargetPreflight:
+		f.spawn(func() { _, _ = f.getDocker() })
+		f.spawn(func() { _, _ = f.getAWSCLI() })
+		f.spawn(func() { _, _ = f.getServiceLinkedRole() })
+	case workshop.TargetModule1:
+		f.spawn(func() { _, _ = f.getRepositories() })
+		images(monolith)
+	case workshop.TargetModule3:
+		f.spawn(func() { _, _ = f.getRepositories() })
+		for _, svc := range microservices() {
+			images(svc)
+		}
+	case workshop.TargetModule2:
+		f.spawn(func() { _, _ = f.getRepositories() })
+		f.spawn(func() { _, _ = f.getImages(monolith) })
+		f.spawn(func() { _, _ = f.getTaskDefinition(monolith) })
+		stackAndListener()
+		health(monolith)
+	case workshop.TargetModule4:
+		f.spawn(func() { _, _ = f.getRepositories() })
+		for _, svc := range microservices() {
+			f.spawn(func() { _, _ = f.getImages(svc) })
+			f.spawn(func() { _, _ = f.getTaskDefinition(svc) })
+		}
+		stackAndListener()
+		health(microservices()...)
+	case workshop.TargetCleanup:
+		f.spawn(func() { _, _ = f.getServices() })
+		f.spawn(func() { _, _ = f.getTargetGroups() })
+		f.spawn(func() { _, _ = f.getFamilies() })
+		f.spawn(func() { _, _ = f.getRepositories() })
+	}
+}
+
+// prefetchProbes sends the given probes concurrently.
+func (f *facts) prefetchProbes(paths ...string) {
+	for _, p := range paths {
+		f.spawn(func() { _, _ = f.getProbe(p) })
+	}
+}

@@ -1,0 +1,134 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+)
+
+// stackSettled judges the module 2 stack's status.
+func stackSettled(f *facts) outcome {
+	st, err := f.getStack()
+	if err != nil {
+		return failed(err)
+	}
+	if st == nil {
+		observed := fmt.Sprintf("stack %s does not exist in %s", f.stackID, f.opts.Region)
+		hint := "Deploy the stack from the folder 'workshop init' wrote."
+		if found := f.stackElsewhere(); len(found) > 0 {
+			observed += "; it exists in " + strings.Join(found, ", ")
+			hint = "You are checking " + f.opts.Region + ", but the stack is in " + found[0] + ": pass --region " + found[0] + " (or set it in your profile)."
+		}
+		return fail(observed, hint, f.fix.deployStack())
+	}
+	status := string(st.StackStatus)
+	arn := aws.ToString(st.StackId)
+	switch {
+	case status == "CREATE_COMPLETE" || status == "UPDATE_COMPLETE" || status == "IMPORT_COMPLETE":
+		return pass(status, arn)
+	case status == "UPDATE_ROLLBACK_COMPLETE":
+		return outcome{status: "warn", observed: status + ": the last update failed and was rolled back; the stack works as before",
+			hint: "Look at the stack's events to see why the update failed.", resources: []string{arn}}
+	case status == "REVIEW_IN_PROGRESS":
+		return fail(status+": a change set was created but never executed",
+			"Execute the change set, or deploy again (aws cloudformation deploy creates and executes it).", f.fix.deployStack(), arn)
+	case strings.HasSuffix(status, "_IN_PROGRESS"):
+		return waiting(status+", since "+aws.ToTime(st.LastUpdatedTime).Format("15:04:05"),
+			"CloudFormation is still working; creating the stack takes about 3 minutes.", arn)
+	}
+	reason := firstFailure(f)
+	observed := status
+	if reason != "" {
+		observed += ": " + reason
+	}
+	if status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" || status == "CREATE_FAILED" {
+		return fail(observed,
+			"The stack failed to create and was rolled back. A stack in this state cannot be updated: delete it and deploy again once the cause is fixed.",
+			f.fix.recreateStack(), arn)
+	}
+	return fail(observed, "The stack is in a failed state; its events say why.",
+		f.fix.aws("cloudformation describe-stack-events --stack-name", f.stackID, "--max-items 20"), arn)
+}
+
+// firstFailure returns the earliest failed resource event of the stack's
+// last operation, as "LogicalId (Type): reason", or "".
+func firstFailure(f *facts) string {
+	events, err := f.getStackEvents()
+	if err != nil {
+		return ""
+	}
+	// Events come newest first; the real cause is the oldest failure, and
+	// cancellations caused by it are noise.
+	for i := len(events) - 1; i >= 0; i-- {
+		e := events[i]
+		if !strings.HasSuffix(string(e.ResourceStatus), "_FAILED") {
+			continue
+		}
+		reason := aws.ToString(e.ResourceStatusReason)
+		if strings.Contains(reason, "Resource creation cancelled") || aws.ToString(e.ResourceType) == "AWS::CloudFormation::Stack" {
+			continue
+		}
+		return fmt.Sprintf("%s (%s) %s: %s", aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType),
+			strings.ToLower(strings.ReplaceAll(string(e.ResourceStatus), "_", " ")), reason)
+	}
+	return ""
+}
+
+// stackElsewhere returns the other configured regions where the stack exists.
+func (f *facts) stackElsewhere() []string {
+	found, _ := f.otherRegions.get(func() ([]string, error) {
+		if f.opts.StackReaderIn == nil {
+			return nil, nil
+		}
+		var in []string
+		for _, region := range f.opts.OtherRegions {
+			if region == f.opts.Region {
+				continue
+			}
+			out, err := f.opts.StackReaderIn(region).DescribeStacks(f.ctx,
+				&cloudformation.DescribeStacksInput{StackName: aws.String(f.stackID)})
+			if err == nil && len(out.Stacks) > 0 && out.Stacks[0].StackStatus != cfntypes.StackStatusDeleteComplete {
+				in = append(in, region)
+			}
+		}
+		return in, nil
+	})
+	return found
+}
+
+// needStack returns the settled stack, or the outcome a check that needs it
+// must report instead: skipped when the stack is not there yet (that is
+// module 2's condition to report), an error when it could not be read.
+func needStack(f *facts) (*cfntypes.Stack, *outcome) {
+	st, err := f.getStack()
+	if err != nil {
+		o := failed(err)
+		return nil, &o
+	}
+	if st == nil {
+		o := skipped(fmt.Sprintf("stack %s does not exist (module 2)", f.stackID))
+		return nil, &o
+	}
+	if s := stackSettled(f); s.status != "pass" && s.status != "warn" {
+		o := skipped(fmt.Sprintf("stack %s is %s (module 2)", f.stackID, st.StackStatus))
+		return nil, &o
+	}
+	return st, nil
+}
+
+// needOutput returns a stack output, or the outcome to report without it.
+func needOutput(f *facts, key string) (string, *outcome) {
+	st, o := needStack(f)
+	if o != nil {
+		return "", o
+	}
+	v := output(st, key)
+	if v == "" {
+		s := skipped(fmt.Sprintf("stack %s has no %s output (module 2)", f.stackID, key))
+		return "", &s
+	}
+	return v, nil
+}

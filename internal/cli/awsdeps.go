@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/breakthemonolith/workshop/checks"
+	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/engine"
+)
+
+// awsConfig loads the AWS configuration the global flags select, with a
+// recorder counting the calls. Problems become environment errors (exit 3)
+// with a hint.
+func (f *Factory) awsConfig(ctx context.Context) (aws.Config, *cloud.Recorder, error) {
+	g := f.Global
+	if g.Sandbox {
+		if err := sandboxAnswers(ctx, cloud.SandboxEndpoint(f.Getenv)); err != nil {
+			return aws.Config{}, nil, err
+		}
+	}
+	rec := cloud.NewRecorder()
+	cfg, err := cloud.LoadConfig(ctx, cloud.Options{Profile: g.Profile, Region: g.Region, Sandbox: g.Sandbox,
+		Getenv: f.Getenv, Recorder: rec})
+	switch {
+	case errors.Is(err, cloud.ErrNoRegion):
+		return aws.Config{}, nil, envError{err: err,
+			hint: "pass --region (for example --region us-east-1), set AWS_REGION, or run 'aws configure'"}
+	case err != nil:
+		hint := "check ~/.aws/config and ~/.aws/credentials"
+		if g.Profile != "" {
+			hint = fmt.Sprintf("check that profile %q exists in ~/.aws/config (aws configure list-profiles)", g.Profile)
+		}
+		return aws.Config{}, nil, envError{err: err, hint: hint}
+	}
+	return cfg, rec, nil
+}
+
+// sandboxAnswers checks that something listens at the sandbox's address.
+func sandboxAnswers(ctx context.Context, endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return envError{err: fmt.Errorf("read WORKSHOP_SANDBOX_ADDR: %w", err), hint: "set it to HOST:PORT, like 127.0.0.1:4566"}
+	}
+	d := net.Dialer{Timeout: 2 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", u.Host)
+	if err != nil {
+		return envError{err: fmt.Errorf("no sandbox answers at %s", u.Host),
+			hint: "start one in another terminal with 'workshop sandbox start', or set WORKSHOP_SANDBOX_ADDR to where yours listens"}
+	}
+	return conn.Close()
+}
+
+// newCheckRunner builds the checks' clients from the selected AWS
+// configuration and the local machine.
+func newCheckRunner(ctx context.Context, f *Factory) (*checks.Runner, error) {
+	cfg, rec, err := f.awsConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	httpClient := &http.Client{Timeout: 10 * time.Second}
+	return &checks.Runner{
+		Clients: checks.Clients{
+			STS:   sts.NewFromConfig(cfg),
+			ECR:   ecr.NewFromConfig(cfg),
+			CFN:   cloudformation.NewFromConfig(cfg),
+			ECS:   ecs.NewFromConfig(cfg),
+			ELB:   elb.NewFromConfig(cfg),
+			IAM:   iam.NewFromConfig(cfg),
+			HTTP:  httpClient,
+			Local: localMachine{},
+		},
+		Options: checks.Options{
+			Stack:        f.Global.Stack,
+			Region:       cfg.Region,
+			Endpoint:     aws.ToString(cfg.BaseEndpoint),
+			OtherRegions: configuredRegions(f.Getenv),
+			StackReaderIn: func(region string) checks.StackReader {
+				return cloudformation.NewFromConfig(cfg, func(o *cloudformation.Options) { o.Region = region })
+			},
+			Getenv:   f.Getenv,
+			Now:      f.Now,
+			APICalls: rec.Calls,
+		},
+	}, nil
+}
+
+// localMachine answers the preflight checks' questions about this machine.
+type localMachine struct{}
+
+// Docker implements checks.Local.
+func (localMachine) Docker(ctx context.Context) (checks.DockerInfo, error) {
+	e, err := engine.New()
+	if err != nil {
+		return checks.DockerInfo{}, err
+	}
+	defer e.Close()
+	info, err := e.Info(ctx)
+	if err != nil {
+		return checks.DockerInfo{}, err
+	}
+	return checks.DockerInfo{Version: info.Version, APIVersion: info.APIVersion, Arch: info.Arch}, nil
+}
+
+// AWSCLIVersion implements checks.Local.
+func (localMachine) AWSCLIVersion(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "aws", "--version").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("run aws --version: %w", err)
+	}
+	return string(out), nil
+}
+
+// configuredRegions lists the regions named in the environment and in the
+// shared config file, to say where a missing stack might be.
+func configuredRegions(getenv func(string) string) []string {
+	seen := map[string]bool{}
+	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+		if v := getenv(k); v != "" {
+			seen[v] = true
+		}
+	}
+	path := getenv("AWS_CONFIG_FILE")
+	if path == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			path = filepath.Join(home, ".aws", "config")
+		}
+	}
+	if file, err := os.Open(path); err == nil {
+		defer file.Close()
+		sc := bufio.NewScanner(file)
+		for sc.Scan() {
+			key, value, ok := strings.Cut(sc.Text(), "=")
+			if ok && strings.TrimSpace(key) == "region" && isRegionName(strings.TrimSpace(value)) {
+				seen[strings.TrimSpace(value)] = true
+			}
+		}
+	}
+	regions := make([]string, 0, len(seen))
+	for r := range seen {
+		regions = append(regions, r)
+	}
+	sort.Strings(regions)
+	if len(regions) > 5 {
+		regions = regions[:5] // keep the extra calls of a missing stack bounded
+	}
+	return regions
+}

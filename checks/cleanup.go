@@ -25,13 +25,23 @@ func cleanupChecks(x fixer) []check {
 					return failed(err)
 				}
 				cluster := output(st, "ClusterName")
-				var left, arns, fixes []string
+				var left, arns, fixes, draining []string
 				for _, name := range allServices() {
-					if s, ok := svcs[name]; ok {
+					s, ok := svcs[name]
+					switch {
+					case !ok:
+					case aws.ToString(s.Status) == "DRAINING":
+						draining = append(draining, fmt.Sprintf("%s (DRAINING, %d running)", name, s.RunningCount))
+						arns = append(arns, aws.ToString(s.ServiceArn))
+					default:
 						left = append(left, fmt.Sprintf("%s (%s, %d running)", name, aws.ToString(s.Status), s.RunningCount))
 						arns = append(arns, aws.ToString(s.ServiceArn))
 						fixes = append(fixes, x.aws("ecs delete-service --cluster", cluster, "--service", name, "--force"))
 					}
+				}
+				if len(left) == 0 && len(draining) > 0 {
+					return waiting("deleted, still stopping their tasks: "+strings.Join(draining, ", "),
+						"ECS stops a deleted service's tasks, then the service disappears.", arns...)
 				}
 				return survivors("service", left, arns, fixes, "Delete the services first: their tasks keep running (and billing) until you do.")
 			}},
@@ -91,7 +101,7 @@ func cleanupChecks(x fixer) []check {
 							x.aws("ecs deregister-task-definition --task-definition", "\"$td\"")+" >/dev/null; done")
 					}
 				}
-				return survivors("task definition family", left, nil, fixes, "Deregistered revisions cost nothing, but leave the account tidy.")
+				return survivors("task definition family", left, left, fixes, "Deregistered revisions cost nothing, but leave the account tidy.")
 			}},
 		{id: cl + "repositories", title: "The workshop's ECR repositories are deleted",
 			expected: "no repository api, users, threads or posts", run: func(f *facts) outcome {

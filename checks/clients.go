@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -88,4 +89,27 @@ type Clients struct {
 	IAM   roleGetter
 	HTTP  httpDoer
 	Local Local
+}
+
+// NewClients builds the checks' clients from an AWS configuration, an HTTP
+// client for the probes and presigned downloads, and the local machine.
+func NewClients(cfg aws.Config, httpClient *http.Client, local Local) Clients {
+	return Clients{
+		STS:   sts.NewFromConfig(cfg),
+		ECR:   ecr.NewFromConfig(cfg),
+		CFN:   cloudformation.NewFromConfig(cfg),
+		ECS:   ecs.NewFromConfig(cfg),
+		ELB:   elasticloadbalancingv2.NewFromConfig(cfg),
+		IAM:   iam.NewFromConfig(cfg),
+		HTTP:  httpClient,
+		Local: local,
+	}
+}
+
+// StackReaderIn returns a function giving a CloudFormation client for
+// another region of the same configuration.
+func StackReaderIn(cfg aws.Config) func(region string) StackReader {
+	return func(region string) StackReader {
+		return cloudformation.NewFromConfig(cfg, func(o *cloudformation.Options) { o.Region = region })
+	}
 }

@@ -103,6 +103,8 @@ type switchState struct {
 	switched bool
 	// toMonolith lists what still forwards to api ("default action", "rule /api*").
 	toMonolith []string
+	// monolithRules are the ARNs of the rules that forward to api.
+	monolithRules []string
 	// defaultTo is the name of the default action's target group(s).
 	defaultTo string
 }
@@ -141,6 +143,7 @@ func (f *facts) getSwitch() (switchState, error) {
 		}
 		if api != "" && contains(forwardTargets(r.Actions), api) {
 			st.toMonolith = append(st.toMonolith, fmt.Sprintf("rule %s (priority %s)", strings.Join(pathPatterns(r), " "), aws.ToString(r.Priority)))
+			st.monolithRules = append(st.monolithRules, aws.ToString(r.RuleArn))
 		}
 	}
 	st.switched = len(st.toMonolith) == 0 && dropArn != "" && len(defaults) == 1 && defaults[0] == dropArn

@@ -15,10 +15,14 @@ const (
 )
 
 // supersededBySwitch is the outcome of a module 2 condition that module 4
-// deliberately undid: it passes, saying so, once the switch holds.
+// deliberately undid: it passes, saying so, once the switch holds. When the
+// listener cannot be read, the outcome is that error.
 func supersededBySwitch(f *facts, what string) (outcome, bool) {
 	st, err := f.getSwitch()
-	if err != nil || !st.switched {
+	if err != nil {
+		return failed(err), true // cannot tell: say so rather than blame the learner
+	}
+	if !st.switched {
 		return outcome{}, false
 	}
 	return pass("superseded by module 4: " + what), true
@@ -64,7 +68,7 @@ func module2Checks(x fixer) []check {
 			}},
 		{id: m2 + "task-definition-api", title: "Task definition api runs the monolith's image",
 			expected: "latest revision: FARGATE, awsvpc, container api on port 3000, an existing image of repository api",
-			run: func(f *facts) outcome { return taskDefinitionOK(f, monolith) }},
+			run:      func(f *facts) outcome { return taskDefinitionOK(f, monolith) }},
 		{id: m2 + "target-group-api", title: "Target group api is in the stack's VPC",
 			expected: "HTTP, target type ip, port 3000, health check /, in the VPCId output's VPC",
 			requires: []string{m2 + "stack-outputs"},
@@ -166,7 +170,10 @@ func listenerForwardsToAPI(f *facts) outcome {
 		o.resources = []string{larn}
 		return o
 	}
-	st, _ := f.getSwitch()
+	st, err := f.getSwitch()
+	if err != nil {
+		return failed(err)
+	}
 	return fail("HTTP:80 default action → "+st.defaultTo, "The default action must forward to target group api.",
 		f.fix.aws("elbv2 modify-listener --listener-arn", larn, "--default-actions Type=forward,TargetGroupArn="+api), larn)
 }

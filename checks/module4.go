@@ -9,14 +9,22 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/breakthemonolith/workshop/internal/workshop"
 	"github.com/breakthemonolith/workshop/sample-app/forum"
 	"github.com/breakthemonolith/workshop/templates"
 )
 
 const m4 = "module-4/"
 
+// ready is module 4's first condition: module 2's stack and listener. The
+// conditions that build on them require it, so an account without them
+// fails here instead of skipping everything.
+const ready = m4 + "module-2-ready"
+
 func module4Checks(x fixer) []check {
-	var checks []check
+	checks := []check{{id: ready, title: "Module 2's stack and listener are in place",
+		expected: "stack " + x.stack + " deployed with its outputs, and an HTTP:80 listener on its load balancer",
+		run:      module2Ready}}
 	for _, svc := range microservices() {
 		svc := svc
 		checks = append(checks, check{
@@ -30,6 +38,7 @@ func module4Checks(x fixer) []check {
 		checks = append(checks, check{
 			id: m4 + "target-group-" + name, title: "Target group " + name + " is in the stack's VPC",
 			expected: "HTTP, target type ip, port 3000, health check /, in the VPCId output's VPC",
+			requires: []string{ready},
 			run:      func(f *facts) outcome { return targetGroupOK(f, name) },
 		})
 	}
@@ -68,7 +77,7 @@ func module4Checks(x fixer) []check {
 			expected: "no rule and no default action forwards to api; the default action forwards to drop-traffic",
 			requires: []string{m4 + "target-group-" + drop}, run: trafficSwitched},
 		check{id: m4 + "api-scaled-down", title: "Service api is scaled down",
-			expected: "service api at 0 tasks, or deleted", run: apiScaledDown},
+			expected: "service api at 0 tasks, or deleted", requires: []string{ready}, run: apiScaledDown},
 	)
 	for _, svc := range microservices() {
 		svc := svc
@@ -102,7 +111,7 @@ func ruleOK(f *facts, spec templates.RuleSpec) outcome {
 		return failed(err)
 	}
 	want := aws.ToString(tgs[spec.Service].TargetGroupArn)
-	var seen []string
+	var seen, wrong []string
 	for _, r := range rules {
 		if aws.ToBool(r.IsDefault) || !contains(pathPatterns(r), spec.PathPattern) {
 			continue
@@ -116,12 +125,18 @@ func ruleOK(f *facts, spec templates.RuleSpec) outcome {
 			names = append(names, findTargetGroupByArn(tgs, t))
 		}
 		seen = append(seen, fmt.Sprintf("priority %s forwards %s to %s", aws.ToString(r.Priority), spec.PathPattern, strings.Join(names, ", ")))
+		wrong = append(wrong, aws.ToString(r.RuleArn))
 	}
 	fix := f.fix.aws("elbv2 create-rule --listener-arn", aws.ToString(l.ListenerArn), "--priority", fmt.Sprint(spec.Priority),
 		"--conditions Field=path-pattern,Values='"+spec.PathPattern+"'", "--actions Type=forward,TargetGroupArn="+want,
 		"--tags Key="+managedTag+",Value=true")
 	if len(seen) > 0 {
-		return fail(strings.Join(seen, "; "), "The rule exists but forwards to the wrong target group.", "", aws.ToString(l.ListenerArn))
+		var fixes []string
+		for _, arn := range wrong {
+			fixes = append(fixes, f.fix.aws("elbv2 modify-rule --rule-arn", arn, "--actions Type=forward,TargetGroupArn="+want))
+		}
+		return fail(strings.Join(seen, "; "), "The rule exists but forwards to the wrong target group.",
+			strings.Join(fixes, " && "), wrong...)
 	}
 	return fail("no rule for "+spec.PathPattern, "Add the rule from templates/rules/"+spec.Service+".json.", fix, aws.ToString(l.ListenerArn))
 }
@@ -145,8 +160,15 @@ func trafficSwitched(f *facts) outcome {
 		return pass("default action → drop-traffic; nothing forwards to api", aws.ToString(l.ListenerArn))
 	}
 	tgs, _ := f.getTargetGroups()
-	fix := f.fix.aws("elbv2 modify-listener --listener-arn", aws.ToString(l.ListenerArn),
-		"--default-actions Type=forward,TargetGroupArn="+aws.ToString(tgs[drop].TargetGroupArn))
+	var fixes []string
+	for _, arn := range st.monolithRules {
+		fixes = append(fixes, f.fix.aws("elbv2 delete-rule --rule-arn", arn))
+	}
+	if st.defaultTo != drop {
+		fixes = append(fixes, f.fix.aws("elbv2 modify-listener --listener-arn", aws.ToString(l.ListenerArn),
+			"--default-actions Type=forward,TargetGroupArn="+aws.ToString(tgs[drop].TargetGroupArn)))
+	}
+	fix := strings.Join(fixes, " && ")
 	var observed []string
 	if len(st.toMonolith) > 0 {
 		observed = append(observed, "still forwarding to api: "+strings.Join(st.toMonolith, ", "))
@@ -236,4 +258,40 @@ func monolithData(name string) (any, error) {
 	var out any
 	err = json.Unmarshal(raw, &out)
 	return out, err
+}
+
+// module2Ready judges what module 4 builds on: the settled stack with its
+// outputs, and the HTTP:80 listener of module 2.
+func module2Ready(f *facts) outcome {
+	st, err := f.getStack()
+	if err != nil {
+		return failed(err)
+	}
+	if st == nil {
+		return fail(fmt.Sprintf("stack %s does not exist", f.stackID), "Module 4 builds on module 2: deploy its stack first.", f.fix.deployStack())
+	}
+	switch s := stackSettled(f); s.status {
+	case workshop.StatusPass, workshop.StatusWarn:
+	case workshop.StatusWaiting:
+		return s
+	default:
+		return fail(s.observed, "Module 4 builds on module 2's stack; see 'workshop check module-2'.", s.fix, s.resources...)
+	}
+	var missing []string
+	for _, k := range requiredOutputs() {
+		if output(st, k) == "" {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return fail("the stack lacks outputs "+strings.Join(missing, ", "), "Update the stack with the workshop's template.", f.fix.deployStack())
+	}
+	l, err := f.httpListener()
+	if err != nil {
+		return failed(err)
+	}
+	if l == nil {
+		return fail("the load balancer has no HTTP:80 listener", "Module 2 adds the listener; module 4 adds its rules to it. See 'workshop check module-2'.", "")
+	}
+	return pass(fmt.Sprintf("stack %s %s; HTTP:80 listener", f.stackID, st.StackStatus), aws.ToString(l.ListenerArn))
 }

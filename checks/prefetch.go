@@ -30,7 +30,18 @@ func prefetch(f *facts, t workshop.Target) {
 	}
 	stackAndListener := func() {
 		f.spawn(func() { _, _ = f.getCluster() })
-		f.spawn(func() { _, _ = f.getServices() })
+		f.spawn(func() {
+			svcs, err := f.getServices()
+			if err != nil {
+				return
+			}
+			// A service that has not settled will need its diagnosis.
+			for name, s := range svcs {
+				if s.RunningCount != s.DesiredCount || len(s.Deployments) > 1 {
+					f.spawn(func() { _, _ = f.getStoppedTask(name) })
+				}
+			}
+		})
 		f.spawn(func() { _, _ = f.getRules() })
 	}
 	health := func(names ...string) {

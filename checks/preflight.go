@@ -22,6 +22,9 @@ func preflightChecks() []check {
 			id: "preflight/region", title: "A region is set",
 			expected: "a region from --region, AWS_REGION or the profile",
 			run: func(f *facts) outcome {
+				if f.opts.Region == "" {
+					return fail("no region", "Every AWS call needs a region.", "aws configure set region us-east-1   (or pass --region, or set AWS_REGION)")
+				}
 				return pass(f.opts.Region)
 			},
 		},

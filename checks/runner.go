@@ -170,6 +170,8 @@ func (r *Runner) Run(ctx context.Context, target workshop.Target) (workshop.Resu
 	for _, t := range targets {
 		conditions = append(conditions, evaluate(r.checksFor(t), f)...)
 	}
+	cancel() // stop fetches no check waited for, and count them all
+	f.wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return workshop.Result{}, err
 	}
@@ -203,6 +205,9 @@ func identityError(err error) error {
 	case cloud.KindUnreachable:
 		return &EnvironmentError{Err: fmt.Errorf("reach AWS: %s", cloud.Message(inner)),
 			Hint: "check your network connection, or that the endpoint in AWS_ENDPOINT_URL (or the sandbox) is running"}
+	case cloud.KindThrottled:
+		return &EnvironmentError{Err: fmt.Errorf("find out who you are: AWS is throttling sts:GetCallerIdentity (%s)", cloud.Message(inner)),
+			Hint: "too many calls at once in this account; wait a minute and check again"}
 	case cloud.KindOther:
 		return &EnvironmentError{Err: fmt.Errorf("find out who you are (sts:GetCallerIdentity): %s", cloud.Message(inner)),
 			Hint: "check your AWS configuration: aws sts get-caller-identity should print your account"}

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // stackSettled judges the module 2 stack's status.
@@ -30,13 +32,17 @@ func stackSettled(f *facts) outcome {
 	case status == "CREATE_COMPLETE" || status == "UPDATE_COMPLETE" || status == "IMPORT_COMPLETE":
 		return pass(status, arn)
 	case status == "UPDATE_ROLLBACK_COMPLETE":
-		return outcome{status: "warn", observed: status + ": the last update failed and was rolled back; the stack works as before",
+		return outcome{status: workshop.StatusWarn, observed: status + ": the last update failed and was rolled back; the stack works as before",
 			hint: "Look at the stack's events to see why the update failed.", resources: []string{arn}}
 	case status == "REVIEW_IN_PROGRESS":
 		return fail(status+": a change set was created but never executed",
 			"Execute the change set, or deploy again (aws cloudformation deploy creates and executes it).", f.fix.deployStack(), arn)
 	case strings.HasSuffix(status, "_IN_PROGRESS"):
-		return waiting(status+", since "+aws.ToTime(st.LastUpdatedTime).Format("15:04:05"),
+		since := st.LastUpdatedTime
+		if since == nil {
+			since = st.CreationTime
+		}
+		return waiting(status+", since "+aws.ToTime(since).UTC().Format("15:04:05 UTC"),
 			"CloudFormation is still working; creating the stack takes about 3 minutes.", arn)
 	}
 	reason := firstFailure(f)
@@ -60,9 +66,18 @@ func firstFailure(f *facts) string {
 	if err != nil {
 		return ""
 	}
-	// Events come newest first; the real cause is the oldest failure, and
-	// cancellations caused by it are noise.
-	for i := len(events) - 1; i >= 0; i-- {
+	// Events come newest first. Only the last operation counts: it starts
+	// at the newest stack-level CREATE/UPDATE/DELETE/IMPORT_IN_PROGRESS
+	// event. Within it the real cause is the oldest failure; cancellations
+	// caused by it are noise.
+	last := len(events)
+	for i, e := range events {
+		if isOperationStart(e) {
+			last = i
+			break
+		}
+	}
+	for i := last - 1; i >= 0; i-- {
 		e := events[i]
 		if !strings.HasSuffix(string(e.ResourceStatus), "_FAILED") {
 			continue
@@ -75,6 +90,20 @@ func firstFailure(f *facts) string {
 			strings.ToLower(strings.ReplaceAll(string(e.ResourceStatus), "_", " ")), reason)
 	}
 	return ""
+}
+
+// isOperationStart reports whether e is the stack-level event that starts a
+// create, update, delete or import (rollbacks are part of the operation).
+func isOperationStart(e cfntypes.StackEvent) bool {
+	if aws.ToString(e.ResourceType) != "AWS::CloudFormation::Stack" {
+		return false
+	}
+	switch e.ResourceStatus {
+	case cfntypes.ResourceStatusCreateInProgress, cfntypes.ResourceStatusUpdateInProgress,
+		cfntypes.ResourceStatusDeleteInProgress, cfntypes.ResourceStatusImportInProgress:
+		return true
+	}
+	return false
 }
 
 // stackElsewhere returns the other configured regions where the stack exists.
@@ -112,7 +141,7 @@ func needStack(f *facts) (*cfntypes.Stack, *outcome) {
 		o := skipped(fmt.Sprintf("stack %s does not exist (module 2)", f.stackID))
 		return nil, &o
 	}
-	if s := stackSettled(f); s.status != "pass" && s.status != "warn" {
+	if s := stackSettled(f); s.status != workshop.StatusPass && s.status != workshop.StatusWarn {
 		o := skipped(fmt.Sprintf("stack %s is %s (module 2)", f.stackID, st.StackStatus))
 		return nil, &o
 	}

@@ -36,7 +36,11 @@ func taskDefinitionOK(f *facts, svc string) outcome {
 		if !hasPort(c, appPort) {
 			problems = append(problems, fmt.Sprintf("container %s does not map port %d", svc, appPort))
 		}
-		if p := imageProblem(f, svc, aws.ToString(c.Image)); p != "" {
+		p, err := imageProblem(f, svc, aws.ToString(c.Image))
+		if err != nil {
+			return failed(err)
+		}
+		if p != "" {
 			problems = append(problems, p)
 		}
 	}
@@ -75,28 +79,36 @@ func hasPort(c *ecstypes.ContainerDefinition, port int32) bool {
 }
 
 // imageProblem says what is wrong with a task definition's image reference,
-// or "": it must name the service's repository and a tag or digest in it.
-func imageProblem(f *facts, svc, image string) string {
-	uri := repoURI(f, svc)
+// or "": it must name the service's repository and a tag or digest in it. A
+// reference without either means tag latest, as for docker pull.
+func imageProblem(f *facts, svc, image string) (string, error) {
+	repos, err := f.getRepositories()
+	if err != nil {
+		return "", err
+	}
+	uri := aws.ToString(repos[svc].RepositoryUri)
 	if uri == "" {
-		return fmt.Sprintf("image %s: repository %s does not exist (module 1/3)", image, svc)
+		return fmt.Sprintf("image %s: repository %s does not exist (module 1/3)", image, svc), nil
 	}
 	ref, ok := strings.CutPrefix(image, uri)
-	if !ok || ref == "" || (ref[0] != ':' && ref[0] != '@') {
-		return fmt.Sprintf("image %s is not from repository %s", image, uri)
+	if ref == "" && ok {
+		ref = ":latest"
+	}
+	if !ok || (ref[0] != ':' && ref[0] != '@') {
+		return fmt.Sprintf("image %s is not from repository %s", image, uri), nil
 	}
 	images, err := f.getImages(svc)
 	if err != nil {
-		return "could not list the images of " + svc + ": " + err.Error()
+		return "", err
 	}
 	want := ref[1:]
 	for _, img := range images {
 		if ref[0] == '@' && aws.ToString(img.ImageDigest) == want {
-			return ""
+			return "", nil
 		}
 		for _, t := range img.ImageTags {
 			if ref[0] == ':' && t == want {
-				return ""
+				return "", nil
 			}
 		}
 	}
@@ -104,5 +116,5 @@ func imageProblem(f *facts, svc, image string) string {
 	if ref[0] == '@' {
 		what = "digest"
 	}
-	return fmt.Sprintf("image %s: %s %s does not exist in %s (tasks would stop with CannotPullContainerError)", image, what, want, svc)
+	return fmt.Sprintf("image %s: %s %s does not exist in %s (tasks would stop with CannotPullContainerError)", image, what, want, svc), nil
 }

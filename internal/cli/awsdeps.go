@@ -16,12 +16,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/breakthemonolith/workshop/checks"
 	"github.com/breakthemonolith/workshop/internal/cloud"
@@ -79,27 +73,16 @@ func newCheckRunner(ctx context.Context, f *Factory) (*checks.Runner, error) {
 	}
 	httpClient := &http.Client{Timeout: 10 * time.Second}
 	return &checks.Runner{
-		Clients: checks.Clients{
-			STS:   sts.NewFromConfig(cfg),
-			ECR:   ecr.NewFromConfig(cfg),
-			CFN:   cloudformation.NewFromConfig(cfg),
-			ECS:   ecs.NewFromConfig(cfg),
-			ELB:   elb.NewFromConfig(cfg),
-			IAM:   iam.NewFromConfig(cfg),
-			HTTP:  httpClient,
-			Local: localMachine{},
-		},
+		Clients: checks.NewClients(cfg, httpClient, localMachine{}),
 		Options: checks.Options{
-			Stack:        f.Global.Stack,
-			Region:       cfg.Region,
-			Endpoint:     aws.ToString(cfg.BaseEndpoint),
-			OtherRegions: configuredRegions(f.Getenv),
-			StackReaderIn: func(region string) checks.StackReader {
-				return cloudformation.NewFromConfig(cfg, func(o *cloudformation.Options) { o.Region = region })
-			},
-			Getenv:   f.Getenv,
-			Now:      f.Now,
-			APICalls: rec.Calls,
+			Stack:         f.Global.Stack,
+			Region:        cfg.Region,
+			Endpoint:      aws.ToString(cfg.BaseEndpoint),
+			OtherRegions:  configuredRegions(f.Getenv),
+			StackReaderIn: checks.StackReaderIn(cfg),
+			Getenv:        f.Getenv,
+			Now:           f.Now,
+			APICalls:      rec.Calls,
 		},
 	}, nil
 }

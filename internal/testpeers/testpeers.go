@@ -45,18 +45,12 @@ func Command(t testing.TB, name string) string {
 	return p
 }
 
-// Moto returns the endpoint URL of a moto server for t. It uses
-// WORKSHOP_MOTO_URL when set (CI starts one), and otherwise starts a private
-// moto_server on a free port, stopped when t ends. Each test should use its
-// own stack and resource names, since the server may be shared.
+// Moto starts a private moto_server on a free port for t and returns its
+// endpoint URL; the server stops when t ends. Each test gets its own server
+// (about a second to start) because tests and packages run concurrently and
+// moto's state is global to a server.
 func Moto(t testing.TB) string {
 	t.Helper()
-	if u := os.Getenv("WORKSHOP_MOTO_URL"); u != "" {
-		if err := waitHTTP(u+"/moto-api/", 10*time.Second); err != nil {
-			Missing(t, "moto at WORKSHOP_MOTO_URL=%s does not answer: %v", u, err)
-		}
-		return u
-	}
 	bin := Command(t, "moto_server")
 	port, err := freePort()
 	if err != nil {

@@ -12,13 +12,9 @@ import (
 // runs the service's task definition family and sits behind its target
 // group.
 func serviceAttached(f *facts, svc string) outcome {
-	cluster, o := needOutput(f, "ClusterName")
+	cluster, svcs, o := needServices(f)
 	if o != nil {
 		return *o
-	}
-	svcs, err := f.getServices()
-	if err != nil {
-		return failed(err)
 	}
 	s, ok := svcs[svc]
 	fixCreate := f.fix.createService(f, svc, cluster)
@@ -64,13 +60,9 @@ func desiredFor(svc string) int32 {
 // serviceRunning judges that a service runs at least min tasks, all of them,
 // in one completed deployment; when it does not, it says why.
 func serviceRunning(f *facts, svc string, min int32) outcome {
-	cluster, o := needOutput(f, "ClusterName")
+	cluster, svcs, o := needServices(f)
 	if o != nil {
 		return *o
-	}
-	svcs, err := f.getServices()
-	if err != nil {
-		return failed(err)
 	}
 	s := svcs[svc]
 	arn := aws.ToString(s.ServiceArn)

@@ -92,15 +92,9 @@ func module4Checks(x fixer) []check {
 }
 
 func ruleOK(f *facts, spec templates.RuleSpec) outcome {
-	if _, o := needOutput(f, "ALBArn"); o != nil {
+	l, o := needListener(f)
+	if o != nil {
 		return *o
-	}
-	l, err := f.httpListener()
-	if err != nil {
-		return failed(err)
-	}
-	if l == nil {
-		return skipped("the load balancer has no HTTP:80 listener (module 2)")
 	}
 	rules, err := f.getRules()
 	if err != nil {
@@ -142,15 +136,9 @@ func ruleOK(f *facts, spec templates.RuleSpec) outcome {
 }
 
 func trafficSwitched(f *facts) outcome {
-	if _, o := needOutput(f, "ALBArn"); o != nil {
+	l, o := needListener(f)
+	if o != nil {
 		return *o
-	}
-	l, err := f.httpListener()
-	if err != nil {
-		return failed(err)
-	}
-	if l == nil {
-		return skipped("the load balancer has no HTTP:80 listener (module 2)")
 	}
 	st, err := f.getSwitch()
 	if err != nil {
@@ -182,13 +170,9 @@ func trafficSwitched(f *facts) outcome {
 }
 
 func apiScaledDown(f *facts) outcome {
-	cluster, o := needOutput(f, "ClusterName")
+	cluster, svcs, o := needServices(f)
 	if o != nil {
 		return *o
-	}
-	svcs, err := f.getServices()
-	if err != nil {
-		return failed(err)
 	}
 	s, ok := svcs[monolith]
 	if !ok {

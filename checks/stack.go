@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
@@ -160,4 +162,37 @@ func needOutput(f *facts, key string) (string, *outcome) {
 		return "", &s
 	}
 	return v, nil
+}
+
+// needListener returns the HTTP:80 listener of the stack's load balancer,
+// or the outcome to report without it.
+func needListener(f *facts) (*elbtypes.Listener, *outcome) {
+	if _, o := needOutput(f, "ALBArn"); o != nil {
+		return nil, o
+	}
+	l, err := f.httpListener()
+	if err != nil {
+		o := failed(err)
+		return nil, &o
+	}
+	if l == nil {
+		o := skipped("the load balancer has no HTTP:80 listener (module 2)")
+		return nil, &o
+	}
+	return l, nil
+}
+
+// needServices returns the stack's cluster name and the workshop's services
+// in it, or the outcome to report without them.
+func needServices(f *facts) (string, map[string]ecstypes.Service, *outcome) {
+	cluster, o := needOutput(f, "ClusterName")
+	if o != nil {
+		return "", nil, o
+	}
+	svcs, err := f.getServices()
+	if err != nil {
+		o := failed(err)
+		return "", nil, &o
+	}
+	return cluster, svcs, nil
 }

@@ -8,7 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -99,4 +102,16 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// Main runs service s as a program: it serves until SIGINT or SIGTERM, then
+// shuts down gracefully, and returns the process exit code.
+func Main(s Service) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := Run(ctx, Config{Service: s, Getenv: os.Getenv, Log: os.Stdout}); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", s, err)
+		return 1
+	}
+	return 0
 }

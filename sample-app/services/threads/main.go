@@ -4,20 +4,11 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/breakthemonolith/workshop/sample-app/forum"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := forum.Run(ctx, forum.Config{Service: forum.Threads, Getenv: os.Getenv, Log: os.Stdout}); err != nil {
-		fmt.Fprintln(os.Stderr, "threads:", err)
-		os.Exit(1)
-	}
+	os.Exit(forum.Main(forum.Threads))
 }

@@ -92,16 +92,26 @@ func cleanupChecks(x fixer) []check {
 				if err != nil {
 					return failed(err)
 				}
-				var left, fixes []string
+				var left, arns, fixes []string
 				for _, name := range allServices() {
-					if contains(fams, name) {
+					if !contains(fams, name) {
+						continue
+					}
+					// The family list is cheap but some emulators ignore its
+					// status filter: confirm with the family's revisions.
+					revs, err := f.getActiveRevisions(name)
+					if err != nil {
+						return failed(err)
+					}
+					if len(revs) > 0 {
 						left = append(left, name)
+						arns = append(arns, revs...)
 						fixes = append(fixes, "for td in $("+x.aws("ecs list-task-definitions --family-prefix", name,
 							"--status ACTIVE --query 'taskDefinitionArns[]' --output text")+"); do "+
 							x.aws("ecs deregister-task-definition --task-definition", "\"$td\"")+" >/dev/null; done")
 					}
 				}
-				return survivors("task definition family", left, left, fixes, "Deregistered revisions cost nothing, but leave the account tidy.")
+				return survivors("task definition family", left, arns, fixes, "Deregistered revisions cost nothing, but leave the account tidy.")
 			}},
 		{id: cl + "repositories", title: "The workshop's ECR repositories are deleted",
 			expected: "no repository api, users, threads or posts", run: func(f *facts) outcome {

@@ -60,6 +60,7 @@ type facts struct {
 	cluster      lazy[*ecstypes.Cluster]
 	taskDefs     memo[string, *ecstypes.TaskDefinition]
 	families     lazy[[]string]
+	revisions    memo[string, []string]
 	targetGroups lazy[map[string]elbtypes.TargetGroup]
 	listeners    lazy[[]elbtypes.Listener]
 	rules        lazy[[]elbtypes.Rule]
@@ -206,7 +207,32 @@ func (f *facts) getTaskDefinition(family string) (*ecstypes.TaskDefinition, erro
 			}
 			return nil, wrap("ecs:DescribeTaskDefinition", err)
 		}
+		if out.TaskDefinition != nil && out.TaskDefinition.Status == ecstypes.TaskDefinitionStatusInactive {
+			return nil, nil // some emulators answer with a deregistered revision
+		}
 		return out.TaskDefinition, nil
+	})
+}
+
+// getActiveRevisions returns the ARNs of a family's ACTIVE revisions.
+func (f *facts) getActiveRevisions(family string) ([]string, error) {
+	return f.revisions.get(family, func() ([]string, error) {
+		var arns []string
+		p := ecs.NewListTaskDefinitionsPaginator(f.c.ECS, &ecs.ListTaskDefinitionsInput{
+			FamilyPrefix: aws.String(family), Status: ecstypes.TaskDefinitionStatusActive})
+		for p.HasMorePages() {
+			page, err := p.NextPage(f.ctx)
+			if err != nil {
+				return nil, wrap("ecs:ListTaskDefinitions", err)
+			}
+			for _, arn := range page.TaskDefinitionArns {
+				// The prefix also matches longer families (api-v2): keep family's own.
+				if name, _, ok := strings.Cut(arn[strings.LastIndex(arn, "/")+1:], ":"); ok && name == family {
+					arns = append(arns, arn)
+				}
+			}
+		}
+		return arns, nil
 	})
 }
 

@@ -496,6 +496,27 @@ func (w *fakeAWS) ListTaskDefinitionFamilies(_ context.Context, in *ecs.ListTask
 	return &ecs.ListTaskDefinitionFamiliesOutput{Families: items, NextToken: next}, nil
 }
 
+func (w *fakeAWS) ListTaskDefinitions(_ context.Context, in *ecs.ListTaskDefinitionsInput, _ ...func(*ecs.Options)) (*ecs.ListTaskDefinitionsOutput, error) {
+	err := w.enter("ecs:ListTaskDefinitions", in)
+	defer w.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	var arns []string
+	for _, fam := range sortedKeys(w.taskDefs) {
+		if !strings.HasPrefix(fam, aws.ToString(in.FamilyPrefix)) {
+			continue
+		}
+		for _, td := range w.taskDefs[fam] {
+			if in.Status == "" || td.Status == in.Status {
+				arns = append(arns, aws.ToString(td.TaskDefinitionArn))
+			}
+		}
+	}
+	items, next := page(w, arns, in.NextToken)
+	return &ecs.ListTaskDefinitionsOutput{TaskDefinitionArns: items, NextToken: next}, nil
+}
+
 func (w *fakeAWS) DescribeServices(_ context.Context, in *ecs.DescribeServicesInput, _ ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error) {
 	err := w.enter("ecs:DescribeServices", in)
 	defer w.mu.Unlock()

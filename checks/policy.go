@@ -20,6 +20,7 @@ func Actions() []string {
 		"ecs:DescribeClusters",
 		"ecs:DescribeTaskDefinition",
 		"ecs:ListTaskDefinitionFamilies",
+		"ecs:ListTaskDefinitions",
 		"ecs:DescribeServices",
 		"ecs:ListTasks",
 		"ecs:DescribeTasks",

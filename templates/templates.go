@@ -31,6 +31,11 @@ func StackTemplate() ([]byte, error) {
 	return files.ReadFile(StackTemplatePath)
 }
 
+// Raw returns the template at path as it is, placeholders and all.
+func Raw(path string) ([]byte, error) {
+	return files.ReadFile(path)
+}
+
 // TaskDefinitionPath is the template of service's task definition.
 func TaskDefinitionPath(service string) string {
 	return "task-definitions/" + service + ".json"

@@ -50,6 +50,7 @@ It ships the sample app and the templates ('workshop init').`,
 		newVersionCmd(f),
 		newInitCmd(f, nil),
 		newCheckCmd(f, nil),
+		newExplainCmd(f, nil),
 	)
 	return root
 }

@@ -25,6 +25,9 @@ type Step struct {
 	Title string
 	// Conditions are the ids of the conditions that prove the step is done.
 	Conditions []string
+	// Text explains the step in markdown: why it exists, what it creates,
+	// what to look at in the console.
+	Text string
 }
 
 // Validate reports the first problem with the module's structure: a

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/spf13/cobra"
+
+	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/steps"
+)
+
+type explainOptions struct {
+	IO   IOStreams
+	Name string
+	// Values finds the learner's real values; what it cannot find stays
+	// empty and the commands look it up when they run.
+	Values func(ctx context.Context) (steps.Values, error)
+}
+
+func newExplainCmd(f *Factory, runF func(context.Context, *explainOptions) error) *cobra.Command {
+	opts := &explainOptions{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:   "explain <step-id|module-N|cleanup|all>",
+		Short: "Print the exact AWS CLI and docker commands of a step or module",
+		Long: `Print the exact AWS CLI v2 and docker commands that perform a step, a module
+('module-2'), the clean-up or everything ('all'), with your real values filled
+in: account, region, repository URIs, and the VPC, subnets, security group,
+listener and target groups from your stack. A value that does not exist yet
+becomes a shell variable set by the command that finds it, so the output runs
+as printed (in bash or zsh, from the folder 'workshop init' wrote).`,
+		Example: "  workshop explain module-2\n  workshop explain module-4/create-rules\n  workshop explain all > workshop.sh",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("which step? (a module such as module-2, 'cleanup', 'all', or a step id such as module-2/create-listener)")
+			}
+			if _, err := steps.Find(args[0]); err != nil {
+				return usageError{err}
+			}
+			opts.Name = args[0]
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Values = func(ctx context.Context) (steps.Values, error) { return lookupValues(ctx, f) }
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return explainRun(cmd.Context(), opts)
+		},
+	}
+	return cmd
+}
+
+func explainRun(ctx context.Context, opts *explainOptions) error {
+	list, err := steps.Find(opts.Name)
+	if err != nil {
+		return usageError{err}
+	}
+	v, err := opts.Values(ctx)
+	var env envError
+	if errors.As(err, &env) && v.Region == "" {
+		return err
+	}
+	if err != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "! could not read your account (%v): the commands look the values up when they run\n", err)
+	}
+	_, err = fmt.Fprint(opts.IO.Out, steps.Explain(list, v))
+	return err
+}
+
+// lookupValues finds the values the commands need in the selected account.
+func lookupValues(ctx context.Context, f *Factory) (steps.Values, error) {
+	v := steps.Values{Stack: f.Global.Stack, Region: f.Global.Region}
+	cfg, _, err := f.awsConfig(ctx)
+	if err != nil {
+		return v, err
+	}
+	v.Region = cfg.Region
+	v.Endpoint = aws.ToString(cfg.BaseEndpoint)
+	err = steps.Lookup(ctx, steps.Readers{
+		STS: sts.NewFromConfig(cfg),
+		ECR: ecr.NewFromConfig(cfg),
+		CFN: cloudformation.NewFromConfig(cfg),
+		ELB: elb.NewFromConfig(cfg),
+	}, &v)
+	if err != nil {
+		return v, errors.New(cloud.Message(err))
+	}
+	return v, nil
+}

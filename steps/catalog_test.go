@@ -98,10 +98,10 @@ func TestFind(t *testing.T) {
 
 func TestExplainUsesKnownValues(t *testing.T) {
 	v := Values{Region: "eu-west-1", Stack: "Demo", Account: "111122223333",
-		RepositoryURIs:  map[string]string{"api": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/api"},
-		Outputs:         map[string]string{"ALBArn": "arn:alb", "VPCId": "vpc-1", "ClusterName": "c1", "PublicSubnets": "subnet-1,subnet-2", "ServiceSecurityGroup": "sg-1", "TaskExecutionRoleArn": "arn:role", "LogGroup": "/ecs/Demo", "Url": "http://lb.example"},
-		ListenerArn:     "arn:listener",
-		TargetGroupArns: map[string]string{"api": "arn:tg/api", "drop-traffic": "arn:tg/drop"},
+		RepositoryURIs:   map[string]string{"api": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/api"},
+		Outputs:          map[string]string{"ALBArn": "arn:alb", "VPCId": "vpc-1", "ClusterName": "c1", "PublicSubnets": "subnet-1,subnet-2", "ServiceSecurityGroup": "sg-1", "TaskExecutionRoleArn": "arn:role", "LogGroup": "/ecs/Demo", "Url": "http://lb.example"},
+		ListenerArn:      "arn:listener",
+		TargetGroupArns:  map[string]string{"api": "arn:tg/api", "drop-traffic": "arn:tg/drop"},
 		MonolithRuleArns: []string{"arn:rule/1"}}
 	steps, _ := Find("all")
 	out := Explain(steps, v)

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"strings"
@@ -29,6 +30,14 @@ type Step struct {
 	Kind Kind
 	// explain appends the step's commands to a script.
 	explain func(s *script)
+	// run performs the step and reports whether it changed anything.
+	run func(ctx context.Context, r *runner) (bool, error)
+}
+
+// runs sets the action that performs the step.
+func (s Step) runs(fn func(ctx context.Context, r *runner) (bool, error)) Step {
+	s.run = fn
+	return s
 }
 
 // Module is a module of the workshop with its steps.

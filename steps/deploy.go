@@ -12,19 +12,22 @@ func module2() Module {
 	return module(workshop.TargetModule2,
 		"Run the monolith on ECS Fargate behind an Application Load Balancer, in a network made by CloudFormation.",
 		step(m2+"create-stack", "Create the network, cluster and load balancer with CloudFormation", KindAPI,
-			[]string{m2 + "stack-settled", m2 + "stack-outputs", m2 + "cluster-active"}, createStack),
+			[]string{m2 + "stack-settled", m2 + "stack-outputs", m2 + "cluster-active"}, createStack).runs(ensureStack),
 		step(m2+"register-task-definition", "Register the task definition api", KindAPI,
-			[]string{m2 + "task-definition-api"}, func(s *script) { registerTaskDefinitions(s, monolith) }),
+			[]string{m2 + "task-definition-api"}, func(s *script) { registerTaskDefinitions(s, monolith) }).
+			runs(ensureTaskDefinitions(monolith)),
 		step(m2+"create-target-group", "Create the target group api", KindAPI,
-			[]string{m2 + "target-group-api"}, func(s *script) { createTargetGroups(s, monolith) }),
+			[]string{m2 + "target-group-api"}, func(s *script) { createTargetGroups(s, monolith) }).
+			runs(ensureTargetGroups(monolith)),
 		step(m2+"create-listener", "Add the HTTP:80 listener, forwarding to api", KindAPI,
-			[]string{m2 + "listener-forwards-to-api"}, createListener),
+			[]string{m2 + "listener-forwards-to-api"}, createListener).runs(ensureListener),
 		step(m2+"create-service", "Run the service api with 2 tasks behind the load balancer", KindAPI,
 			[]string{m2 + "service-api", m2 + "service-api-running", m2 + "targets-healthy"},
-			func(s *script) { createServices(s, monolith) }),
+			func(s *script) { createServices(s, monolith) }).runs(ensureServices(monolith)),
 		step(m2+"validate", "Open the monolith through the load balancer", KindProbe,
 			[]string{m2 + "alb-root", m2 + "alb-api-users"},
-			func(s *script) { probe(s, "/", "/api/users", "/api/threads", "/api/posts") }),
+			func(s *script) { probe(s, "/", "/api/users", "/api/threads", "/api/posts") }).
+			runs(probeAnswers(map[string]string{"/": "", "/api/users": "monolith", "/api/threads": "monolith", "/api/posts": "monolith"})),
 	)
 }
 

@@ -11,10 +11,10 @@ func module1() Module {
 		"Put the monolith in a container image for linux/amd64 and store it in a private ECR repository.",
 		step("module-1/create-repository", "Create the ECR repository api", KindAPI,
 			[]string{"module-1/repository-api"},
-			func(s *script) { createRepositories(s, monolith) }),
+			func(s *script) { createRepositories(s, monolith) }).runs(ensureRepositories(monolith)),
 		step("module-1/push-image", "Build the monolith's image and push it as api:v1", KindDocker,
 			[]string{"module-1/image-api", "module-1/platform-api"},
-			func(s *script) { buildAndPush(s, monolith) }),
+			func(s *script) { buildAndPush(s, monolith) }).runs(pushImages(monolith)),
 	)
 }
 
@@ -23,10 +23,10 @@ func module3() Module {
 		"Build the users, threads and posts services, each in its own image and repository.",
 		step("module-3/create-repositories", "Create the ECR repositories users, threads and posts", KindAPI,
 			conditionsFor("module-3/repository-", microservices()),
-			func(s *script) { createRepositories(s, microservices()...) }),
+			func(s *script) { createRepositories(s, microservices()...) }).runs(ensureRepositories(microservices()...)),
 		step("module-3/push-images", "Build the three services' images and push them as v1", KindDocker,
 			append(conditionsFor("module-3/image-", microservices()), conditionsFor("module-3/platform-", microservices())...),
-			func(s *script) { buildAndPush(s, microservices()...) }),
+			func(s *script) { buildAndPush(s, microservices()...) }).runs(pushImages(microservices()...)),
 	)
 }
 

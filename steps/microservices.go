@@ -13,22 +13,24 @@ func module4() Module {
 		"Run users, threads and posts as their own services behind path rules, then switch the traffic away from the monolith.",
 		step(m4+"register-task-definitions", "Register the task definitions users, threads and posts", KindAPI,
 			conditionsFor(m4+"task-definition-", microservices()),
-			func(s *script) { registerTaskDefinitions(s, microservices()...) }),
+			func(s *script) { registerTaskDefinitions(s, microservices()...) }).runs(ensureTaskDefinitions(microservices()...)),
 		step(m4+"create-target-groups", "Create the target groups users, threads, posts and drop-traffic", KindAPI,
 			append([]string{m4 + "module-2-ready"}, conditionsFor(m4+"target-group-", append(microservices(), drop))...),
-			func(s *script) { createTargetGroups(s, append(microservices(), drop)...) }),
+			func(s *script) { createTargetGroups(s, append(microservices(), drop)...) }).
+			runs(ensureTargetGroups(append(microservices(), drop)...)),
 		step(m4+"create-rules", "Route /api/users*, /api/threads* and /api/posts* to their services", KindAPI,
-			conditionsFor(m4+"rule-", microservices()), createRules),
+			conditionsFor(m4+"rule-", microservices()), createRules).runs(ensureRules),
 		step(m4+"create-services", "Run the services users, threads and posts", KindAPI,
 			append(conditionsFor(m4+"service-", microservices()), runningConditions(m4)...),
-			func(s *script) { createServices(s, microservices()...) }),
+			func(s *script) { createServices(s, microservices()...) }).runs(ensureServices(microservices()...)),
 		step(m4+"switch-traffic", "Stop sending traffic to the monolith", KindAPI,
-			[]string{m4 + "traffic-switched"}, switchTraffic),
+			[]string{m4 + "traffic-switched"}, switchTraffic).runs(switchTrafficAway),
 		step(m4+"scale-down-api", "Scale the monolith down to 0 tasks", KindAPI,
-			[]string{m4 + "api-scaled-down"}, scaleDownMonolith),
+			[]string{m4 + "api-scaled-down"}, scaleDownMonolith).runs(scaleDown),
 		step(m4+"validate", "Check each path is answered by its own service", KindProbe,
 			conditionsFor(m4+"probe-", microservices()),
-			func(s *script) { probe(s, "/api/users", "/api/threads", "/api/posts") }),
+			func(s *script) { probe(s, "/api/users", "/api/threads", "/api/posts") }).
+			runs(probeAnswers(map[string]string{"/api/users": "users", "/api/threads": "threads", "/api/posts": "posts"})),
 	)
 }
 

@@ -5,9 +5,7 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/moby/moby/client"
 )
@@ -52,29 +50,4 @@ func (e *Engine) Info(ctx context.Context) (Info, error) {
 		return Info{}, Explain(err)
 	}
 	return Info{Version: v.Version, APIVersion: v.APIVersion, OS: info.Info.OSType, Arch: info.Info.Architecture}, nil
-}
-
-// ErrUnreachable means no Docker engine answered.
-var ErrUnreachable = errors.New("no Docker engine answers")
-
-// Explain turns the Docker client's connection errors into one line that
-// says what is wrong; other errors pass through.
-func Explain(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	if client.IsErrConnectionFailed(err) || strings.Contains(msg, "Cannot connect to the Docker daemon") ||
-		strings.Contains(msg, "connect: no such file or directory") || strings.Contains(msg, "connection refused") {
-		host := "the local socket"
-		if i := strings.Index(msg, " at "); i >= 0 {
-			host = strings.Fields(msg[i+4:])[0]
-			host = strings.TrimSuffix(host, ".")
-		}
-		return fmt.Errorf("%w at %s: is Docker running?", ErrUnreachable, host)
-	}
-	if strings.Contains(msg, "permission denied") {
-		return fmt.Errorf("the Docker engine refused the connection (permission denied): add your user to the docker group, or run Docker Desktop: %w", err)
-	}
-	return err
 }

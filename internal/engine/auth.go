@@ -1,0 +1,122 @@
+package engine
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/registry"
+	"github.com/moby/moby/client"
+)
+
+// Auth is the credentials for a registry, as `docker login` takes them. For
+// ECR the user is AWS and the password comes from `aws ecr
+// get-login-password`.
+type Auth struct {
+	// Username and Password are the credentials.
+	Username, Password string
+	// ServerAddress is the registry's host (and port), such as
+	// 123456789012.dkr.ecr.us-east-1.amazonaws.com.
+	ServerAddress string
+}
+
+// encode returns the X-Registry-Auth header value: the credentials as JSON
+// in URL-safe base64. No credentials make an empty value.
+func (a Auth) encode() (string, error) {
+	if a == (Auth{}) {
+		return "", nil
+	}
+	buf, err := json.Marshal(registry.AuthConfig{Username: a.Username, Password: a.Password, ServerAddress: a.ServerAddress})
+	if err != nil {
+		return "", err
+	}
+	return base64.URLEncoding.EncodeToString(buf), nil
+}
+
+// ecr reports whether the credentials are for Amazon ECR (or the sandbox's
+// imitation of it, which also takes the user AWS).
+func (a Auth) ecr() bool {
+	host := strings.TrimPrefix(strings.TrimPrefix(a.ServerAddress, "https://"), "http://")
+	return a.Username == "AWS" || (strings.Contains(host, ".dkr.ecr.") && strings.Contains(host, ".amazonaws.com"))
+}
+
+// Login has the engine check the credentials with the registry, so that a
+// wrong or expired password fails here, clearly, rather than halfway
+// through a push. The engine does not keep them: Push takes them again.
+// A refusal wraps ErrUnauthorized.
+func (e *Engine) Login(ctx context.Context, auth Auth) error {
+	op := "log in to " + auth.ServerAddress
+	if auth.ServerAddress == "" {
+		return errors.New("log in: no registry address given")
+	}
+	_, err := e.api.RegistryLogin(ctx, client.RegistryLoginOptions{
+		Username: auth.Username, Password: auth.Password, ServerAddress: auth.ServerAddress,
+	})
+	if err == nil {
+		return nil
+	}
+	if !fromEngine(err) {
+		return fmt.Errorf("%s: %w", op, Explain(err))
+	}
+	return registryError(op, auth, err.Error(), cerrdefs.IsUnauthorized(err))
+}
+
+// registryError words a registry's refusal, reported by the engine as msg,
+// for the operation op: it names the cause, says what to do, and wraps
+// ErrUnauthorized or ErrNoRepository when it is one of those.
+// unauthorized says the engine already classed it as a refusal.
+func registryError(op string, auth Auth, msg string, unauthorized bool) error {
+	lower := strings.ToLower(msg)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(lower, w) {
+				return true
+			}
+		}
+		return false
+	}
+	user := auth.Username
+	if user == "" {
+		user = "(none)"
+	}
+	switch {
+	case has("name unknown", "name_unknown", "does not exist in the registry", "repository does not exist"):
+		fix := "create it first"
+		if auth.ecr() {
+			fix = "create it first (aws ecr create-repository --repository-name NAME)"
+		}
+		return fmt.Errorf("%s: %w (%s): %s", op, ErrNoRepository, msg, fix)
+	case has("token has expired", "expired"):
+		return fmt.Errorf("%s: %w: the password of user %s has expired: %s", op, ErrUnauthorized, user, newPassword(auth))
+	case unauthorized || has("unauthorized", "401", "authentication required", "no basic auth credentials", "denied"):
+		return fmt.Errorf("%s: %w (user %s: %s): %s", op, ErrUnauthorized, user, trimDaemonWords(msg), newPassword(auth))
+	case has("connection refused", "no such host", "i/o timeout", "no route to host", "network is unreachable"):
+		return fmt.Errorf("%s: the engine cannot reach the registry (%s): check the registry's address", op, msg)
+	case has("server gave http response to https client"):
+		return fmt.Errorf("%s: the registry speaks plain HTTP (%s): add it to the engine's insecure-registries", op, msg)
+	}
+	return fmt.Errorf("%s: %s", op, msg)
+}
+
+// newPassword says how to get credentials the registry will take.
+func newPassword(auth Auth) string {
+	if auth.ecr() {
+		return "the ECR password lasts 12 hours; get a new one with 'aws ecr get-login-password'"
+	}
+	return "check the user name and password"
+}
+
+// trimDaemonWords shortens the engine's wording of a refused login, such as
+// "Error response from daemon: login attempt to http://h/v2/ failed with
+// status: 401 Unauthorized", to the part a learner needs.
+func trimDaemonWords(msg string) string {
+	msg = strings.TrimPrefix(msg, "Error response from daemon: ")
+	if i := strings.Index(msg, "failed with status: "); i >= 0 {
+		return "the registry answered " + msg[i+len("failed with status: "):]
+	}
+	return msg
+}

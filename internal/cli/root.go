@@ -51,6 +51,7 @@ It ships the sample app and the templates ('workshop init').`,
 		newInitCmd(f, nil),
 		newCheckCmd(f, nil),
 		newExplainCmd(f, nil),
+		newRunCmd(f, nil),
 	)
 	return root
 }

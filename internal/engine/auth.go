@@ -25,11 +25,11 @@ type Auth struct {
 }
 
 // encode returns the X-Registry-Auth header value: the credentials as JSON
-// in URL-safe base64. No credentials make an empty value.
+// in URL-safe base64. No credentials make "{}" encoded, never an empty
+// value: without the header, Engine 20.10 (API 1.41) reads the request's
+// body for credentials and fails with "Bad parameters and missing
+// X-Registry-Auth: EOF", and moby/moby/client v0.6.2 sends an empty body.
 func (a Auth) encode() (string, error) {
-	if a == (Auth{}) {
-		return "", nil
-	}
 	buf, err := json.Marshal(registry.AuthConfig{Username: a.Username, Password: a.Password, ServerAddress: a.ServerAddress})
 	if err != nil {
 		return "", err
@@ -70,6 +70,7 @@ func (e *Engine) Login(ctx context.Context, auth Auth) error {
 // ErrUnauthorized or ErrNoRepository when it is one of those.
 // unauthorized says the engine already classed it as a refusal.
 func registryError(op string, auth Auth, msg string, unauthorized bool) error {
+	msg = strings.TrimPrefix(msg, "Error response from daemon: ")
 	lower := strings.ToLower(msg)
 	has := func(words ...string) bool {
 		for _, w := range words {
@@ -79,21 +80,24 @@ func registryError(op string, auth Auth, msg string, unauthorized bool) error {
 		}
 		return false
 	}
-	user := auth.Username
-	if user == "" {
-		user = "(none)"
-	}
 	switch {
+	case has("does not exist locally"):
+		return fmt.Errorf("%s: no such image here: build it, or tag it with this name, first", op)
 	case has("name unknown", "name_unknown", "does not exist in the registry", "repository does not exist"):
 		fix := "create it first"
 		if auth.ecr() {
-			fix = "create it first (aws ecr create-repository --repository-name NAME)"
+			fix = "create it first with 'aws ecr create-repository --repository-name NAME'"
 		}
-		return fmt.Errorf("%s: %w (%s): %s", op, ErrNoRepository, msg, fix)
+		return &kindError{fmt.Sprintf("%s: the repository does not exist (%s): %s", op, msg, fix), ErrNoRepository}
+	case auth.Username == "" && (unauthorized || has("unauthorized", "no basic auth credentials", "authentication required", "denied")):
+		return &kindError{fmt.Sprintf("%s: the registry wants credentials (%s): log in first", op, msg), ErrUnauthorized}
 	case has("token has expired", "expired"):
-		return fmt.Errorf("%s: %w: the password of user %s has expired: %s", op, ErrUnauthorized, user, newPassword(auth))
+		return &kindError{fmt.Sprintf("%s: the password of user %s has expired (%s): %s", op, auth.Username, msg, newPassword(auth)), ErrUnauthorized}
 	case unauthorized || has("unauthorized", "401", "authentication required", "no basic auth credentials", "denied"):
-		return fmt.Errorf("%s: %w (user %s: %s): %s", op, ErrUnauthorized, user, trimDaemonWords(msg), newPassword(auth))
+		if _, status, ok := strings.Cut(msg, "failed with status: "); ok {
+			msg = status // "login attempt to http://h/v2/ failed with status: 401 Unauthorized"
+		}
+		return &kindError{fmt.Sprintf("%s: the registry refused user %s (%s): %s", op, auth.Username, msg, newPassword(auth)), ErrUnauthorized}
 	case has("connection refused", "no such host", "i/o timeout", "no route to host", "network is unreachable"):
 		return fmt.Errorf("%s: the engine cannot reach the registry (%s): check the registry's address", op, msg)
 	case has("server gave http response to https client"):
@@ -110,13 +114,12 @@ func newPassword(auth Auth) string {
 	return "check the user name and password"
 }
 
-// trimDaemonWords shortens the engine's wording of a refused login, such as
-// "Error response from daemon: login attempt to http://h/v2/ failed with
-// status: 401 Unauthorized", to the part a learner needs.
-func trimDaemonWords(msg string) string {
-	msg = strings.TrimPrefix(msg, "Error response from daemon: ")
-	if i := strings.Index(msg, "failed with status: "); i >= 0 {
-		return "the registry answered " + msg[i+len("failed with status: "):]
-	}
-	return msg
+// kindError is an error with its own wording that is also one of the
+// package's sentinel errors, for errors.Is.
+type kindError struct {
+	msg  string
+	kind error
 }
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }

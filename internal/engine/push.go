@@ -29,9 +29,6 @@ func (e *Engine) Push(ctx context.Context, ref string, auth Auth, report func(wo
 	}
 	res, err := e.api.ImagePush(ctx, ref, client.ImagePushOptions{RegistryAuth: header})
 	if err != nil {
-		if cerrdefs.IsNotFound(err) {
-			return "", fmt.Errorf("%s: no image %s here: build it, or tag it with this name, first", op, ref)
-		}
 		if fromEngine(err) {
 			return "", registryError(op, auth, err.Error(), cerrdefs.IsUnauthorized(err))
 		}

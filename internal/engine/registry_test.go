@@ -156,7 +156,7 @@ func TestTagAndPushWhatIsNotThere(t *testing.T) {
 	}
 	_, err = e.Push(ctx, "127.0.0.1:1/workshop-engine-test-nothing:v1", Auth{}, nil)
 	t.Logf("push: %v", err)
-	if err == nil || !strings.Contains(err.Error(), "no image") || errors.Is(err, ErrUnreachable) {
+	if err == nil || !strings.Contains(err.Error(), "no such image here") || errors.Is(err, ErrUnreachable) {
 		t.Errorf("pushing a missing image: %v", err)
 	}
 }

@@ -67,7 +67,12 @@ func reporter(report func(workshop.Event)) func(workshop.Event) {
 func progressEvent(m message) workshop.Event {
 	e := workshop.Event{Kind: workshop.EventProgress, ID: m.ID, Status: m.Status, Message: m.ID + ": " + m.Status}
 	if m.Progress != nil {
+		// The engine counts a layer's tar headers into Current but not
+		// into Total, so Current can pass Total by a few hundred bytes.
 		e.Current, e.Total = m.Progress.Current, m.Progress.Total
+		if e.Total > 0 && e.Current > e.Total {
+			e.Current = e.Total
+		}
 	}
 	return e
 }

@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/spf13/cobra"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
+	"github.com/breakthemonolith/workshop/steps"
+)
+
+type runOptions struct {
+	IO      IOStreams
+	Name    string
+	Yes     bool
+	Timeout time.Duration
+	// TimeoutSet says --timeout was given: it then bounds service waits too.
+	TimeoutSet bool
+	Dir        string
+	// Env builds what running steps needs from the selected account.
+	Env func(ctx context.Context, o *runOptions) (*steps.Env, error)
+}
+
+func newRunCmd(f *Factory, runF func(context.Context, *runOptions) error) *cobra.Command {
+	opts := &runOptions{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:   "run <step-id|module-N|all>",
+		Short: "Perform a step or a whole module for you",
+		Long: `Perform a step, a module ('module-2') or everything ('all') in your account,
+through the AWS API and the Docker engine. Each step first looks at what
+exists and only creates what is missing, so running it again changes nothing.
+Everything it creates carries the tag workshop:managed=true.
+
+Images are built from the folder 'workshop init' wrote (--dir); it is written
+first when it does not exist.`,
+		Example: "  workshop run module-1\n  workshop run module-2/create-stack --yes\n  workshop run all --yes",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("which step? (a module such as module-2, 'all', or a step id such as module-2/create-listener)")
+			}
+			if args[0] == "cleanup" || strings.HasPrefix(args[0], "cleanup/") {
+				return usageErrorf("clean-up is not run step by step: 'workshop explain cleanup' prints its commands")
+			}
+			if _, err := steps.Find(args[0]); err != nil {
+				return usageError{err}
+			}
+			opts.Name = args[0]
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.TimeoutSet = cmd.Flags().Changed("timeout")
+			opts.Env = func(ctx context.Context, o *runOptions) (*steps.Env, error) { return newRunEnv(ctx, f, o) }
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "answer yes to confirmations (replacing a stack that failed to create)")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 30*time.Minute, "how long to wait for the stack (and, when given, for services to settle; default 10m)")
+	cmd.Flags().StringVar(&opts.Dir, "dir", DefaultInitDir, "the folder 'workshop init' wrote, to build the images from")
+	return cmd
+}
+
+func runRun(ctx context.Context, opts *runOptions) error {
+	list, err := steps.Find(opts.Name)
+	if err != nil {
+		return usageError{err}
+	}
+	env, err := opts.Env(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if err := steps.Run(ctx, list, env); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Next: workshop check %s\n", checkTargetOf(opts.Name))
+	return nil
+}
+
+// checkTargetOf is the check target that proves name done.
+func checkTargetOf(name string) string {
+	t, _, _ := strings.Cut(name, "/")
+	return t
+}
+
+// newRunEnv builds the clients, the confirmation and the progress printer.
+func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, error) {
+	cfg, _, err := f.awsConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &linePrinter{w: o.IO.ErrOut}
+	serviceTimeout := 10 * time.Minute
+	if o.TimeoutSet {
+		serviceTimeout = o.Timeout
+	}
+	return &steps.Env{
+		Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
+			ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg)},
+		Values:         steps.Values{Region: cfg.Region, Stack: f.Global.Stack, Endpoint: aws.ToString(cfg.BaseEndpoint)},
+		Report:         p,
+		Confirm:        confirmer(o),
+		StackTimeout:   o.Timeout,
+		ServiceTimeout: serviceTimeout,
+		HTTP:           &http.Client{Timeout: 10 * time.Second},
+	}, nil
+}
+
+// confirmer asks on the terminal, or answers yes with --yes, or no when
+// there is no terminal to ask on.
+func confirmer(o *runOptions) func(string) (bool, error) {
+	return func(question string) (bool, error) {
+		if o.Yes {
+			fmt.Fprintf(o.IO.ErrOut, "? %s yes (--yes)\n", question)
+			return true, nil
+		}
+		if !o.IO.ErrIsTTY {
+			return false, nil
+		}
+		fmt.Fprintf(o.IO.ErrOut, "? %s [y/N] ", question)
+		line, err := bufio.NewReader(o.IO.In).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return false, err
+		}
+		answer := strings.ToLower(strings.TrimSpace(line))
+		return answer == "y" || answer == "yes", nil
+	}
+}
+
+// linePrinter prints one line per event, for a terminal or a log.
+type linePrinter struct {
+	mu     sync.Mutex
+	w      io.Writer
+	pushed map[string]bool
+}
+
+// Report implements workshop.Reporter.
+func (p *linePrinter) Report(e workshop.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch e.Kind {
+	case workshop.EventStepStarted:
+		fmt.Fprintf(p.w, "▶ %s: %s\n", e.Step, e.Message)
+	case workshop.EventStepDone, workshop.EventStepUnchanged:
+		fmt.Fprintf(p.w, "✔ %s: %s\n", e.Step, e.Message)
+	case workshop.EventAction:
+		fmt.Fprintf(p.w, "  + %s\n", e.Message)
+	case workshop.EventResource:
+		line := fmt.Sprintf("  · %-36s %-42s %s", e.ID, e.Type, e.Status)
+		if e.Reason != "" && e.Reason != "User Initiated" {
+			line += ": " + e.Reason
+		}
+		fmt.Fprintln(p.w, line)
+	case workshop.EventWaiting:
+		fmt.Fprintf(p.w, "  … %s\n", e.Message)
+	case workshop.EventDiagnosis:
+		fmt.Fprintf(p.w, "  ! %s\n", e.Message)
+	case workshop.EventLog:
+		fmt.Fprintf(p.w, "  | %s\n", e.Message)
+	case workshop.EventProgress:
+		// One line per layer state change, not per byte.
+		if p.pushed == nil {
+			p.pushed = map[string]bool{}
+		}
+		key := e.ID + e.Status
+		if !p.pushed[key] && e.Status != "Pushing" {
+			p.pushed[key] = true
+			fmt.Fprintf(p.w, "  ↑ %s %s\n", e.ID, e.Status)
+		}
+	}
+}

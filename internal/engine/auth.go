@@ -91,7 +91,9 @@ func registryError(op string, auth Auth, msg string, unauthorized bool) error {
 		return &kindError{fmt.Sprintf("%s: the repository does not exist (%s): %s", op, msg, fix), ErrNoRepository}
 	case auth.Username == "" && (unauthorized || has("unauthorized", "no basic auth credentials", "authentication required", "denied")):
 		return &kindError{fmt.Sprintf("%s: the registry wants credentials (%s): log in first", op, msg), ErrUnauthorized}
-	case has("token has expired", "expired"):
+	case has("not authorized to perform"):
+		return fmt.Errorf("%s: the AWS identity lacks a permission (%s): grant it, or use an identity that has it", op, msg)
+	case has("expired"):
 		return &kindError{fmt.Sprintf("%s: the password of user %s has expired (%s): %s", op, auth.Username, msg, newPassword(auth)), ErrUnauthorized}
 	case unauthorized || has("unauthorized", "401", "authentication required", "no basic auth credentials", "denied"):
 		if _, status, ok := strings.Cut(msg, "failed with status: "); ok {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/moby/moby/api/types/build"
@@ -123,7 +124,9 @@ func (e *Engine) Build(ctx context.Context, opts BuildOptions, report func(works
 	// packErr stops the packing and returns its error, if it failed on its own.
 	packErr := func() error {
 		pr.CloseWithError(errAbandoned)
-		if err := <-packed; err != nil && !errors.Is(err, errAbandoned) {
+		// The engine closes the stream once it has read it all, or when
+		// it gives up.
+		if err := <-packed; err != nil && !errors.Is(err, errAbandoned) && !errors.Is(err, io.ErrClosedPipe) {
 			return fmt.Errorf("%s: pack the build context %s: %w", op, opts.ContextDir, err)
 		}
 		return nil
@@ -136,13 +139,18 @@ func (e *Engine) Build(ctx context.Context, opts BuildOptions, report func(works
 		Platforms:   platforms,
 		Remove:      true,
 		ForceRemove: true,
-		// The classic builder: BuildKit over this API needs a session
-		// that only buildx provides, and Engine 20.10 may lack it.
+		// The classic builder, asked for by name: BuildKit over this API
+		// needs buildx's gRPC session, which this adapter does not speak.
 		Version: build.BuilderV1,
 	})
 	if err != nil {
 		if perr := packErr(); perr != nil {
 			return "", perr
+		}
+		if fromEngine(err) {
+			// The engine refused the build before it began: a Dockerfile
+			// that does not parse, an unknown platform.
+			return "", &BuildError{Image: opts.name(), Message: strings.TrimPrefix(err.Error(), "Error response from daemon: ")}
 		}
 		return "", fmt.Errorf("%s: %w", op, Explain(err))
 	}
@@ -255,8 +263,13 @@ func (s *buildStream) handle(m message) error {
 	return nil
 }
 
+// ansiEscape matches the terminal escape sequences in a build's output: the
+// classic builder colours what a step prints on stderr red.
+var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;?]*[A-Za-z]")
+
 // line takes one whole line of the build's output.
 func (s *buildStream) line(l string) {
+	l = ansiEscape.ReplaceAllString(l, "")
 	s.report(workshop.Event{Kind: workshop.EventLog, Message: l})
 	switch {
 	case strings.HasPrefix(l, "Step "):

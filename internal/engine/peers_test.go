@@ -3,7 +3,8 @@ package engine
 import (
 	"os"
 	"os/exec"
-		"slices"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,6 +49,33 @@ func removeImage(t *testing.T, docker, ref string) {
 		}
 	})
 }
+
+// removeNewLayers removes, when t ends, the images a build whose events
+// are ev committed for steps that did not come from the cache: a failed
+// build leaves them behind, and with the vfs storage driver each is a
+// full copy of the file system.
+func removeNewLayers(t *testing.T, docker string, ev *events) {
+	t.Cleanup(func() {
+		var ids []string
+		cached, from := false, false
+		for _, l := range ev.logLines() {
+			switch {
+			case strings.HasPrefix(l, "Step "):
+				cached, from = false, strings.Contains(l, " : FROM ")
+			case l == " ---> Using cache":
+				cached = true
+			case layerLine.MatchString(l) && !cached && !from:
+				ids = append(ids, strings.TrimPrefix(l, " ---> "))
+			}
+		}
+		for _, id := range slices.Backward(ids) {
+			_ = exec.Command(docker, "image", "rm", id).Run() // a parent may be gone with its child
+		}
+	})
+}
+
+// layerLine is the line by which the classic builder names a step's image.
+var layerLine = regexp.MustCompile(`^ ---> [0-9a-f]{12}$`)
 
 // testTag returns an image name unique to this test process.
 func testTag(name string) string {

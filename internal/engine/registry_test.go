@@ -84,7 +84,6 @@ func TestTagAndPushToARegistry(t *testing.T) {
 	layers := map[string]bool{}
 	var pushed, measured bool
 	for _, ev := range ev.list {
-		t.Logf("%s id=%q status=%q %d/%d %q", ev.Kind, ev.ID, ev.Status, ev.Current, ev.Total, ev.Message)
 		if ev.Kind != workshop.EventProgress {
 			continue
 		}

@@ -14,11 +14,16 @@ import (
 // same name. A method whose field is nil returns an error saying so, so a
 // test sees a call it did not expect.
 type Double struct {
-	InfoFn  func(ctx context.Context) (engine.Info, error)
+	// InfoFn answers Info.
+	InfoFn func(ctx context.Context) (engine.Info, error)
+	// BuildFn answers Build.
 	BuildFn func(ctx context.Context, opts engine.BuildOptions, report func(workshop.Event)) (string, error)
-	TagFn   func(ctx context.Context, source, target string) error
+	// TagFn answers Tag.
+	TagFn func(ctx context.Context, source, target string) error
+	// LoginFn answers Login.
 	LoginFn func(ctx context.Context, auth engine.Auth) error
-	PushFn  func(ctx context.Context, ref string, auth engine.Auth, report func(workshop.Event)) (string, error)
+	// PushFn answers Push.
+	PushFn func(ctx context.Context, ref string, auth engine.Auth, report func(workshop.Event)) (string, error)
 }
 
 var _ engine.Client = (*Double)(nil)

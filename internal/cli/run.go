@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 
+	"github.com/breakthemonolith/workshop/internal/engine"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 	"github.com/breakthemonolith/workshop/steps"
 )
@@ -105,6 +106,14 @@ func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, erro
 		return nil, err
 	}
 	p := &linePrinter{w: o.IO.ErrOut}
+	var images steps.ImageBuilder
+	if eng, err := engine.New(); err == nil {
+		var args map[string]string
+		if img := f.Getenv("WORKSHOP_GO_IMAGE"); img != "" {
+			args = map[string]string{"GO_IMAGE": img}
+		}
+		images = &dockerImages{engine: eng, ecr: ecr.NewFromConfig(cfg), dir: o.Dir, buildArgs: args}
+	}
 	serviceTimeout := 10 * time.Minute
 	if o.TimeoutSet {
 		serviceTimeout = o.Timeout
@@ -118,6 +127,7 @@ func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, erro
 		StackTimeout:   o.Timeout,
 		ServiceTimeout: serviceTimeout,
 		HTTP:           &http.Client{Timeout: 10 * time.Second},
+		Images:         images,
 	}, nil
 }
 

@@ -52,6 +52,7 @@ It ships the sample app and the templates ('workshop init').`,
 		newCheckCmd(f, nil),
 		newExplainCmd(f, nil),
 		newRunCmd(f, nil),
+		newCleanupCmd(f, nil),
 	)
 	return root
 }

@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/breakthemonolith/workshop/internal/testpeers"
+)
+
+// Clean-up against moto: the plan lists the workshop's resources in order
+// and leaves an untagged look-alike alone; --dry-run and a refusal delete
+// nothing; --yes deletes the rest and reports what is left (moto cannot
+// delete a stack whose VPC it made, a handy failure to report).
+func TestCleanupAgainstMoto(t *testing.T) {
+	f, endpoint := motoFactory(t)
+	aws := testpeers.Command(t, "aws")
+	cli := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(aws, append([]string{"--endpoint-url", endpoint, "--output", "text"}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("aws %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	cli("ecr", "create-repository", "--repository-name", "posts") // the learner's own, untagged
+	for _, step := range []string{"module-1/create-repository", "module-3/create-repositories", "module-2/create-stack",
+		"module-2/register-task-definition", "module-2/create-target-group", "module-2/create-listener", "module-4/create-target-groups"} {
+		_, _, errOut := testFactory(nil)
+		f.IO.ErrOut = errOut
+		if code := run(context.Background(), f, []string{"run", step}); code != ExitOK {
+			t.Fatalf("run %s: exit %d\n%s", step, code, errOut)
+		}
+	}
+	_, _, errOut := testFactory(nil)
+	f.IO.ErrOut = errOut
+	run(context.Background(), f, []string{"run", "module-2/create-service", "--timeout", "100ms"}) // never settles on moto
+
+	var out strings.Builder
+	f.IO.Out = &out
+	if code := run(context.Background(), f, []string{"cleanup", "--dry-run"}); code != ExitOK {
+		t.Fatalf("dry run: exit %d", code)
+	}
+	plan := out.String()
+	order := []string{"service         api", "listener        HTTP:80", "target group    api", "target group    drop-traffic",
+		"stack           BreakTheMonolith-Demo", "task definition api:1", "repository      api"}
+	last := -1
+	for _, want := range order {
+		i := strings.Index(plan, want)
+		if i < 0 || i < last {
+			t.Errorf("plan lacks %q, or lists it out of order:\n%s", want, plan)
+		}
+		last = i
+	}
+	if !strings.Contains(plan, "left alone: repository posts (not tagged workshop:managed=true)") || strings.Contains(plan, "repository      posts") {
+		t.Errorf("the untagged repository must be left alone:\n%s", plan)
+	}
+	if !strings.Contains(cli("ecr", "describe-repositories"), "users") {
+		t.Fatal("--dry-run deleted something")
+	}
+
+	errOut.Reset()
+	if code := run(context.Background(), f, []string{"cleanup"}); code != ExitUsage || !strings.Contains(errOut.String(), "nothing was deleted") {
+		t.Fatalf("without --yes and no terminal: exit %d\n%s", code, errOut)
+	}
+
+	errOut.Reset()
+	code := run(context.Background(), f, []string{"cleanup", "--yes"})
+	s := errOut.String()
+	if code != ExitCheckFailed || !strings.Contains(s, "Left after clean-up:") || !strings.Contains(s, "stack BreakTheMonolith-Demo") {
+		t.Fatalf("exit %d; moto keeps the stack, which must be reported:\n%s", code, s)
+	}
+	for _, gone := range []string{"deleted service api", "deleted listener HTTP:80", "deleted target group users",
+		"deleted task definition api:1", "deleted repository threads"} {
+		if !strings.Contains(s, gone) {
+			t.Errorf("stderr lacks %q:\n%s", gone, s)
+		}
+	}
+	repos := cli("ecr", "describe-repositories", "--query", "repositories[].repositoryName")
+	if strings.Contains(repos, "users") || !strings.Contains(repos, "posts") {
+		t.Errorf("repositories left: %s (want only the learner's posts)", repos)
+	}
+	if tgs := cli("elbv2", "describe-target-groups", "--query", "TargetGroups[].TargetGroupName"); strings.TrimSpace(tgs) != "" {
+		t.Errorf("target groups left: %s", tgs)
+	}
+}

@@ -175,22 +175,8 @@ func (w *stackWatch) firstFailure(ctx context.Context) string {
 	if err != nil {
 		return "its events could not be read: " + cloud.Message(err)
 	}
-	events := out.StackEvents
-	last := len(events)
-	for i, e := range events {
-		if aws.ToString(e.ResourceType) == "AWS::CloudFormation::Stack" && (e.ResourceStatus == cfntypes.ResourceStatusCreateInProgress ||
-			e.ResourceStatus == cfntypes.ResourceStatusUpdateInProgress || e.ResourceStatus == cfntypes.ResourceStatusDeleteInProgress) {
-			last = i
-			break
-		}
-	}
-	for i := last - 1; i >= 0; i-- {
-		e := events[i]
-		reason := aws.ToString(e.ResourceStatusReason)
-		if strings.HasSuffix(string(e.ResourceStatus), "_FAILED") && !strings.Contains(reason, "Resource creation cancelled") &&
-			aws.ToString(e.ResourceType) != "AWS::CloudFormation::Stack" {
-			return fmt.Sprintf("%s (%s) failed: %s", aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), reason)
-		}
+	if reason := cloud.FirstStackFailure(out.StackEvents); reason != "" {
+		return reason
 	}
 	return "see its events in the CloudFormation console"
 }

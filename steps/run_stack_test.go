@@ -131,7 +131,7 @@ func TestEnsureStackRollbackNeedsConsent(t *testing.T) {
 	f := &fakeStacks{failNew: true}
 	var got []workshop.Event
 	_, err := ensureStack(context.Background(), stackRunner(f, nil, &got))
-	if err == nil || !strings.Contains(err.Error(), "ROLLBACK_COMPLETE") || !strings.Contains(err.Error(), "ECSALB (AWS::ElasticLoadBalancingV2::LoadBalancer) failed: At least two subnets") {
+	if err == nil || !strings.Contains(err.Error(), "ROLLBACK_COMPLETE") || !strings.Contains(err.Error(), "ECSALB (AWS::ElasticLoadBalancingV2::LoadBalancer) create failed: At least two subnets") {
 		t.Fatalf("a failed create should name the first failed resource: %v", err)
 	}
 	if strings.Contains(err.Error(), "cancelled") {

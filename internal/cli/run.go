@@ -105,7 +105,10 @@ func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, erro
 	if err != nil {
 		return nil, err
 	}
-	p := &linePrinter{w: o.IO.ErrOut}
+	var p workshop.Reporter = &linePrinter{w: o.IO.ErrOut}
+	if o.IO.ErrIsTTY && !f.Global.Plain {
+		p = newLivePrinter(o.IO.ErrOut)
+	}
 	var images steps.ImageBuilder
 	if eng, err := engine.New(); err == nil {
 		var args map[string]string
@@ -152,7 +155,7 @@ func confirmer(o *runOptions) func(string) (bool, error) {
 	}
 }
 
-// linePrinter prints one line per event, for a terminal or a log.
+// linePrinter prints one line per event, for a log or a pipe.
 type linePrinter struct {
 	mu     sync.Mutex
 	w      io.Writer
@@ -163,34 +166,45 @@ type linePrinter struct {
 func (p *linePrinter) Report(e workshop.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	switch e.Kind {
-	case workshop.EventStepStarted:
-		fmt.Fprintf(p.w, "▶ %s: %s\n", e.Step, e.Message)
-	case workshop.EventStepDone, workshop.EventStepUnchanged:
-		fmt.Fprintf(p.w, "✔ %s: %s\n", e.Step, e.Message)
-	case workshop.EventAction:
-		fmt.Fprintf(p.w, "  + %s\n", e.Message)
-	case workshop.EventResource:
-		line := fmt.Sprintf("  · %-36s %-42s %s", e.ID, e.Type, e.Status)
-		if e.Reason != "" && e.Reason != "User Initiated" {
-			line += ": " + e.Reason
-		}
-		fmt.Fprintln(p.w, line)
-	case workshop.EventWaiting:
-		fmt.Fprintf(p.w, "  … %s\n", e.Message)
-	case workshop.EventDiagnosis:
-		fmt.Fprintf(p.w, "  ! %s\n", e.Message)
-	case workshop.EventLog:
-		fmt.Fprintf(p.w, "  | %s\n", e.Message)
-	case workshop.EventProgress:
+	if e.Kind == workshop.EventProgress {
 		// One line per layer state change, not per byte.
 		if p.pushed == nil {
 			p.pushed = map[string]bool{}
 		}
 		key := e.ID + e.Status
-		if !p.pushed[key] && e.Status != "Pushing" {
-			p.pushed[key] = true
-			fmt.Fprintf(p.w, "  ↑ %s %s\n", e.ID, e.Status)
+		if p.pushed[key] || e.Status == "Pushing" {
+			return
 		}
+		p.pushed[key] = true
 	}
+	if line, ok := eventLine(e); ok {
+		fmt.Fprintln(p.w, line)
+	}
+}
+
+// eventLine is the one-line form of an event.
+func eventLine(e workshop.Event) (string, bool) {
+	switch e.Kind {
+	case workshop.EventStepStarted:
+		return fmt.Sprintf("▶ %s: %s", e.Step, e.Message), true
+	case workshop.EventStepDone, workshop.EventStepUnchanged:
+		return fmt.Sprintf("✔ %s: %s", e.Step, e.Message), true
+	case workshop.EventAction:
+		return "  + " + e.Message, true
+	case workshop.EventResource:
+		line := fmt.Sprintf("  · %-36s %-42s %s", e.ID, e.Type, e.Status)
+		if e.Reason != "" && e.Reason != "User Initiated" {
+			line += ": " + e.Reason
+		}
+		return line, true
+	case workshop.EventWaiting:
+		return "  … " + e.Message, true
+	case workshop.EventDiagnosis:
+		return "  ! " + e.Message, true
+	case workshop.EventLog:
+		return "  | " + e.Message, true
+	case workshop.EventProgress:
+		return fmt.Sprintf("  ↑ %s %s", e.ID, e.Status), true
+	}
+	return "", false
 }

@@ -53,6 +53,7 @@ It ships the sample app and the templates ('workshop init').`,
 		newExplainCmd(f, nil),
 		newRunCmd(f, nil),
 		newCleanupCmd(f, nil),
+		newSandboxCmd(f),
 	)
 	return root
 }

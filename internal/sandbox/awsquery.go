@@ -1,0 +1,112 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// serveQuery serves an awsQuery request (Action and Version form fields, in
+// a POST body or the URL's query).
+func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, requestID string) {
+	form, aerr := queryForm(w, r)
+	if aerr != nil {
+		writeQueryError(w, "", requestID, aerr)
+		return
+	}
+	action, version := form.Get("Action"), form.Get("Version")
+	if action == "" {
+		writeQueryError(w, "", requestID, clientErr("MissingAction",
+			"the request names no Action (and no X-Amz-Target): the sandbox cannot tell which AWS API it is for"))
+		return
+	}
+	svc, ok := s.routes.query[version]
+	op := svc.ops[action]
+	if !ok || op == nil {
+		writeQueryError(w, svc.namespace, requestID, clientErr("InvalidAction",
+			"Could not find operation %s for version %s", action, version))
+		return
+	}
+	out, err := s.invoke(r, requestID, func(c *call) (any, error) { return op(c, form) })
+	if err != nil {
+		writeQueryError(w, svc.namespace, requestID, asAPIError(err))
+		return
+	}
+	var buf bytes.Buffer
+	enc := xml.NewEncoder(&buf)
+	start := xml.StartElement{Name: xml.Name{Local: action + "Response"},
+		Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: svc.namespace}}}
+	meta := struct {
+		RequestID string `xml:"RequestId"`
+	}{requestID}
+	err = enc.EncodeToken(start)
+	if err == nil && out != nil {
+		err = enc.EncodeElement(out, xml.StartElement{Name: xml.Name{Local: action + "Result"}})
+	}
+	if err == nil {
+		err = enc.EncodeElement(meta, xml.StartElement{Name: xml.Name{Local: "ResponseMetadata"}})
+	}
+	if err == nil {
+		err = enc.EncodeToken(start.End())
+	}
+	if err == nil {
+		err = enc.Flush()
+	}
+	if err != nil {
+		writeQueryError(w, svc.namespace, requestID, serverErr("InternalFailure", "encode the response: %v", err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// queryForm reads the form of a query request: the URL's query plus, for a
+// POST, the url-encoded body.
+func queryForm(w http.ResponseWriter, r *http.Request) (url.Values, *apiError) {
+	form, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, clientErr("MalformedQueryString", "the URL's query string is malformed: %v", err)
+	}
+	if r.Method == http.MethodPost {
+		body, aerr := readAPIBody(w, r)
+		if aerr != nil {
+			aerr.Code = "MalformedQueryString"
+			return nil, aerr
+		}
+		posted, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, clientErr("MalformedQueryString", "the request body is not a url-encoded form: %v", err)
+		}
+		for k, v := range posted {
+			form[k] = append(form[k], v...)
+		}
+	}
+	return form, nil
+}
+
+// writeQueryError writes the awsQuery error envelope.
+func writeQueryError(w http.ResponseWriter, namespace, requestID string, e *apiError) {
+	type errorBody struct {
+		Type    string `xml:"Type"`
+		Code    string `xml:"Code"`
+		Message string `xml:"Message"`
+	}
+	doc := struct {
+		XMLName   xml.Name  `xml:"ErrorResponse"`
+		Xmlns     string    `xml:"xmlns,attr,omitempty"`
+		Error     errorBody `xml:"Error"`
+		RequestID string    `xml:"RequestId"`
+	}{Xmlns: namespace, Error: errorBody{Type: "Sender", Code: e.Code, Message: e.Message}, RequestID: requestID}
+	if e.Receiver {
+		doc.Error.Type = "Receiver"
+	}
+	data, _ := xml.Marshal(doc)
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(data)
+}

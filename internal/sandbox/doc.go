@@ -1,0 +1,25 @@
+// Package sandbox is the workshop's local AWS: one HTTP endpoint that speaks
+// the real AWS wire protocols well enough for the AWS SDK, the AWS CLI and
+// the Docker engine, with its state kept in a data directory.
+//
+// Requests are routed by protocol marker, never by user agent:
+//
+//	/v2/...                         Docker Registry v2 (ECR's registry)       registry.go
+//	/_sandbox/...                   the sandbox's own endpoints (layer URLs)  server.go
+//	X-Amz-Target: Prefix.Operation  awsJson services (ECR, later ECS, Logs)   awsjson.go
+//	Action=...&Version=...          awsQuery services (STS, later CFN, ELBv2) awsquery.go
+//
+// Each AWS service lives in its own file (sts.go, ecr*.go) and registers its
+// operations with the router by its protocol marker: a JSON target prefix
+// (router.json) or a query API version (router.query). An operation is a
+// function from a decoded request to a response value or an *apiError; the
+// protocol files do the envelopes, error shapes, request ids and the
+// --latency delay. A service keeps its part of the persisted state in a
+// field of state (state.go); operations run under the server's lock and
+// mark the call as mutating, after which the whole state is written
+// atomically.
+//
+// The sandbox is one account (Account, like moto's default) and answers for
+// any region named in the request's SigV4 credential scope (us-east-1 when
+// there is none). Signatures are not verified.
+package sandbox

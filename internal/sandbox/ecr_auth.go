@@ -1,0 +1,94 @@
+package sandbox
+
+import (
+	"encoding/base64"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+)
+
+// registryUser is the user of ECR's Docker login.
+const registryUser = "AWS"
+
+// tokenLifetime is how long ECR says a token lasts; the sandbox's password
+// does not really expire.
+const tokenLifetime = 12 * time.Hour
+
+func (e *ecrService) getAuthorizationToken(c *call, body []byte) (any, error) {
+	var in struct {
+		RegistryIDs []string `json:"registryIds"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	token := base64.StdEncoding.EncodeToString([]byte(registryUser + ":" + e.srv.state.RegistryPassword))
+	return map[string]any{"authorizationData": []map[string]any{{
+		"authorizationToken": token,
+		"expiresAt":          epoch(c.now.Add(tokenLifetime)),
+		"proxyEndpoint":      e.srv.Endpoint(),
+	}}}, nil
+}
+
+// layerPath is where GetDownloadUrlForLayer's URLs point: ECR hands out a
+// presigned URL that needs no credentials, and so does the sandbox.
+const layerPath = "/_sandbox/ecr/layer/"
+
+func (e *ecrService) getDownloadURLForLayer(c *call, body []byte) (any, error) {
+	var in struct {
+		RepositoryName string `json:"repositoryName"`
+		LayerDigest    string `json:"layerDigest"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if _, err := e.repo(c.region, in.RepositoryName); err != nil {
+		return nil, err
+	}
+	if _, ok := e.srv.blobs.has(in.LayerDigest); !ok {
+		return nil, clientErr("LayersNotFoundException",
+			"The layer with digest '%s' does not exist in the repository with name '%s' in the registry with id '%s'",
+			in.LayerDigest, in.RepositoryName, Account)
+	}
+	u := e.srv.Endpoint() + layerPath + c.region + "/" + in.LayerDigest + "?repository=" + url.QueryEscape(in.RepositoryName)
+	return map[string]any{"downloadUrl": u, "layerDigest": in.LayerDigest}, nil
+}
+
+// serveLayer serves a blob at a URL from GetDownloadUrlForLayer.
+func (s *Server) serveLayer(w http.ResponseWriter, r *http.Request) {
+	notFound := func() { http.Error(w, "layer not found", http.StatusNotFound) }
+	region, digest, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, layerPath), "/")
+	if !ok || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		notFound()
+		return
+	}
+	s.mu.Lock()
+	repo := s.state.ECR[region][r.URL.Query().Get("repository")]
+	s.mu.Unlock()
+	h, err := v1.NewHash(digest)
+	if repo == nil || err != nil {
+		notFound()
+		return
+	}
+	size, err := s.blobs.Stat(r.Context(), repo.Name, h)
+	if err != nil {
+		notFound()
+		return
+	}
+	rc, err := s.blobs.Get(r.Context(), repo.Name, h)
+	if err != nil {
+		notFound()
+		return
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+	if r.Method == http.MethodHead {
+		return
+	}
+	_, _ = io.Copy(w, rc)
+}

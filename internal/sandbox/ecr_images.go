@@ -1,0 +1,223 @@
+package sandbox
+
+import (
+	"maps"
+	"slices"
+)
+
+// imageDetail is ECR's ImageDetail.
+type imageDetail struct {
+	RegistryID             string   `json:"registryId"`
+	RepositoryName         string   `json:"repositoryName"`
+	ImageDigest            string   `json:"imageDigest"`
+	ImageTags              []string `json:"imageTags,omitempty"`
+	ImageSizeInBytes       int64    `json:"imageSizeInBytes"`
+	ImagePushedAt          epoch    `json:"imagePushedAt"`
+	ImageManifestMediaType string   `json:"imageManifestMediaType"`
+	ArtifactMediaType      string   `json:"artifactMediaType,omitempty"`
+}
+
+type imagesIn struct {
+	RepositoryName     string    `json:"repositoryName"`
+	ImageIDs           []imageID `json:"imageIds"`
+	MaxResults         *int32    `json:"maxResults"`
+	NextToken          string    `json:"nextToken"`
+	AcceptedMediaTypes []string  `json:"acceptedMediaTypes"`
+	Filter             *struct {
+		TagStatus string `json:"tagStatus"`
+	} `json:"filter"`
+}
+
+// decodeImagesIn decodes an image call and finds its repository.
+func (e *ecrService) decodeImagesIn(c *call, body []byte) (*ecrRepository, imagesIn, error) {
+	var in imagesIn
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, in, err
+	}
+	r, err := e.repo(c.region, in.RepositoryName)
+	return r, in, err
+}
+
+// tagStatusMatches applies a filter's tagStatus (TAGGED, UNTAGGED, ANY).
+func (in imagesIn) tagStatusMatches(img *ecrImage) bool {
+	if in.Filter == nil {
+		return true
+	}
+	switch in.Filter.TagStatus {
+	case "TAGGED":
+		return len(img.Tags) > 0
+	case "UNTAGGED":
+		return len(img.Tags) == 0
+	}
+	return true
+}
+
+// sortedImages are a repository's images in digest order (the pagination
+// order).
+func sortedImages(r *ecrRepository) []*ecrImage {
+	var out []*ecrImage
+	for _, d := range slices.Sorted(maps.Keys(r.Images)) {
+		out = append(out, r.Images[d])
+	}
+	return out
+}
+
+func (e *ecrService) describeImages(c *call, body []byte) (any, error) {
+	r, in, err := e.decodeImagesIn(c, body)
+	if err != nil {
+		return nil, err
+	}
+	var images []*ecrImage
+	if len(in.ImageIDs) > 0 {
+		if in.MaxResults != nil || in.NextToken != "" {
+			return nil, clientErr("InvalidParameterException", "maxResults and nextToken cannot be used together with imageIds")
+		}
+		for _, id := range in.ImageIDs {
+			img, fail := r.resolve(id)
+			if fail != nil {
+				return nil, clientErr("ImageNotFoundException",
+					"The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist within the repository with name '%s' in the registry with id '%s'",
+					orNull(id.ImageDigest), orNull(id.ImageTag), r.Name, Account)
+			}
+			if !slices.Contains(images, img) {
+				images = append(images, img)
+			}
+		}
+	} else {
+		for _, img := range sortedImages(r) {
+			if in.tagStatusMatches(img) {
+				images = append(images, img)
+			}
+		}
+	}
+	pg, next, err := page(images, func(i *ecrImage) string { return i.Digest }, in.MaxResults, in.NextToken, 100)
+	if err != nil {
+		return nil, err
+	}
+	details := make([]imageDetail, 0, len(pg))
+	for _, img := range pg {
+		details = append(details, imageDetail{RegistryID: Account, RepositoryName: r.Name, ImageDigest: img.Digest,
+			ImageTags: img.Tags, ImageSizeInBytes: img.Size, ImagePushedAt: epoch(img.PushedAt),
+			ImageManifestMediaType: img.MediaType, ArtifactMediaType: img.ArtifactMediaType})
+	}
+	res := map[string]any{"imageDetails": details}
+	if next != "" {
+		res["nextToken"] = next
+	}
+	return res, nil
+}
+
+func orNull(s string) string {
+	if s == "" {
+		return "null"
+	}
+	return s
+}
+
+func (e *ecrService) listImages(c *call, body []byte) (any, error) {
+	r, in, err := e.decodeImagesIn(c, body)
+	if err != nil {
+		return nil, err
+	}
+	var ids []imageID
+	for _, img := range sortedImages(r) {
+		if !in.tagStatusMatches(img) {
+			continue
+		}
+		if len(img.Tags) == 0 {
+			ids = append(ids, imageID{ImageDigest: img.Digest})
+		}
+		for _, t := range slices.Sorted(slices.Values(img.Tags)) {
+			ids = append(ids, imageID{ImageDigest: img.Digest, ImageTag: t})
+		}
+	}
+	key := func(id imageID) string { return id.ImageDigest + " " + id.ImageTag }
+	pg, next, err := page(ids, key, in.MaxResults, in.NextToken, 100)
+	if err != nil {
+		return nil, err
+	}
+	res := map[string]any{"imageIds": append([]imageID{}, pg...)}
+	if next != "" {
+		res["nextToken"] = next
+	}
+	return res, nil
+}
+
+// imageOut is ECR's Image shape.
+type imageOut struct {
+	RegistryID             string  `json:"registryId"`
+	RepositoryName         string  `json:"repositoryName"`
+	ImageID                imageID `json:"imageId"`
+	ImageManifest          string  `json:"imageManifest"`
+	ImageManifestMediaType string  `json:"imageManifestMediaType"`
+}
+
+func (e *ecrService) batchGetImage(c *call, body []byte) (any, error) {
+	r, in, err := e.decodeImagesIn(c, body)
+	if err != nil {
+		return nil, err
+	}
+	images, failures := []imageOut{}, []imageFailure{}
+	for _, id := range in.ImageIDs {
+		img, fail := r.resolve(id)
+		if fail == nil && len(in.AcceptedMediaTypes) > 0 && !slices.Contains(in.AcceptedMediaTypes, img.MediaType) {
+			fail = &imageFailure{ImageID: id, FailureCode: "ImageNotFound",
+				FailureReason: "The image's manifest media type " + img.MediaType + " is not among the accepted media types"}
+		}
+		if fail != nil {
+			failures = append(failures, *fail)
+			continue
+		}
+		out := imageID{ImageDigest: img.Digest, ImageTag: id.ImageTag}
+		images = append(images, imageOut{RegistryID: Account, RepositoryName: r.Name, ImageID: out,
+			ImageManifest: img.Manifest, ImageManifestMediaType: img.MediaType})
+	}
+	return map[string]any{"images": images, "failures": failures}, nil
+}
+
+func (e *ecrService) batchDeleteImage(c *call, body []byte) (any, error) {
+	r, in, err := e.decodeImagesIn(c, body)
+	if err != nil {
+		return nil, err
+	}
+	deleted, failures := []imageID{}, []imageFailure{}
+	for _, id := range in.ImageIDs {
+		img, fail := r.resolve(id)
+		if fail != nil {
+			failures = append(failures, *fail)
+			continue
+		}
+		r.deleteImage(id, img)
+		deleted = append(deleted, imageID{ImageDigest: img.Digest, ImageTag: id.ImageTag})
+		c.changed()
+	}
+	return map[string]any{"imageIds": deleted, "failures": failures}, nil
+}
+
+type putImageIn struct {
+	RepositoryName         string `json:"repositoryName"`
+	ImageManifest          string `json:"imageManifest"`
+	ImageManifestMediaType string `json:"imageManifestMediaType"`
+	ImageTag               string `json:"imageTag"`
+	ImageDigest            string `json:"imageDigest"`
+}
+
+func (e *ecrService) putImageOp(c *call, body []byte) (any, error) {
+	var in putImageIn
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	r, err := e.repo(c.region, in.RepositoryName)
+	if err != nil {
+		return nil, err
+	}
+	img, err := e.storeImage(r, c.now, pushRequest{manifest: []byte(in.ImageManifest),
+		mediaType: in.ImageManifestMediaType, tag: in.ImageTag, digest: in.ImageDigest})
+	if err != nil {
+		return nil, err
+	}
+	c.changed()
+	return map[string]any{"image": imageOut{RegistryID: Account, RepositoryName: r.Name,
+		ImageID:       imageID{ImageDigest: img.Digest, ImageTag: in.ImageTag},
+		ImageManifest: img.Manifest, ImageManifestMediaType: img.MediaType}}, nil
+}

@@ -1,0 +1,209 @@
+package sandbox
+
+import (
+	"maps"
+	"slices"
+)
+
+type createRepositoryIn struct {
+	RepositoryName             string   `json:"repositoryName"`
+	ImageTagMutability         string   `json:"imageTagMutability"`
+	Tags                       []ecrTag `json:"tags"`
+	ImageScanningConfiguration *struct {
+		ScanOnPush bool `json:"scanOnPush"`
+	} `json:"imageScanningConfiguration"`
+	EncryptionConfiguration *struct {
+		EncryptionType string `json:"encryptionType"`
+	} `json:"encryptionConfiguration"`
+}
+
+func (e *ecrService) createRepository(c *call, body []byte) (any, error) {
+	var in createRepositoryIn
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if !validRepoName(in.RepositoryName) {
+		return nil, clientErr("InvalidParameterException",
+			"Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*' and have length between 2 and 256'")
+	}
+	switch in.ImageTagMutability {
+	case "":
+		in.ImageTagMutability = "MUTABLE"
+	case "MUTABLE", "IMMUTABLE":
+	default:
+		return nil, clientErr("InvalidParameterException",
+			"Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [MUTABLE, IMMUTABLE]'")
+	}
+	if err := validTags(in.Tags); err != nil {
+		return nil, err
+	}
+	regionRepos := e.srv.state.ECR[c.region]
+	if regionRepos[in.RepositoryName] != nil {
+		return nil, clientErr("RepositoryAlreadyExistsException",
+			"The repository with name '%s' already exists in the registry with id '%s'", in.RepositoryName, Account)
+	}
+	r := &ecrRepository{Name: in.RepositoryName, Region: c.region, CreatedAt: c.now,
+		TagMutability: in.ImageTagMutability, EncryptionType: "AES256", Tags: mergeTags(nil, in.Tags)}
+	if in.ImageScanningConfiguration != nil {
+		r.ScanOnPush = in.ImageScanningConfiguration.ScanOnPush
+	}
+	if in.EncryptionConfiguration != nil && in.EncryptionConfiguration.EncryptionType != "" {
+		r.EncryptionType = in.EncryptionConfiguration.EncryptionType
+	}
+	if regionRepos == nil {
+		regionRepos = map[string]*ecrRepository{}
+		e.srv.state.ECR[c.region] = regionRepos
+	}
+	regionRepos[r.Name] = r
+	c.changed()
+	return map[string]any{"repository": e.repositoryOut(r)}, nil
+}
+
+type describeRepositoriesIn struct {
+	RepositoryNames []string `json:"repositoryNames"`
+	MaxResults      *int32   `json:"maxResults"`
+	NextToken       string   `json:"nextToken"`
+}
+
+func (e *ecrService) describeRepositories(c *call, body []byte) (any, error) {
+	var in describeRepositoriesIn
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	var repos []*ecrRepository
+	if len(in.RepositoryNames) > 0 {
+		if in.MaxResults != nil || in.NextToken != "" {
+			return nil, clientErr("InvalidParameterException",
+				"maxResults and nextToken cannot be used together with repositoryNames")
+		}
+		for _, name := range in.RepositoryNames {
+			r, err := e.repo(c.region, name)
+			if err != nil {
+				return nil, err
+			}
+			repos = append(repos, r)
+		}
+	} else {
+		regionRepos := e.srv.state.ECR[c.region]
+		for _, name := range slices.Sorted(maps.Keys(regionRepos)) {
+			repos = append(repos, regionRepos[name])
+		}
+	}
+	pg, next, err := page(repos, func(r *ecrRepository) string { return r.Name }, in.MaxResults, in.NextToken, 100)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]repositoryOut, 0, len(pg))
+	for _, r := range pg {
+		out = append(out, e.repositoryOut(r))
+	}
+	res := map[string]any{"repositories": out}
+	if next != "" {
+		res["nextToken"] = next
+	}
+	return res, nil
+}
+
+type deleteRepositoryIn struct {
+	RepositoryName string `json:"repositoryName"`
+	Force          bool   `json:"force"`
+}
+
+func (e *ecrService) deleteRepository(c *call, body []byte) (any, error) {
+	var in deleteRepositoryIn
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	r, err := e.repo(c.region, in.RepositoryName)
+	if err != nil {
+		return nil, err
+	}
+	if len(r.Images) > 0 && !in.Force {
+		return nil, clientErr("RepositoryNotEmptyException",
+			"The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images",
+			r.Name, Account)
+	}
+	delete(e.srv.state.ECR[c.region], r.Name)
+	c.changed()
+	return map[string]any{"repository": e.repositoryOut(r)}, nil
+}
+
+// Tags.
+
+type resourceIn struct {
+	ResourceArn string   `json:"resourceArn"`
+	Tags        []ecrTag `json:"tags"`
+	TagKeys     []string `json:"tagKeys"`
+}
+
+// taggedRepo decodes a tagging call and finds its repository.
+func (e *ecrService) taggedRepo(body []byte) (*ecrRepository, resourceIn, error) {
+	var in resourceIn
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, in, err
+	}
+	region, name, ok := repoFromARN(in.ResourceArn)
+	if !ok {
+		return nil, in, clientErr("InvalidParameterException", "Invalid parameter at 'resourceArn': %q is not a repository ARN", in.ResourceArn)
+	}
+	r, err := e.repo(region, name)
+	return r, in, err
+}
+
+func (e *ecrService) listTagsForResource(_ *call, body []byte) (any, error) {
+	r, _, err := e.taggedRepo(body)
+	if err != nil {
+		return nil, err
+	}
+	tags := r.Tags
+	if tags == nil {
+		tags = []ecrTag{}
+	}
+	return map[string]any{"tags": tags}, nil
+}
+
+func (e *ecrService) tagResource(c *call, body []byte) (any, error) {
+	r, in, err := e.taggedRepo(body)
+	if err != nil {
+		return nil, err
+	}
+	if err := validTags(in.Tags); err != nil {
+		return nil, err
+	}
+	r.Tags = mergeTags(r.Tags, in.Tags)
+	c.changed()
+	return map[string]any{}, nil
+}
+
+func (e *ecrService) untagResource(c *call, body []byte) (any, error) {
+	r, in, err := e.taggedRepo(body)
+	if err != nil {
+		return nil, err
+	}
+	r.Tags = slices.DeleteFunc(r.Tags, func(t ecrTag) bool { return slices.Contains(in.TagKeys, t.Key) })
+	c.changed()
+	return map[string]any{}, nil
+}
+
+// validTags checks tag keys: present and at most 128 characters.
+func validTags(tags []ecrTag) error {
+	for _, t := range tags {
+		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 {
+			return clientErr("InvalidTagParameterException", "a tag key must have 1 to 128 characters and a value at most 256")
+		}
+	}
+	return nil
+}
+
+// mergeTags sets each of add on tags, replacing the value of a key present.
+func mergeTags(tags, add []ecrTag) []ecrTag {
+	for _, t := range add {
+		i := slices.IndexFunc(tags, func(x ecrTag) bool { return x.Key == t.Key })
+		if i >= 0 {
+			tags[i].Value = t.Value
+		} else {
+			tags = append(tags, t)
+		}
+	}
+	return tags
+}

@@ -1,0 +1,224 @@
+package sandbox
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The registry serves the repositories of DefaultRegion: a registry address
+// names no region, and the sandbox's URIs are 127.0.0.1:PORT/NAME.
+
+// registryError writes a Docker Registry v2 error.
+func registryError(w http.ResponseWriter, status int, code, message string) {
+	data, _ := json.Marshal(map[string]any{"errors": []map[string]string{{"code": code, "message": message}}})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(status)
+	_, _ = w.Write(data)
+}
+
+// registryAuthorized checks the Basic credentials: user AWS and the
+// password GetAuthorizationToken hands out.
+func (s *Server) registryAuthorized(r *http.Request) bool {
+	user, password, ok := r.BasicAuth()
+	if !ok || user != registryUser {
+		return false
+	}
+	s.mu.Lock()
+	want := s.state.RegistryPassword
+	s.mu.Unlock()
+	return subtle.ConstantTimeCompare([]byte(password), []byte(want)) == 1
+}
+
+// serveRegistry serves /v2/: authentication, then the repository must exist
+// in ECR (there is no push-to-create), then manifests and tags from ECR's
+// state and blobs through go-containerregistry's handler.
+func (s *Server) serveRegistry(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
+	if !s.registryAuthorized(r) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="workshop sandbox ECR"`)
+		registryError(w, http.StatusUnauthorized, "UNAUTHORIZED",
+			"authentication required: log in with 'aws ecr get-login-password | docker login --username AWS --password-stdin "+s.publicAddr()+"'")
+		return
+	}
+	rest := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/v2"), "/")
+	if rest == "" {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte("{}"))
+		return
+	}
+	name, kind, ref := splitRegistryPath(rest)
+	if kind == "" {
+		registryError(w, http.StatusNotFound, "NAME_UNKNOWN", "the sandbox's registry does not serve "+r.URL.Path)
+		return
+	}
+	s.mu.Lock()
+	repo := s.state.ECR[DefaultRegion][name]
+	s.mu.Unlock()
+	if repo == nil {
+		registryError(w, http.StatusNotFound, "NAME_UNKNOWN",
+			"The repository with name '"+name+"' does not exist in the registry with id '"+Account+"'")
+		return
+	}
+	switch kind {
+	case "manifests":
+		s.serveManifest(w, r, name, ref)
+	case "tags":
+		s.serveTags(w, r, name)
+	case "blobs":
+		if r.Method == http.MethodDelete {
+			registryError(w, http.StatusMethodNotAllowed, "UNSUPPORTED", "ECR does not delete blobs through the registry API")
+			return
+		}
+		s.reg.ServeHTTP(w, r)
+	}
+}
+
+// splitRegistryPath splits NAME/manifests/REF, NAME/blobs/..., NAME/tags/list.
+func splitRegistryPath(p string) (name, kind, ref string) {
+	for _, k := range []string{"/manifests/", "/blobs/"} {
+		if i := strings.LastIndex(p, k); i > 0 {
+			return p[:i], strings.Trim(k, "/"), p[i+len(k):]
+		}
+	}
+	if n, ok := strings.CutSuffix(p, "/tags/list"); ok && n != "" {
+		return n, "tags", ""
+	}
+	return "", "", ""
+}
+
+// serveManifest serves GET, HEAD, PUT and DELETE of a manifest by tag or
+// digest, backed by the repository's ECR images.
+func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref string) {
+	e := &ecrService{srv: s}
+	id := imageID{ImageTag: ref}
+	if strings.HasPrefix(ref, "sha256:") {
+		id = imageID{ImageDigest: ref}
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		s.mu.Lock()
+		var img *ecrImage
+		if repo := s.state.ECR[DefaultRegion][name]; repo != nil {
+			img, _ = repo.resolve(id)
+		}
+		var manifest []byte
+		var mediaType, digest string
+		if img != nil {
+			manifest, mediaType, digest = []byte(img.Manifest), img.MediaType, img.Digest
+		}
+		s.mu.Unlock()
+		if img == nil {
+			registryError(w, http.StatusNotFound, "MANIFEST_UNKNOWN", "Requested image not found")
+			return
+		}
+		w.Header().Set("Content-Type", mediaType)
+		w.Header().Set("Docker-Content-Digest", digest)
+		w.Header().Set("Content-Length", strconv.Itoa(len(manifest)))
+		w.WriteHeader(http.StatusOK)
+		if r.Method == http.MethodGet {
+			_, _ = w.Write(manifest)
+		}
+	case http.MethodPut:
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxManifestBytes))
+		if err != nil {
+			registryError(w, http.StatusBadRequest, "MANIFEST_INVALID", "read the manifest: "+err.Error())
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		repo := s.state.ECR[DefaultRegion][name]
+		if repo == nil {
+			registryError(w, http.StatusNotFound, "NAME_UNKNOWN",
+				"The repository with name '"+name+"' does not exist in the registry with id '"+Account+"'")
+			return
+		}
+		p := pushRequest{manifest: body, mediaType: r.Header.Get("Content-Type"), fromRegistry: true}
+		if id.ImageDigest != "" {
+			p.digest = id.ImageDigest
+		} else {
+			p.tag = ref
+		}
+		if p.mediaType == "application/json" || p.mediaType == "application/octet-stream" {
+			p.mediaType = ""
+		}
+		img, err := e.storeImage(repo, time.Now().UTC(), p)
+		if err != nil {
+			s.writeManifestError(w, err)
+			return
+		}
+		if err := s.file.save(s.state); err != nil {
+			s.log.Warn("sandbox state not saved", "err", err)
+			registryError(w, http.StatusInternalServerError, "UNKNOWN", err.Error())
+			return
+		}
+		w.Header().Set("Docker-Content-Digest", img.Digest)
+		w.Header().Set("Location", "/v2/"+name+"/manifests/"+img.Digest)
+		w.WriteHeader(http.StatusCreated)
+	case http.MethodDelete:
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		repo := s.state.ECR[DefaultRegion][name]
+		var img *ecrImage
+		if repo != nil {
+			img, _ = repo.resolve(id)
+		}
+		if img == nil {
+			registryError(w, http.StatusNotFound, "MANIFEST_UNKNOWN", "Requested image not found")
+			return
+		}
+		repo.deleteImage(id, img)
+		if err := s.file.save(s.state); err != nil {
+			registryError(w, http.StatusInternalServerError, "UNKNOWN", err.Error())
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+	default:
+		registryError(w, http.StatusMethodNotAllowed, "UNSUPPORTED", "unsupported method "+r.Method)
+	}
+}
+
+// writeManifestError maps ECR's refusal of a manifest to a registry error.
+func (s *Server) writeManifestError(w http.ResponseWriter, err error) {
+	var aerr *apiError
+	if !errors.As(err, &aerr) {
+		registryError(w, http.StatusInternalServerError, "UNKNOWN", err.Error())
+		return
+	}
+	switch aerr.Code {
+	case "ImageTagAlreadyExistsException":
+		registryError(w, http.StatusBadRequest, "TAG_INVALID", "tag invalid: "+aerr.Message)
+	case "LayersNotFoundException":
+		registryError(w, http.StatusBadRequest, "MANIFEST_BLOB_UNKNOWN", aerr.Message)
+	default:
+		registryError(w, http.StatusBadRequest, "MANIFEST_INVALID", aerr.Message)
+	}
+}
+
+// serveTags serves NAME/tags/list.
+func (s *Server) serveTags(w http.ResponseWriter, r *http.Request, name string) {
+	if r.Method != http.MethodGet {
+		registryError(w, http.StatusMethodNotAllowed, "UNSUPPORTED", "unsupported method "+r.Method)
+		return
+	}
+	s.mu.Lock()
+	tags := []string{}
+	if repo := s.state.ECR[DefaultRegion][name]; repo != nil {
+		for _, d := range slices.Sorted(maps.Keys(repo.Images)) {
+			tags = append(tags, repo.Images[d].Tags...)
+		}
+	}
+	s.mu.Unlock()
+	slices.Sort(tags)
+	data, _ := json.Marshal(map[string]any{"name": name, "tags": tags})
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(data)
+}

@@ -1,0 +1,217 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultAddr is where the sandbox listens unless told otherwise.
+const DefaultAddr = "127.0.0.1:4566"
+
+// Options configure a sandbox.
+type Options struct {
+	// Addr is the host:port to listen on (DefaultAddr when empty; port 0
+	// picks a free port).
+	Addr string
+	// DataDir holds the persisted state and the registry's blobs
+	// (required; DefaultDataDir gives the usual place).
+	DataDir string
+	// Latency delays every API call (not registry transfers) by this much.
+	Latency time.Duration
+	// Logger receives a line per request at debug level and problems at
+	// warn level (nil: nothing is logged).
+	Logger *slog.Logger
+}
+
+// Server is a running (or ready to run) sandbox.
+type Server struct {
+	opts   Options
+	log    *slog.Logger
+	routes *router
+	blobs  *blobStore
+	reg    http.Handler // go-containerregistry's registry, for blobs
+
+	// mu guards state and its file: every API operation and every
+	// manifest change runs under it.
+	mu    sync.Mutex
+	state *state
+	file  stateFile
+
+	ln       net.Listener
+	httpSrv  *http.Server
+	done     chan struct{} // closed when serving stops
+	serveErr error         // why serving stopped, once done is closed
+}
+
+// New loads the state under opts.DataDir (creating the directory when
+// needed) and prepares the services. It does not listen yet: see Start. A
+// state file that cannot be read is an error, and is left as it is.
+func New(opts Options) (*Server, error) {
+	if opts.Addr == "" {
+		opts.Addr = DefaultAddr
+	}
+	if opts.DataDir == "" {
+		return nil, errors.New("start the sandbox: no data directory given")
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	file := stateFile{dir: opts.DataDir}
+	st, err := file.load()
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := newBlobStore(opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, log: log, routes: newRouter(), blobs: blobs, state: st, file: file}
+	s.reg = newBlobRegistry(blobs, log)
+	registerSTS(s.routes)
+	(&ecrService{srv: s}).register(s.routes)
+	return s, nil
+}
+
+// Start listens on the configured address and serves in the background
+// until Close is called or ctx is done.
+func (s *Server) Start(ctx context.Context) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.opts.Addr)
+	if err != nil {
+		return fmt.Errorf("start the sandbox: listen on %s: %w", s.opts.Addr, err)
+	}
+	s.ln = ln
+	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	s.done = make(chan struct{})
+	go func() {
+		err := s.httpSrv.Serve(ln)
+		if !errors.Is(err, http.ErrServerClosed) {
+			s.serveErr = fmt.Errorf("serve the sandbox: %w", err)
+		}
+		close(s.done)
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = s.Close()
+		case <-s.done:
+		}
+	}()
+	s.log.Info("sandbox listening", "addr", s.Addr(), "data", s.opts.DataDir)
+	return nil
+}
+
+// Addr is the host:port the sandbox listens on (the configured address
+// before Start).
+func (s *Server) Addr() string {
+	if s.ln != nil {
+		return s.ln.Addr().String()
+	}
+	return s.opts.Addr
+}
+
+// Endpoint is the sandbox's URL, http://host:port, for AWS_ENDPOINT_URL.
+func (s *Server) Endpoint() string { return "http://" + s.publicAddr() }
+
+// publicAddr is the address clients use: Addr, with an unspecified listen
+// address (0.0.0.0, ::) replaced by 127.0.0.1.
+func (s *Server) publicAddr() string {
+	host, port, err := net.SplitHostPort(s.Addr())
+	if err != nil {
+		return s.Addr()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// Wait blocks until the server stops serving and returns why, or returns
+// ctx's error first.
+func (s *Server) Wait(ctx context.Context) error {
+	if s.done == nil {
+		return errors.New("the sandbox was not started")
+	}
+	select {
+	case <-s.done:
+		return s.serveErr
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close stops serving, giving requests in flight up to two seconds to
+// finish before their connections are closed. (Connections that sent no
+// request yet count as busy for a while, so waiting longer gains nothing;
+// an interrupted call leaves the state as it was, since saves are atomic.)
+func (s *Server) Close() error {
+	if s.httpSrv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.httpSrv.Shutdown(ctx); err != nil {
+		if cerr := s.httpSrv.Close(); cerr != nil {
+			return fmt.Errorf("stop the sandbox: %w", cerr)
+		}
+	}
+	return nil
+}
+
+// ServeHTTP routes a request by protocol marker: registry paths, the
+// sandbox's own paths, X-Amz-Target (awsJson), else awsQuery.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	requestID := newRequestID()
+	w.Header().Set("x-amzn-RequestId", requestID)
+	s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "target", r.Header.Get("X-Amz-Target"))
+	switch {
+	case r.URL.Path == "/v2" || strings.HasPrefix(r.URL.Path, "/v2/"):
+		s.serveRegistry(w, r)
+	case strings.HasPrefix(r.URL.Path, layerPath):
+		s.serveLayer(w, r)
+	case r.URL.Path == healthPath:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ready"}` + "\n"))
+	case r.Header.Get("X-Amz-Target") != "":
+		s.serveJSON(w, r, requestID)
+	default:
+		s.serveQuery(w, r, requestID)
+	}
+}
+
+// healthPath answers once the sandbox serves.
+const healthPath = "/_sandbox/health"
+
+// invoke runs an API operation: after the configured latency, under the
+// state lock, writing the state when the operation changed it.
+func (s *Server) invoke(r *http.Request, requestID string, op func(*call) (any, error)) (any, error) {
+	if s.opts.Latency > 0 {
+		t := time.NewTimer(s.opts.Latency)
+		select {
+		case <-r.Context().Done():
+			t.Stop()
+			return nil, clientErr("RequestCanceled", "the client went away")
+		case <-t.C:
+		}
+	}
+	c := &call{ctx: r.Context(), region: regionOf(r), requestID: requestID, now: time.Now().UTC()}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out, err := op(c)
+	if c.mutated {
+		if serr := s.file.save(s.state); serr != nil {
+			s.log.Warn("sandbox state not saved", "err", serr)
+			return nil, serverErr("ServerException", "%v", serr)
+		}
+	}
+	return out, err
+}

@@ -30,6 +30,10 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, requestID st
 		return
 	}
 	out, err := s.invoke(r, requestID, func(c *call) (any, error) { return op(c, form) })
+	if svc.ec2 {
+		writeEC2(w, action, svc.namespace, requestID, out, err)
+		return
+	}
 	if err != nil {
 		writeQueryError(w, svc.namespace, requestID, asAPIError(err))
 		return
@@ -108,5 +112,53 @@ func writeQueryError(w http.ResponseWriter, namespace, requestID string, e *apiE
 	w.Header().Set("Content-Type", "text/xml")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(e.Status)
+	_, _ = w.Write(data)
+}
+
+// ec2Reply is the response value of an ec2Query operation: a struct whose
+// fields are the children of <OperationResponse>, with ec2Meta embedded.
+type ec2Reply interface{ setRequestID(id string) }
+
+// ec2Meta carries the lower-case requestId of every ec2Query response.
+type ec2Meta struct {
+	RequestID string `xml:"requestId"`
+}
+
+func (m *ec2Meta) setRequestID(id string) { m.RequestID = id }
+
+// writeEC2 writes an ec2Query response or error envelope.
+func writeEC2(w http.ResponseWriter, action, namespace, requestID string, out any, err error) {
+	var data []byte
+	if err == nil {
+		if r, ok := out.(ec2Reply); ok {
+			r.setRequestID(requestID)
+		}
+		start := xml.StartElement{Name: xml.Name{Local: action + "Response"},
+			Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: namespace}}}
+		var buf bytes.Buffer
+		if err = xml.NewEncoder(&buf).EncodeElement(out, start); err == nil {
+			data = buf.Bytes()
+		} else {
+			err = serverErr("InternalError", "encode the response: %v", err)
+		}
+	}
+	status := http.StatusOK
+	if err != nil {
+		e := asAPIError(err)
+		status = e.Status
+		type ec2Error struct {
+			Code    string `xml:"Code"`
+			Message string `xml:"Message"`
+		}
+		doc := struct {
+			XMLName   xml.Name   `xml:"Response"`
+			Errors    []ec2Error `xml:"Errors>Error"`
+			RequestID string     `xml:"RequestID"`
+		}{Errors: []ec2Error{{Code: e.Code, Message: e.Message}}, RequestID: requestID}
+		data, _ = xml.Marshal(doc)
+	}
+	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(status)
 	_, _ = w.Write(data)
 }

@@ -20,6 +20,9 @@ type ecrRepository struct {
 	ScanOnPush     bool      `json:"scanOnPush"`
 	EncryptionType string    `json:"encryptionType"`
 	Tags           []ecrTag  `json:"tags,omitempty"`
+	// EmptyOnDelete lets CloudFormation delete the repository with its
+	// images (the template property of the same name).
+	EmptyOnDelete bool `json:"emptyOnDelete,omitempty"`
 	// Images are keyed by manifest digest.
 	Images map[string]*ecrImage `json:"images,omitempty"`
 }

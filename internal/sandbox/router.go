@@ -15,6 +15,9 @@ type queryOp func(c *call, form url.Values) (any, error)
 type queryService struct {
 	namespace string
 	ops       map[string]queryOp
+	// ec2 selects the ec2Query envelopes: no Result wrapper, a lower-case
+	// requestId, and <Response><Errors> errors.
+	ec2 bool
 }
 
 // router maps protocol markers to services. Services register here; the
@@ -40,4 +43,11 @@ func (r *router) handleJSON(targetPrefix string, ops map[string]jsonOp) {
 // version, e.g. 2011-06-15 for STS, with its response namespace.
 func (r *router) handleQuery(version, namespace string, ops map[string]queryOp) {
 	r.query[version] = queryService{namespace: namespace, ops: ops}
+}
+
+// handleEC2 registers the operations of an ec2Query service (EC2) under
+// its API version. Their response values are the children of
+// <OperationResponse> and must implement ec2Reply.
+func (r *router) handleEC2(version, namespace string, ops map[string]queryOp) {
+	r.query[version] = queryService{namespace: namespace, ops: ops, ec2: true}
 }

@@ -77,6 +77,10 @@ func New(opts Options) (*Server, error) {
 	s.reg = newBlobRegistry(blobs, log)
 	registerSTS(s.routes)
 	(&ecrService{srv: s}).register(s.routes)
+	(&ec2Service{srv: s}).register(s.routes)
+	(&iamService{srv: s}).register(s.routes)
+	(&ecsService{srv: s}).register(s.routes)
+	(&elbService{srv: s}).register(s.routes)
 	return s, nil
 }
 

@@ -27,13 +27,44 @@ type state struct {
 	// directory, so a docker login survives restarts.
 	RegistryPassword string   `json:"registryPassword"`
 	ECR              ecrState `json:"ecr"`
+	// CFN holds the stacks; the services below hold what stacks (and later
+	// the learner's API calls) created.
+	CFN  cfnState  `json:"cloudformation"`
+	EC2  ec2State  `json:"ec2"`
+	IAM  iamState  `json:"iam"`
+	ECS  ecsState  `json:"ecs"`
+	ELB  elbState  `json:"elbv2"`
+	Logs logsState `json:"logs"`
+}
+
+// fill gives every service an empty part where it has none, so that a
+// state file written before a service existed still loads.
+func (st *state) fill() {
+	if st.ECR == nil {
+		st.ECR = ecrState{}
+	}
+	st.EC2.fill()
+	if st.IAM.Roles == nil {
+		st.IAM.Roles = map[string]*iamRole{}
+	}
+	if st.ECS.Clusters == nil {
+		st.ECS.Clusters = map[string]*ecsCluster{}
+	}
+	if st.ELB.LoadBalancers == nil {
+		st.ELB.LoadBalancers = map[string]*elbLoadBalancer{}
+	}
+	if st.Logs.Groups == nil {
+		st.Logs.Groups = map[string]*logGroup{}
+	}
 }
 
 // newState is the state of a fresh data directory.
 func newState() *state {
 	var b [24]byte
 	_, _ = rand.Read(b[:])
-	return &state{Version: stateVersion, RegistryPassword: hex.EncodeToString(b[:]), ECR: ecrState{}}
+	st := &state{Version: stateVersion, RegistryPassword: hex.EncodeToString(b[:])}
+	st.fill()
+	return st
 }
 
 // stateFile reads and writes state.json in a data directory.
@@ -66,9 +97,7 @@ func (f stateFile) load() (*state, error) {
 	if st.RegistryPassword == "" {
 		st.RegistryPassword = newState().RegistryPassword
 	}
-	if st.ECR == nil {
-		st.ECR = ecrState{}
-	}
+	st.fill()
 	return st, nil
 }
 

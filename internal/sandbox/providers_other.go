@@ -1,0 +1,228 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+func createCluster(p *provCall, props map[string]any) (created, error) {
+	name := str(props, "ClusterName")
+	if name == "" {
+		name = p.name(255)
+	}
+	key := p.region + "/" + name
+	if c := p.st.ECS.Clusters[key]; c != nil && c.Status == "ACTIVE" {
+		return created{}, p.handlerErr("Ecs", "AlreadyExists", "Cluster %s already exists", name)
+	}
+	c := &ecsCluster{Name: name, Region: p.region, Status: "ACTIVE", CapacityProviders: strList(props, "CapacityProviders"),
+		Tags: tagsProp(props), CreatedAt: p.now}
+	p.st.ECS.Clusters[key] = c
+	return created{id: name, attrs: map[string]string{"Arn": c.arn()}}, nil
+}
+
+func deleteCluster(p *provCall, id string, _ map[string]string) error {
+	delete(p.st.ECS.Clusters, p.region+"/"+id)
+	return nil
+}
+
+func createLoadBalancer(p *provCall, props map[string]any) (created, error) {
+	name := str(props, "Name")
+	if name == "" {
+		name = p.name(32)
+		name = strings.TrimRight(name[:min(len(name), 32)], "-")
+	}
+	typ := str(props, "Type")
+	if typ == "" {
+		typ = "application"
+	}
+	scheme := str(props, "Scheme")
+	if scheme == "" {
+		scheme = "internet-facing"
+	}
+	for _, lb := range p.st.ELB.LoadBalancers {
+		if lb.Region == p.region && lb.Name == name {
+			return created{}, p.handlerErr("ElasticLoadBalancingV2", "AlreadyExists",
+				"A load balancer with the same name '%s' exists, but with different settings", name)
+		}
+	}
+	subnets := strList(props, "Subnets")
+	for _, m := range listOfMaps(props["SubnetMappings"]) {
+		subnets = append(subnets, str(m, "SubnetId"))
+	}
+	if len(subnets) == 0 {
+		return created{}, p.handlerErr("ElasticLoadBalancingV2", "InvalidRequest", "At least two subnets in two different Availability Zones must be specified")
+	}
+	vpcID := ""
+	zones := map[string]bool{}
+	for _, id := range subnets {
+		s := p.st.EC2.Subnets[id]
+		if s == nil {
+			return created{}, p.handlerErr("ElasticLoadBalancingV2", "InvalidRequest", "The subnet ID '%s' is not valid", id)
+		}
+		vpcID = s.VpcID
+		zones[s.AvailabilityZone] = true
+	}
+	if typ == "application" && len(zones) < 2 {
+		return created{}, p.handlerErr("ElasticLoadBalancingV2", "InvalidRequest",
+			"At least two subnets in two different Availability Zones must be specified")
+	}
+	groups := strList(props, "SecurityGroups")
+	if len(groups) == 0 && typ == "application" {
+		if v := p.st.EC2.VPCs[vpcID]; v != nil {
+			groups = []string{v.DefaultSecurityGrp}
+		}
+	}
+	id := hexID(16)
+	lb := &elbLoadBalancer{Name: name, Region: p.region, Type: typ, Scheme: scheme, VpcID: vpcID, Subnets: subnets,
+		SecurityGroups: groups, ID: id, CreatedAt: p.now, Tags: tagsProp(props),
+		DNSName: strings.ToLower(name) + "-" + digits(10) + "." + p.region + ".elb.localhost"}
+	if scheme == "internal" {
+		lb.DNSName = "internal-" + lb.DNSName
+	}
+	arn := lb.arn()
+	p.st.ELB.LoadBalancers[arn] = lb
+	return created{id: arn, attrs: map[string]string{"DNSName": lb.DNSName, "LoadBalancerFullName": lb.fullName(),
+		"LoadBalancerName": name, "CanonicalHostedZoneID": albHostedZone, "LoadBalancerArn": arn,
+		"SecurityGroups": strings.Join(groups, ",")}}, nil
+}
+
+// listOfMaps reads a list of objects.
+func listOfMaps(v any) []map[string]any {
+	list, _ := v.([]any)
+	var out []map[string]any
+	for _, e := range list {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func deleteLoadBalancer(p *provCall, id string, _ map[string]string) error {
+	delete(p.st.ELB.LoadBalancers, id)
+	return nil
+}
+
+func createRole(p *provCall, props map[string]any) (created, error) {
+	doc, ok := props["AssumeRolePolicyDocument"]
+	if !ok {
+		return created{}, p.propErr("required key [AssumeRolePolicyDocument] not found")
+	}
+	var policy string
+	if s, ok := doc.(string); ok {
+		policy = s
+	} else {
+		b, _ := json.Marshal(doc)
+		policy = string(b)
+	}
+	name := str(props, "RoleName")
+	if name == "" {
+		name = p.name(64)
+	}
+	if p.st.IAM.Roles[name] != nil || name == ecsServiceLinkedRoleName {
+		return created{}, p.handlerErr("Iam", "AlreadyExists", "Role with name %s already exists.", name)
+	}
+	path := str(props, "Path")
+	if path == "" {
+		path = "/"
+	}
+	maxSession, err := p.intProp(props, "MaxSessionDuration", 3600)
+	if err != nil {
+		return created{}, err
+	}
+	r := &iamRole{Name: name, Path: path, ID: "AROA" + upperAlnum(17), AssumeRolePolicy: policy,
+		Description: str(props, "Description"), ManagedPolicies: strList(props, "ManagedPolicyArns"),
+		MaxSessionDuration: maxSession, Tags: tagsProp(props), CreatedAt: p.now}
+	p.st.IAM.Roles[name] = r
+	return created{id: name, attrs: map[string]string{"Arn": r.arn(), "RoleId": r.ID}}, nil
+}
+
+func deleteRole(p *provCall, id string, _ map[string]string) error {
+	delete(p.st.IAM.Roles, id)
+	return nil
+}
+
+// logGroup is a CloudWatch Logs log group (the Logs API arrives later).
+type logGroup struct {
+	Name          string        `json:"name"`
+	Region        string        `json:"region"`
+	RetentionDays int           `json:"retentionInDays,omitempty"`
+	CreatedAt     time.Time     `json:"createdAt"`
+	Tags          []resourceTag `json:"tags,omitempty"`
+}
+
+// logsState is CloudWatch Logs' part of the state: groups by region/name.
+type logsState struct {
+	Groups map[string]*logGroup `json:"groups"`
+}
+
+func createLogGroup(p *provCall, props map[string]any) (created, error) {
+	name := str(props, "LogGroupName")
+	if name == "" {
+		name = p.name(512)
+	}
+	key := p.region + "/" + name
+	if p.st.Logs.Groups[key] != nil {
+		return created{}, p.handlerErr("CloudWatchLogs", "AlreadyExists", "Resource of type 'AWS::Logs::LogGroup' with identifier '%s' already exists.", name)
+	}
+	days, err := p.intProp(props, "RetentionInDays", 0)
+	if err != nil {
+		return created{}, err
+	}
+	p.st.Logs.Groups[key] = &logGroup{Name: name, Region: p.region, RetentionDays: days, CreatedAt: p.now, Tags: tagsProp(props)}
+	return created{id: name, attrs: map[string]string{"Arn": "arn:aws:logs:" + p.region + ":" + Account + ":log-group:" + name + ":*"}}, nil
+}
+
+func deleteLogGroup(p *provCall, id string, _ map[string]string) error {
+	delete(p.st.Logs.Groups, p.region+"/"+id)
+	return nil
+}
+
+func createRepository(p *provCall, props map[string]any) (created, error) {
+	name := str(props, "RepositoryName")
+	if name == "" {
+		name = strings.ToLower(p.name(256))
+	}
+	if !validRepoName(name) {
+		return created{}, p.propErr("#/RepositoryName: failed validation constraint for keyword [pattern]")
+	}
+	if p.st.ECR[p.region] == nil {
+		p.st.ECR[p.region] = map[string]*ecrRepository{}
+	}
+	if p.st.ECR[p.region][name] != nil {
+		return created{}, p.handlerErr("Ecr", "AlreadyExists", "Resource of type 'AWS::ECR::Repository' with identifier '%s' already exists.", name)
+	}
+	mut := str(props, "ImageTagMutability")
+	if mut == "" {
+		mut = "MUTABLE"
+	}
+	scan, _ := props["ImageScanningConfiguration"].(map[string]any)
+	p.st.ECR[p.region][name] = &ecrRepository{Name: name, Region: p.region, CreatedAt: p.now, TagMutability: mut,
+		ScanOnPush: boolProp(scan, "ScanOnPush"), EncryptionType: "AES256", Tags: ecrTags(tagsProp(props)),
+		EmptyOnDelete: boolProp(props, "EmptyOnDelete")}
+	return created{id: name, attrs: map[string]string{"Arn": repoARN(p.region, name),
+		"RepositoryUri": p.srv.publicAddr() + "/" + name}}, nil
+}
+
+// ecrTags converts resource tags to ECR's.
+func ecrTags(in []resourceTag) []ecrTag {
+	var out []ecrTag
+	for _, t := range in {
+		out = append(out, ecrTag(t))
+	}
+	return out
+}
+
+func deleteRepositoryResource(p *provCall, id string, _ map[string]string) error {
+	r := p.st.ECR[p.region][id]
+	if r == nil {
+		return nil
+	}
+	if len(r.Images) > 0 && !r.EmptyOnDelete {
+		return p.handlerErr("Ecr", "GeneralServiceException",
+			"The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images", id, Account)
+	}
+	delete(p.st.ECR[p.region], id)
+	return nil
+}

@@ -1,0 +1,65 @@
+package sandbox
+
+import (
+	"net/url"
+	"strconv"
+)
+
+// queryList reads an awsQuery list, Name.member.1, Name.member.2, … (or,
+// with member "", the ec2Query form Name.1, Name.2, …), stopping at the
+// first gap as AWS does.
+func queryList(form url.Values, name, member string) []string {
+	var out []string
+	for i := 1; ; i++ {
+		key := name + "." + strconv.Itoa(i)
+		if member != "" {
+			key = name + "." + member + "." + strconv.Itoa(i)
+		}
+		v, ok := form[key]
+		if !ok || len(v) == 0 {
+			return out
+		}
+		out = append(out, v[0])
+	}
+}
+
+// queryStructs reads an awsQuery list of structures, Name.member.N.Field,
+// as one map of field to value per member.
+func queryStructs(form url.Values, name, member string) []map[string]string {
+	var out []map[string]string
+	for i := 1; ; i++ {
+		prefix := name + "." + strconv.Itoa(i) + "."
+		if member != "" {
+			prefix = name + "." + member + "." + strconv.Itoa(i) + "."
+		}
+		m := map[string]string{}
+		for k, v := range form {
+			if len(k) > len(prefix) && k[:len(prefix)] == prefix && len(v) > 0 {
+				m[k[len(prefix):]] = v[0]
+			}
+		}
+		if len(m) == 0 {
+			return out
+		}
+		out = append(out, m)
+	}
+}
+
+// ec2Filter is one Filter.N of an ec2Query Describe call.
+type ec2Filter struct {
+	Name   string
+	Values []string
+}
+
+// ec2Filters reads Filter.N.Name and Filter.N.Value.M.
+func ec2Filters(form url.Values) []ec2Filter {
+	var out []ec2Filter
+	for i := 1; ; i++ {
+		p := "Filter." + strconv.Itoa(i)
+		name := form.Get(p + ".Name")
+		if name == "" {
+			return out
+		}
+		out = append(out, ec2Filter{Name: name, Values: queryList(form, p+".Value", "")})
+	}
+}

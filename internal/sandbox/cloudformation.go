@@ -2,9 +2,8 @@ package sandbox
 
 import "time"
 
-// CloudFormation's awsQuery version and response namespace. Its operations
-// are not served yet: this increment stores the stack model, events and
-// resource providers they build on (see providers.go).
+// CloudFormation's awsQuery version and response namespace. The operations
+// live in cfn_*.go; resources are made by the providers (providers.go).
 const (
 	cfnVersion   = "2010-05-15"
 	cfnNamespace = "http://cloudformation.amazonaws.com/doc/2010-05-15/"
@@ -29,6 +28,27 @@ type cfnStack struct {
 	TemplateBody string                  `json:"templateBody"`
 	Resources    map[string]*cfnResource `json:"resources,omitempty"`
 	Events       []cfnEvent              `json:"events,omitempty"`
+	// Description is the template's Description.
+	Description string `json:"description,omitempty"`
+	// Params are the resolved parameter values (defaults included) as
+	// strings, list types comma-joined.
+	Params       map[string]string `json:"params,omitempty"`
+	Capabilities []string          `json:"capabilities,omitempty"`
+	Tags         []resourceTag     `json:"tags,omitempty"`
+	// DisableRollback is OnFailure DO_NOTHING.
+	DisableRollback bool         `json:"disableRollback,omitempty"`
+	Outputs         []cfnOutput  `json:"outputs,omitempty"`
+	ChangeSets      []*changeSet `json:"changeSets,omitempty"`
+	// Seq numbers resource creations, so that leftovers delete in reverse.
+	Seq int `json:"seq,omitempty"`
+}
+
+// cfnOutput is one evaluated output of a stack.
+type cfnOutput struct {
+	Key         string `json:"key"`
+	Value       string `json:"value"`
+	Description string `json:"description,omitempty"`
+	ExportName  string `json:"exportName,omitempty"`
 }
 
 // cfnResource is one resource of a stack.
@@ -43,4 +63,6 @@ type cfnResource struct {
 	// Props are the evaluated properties, to tell whether an update
 	// changes the resource.
 	Props map[string]any `json:"props,omitempty"`
+	// Seq is the stack's creation counter when the resource was made.
+	Seq int `json:"seq,omitempty"`
 }

@@ -7,9 +7,9 @@
 //	/v2/...                         Docker Registry v2 (ECR's registry)       registry.go
 //	/_sandbox/...                   the sandbox's own endpoints (layer URLs)  server.go
 //	X-Amz-Target: Prefix.Operation  awsJson services (ECR, later ECS, Logs)   awsjson.go
-//	Action=...&Version=...          awsQuery services (STS, later CFN, ELBv2) awsquery.go
+//	Action=...&Version=...          awsQuery services (STS, CFN, ELBv2, IAM)  awsquery.go
 //
-// Each AWS service lives in its own file (sts.go, ecr*.go) and registers its
+// Each AWS service lives in its own file (sts.go, ecr*.go, cfn_*.go) and registers its
 // operations with the router by its protocol marker: a JSON target prefix
 // (router.json) or a query API version (router.query). An operation is a
 // function from a decoded request to a response value or an *apiError; the

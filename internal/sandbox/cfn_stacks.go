@@ -1,0 +1,132 @@
+package sandbox
+
+import (
+	"net/url"
+)
+
+// stackIDResult is the StackId result of CreateStack and UpdateStack.
+type stackIDResult struct {
+	StackID string `xml:"StackId"`
+}
+
+// onFailure reads OnFailure (or DisableRollback) of CreateStack.
+func onFailure(form url.Values) (string, error) {
+	v := form.Get("OnFailure")
+	switch {
+	case v == "" && form.Get("DisableRollback") == "true":
+		return "DO_NOTHING", nil
+	case v == "":
+		return "ROLLBACK", nil
+	case v == "ROLLBACK" || v == "DELETE" || v == "DO_NOTHING":
+		if form.Get("DisableRollback") != "" {
+			return "", validationErr("You cannot specify both DisableRollback and OnFailure.")
+		}
+		return v, nil
+	}
+	return "", validationErr("1 validation error detected: Value '%s' at 'onFailure' failed to satisfy constraint: "+
+		"Member must satisfy enum value set: [DO_NOTHING, ROLLBACK, DELETE]", v)
+}
+
+func (f *cfnService) createStack(c *call, form url.Values) (any, error) {
+	name := form.Get("StackName")
+	if err := validStackName(name); err != nil {
+		return nil, err
+	}
+	failure, err := onFailure(form)
+	if err != nil {
+		return nil, err
+	}
+	if f.findStack(c.region, name) != nil {
+		return nil, clientErr("AlreadyExistsException", "Stack [%s] already exists", name)
+	}
+	in, err := f.readStackInput(form, nil)
+	if err != nil {
+		return nil, err
+	}
+	st := &cfnStack{ID: stackARN(c.region, name), Name: name, Region: c.region, CreatedAt: c.now}
+	run, err := f.newRun(c, st, in.tmpl, in.resolved)
+	if err != nil {
+		return nil, err
+	}
+	f.srv.state.CFN.Stacks = append(f.srv.state.CFN.Stacks, st)
+	c.changed()
+	run.runCreate(in, failure)
+	f.pruneDeleted()
+	return stackIDResult{StackID: st.ID}, nil
+}
+
+func (f *cfnService) updateStack(c *call, form url.Values) (any, error) {
+	name := form.Get("StackName")
+	st := f.findStack(c.region, name)
+	if st == nil || st.Status == "DELETE_COMPLETE" || st.Status == "REVIEW_IN_PROGRESS" {
+		return nil, validationErr("Stack [%s] does not exist", name)
+	}
+	if err := updatable(st); err != nil {
+		return nil, err
+	}
+	in, err := f.readStackInput(form, st)
+	if err != nil {
+		return nil, err
+	}
+	if in.body == st.TemplateBody && sameParams(in.params, st.Params) {
+		return nil, validationErr("No updates are to be performed.")
+	}
+	if err := f.update(c, st, in); err != nil {
+		return nil, err
+	}
+	return stackIDResult{StackID: st.ID}, nil
+}
+
+// update runs an update of st to in.
+func (f *cfnService) update(c *call, st *cfnStack, in *stackInput) error {
+	run, err := f.newRun(c, st, in.tmpl, in.resolved)
+	if err != nil {
+		return err
+	}
+	prev, err := f.currentRun(c, st)
+	if err != nil {
+		return err
+	}
+	c.changed()
+	run.runUpdate(in, prev)
+	return nil
+}
+
+// currentRun is a run of the stack's current template and parameters.
+func (f *cfnService) currentRun(c *call, st *cfnStack) (*stackRun, error) {
+	t, err := f.parse(st.TemplateBody)
+	if err != nil {
+		return nil, err
+	}
+	resolved, err := t.ResolveParameters(st.Params)
+	if err != nil {
+		return nil, validationErr("%s", err.Error())
+	}
+	return f.newRun(c, st, t, resolved)
+}
+
+func (f *cfnService) deleteStack(c *call, form url.Values) (any, error) {
+	name := form.Get("StackName")
+	if name == "" {
+		return nil, validationErr("1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null")
+	}
+	st := f.findStack(c.region, name)
+	if st == nil || st.Status == "DELETE_COMPLETE" {
+		return nil, nil
+	}
+	c.changed()
+	run := &stackRun{f: f, c: c, st: st, provs: f.srv.providers()}
+	if prev, err := f.currentRun(c, st); err == nil {
+		run = prev
+	}
+	if st.Resources == nil {
+		st.Resources = map[string]*cfnResource{}
+	}
+	retain := map[string]bool{}
+	for _, id := range queryList(form, "RetainResources", "member") {
+		retain[id] = true
+	}
+	run.runDelete(retain)
+	f.pruneDeleted()
+	return nil, nil
+}

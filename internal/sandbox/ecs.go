@@ -8,9 +8,30 @@ import (
 // ecsTargetPrefix is ECS's awsJson X-Amz-Target prefix.
 const ecsTargetPrefix = "AmazonEC2ContainerServiceV20141113"
 
-// ecsState is ECS's part of the state: clusters by region/name.
+// ecsState is ECS's part of the state: clusters by region/name, task
+// definitions by region/family (revisions in order), services by
+// region/cluster/name and tasks by region/cluster/id.
 type ecsState struct {
-	Clusters map[string]*ecsCluster `json:"clusters"`
+	Clusters map[string]*ecsCluster     `json:"clusters"`
+	TaskDefs map[string][]*ecsTaskDef   `json:"taskDefinitions"`
+	Services map[string]*ecsServiceItem `json:"services"`
+	Tasks    map[string]*ecsTask        `json:"tasks"`
+}
+
+// fill makes the nil maps empty.
+func (e *ecsState) fill() {
+	if e.Clusters == nil {
+		e.Clusters = map[string]*ecsCluster{}
+	}
+	if e.TaskDefs == nil {
+		e.TaskDefs = map[string][]*ecsTaskDef{}
+	}
+	if e.Services == nil {
+		e.Services = map[string]*ecsServiceItem{}
+	}
+	if e.Tasks == nil {
+		e.Tasks = map[string]*ecsTask{}
+	}
 }
 
 // ecsCluster is an ECS cluster.
@@ -37,8 +58,20 @@ type ecsService struct{ srv *Server }
 // register adds ECS's operations to the router.
 func (e *ecsService) register(r *router) {
 	r.handleJSON(ecsTargetPrefix, map[string]jsonOp{
-		"DescribeClusters": e.describeClusters,
-		"ListClusters":     e.listClusters,
+		"DescribeClusters":           e.describeClusters,
+		"ListClusters":               e.listClusters,
+		"RegisterTaskDefinition":     e.registerTaskDefinition,
+		"DescribeTaskDefinition":     e.describeTaskDefinition,
+		"DeregisterTaskDefinition":   e.deregisterTaskDefinition,
+		"ListTaskDefinitions":        e.listTaskDefinitions,
+		"ListTaskDefinitionFamilies": e.listTaskDefinitionFamilies,
+		"CreateService":              e.createService,
+		"UpdateService":              e.updateService,
+		"DeleteService":              e.deleteService,
+		"DescribeServices":           e.describeServices,
+		"ListServices":               e.listServices,
+		"ListTasks":                  e.listTasks,
+		"DescribeTasks":              e.describeTasks,
 	})
 }
 
@@ -60,7 +93,7 @@ type clusterOut struct {
 	PendingTasksCount                 int              `json:"pendingTasksCount"`
 	ActiveServicesCount               int              `json:"activeServicesCount"`
 	Statistics                        []any            `json:"statistics"`
-	Tags                              []map[string]any `json:"tags,omitempty"`
+	Tags                              []ecsTag         `json:"tags,omitempty"`
 	Settings                          []map[string]any `json:"settings"`
 	CapacityProviders                 []string         `json:"capacityProviders"`
 	DefaultCapacityProviderStrategy   []any            `json:"defaultCapacityProviderStrategy"`
@@ -83,10 +116,7 @@ func (e *ecsService) describeClusters(c *call, body []byte) (any, error) {
 	if len(in.Clusters) == 0 {
 		in.Clusters = []string{"default"}
 	}
-	withTags := false
-	for _, s := range in.Include {
-		withTags = withTags || s == "TAGS"
-	}
+	withTags := includes(in.Include, "TAGS")
 	out := struct {
 		Clusters []clusterOut `json:"clusters"`
 		Failures []ecsFailure `json:"failures"`
@@ -102,9 +132,7 @@ func (e *ecsService) describeClusters(c *call, body []byte) (any, error) {
 			Settings:          []map[string]any{{"name": "containerInsights", "value": "disabled"}},
 			CapacityProviders: append([]string{}, cl.CapacityProviders...), DefaultCapacityProviderStrategy: []any{}}
 		if withTags {
-			for _, t := range cl.Tags {
-				o.Tags = append(o.Tags, map[string]any{"key": t.Key, "value": t.Value})
-			}
+			o.Tags = ecsTagsOut(cl.Tags)
 		}
 		out.Clusters = append(out.Clusters, o)
 	}
@@ -124,4 +152,51 @@ func (e *ecsService) listClusters(c *call, body []byte) (any, error) {
 	}
 	sortStrings(arns)
 	return map[string]any{"clusterArns": arns}, nil
+}
+
+// ecsTag is ECS's Tag shape (lower-case keys).
+type ecsTag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ecsTagsOut converts stored tags to ECS's shape.
+func ecsTagsOut(in []resourceTag) []ecsTag {
+	var out []ecsTag
+	for _, t := range in {
+		out = append(out, ecsTag(t))
+	}
+	return out
+}
+
+// ecsTagsIn converts ECS's tags to stored ones.
+func ecsTagsIn(in []ecsTag) []resourceTag {
+	var out []resourceTag
+	for _, t := range in {
+		out = append(out, resourceTag(t))
+	}
+	return out
+}
+
+// includes reports whether list holds s.
+func includes(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// cluster returns the ACTIVE cluster named (or with the ARN) id in the
+// call's region ("default" when id is empty), or ClusterNotFoundException.
+func (e *ecsService) cluster(c *call, id string) (*ecsCluster, error) {
+	if id == "" {
+		id = "default"
+	}
+	cl := e.srv.state.ECS.Clusters[c.region+"/"+clusterName(id)]
+	if cl == nil || cl.Status != "ACTIVE" {
+		return nil, clientErr("ClusterNotFoundException", "Cluster not found.")
+	}
+	return cl, nil
 }

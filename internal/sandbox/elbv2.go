@@ -16,9 +16,29 @@ const (
 // us-east-1, which the sandbox gives every load balancer.
 const albHostedZone = "Z35SXDOTRQ7X7K"
 
-// elbState is ELBv2's part of the state: load balancers by ARN.
+// elbState is ELBv2's part of the state: load balancers, target groups,
+// listeners and rules, each by ARN.
 type elbState struct {
 	LoadBalancers map[string]*elbLoadBalancer `json:"loadBalancers"`
+	TargetGroups  map[string]*elbTargetGroup  `json:"targetGroups"`
+	Listeners     map[string]*elbListener     `json:"listeners"`
+	Rules         map[string]*elbRule         `json:"rules"`
+}
+
+// fill makes the nil maps empty.
+func (e *elbState) fill() {
+	if e.LoadBalancers == nil {
+		e.LoadBalancers = map[string]*elbLoadBalancer{}
+	}
+	if e.TargetGroups == nil {
+		e.TargetGroups = map[string]*elbTargetGroup{}
+	}
+	if e.Listeners == nil {
+		e.Listeners = map[string]*elbListener{}
+	}
+	if e.Rules == nil {
+		e.Rules = map[string]*elbRule{}
+	}
 }
 
 // elbLoadBalancer is a load balancer. Its DNS name is
@@ -59,7 +79,26 @@ type elbService struct{ srv *Server }
 
 // register adds ELBv2's operations to the router.
 func (e *elbService) register(r *router) {
-	r.handleQuery(elbVersion, elbNamespace, map[string]queryOp{"DescribeLoadBalancers": e.describeLoadBalancers})
+	r.handleQuery(elbVersion, elbNamespace, map[string]queryOp{
+		"DescribeLoadBalancers": e.describeLoadBalancers,
+		"CreateTargetGroup":     e.createTargetGroup,
+		"DescribeTargetGroups":  e.describeTargetGroups,
+		"DeleteTargetGroup":     e.deleteTargetGroup,
+		"CreateListener":        e.createListener,
+		"DescribeListeners":     e.describeListeners,
+		"ModifyListener":        e.modifyListener,
+		"DeleteListener":        e.deleteListener,
+		"CreateRule":            e.createRule,
+		"DescribeRules":         e.describeRules,
+		"ModifyRule":            e.modifyRule,
+		"DeleteRule":            e.deleteRule,
+		"RegisterTargets":       e.registerTargets,
+		"DeregisterTargets":     e.deregisterTargets,
+		"DescribeTargetHealth":  e.describeTargetHealth,
+		"DescribeTags":          e.describeTags,
+		"AddTags":               e.addTags,
+		"RemoveTags":            e.removeTags,
+	})
 }
 
 // lbXML is ELBv2's LoadBalancer shape.

@@ -22,6 +22,22 @@ func createCluster(p *provCall, props map[string]any) (created, error) {
 }
 
 func deleteCluster(p *provCall, id string, _ map[string]string) error {
+	prefix := p.region + "/" + id + "/"
+	for key, s := range p.st.ECS.Services {
+		if strings.HasPrefix(key, prefix) && s.Status == "ACTIVE" {
+			return p.handlerErr("Ecs", "GeneralServiceException", "The Cluster cannot be deleted while Services are active.")
+		}
+	}
+	for key := range p.st.ECS.Services {
+		if strings.HasPrefix(key, prefix) {
+			delete(p.st.ECS.Services, key)
+		}
+	}
+	for key := range p.st.ECS.Tasks {
+		if strings.HasPrefix(key, prefix) {
+			delete(p.st.ECS.Tasks, key)
+		}
+	}
 	delete(p.st.ECS.Clusters, p.region+"/"+id)
 	return nil
 }
@@ -100,7 +116,7 @@ func listOfMaps(v any) []map[string]any {
 }
 
 func deleteLoadBalancer(p *provCall, id string, _ map[string]string) error {
-	delete(p.st.ELB.LoadBalancers, id)
+	p.st.ELB.dropLoadBalancer(id)
 	return nil
 }
 
@@ -150,6 +166,8 @@ type logGroup struct {
 	RetentionDays int           `json:"retentionInDays,omitempty"`
 	CreatedAt     time.Time     `json:"createdAt"`
 	Tags          []resourceTag `json:"tags,omitempty"`
+	// Streams are the group's log streams by name (logs.go).
+	Streams map[string]*logStream `json:"streams,omitempty"`
 }
 
 // logsState is CloudWatch Logs' part of the state: groups by region/name.

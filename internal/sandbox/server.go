@@ -81,6 +81,7 @@ func New(opts Options) (*Server, error) {
 	(&iamService{srv: s}).register(s.routes)
 	(&ecsService{srv: s}).register(s.routes)
 	(&elbService{srv: s}).register(s.routes)
+	(&logsService{srv: s}).register(s.routes)
 	(&cfnService{srv: s}).register(s.routes)
 	return s, nil
 }

@@ -47,12 +47,8 @@ func (st *state) fill() {
 	if st.IAM.Roles == nil {
 		st.IAM.Roles = map[string]*iamRole{}
 	}
-	if st.ECS.Clusters == nil {
-		st.ECS.Clusters = map[string]*ecsCluster{}
-	}
-	if st.ELB.LoadBalancers == nil {
-		st.ELB.LoadBalancers = map[string]*elbLoadBalancer{}
-	}
+	st.ECS.fill()
+	st.ELB.fill()
 	if st.Logs.Groups == nil {
 		st.Logs.Groups = map[string]*logGroup{}
 	}

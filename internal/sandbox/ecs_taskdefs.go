@@ -1,0 +1,320 @@
+package sandbox
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ecsTaskDef is one revision of a task definition family. Spec keeps the
+// registered fields as the client sent them (without tags), so every
+// field a template sets comes back from DescribeTaskDefinition.
+type ecsTaskDef struct {
+	Family         string         `json:"family"`
+	Revision       int            `json:"revision"`
+	Region         string         `json:"region"`
+	Status         string         `json:"status"`
+	Spec           map[string]any `json:"spec"`
+	Tags           []resourceTag  `json:"tags,omitempty"`
+	RegisteredAt   time.Time      `json:"registeredAt"`
+	DeregisteredAt *time.Time     `json:"deregisteredAt,omitempty"`
+}
+
+// arn is the revision's ARN.
+func (td *ecsTaskDef) arn() string {
+	return "arn:aws:ecs:" + td.Region + ":" + Account + ":task-definition/" + td.Family + ":" + strconv.Itoa(td.Revision)
+}
+
+// networkMode is the revision's network mode ("bridge" when unset).
+func (td *ecsTaskDef) networkMode() string {
+	if m, _ := td.Spec["networkMode"].(string); m != "" {
+		return m
+	}
+	return "bridge"
+}
+
+// containerPort reports whether the container named name maps port.
+func (td *ecsTaskDef) containerPort(name string, port int) (hasContainer, hasPort bool) {
+	for _, cd := range listOfMaps(td.Spec["containerDefinitions"]) {
+		if scalar(cd["name"]) != name {
+			continue
+		}
+		hasContainer = true
+		for _, pm := range listOfMaps(cd["portMappings"]) {
+			if scalar(pm["containerPort"]) == strconv.Itoa(port) {
+				hasPort = true
+			}
+		}
+	}
+	return hasContainer, hasPort
+}
+
+// out is ECS's TaskDefinition shape.
+func (td *ecsTaskDef) out() map[string]any {
+	o := make(map[string]any, len(td.Spec)+8)
+	for k, v := range td.Spec {
+		o[k] = v
+	}
+	o["taskDefinitionArn"] = td.arn()
+	o["family"] = td.Family
+	o["revision"] = td.Revision
+	o["status"] = td.Status
+	o["registeredAt"] = epoch(td.RegisteredAt)
+	o["registeredBy"] = "arn:aws:iam::" + Account + ":root"
+	if td.DeregisteredAt != nil {
+		o["deregisteredAt"] = epoch(*td.DeregisteredAt)
+	}
+	if _, ok := o["networkMode"]; !ok {
+		o["networkMode"] = "bridge"
+	}
+	compat := []string{"EC2"}
+	if o["networkMode"] == "awsvpc" {
+		compat = append(compat, "FARGATE")
+	}
+	o["compatibilities"] = compat
+	o["requiresAttributes"] = []any{}
+	return o
+}
+
+// validFamily accepts a family (or service) name: letters, digits, hyphens and underscores, up
+// to 255 characters.
+func validFamily(s string) bool {
+	if s == "" || len(s) > 255 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *ecsService) registerTaskDefinition(c *call, body []byte) (any, error) {
+	var spec map[string]any
+	if err := decodeJSON(body, &spec); err != nil {
+		return nil, err
+	}
+	var in struct {
+		Family                  string   `json:"family"`
+		NetworkMode             string   `json:"networkMode"`
+		RequiresCompatibilities []string `json:"requiresCompatibilities"`
+		Cpu                     string   `json:"cpu"`
+		Memory                  string   `json:"memory"`
+		ContainerDefinitions    []struct {
+			Name  string `json:"name"`
+			Image string `json:"image"`
+		} `json:"containerDefinitions"`
+		Tags []ecsTag `json:"tags"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if !validFamily(in.Family) {
+		return nil, clientErr("ClientException", "Family contains invalid characters or is empty: up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.")
+	}
+	if len(in.ContainerDefinitions) == 0 {
+		return nil, clientErr("ClientException", "Container list cannot be empty.")
+	}
+	for _, cd := range in.ContainerDefinitions {
+		if cd.Name == "" {
+			return nil, clientErr("ClientException", "Container.name should not be null or empty.")
+		}
+		if cd.Image == "" {
+			return nil, clientErr("ClientException", "Container.image should not be null or empty.")
+		}
+	}
+	if includes(in.RequiresCompatibilities, "FARGATE") {
+		if in.NetworkMode != "awsvpc" {
+			return nil, clientErr("ClientException", "Fargate only supports network mode 'awsvpc'.")
+		}
+		if in.Cpu == "" || in.Memory == "" {
+			return nil, clientErr("ClientException", "Fargate requires that 'cpu' be defined at the task level.")
+		}
+	}
+	delete(spec, "tags")
+	key := c.region + "/" + in.Family
+	revs := e.srv.state.ECS.TaskDefs[key]
+	td := &ecsTaskDef{Family: in.Family, Revision: len(revs) + 1, Region: c.region, Status: "ACTIVE", Spec: spec,
+		Tags: ecsTagsIn(in.Tags), RegisteredAt: c.now}
+	e.srv.state.ECS.TaskDefs[key] = append(revs, td)
+	c.changed()
+	return map[string]any{"taskDefinition": td.out(), "tags": orEmpty(ecsTagsOut(td.Tags))}, nil
+}
+
+// orEmpty makes a nil slice an empty one, so it encodes as [].
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// findTaskDef resolves a task definition given as family (its latest
+// ACTIVE revision), family:revision or an ARN, or nil.
+func (e *ecsService) findTaskDef(region, ref string) *ecsTaskDef {
+	if i := strings.Index(ref, ":task-definition/"); i >= 0 {
+		parts := strings.Split(ref, ":")
+		if len(parts) > 3 {
+			region = parts[3]
+		}
+		ref = ref[i+len(":task-definition/"):]
+	}
+	family, rev, hasRev := strings.Cut(ref, ":")
+	revs := e.srv.state.ECS.TaskDefs[region+"/"+family]
+	if !hasRev {
+		for i := len(revs) - 1; i >= 0; i-- {
+			if revs[i].Status == "ACTIVE" {
+				return revs[i]
+			}
+		}
+		return nil
+	}
+	n, err := strconv.Atoi(rev)
+	if err != nil || n < 1 || n > len(revs) {
+		return nil
+	}
+	return revs[n-1]
+}
+
+func (e *ecsService) describeTaskDefinition(c *call, body []byte) (any, error) {
+	var in struct {
+		TaskDefinition string   `json:"taskDefinition"`
+		Include        []string `json:"include"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	td := e.findTaskDef(c.region, in.TaskDefinition)
+	if td == nil {
+		return nil, clientErr("ClientException", "Unable to describe task definition.")
+	}
+	out := map[string]any{"taskDefinition": td.out()}
+	if includes(in.Include, "TAGS") {
+		out["tags"] = orEmpty(ecsTagsOut(td.Tags))
+	}
+	return out, nil
+}
+
+func (e *ecsService) deregisterTaskDefinition(c *call, body []byte) (any, error) {
+	var in struct {
+		TaskDefinition string `json:"taskDefinition"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	_, rev, _ := strings.Cut(in.TaskDefinition[strings.LastIndex(in.TaskDefinition, "/")+1:], ":")
+	if rev == "" {
+		return nil, clientErr("ClientException", "Invalid revision number. Number: ")
+	}
+	td := e.findTaskDef(c.region, in.TaskDefinition)
+	if td == nil {
+		return nil, clientErr("ClientException", "The specified task definition does not exist.")
+	}
+	if td.Status == "ACTIVE" {
+		t := c.now
+		td.Status, td.DeregisteredAt = "INACTIVE", &t
+		c.changed()
+	}
+	return map[string]any{"taskDefinition": td.out()}, nil
+}
+
+func (e *ecsService) listTaskDefinitions(c *call, body []byte) (any, error) {
+	var in struct {
+		FamilyPrefix string `json:"familyPrefix"`
+		Status       string `json:"status"`
+		Sort         string `json:"sort"`
+		MaxResults   *int32 `json:"maxResults"`
+		NextToken    string `json:"nextToken"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if in.Status == "" {
+		in.Status = "ACTIVE"
+	}
+	var list []*ecsTaskDef
+	for key, revs := range e.srv.state.ECS.TaskDefs {
+		region, family, _ := strings.Cut(key, "/")
+		// familyPrefix names a whole family, as AWS documents it.
+		if region != c.region || in.FamilyPrefix != "" && family != in.FamilyPrefix {
+			continue
+		}
+		for _, td := range revs {
+			if in.Status == "ALL" || td.Status == in.Status {
+				list = append(list, td)
+			}
+		}
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].Family != list[j].Family {
+			return list[i].Family < list[j].Family
+		}
+		return list[i].Revision < list[j].Revision
+	})
+	if in.Sort == "DESC" {
+		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+			list[i], list[j] = list[j], list[i]
+		}
+	}
+	// Tokens name a position, so that both orders page the same way.
+	pos := map[*ecsTaskDef]string{}
+	for i, td := range list {
+		pos[td] = fmt.Sprintf("%010d", i)
+	}
+	sortKey := func(td *ecsTaskDef) string { return pos[td] }
+	pg, next, err := page(list, sortKey, in.MaxResults, in.NextToken, 100)
+	if err != nil {
+		return nil, err
+	}
+	arns := []string{}
+	for _, td := range pg {
+		arns = append(arns, td.arn())
+	}
+	out := map[string]any{"taskDefinitionArns": arns}
+	if next != "" {
+		out["nextToken"] = next
+	}
+	return out, nil
+}
+
+func (e *ecsService) listTaskDefinitionFamilies(c *call, body []byte) (any, error) {
+	var in struct {
+		FamilyPrefix string `json:"familyPrefix"`
+		Status       string `json:"status"`
+		MaxResults   *int32 `json:"maxResults"`
+		NextToken    string `json:"nextToken"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if in.Status == "" {
+		in.Status = "ACTIVE"
+	}
+	var fams []string
+	for key, revs := range e.srv.state.ECS.TaskDefs {
+		region, family, _ := strings.Cut(key, "/")
+		if region != c.region || !strings.HasPrefix(family, in.FamilyPrefix) {
+			continue
+		}
+		active := false
+		for _, td := range revs {
+			active = active || td.Status == "ACTIVE"
+		}
+		if in.Status == "ALL" || active == (in.Status == "ACTIVE") {
+			fams = append(fams, family)
+		}
+	}
+	sortStrings(fams)
+	pg, next, err := page(fams, func(s string) string { return s }, in.MaxResults, in.NextToken, 100)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"families": orEmpty(pg)}
+	if next != "" {
+		out["nextToken"] = next
+	}
+	return out, nil
+}

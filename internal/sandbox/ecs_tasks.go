@@ -1,0 +1,198 @@
+package sandbox
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// ecsTask is one task of a cluster. Part 1 of the sandbox runs no
+// containers, so no task is made yet; the model is what the scheduler of
+// part 2 fills in.
+type ecsTask struct {
+	ID             string     `json:"id"`
+	Cluster        string     `json:"cluster"`
+	Region         string     `json:"region"`
+	TaskDefinition string     `json:"taskDefinition"`
+	Group          string     `json:"group"` // service:NAME for a service's tasks
+	DeploymentID   string     `json:"deploymentId,omitempty"`
+	LastStatus     string     `json:"lastStatus"`
+	DesiredStatus  string     `json:"desiredStatus"`
+	LaunchType     string     `json:"launchType,omitempty"`
+	StoppedReason  string     `json:"stoppedReason,omitempty"`
+	StopCode       string     `json:"stopCode,omitempty"`
+	Containers     []ecsCtr   `json:"containers,omitempty"`
+	CreatedAt      time.Time  `json:"createdAt"`
+	StartedAt      *time.Time `json:"startedAt,omitempty"`
+	StoppedAt      *time.Time `json:"stoppedAt,omitempty"`
+}
+
+// ecsCtr is one container of a task.
+type ecsCtr struct {
+	Name       string `json:"name"`
+	Image      string `json:"image"`
+	LastStatus string `json:"lastStatus"`
+	ExitCode   *int   `json:"exitCode,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+// arn is the task's ARN (the long format, with the cluster).
+func (t *ecsTask) arn() string {
+	return "arn:aws:ecs:" + t.Region + ":" + Account + ":task/" + t.Cluster + "/" + t.ID
+}
+
+// taskCount counts a service's tasks whose last status is status, or that
+// are not STOPPED when status is "".
+func (e *ecsService) taskCount(s *ecsServiceItem, status string) int {
+	n := 0
+	for _, t := range e.srv.state.ECS.Tasks {
+		if t.Region != s.Region || t.Cluster != s.Cluster || t.Group != "service:"+s.Name {
+			continue
+		}
+		if status == "" && t.LastStatus != "STOPPED" || t.LastStatus == status {
+			n++
+		}
+	}
+	return n
+}
+
+// schedule reconciles a service after a change: it counts each
+// deployment's tasks and retires older deployments that have none left.
+// This is the hook where part 2 starts and stops containers; until then
+// the PRIMARY deployment stays IN_PROGRESS with no task running.
+func (e *ecsService) schedule(c *call, s *ecsServiceItem) {
+	kept := s.Deployments[:0]
+	for i, d := range s.Deployments {
+		d.RunningCount, d.PendingCount = 0, 0
+		for _, t := range e.srv.state.ECS.Tasks {
+			if t.DeploymentID != d.ID {
+				continue
+			}
+			switch t.LastStatus {
+			case "RUNNING":
+				d.RunningCount++
+			case "PENDING", "PROVISIONING", "ACTIVATING":
+				d.PendingCount++
+			}
+		}
+		if i > 0 && d.RunningCount+d.PendingCount == 0 {
+			continue
+		}
+		kept = append(kept, d)
+	}
+	s.Deployments = kept
+	if s.Status == "ACTIVE" && len(s.Deployments) > 0 {
+		p := &s.Deployments[0]
+		if p.RunningCount == p.DesiredCount && len(s.Deployments) == 1 && p.RolloutState == "IN_PROGRESS" && p.DesiredCount == 0 {
+			p.RolloutState, p.RolloutStateReason, p.UpdatedAt = "COMPLETED", "ECS deployment "+p.ID+" completed.", c.now
+			s.event(c.now, "has reached a steady state.")
+		}
+	}
+}
+
+func (e *ecsService) listTasks(c *call, body []byte) (any, error) {
+	var in struct {
+		Cluster       string `json:"cluster"`
+		ServiceName   string `json:"serviceName"`
+		Family        string `json:"family"`
+		DesiredStatus string `json:"desiredStatus"`
+		MaxResults    *int32 `json:"maxResults"`
+		NextToken     string `json:"nextToken"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	cl, err := e.cluster(c, in.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	if in.ServiceName != "" && e.service(cl, in.ServiceName) == nil {
+		return nil, clientErr("ServiceNotFoundException", "Service not found.")
+	}
+	if in.DesiredStatus == "" {
+		in.DesiredStatus = "RUNNING"
+	}
+	var arns []string
+	for _, t := range e.srv.state.ECS.Tasks {
+		if t.Region != cl.Region || t.Cluster != cl.Name || t.DesiredStatus != in.DesiredStatus ||
+			in.ServiceName != "" && t.Group != "service:"+serviceName(in.ServiceName) ||
+			in.Family != "" && !strings.Contains(t.TaskDefinition, ":task-definition/"+in.Family+":") {
+			continue
+		}
+		arns = append(arns, t.arn())
+	}
+	sort.Strings(arns)
+	pg, next, err := page(arns, func(s string) string { return s }, in.MaxResults, in.NextToken, 100)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"taskArns": orEmpty(pg)}
+	if next != "" {
+		out["nextToken"] = next
+	}
+	return out, nil
+}
+
+func (e *ecsService) describeTasks(c *call, body []byte) (any, error) {
+	var in struct {
+		Cluster string   `json:"cluster"`
+		Tasks   []string `json:"tasks"`
+		Include []string `json:"include"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	cl, err := e.cluster(c, in.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Tasks) == 0 || len(in.Tasks) > 100 {
+		return nil, clientErr("InvalidParameterException", "Tasks cannot be empty.")
+	}
+	out := struct {
+		Tasks    []map[string]any `json:"tasks"`
+		Failures []ecsFailure     `json:"failures"`
+	}{Tasks: []map[string]any{}, Failures: []ecsFailure{}}
+	for _, ref := range in.Tasks {
+		id := ref[strings.LastIndex(ref, "/")+1:]
+		t := e.srv.state.ECS.Tasks[cl.Region+"/"+cl.Name+"/"+id]
+		if t == nil {
+			arn := ref
+			if !strings.HasPrefix(ref, "arn:") {
+				arn = "arn:aws:ecs:" + cl.Region + ":" + Account + ":task/" + cl.Name + "/" + id
+			}
+			out.Failures = append(out.Failures, ecsFailure{Arn: arn, Reason: "MISSING"})
+			continue
+		}
+		out.Tasks = append(out.Tasks, taskOut(t))
+	}
+	return out, nil
+}
+
+// taskOut is ECS's Task shape.
+func taskOut(t *ecsTask) map[string]any {
+	ctrs := []map[string]any{}
+	for _, ct := range t.Containers {
+		m := map[string]any{"name": ct.Name, "image": ct.Image, "lastStatus": ct.LastStatus, "taskArn": t.arn()}
+		if ct.ExitCode != nil {
+			m["exitCode"] = *ct.ExitCode
+		}
+		if ct.Reason != "" {
+			m["reason"] = ct.Reason
+		}
+		ctrs = append(ctrs, m)
+	}
+	o := map[string]any{"taskArn": t.arn(), "clusterArn": clusterARN(t.Region, t.Cluster), "taskDefinitionArn": t.TaskDefinition,
+		"group": t.Group, "lastStatus": t.LastStatus, "desiredStatus": t.DesiredStatus, "launchType": t.LaunchType,
+		"containers": ctrs, "createdAt": epoch(t.CreatedAt)}
+	if t.StartedAt != nil {
+		o["startedAt"] = epoch(*t.StartedAt)
+	}
+	if t.StoppedAt != nil {
+		o["stoppedAt"] = epoch(*t.StoppedAt)
+	}
+	if t.StoppedReason != "" {
+		o["stoppedReason"], o["stopCode"] = t.StoppedReason, t.StopCode
+	}
+	return o
+}

@@ -1,0 +1,198 @@
+package sandbox
+
+import (
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// elbRule is a listener rule other than the default one.
+type elbRule struct {
+	ListenerArn string         `json:"listenerArn"`
+	ID          string         `json:"id"`
+	Priority    int            `json:"priority"`
+	Conditions  []elbCondition `json:"conditions"`
+	Actions     []elbAction    `json:"actions"`
+	Tags        []resourceTag  `json:"tags,omitempty"`
+	CreatedAt   time.Time      `json:"createdAt"`
+}
+
+// arn is the rule's ARN.
+func (r *elbRule) arn() string {
+	return strings.Replace(r.ListenerArn, ":listener/", ":listener-rule/", 1) + "/" + r.ID
+}
+
+// ruleXML is ELBv2's Rule shape.
+type ruleXML struct {
+	RuleArn    string         `xml:"RuleArn"`
+	Priority   string         `xml:"Priority"`
+	Conditions []conditionXML `xml:"Conditions>member"`
+	Actions    []elbAction    `xml:"Actions>member"`
+	IsDefault  bool           `xml:"IsDefault"`
+}
+
+type rulesXML struct {
+	Rules []ruleXML `xml:"Rules>member"`
+}
+
+func ruleOut(r *elbRule) ruleXML {
+	x := ruleXML{RuleArn: r.arn(), Priority: strconv.Itoa(r.Priority), Conditions: []conditionXML{}, Actions: r.Actions}
+	for _, c := range r.Conditions {
+		x.Conditions = append(x.Conditions, c.xml())
+	}
+	return x
+}
+
+func defaultRuleOut(l *elbListener) ruleXML {
+	return ruleXML{RuleArn: l.defaultRuleARN(), Priority: "default", Conditions: []conditionXML{}, Actions: l.DefaultActions, IsDefault: true}
+}
+
+// findRule returns the rule with arn, or the listener whose default rule
+// it is, or RuleNotFound.
+func (e *elbService) findRule(arn string) (*elbRule, *elbListener, error) {
+	if r := e.srv.state.ELB.Rules[arn]; r != nil {
+		return r, nil, nil
+	}
+	for _, l := range e.srv.state.ELB.Listeners {
+		if l.defaultRuleARN() == arn {
+			return nil, l, nil
+		}
+	}
+	return nil, nil, clientErr("RuleNotFound", "One or more rules not found")
+}
+
+func (e *elbService) createRule(c *call, form url.Values) (any, error) {
+	l, err := e.listener(form.Get("ListenerArn"))
+	if err != nil {
+		return nil, err
+	}
+	priority, err := formInt(form, "Priority", 0)
+	if err != nil {
+		return nil, err
+	}
+	if priority < 1 || priority > 50000 {
+		return nil, clientErr("ValidationError", "Priority must be between 1 and 50000")
+	}
+	conds, err := parseConditions(form)
+	if err != nil {
+		return nil, err
+	}
+	if len(conds) == 0 {
+		return nil, clientErr("ValidationError", "A condition must be specified")
+	}
+	actions, err := parseActions(form, "Actions", &e.srv.state.ELB)
+	if err != nil {
+		return nil, err
+	}
+	listenerArn := l.arn()
+	for _, r := range e.srv.state.ELB.Rules {
+		if r.ListenerArn == listenerArn && r.Priority == priority {
+			return nil, clientErr("PriorityInUse", "Priority '%d' is currently in use", priority)
+		}
+	}
+	if err := e.checkAssociation(l.LoadBalancerArn, actions); err != nil {
+		return nil, err
+	}
+	r := &elbRule{ListenerArn: listenerArn, ID: hexID(16), Priority: priority, Conditions: conds, Actions: actions,
+		Tags: tagsForm(form), CreatedAt: c.now}
+	e.srv.state.ELB.Rules[r.arn()] = r
+	c.changed()
+	return rulesXML{Rules: []ruleXML{ruleOut(r)}}, nil
+}
+
+func (e *elbService) describeRules(c *call, form url.Values) (any, error) {
+	listenerArn, arns := form.Get("ListenerArn"), queryList(form, "RuleArns", "member")
+	out := rulesXML{Rules: []ruleXML{}}
+	if len(arns) > 0 {
+		for _, arn := range arns {
+			r, l, err := e.findRule(arn)
+			if err != nil {
+				return nil, err
+			}
+			if l != nil {
+				out.Rules = append(out.Rules, defaultRuleOut(l))
+			} else {
+				out.Rules = append(out.Rules, ruleOut(r))
+			}
+		}
+		return out, nil
+	}
+	if listenerArn == "" {
+		return nil, clientErr("ValidationError", "You must specify either listener ARN or rule ARNs")
+	}
+	l, err := e.listener(listenerArn)
+	if err != nil {
+		return nil, err
+	}
+	var list []*elbRule
+	for _, r := range e.srv.state.ELB.Rules {
+		if r.ListenerArn == listenerArn {
+			list = append(list, r)
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Priority < list[j].Priority })
+	for _, r := range list {
+		out.Rules = append(out.Rules, ruleOut(r))
+	}
+	out.Rules = append(out.Rules, defaultRuleOut(l))
+	return out, nil
+}
+
+func (e *elbService) modifyRule(c *call, form url.Values) (any, error) {
+	r, l, err := e.findRule(form.Get("RuleArn"))
+	if err != nil {
+		return nil, err
+	}
+	var actions []elbAction
+	if hasPrefix(form, "Actions.member.") {
+		if actions, err = parseActions(form, "Actions", &e.srv.state.ELB); err != nil {
+			return nil, err
+		}
+	}
+	if l != nil { // the default rule: only its actions change
+		if hasPrefix(form, "Conditions.member.") {
+			return nil, clientErr("OperationNotPermitted", "Conditions cannot be specified for the default rule '%s'", l.defaultRuleARN())
+		}
+		if actions != nil {
+			if err := e.checkAssociation(l.LoadBalancerArn, actions); err != nil {
+				return nil, err
+			}
+			l.DefaultActions = actions
+			c.changed()
+		}
+		return rulesXML{Rules: []ruleXML{defaultRuleOut(l)}}, nil
+	}
+	if hasPrefix(form, "Conditions.member.") {
+		conds, err := parseConditions(form)
+		if err != nil {
+			return nil, err
+		}
+		r.Conditions = conds
+	}
+	if actions != nil {
+		if owner := e.srv.state.ELB.Listeners[r.ListenerArn]; owner != nil {
+			if err := e.checkAssociation(owner.LoadBalancerArn, actions); err != nil {
+				return nil, err
+			}
+		}
+		r.Actions = actions
+	}
+	c.changed()
+	return rulesXML{Rules: []ruleXML{ruleOut(r)}}, nil
+}
+
+func (e *elbService) deleteRule(c *call, form url.Values) (any, error) {
+	arn := form.Get("RuleArn")
+	r, l, err := e.findRule(arn)
+	if err != nil {
+		return nil, err
+	}
+	if l != nil {
+		return nil, clientErr("OperationNotPermitted", "Default rule '%s' cannot be deleted", arn)
+	}
+	delete(e.srv.state.ELB.Rules, r.arn())
+	c.changed()
+	return struct{}{}, nil
+}

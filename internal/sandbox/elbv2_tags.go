@@ -1,0 +1,110 @@
+package sandbox
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// tagsOf returns the tags of an ELBv2 resource (load balancer, target
+// group, listener or rule) by ARN, or the resource type's not-found error.
+func (e *elbService) tagsOf(arn string) (*[]resourceTag, error) {
+	st := &e.srv.state.ELB
+	switch {
+	case strings.Contains(arn, ":targetgroup/"):
+		if tg := st.TargetGroups[arn]; tg != nil {
+			return &tg.Tags, nil
+		}
+		return nil, clientErr("TargetGroupNotFound", "Target groups '%s' not found", arn)
+	case strings.Contains(arn, ":listener-rule/"):
+		if r := st.Rules[arn]; r != nil {
+			return &r.Tags, nil
+		}
+		return nil, clientErr("RuleNotFound", "One or more rules not found")
+	case strings.Contains(arn, ":listener/"):
+		if l := st.Listeners[arn]; l != nil {
+			return &l.Tags, nil
+		}
+		return nil, clientErr("ListenerNotFound", "One or more listeners not found")
+	case strings.Contains(arn, ":loadbalancer/"):
+		if lb := st.LoadBalancers[arn]; lb != nil {
+			return &lb.Tags, nil
+		}
+		return nil, clientErr("LoadBalancerNotFound", "Load balancer '%s' not found", arn)
+	}
+	return nil, clientErr("ValidationError", "'%s' is not a valid load balancer, target group, listener or rule ARN", arn)
+}
+
+func (e *elbService) describeTags(c *call, form url.Values) (any, error) {
+	type tagDescription struct {
+		ResourceArn string        `xml:"ResourceArn"`
+		Tags        []resourceTag `xml:"Tags>member"`
+	}
+	out := struct {
+		TagDescriptions []tagDescription `xml:"TagDescriptions>member"`
+	}{TagDescriptions: []tagDescription{}}
+	arns := queryList(form, "ResourceArns", "member")
+	if len(arns) == 0 || len(arns) > 20 {
+		return nil, clientErr("ValidationError", "ResourceArns must name 1 to 20 resources")
+	}
+	for _, arn := range arns {
+		tags, err := e.tagsOf(arn)
+		if err != nil {
+			return nil, err
+		}
+		out.TagDescriptions = append(out.TagDescriptions, tagDescription{ResourceArn: arn, Tags: orEmpty(*tags)})
+	}
+	return out, nil
+}
+
+func (e *elbService) addTags(c *call, form url.Values) (any, error) {
+	add := tagsForm(form)
+	if len(add) == 0 {
+		return nil, clientErr("ValidationError", "At least one tag must be specified")
+	}
+	arns := queryList(form, "ResourceArns", "member")
+	for _, arn := range arns { // all or nothing
+		if _, err := e.tagsOf(arn); err != nil {
+			return nil, err
+		}
+	}
+	for _, arn := range arns {
+		tags, _ := e.tagsOf(arn)
+		for _, t := range add {
+			replaced := false
+			for i := range *tags {
+				if (*tags)[i].Key == t.Key {
+					(*tags)[i].Value, replaced = t.Value, true
+				}
+			}
+			if !replaced {
+				*tags = append(*tags, t)
+			}
+		}
+		if len(*tags) > 50 {
+			return nil, clientErr("TooManyTags", "The quota for the number of tags that can be assigned to a load balancer has been reached")
+		}
+		sort.SliceStable(*tags, func(i, j int) bool { return (*tags)[i].Key < (*tags)[j].Key })
+	}
+	c.changed()
+	return struct{}{}, nil
+}
+
+func (e *elbService) removeTags(c *call, form url.Values) (any, error) {
+	keys := queryList(form, "TagKeys", "member")
+	for _, arn := range queryList(form, "ResourceArns", "member") {
+		tags, err := e.tagsOf(arn)
+		if err != nil {
+			return nil, err
+		}
+		kept := (*tags)[:0]
+		for _, t := range *tags {
+			if !includes(keys, t.Key) {
+				kept = append(kept, t)
+			}
+		}
+		*tags = kept
+	}
+	c.changed()
+	return struct{}{}, nil
+}

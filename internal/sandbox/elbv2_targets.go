@@ -1,0 +1,167 @@
+package sandbox
+
+import (
+	"net/url"
+	"strconv"
+)
+
+// targetGroup returns the target group with arn, or TargetGroupNotFound.
+func (e *elbService) targetGroup(arn string) (*elbTargetGroup, error) {
+	tg := e.srv.state.ELB.TargetGroups[arn]
+	if tg == nil {
+		return nil, clientErr("TargetGroupNotFound", "Target groups '%s' not found", arn)
+	}
+	return tg, nil
+}
+
+// targetsForm reads Targets.member.N.Id/Port/AvailabilityZone, the port
+// defaulting to the target group's.
+func targetsForm(form url.Values, tg *elbTargetGroup) ([]elbTarget, error) {
+	var out []elbTarget
+	for _, m := range queryStructs(form, "Targets", "member") {
+		t := elbTarget{ID: m["Id"], Port: tg.Port, AZ: m["AvailabilityZone"]}
+		if m["Port"] != "" {
+			p, err := strconv.Atoi(m["Port"])
+			if err != nil || p < 1 || p > 65535 {
+				return nil, clientErr("ValidationError", "Port '%s' is not valid", m["Port"])
+			}
+			t.Port = p
+		}
+		if t.ID == "" {
+			return nil, clientErr("ValidationError", "A target ID must be specified")
+		}
+		out = append(out, t)
+	}
+	if len(out) == 0 {
+		return nil, clientErr("ValidationError", "At least one target must be specified")
+	}
+	return out, nil
+}
+
+func (e *elbService) registerTargets(c *call, form url.Values) (any, error) {
+	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
+	if err != nil {
+		return nil, err
+	}
+	targets, err := targetsForm(form, tg)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range targets {
+		if tg.TargetType == "ip" && !validIP(t.ID) {
+			return nil, clientErr("InvalidTarget", "The IP address '%s' is not a valid IPv4 address", t.ID)
+		}
+		if indexTarget(tg.Targets, t) < 0 {
+			tg.Targets = append(tg.Targets, t)
+		}
+	}
+	c.changed()
+	return struct{}{}, nil
+}
+
+func (e *elbService) deregisterTargets(c *call, form url.Values) (any, error) {
+	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
+	if err != nil {
+		return nil, err
+	}
+	targets, err := targetsForm(form, tg)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range targets {
+		i := indexTarget(tg.Targets, t)
+		if i < 0 {
+			return nil, clientErr("InvalidTarget", "The following targets are not registered in target group: '%s'", t.ID)
+		}
+		tg.Targets = append(tg.Targets[:i], tg.Targets[i+1:]...)
+	}
+	c.changed()
+	return struct{}{}, nil
+}
+
+// indexTarget returns t's index in list, or -1.
+func indexTarget(list []elbTarget, t elbTarget) int {
+	for i, x := range list {
+		if x.ID == t.ID && x.Port == t.Port {
+			return i
+		}
+	}
+	return -1
+}
+
+// validIP accepts a dotted IPv4 address.
+func validIP(s string) bool {
+	parts := 0
+	n, digits := 0, 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			if digits == 0 || n > 255 {
+				return false
+			}
+			parts, n, digits = parts+1, 0, 0
+			continue
+		}
+		if s[i] < '0' || s[i] > '9' || digits == 3 {
+			return false
+		}
+		n, digits = n*10+int(s[i]-'0'), digits+1
+	}
+	return parts == 4
+}
+
+// targetHealthXML is TargetHealthDescription.
+type targetHealthXML struct {
+	Target struct {
+		ID   string `xml:"Id"`
+		Port int    `xml:"Port"`
+		AZ   string `xml:"AvailabilityZone,omitempty"`
+	} `xml:"Target"`
+	HealthCheckPort string `xml:"HealthCheckPort"`
+	TargetHealth    struct {
+		State       string `xml:"State"`
+		Reason      string `xml:"Reason,omitempty"`
+		Description string `xml:"Description,omitempty"`
+	} `xml:"TargetHealth"`
+}
+
+// health is a registered target's health. No health checks run in this
+// part of the sandbox: a target of a group in use stays in its initial
+// state, one of a group behind no listener is unused.
+func (e *elbService) health(tg *elbTargetGroup, t elbTarget, registered bool) targetHealthXML {
+	var h targetHealthXML
+	h.Target.ID, h.Target.Port, h.Target.AZ = t.ID, t.Port, t.AZ
+	h.HealthCheckPort = strconv.Itoa(t.Port)
+	switch {
+	case !registered:
+		h.TargetHealth.State, h.TargetHealth.Reason, h.TargetHealth.Description = "unused", "Target.NotRegistered", "Target is not registered to the target group"
+	case len(e.srv.state.ELB.loadBalancersOf(tg.arn())) == 0:
+		h.TargetHealth.State, h.TargetHealth.Reason, h.TargetHealth.Description = "unused", "Target.NotInUse", "Target group is not configured to receive traffic from the load balancer"
+	default:
+		h.TargetHealth.State, h.TargetHealth.Reason, h.TargetHealth.Description = "initial", "Elb.RegistrationInProgress", "Target registration is in progress"
+	}
+	return h
+}
+
+func (e *elbService) describeTargetHealth(c *call, form url.Values) (any, error) {
+	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Descriptions []targetHealthXML `xml:"TargetHealthDescriptions>member"`
+	}{Descriptions: []targetHealthXML{}}
+	if hasPrefix(form, "Targets.member.") {
+		asked, err := targetsForm(form, tg)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range asked {
+			out.Descriptions = append(out.Descriptions, e.health(tg, t, indexTarget(tg.Targets, t) >= 0))
+		}
+		return out, nil
+	}
+	for _, t := range tg.Targets {
+		out.Descriptions = append(out.Descriptions, e.health(tg, t, true))
+	}
+	return out, nil
+}

@@ -1,0 +1,148 @@
+package sandbox_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/breakthemonolith/workshop/checks"
+	"github.com/breakthemonolith/workshop/internal/workshop"
+	"github.com/breakthemonolith/workshop/steps"
+)
+
+// TestWorkshopStepsAgainstTheSandbox runs the workshop's own API steps of
+// modules 1 to 4 against the sandbox (images pushed with the registry
+// client instead of docker), checks the conditions the sandbox can
+// express, and cleans everything up with the workshop's clean-up.
+func TestWorkshopStepsAgainstTheSandbox(t *testing.T) {
+	s := start(t, "")
+	cfg := sdkConfig(s, "us-east-1")
+	ctx := context.Background()
+	env := &steps.Env{
+		Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
+			ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg)},
+		Values:         steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: s.Endpoint()},
+		Poll:           10 * time.Millisecond,
+		ServiceTimeout: 200 * time.Millisecond, // no tasks run yet: services never settle
+	}
+	run := func(id, wantErr string) {
+		t.Helper()
+		list, err := steps.Find(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = steps.Run(ctx, list, env)
+		switch {
+		case wantErr == "" && err != nil:
+			t.Fatalf("run %s: %v", id, err)
+		case wantErr != "" && (err == nil || !strings.Contains(err.Error(), wantErr)):
+			t.Fatalf("run %s: got %v, want an error containing %q", id, err, wantErr)
+		}
+	}
+	runner := &checks.Runner{
+		Clients: checks.NewClients(cfg, &http.Client{Timeout: 5 * time.Second}, cliStubLocal{}),
+		Options: checks.Options{Stack: "BreakTheMonolith-Demo", Region: "us-east-1", Endpoint: s.Endpoint(),
+			Getenv: func(string) string { return "" }, Now: time.Now, APICalls: func() int { return 0 }},
+	}
+	passes := func(target workshop.Target, ids ...string) {
+		t.Helper()
+		res, err := runner.Run(ctx, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]workshop.Condition{}
+		for _, c := range res.Conditions {
+			got[c.ID] = c
+		}
+		for _, id := range ids {
+			if c := got[id]; c.Status != workshop.StatusPass {
+				t.Errorf("%s is %s: %s (hint %q)", id, c.Status, c.Observed, c.Hint)
+			}
+		}
+	}
+
+	m1, m2, m3, m4 := "module-1/", "module-2/", "module-3/", "module-4/"
+	run(m1+"create-repository", "")
+	run(m3+"create-repositories", "")
+	img := testImage(t)
+	for _, svc := range []string{"api", "users", "threads", "posts"} {
+		mustPush(t, s, svc, "v1", img)
+	}
+	run(m2+"create-stack", "")
+	run(m2+"register-task-definition", "")
+	run(m2+"create-target-group", "")
+	run(m2+"create-listener", "")
+	run(m2+"create-service", "did not settle")
+	passes(workshop.TargetModule2, m2+"stack-settled", m2+"cluster-active", m2+"task-definition-api", m2+"target-group-api",
+		m2+"listener-forwards-to-api", m2+"service-api")
+
+	run(m4+"register-task-definitions", "")
+	run(m4+"create-target-groups", "")
+	run(m4+"create-rules", "")
+	run(m4+"create-services", "did not settle")
+	// A stray rule that still sends /api* to the monolith: the switch removes it.
+	c := elb.NewFromConfig(cfg)
+	alb := outputs(describeStack(t, cfnClient(s), "BreakTheMonolith-Demo"))["ALBArn"]
+	ls, err := c.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(alb)})
+	if err != nil || len(ls.Listeners) != 1 {
+		t.Fatalf("DescribeListeners: %v %+v", err, ls)
+	}
+	tgs, err := c.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{Names: []string{"api"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateRule(ctx, &elb.CreateRuleInput{ListenerArn: ls.Listeners[0].ListenerArn, Priority: aws.Int32(60),
+		Conditions: []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), Values: []string{"/api*"}}},
+		Actions:    []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: tgs.TargetGroups[0].TargetGroupArn}}}); err != nil {
+		t.Fatal(err)
+	}
+	run(m4+"switch-traffic", "")
+	run(m4+"scale-down-api", "")
+	var targetGroups, rules, services, taskDefs []string
+	for _, svc := range []string{"users", "threads", "posts"} {
+		targetGroups = append(targetGroups, m4+"target-group-"+svc)
+		rules = append(rules, m4+"rule-"+svc)
+		services = append(services, m4+"service-"+svc)
+		taskDefs = append(taskDefs, m4+"task-definition-"+svc)
+	}
+	ids := append([]string{m4 + "module-2-ready", m4 + "target-group-drop-traffic", m4 + "traffic-switched", m4 + "api-scaled-down"},
+		append(append(append(targetGroups, rules...), services...), taskDefs...)...)
+	passes(workshop.TargetModule4, ids...)
+	passes(workshop.TargetModule2, m2+"listener-forwards-to-api")
+
+	cc := steps.CleanupClients{ECR: ecr.NewFromConfig(cfg), ECS: ecs.NewFromConfig(cfg), ELB: c, CFN: cloudformation.NewFromConfig(cfg)}
+	plan, err := steps.PlanCleanup(ctx, cc, "BreakTheMonolith-Demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, d := range plan.Delete {
+		kinds[d.Kind]++
+	}
+	if kinds["service"] != 4 || kinds["listener"] != 1 || kinds["target group"] != 5 || kinds["stack"] != 1 ||
+		kinds["task definition"] != 4 || kinds["repository"] != 4 || len(plan.Keep) != 0 {
+		t.Fatalf("clean-up plan:\n%s", plan)
+	}
+	if errs := steps.Cleanup(ctx, plan, cc, env); len(errs) > 0 {
+		t.Fatalf("clean-up: %v", errs)
+	}
+	left, err := steps.PlanCleanup(ctx, cc, "BreakTheMonolith-Demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left.Delete) != 0 {
+		t.Fatalf("after clean-up:\n%s", left)
+	}
+	passes(workshop.TargetCleanup, "cleanup/services", "cleanup/target-groups", "cleanup/task-definitions", "cleanup/repositories")
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -117,6 +118,9 @@ func sandboxStartRun(ctx context.Context, opts *sandboxStartOptions) error {
 		return envError{err: err, hint: "pass another folder with --data, or move the named file away"}
 	}
 	if err := s.Start(ctx); err != nil {
+		if inUse := (*sandbox.DataInUseError)(nil); errors.As(err, &inUse) {
+			return envError{err: err, hint: "stop that sandbox first, or pass another folder with --data"}
+		}
 		return envError{err: err, hint: "another program (maybe another sandbox) uses that address: stop it, or pass --addr 127.0.0.1:PORT with a free port"}
 	}
 	defer s.Close()

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox"
 )
 
 func TestSandboxEnv(t *testing.T) {
@@ -129,5 +133,25 @@ func TestSandboxCheckModule1(t *testing.T) {
 	}
 	if code, out := check(); code != ExitOK || !strings.Contains(out, "linux/amd64") {
 		t.Errorf("after the push: exit %d\n%s", code, out)
+	}
+}
+
+// TestSandboxStartDataInUse checks that a second 'sandbox start' on the
+// same --data folder fails with a clear error while the first one runs.
+func TestSandboxStartDataInUse(t *testing.T) {
+	dir := t.TempDir()
+	first, err := sandbox.New(sandbox.Options{Addr: "127.0.0.1:0", DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	f, _, errOut := testFactory(nil)
+	err = sandboxStartRun(context.Background(), &sandboxStartOptions{IO: f.IO, Getenv: f.Getenv, Addr: "127.0.0.1:0", DataDir: dir})
+	want := fmt.Sprintf("start sandbox: data folder %s is in use by another sandbox (pid %d)", dir, os.Getpid())
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("second start: %v, want …%s…\n%s", err, want, errOut)
 	}
 }

@@ -19,6 +19,17 @@
 // mark the call as mutating, after which the whole state is written
 // atomically.
 //
+// CloudFormation makes resources through providers (providers*.go), one
+// per resource type. The ECS and ELBv2 providers (providers_ecs.go,
+// providers_elbv2.go) turn a resource's properties into the API's request
+// (providers_api.go) and call the operation itself, so a stack's task
+// definitions, services, target groups, listeners and rules get the same
+// validation and state as the API's.
+//
+// A started sandbox holds sandbox.lock (its process id) in the data
+// directory, so that a second one on the same directory fails to start;
+// Close releases it (datalock.go).
+//
 // The sandbox is one account (Account, like moto's default) and answers for
 // any region named in the request's SigV4 credential scope (us-east-1 when
 // there is none). Signatures are not verified.

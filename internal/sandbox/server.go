@@ -44,6 +44,7 @@ type Server struct {
 	state *state
 	file  stateFile
 
+	lock     *dataLock // the data folder's lock file, held while serving
 	ln       net.Listener
 	httpSrv  *http.Server
 	done     chan struct{} // closed when serving stops
@@ -86,14 +87,21 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Start listens on the configured address and serves in the background
-// until Close is called or ctx is done.
+// Start takes the data folder's lock (a *DataInUseError when another
+// running sandbox holds it), listens on the configured address and serves
+// in the background until Close is called or ctx is done.
 func (s *Server) Start(ctx context.Context) error {
+	lock, err := lockDataDir(s.opts.DataDir)
+	if err != nil {
+		return err
+	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.opts.Addr)
 	if err != nil {
+		_ = lock.release()
 		return fmt.Errorf("start the sandbox: listen on %s: %w", s.opts.Addr, err)
 	}
+	s.lock = lock
 	s.ln = ln
 	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
@@ -159,6 +167,7 @@ func (s *Server) Wait(ctx context.Context) error {
 // finish before their connections are closed. (Connections that sent no
 // request yet count as busy for a while, so waiting longer gains nothing;
 // an interrupted call leaves the state as it was, since saves are atomic.)
+// The data folder's lock is released once serving has stopped.
 func (s *Server) Close() error {
 	if s.httpSrv == nil {
 		return nil
@@ -167,10 +176,10 @@ func (s *Server) Close() error {
 	defer cancel()
 	if err := s.httpSrv.Shutdown(ctx); err != nil {
 		if cerr := s.httpSrv.Close(); cerr != nil {
-			return fmt.Errorf("stop the sandbox: %w", cerr)
+			return errors.Join(fmt.Errorf("stop the sandbox: %w", cerr), s.lock.release())
 		}
 	}
-	return nil
+	return s.lock.release()
 }
 
 // ServeHTTP routes a request by protocol marker: registry paths, the

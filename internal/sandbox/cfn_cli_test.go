@@ -25,9 +25,26 @@ func (cliStubLocal) Docker(context.Context) (checks.DockerInfo, error) {
 func (cliStubLocal) AWSCLIVersion(context.Context) (string, error) { return "aws-cli/1.45.11", nil }
 
 // TestDeployWithTheAWSCLI runs the workshop's `aws cloudformation deploy`
-// with the AWS CLI v1 against the sandbox, twice, then the module 2 checks.
+// with the AWS CLI v1 (the aws first on PATH) against the sandbox.
 func TestDeployWithTheAWSCLI(t *testing.T) {
-	awsCLI := testpeers.Command(t, "aws")
+	deployWithCLI(t, testpeers.Command(t, "aws"))
+}
+
+// debianAWSCLIv2 is where Debian's awscli package puts the AWS CLI v2.
+const debianAWSCLIv2 = "/usr/bin/aws"
+
+// TestDeployWithTheAWSCLIv2 runs the same deploy with Debian's AWS CLI v2,
+// which .ci/run installs.
+func TestDeployWithTheAWSCLIv2(t *testing.T) {
+	if _, err := os.Stat(debianAWSCLIv2); err != nil {
+		testpeers.Missing(t, "the AWS CLI v2 is not installed at %s (Debian's awscli package)", debianAWSCLIv2)
+	}
+	deployWithCLI(t, debianAWSCLIv2)
+}
+
+// deployWithCLI runs `aws cloudformation deploy` of the workshop template
+// with the CLI at awsCLI against a sandbox, twice, then the module 2 checks.
+func deployWithCLI(t *testing.T, awsCLI string) {
 	s := start(t, "")
 	env := append(testpeers.AWSEnv(t, s.Endpoint()), "AWS_DEFAULT_REGION=us-east-1")
 	tpl := filepath.Join(t.TempDir(), "ecs.yml")

@@ -6,7 +6,7 @@
 //
 //	/v2/...                         Docker Registry v2 (ECR's registry)       registry.go
 //	/_sandbox/...                   the sandbox's own endpoints (layer URLs)  server.go
-//	X-Amz-Target: Prefix.Operation  awsJson services (ECR, later ECS, Logs)   awsjson.go
+//	X-Amz-Target: Prefix.Operation  awsJson services (ECR, ECS, Logs)         awsjson.go
 //	Action=...&Version=...          awsQuery services (STS, CFN, ELBv2, IAM)  awsquery.go
 //
 // Each AWS service lives in its own file (sts.go, ecr*.go, cfn_*.go) and registers its

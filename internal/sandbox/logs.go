@@ -1,38 +1,56 @@
 package sandbox
 
 import (
+	"encoding/base64"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
-	"time"
 )
 
 // logsTargetPrefix is CloudWatch Logs' awsJson X-Amz-Target prefix.
 const logsTargetPrefix = "Logs_20140328"
 
-// logStream is a log stream of a group, with its events oldest first.
-type logStream struct {
-	Name      string     `json:"name"`
-	CreatedAt time.Time  `json:"createdAt"`
-	Events    []logEvent `json:"events,omitempty"`
-}
-
-// logEvent is one log event.
-type logEvent struct {
-	Timestamp time.Time `json:"timestamp"`
-	Ingested  time.Time `json:"ingested"`
-	Message   string    `json:"message"`
-}
-
-// logsService serves the part of CloudWatch Logs the workshop reads. The
-// streams are made by CreateLogStream now, by the tasks' awslogs driver in
-// part 2.
+// logsService serves CloudWatch Logs: log groups (shared with the
+// AWS::Logs::LogGroup provider, providers_other.go), streams (logs_streams.go)
+// and their events (logs_events.go, logs_filter.go), all kept in the state's
+// logs part.
 type logsService struct{ srv *Server }
 
 // register adds CloudWatch Logs' operations to the router.
 func (l *logsService) register(r *router) {
 	r.handleJSON(logsTargetPrefix, map[string]jsonOp{
-		"CreateLogStream": l.createLogStream,
-		"GetLogEvents":    l.getLogEvents,
+		"CreateLogGroup":        l.createLogGroup,
+		"DescribeLogGroups":     l.describeLogGroups,
+		"DeleteLogGroup":        l.deleteLogGroup,
+		"PutRetentionPolicy":    l.putRetentionPolicy,
+		"DeleteRetentionPolicy": l.deleteRetentionPolicy,
+		"CreateLogStream":       l.createLogStream,
+		"DescribeLogStreams":    l.describeLogStreams,
+		"PutLogEvents":          l.putLogEvents,
+		"GetLogEvents":          l.getLogEvents,
+		"FilterLogEvents":       l.filterLogEvents,
 	})
+}
+
+// validLogGroupName reports whether name is one AWS allows for a log
+// group: 1 to 512 of [.-_/#A-Za-z0-9].
+func validLogGroupName(name string) bool {
+	if name == "" || len(name) > 512 {
+		return false
+	}
+	for _, r := range name {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_/#", r)
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// retentionDays are the retention periods PutRetentionPolicy accepts.
+func retentionDays() []int {
+	return []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 }
 
 // group returns a log group, or ResourceNotFoundException.
@@ -44,38 +62,92 @@ func (l *logsService) group(c *call, name string) (*logGroup, error) {
 	return g, nil
 }
 
-func (l *logsService) createLogStream(c *call, body []byte) (any, error) {
+// arn is the group's ARN as DescribeLogGroups's arn shows it (with ":*").
+func (g *logGroup) arn() string {
+	return "arn:aws:logs:" + g.Region + ":" + Account + ":log-group:" + g.Name + ":*"
+}
+
+func (l *logsService) createLogGroup(c *call, body []byte) (any, error) {
 	var in struct {
-		LogGroupName  string `json:"logGroupName"`
-		LogStreamName string `json:"logStreamName"`
+		LogGroupName string            `json:"logGroupName"`
+		Tags         map[string]string `json:"tags"`
 	}
 	if err := decodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	g, err := l.group(c, in.LogGroupName)
-	if err != nil {
-		return nil, err
+	if !validLogGroupName(in.LogGroupName) {
+		return nil, clientErr("InvalidParameterException", "1 validation error detected: Value '%s' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+", in.LogGroupName)
 	}
-	if in.LogStreamName == "" || strings.ContainsAny(in.LogStreamName, ":*") {
-		return nil, clientErr("InvalidParameterException", "1 validation error detected: Value '%s' at 'logStreamName' failed to satisfy constraint", in.LogStreamName)
+	key := c.region + "/" + in.LogGroupName
+	if l.srv.state.Logs.Groups[key] != nil {
+		return nil, clientErr("ResourceAlreadyExistsException", "The specified log group already exists")
 	}
-	if g.Streams[in.LogStreamName] != nil {
-		return nil, clientErr("ResourceAlreadyExistsException", "The specified log stream already exists")
+	g := &logGroup{Name: in.LogGroupName, Region: c.region, CreatedAt: c.now}
+	keys := make([]string, 0, len(in.Tags))
+	for k := range in.Tags {
+		keys = append(keys, k)
 	}
-	if g.Streams == nil {
-		g.Streams = map[string]*logStream{}
+	sort.Strings(keys)
+	for _, k := range keys {
+		g.Tags = append(g.Tags, resourceTag{Key: k, Value: in.Tags[k]})
 	}
-	g.Streams[in.LogStreamName] = &logStream{Name: in.LogStreamName, CreatedAt: c.now}
+	l.srv.state.Logs.Groups[key] = g
 	c.changed()
 	return struct{}{}, nil
 }
 
-func (l *logsService) getLogEvents(c *call, body []byte) (any, error) {
+func (l *logsService) describeLogGroups(c *call, body []byte) (any, error) {
 	var in struct {
-		LogGroupName  string `json:"logGroupName"`
-		LogStreamName string `json:"logStreamName"`
-		Limit         *int   `json:"limit"`
-		StartFromHead *bool  `json:"startFromHead"`
+		LogGroupNamePrefix string `json:"logGroupNamePrefix"`
+		Limit              *int   `json:"limit"`
+		NextToken          string `json:"nextToken"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	var groups []*logGroup
+	for _, g := range l.srv.state.Logs.Groups {
+		if g.Region == c.region && strings.HasPrefix(g.Name, in.LogGroupNamePrefix) {
+			groups = append(groups, g)
+		}
+	}
+	sort.Slice(groups, func(i, j int) bool { return groups[i].Name < groups[j].Name })
+	groups, next, err := offsetPage(groups, in.Limit, 50, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := []map[string]any{}
+	for _, g := range groups {
+		m := map[string]any{"logGroupName": g.Name, "creationTime": g.CreatedAt.UnixMilli(), "arn": g.arn(),
+			"logGroupArn": strings.TrimSuffix(g.arn(), ":*"), "metricFilterCount": 0, "storedBytes": g.storedBytes(),
+			"logGroupClass": "STANDARD"}
+		if g.RetentionDays > 0 {
+			m["retentionInDays"] = g.RetentionDays
+		}
+		out = append(out, m)
+	}
+	return pageOut("logGroups", out, next), nil
+}
+
+func (l *logsService) deleteLogGroup(c *call, body []byte) (any, error) {
+	var in struct {
+		LogGroupName string `json:"logGroupName"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if _, err := l.group(c, in.LogGroupName); err != nil {
+		return nil, err
+	}
+	delete(l.srv.state.Logs.Groups, c.region+"/"+in.LogGroupName)
+	c.changed()
+	return struct{}{}, nil
+}
+
+func (l *logsService) putRetentionPolicy(c *call, body []byte) (any, error) {
+	var in struct {
+		LogGroupName    string `json:"logGroupName"`
+		RetentionInDays int    `json:"retentionInDays"`
 	}
 	if err := decodeJSON(body, &in); err != nil {
 		return nil, err
@@ -84,30 +156,64 @@ func (l *logsService) getLogEvents(c *call, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := g.Streams[in.LogStreamName]
-	if st == nil {
-		return nil, clientErr("ResourceNotFoundException", "The specified log stream does not exist.")
+	if !slices.Contains(retentionDays(), in.RetentionInDays) {
+		return nil, clientErr("InvalidParameterException", "1 validation error detected: Value '%d' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: %v", in.RetentionInDays, retentionDays())
 	}
-	limit := 10000
-	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > 10000 {
-			return nil, clientErr("InvalidParameterException", "1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and 10000", *in.Limit)
+	g.RetentionDays = in.RetentionInDays
+	c.changed()
+	return struct{}{}, nil
+}
+
+func (l *logsService) deleteRetentionPolicy(c *call, body []byte) (any, error) {
+	var in struct {
+		LogGroupName string `json:"logGroupName"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	g, err := l.group(c, in.LogGroupName)
+	if err != nil {
+		return nil, err
+	}
+	g.RetentionDays = 0
+	c.changed()
+	return struct{}{}, nil
+}
+
+// offsetPage cuts a page of at most limit items (def when nil, at most def)
+// out of items, from the offset nextToken names; it returns the next
+// page's token, "" on the last page.
+func offsetPage[T any](items []T, limit *int, def int, nextToken string) ([]T, string, error) {
+	n := def
+	if limit != nil {
+		if *limit < 1 || *limit > def {
+			return nil, "", clientErr("InvalidParameterException", "1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and %d", *limit, def)
 		}
-		limit = *in.Limit
+		n = *limit
 	}
-	evs := st.Events
-	if len(evs) > limit {
-		if in.StartFromHead != nil && *in.StartFromHead {
-			evs = evs[:limit]
-		} else {
-			evs = evs[len(evs)-limit:]
+	start := 0
+	if nextToken != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(nextToken)
+		off, perr := strconv.Atoi(strings.TrimPrefix(string(raw), "o/"))
+		if err != nil || perr != nil || !strings.HasPrefix(string(raw), "o/") || off < 0 {
+			return nil, "", clientErr("InvalidParameterException", "The specified nextToken is invalid.")
 		}
+		start = min(off, len(items))
 	}
-	events := []map[string]any{}
-	for _, ev := range evs {
-		events = append(events, map[string]any{"timestamp": ev.Timestamp.UnixMilli(), "ingestionTime": ev.Ingested.UnixMilli(), "message": ev.Message})
+	end := min(start+n, len(items))
+	next := ""
+	if end < len(items) {
+		next = base64.RawURLEncoding.EncodeToString([]byte("o/" + strconv.Itoa(end)))
 	}
-	// Tokens that lead back to the same page: following them ends paging,
-	// as AWS's do once there is nothing more.
-	return map[string]any{"events": events, "nextForwardToken": "f/" + strings.Repeat("0", 56), "nextBackwardToken": "b/" + strings.Repeat("0", 56)}, nil
+	return items[start:end], next, nil
+}
+
+// pageOut is a listing's response: the items under key and nextToken when
+// there is a next page.
+func pageOut(key string, items []map[string]any, next string) map[string]any {
+	out := map[string]any{key: items}
+	if next != "" {
+		out["nextToken"] = next
+	}
+	return out
 }

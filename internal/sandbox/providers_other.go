@@ -159,7 +159,7 @@ func deleteRole(p *provCall, id string, _ map[string]string) error {
 	return nil
 }
 
-// logGroup is a CloudWatch Logs log group (the Logs API arrives later).
+// logGroup is a CloudWatch Logs log group, made by a stack or by the Logs API (logs.go).
 type logGroup struct {
 	Name          string        `json:"name"`
 	Region        string        `json:"region"`

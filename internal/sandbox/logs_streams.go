@@ -1,0 +1,221 @@
+package sandbox
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// maxStreamEvents is how many events a log stream keeps: PutLogEvents drops
+// the oldest beyond the newest maxStreamEvents, so that the state file stays
+// small. A dropped event is gone for GetLogEvents and FilterLogEvents, as
+// if its retention had expired.
+const maxStreamEvents = 10000
+
+// logStream is a log stream of a group, with its events oldest first (by
+// timestamp, then by arrival).
+type logStream struct {
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"createdAt"`
+	Events    []logEvent `json:"events,omitempty"`
+	// Dropped counts the events cut off the front by maxStreamEvents, so
+	// that an event's position (Dropped + its index), which GetLogEvents's
+	// tokens name, stays put when older ones go.
+	Dropped int64 `json:"dropped,omitempty"`
+	// Uploads counts the PutLogEvents calls, for the sequence tokens.
+	Uploads int64 `json:"uploads,omitempty"`
+	// LastIngested is when the last PutLogEvents stored events (epoch ms).
+	LastIngested int64 `json:"lastIngested,omitempty"`
+}
+
+// logEvent is one log event; times are epoch milliseconds.
+type logEvent struct {
+	Timestamp int64  `json:"t"`
+	Ingested  int64  `json:"i"`
+	Message   string `json:"m"`
+}
+
+// stream returns a group's log stream, or ResourceNotFoundException.
+func (l *logsService) stream(c *call, group, name string) (*logGroup, *logStream, error) {
+	g, err := l.group(c, group)
+	if err != nil {
+		return nil, nil, err
+	}
+	st := g.Streams[name]
+	if st == nil {
+		return nil, nil, clientErr("ResourceNotFoundException", "The specified log stream does not exist.")
+	}
+	return g, st, nil
+}
+
+// storedBytes is the size of the group's stored messages.
+func (g *logGroup) storedBytes() int64 {
+	var n int64
+	for _, st := range g.Streams {
+		n += st.storedBytes()
+	}
+	return n
+}
+
+func (st *logStream) storedBytes() int64 {
+	var n int64
+	for _, ev := range st.Events {
+		n += int64(len(ev.Message))
+	}
+	return n
+}
+
+// sequenceToken is the stream's upload sequence token, 56 digits as AWS's.
+func (st *logStream) sequenceToken() string { return fmt.Sprintf("%056d", st.Uploads+1) }
+
+func (l *logsService) createLogStream(c *call, body []byte) (any, error) {
+	var in struct {
+		LogGroupName  string `json:"logGroupName"`
+		LogStreamName string `json:"logStreamName"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	g, err := l.group(c, in.LogGroupName)
+	if err != nil {
+		return nil, err
+	}
+	if in.LogStreamName == "" || len(in.LogStreamName) > 512 || strings.ContainsAny(in.LogStreamName, ":*") {
+		return nil, clientErr("InvalidParameterException", "1 validation error detected: Value '%s' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*", in.LogStreamName)
+	}
+	if g.Streams[in.LogStreamName] != nil {
+		return nil, clientErr("ResourceAlreadyExistsException", "The specified log stream already exists")
+	}
+	if g.Streams == nil {
+		g.Streams = map[string]*logStream{}
+	}
+	g.Streams[in.LogStreamName] = &logStream{Name: in.LogStreamName, CreatedAt: c.now}
+	c.changed()
+	return struct{}{}, nil
+}
+
+func (l *logsService) describeLogStreams(c *call, body []byte) (any, error) {
+	var in struct {
+		LogGroupName        string `json:"logGroupName"`
+		LogStreamNamePrefix string `json:"logStreamNamePrefix"`
+		OrderBy             string `json:"orderBy"`
+		Descending          bool   `json:"descending"`
+		Limit               *int   `json:"limit"`
+		NextToken           string `json:"nextToken"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	g, err := l.group(c, in.LogGroupName)
+	if err != nil {
+		return nil, err
+	}
+	switch in.OrderBy {
+	case "", "LogStreamName":
+	case "LastEventTime":
+		if in.LogStreamNamePrefix != "" {
+			return nil, clientErr("InvalidParameterException", "Cannot order by LastEventTime with a logStreamNamePrefix.")
+		}
+	default:
+		return nil, clientErr("InvalidParameterException", "1 validation error detected: Value '%s' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]", in.OrderBy)
+	}
+	var streams []*logStream
+	for _, st := range g.Streams {
+		if strings.HasPrefix(st.Name, in.LogStreamNamePrefix) {
+			streams = append(streams, st)
+		}
+	}
+	sort.Slice(streams, func(i, j int) bool {
+		a, b := streams[i], streams[j]
+		if in.OrderBy == "LastEventTime" && a.lastEventTime() != b.lastEventTime() {
+			return (a.lastEventTime() < b.lastEventTime()) != in.Descending
+		}
+		return (a.Name < b.Name) != in.Descending
+	})
+	streams, next, err := offsetPage(streams, in.Limit, 50, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := []map[string]any{}
+	for _, st := range streams {
+		m := map[string]any{"logStreamName": st.Name, "creationTime": st.CreatedAt.UnixMilli(),
+			"arn":                 "arn:aws:logs:" + g.Region + ":" + Account + ":log-group:" + g.Name + ":log-stream:" + st.Name,
+			"uploadSequenceToken": st.sequenceToken(), "storedBytes": 0}
+		if len(st.Events) > 0 {
+			m["firstEventTimestamp"] = st.Events[0].Timestamp
+			m["lastEventTimestamp"] = st.lastEventTime()
+			m["lastIngestionTime"] = st.LastIngested
+		}
+		out = append(out, m)
+	}
+	return pageOut("logStreams", out, next), nil
+}
+
+// lastEventTime is the timestamp of the stream's newest event, 0 when it
+// has none.
+func (st *logStream) lastEventTime() int64 {
+	if len(st.Events) == 0 {
+		return 0
+	}
+	return st.Events[len(st.Events)-1].Timestamp
+}
+
+func (l *logsService) putLogEvents(c *call, body []byte) (any, error) {
+	var in struct {
+		LogGroupName  string `json:"logGroupName"`
+		LogStreamName string `json:"logStreamName"`
+		LogEvents     []struct {
+			Timestamp *int64 `json:"timestamp"`
+			Message   string `json:"message"`
+		} `json:"logEvents"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if len(in.LogEvents) < 1 || len(in.LogEvents) > 10000 {
+		return nil, clientErr("InvalidParameterException", "1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length between 1 and 10000")
+	}
+	_, st, err := l.stream(c, in.LogGroupName, in.LogStreamName)
+	if err != nil {
+		return nil, err
+	}
+	now := c.now.UnixMilli()
+	batch := make([]logEvent, 0, len(in.LogEvents))
+	for i, ev := range in.LogEvents {
+		if ev.Timestamp == nil || ev.Message == "" {
+			return nil, clientErr("InvalidParameterException", "1 validation error detected: Value at 'logEvents.%d.member' failed to satisfy constraint: timestamp and a non-empty message are required", i+1)
+		}
+		batch = append(batch, logEvent{Timestamp: *ev.Timestamp, Ingested: now, Message: ev.Message})
+	}
+	sort.SliceStable(batch, func(i, j int) bool { return batch[i].Timestamp < batch[j].Timestamp })
+	st.Events = mergeEvents(st.Events, batch)
+	if over := len(st.Events) - maxStreamEvents; over > 0 {
+		st.Events = append([]logEvent(nil), st.Events[over:]...)
+		st.Dropped += int64(over)
+	}
+	st.Uploads++
+	st.LastIngested = now
+	c.changed()
+	return map[string]any{"nextSequenceToken": st.sequenceToken()}, nil
+}
+
+// mergeEvents merges a sorted batch into a stream's sorted events; an event
+// goes after those with the same timestamp already stored.
+func mergeEvents(old, batch []logEvent) []logEvent {
+	if len(old) == 0 || old[len(old)-1].Timestamp <= batch[0].Timestamp {
+		return append(old, batch...)
+	}
+	out := make([]logEvent, 0, len(old)+len(batch))
+	i, j := 0, 0
+	for i < len(old) || j < len(batch) {
+		if j == len(batch) || i < len(old) && old[i].Timestamp <= batch[j].Timestamp {
+			out = append(out, old[i])
+			i++
+		} else {
+			out = append(out, batch[j])
+			j++
+		}
+	}
+	return out
+}

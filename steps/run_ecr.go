@@ -50,10 +50,10 @@ func pushImages(services ...string) func(context.Context, *runner) (bool, error)
 			if err != nil {
 				return false, err
 			}
+			// The builder reports the push, with its digest.
 			if err := r.env.Images.BuildAndPush(ctx, svc, uri, stepReporter{r}); err != nil {
 				return false, err
 			}
-			r.did("pushed %s:%s", uri, imageTag)
 		}
 		return true, nil
 	}

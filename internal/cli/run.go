@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -87,6 +88,9 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		return err
 	}
 	if err := steps.Run(ctx, list, env); err != nil {
+		if errors.Is(err, engine.ErrUnreachable) {
+			return envError{err: err, hint: "start Docker (Docker Desktop, or: sudo systemctl start docker) and run the same command again; the steps already done are kept"}
+		}
 		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Next: workshop check %s\n", checkTargetOf(opts.Name))

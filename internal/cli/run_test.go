@@ -2,11 +2,15 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/engine"
+	"github.com/breakthemonolith/workshop/internal/engine/enginetest"
 	"github.com/breakthemonolith/workshop/internal/workshop"
+	"github.com/breakthemonolith/workshop/steps"
 )
 
 func TestRunUsage(t *testing.T) {
@@ -99,5 +103,40 @@ func TestConfirmer(t *testing.T) {
 	o.IO.In = strings.NewReader("y\n")
 	if ok, _ := confirmer(o)("Delete?"); !ok {
 		t.Error("a y on the terminal is a yes")
+	}
+}
+
+// With no Docker engine, the image step ends the run with exit 3 and a hint.
+func TestRunWithoutDockerExits3(t *testing.T) {
+	f, _ := motoFactory(t)
+	_, _, errOut := testFactory(nil)
+	f.IO.ErrOut = errOut
+	root := newRootCmd(f, func() {})
+	for _, c := range root.Commands() {
+		if c.Name() == "run" {
+			root.RemoveCommand(c)
+		}
+	}
+	root.AddCommand(newRunCmd(f, func(ctx context.Context, o *runOptions) error {
+		inner := o.Env
+		o.Env = func(ctx context.Context, o *runOptions) (*steps.Env, error) {
+			env, err := inner(ctx, o)
+			if err == nil {
+				env.Images = &dockerImages{engine: &enginetest.Double{
+					BuildFn: func(context.Context, engine.BuildOptions, func(workshop.Event)) (string, error) {
+						return "", fmt.Errorf("build image api: %w at unix:///var/run/docker.sock: is Docker running?", engine.ErrUnreachable)
+					}}, ecr: &fakeTokens{}, dir: t.TempDir()}
+			}
+			return env, err
+		}
+		return runRun(ctx, o)
+	}))
+	root.SetArgs([]string{"run", "module-1"})
+	_, err := root.ExecuteC()
+	if code := exitCode(err); code != ExitEnvironment {
+		t.Fatalf("exit %d (%v), want 3", code, err)
+	}
+	if !strings.Contains(err.(envError).hint, "start Docker") {
+		t.Errorf("hint: %q", err.(envError).hint)
 	}
 }

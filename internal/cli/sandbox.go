@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/engine"
 	"github.com/breakthemonolith/workshop/internal/sandbox"
 )
 
@@ -113,7 +114,9 @@ func sandboxStartRun(ctx context.Context, opts *sandboxStartOptions) error {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: level}))
-	s, err := sandbox.New(sandbox.Options{Addr: opts.Addr, DataDir: dir, Latency: opts.Latency, Logger: logger})
+	containers, closeEngine := sandboxEngine(ctx, opts.IO.ErrOut)
+	defer closeEngine()
+	s, err := sandbox.New(sandbox.Options{Addr: opts.Addr, DataDir: dir, Latency: opts.Latency, Logger: logger, Containers: containers})
 	if err != nil {
 		return envError{err: err, hint: "pass another folder with --data, or move the named file away"}
 	}
@@ -141,6 +144,24 @@ func sandboxStartRun(ctx context.Context, opts *sandboxStartOptions) error {
 	case <-waitDone(s):
 		return s.Wait(context.Background())
 	}
+}
+
+// sandboxEngine connects to the Docker engine the sandbox runs ECS tasks
+// on. Without one the sandbox still serves every API, and says that tasks
+// will not start.
+func sandboxEngine(ctx context.Context, errOut io.Writer) (sandbox.Containers, func()) {
+	e, err := engine.New()
+	if err == nil {
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		_, err = e.Info(pctx)
+		cancel()
+		if err == nil {
+			return sandboxContainers{e: e}, func() { _ = e.Close() }
+		}
+		_ = e.Close()
+	}
+	fmt.Fprintf(errOut, "! no Docker engine (%v): the sandbox serves every API, but ECS tasks will not start; start Docker, then restart the sandbox\n", err)
+	return nil, func() {}
 }
 
 // waitDone is closed when s stops serving by itself.

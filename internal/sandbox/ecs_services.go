@@ -36,17 +36,20 @@ type ecsLB struct {
 // ecsDeployment is one deployment of a service: PRIMARY (the newest) or
 // ACTIVE (older ones still draining).
 type ecsDeployment struct {
-	ID                 string    `json:"id"`
-	Status             string    `json:"status"`
-	TaskDefinition     string    `json:"taskDefinition"`
-	DesiredCount       int       `json:"desiredCount"`
-	PendingCount       int       `json:"pendingCount"`
-	RunningCount       int       `json:"runningCount"`
-	FailedTasks        int       `json:"failedTasks"`
-	RolloutState       string    `json:"rolloutState"`
-	RolloutStateReason string    `json:"rolloutStateReason"`
-	CreatedAt          time.Time `json:"createdAt"`
-	UpdatedAt          time.Time `json:"updatedAt"`
+	ID             string `json:"id"`
+	Status         string `json:"status"`
+	TaskDefinition string `json:"taskDefinition"`
+	DesiredCount   int    `json:"desiredCount"`
+	PendingCount   int    `json:"pendingCount"`
+	RunningCount   int    `json:"runningCount"`
+	FailedTasks    int    `json:"failedTasks"`
+	// LastFailure is when a task of the deployment last failed, for the
+	// launch backoff.
+	LastFailure        *time.Time `json:"lastFailure,omitempty"`
+	RolloutState       string     `json:"rolloutState"`
+	RolloutStateReason string     `json:"rolloutStateReason"`
+	CreatedAt          time.Time  `json:"createdAt"`
+	UpdatedAt          time.Time  `json:"updatedAt"`
 }
 
 // ecsEvent is one service event.
@@ -168,9 +171,6 @@ func (e *ecsService) createService(c *call, body []byte) (any, error) {
 		s.LaunchType = "FARGATE"
 	}
 	s.deploy(c.now)
-	if desired > 0 {
-		s.event(c.now, "was created; the sandbox does not run containers yet, so its %d task(s) will not start.", desired)
-	}
 	e.srv.state.ECS.Services[c.region+"/"+cl.Name+"/"+s.Name] = s
 	e.schedule(c, s)
 	c.changed()

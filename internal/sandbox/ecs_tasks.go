@@ -6,9 +6,8 @@ import (
 	"time"
 )
 
-// ecsTask is one task of a cluster. Part 1 of the sandbox runs no
-// containers, so no task is made yet; the model is what the scheduler of
-// part 2 fills in.
+// ecsTask is one task of a cluster: the task runner (tasks_*.go) starts
+// its containers on the Docker engine and follows them.
 type ecsTask struct {
 	ID             string     `json:"id"`
 	Cluster        string     `json:"cluster"`
@@ -24,7 +23,19 @@ type ecsTask struct {
 	Containers     []ecsCtr   `json:"containers,omitempty"`
 	CreatedAt      time.Time  `json:"createdAt"`
 	StartedAt      *time.Time `json:"startedAt,omitempty"`
+	StoppingAt     *time.Time `json:"stoppingAt,omitempty"`
 	StoppedAt      *time.Time `json:"stoppedAt,omitempty"`
+	// PrivateIP is the task's address (its container's on the engine's
+	// network); Targets are where it is registered in target groups.
+	PrivateIP string       `json:"privateIp,omitempty"`
+	Targets   []taskTarget `json:"targets,omitempty"`
+}
+
+// taskTarget is a target a task registered in a target group.
+type taskTarget struct {
+	TargetGroupArn string `json:"targetGroupArn"`
+	ID             string `json:"id"`
+	Port           int    `json:"port"`
 }
 
 // ecsCtr is one container of a task.
@@ -34,6 +45,22 @@ type ecsCtr struct {
 	LastStatus string `json:"lastStatus"`
 	ExitCode   *int   `json:"exitCode,omitempty"`
 	Reason     string `json:"reason,omitempty"`
+	// RuntimeID is the engine's container ID; HostPorts maps its
+	// container ports to the published host ports.
+	RuntimeID string      `json:"runtimeId,omitempty"`
+	HostPorts map[int]int `json:"hostPorts,omitempty"`
+	// Ports are the container ports of its port mappings.
+	Ports []int `json:"ports,omitempty"`
+	// Log is where its output goes (awslogs), when anywhere.
+	Log *ctrLog `json:"log,omitempty"`
+}
+
+// ctrLog is a container's awslogs destination and how far it was copied.
+type ctrLog struct {
+	Region string    `json:"region"`
+	Group  string    `json:"group"`
+	Stream string    `json:"stream"`
+	Since  time.Time `json:"since,omitempty"`
 }
 
 // arn is the task's ARN (the long format, with the cluster).
@@ -56,38 +83,11 @@ func (e *ecsService) taskCount(s *ecsServiceItem, status string) int {
 	return n
 }
 
-// schedule reconciles a service after a change: it counts each
-// deployment's tasks and retires older deployments that have none left.
-// This is the hook where part 2 starts and stops containers; until then
-// the PRIMARY deployment stays IN_PROGRESS with no task running.
+// schedule recounts a service's deployments after an API call changed
+// it and asks the task runner to reconcile it soon.
 func (e *ecsService) schedule(c *call, s *ecsServiceItem) {
-	kept := s.Deployments[:0]
-	for i, d := range s.Deployments {
-		d.RunningCount, d.PendingCount = 0, 0
-		for _, t := range e.srv.state.ECS.Tasks {
-			if t.DeploymentID != d.ID {
-				continue
-			}
-			switch t.LastStatus {
-			case "RUNNING":
-				d.RunningCount++
-			case "PENDING", "PROVISIONING", "ACTIVATING":
-				d.PendingCount++
-			}
-		}
-		if i > 0 && d.RunningCount+d.PendingCount == 0 {
-			continue
-		}
-		kept = append(kept, d)
-	}
-	s.Deployments = kept
-	if s.Status == "ACTIVE" && len(s.Deployments) > 0 {
-		p := &s.Deployments[0]
-		if p.RunningCount == p.DesiredCount && len(s.Deployments) == 1 && p.RolloutState == "IN_PROGRESS" && p.DesiredCount == 0 {
-			p.RolloutState, p.RolloutStateReason, p.UpdatedAt = "COMPLETED", "ECS deployment "+p.ID+" completed.", c.now
-			s.event(c.now, "has reached a steady state.")
-		}
-	}
+	e.srv.tasks.settleDeployments(s, c.now)
+	e.srv.tasks.poke()
 }
 
 func (e *ecsService) listTasks(c *call, body []byte) (any, error) {
@@ -173,7 +173,14 @@ func (e *ecsService) describeTasks(c *call, body []byte) (any, error) {
 func taskOut(t *ecsTask) map[string]any {
 	ctrs := []map[string]any{}
 	for _, ct := range t.Containers {
-		m := map[string]any{"name": ct.Name, "image": ct.Image, "lastStatus": ct.LastStatus, "taskArn": t.arn()}
+		m := map[string]any{"name": ct.Name, "image": ct.Image, "lastStatus": ct.LastStatus, "taskArn": t.arn(),
+			"healthStatus": "UNKNOWN", "networkBindings": []any{}}
+		if ct.RuntimeID != "" {
+			m["runtimeId"] = ct.RuntimeID
+		}
+		if t.PrivateIP != "" {
+			m["networkInterfaces"] = []map[string]any{{"attachmentId": t.ID[:8] + "-eni", "privateIpv4Address": t.PrivateIP}}
+		}
 		if ct.ExitCode != nil {
 			m["exitCode"] = *ct.ExitCode
 		}
@@ -184,15 +191,38 @@ func taskOut(t *ecsTask) map[string]any {
 	}
 	o := map[string]any{"taskArn": t.arn(), "clusterArn": clusterARN(t.Region, t.Cluster), "taskDefinitionArn": t.TaskDefinition,
 		"group": t.Group, "lastStatus": t.LastStatus, "desiredStatus": t.DesiredStatus, "launchType": t.LaunchType,
-		"containers": ctrs, "createdAt": epoch(t.CreatedAt)}
+		"containers": ctrs, "createdAt": epoch(t.CreatedAt), "healthStatus": "UNKNOWN", "platformVersion": "1.4.0",
+		"platformFamily": "Linux", "availabilityZone": t.Region + "a", "attachments": taskAttachments(t)}
+	if t.DeploymentID != "" {
+		o["startedBy"] = t.DeploymentID
+	}
 	if t.StartedAt != nil {
 		o["startedAt"] = epoch(*t.StartedAt)
+		o["pullStartedAt"], o["pullStoppedAt"] = epoch(t.CreatedAt), epoch(*t.StartedAt)
+	}
+	if t.StoppingAt != nil {
+		o["stoppingAt"] = epoch(*t.StoppingAt)
 	}
 	if t.StoppedAt != nil {
 		o["stoppedAt"] = epoch(*t.StoppedAt)
+		o["executionStoppedAt"] = epoch(*t.StoppedAt)
 	}
 	if t.StoppedReason != "" {
 		o["stoppedReason"], o["stopCode"] = t.StoppedReason, t.StopCode
 	}
 	return o
+}
+
+// taskAttachments is the task's elastic network interface, as awsvpc
+// tasks report it.
+func taskAttachments(t *ecsTask) []map[string]any {
+	if t.PrivateIP == "" {
+		return []map[string]any{}
+	}
+	status := "ATTACHED"
+	if t.LastStatus == "STOPPED" {
+		status = "DELETED"
+	}
+	return []map[string]any{{"id": t.ID[:8] + "-eni", "type": "ElasticNetworkInterface", "status": status,
+		"details": []map[string]any{{"name": "privateIPv4Address", "value": t.PrivateIP}}}}
 }

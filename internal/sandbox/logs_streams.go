@@ -188,6 +188,14 @@ func (l *logsService) putLogEvents(c *call, body []byte) (any, error) {
 		}
 		batch = append(batch, logEvent{Timestamp: *ev.Timestamp, Ingested: now, Message: ev.Message})
 	}
+	st.add(batch, now)
+	c.changed()
+	return map[string]any{"nextSequenceToken": st.sequenceToken()}, nil
+}
+
+// add stores a batch of events ingested at now (epoch ms), dropping the
+// oldest beyond maxStreamEvents.
+func (st *logStream) add(batch []logEvent, now int64) {
 	sort.SliceStable(batch, func(i, j int) bool { return batch[i].Timestamp < batch[j].Timestamp })
 	st.Events = mergeEvents(st.Events, batch)
 	if over := len(st.Events) - maxStreamEvents; over > 0 {
@@ -196,8 +204,6 @@ func (l *logsService) putLogEvents(c *call, body []byte) (any, error) {
 	}
 	st.Uploads++
 	st.LastIngested = now
-	c.changed()
-	return map[string]any{"nextSequenceToken": st.sequenceToken()}, nil
 }
 
 // mergeEvents merges a sorted batch into a stream's sorted events; an event

@@ -28,6 +28,9 @@ type Options struct {
 	// Logger receives a line per request at debug level and problems at
 	// warn level (nil: nothing is logged).
 	Logger *slog.Logger
+	// Containers is the engine ECS tasks run on (nil: none, and tasks
+	// stop at PENDING saying so).
+	Containers Containers
 }
 
 // Server is a running (or ready to run) sandbox.
@@ -44,11 +47,14 @@ type Server struct {
 	state *state
 	file  stateFile
 
-	lock     *dataLock // the data folder's lock file, held while serving
-	ln       net.Listener
-	httpSrv  *http.Server
-	done     chan struct{} // closed when serving stops
-	serveErr error         // why serving stopped, once done is closed
+	tasks *taskRunner // ECS's data plane: runs the services' tasks
+
+	lock      *dataLock // the data folder's lock file, held while serving
+	ln        net.Listener
+	httpSrv   *http.Server
+	closeOnce sync.Once
+	done      chan struct{} // closed when serving stops
+	serveErr  error         // why serving stopped, once done is closed
 }
 
 // New loads the state under opts.DataDir (creating the directory when
@@ -76,6 +82,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, log: log, routes: newRouter(), blobs: blobs, state: st, file: file}
 	s.reg = newBlobRegistry(blobs, log)
+	s.tasks = newTaskRunner(s, opts.Containers, opts.DataDir)
 	registerSTS(s.routes)
 	(&ecrService{srv: s}).register(s.routes)
 	(&ec2Service{srv: s}).register(s.routes)
@@ -120,6 +127,7 @@ func (s *Server) Start(ctx context.Context) error {
 		case <-s.done:
 		}
 	}()
+	s.tasks.start()
 	s.log.Info("sandbox listening", "addr", s.Addr(), "data", s.opts.DataDir)
 	return nil
 }
@@ -172,6 +180,7 @@ func (s *Server) Close() error {
 	if s.httpSrv == nil {
 		return nil
 	}
+	s.closeOnce.Do(s.tasks.close)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := s.httpSrv.Shutdown(ctx); err != nil {
@@ -223,10 +232,19 @@ func (s *Server) invoke(r *http.Request, requestID string, op func(*call) (any, 
 	defer s.mu.Unlock()
 	out, err := op(c)
 	if c.mutated {
+		s.tasks.poke()
 		if serr := s.file.save(s.state); serr != nil {
 			s.log.Warn("sandbox state not saved", "err", serr)
 			return nil, serverErr("ServerException", "%v", serr)
 		}
 	}
 	return out, err
+}
+
+// saveLocked writes the state (s.mu held), logging a failure: the state
+// stays in memory and the next save tries again.
+func (s *Server) saveLocked() {
+	if err := s.file.save(s.state); err != nil {
+		s.log.Warn("sandbox state not saved", "err", err)
+	}
 }

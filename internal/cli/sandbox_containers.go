@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/breakthemonolith/workshop/internal/engine"
+	"github.com/breakthemonolith/workshop/internal/sandbox"
+)
+
+// sandboxContainers runs the sandbox's ECS tasks on the Docker engine: it
+// adapts *engine.Engine to sandbox.Containers.
+type sandboxContainers struct{ e *engine.Engine }
+
+var _ sandbox.Containers = sandboxContainers{}
+
+func (c sandboxContainers) HasImage(ctx context.Context, ref string) (bool, error) {
+	return c.e.HasImage(ctx, ref)
+}
+
+func (c sandboxContainers) Pull(ctx context.Context, ref, user, password string) error {
+	host := ref
+	for i := range ref {
+		if ref[i] == '/' {
+			host = ref[:i]
+			break
+		}
+	}
+	return c.e.Pull(ctx, ref, engine.Auth{Username: user, Password: password, ServerAddress: host})
+}
+
+func (c sandboxContainers) Run(ctx context.Context, spec sandbox.ContainerSpec) (sandbox.ContainerInfo, error) {
+	got, err := c.e.Run(ctx, engine.RunOptions{Name: spec.Name, Image: spec.Image, Entrypoint: spec.Entrypoint, Cmd: spec.Cmd,
+		Env: spec.Env, User: spec.User, WorkingDir: spec.WorkingDir, Labels: spec.Labels, Ports: spec.Ports, HostIP: spec.HostIP})
+	return containerInfo(got), err
+}
+
+func (c sandboxContainers) Wait(ctx context.Context, id string) (int, error) { return c.e.Wait(ctx, id) }
+
+func (c sandboxContainers) Stop(ctx context.Context, id string, grace time.Duration) error {
+	return c.e.Stop(ctx, id, grace)
+}
+
+func (c sandboxContainers) Remove(ctx context.Context, id string) error { return c.e.Remove(ctx, id) }
+
+func (c sandboxContainers) List(ctx context.Context, key, value string) ([]sandbox.ContainerInfo, error) {
+	list, err := c.e.List(ctx, key, value)
+	out := make([]sandbox.ContainerInfo, 0, len(list))
+	for _, it := range list {
+		out = append(out, containerInfo(it))
+	}
+	return out, err
+}
+
+func (c sandboxContainers) Logs(ctx context.Context, id string, since time.Time, fn func(sandbox.ContainerLogLine) error) error {
+	return c.e.Logs(ctx, id, since, func(l engine.LogLine) error {
+		return fn(sandbox.ContainerLogLine{Time: l.Time, Stderr: l.Stderr, Text: l.Text})
+	})
+}
+
+// containerInfo converts the engine's view of a container.
+func containerInfo(c engine.Container) sandbox.ContainerInfo {
+	return sandbox.ContainerInfo{ID: c.ID, IP: c.IP, HostPorts: c.HostPorts, Labels: c.Labels, Running: c.Running}
+}

@@ -1,0 +1,87 @@
+package sandbox
+
+import (
+	"context"
+	"time"
+)
+
+// adopt reconnects a starting sandbox with the containers a previous run
+// of the same data directory left (after a crash): a container of a task
+// that is still meant to run is followed again; any other is removed. A
+// task whose container is gone is recorded STOPPED, and its service
+// starts a new one.
+func (r *taskRunner) adopt() {
+	var found []ContainerInfo
+	if r.rt != nil {
+		ctx, cancel := context.WithTimeout(r.ctx, 10*time.Second)
+		list, err := r.rt.List(ctx, LabelSandbox, r.dataID)
+		cancel()
+		if err != nil {
+			r.srv.log.Warn("sandbox: the Docker engine did not list this sandbox's containers; ECS tasks will not start until it answers", "err", err)
+		}
+		found = list
+	}
+	type follow struct {
+		key, ctr, id string
+		log          *ctrLog
+	}
+	var keep []follow
+	var drop []string
+	r.update(func(now time.Time) bool {
+		byTask := map[string]*ecsTask{}
+		for _, t := range r.srv.state.ECS.Tasks {
+			if t.LastStatus != "STOPPED" {
+				byTask[t.arn()] = t
+			}
+		}
+		adopted := map[string]bool{}
+		for _, c := range found {
+			t := byTask[c.Labels[LabelTask]]
+			ctr := (*ecsCtr)(nil)
+			if t != nil && t.LastStatus == "RUNNING" && t.DesiredStatus == "RUNNING" && c.Running {
+				for i := range t.Containers {
+					if t.Containers[i].RuntimeID == c.ID {
+						ctr = &t.Containers[i]
+					}
+				}
+			}
+			if ctr == nil {
+				drop = append(drop, c.ID)
+				continue
+			}
+			if len(c.HostPorts) > 0 {
+				ctr.HostPorts = c.HostPorts
+			}
+			for port, host := range ctr.HostPorts {
+				r.setDial(t.PrivateIP, port, joinHostPort(r.srv.publicHost(), host))
+			}
+			adopted[t.arn()] = true
+			keep = append(keep, follow{key: r.key(t), ctr: ctr.Name, id: c.ID, log: ctr.Log})
+		}
+		changed := false
+		for arn, t := range byTask {
+			if adopted[arn] {
+				continue
+			}
+			if t.StoppedReason == "" {
+				t.StopCode, t.StoppedReason = "UserInitiated", "The sandbox stopped while the task ran; the service starts a new task."
+			}
+			r.finish(t, now, "", "")
+			changed = true
+		}
+		return changed
+	})
+	for _, id := range drop {
+		ctx, cancel := context.WithTimeout(r.ctx, 15*time.Second)
+		if err := r.rt.Remove(ctx, id); err != nil {
+			r.srv.log.Warn("sandbox: left-over container not removed", "container", id, "err", err)
+		}
+		cancel()
+	}
+	for _, f := range keep {
+		r.watch(f.key, f.ctr, f.id)
+		if f.log != nil {
+			r.follow(f.key, f.ctr, f.id, *f.log)
+		}
+	}
+}

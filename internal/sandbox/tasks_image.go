@@ -1,0 +1,114 @@
+package sandbox
+
+import (
+	"net"
+	"net/netip"
+	"regexp"
+	"strings"
+)
+
+// ecrHost matches a real ECR registry host, which the sandbox serves as
+// its own: a task definition written for AWS runs unchanged.
+var ecrHost = regexp.MustCompile(`^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$`)
+
+// resolveImage turns a container definition's image into what the engine
+// pulls. An image of the sandbox's registry (or of ECR) must exist there:
+// it is pulled by digest, as ECS does. Any other image is left to the
+// engine. why is ECS's CannotPullContainerError text when it cannot be.
+func (r *taskRunner) resolveImage(region, image string) (ref, why string) {
+	if image == "" {
+		return "", "the container definition names no image"
+	}
+	host, rest, hasHost := strings.Cut(image, "/")
+	if !hasHost || !r.ownRegistry(host) {
+		return image, ""
+	}
+	name, tag, digest := rest, "latest", ""
+	if i := strings.Index(rest, "@"); i >= 0 {
+		name, digest = rest[:i], rest[i+1:]
+	} else if i := strings.LastIndex(rest, ":"); i >= 0 {
+		name, tag = rest[:i], rest[i+1:]
+	}
+	notFound := "pull image manifest has been retried 5 time(s): failed to resolve ref " + image + ": " + image + ": not found"
+	repo := r.srv.state.ECR[region][name]
+	if repo == nil {
+		return "", notFound + " (the repository " + name + " does not exist in " + region + ")"
+	}
+	var img *ecrImage
+	if digest != "" {
+		img = repo.Images[digest]
+	} else {
+		img = repo.imageTagged(tag)
+	}
+	if img == nil {
+		return "", notFound
+	}
+	return r.srv.publicAddr() + "/" + name + "@" + img.Digest, ""
+}
+
+// ownRegistry reports whether host names the sandbox's registry: its
+// address, localhost or 127.0.0.1 with its port, or an ECR host.
+func (r *taskRunner) ownRegistry(host string) bool {
+	if host == r.srv.publicAddr() || ecrHost.MatchString(host) {
+		return true
+	}
+	h, port, err := net.SplitHostPort(host)
+	_, ownPort, _ := net.SplitHostPort(r.srv.publicAddr())
+	return err == nil && port == ownPort && (h == "localhost" || h == "127.0.0.1")
+}
+
+// publicHost is the host part of the sandbox's public address, where task
+// ports are published.
+func (s *Server) publicHost() string {
+	host, _, err := net.SplitHostPort(s.publicAddr())
+	if err != nil {
+		return "127.0.0.1"
+	}
+	return host
+}
+
+// allocateIP gives a task an address in one of its service's subnets, as
+// an awsvpc task's network interface has, spreading tasks across the
+// subnets. Without a subnet it keeps the container's own address.
+func (r *taskRunner) allocateIP(t *ecsTask, svc *ecsServiceItem, started []ContainerInfo) string {
+	fallback := "127.0.0.1"
+	if len(started) > 0 && started[0].IP != "" {
+		fallback = started[0].IP
+	}
+	if svc == nil {
+		return fallback
+	}
+	vpc, _ := svc.Network["awsvpcConfiguration"].(map[string]any)
+	subnets := strList(vpc, "subnets")
+	if len(subnets) == 0 {
+		return fallback
+	}
+	used := map[string]bool{}
+	for _, other := range r.srv.state.ECS.Tasks {
+		if other.LastStatus != "STOPPED" && other.PrivateIP != "" {
+			used[other.PrivateIP] = true
+		}
+	}
+	start := int(t.ID[0]) % len(subnets)
+	for i := range subnets {
+		sn := r.srv.state.EC2.Subnets[subnets[(start+i)%len(subnets)]]
+		if sn == nil {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(sn.CidrBlock)
+		if err != nil || !prefix.Addr().Is4() {
+			continue
+		}
+		// AWS reserves the first four addresses and the last one.
+		addr := prefix.Masked().Addr()
+		for range 4 {
+			addr = addr.Next()
+		}
+		for ; prefix.Contains(addr.Next()); addr = addr.Next() {
+			if !used[addr.String()] {
+				return addr.String()
+			}
+		}
+	}
+	return fallback
+}

@@ -1,0 +1,262 @@
+package sandbox
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// launchJob is what a task launch needs, read from the state under its
+// lock so that the engine calls can run without it.
+type launchJob struct {
+	arn       string
+	region    string
+	password  string
+	hostIP    string
+	ctrs      []launchCtr
+	failCode  string // set when the task cannot start at all
+	failWhy   string
+	lbs       []ecsLB
+	serviceOf string // the state key of the task's service
+}
+
+// launchCtr is one container of a launch.
+type launchCtr struct {
+	name    string
+	pullRef string // what the engine pulls and runs
+	spec    ContainerSpec
+}
+
+// launch starts a PROVISIONING task: it pulls its images, runs its
+// containers, registers it with its service's target groups and follows
+// its containers until they stop.
+func (r *taskRunner) launch(ctx context.Context, key string) {
+	var job launchJob
+	ok := false
+	r.update(func(now time.Time) bool {
+		t := r.srv.state.ECS.Tasks[key]
+		if t == nil || t.LastStatus != "PROVISIONING" || t.DesiredStatus != "RUNNING" {
+			return false
+		}
+		job, ok = r.prepare(t, now), true
+		t.LastStatus = "PENDING"
+		return true
+	})
+	if !ok {
+		return
+	}
+	if job.failWhy != "" {
+		r.stopped(key, job.failCode, job.failWhy, nil)
+		return
+	}
+	if r.rt == nil {
+		r.stopped(key, "TaskFailedToStart", "CannotPullContainerError: the sandbox has no Docker engine to run containers on: start Docker, then restart the sandbox", nil)
+		return
+	}
+	var started []ContainerInfo
+	fail := func(code, why string) {
+		r.removeAll(started)
+		r.stopped(key, code, why, nil)
+	}
+	for _, c := range job.ctrs {
+		has, err := r.rt.HasImage(ctx, c.pullRef)
+		if err == nil && !has {
+			err = r.rt.Pull(ctx, c.pullRef, "AWS", job.password)
+		}
+		if err != nil {
+			fail("TaskFailedToStart", "CannotPullContainerError: "+oneLine(err.Error()))
+			return
+		}
+		info, err := r.rt.Run(ctx, c.spec)
+		if err != nil {
+			if info.ID != "" {
+				started = append(started, info)
+			}
+			fail("TaskFailedToStart", "CannotStartContainerError: "+oneLine(err.Error()))
+			return
+		}
+		started = append(started, info)
+	}
+	if ctx.Err() != nil {
+		r.removeAll(started)
+		return
+	}
+	r.running(key, job, started)
+}
+
+// prepare reads a task's containers, images and log destinations; a
+// problem that keeps it from starting is set as the job's failure.
+func (r *taskRunner) prepare(t *ecsTask, now time.Time) launchJob {
+	job := launchJob{arn: t.arn(), region: t.Region, password: r.srv.state.RegistryPassword, hostIP: r.srv.publicHost()}
+	svcKey := t.Region + "/" + t.Cluster + "/" + strings.TrimPrefix(t.Group, "service:")
+	if svc := r.srv.state.ECS.Services[svcKey]; svc != nil {
+		job.lbs, job.serviceOf = svc.LoadBalancers, svcKey
+	}
+	td := (&ecsService{srv: r.srv}).findTaskDef(t.Region, t.TaskDefinition)
+	if td == nil {
+		job.failCode, job.failWhy = "TaskFailedToStart", "ResourceInitializationError: the task definition "+t.TaskDefinition+" no longer exists"
+		return job
+	}
+	for i, cd := range listOfMaps(td.Spec["containerDefinitions"]) {
+		name := scalar(cd["name"])
+		ref, why := r.resolveImage(t.Region, scalar(cd["image"]))
+		if why != "" {
+			job.failCode, job.failWhy = "TaskFailedToStart", "CannotPullContainerError: "+why
+			return job
+		}
+		lg, why := r.openLog(t, name, cd, now)
+		if why != "" {
+			job.failCode, job.failWhy = "TaskFailedToStart", "ResourceInitializationError: "+why
+			return job
+		}
+		if i < len(t.Containers) {
+			t.Containers[i].Log = lg
+		}
+		job.ctrs = append(job.ctrs, launchCtr{name: name, pullRef: ref, spec: r.containerSpec(t, td, cd, ref, job.hostIP)})
+	}
+	return job
+}
+
+// containerSpec is how a container definition runs on the engine.
+func (r *taskRunner) containerSpec(t *ecsTask, td *ecsTaskDef, cd map[string]any, ref, hostIP string) ContainerSpec {
+	name := scalar(cd["name"])
+	spec := ContainerSpec{
+		Name:  "ecs-" + td.Family + "-" + strconv.Itoa(td.Revision) + "-" + name + "-" + t.ID[:12],
+		Image: ref, Entrypoint: anyStrings(cd["entryPoint"]), Cmd: anyStrings(cd["command"]),
+		User: scalar(cd["user"]), WorkingDir: scalar(cd["workingDirectory"]), HostIP: hostIP,
+		Env:    []string{"AWS_REGION=" + t.Region, "AWS_DEFAULT_REGION=" + t.Region, "AWS_EXECUTION_ENV=AWS_ECS_FARGATE"},
+		Labels: map[string]string{LabelSandbox: r.dataID, LabelTask: t.arn(), LabelContainer: name},
+	}
+	for _, kv := range listOfMaps(cd["environment"]) {
+		spec.Env = append(spec.Env, scalar(kv["name"])+"="+scalar(kv["value"]))
+	}
+	if labels, ok := cd["dockerLabels"].(map[string]any); ok {
+		for k, v := range labels {
+			if !strings.HasPrefix(k, "io.workshop.") {
+				spec.Labels[k] = scalar(v)
+			}
+		}
+	}
+	for _, pm := range listOfMaps(cd["portMappings"]) {
+		if p, err := strconv.Atoi(scalar(pm["containerPort"])); err == nil && p > 0 && !strings.EqualFold(scalar(pm["protocol"]), "udp") {
+			spec.Ports = append(spec.Ports, p)
+		}
+	}
+	for i := range t.Containers {
+		if t.Containers[i].Name == name {
+			t.Containers[i].Ports = spec.Ports
+		}
+	}
+	return spec
+}
+
+// running records a task whose containers started: its address, its
+// containers, its targets; then follows its containers. A task told to
+// stop meanwhile is stopped at once.
+func (r *taskRunner) running(key string, job launchJob, started []ContainerInfo) {
+	stopNow := false
+	var follow []*ecsCtr
+	r.update(func(now time.Time) bool {
+		t := r.srv.state.ECS.Tasks[key]
+		if t == nil || t.DesiredStatus != "RUNNING" {
+			stopNow = true
+			return false
+		}
+		svc := r.srv.state.ECS.Services[job.serviceOf]
+		t.PrivateIP = r.allocateIP(t, svc, started)
+		for i := range t.Containers {
+			c := &t.Containers[i]
+			for j, s := range started {
+				if j < len(job.ctrs) && job.ctrs[j].name == c.Name {
+					c.RuntimeID, c.HostPorts, c.LastStatus = s.ID, s.HostPorts, "RUNNING"
+					for port, host := range s.HostPorts {
+						r.setDial(t.PrivateIP, port, joinHostPort(job.hostIP, host))
+					}
+					if c.Log != nil {
+						follow = append(follow, c)
+					}
+				}
+			}
+		}
+		at := now
+		t.LastStatus, t.StartedAt = "RUNNING", &at
+		if svc != nil {
+			r.register(svc, t, now)
+		}
+		return true
+	})
+	if stopNow {
+		r.removeAll(started)
+		r.stopped(key, "", "", nil)
+		return
+	}
+	for i, s := range started {
+		r.watch(key, job.ctrs[i].name, s.ID)
+	}
+	for _, c := range follow {
+		r.follow(key, c.Name, c.RuntimeID, *c.Log)
+	}
+}
+
+// register puts a running task's containers into its service's target
+// groups (target type ip: the task's address and the container port).
+func (r *taskRunner) register(svc *ecsServiceItem, t *ecsTask, now time.Time) {
+	for _, lb := range svc.LoadBalancers {
+		tg := r.srv.state.ELB.TargetGroups[lb.TargetGroupArn]
+		if tg == nil {
+			continue
+		}
+		target := elbTarget{ID: t.PrivateIP, Port: lb.ContainerPort}
+		if indexTarget(tg.Targets, target) < 0 {
+			tg.Targets = append(tg.Targets, target)
+		}
+		t.Targets = append(t.Targets, taskTarget{TargetGroupArn: tg.arn(), ID: target.ID, Port: target.Port})
+		svc.event(now, "registered 1 targets in (target-group %s)", tg.arn())
+	}
+}
+
+// deregister takes a task's targets out of their target groups.
+func (r *taskRunner) deregister(t *ecsTask, now time.Time) {
+	if len(t.Targets) == 0 {
+		return
+	}
+	svc := r.srv.state.ECS.Services[t.Region+"/"+t.Cluster+"/"+strings.TrimPrefix(t.Group, "service:")]
+	for _, tt := range t.Targets {
+		if tg := r.srv.state.ELB.TargetGroups[tt.TargetGroupArn]; tg != nil {
+			if i := indexTarget(tg.Targets, elbTarget{ID: tt.ID, Port: tt.Port}); i >= 0 {
+				tg.Targets = append(tg.Targets[:i], tg.Targets[i+1:]...)
+			}
+		}
+		if svc != nil {
+			svc.event(now, "deregistered 1 targets in (target-group %s)", tt.TargetGroupArn)
+		}
+	}
+	t.Targets = nil
+}
+
+// removeAll removes containers (a launch that failed halfway).
+func (r *taskRunner) removeAll(list []ContainerInfo) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	for _, c := range list {
+		if err := r.rt.Remove(ctx, c.ID); err != nil {
+			r.srv.log.Warn("sandbox: container not removed", "container", c.ID, "err", err)
+		}
+	}
+}
+
+// anyStrings reads a JSON list of strings.
+func anyStrings(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, e := range list {
+		out = append(out, scalar(e))
+	}
+	return out
+}
+
+// oneLine folds an error message onto one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,169 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// taskRunner is the ECS data plane: it reconciles every service's tasks
+// with its desired count and deployments, and runs each task's containers
+// on the container engine. Decisions are made under the server's state
+// lock; engine calls happen outside it, in one goroutine per task action,
+// which take the lock again to record what happened.
+type taskRunner struct {
+	srv *Server
+	rt  Containers // nil: no engine, tasks cannot start
+	// dataID names this data directory on the containers' labels.
+	dataID string
+	// health reads a target's health state from the load balancer data
+	// plane (nil: a running task counts as healthy).
+	health func(tgArn string, t elbTarget) string
+	// drainDelay is how long a deregistered task keeps running so that
+	// requests in flight finish; stopGrace how long a container gets
+	// between SIGTERM and SIGKILL.
+	drainDelay, stopGrace time.Duration
+	// interval is how often services are reconciled without a wake-up.
+	interval time.Duration
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wake   chan struct{}
+	wg     sync.WaitGroup
+
+	mu   sync.Mutex
+	busy map[string]bool   // task keys with an action in flight
+	dial map[string]string // "ip:port" of a target → host address to dial
+
+	// logsDirty (guarded by srv.mu, not mu) is set when container output
+	// was added to the state without saving it; the next reconciliation
+	// saves it.
+	logsDirty bool
+}
+
+// newTaskRunner prepares a runner for a data directory.
+func newTaskRunner(s *Server, rt Containers, dataDir string) *taskRunner {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		abs = dataDir
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return &taskRunner{srv: s, rt: rt, dataID: hex.EncodeToString(sum[:6]),
+		drainDelay: 2 * time.Second, stopGrace: 10 * time.Second, interval: time.Second,
+		wake: make(chan struct{}, 1), busy: map[string]bool{}, dial: map[string]string{}}
+}
+
+// start adopts the containers a previous run left, then reconciles in the
+// background until close.
+func (r *taskRunner) start() {
+	r.ctx, r.cancel = context.WithCancel(context.Background())
+	r.adopt()
+	r.wg.Add(1)
+	go r.loop()
+}
+
+// poke asks for a reconciliation soon (after a service changed).
+func (r *taskRunner) poke() {
+	if r == nil {
+		return
+	}
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// loop reconciles on every poke and every interval.
+func (r *taskRunner) loop() {
+	defer r.wg.Done()
+	tick := time.NewTicker(r.interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.ctx.Done():
+			return
+		case <-r.wake:
+		case <-tick.C:
+		}
+		r.reconcile()
+	}
+}
+
+// goTask runs an action on a task in the background unless one is in
+// flight; the key stays busy until it ends.
+func (r *taskRunner) goTask(key string, fn func(ctx context.Context)) bool {
+	r.mu.Lock()
+	if r.busy[key] || r.ctx.Err() != nil {
+		r.mu.Unlock()
+		return false
+	}
+	r.busy[key] = true
+	r.mu.Unlock()
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		defer func() {
+			r.mu.Lock()
+			delete(r.busy, key)
+			r.mu.Unlock()
+			r.poke()
+		}()
+		fn(r.ctx)
+	}()
+	return true
+}
+
+// isBusy reports whether an action on the task is in flight.
+func (r *taskRunner) isBusy(key string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.busy[key]
+}
+
+// dialAddr is where to reach a target: the published host port of the
+// task container that registered ip:port, else ip:port itself.
+func (r *taskRunner) dialAddr(ip string, port int) string {
+	addr := joinHostPort(ip, port)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if d, ok := r.dial[addr]; ok {
+		return d
+	}
+	return addr
+}
+
+// setDial records (or, with host "", forgets) where a target is reached.
+func (r *taskRunner) setDial(ip string, port int, host string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if host == "" {
+		delete(r.dial, joinHostPort(ip, port))
+		return
+	}
+	r.dial[joinHostPort(ip, port)] = host
+}
+
+// update runs fn under the state lock and saves the state when fn says it
+// changed it.
+func (r *taskRunner) update(fn func(now time.Time) bool) {
+	s := r.srv
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if fn(time.Now().UTC()) {
+		s.saveLocked()
+	}
+}
+
+// close stops reconciling, stops and removes every task's containers and
+// records the tasks as stopped, within about the stop grace.
+func (r *taskRunner) close() {
+	if r.cancel == nil {
+		return
+	}
+	r.cancel()
+	r.wg.Wait()
+	r.stopAll("The sandbox stopped; the service starts a new task when it runs again.")
+}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -424,4 +426,36 @@ func TestEventsStreamTheBoardOnEveryChange(t *testing.T) {
 		}
 	}
 	t.Fatal("the stream ended before showing Grace's result")
+}
+
+// A copy of the database files taken while the server runs is what a crash
+// (kill -9) leaves behind: every acknowledged result must be in it.
+func TestAnAcknowledgedResultIsOnDiskWhenAnswered(t *testing.T) {
+	tc := startClass(t, nil)
+	id, token := tc.join("Ada")
+	if code, _ := tc.post(id, token, "a1", module2(workshop.StatusFail)); code != http.StatusCreated {
+		t.Fatal(code)
+	}
+	dir := t.TempDir()
+	for _, suffix := range []string{"", "-wal"} {
+		data, err := os.ReadFile(tc.dbPath + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "copy.db"+suffix), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := OpenStore(context.Background(), filepath.Join(dir, "copy.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := st.FindClass(context.Background(), "Test class")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.CountResults(context.Background(), c.ID); err != nil || n != 1 {
+		t.Fatalf("the crash copy holds %d results (%v), want 1", n, err)
+	}
 }

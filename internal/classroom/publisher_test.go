@@ -93,7 +93,11 @@ type warnings struct {
 
 func (w *warnings) add(m string) { w.mu.Lock(); w.msg = append(w.msg, m); w.mu.Unlock() }
 
-func (w *warnings) String() string { w.mu.Lock(); defer w.mu.Unlock(); return strings.Join(w.msg, "\n") }
+func (w *warnings) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return strings.Join(w.msg, "\n")
+}
 
 func result(passed bool) workshop.Result {
 	st := workshop.StatusFail

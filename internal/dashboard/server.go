@@ -68,10 +68,16 @@ func NewServer(ctx context.Context, opts Options) (*Server, error) {
 		opts.Now = time.Now
 	}
 	if opts.LearnerRate == 0 {
-		opts.LearnerRate, opts.LearnerBurst = 2, 30
+		opts.LearnerRate = 2
+	}
+	if opts.LearnerBurst == 0 {
+		opts.LearnerBurst = 30
 	}
 	if opts.ClientRate == 0 {
-		opts.ClientRate, opts.ClientBurst = 10, 200
+		opts.ClientRate = 10
+	}
+	if opts.ClientBurst == 0 {
+		opts.ClientBurst = 200
 	}
 	if opts.UpdateEvery <= 0 {
 		opts.UpdateEvery = 500 * time.Millisecond

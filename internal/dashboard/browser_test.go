@@ -139,7 +139,7 @@ func startBrowser(ctx context.Context, t *testing.T, bin string) *browser {
 	var stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 		"--no-first-run", "--no-default-browser-check", "--disable-extensions", "--remote-debugging-pipe",
-		"--user-data-dir="+t.TempDir(), "about:blank")
+		"--user-data-dir="+t.TempDir(), "--window-size=1280,900", "about:blank")
 	cmd.ExtraFiles = []*os.File{toBrowserR, fromBrowserW}
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {

@@ -98,7 +98,10 @@ func (h *hub) current() []byte {
 // event "board" whose data is the board's HTML, rendered and escaped by
 // the server, first at once and then on every change.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	// The stream outlives the server's read and write timeouts, which
+	// would otherwise end it (a read timeout cancels the request).
 	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
 	_ = rc.SetWriteDeadline(time.Time{})
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("X-Accel-Buffering", "no")

@@ -156,7 +156,7 @@ func printDashboardBanner(opts *dashboardServeOptions, addr string, class dashbo
 	}
 	if opts.Expose {
 		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-			fmt.Fprintf(w, "! the dashboard listens on %s over plain HTTP: anyone who can reach it sees the join code on learners' screens; share the instructor URL with nobody\n", addr)
+			fmt.Fprintf(w, "! the dashboard listens on %s over plain HTTP: anyone who can reach it sees the join code on learners' screens; share the instructor URL with nobody\n", opts.Addr)
 		}
 	}
 	verb := "opened"

@@ -169,3 +169,18 @@ func TestCheckWithClassReachesTheDashboard(t *testing.T) {
 		t.Errorf("watch with a forged token: exit %d\n%s", exit, wErr)
 	}
 }
+
+func TestDashboardServeExposedWarns(t *testing.T) {
+	f, _, errOut := testFactory(nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	opts := &dashboardServeOptions{IO: f.IO, Getenv: f.Getenv, Now: time.Now, Addr: "0.0.0.0:0", Expose: true,
+		DB: filepath.Join(t.TempDir(), "class.db"), Class: "c", StuckAfter: time.Minute, Ready: func(string) { cancel() }}
+	if err := dashboardServeRun(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"! the dashboard listens on 0.0.0.0:", "over plain HTTP", "--class http://YOUR-ADDRESS:", "replace YOUR-ADDRESS"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, errOut)
+		}
+	}
+}

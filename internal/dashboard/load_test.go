@@ -49,12 +49,13 @@ func TestLoad(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- tc.server.Run(ctx, ln) }()
-	defer func() {
+	stopServer := sync.OnceFunc(func() {
 		cancel()
 		if err := <-served; err != nil {
 			t.Error(err)
 		}
-	}()
+	})
+	defer stopServer()
 	base := "http://" + ln.Addr().String()
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: learners, MaxIdleConns: learners}}
 
@@ -133,6 +134,17 @@ func TestLoad(t *testing.T) {
 		learners, rounds, every, elapsed.Round(time.Millisecond), learners*rounds, acked.Load(), stored,
 		learners*rounds-stored, pct(.50).Round(10*time.Microsecond), pct(.90).Round(10*time.Microsecond),
 		pct(.99).Round(10*time.Microsecond), pct(1).Round(10*time.Microsecond), boards.Load())
+
+	// A restart rebuilds the same class from the store.
+	before := tc.board()
+	stopServer()
+	restarted := time.Now()
+	tc.restart()
+	after := tc.board()
+	t.Logf("restart with %d results: store opened and class rebuilt in %s", tc.countResults(), time.Since(restarted).Round(time.Millisecond))
+	if len(after.Learners) != learners || len(after.Cohort) != len(before.Cohort) || after.Cohort[0].Count != before.Cohort[0].Count {
+		t.Errorf("the class changed across the restart: %d learners, cohort %+v (was %+v)", len(after.Learners), after.Cohort, before.Cohort)
+	}
 }
 
 // loadResult is learner i's result of round r: a module that progresses,

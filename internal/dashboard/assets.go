@@ -47,6 +47,13 @@ var templateFuncs = template.FuncMap{
 		}
 		return v
 	},
+	"firstRows": func(n int, v []LearnerRow) []LearnerRow {
+		if len(v) > n {
+			return v[:n]
+		}
+		return v
+	},
+	"minus": func(a, b int) int { return a - b },
 	"names": func(v []string) string {
 		if len(v) > 12 {
 			return strings.Join(v[:12], ", ") + fmt.Sprintf(" and %d more", len(v)-12)

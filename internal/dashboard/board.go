@@ -38,7 +38,20 @@ type Board struct {
 	Learners []LearnerRow  `json:"learners"`
 	Stuck    []LearnerRow  `json:"stuck"`
 	Cohort   []CohortEntry `json:"cohort"`
-	Finished int           `json:"finished"`
+	// Conditions counts, per condition in workshop order, the learners in
+	// each status.
+	Conditions []ConditionCount `json:"conditions"`
+	Finished   int              `json:"finished"`
+}
+
+// ConditionCount is how the room stands on one condition.
+type ConditionCount struct {
+	Condition string `json:"condition"`
+	Title     string `json:"title"`
+	Pass      int    `json:"pass"`
+	Fail      int    `json:"fail"`
+	Waiting   int    `json:"waiting"`
+	Other     int    `json:"other"` // warn, skip, error
 }
 
 // LearnerRow is one learner on the board.
@@ -106,6 +119,7 @@ func (m *classModel) board(now time.Time, rules StuckRules) Board {
 	}
 	cohort := map[string]*CohortEntry{}
 	hintAt := map[string]time.Time{}
+	counts := map[string]*ConditionCount{}
 	for _, id := range m.order {
 		l := m.learners[id]
 		row := l.row(now, rules)
@@ -118,6 +132,21 @@ func (m *classModel) board(now time.Time, rules StuckRules) Board {
 		}
 		for _, tv := range l.targets {
 			for _, c := range tv.conditions {
+				cc := counts[c.ID]
+				if cc == nil {
+					cc = &ConditionCount{Condition: c.ID, Title: c.Title}
+					counts[c.ID] = cc
+				}
+				switch c.Status {
+				case workshop.StatusPass:
+					cc.Pass++
+				case workshop.StatusFail:
+					cc.Fail++
+				case workshop.StatusWaiting:
+					cc.Waiting++
+				default:
+					cc.Other++
+				}
 				if c.Status != workshop.StatusFail {
 					continue
 				}
@@ -142,6 +171,7 @@ func (m *classModel) board(now time.Time, rules StuckRules) Board {
 		sort.Strings(e.Learners)
 		b.Cohort = append(b.Cohort, *e)
 	}
+	b.Conditions = conditionsInOrder(counts)
 	sort.Slice(b.Cohort, func(i, j int) bool {
 		if b.Cohort[i].Count != b.Cohort[j].Count {
 			return b.Cohort[i].Count > b.Cohort[j].Count
@@ -149,6 +179,28 @@ func (m *classModel) board(now time.Time, rules StuckRules) Board {
 		return b.Cohort[i].Condition < b.Cohort[j].Condition
 	})
 	return b
+}
+
+// conditionsInOrder lists the counts by target in workshop order, then by
+// condition id.
+func conditionsInOrder(counts map[string]*ConditionCount) []ConditionCount {
+	rank := map[workshop.Target]int{}
+	for i, t := range workshopOrder {
+		rank[t] = i
+	}
+	out := make([]ConditionCount, 0, len(counts))
+	for _, c := range counts {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		ti, _, _ := workshop.SplitID(out[i].Condition)
+		tj, _, _ := workshop.SplitID(out[j].Condition)
+		if rank[ti] != rank[tj] {
+			return rank[ti] < rank[tj]
+		}
+		return out[i].Condition < out[j].Condition
+	})
+	return out
 }
 
 // row is the learner's line on the board at now.

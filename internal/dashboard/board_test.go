@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,14 @@ func TestCohortCountsLearnersFailingEachCondition(t *testing.T) {
 	first := b.Cohort[0]
 	if first.Condition != "module-2/targets-healthy" || first.Count != 2 || strings.Join(first.Learners, ",") != "Ada,Bob" || first.Hint == "" {
 		t.Errorf("first entry = %+v", first)
+	}
+	// The room by condition, in workshop order.
+	var got []string
+	for _, c := range b.Conditions {
+		got = append(got, fmt.Sprintf("%s %d/%d", c.Condition, c.Pass, c.Fail))
+	}
+	if want := "preflight/docker 0/1,module-1/repository 1/0,module-2/stack-deployed 3/0,module-2/targets-healthy 1/2"; strings.Join(got, ",") != want {
+		t.Errorf("conditions = %s, want %s", strings.Join(got, ","), want)
 	}
 	// Bob's module 2 result still stands; his first blocking condition in
 	// workshop order is now preflight's.

@@ -31,7 +31,7 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 // testClass is a dashboard served by httptest, with its secrets.
 type testClass struct {
-	t          *testing.T
+	t          testing.TB
 	dbPath     string
 	store      *Store
 	server     *Server
@@ -42,7 +42,7 @@ type testClass struct {
 }
 
 // startClass creates a class in a fresh database and serves it.
-func startClass(t *testing.T, tweak func(*Options)) *testClass {
+func startClass(t testing.TB, tweak func(*Options)) *testClass {
 	t.Helper()
 	tc := &testClass{t: t, dbPath: filepath.Join(t.TempDir(), "dash.db"), clock: newClock()}
 	tc.open(tweak)

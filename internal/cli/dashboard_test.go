@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/testpeers"
 )
 
 func TestDashboardUsage(t *testing.T) {
@@ -182,5 +185,32 @@ func TestDashboardServeExposedWarns(t *testing.T) {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, errOut)
 		}
+	}
+}
+
+// With the dashboard away, the learner's check works as without --class:
+// same exit, stdout only the result; stderr says the result waits on disk.
+func TestCheckWithClassDownStillWorks(t *testing.T) {
+	f, _ := motoFactory(t)
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	var out, errOut bytes.Buffer
+	f.IO.Out, f.IO.ErrOut = &out, &errOut
+	url := "http://127.0.0.1:" + itoa(testpeers.FreePort(t))
+	if exit := run(context.Background(), f, []string{"check", "module-1", "--json", "--class", url, "--code", "ABCD-EFGH"}); exit != ExitCheckFailed {
+		t.Fatalf("check exit %d, want 1\n%s", exit, errOut.String())
+	}
+	var res map[string]any
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil || res["target"] != "module-1" {
+		t.Errorf("stdout is not the result alone: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"! class: the class dashboard at " + url + " does not answer", "1 result not sent to the class dashboard yet"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+		}
+	}
+	kept, _ := filepath.Glob(filepath.Join(state, "workshop", "class", "*", "outbox", "*.json"))
+	if len(kept) != 1 {
+		t.Errorf("%d results kept on disk, want 1", len(kept))
 	}
 }

@@ -459,3 +459,24 @@ func TestAnAcknowledgedResultIsOnDiskWhenAnswered(t *testing.T) {
 		t.Fatalf("the crash copy holds %d results (%v), want 1", n, err)
 	}
 }
+
+func TestClassAndResultCaps(t *testing.T) {
+	tc := startClass(t, func(o *Options) { o.MaxLearners, o.MaxResults = 2, 2 })
+	id, token := tc.join("Ada")
+	tc.join("Bob")
+	body := `{"code":"` + tc.class.JoinCode + `","name":"Cy"}`
+	if code, data, _ := tc.do("POST", wire.PathJoin, "", []byte(body), nil); code != http.StatusForbidden || !contains(string(data), "the class is full") {
+		t.Errorf("3rd join: %d %s", code, data)
+	}
+	tc.post(id, token, "a1", module2(workshop.StatusFail))
+	tc.post(id, token, "a2", module2(workshop.StatusFail))
+	if code, data := tc.post(id, token, "a3", module2(workshop.StatusFail)); code != http.StatusUnprocessableEntity {
+		t.Errorf("3rd result: %d %s", code, data)
+	}
+	if n := tc.countResults(); n != 2 {
+		t.Errorf("%d results stored, want 2", n)
+	}
+	if _, err := OpenStore(context.Background(), filepath.Join(t.TempDir(), "a?b.db")); err == nil {
+		t.Error("a path with '?' was accepted")
+	}
+}

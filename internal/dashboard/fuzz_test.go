@@ -26,7 +26,7 @@ func FuzzResultBody(f *testing.F) {
 	f.Add([]byte(`{"target":"module-2","conditions":[{"id":"module-2/x","status":"fail"}]}`))
 	f.Add([]byte(`[1,2,3]`))
 	f.Add([]byte("\x00\xff"))
-	tc := startClass(f, func(o *Options) { o.LearnerRate, o.LearnerBurst = 1e9, 1e9 })
+	tc := startClass(f, func(o *Options) { o.LearnerRate, o.LearnerBurst, o.MaxResults = 1e9, 1e9, 1<<30 })
 	id, token := tc.join("Fuzz")
 	h := tc.server.Handler()
 	var n atomic.Int64

@@ -35,6 +35,10 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, r, http.StatusBadRequest, fmt.Sprintf("invalid name: use 1 to %d printable characters", wire.MaxNameLen), "")
 		return
 	}
+	if s.model.size() >= s.opts.MaxLearners {
+		s.reject(w, r, http.StatusForbidden, fmt.Sprintf("the class is full (%d learners)", s.opts.MaxLearners), "ask the instructor")
+		return
+	}
 	token := newToken("wl_")
 	now := s.now()
 	id, err := s.store.AddLearner(r.Context(), s.model.class.ID, req.Name, hashToken(token), now)
@@ -109,6 +113,10 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, id int64) 
 	canonical, err := json.Marshal(res)
 	if err != nil {
 		s.reject(w, r, http.StatusBadRequest, "invalid result: "+err.Error(), "")
+		return
+	}
+	if s.model.resultCount(id) >= s.opts.MaxResults {
+		s.reject(w, r, http.StatusUnprocessableEntity, fmt.Sprintf("this learner has sent the %d results a class keeps", s.opts.MaxResults), "")
 		return
 	}
 	now := s.now()

@@ -94,6 +94,23 @@ func (m *classModel) authLearner(id int64, token string) authResult {
 	return authUnknown
 }
 
+// size returns how many learners joined.
+func (m *classModel) size() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.learners)
+}
+
+// resultCount returns how many results learner id sent.
+func (m *classModel) resultCount(id int64) int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if l, ok := m.learners[id]; ok {
+		return l.results
+	}
+	return 0
+}
+
 // instructorOK checks the instructor token in constant time.
 func (m *classModel) instructorOK(token string) bool {
 	m.mu.RLock()

@@ -38,6 +38,11 @@ type Options struct {
 	// UpdateEvery is the longest a change waits before the page shows it
 	// (default 500ms); changes within it go out as one update.
 	UpdateEvery time.Duration
+	// MaxLearners bounds how many learners can join the class (default
+	// 2000), and MaxResults how many results one learner can send (default
+	// 5000), so a leaked join code or token cannot fill the disk.
+	MaxLearners int
+	MaxResults  int
 }
 
 // Server is the dashboard's HTTP server.
@@ -78,6 +83,12 @@ func NewServer(ctx context.Context, opts Options) (*Server, error) {
 	}
 	if opts.ClientBurst == 0 {
 		opts.ClientBurst = 200
+	}
+	if opts.MaxLearners <= 0 {
+		opts.MaxLearners = 2000
+	}
+	if opts.MaxResults <= 0 {
+		opts.MaxResults = 5000
 	}
 	if opts.UpdateEvery <= 0 {
 		opts.UpdateEvery = 500 * time.Millisecond

@@ -44,6 +44,9 @@ const maxGroup = 256
 // OpenStore opens or creates the database at path. Only one server may use
 // a database at a time: the store holds an exclusive lock while it is open.
 func OpenStore(ctx context.Context, path string) (*Store, error) {
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("open the dashboard database %s: the path cannot contain '?' or '#'", path)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open the dashboard database %s: %w", path, err)
 	}

@@ -50,6 +50,7 @@ type Publisher struct {
 
 	mu       sync.Mutex
 	where    *string // heartbeat waiting to be sent
+	last     string  // where of the latest heartbeat
 	warned   map[string]bool
 	kick     chan struct{}
 	closing  chan struct{}
@@ -112,9 +113,30 @@ func (p *Publisher) Publish(ctx context.Context, res workshop.Result) error {
 // or step id, or ""). Only the latest heartbeat is sent.
 func (p *Publisher) Heartbeat(ctx context.Context, where string) {
 	p.mu.Lock()
-	p.where = &where
+	p.where, p.last = &where, where
 	p.mu.Unlock()
 	p.wake()
+}
+
+// KeepAlive repeats the latest heartbeat every interval until Close, so
+// the dashboard sees a learner who is reading, not checking, as present.
+// The terminal UI calls it once; a one-shot command does not need it.
+func (p *Publisher) KeepAlive(every time.Duration) {
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.closing:
+				return
+			case <-t.C:
+				p.mu.Lock()
+				where := p.last
+				p.mu.Unlock()
+				p.Heartbeat(context.Background(), where)
+			}
+		}
+	}()
 }
 
 // Pending counts the results not yet accepted by the dashboard.

@@ -290,3 +290,38 @@ func TestNewRejectsABadURL(t *testing.T) {
 		}
 	}
 }
+
+func TestKeepAliveRepeatsTheLatestHeartbeat(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/api/v1/join":
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(`{"learner_id":7,"token":"wl_x","class":"c"}`))
+		case strings.HasSuffix(r.URL.Path, "/heartbeat"):
+			var hb struct{ Where string }
+			_ = json.NewDecoder(r.Body).Decode(&hb)
+			mu.Lock()
+			got = append(got, hb.Where)
+			mu.Unlock()
+			w.WriteHeader(http.StatusNoContent)
+		}
+	}))
+	defer srv.Close()
+	p, err := New(Config{URL: srv.URL, Code: "C", Name: "Ada", StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Heartbeat(context.Background(), "module-3/push-users")
+	p.KeepAlive(20 * time.Millisecond)
+	eventually(t, "three heartbeats", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 3 })
+	p.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	for _, w := range got {
+		if w != "module-3/push-users" {
+			t.Errorf("heartbeat at %q", w)
+		}
+	}
+}

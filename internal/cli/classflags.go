@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -26,8 +27,13 @@ type classFlags struct {
 type classPublisher interface {
 	Publish(ctx context.Context, res workshop.Result) error
 	Heartbeat(ctx context.Context, where string)
+	// KeepAlive repeats the latest heartbeat every interval until Close
+	// (for the terminal UI).
+	KeepAlive(every time.Duration)
 	Close() error
 }
+
+var _ classPublisher = (*classroom.Publisher)(nil)
 
 func (c *classFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.URL, "class", "", "send your results to the instructor's dashboard at this URL")

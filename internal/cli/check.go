@@ -25,6 +25,10 @@ type checkOptions struct {
 	Runner func(ctx context.Context) (*checks.Runner, error)
 	// Sleep waits between --watch rounds; it returns early with ctx's error.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Class has the --class flags; Publisher, when set, sends every result
+	// to the class dashboard.
+	Class     classFlags
+	Publisher func() classPublisher
 }
 
 func newCheckCmd(f *Factory, runF func(context.Context, *checkOptions) error) *cobra.Command {
@@ -59,12 +63,13 @@ Exit status: 0 all passed, 1 a condition failed or is still converging,
 				return usageErrorf("unknown check target %q (expected one of: %s)", args[0], strings.Join(names, ", "))
 			}
 			opts.Target = t
-			return nil
+			return opts.Class.validate()
 		},
 		ValidArgs: names,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Color = f.ColorEnabled()
 			opts.Runner = func(ctx context.Context) (*checks.Runner, error) { return f.CheckRunner(ctx, f) }
+			opts.Publisher = func() classPublisher { return opts.Class.open(f.Getenv, f.IO.ErrOut) }
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -74,6 +79,7 @@ Exit status: 0 all passed, 1 a condition failed or is still converging,
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON on stdout")
 	cmd.Flags().BoolVar(&opts.Watch, "watch", false, "check again, with backoff, until everything passes (Ctrl-C stops)")
 	cmd.Flags().BoolVar(&opts.PrintPolicy, "print-policy", false, "print the minimal read-only IAM policy the checks need")
+	opts.Class.register(cmd.Flags())
 	return cmd
 }
 
@@ -90,6 +96,13 @@ func checkRun(ctx context.Context, opts *checkOptions) error {
 	if err != nil {
 		return err
 	}
+	var class classPublisher
+	if opts.Publisher != nil {
+		if class = opts.Publisher(); class != nil {
+			defer class.Close()
+			class.Heartbeat(ctx, string(opts.Target))
+		}
+	}
 	var previous string
 	for round := 0; ; round++ {
 		res, err := runner.Run(ctx, opts.Target)
@@ -99,6 +112,11 @@ func checkRun(ctx context.Context, opts *checkOptions) error {
 				return envError{err: env.Err, hint: env.Hint}
 			}
 			return err
+		}
+		if class != nil {
+			if err := class.Publish(ctx, res); err != nil {
+				fmt.Fprintf(opts.IO.ErrOut, "! class: %s\n", err)
+			}
 		}
 		if opts.JSON {
 			if err := writeJSONLine(opts, res); err != nil {

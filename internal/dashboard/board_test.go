@@ -1,0 +1,96 @@
+package dashboard
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
+)
+
+func TestStuckLearners(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	rules := StuckRules{After: 10 * time.Minute, Repeats: 3}
+	passM4 := workshop.NewResult(workshop.TargetModule4, "123456789012", "us-east-1", t0, 0, 0,
+		[]workshop.Condition{{ID: "module-4/switched", Title: "Switched", Status: workshop.StatusPass}})
+	waiting := module2(workshop.StatusWaiting)
+	tests := []struct {
+		name    string
+		results []workshop.Result
+		every   time.Duration
+		now     time.Duration // after the last result
+		stuck   string        // part of the reason; "" when not stuck
+	}{
+		{"fails once, just now", []workshop.Result{module2(workshop.StatusFail)}, time.Minute, 0, ""},
+		{"fails the same condition 3 times", []workshop.Result{module2(workshop.StatusFail), module2(workshop.StatusFail), module2(workshop.StatusFail)}, time.Minute, 0, "3 times in a row"},
+		{"waits 3 times (converging is not failing)", []workshop.Result{waiting, waiting, waiting}, time.Minute, 0, ""},
+		{"no progress for 12 minutes", []workshop.Result{module2(workshop.StatusFail)}, time.Minute, 12 * time.Minute, "no progress for"},
+		{"passed after failing", []workshop.Result{module2(workshop.StatusFail), module2(workshop.StatusFail), module2(workshop.StatusPass)}, time.Minute, 30 * time.Minute, ""},
+		{"finished", []workshop.Result{module2(workshop.StatusFail), passM4}, time.Minute, time.Hour, ""},
+		{"no result 15 minutes after joining", nil, time.Minute, 15 * time.Minute, "no check result"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newClassModel(Class{Name: "c"})
+			m.addLearner(StoredLearner{ID: 1, Name: "Ada", TokenHash: hashToken("x"), JoinedAt: t0})
+			at := t0
+			for _, r := range tt.results {
+				at = at.Add(tt.every)
+				m.applyResult(1, r, at)
+			}
+			b := m.board(at.Add(tt.now), rules)
+			row := b.Learners[0]
+			if (tt.stuck != "") != row.Stuck || !strings.Contains(row.StuckReason, tt.stuck) {
+				t.Errorf("stuck=%t %q, want %q", row.Stuck, row.StuckReason, tt.stuck)
+			}
+			if row.Stuck != (len(b.Stuck) == 1) {
+				t.Errorf("stuck list %v disagrees with the row", b.Stuck)
+			}
+		})
+	}
+}
+
+func TestCohortCountsLearnersFailingEachCondition(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	m := newClassModel(Class{Name: "c"})
+	for i, name := range []string{"Ada", "Bob", "Cy"} {
+		m.addLearner(StoredLearner{ID: int64(i + 1), Name: name, TokenHash: hashToken(name), JoinedAt: t0})
+	}
+	m.applyResult(1, module2(workshop.StatusFail), t0)
+	m.applyResult(2, module2(workshop.StatusFail), t0)
+	m.applyResult(3, module2(workshop.StatusFail), t0)
+	m.applyResult(3, module2(workshop.StatusPass), t0.Add(time.Minute)) // Cy fixed it
+	// A `check all` result counts for each target it covers.
+	all := workshop.NewResult(workshop.TargetAll, "123456789012", "us-east-1", t0, 0, 0, []workshop.Condition{
+		{ID: "preflight/docker", Title: "Docker runs", Status: workshop.StatusFail, Hint: "start Docker"},
+		{ID: "module-1/repository", Title: "Repository", Status: workshop.StatusPass},
+	})
+	m.applyResult(2, all, t0.Add(2*time.Minute))
+	b := m.board(t0.Add(3*time.Minute), StuckRules{})
+	if len(b.Cohort) != 2 {
+		t.Fatalf("cohort = %+v", b.Cohort)
+	}
+	first := b.Cohort[0]
+	if first.Condition != "module-2/targets-healthy" || first.Count != 2 || strings.Join(first.Learners, ",") != "Ada,Bob" || first.Hint == "" {
+		t.Errorf("first entry = %+v", first)
+	}
+	// The room by condition, in workshop order.
+	var got []string
+	for _, c := range b.Conditions {
+		got = append(got, fmt.Sprintf("%s %d/%d", c.Condition, c.Pass, c.Fail))
+	}
+	if want := "preflight/docker 0/1,module-1/repository 1/0,module-2/stack-deployed 3/0,module-2/targets-healthy 1/2"; strings.Join(got, ",") != want {
+		t.Errorf("conditions = %s, want %s", strings.Join(got, ","), want)
+	}
+	// Bob's module 2 result still stands; his first blocking condition in
+	// workshop order is now preflight's.
+	for _, l := range b.Learners {
+		if l.Name == "Bob" && (l.Failing != "preflight/docker" || l.Cells[0] != "fail" || l.Cells[1] != "pass" || l.Cells[2] != "fail") {
+			t.Errorf("Bob = %+v", l)
+		}
+		if l.Name == "Cy" && (l.Failing != "" || l.Module != "module-2" || l.Cells[2] != "pass") {
+			t.Errorf("Cy = %+v", l)
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package dashboard
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// hub renders the board once per change (at most once per interval) and
+// hands the latest rendering to every open event stream. A slow page never
+// holds up the others or the learners' posts: it just gets the newest board
+// when it is ready for it.
+type hub struct {
+	render  func() []byte
+	dirty   atomic.Bool
+	mu      sync.Mutex
+	latest  []byte
+	subs    map[chan struct{}]struct{}
+	quit    chan struct{}
+	stopped sync.Once
+}
+
+// refreshEvery re-renders an unchanged board, for the times on it.
+const refreshEvery = 15 * time.Second
+
+func newHub(render func() []byte) *hub {
+	return &hub{render: render, subs: map[chan struct{}]struct{}{}, quit: make(chan struct{})}
+}
+
+// changed marks the board as out of date.
+func (h *hub) changed() { h.dirty.Store(true) }
+
+// start publishes changes every interval until the returned function is
+// called; that also ends the event streams.
+func (h *hub) start(every time.Duration) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		last := time.Now()
+		for {
+			select {
+			case <-h.quit:
+				return
+			case now := <-tick.C:
+				if h.dirty.Swap(false) || now.Sub(last) >= refreshEvery {
+					h.publish()
+					last = now
+				}
+			}
+		}
+	}()
+	return func() {
+		h.stopped.Do(func() { close(h.quit) })
+		<-done
+	}
+}
+
+// publish renders the board and wakes every stream.
+func (h *hub) publish() {
+	data := h.render()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.latest = data
+	for ch := range h.subs {
+		select {
+		case ch <- struct{}{}:
+		default: // already woken; it will read the newest
+		}
+	}
+}
+
+// subscribe returns a channel woken on every published board.
+func (h *hub) subscribe() (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	h.mu.Lock()
+	h.subs[ch] = struct{}{}
+	h.mu.Unlock()
+	return ch, func() {
+		h.mu.Lock()
+		delete(h.subs, ch)
+		h.mu.Unlock()
+	}
+}
+
+// current is the latest published board.
+func (h *hub) current() []byte {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.latest
+}
+
+// handleEvents streams the board to the page as server-sent events: an
+// event "board" whose data is the board's HTML, rendered and escaped by
+// the server, first at once and then on every change.
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	// The stream outlives the server's read and write timeouts, which
+	// would otherwise end it (a read timeout cancels the request).
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	wake, cancel := s.events.subscribe()
+	defer cancel()
+	if err := writeEvent(w, "board", s.renderBoardFragment()); err != nil || rc.Flush() != nil {
+		return
+	}
+	ping := time.NewTicker(20 * time.Second)
+	defer ping.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.events.quit:
+			return
+		case <-ping.C:
+			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
+				return
+			}
+		case <-wake:
+			if err := writeEvent(w, "board", s.events.current()); err != nil {
+				return
+			}
+		}
+		if rc.Flush() != nil {
+			return
+		}
+	}
+}
+
+// writeEvent writes one server-sent event, one data line per line of data
+// (a CR, which the event stream format also reads as a line end, counts as
+// one, so no text in the data can start a line of its own).
+func writeEvent(w http.ResponseWriter, name string, data []byte) error {
+	var b bytes.Buffer
+	b.WriteString("event: " + name + "\n")
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	for _, line := range bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n")) {
+		b.WriteString("data: ")
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	b.WriteByte('\n')
+	_, err := w.Write(b.Bytes())
+	return err
+}

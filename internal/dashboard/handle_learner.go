@@ -1,0 +1,244 @@
+package dashboard
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/dashboard/wire"
+	"github.com/breakthemonolith/workshop/internal/workshop"
+)
+
+// handleJoin adds a learner who knows the join code and returns their
+// token.
+func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
+	if !s.clients.allow(clientKey(r)) {
+		s.tooMany(w, r, "too many join attempts from your address")
+		return
+	}
+	var req wire.JoinRequest
+	if !s.readJSON(w, r, wire.MaxSmallBodyBytes, &req) {
+		return
+	}
+	if !joinCodeMatches(req.Code, s.model.class.JoinCode) {
+		s.reject(w, r, http.StatusForbidden, "the join code is not this class's", "ask the instructor for the code shown on the dashboard")
+		return
+	}
+	if !wire.ValidName(req.Name) {
+		s.reject(w, r, http.StatusBadRequest, fmt.Sprintf("invalid name: use 1 to %d printable characters", wire.MaxNameLen), "")
+		return
+	}
+	if s.model.size() >= s.opts.MaxLearners {
+		s.reject(w, r, http.StatusForbidden, fmt.Sprintf("the class is full (%d learners)", s.opts.MaxLearners), "ask the instructor")
+		return
+	}
+	token := newToken("wl_")
+	now := s.now()
+	id, err := s.store.AddLearner(r.Context(), s.model.class.ID, req.Name, hashToken(token), now)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	s.model.addLearner(StoredLearner{ID: id, Name: req.Name, TokenHash: hashToken(token), JoinedAt: now})
+	s.events.changed()
+	writeJSON(w, http.StatusCreated, wire.JoinResponse{LearnerID: id, Token: token, Class: s.model.class.Name})
+}
+
+// learnerOnly lets through requests that carry learner {id}'s own token,
+// within that learner's rate limit.
+func (s *Server) learnerOnly(next func(http.ResponseWriter, *http.Request, int64)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil || id <= 0 {
+			s.reject(w, r, http.StatusNotFound, "no such learner", "")
+			return
+		}
+		token, ok := bearerToken(r)
+		if !ok {
+			s.reject(w, r, http.StatusUnauthorized, "a learner token is required", "join the class again with --class URL --code CODE")
+			return
+		}
+		switch s.model.authLearner(id, token) {
+		case authUnknown:
+			s.reject(w, r, http.StatusUnauthorized, "the token is not valid for this class", "join the class again with --class URL --code CODE")
+			return
+		case authOther:
+			s.reject(w, r, http.StatusForbidden, "this token writes only its own learner's results", "")
+			return
+		}
+		if !s.learners.allow(strconv.FormatInt(id, 10)) {
+			s.tooMany(w, r, "too many requests for this learner")
+			return
+		}
+		next(w, r, id)
+	}
+}
+
+// handleResult stores a learner's check result.
+func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, id int64) {
+	key := r.Header.Get(wire.HeaderResultID)
+	if !wire.ValidResultID(key) {
+		s.reject(w, r, http.StatusBadRequest, fmt.Sprintf("header %s must be 1 to %d letters, digits, '-' or '_'", wire.HeaderResultID, wire.MaxResultIDLen), "")
+		return
+	}
+	var shape resultShape
+	body, ok := s.readBody(w, r, wire.MaxResultBytes)
+	if !ok {
+		return
+	}
+	if err := decodeStrict(body, &shape); err != nil {
+		s.reject(w, r, http.StatusBadRequest, "malformed result: "+err.Error(), "")
+		return
+	}
+	if err := shape.check(); err != nil {
+		s.reject(w, r, http.StatusBadRequest, "invalid result: "+err.Error(), "")
+		return
+	}
+	var res workshop.Result
+	if err := json.Unmarshal(body, &res); err != nil {
+		s.reject(w, r, http.StatusBadRequest, "malformed result: "+err.Error(), "")
+		return
+	}
+	if err := res.Validate(); err != nil {
+		s.reject(w, r, http.StatusBadRequest, "invalid "+err.Error(), "")
+		return
+	}
+	canonical, err := json.Marshal(res)
+	if err != nil {
+		s.reject(w, r, http.StatusBadRequest, "invalid result: "+err.Error(), "")
+		return
+	}
+	if s.model.resultCount(id) >= s.opts.MaxResults {
+		s.reject(w, r, http.StatusUnprocessableEntity, fmt.Sprintf("this learner has sent the %d results a class keeps", s.opts.MaxResults), "")
+		return
+	}
+	now := s.now()
+	added, err := s.store.AddResult(r.Context(), id, key, now, canonical)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	if !added {
+		writeJSON(w, http.StatusOK, wire.PostResponse{Duplicate: true})
+		return
+	}
+	s.model.applyResult(id, res, now)
+	s.events.changed()
+	writeJSON(w, http.StatusCreated, wire.PostResponse{})
+}
+
+// handleHeartbeat records that a learner is there, and where.
+func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request, id int64) {
+	var hb wire.Heartbeat
+	if !s.readJSON(w, r, wire.MaxSmallBodyBytes, &hb) {
+		return
+	}
+	if hb.Where != "" {
+		if _, err := workshop.ParseTarget(hb.Where); err != nil {
+			if _, _, err := workshop.SplitID(hb.Where); err != nil {
+				s.reject(w, r, http.StatusBadRequest, "invalid where: expected a target or step id, like module-2/create-target-group", "")
+				return
+			}
+		}
+	}
+	now := s.now()
+	if err := s.store.PutHeartbeat(r.Context(), id, now, hb.Where); err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	s.model.applyHeartbeat(id, hb.Where, now)
+	s.events.changed()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// readJSON reads a JSON body of at most limit bytes into v, strictly, or
+// answers the error and returns false.
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
+	body, ok := s.readBody(w, r, limit)
+	if !ok {
+		return false
+	}
+	if err := decodeStrict(body, v); err != nil {
+		s.reject(w, r, http.StatusBadRequest, "malformed request: "+err.Error(), "")
+		return false
+	}
+	return true
+}
+
+// readBody reads a JSON body of at most limit bytes, or answers 413 or 415
+// and returns false.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			s.reject(w, r, http.StatusUnsupportedMediaType, "the body must be application/json", "")
+			return nil, false
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		s.reject(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d bytes", limit), "")
+		return nil, false
+	case err != nil:
+		s.reject(w, r, http.StatusBadRequest, "read the body: "+err.Error(), "")
+		return nil, false
+	}
+	return body, true
+}
+
+// decodeStrict decodes exactly one JSON value with no unknown fields.
+func decodeStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+// bearerToken returns the token of an "Authorization: Bearer" header.
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return strings.TrimSpace(token), true
+}
+
+// clientKey identifies a client for rate limits: its IP address.
+func clientKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// reject answers a refused request and logs it.
+func (s *Server) reject(w http.ResponseWriter, r *http.Request, code int, msg, hint string) {
+	s.log.Info("rejected", "method", r.Method, "path", r.URL.Path, "client", clientKey(r), "status", code, "why", msg)
+	writeError(w, code, msg, hint)
+}
+
+// tooMany answers 429 with a Retry-After.
+func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, msg string) {
+	w.Header().Set("Retry-After", "1")
+	s.reject(w, r, http.StatusTooManyRequests, msg, "slow down and retry after a second")
+}
+
+// internal answers 500 without internals, which go to the log.
+func (s *Server) internal(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	writeError(w, http.StatusInternalServerError, "the dashboard could not store this; try again", "")
+}

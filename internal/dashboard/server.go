@@ -1,0 +1,151 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Store is where the class lives; the server does not close it.
+	Store *Store
+	// Class is the class the server serves (from Store.OpenClass).
+	Class Class
+	// Logger receives one line per rejected request and server problems
+	// (default: discard).
+	Logger *slog.Logger
+	// Now tells the time (default time.Now).
+	Now func() time.Time
+	// Stuck says when a learner counts as stuck.
+	Stuck StuckRules
+	// LearnerRate and LearnerBurst limit each learner's writes (default 2
+	// per second, bursts of 30).
+	LearnerRate  rate.Limit
+	LearnerBurst int
+	// ClientRate and ClientBurst limit joins and logins per client address
+	// (default 10 per second, bursts of 200: a room behind one NAT joins at
+	// once).
+	ClientRate  rate.Limit
+	ClientBurst int
+	// UpdateEvery is the longest a change waits before the page shows it
+	// (default 500ms); changes within it go out as one update.
+	UpdateEvery time.Duration
+	// MaxLearners bounds how many learners can join the class (default
+	// 2000), and MaxResults how many results one learner can send (default
+	// 5000), so a leaked join code or token cannot fill the disk.
+	MaxLearners int
+	MaxResults  int
+}
+
+// Server is the dashboard's HTTP server.
+type Server struct {
+	opts     Options
+	store    *Store
+	model    *classModel
+	log      *slog.Logger
+	now      func() time.Time
+	learners *limiters
+	clients  *limiters
+	events   *hub
+	handler  http.Handler
+	// templates are the page templates.
+	templates *template.Template
+}
+
+// NewServer rebuilds the class from the store and returns a server for it.
+// Call Run to serve.
+func NewServer(ctx context.Context, opts Options) (*Server, error) {
+	if opts.Store == nil {
+		return nil, errors.New("dashboard server: no store")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.LearnerRate == 0 {
+		opts.LearnerRate = 2
+	}
+	if opts.LearnerBurst == 0 {
+		opts.LearnerBurst = 30
+	}
+	if opts.ClientRate == 0 {
+		opts.ClientRate = 10
+	}
+	if opts.ClientBurst == 0 {
+		opts.ClientBurst = 200
+	}
+	if opts.MaxLearners <= 0 {
+		opts.MaxLearners = 2000
+	}
+	if opts.MaxResults <= 0 {
+		opts.MaxResults = 5000
+	}
+	if opts.UpdateEvery <= 0 {
+		opts.UpdateEvery = 500 * time.Millisecond
+	}
+	s := &Server{
+		opts:     opts,
+		store:    opts.Store,
+		model:    newClassModel(opts.Class),
+		log:      opts.Logger,
+		now:      opts.Now,
+		learners: newLimiters(opts.LearnerRate, opts.LearnerBurst),
+		clients:  newLimiters(opts.ClientRate, opts.ClientBurst),
+	}
+	t, err := parseTemplates()
+	if err != nil {
+		return nil, fmt.Errorf("dashboard server: %w", err)
+	}
+	s.templates = t
+	if err := s.replay(ctx); err != nil {
+		return nil, err
+	}
+	s.events = newHub(s.renderBoardFragment)
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler is the server's HTTP handler, for tests and embedding.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Run serves on ln until ctx ends, then shuts down gracefully.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	stopEvents := s.events.start(s.opts.UpdateEvery)
+	defer stopEvents()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve the dashboard: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	stopEvents() // ends the event streams, which would hold Shutdown up
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("stop the dashboard: %w", err)
+	}
+	return nil
+}
+
+// StartEvents starts the live updates without serving, for tests that use
+// Handler with httptest; the returned function stops them.
+func (s *Server) StartEvents() (stop func()) { return s.events.start(s.opts.UpdateEvery) }

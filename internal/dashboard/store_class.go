@@ -1,0 +1,228 @@
+package dashboard
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Class is a class as stored: its join code and its instructor token's hash.
+type Class struct {
+	ID             int64
+	Name           string
+	JoinCode       string
+	InstructorHash []byte
+	CreatedAt      time.Time
+}
+
+// ms and fromMS convert times to and from the store's Unix milliseconds.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// errNoClass means no class of that name is stored.
+var errNoClass = errors.New("no such class")
+
+// FindClass returns the class called name, or errNoClass.
+func (s *Store) FindClass(ctx context.Context, name string) (Class, error) {
+	var c Class
+	var created int64
+	err := s.db.QueryRowContext(ctx,
+		"SELECT id, name, join_code, instructor_hash, created_at FROM classes WHERE name = ?", name).
+		Scan(&c.ID, &c.Name, &c.JoinCode, &c.InstructorHash, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Class{}, errNoClass
+	}
+	if err != nil {
+		return Class{}, fmt.Errorf("read class %q: %w", name, err)
+	}
+	c.CreatedAt = fromMS(created)
+	return c, nil
+}
+
+// OpenClass returns the class called name, creating it (with a new join code
+// and instructor token) when there is none. The token is returned only on
+// creation: the store keeps its hash alone.
+func (s *Store) OpenClass(ctx context.Context, name string, now time.Time) (c Class, token string, err error) {
+	c, err = s.FindClass(ctx, name)
+	if err == nil || !errors.Is(err, errNoClass) {
+		return c, "", err
+	}
+	token = newToken("wi_")
+	c = Class{Name: name, JoinCode: newJoinCode(), InstructorHash: hashToken(token), CreatedAt: now.UTC()}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec("INSERT INTO classes (name, join_code, instructor_hash, created_at) VALUES (?, ?, ?, ?)",
+			c.Name, c.JoinCode, c.InstructorHash, ms(c.CreatedAt))
+		if err != nil {
+			return err
+		}
+		c.ID, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return Class{}, "", fmt.Errorf("create class %q: %w", name, err)
+	}
+	return c, token, nil
+}
+
+// ResetInstructorToken replaces the class's instructor token and returns the
+// new one; the old one stops working.
+func (s *Store) ResetInstructorToken(ctx context.Context, c *Class) (string, error) {
+	token := newToken("wi_")
+	h := hashToken(token)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec("UPDATE classes SET instructor_hash = ? WHERE id = ?", h, c.ID)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("replace the instructor token of class %q: %w", c.Name, err)
+	}
+	c.InstructorHash = h
+	return token, nil
+}
+
+// AddLearner stores a learner of class classID and returns its id.
+func (s *Store) AddLearner(ctx context.Context, classID int64, name string, tokenHash []byte, at time.Time) (int64, error) {
+	var id int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec("INSERT INTO learners (class_id, name, token_hash, joined_at) VALUES (?, ?, ?, ?)",
+			classID, name, tokenHash, ms(at))
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("add learner %q: %w", name, err)
+	}
+	return id, nil
+}
+
+// AddResult stores a learner's result under the client's key and reports
+// whether it is new: a result resent with the same key is stored once.
+func (s *Store) AddResult(ctx context.Context, learnerID int64, key string, at time.Time, body []byte) (bool, error) {
+	var added bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec("INSERT OR IGNORE INTO results (learner_id, result_key, received_at, body) VALUES (?, ?, ?, ?)",
+			learnerID, key, ms(at), string(body))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		added = n == 1
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store a result of learner %d: %w", learnerID, err)
+	}
+	return added, nil
+}
+
+// PutHeartbeat records where a learner was last seen.
+func (s *Store) PutHeartbeat(ctx context.Context, learnerID int64, at time.Time, place string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO heartbeats (learner_id, at, place) VALUES (?, ?, ?)
+			ON CONFLICT (learner_id) DO UPDATE SET at = excluded.at, place = excluded.place`,
+			learnerID, ms(at), place)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store a heartbeat of learner %d: %w", learnerID, err)
+	}
+	return nil
+}
+
+// StoredLearner is a learner as stored.
+type StoredLearner struct {
+	ID        int64
+	Name      string
+	TokenHash []byte
+	JoinedAt  time.Time
+}
+
+// StoredResult is a result body as stored, in the order received.
+type StoredResult struct {
+	LearnerID  int64
+	ReceivedAt time.Time
+	Body       []byte
+}
+
+// StoredHeartbeat is a learner's last heartbeat.
+type StoredHeartbeat struct {
+	LearnerID int64
+	At        time.Time
+	Place     string
+}
+
+// Replay reads everything of class classID in the order it was written:
+// learners, then results, then heartbeats, to rebuild the class model.
+func (s *Store) Replay(ctx context.Context, classID int64, learner func(StoredLearner), result func(StoredResult) error, heartbeat func(StoredHeartbeat)) error {
+	rows, err := s.db.QueryContext(ctx, "SELECT id, name, token_hash, joined_at FROM learners WHERE class_id = ? ORDER BY id", classID)
+	if err != nil {
+		return fmt.Errorf("read the learners: %w", err)
+	}
+	for rows.Next() {
+		var l StoredLearner
+		var joined int64
+		if err := rows.Scan(&l.ID, &l.Name, &l.TokenHash, &joined); err != nil {
+			rows.Close()
+			return fmt.Errorf("read the learners: %w", err)
+		}
+		l.JoinedAt = fromMS(joined)
+		learner(l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the learners: %w", err)
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT r.learner_id, r.received_at, r.body FROM results r
+		JOIN learners l ON l.id = r.learner_id WHERE l.class_id = ? ORDER BY r.id`, classID)
+	if err != nil {
+		return fmt.Errorf("read the results: %w", err)
+	}
+	for rows.Next() {
+		var r StoredResult
+		var at int64
+		var body string
+		if err := rows.Scan(&r.LearnerID, &at, &body); err != nil {
+			rows.Close()
+			return fmt.Errorf("read the results: %w", err)
+		}
+		r.ReceivedAt, r.Body = fromMS(at), []byte(body)
+		if err := result(r); err != nil {
+			rows.Close()
+			return err
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the results: %w", err)
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT h.learner_id, h.at, h.place FROM heartbeats h
+		JOIN learners l ON l.id = h.learner_id WHERE l.class_id = ?`, classID)
+	if err != nil {
+		return fmt.Errorf("read the heartbeats: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h StoredHeartbeat
+		var at int64
+		if err := rows.Scan(&h.LearnerID, &at, &h.Place); err != nil {
+			return fmt.Errorf("read the heartbeats: %w", err)
+		}
+		h.At = fromMS(at)
+		heartbeat(h)
+	}
+	return rows.Err()
+}
+
+// CountResults returns how many results class classID has stored.
+func (s *Store) CountResults(ctx context.Context, classID int64) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM results r JOIN learners l ON l.id = r.learner_id
+		WHERE l.class_id = ?`, classID).Scan(&n)
+	return n, err
+}

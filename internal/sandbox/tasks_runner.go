@@ -44,14 +44,20 @@ type taskRunner struct {
 	logsDirty bool
 }
 
-// newTaskRunner prepares a runner for a data directory.
-func newTaskRunner(s *Server, rt Containers, dataDir string) *taskRunner {
+// DataID is the value of LabelSandbox on the containers of the sandbox
+// whose data directory is dataDir.
+func DataID(dataDir string) string {
 	abs, err := filepath.Abs(dataDir)
 	if err != nil {
 		abs = dataDir
 	}
 	sum := sha256.Sum256([]byte(abs))
-	return &taskRunner{srv: s, rt: rt, dataID: hex.EncodeToString(sum[:6]),
+	return hex.EncodeToString(sum[:6])
+}
+
+// newTaskRunner prepares a runner for a data directory.
+func newTaskRunner(s *Server, rt Containers, dataDir string) *taskRunner {
+	return &taskRunner{srv: s, rt: rt, dataID: DataID(dataDir),
 		drainDelay: 2 * time.Second, stopGrace: 10 * time.Second, interval: time.Second,
 		wake: make(chan struct{}, 1), busy: map[string]bool{}, dial: map[string]string{}}
 }

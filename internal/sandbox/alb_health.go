@@ -283,7 +283,9 @@ func (d *dataPlane) draining(tgArn string) []elbTarget {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID || out[i].ID == out[j].ID && out[i].Port < out[j].Port })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].ID < out[j].ID || out[i].ID == out[j].ID && out[i].Port < out[j].Port
+	})
 	return out
 }
 

@@ -172,4 +172,3 @@ func TestALBRouting(t *testing.T) {
 		t.Errorf("X-Amzn-Trace-Id %q, want the client's kept", got)
 	}
 }
-

@@ -46,19 +46,19 @@ func (e *elbState) fill() {
 // (else its lowest) answers; each other listener answers on its own port
 // in ListenerPorts. The ports persist so that a restart binds them again.
 type elbLoadBalancer struct {
-	Name           string        `json:"name"`
-	Region         string        `json:"region"`
-	ID             string        `json:"id"`
-	Type           string        `json:"type"`
-	Scheme         string        `json:"scheme"`
-	VpcID          string        `json:"vpcId"`
-	Subnets        []string      `json:"subnets"`
-	SecurityGroups []string      `json:"securityGroups,omitempty"`
-	DNSName        string        `json:"dnsName"`
-	LocalPort      int           `json:"localPort,omitempty"`
+	Name           string         `json:"name"`
+	Region         string         `json:"region"`
+	ID             string         `json:"id"`
+	Type           string         `json:"type"`
+	Scheme         string         `json:"scheme"`
+	VpcID          string         `json:"vpcId"`
+	Subnets        []string       `json:"subnets"`
+	SecurityGroups []string       `json:"securityGroups,omitempty"`
+	DNSName        string         `json:"dnsName"`
+	LocalPort      int            `json:"localPort,omitempty"`
 	ListenerPorts  map[string]int `json:"listenerPorts,omitempty"` // by listener id
-	CreatedAt      time.Time     `json:"createdAt"`
-	Tags           []resourceTag `json:"tags,omitempty"`
+	CreatedAt      time.Time      `json:"createdAt"`
+	Tags           []resourceTag  `json:"tags,omitempty"`
 }
 
 // typeShort is app or net, as ARNs spell the type.

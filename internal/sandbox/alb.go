@@ -62,7 +62,9 @@ type dataPlane struct {
 	// transport carries every proxied request (keep-alives, many idle
 	// connections per target); checks has its own, without keep-alives.
 	transport *http.Transport
+	dialer    *net.Dialer
 	checks    *http.Client
+	buffers   bufferPool // the proxies' copy buffers
 
 	mu      sync.Mutex
 	started bool // ports are bound and checks run only once started
@@ -73,6 +75,21 @@ type dataPlane struct {
 	groups  map[string]*tgHealth // by target group ARN
 	wg      sync.WaitGroup       // serving goroutines and checkers
 }
+
+// bufferPool lends the reverse proxies their 32 KiB copy buffers, which
+// they would otherwise allocate for every response.
+type bufferPool struct{ pool sync.Pool }
+
+// Get implements httputil.BufferPool.
+func (p *bufferPool) Get() []byte {
+	if b, ok := p.pool.Get().(*[]byte); ok {
+		return *b
+	}
+	return make([]byte, 32<<10)
+}
+
+// Put implements httputil.BufferPool.
+func (p *bufferPool) Put(b []byte) { p.pool.Put(&b) }
 
 // portServer is one bound local port and the http.Server answering on it.
 type portServer struct {
@@ -104,8 +121,9 @@ func newDataPlane(log *slog.Logger, addr string) *dataPlane {
 func (d *dataPlane) start() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.dialer = &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second} // ALB's connect timeout
 	d.transport = &http.Transport{
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           d.dialer.DialContext,
 		MaxIdleConns:          2048,
 		MaxIdleConnsPerHost:   512,
 		IdleConnTimeout:       60 * time.Second,
@@ -199,6 +217,9 @@ func (d *dataPlane) close() {
 		for _, th := range g.targets {
 			if th.drainTimer != nil {
 				th.drainTimer.Stop()
+			}
+			if th.backend != nil {
+				th.backend.conns.close()
 			}
 		}
 	}

@@ -127,6 +127,9 @@ func (d *dataPlane) record(g *tgHealth, th *targetHealth, cfg *hcConfig, res che
 		}
 	}
 	if th.backend == nil || th.addr != beforeAddr {
+		if th.backend != nil {
+			th.backend.conns.close()
+		}
 		th.backend = d.newBackend(th.target, th.addr)
 	}
 	if th.state != before || th.addr != beforeAddr {

@@ -77,7 +77,8 @@ func (p *targetPool) next() *backend {
 type backend struct {
 	target elbTarget
 	addr   string
-	proxy  *httputil.ReverseProxy
+	conns  connPool               // keep-alive connections (alb_forward.go)
+	proxy  *httputil.ReverseProxy // for upgrades and 100-continue
 }
 
 // newBackend makes a target's proxy: the request keeps its Host header,
@@ -90,7 +91,7 @@ func (d *dataPlane) newBackend(t elbTarget, addr string) *backend {
 		},
 		Transport:    d.transport,
 		ErrorHandler: d.proxyError,
-		ErrorLog:     nil,
+		BufferPool:   &d.buffers,
 	}
 	return b
 }
@@ -187,7 +188,7 @@ func (d *dataPlane) syncTargets(g *tgHealth, tg *elbTargetGroup) {
 			d.mu.Lock()
 			defer d.mu.Unlock()
 			if g.targets[k] == th && th.draining {
-				delete(g.targets, k)
+				d.forget(g, k, th)
 			}
 		})
 	}
@@ -200,6 +201,9 @@ func (d *dataPlane) forget(g *tgHealth, k targetKey, th *targetHealth) {
 	}
 	if th.drainTimer != nil {
 		th.drainTimer.Stop()
+	}
+	if th.backend != nil {
+		th.backend.conns.close()
 	}
 	delete(g.targets, k)
 }

@@ -64,7 +64,7 @@ func (d *dataPlane) serve(port int, w http.ResponseWriter, r *http.Request) {
 		if h.Get("X-Amzn-Trace-Id") == "" {
 			h.Set("X-Amzn-Trace-Id", traceID(time.Now()))
 		}
-		b.proxy.ServeHTTP(w, r) // appends the client to X-Forwarded-For
+		d.forward(b, w, r)
 	}
 }
 

@@ -22,7 +22,7 @@ func TestALBHealthTransitions(t *testing.T) {
 	mutate(s, func(st *state) {
 		lb = lbFixture(st, "health")
 		tg = tgFixture(st, "app", target)
-		tg.Healthy = 3
+		tg.Interval, tg.Timeout, tg.Healthy = 10, 8, 3 // checks every 200 ms
 	})
 	waitHealth(t, s, tg, target, healthUnused, "Target.NotInUse")
 	mutate(s, func(st *state) { l = listenerFixture(st, lb, 80, forward(tg)) })

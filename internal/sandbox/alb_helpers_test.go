@@ -51,11 +51,12 @@ func lbFixture(st *state, name string) *elbLoadBalancer {
 	return lb
 }
 
-// tgFixture adds a target group checked on /health every 5 "seconds"
-// (100 ms) with a 4 s timeout and thresholds 2/2, with targets.
+// tgFixture adds a target group checked on /health every 50 "seconds"
+// (1 s; the first check runs at once) with a 45 s timeout, so that a busy
+// machine does not make targets flap, and thresholds 2/2, with targets.
 func tgFixture(st *state, name string, targets ...elbTarget) *elbTargetGroup {
 	tg := &elbTargetGroup{Name: name, Region: "us-east-1", ID: hexID(16), Protocol: "HTTP", Port: 3000, TargetType: "ip",
-		HealthCheckEnabled: true, HealthCheckPort: "traffic-port", HealthCheckPath: "/health", Interval: 5, Timeout: 4,
+		HealthCheckEnabled: true, HealthCheckPort: "traffic-port", HealthCheckPath: "/health", Interval: 50, Timeout: 45,
 		Healthy: 2, Unhealthy: 2, Matcher: "200-299", Targets: targets, CreatedAt: time.Now()}
 	st.ELB.TargetGroups[tg.arn()] = tg
 	return tg

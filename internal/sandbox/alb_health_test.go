@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -271,5 +272,43 @@ func TestALBCloseLeavesNothingRunning(t *testing.T) {
 	}
 	if _, err := c.Get("http://" + lb.DNSName + "/"); err == nil {
 		t.Error("the load balancer still answers after Close")
+	}
+}
+
+// TestALBTakenPortMoves: when a load balancer's port is taken at start, it
+// gets another one and its DNS name follows.
+func TestALBTakenPortMoves(t *testing.T) {
+	dir := t.TempDir()
+	s := albServer(t, dir, nil)
+	var lb *elbLoadBalancer
+	mutate(s, func(st *state) {
+		lb = lbFixture(st, "moved")
+		listenerFixture(st, lb, 80, fixed("200", "", "here"))
+		if err := s.file.save(st); err != nil {
+			t.Fatal(err)
+		}
+	})
+	port := lb.LocalPort
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	blocker, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		t.Skipf("port %d was taken by someone else meanwhile: %v", port, err)
+	}
+	defer blocker.Close()
+	s = albServer(t, dir, nil)
+	s.mu.Lock()
+	moved := *s.state.ELB.LoadBalancers[lb.arn()]
+	s.mu.Unlock()
+	if moved.LocalPort == port || moved.DNSName != "127.0.0.1:"+strconv.Itoa(moved.LocalPort) {
+		t.Fatalf("port %d taken: the load balancer is at %q (port %d)", port, moved.DNSName, moved.LocalPort)
+	}
+	if res, body := get(t, noRedirects(), moved.LocalPort, "", "/"); body != "here" {
+		t.Errorf("moved port answered %d %q", res.StatusCode, body)
+	}
+	saved, err := s.file.load()
+	if err != nil || saved.ELB.LoadBalancers[lb.arn()].LocalPort != moved.LocalPort {
+		t.Errorf("the new port was not saved: %v", err)
 	}
 }

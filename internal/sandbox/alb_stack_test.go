@@ -74,6 +74,26 @@ func TestStackUrlAnswers(t *testing.T) {
 		}
 	}
 	fetch()
+	// A rule made through the API routes the next request.
+	ls, err := w.elb.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(w.outputs["ALBArn"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.elb.CreateRule(ctx, &elb.CreateRuleInput{ListenerArn: ls.Listeners[0].ListenerArn, Priority: aws.Int32(10),
+		Conditions: []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), Values: []string{"/api/threads*"}}},
+		Actions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse, FixedResponseConfig: &elbtypes.FixedResponseActionConfig{
+			StatusCode: aws.String("404"), ContentType: aws.String("text/plain"), MessageBody: aws.String("not here")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.Get(url + "/api/threads/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 404 || string(body) != "not here" {
+		t.Errorf("GET /api/threads/1 after CreateRule: %d %q", res.StatusCode, body)
+	}
 
 	if err := w.s.Close(); err != nil {
 		t.Fatal(err)

@@ -41,21 +41,24 @@ func (e *elbState) fill() {
 	}
 }
 
-// elbLoadBalancer is a load balancer. Its DNS name is
-// <name>-<digits>.<region>.elb.localhost for now: issue 6 (the ALB data
-// plane) replaces it with an address that answers locally.
+// elbLoadBalancer is a load balancer. It answers locally (alb.go): its DNS
+// name is host:LocalPort on the sandbox's host, where its port-80 listener
+// (else its lowest) answers; each other listener answers on its own port
+// in ListenerPorts. The ports persist so that a restart binds them again.
 type elbLoadBalancer struct {
-	Name           string        `json:"name"`
-	Region         string        `json:"region"`
-	ID             string        `json:"id"`
-	Type           string        `json:"type"`
-	Scheme         string        `json:"scheme"`
-	VpcID          string        `json:"vpcId"`
-	Subnets        []string      `json:"subnets"`
-	SecurityGroups []string      `json:"securityGroups,omitempty"`
-	DNSName        string        `json:"dnsName"`
-	CreatedAt      time.Time     `json:"createdAt"`
-	Tags           []resourceTag `json:"tags,omitempty"`
+	Name           string         `json:"name"`
+	Region         string         `json:"region"`
+	ID             string         `json:"id"`
+	Type           string         `json:"type"`
+	Scheme         string         `json:"scheme"`
+	VpcID          string         `json:"vpcId"`
+	Subnets        []string       `json:"subnets"`
+	SecurityGroups []string       `json:"securityGroups,omitempty"`
+	DNSName        string         `json:"dnsName"`
+	LocalPort      int            `json:"localPort,omitempty"`
+	ListenerPorts  map[string]int `json:"listenerPorts,omitempty"` // by listener id
+	CreatedAt      time.Time      `json:"createdAt"`
+	Tags           []resourceTag  `json:"tags,omitempty"`
 }
 
 // typeShort is app or net, as ARNs spell the type.

@@ -124,21 +124,15 @@ type targetHealthXML struct {
 	} `xml:"TargetHealth"`
 }
 
-// health is a registered target's health. No health checks run in this
-// part of the sandbox: a target of a group in use stays in its initial
-// state, one of a group behind no listener is unused.
-func (e *elbService) health(tg *elbTargetGroup, t elbTarget, registered bool) targetHealthXML {
+// health is a target's health from the data plane's checks (alb_health.go).
+func (e *elbService) health(tg *elbTargetGroup, t elbTarget) targetHealthXML {
 	var h targetHealthXML
 	h.Target.ID, h.Target.Port, h.Target.AZ = t.ID, t.Port, t.AZ
 	h.HealthCheckPort = strconv.Itoa(t.Port)
-	switch {
-	case !registered:
-		h.TargetHealth.State, h.TargetHealth.Reason, h.TargetHealth.Description = "unused", "Target.NotRegistered", "Target is not registered to the target group"
-	case len(e.srv.state.ELB.loadBalancersOf(tg.arn())) == 0:
-		h.TargetHealth.State, h.TargetHealth.Reason, h.TargetHealth.Description = "unused", "Target.NotInUse", "Target group is not configured to receive traffic from the load balancer"
-	default:
-		h.TargetHealth.State, h.TargetHealth.Reason, h.TargetHealth.Description = "initial", "Elb.RegistrationInProgress", "Target registration is in progress"
+	if n, err := strconv.Atoi(tg.HealthCheckPort); err == nil {
+		h.HealthCheckPort = strconv.Itoa(n)
 	}
+	h.TargetHealth.State, h.TargetHealth.Reason, h.TargetHealth.Description = e.srv.alb.health(tg.arn(), t)
 	return h
 }
 
@@ -156,12 +150,12 @@ func (e *elbService) describeTargetHealth(c *call, form url.Values) (any, error)
 			return nil, err
 		}
 		for _, t := range asked {
-			out.Descriptions = append(out.Descriptions, e.health(tg, t, indexTarget(tg.Targets, t) >= 0))
+			out.Descriptions = append(out.Descriptions, e.health(tg, t))
 		}
 		return out, nil
 	}
-	for _, t := range tg.Targets {
-		out.Descriptions = append(out.Descriptions, e.health(tg, t, true))
+	for _, t := range append(append([]elbTarget(nil), tg.Targets...), e.srv.alb.draining(tg.arn())...) {
+		out.Descriptions = append(out.Descriptions, e.health(tg, t))
 	}
 	return out, nil
 }

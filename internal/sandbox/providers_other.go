@@ -89,13 +89,14 @@ func createLoadBalancer(p *provCall, props map[string]any) (created, error) {
 			groups = []string{v.DefaultSecurityGrp}
 		}
 	}
+	port, err := p.srv.alb.allocate()
+	if err != nil {
+		return created{}, p.handlerErr("ElasticLoadBalancingV2", "InternalFailure", "no local port for the load balancer: %v", err)
+	}
 	id := hexID(16)
 	lb := &elbLoadBalancer{Name: name, Region: p.region, Type: typ, Scheme: scheme, VpcID: vpcID, Subnets: subnets,
 		SecurityGroups: groups, ID: id, CreatedAt: p.now, Tags: tagsProp(props),
-		DNSName: strings.ToLower(name) + "-" + digits(10) + "." + p.region + ".elb.localhost"}
-	if scheme == "internal" {
-		lb.DNSName = "internal-" + lb.DNSName
-	}
+		DNSName: p.srv.alb.address(port), LocalPort: port}
 	arn := lb.arn()
 	p.st.ELB.LoadBalancers[arn] = lb
 	return created{id: arn, attrs: map[string]string{"DNSName": lb.DNSName, "LoadBalancerFullName": lb.fullName(),

@@ -40,6 +40,7 @@ type Server struct {
 	routes *router
 	blobs  *blobStore
 	reg    http.Handler // go-containerregistry's registry, for blobs
+	alb    *dataPlane   // the load balancers, answering locally (alb.go)
 
 	// mu guards state and its file: every API operation and every
 	// manifest change runs under it.
@@ -80,9 +81,18 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, log: log, routes: newRouter(), blobs: blobs, state: st, file: file}
+	s := &Server{opts: opts, log: log, routes: newRouter(), blobs: blobs, state: st, file: file,
+		alb: newDataPlane(log, opts.Addr)}
 	s.reg = newBlobRegistry(blobs, log)
 	s.tasks = newTaskRunner(s, opts.Containers, opts.DataDir)
+	// The two data planes meet here: the load balancer dials a task's
+	// target at its container's published port, and the task runner reads
+	// the load balancer's health checks.
+	s.alb.resolve = s.tasks.dialAddr
+	s.tasks.health = func(tgArn string, t elbTarget) string {
+		state, _, _ := s.alb.health(tgArn, t)
+		return state
+	}
 	registerSTS(s.routes)
 	(&ecrService{srv: s}).register(s.routes)
 	(&ec2Service{srv: s}).register(s.routes)
@@ -110,6 +120,14 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.lock = lock
 	s.ln = ln
+	s.alb.start()
+	s.mu.Lock()
+	if s.alb.sync(s.state) { // ports given to load balancers that had none, or moved
+		if err := s.file.save(s.state); err != nil {
+			s.log.Warn("sandbox state not saved", "err", err)
+		}
+	}
+	s.mu.Unlock()
 	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	s.done = make(chan struct{})
@@ -175,15 +193,19 @@ func (s *Server) Wait(ctx context.Context) error {
 // finish before their connections are closed. (Connections that sent no
 // request yet count as busy for a while, so waiting longer gains nothing;
 // an interrupted call leaves the state as it was, since saves are atomic.)
-// The data folder's lock is released once serving has stopped.
+// The load balancers' ports and health checks stop with it, and the data
+// folder's lock is released once serving has stopped.
 func (s *Server) Close() error {
 	if s.httpSrv == nil {
+		s.alb.close()
 		return nil
 	}
 	s.closeOnce.Do(s.tasks.close)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if err := s.httpSrv.Shutdown(ctx); err != nil {
+	err := s.httpSrv.Shutdown(ctx)
+	s.alb.close()
+	if err != nil {
 		if cerr := s.httpSrv.Close(); cerr != nil {
 			return errors.Join(fmt.Errorf("stop the sandbox: %w", cerr), s.lock.release())
 		}
@@ -233,6 +255,7 @@ func (s *Server) invoke(r *http.Request, requestID string, op func(*call) (any, 
 	out, err := op(c)
 	if c.mutated {
 		s.tasks.poke()
+		s.alb.sync(s.state)
 		if serr := s.file.save(s.state); serr != nil {
 			s.log.Warn("sandbox state not saved", "err", serr)
 			return nil, serverErr("ServerException", "%v", serr)

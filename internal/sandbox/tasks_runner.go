@@ -152,13 +152,15 @@ func (r *taskRunner) setDial(ip string, port int, host string) {
 	r.dial[joinHostPort(ip, port)] = host
 }
 
-// update runs fn under the state lock and saves the state when fn says it
-// changed it.
+// update runs fn under the state lock and, when fn says it changed the
+// state, brings the load balancers up to date (targets may have come or
+// gone) and saves it.
 func (r *taskRunner) update(fn func(now time.Time) bool) {
 	s := r.srv
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if fn(time.Now().UTC()) {
+		s.alb.sync(s.state)
 		s.saveLocked()
 	}
 }

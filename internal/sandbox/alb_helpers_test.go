@@ -1,0 +1,190 @@
+package sandbox
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// albServer starts a sandbox whose health checks count 20 ms as a second
+// and whose targets drain for 100 ms; tune changes the data plane before
+// Start.
+func albServer(t testing.TB, dir string, tune func(*dataPlane)) *Server {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	s, err := New(Options{Addr: "127.0.0.1:0", DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.alb.unit, s.alb.drainFor = 20*time.Millisecond, 100*time.Millisecond
+	if tune != nil {
+		tune(s.alb)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// mutate changes the state as an API call does: under the lock, then sync.
+func mutate(s *Server, f func(st *state)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s.state)
+	s.alb.sync(s.state)
+}
+
+// lbFixture adds a load balancer (its port comes from sync).
+func lbFixture(st *state, name string) *elbLoadBalancer {
+	lb := &elbLoadBalancer{Name: name, Region: "us-east-1", ID: hexID(16), Type: "application", Scheme: "internet-facing",
+		DNSName: name + "-1.us-east-1.elb.localhost", CreatedAt: time.Now()}
+	st.ELB.LoadBalancers[lb.arn()] = lb
+	return lb
+}
+
+// tgFixture adds a target group checked on /health every 50 "seconds"
+// (1 s; the first check runs at once) with a 45 s timeout, so that a busy
+// machine does not make targets flap, and thresholds 2/2, with targets.
+func tgFixture(st *state, name string, targets ...elbTarget) *elbTargetGroup {
+	tg := &elbTargetGroup{Name: name, Region: "us-east-1", ID: hexID(16), Protocol: "HTTP", Port: 3000, TargetType: "ip",
+		HealthCheckEnabled: true, HealthCheckPort: "traffic-port", HealthCheckPath: "/health", Interval: 50, Timeout: 45,
+		Healthy: 2, Unhealthy: 2, Matcher: "200-299", Targets: targets, CreatedAt: time.Now()}
+	st.ELB.TargetGroups[tg.arn()] = tg
+	return tg
+}
+
+// listenerFixture adds a listener with default actions.
+func listenerFixture(st *state, lb *elbLoadBalancer, port int, actions ...elbAction) *elbListener {
+	l := &elbListener{LoadBalancerArn: lb.arn(), ID: hexID(16), DefaultRuleID: hexID(16), Port: port, Protocol: "HTTP",
+		DefaultActions: actions, CreatedAt: time.Now()}
+	st.ELB.Listeners[l.arn()] = l
+	return l
+}
+
+// ruleFixture adds a rule.
+func ruleFixture(st *state, l *elbListener, priority int, conds []elbCondition, actions ...elbAction) {
+	r := &elbRule{ListenerArn: l.arn(), ID: hexID(16), Priority: priority, Conditions: conds, Actions: actions, CreatedAt: time.Now()}
+	st.ELB.Rules[r.arn()] = r
+}
+
+func forward(tg *elbTargetGroup) elbAction {
+	return elbAction{Type: "forward", TargetGroupArn: tg.arn()}
+}
+
+func fixed(code, contentType, body string) elbAction {
+	return elbAction{Type: "fixed-response", FixedResponse: &elbFixed{StatusCode: code, ContentType: contentType, MessageBody: body}}
+}
+
+func paths(v ...string) elbCondition { return elbCondition{Field: "path-pattern", Values: v} }
+func hosts(v ...string) elbCondition { return elbCondition{Field: "host-header", Values: v} }
+
+// backendServer is an httptest server standing for a task: it answers
+// /health with its status (200 at first, or hangs while hang is set) and
+// every other path with its name and the forwarded headers it saw;
+// /garbage answers something that is not HTTP, /slow never answers.
+type backendServer struct {
+	*httptest.Server
+	name   string
+	status atomic.Int32
+	hang   atomic.Bool
+	hits   atomic.Int32
+}
+
+func newBackend(t testing.TB, name string) *backendServer {
+	t.Helper()
+	b := &backendServer{name: name}
+	b.status.Store(200)
+	b.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/health":
+			if b.hang.Load() {
+				<-r.Context().Done()
+				return
+			}
+			w.WriteHeader(int(b.status.Load()))
+			return
+		case "/garbage":
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				_, _ = io.WriteString(conn, "this is not HTTP\r\n\r\n")
+				conn.Close()
+			}
+			return
+		case "/slow":
+			<-r.Context().Done()
+			return
+		}
+		b.hits.Add(1)
+		h := w.Header()
+		h.Set("X-Backend", name)
+		for _, k := range []string{"X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Amzn-Trace-Id"} {
+			h.Set("Seen-"+k, r.Header.Get(k))
+		}
+		h.Set("Seen-Host", r.Host)
+		_, _ = io.WriteString(w, name)
+	}))
+	t.Cleanup(b.Close)
+	return b
+}
+
+// target is the backend as a registered target: 127.0.0.1 and its port.
+func (b *backendServer) target() elbTarget {
+	_, port, _ := net.SplitHostPort(b.Listener.Addr().String())
+	n, _ := strconv.Atoi(port)
+	return elbTarget{ID: "127.0.0.1", Port: n}
+}
+
+// waitHealth waits (up to 10 s) until the target's health is state with
+// reason, or fails t with the last one seen.
+func waitHealth(t testing.TB, s *Server, tg *elbTargetGroup, target elbTarget, state, reason string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, re, desc := s.alb.health(tg.arn(), target)
+		if st == state && re == reason {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("target %s:%d of %s is %s/%s (%s), want %s/%s", target.ID, target.Port, tg.Name, st, re, desc, state, reason)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// get sends a request to a local port with an optional Host header and
+// returns the response with its body read.
+func get(t testing.TB, c *http.Client, port int, host, path string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+strconv.Itoa(port)+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host != "" {
+		req.Host = host
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s %s: %v", host, path, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("GET %s %s: read: %v", host, path, err)
+	}
+	return res, string(body)
+}
+
+// noRedirects is a client that reports redirects instead of following them.
+func noRedirects() *http.Client {
+	return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -71,6 +72,12 @@ func sameTaskDefinition(have *ecstypes.TaskDefinition, want *ecs.RegisterTaskDef
 			if c.LogConfiguration != nil {
 				parts = append(parts, c.LogConfiguration.Options["awslogs-group"])
 			}
+			env := make([]string, 0, len(c.Environment))
+			for _, kv := range c.Environment {
+				env = append(env, aws.ToString(kv.Name)+"="+aws.ToString(kv.Value))
+			}
+			sort.Strings(env)
+			parts = append(parts, strings.Join(env, ","), strings.Join(c.Command, " "), strings.Join(c.EntryPoint, " "))
 		}
 		return strings.Join(parts, "|")
 	}
@@ -94,6 +101,11 @@ func ensureServices(services ...string) func(context.Context, *runner) (bool, er
 		changed := false
 		for _, svc := range services {
 			if s, ok := existing[svc]; ok && aws.ToString(s.Status) != "INACTIVE" {
+				repaired, err := repairService(ctx, r, cluster, s)
+				if err != nil {
+					return changed, err
+				}
+				changed = changed || repaired
 				continue
 			}
 			tg, err := need(v.TargetGroupArns[svc], "target group "+svc, "the step that creates it")
@@ -117,6 +129,36 @@ func ensureServices(services ...string) func(context.Context, *runner) (bool, er
 		}
 		return changed, waitStable(ctx, r, cluster, services)
 	}
+}
+
+// repairService brings an existing service back to what the step makes:
+// the latest revision of its task definition family and at least the
+// step's task count. The monolith's count is left alone: module 4 scales
+// it to 0 on purpose.
+func repairService(ctx context.Context, r *runner, cluster string, s ecstypes.Service) (bool, error) {
+	svc := aws.ToString(s.ServiceName)
+	in := &ecs.UpdateServiceInput{Cluster: aws.String(cluster), Service: aws.String(svc)}
+	var what []string
+	if s.DesiredCount < desired(svc) && svc != monolith {
+		in.DesiredCount = aws.Int32(desired(svc))
+		what = append(what, fmt.Sprintf("%d task(s)", desired(svc)))
+	}
+	latest, err := r.env.Clients.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(svc)})
+	if err != nil {
+		return false, fmt.Errorf("describe task definition %s: %s", svc, cloud.Message(err))
+	}
+	if arn := aws.ToString(latest.TaskDefinition.TaskDefinitionArn); arn != "" && arn != aws.ToString(s.TaskDefinition) {
+		in.TaskDefinition = aws.String(arn)
+		what = append(what, "task definition "+arn[strings.LastIndex(arn, "/")+1:])
+	}
+	if len(what) == 0 {
+		return false, nil
+	}
+	if _, err := r.env.Clients.ECS.UpdateService(ctx, in); err != nil {
+		return false, fmt.Errorf("update service %s: %s", svc, cloud.Message(err))
+	}
+	r.did("updated service %s to %s", svc, strings.Join(what, " and "))
+	return true, nil
 }
 
 func desired(svc string) int32 {

@@ -35,7 +35,9 @@ func (c sandboxContainers) Run(ctx context.Context, spec sandbox.ContainerSpec) 
 	return containerInfo(got), err
 }
 
-func (c sandboxContainers) Wait(ctx context.Context, id string) (int, error) { return c.e.Wait(ctx, id) }
+func (c sandboxContainers) Wait(ctx context.Context, id string) (int, error) {
+	return c.e.Wait(ctx, id)
+}
 
 func (c sandboxContainers) Stop(ctx context.Context, id string, grace time.Duration) error {
 	return c.e.Stop(ctx, id, grace)

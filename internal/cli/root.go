@@ -54,6 +54,7 @@ It ships the sample app and the templates ('workshop init').`,
 		newRunCmd(f, nil),
 		newCleanupCmd(f, nil),
 		newSandboxCmd(f),
+		newStartCmd(f, nil),
 	)
 	return root
 }

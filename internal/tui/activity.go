@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/progress"
-	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
@@ -140,16 +140,18 @@ func (a activity) live() []string {
 	return lines
 }
 
-// View renders the tail of the lines (or where the learner scrolled to)
-// above the live block.
+// View renders the tail of the lines (or where the learner scrolled to),
+// wrapped to the width, above the live block.
 func (a activity) View() string {
 	live := a.live()
 	room := max(a.height-len(live), 1)
-	end := len(a.lines) - a.back
-	start := max(end-room, 0)
 	var out []string
-	for _, l := range a.lines[start:end] {
-		out = append(out, truncate(l, a.width))
+	for i := len(a.lines) - 1 - a.back; i >= 0 && len(out) < room; i-- {
+		wrapped := strings.Split(ansi.Wrap(a.lines[i], max(a.width, 1), ""), "\n")
+		out = append(wrapped, out...)
+	}
+	if len(out) > room {
+		out = out[len(out)-room:]
 	}
 	for len(out) < room {
 		out = append(out, "")
@@ -157,7 +159,7 @@ func (a activity) View() string {
 	for _, l := range live {
 		out = append(out, truncate(l, a.width))
 	}
-	return lipgloss.NewStyle().MaxHeight(a.height).Render(strings.Join(out, "\n"))
+	return strings.Join(out, "\n")
 }
 
 func sortedKeys(m map[string]workshop.Event) []string {

@@ -41,7 +41,7 @@ func (p *checkPanel) show(target workshop.Target, res *workshop.Result, err erro
 		p.vp.GotoTop()
 	}
 	p.target = target
-	p.vp.SetContent(ansi.Wrap(p.render(target, res, err, saved), max(p.width, 10), " -"))
+	p.vp.SetContent(ansi.Wrap(p.render(target, res, err, saved), max(p.width, 10), ""))
 }
 
 func (p checkPanel) render(target workshop.Target, res *workshop.Result, err error, saved bool) string {

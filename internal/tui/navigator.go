@@ -97,18 +97,15 @@ func (n navigator) View(b board) string {
 		if r.step < 0 {
 			mk := b.moduleMark(r.module)
 			line = fmt.Sprintf("%s %s", n.markView(mk), m.Title)
-			if b.saved[m.Target] {
-				line += " (saved)"
-			}
-			line = n.styles.title.Render(truncate(line, n.width-2))
+			line = n.styles.title.Render(truncate(line, n.width-1))
 		} else {
 			s := m.Steps[r.step]
 			mk := b.stepMark(r.module, s)
 			line = "  " + n.markView(mk) + " " + s.Title
 			if mk == markLocked {
-				line = n.styles.dim.Render(truncate(line, n.width-2))
+				line = n.styles.dim.Render(truncate(line, n.width-1))
 			} else {
-				line = truncate(line, n.width-2)
+				line = truncate(line, n.width-1)
 			}
 		}
 		if k == n.cursor {

@@ -119,7 +119,9 @@ func (a activity) live() []string {
 		if e.Total > 0 {
 			pct = float64(e.Current) / float64(e.Total)
 		}
-		lines = append(lines, fmt.Sprintf("  ↑ %-12s %s %s", truncate(id, 12), a.bar.ViewAs(pct), size(e.Current, e.Total)))
+		bar := a.bar
+		bar.SetWidth(max(min(a.width-30, 30), 6))
+		lines = append(lines, fmt.Sprintf("  ↑ %-12s %s %s", truncate(id, 12), bar.ViewAs(pct), size(e.Current, e.Total)))
 	}
 	if len(a.resources) > 0 {
 		lines = append(lines, fmt.Sprintf("  stack: %d resource(s) done, %d in progress", a.done, len(a.resources)))

@@ -55,6 +55,7 @@ It ships the sample app and the templates ('workshop init').`,
 		newCleanupCmd(f, nil),
 		newSandboxCmd(f),
 		newStartCmd(f, nil),
+		newStatusCmd(f, nil),
 	)
 	return root
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -58,6 +59,9 @@ type Model struct {
 	flash    string
 	width    int
 	height   int
+	// moved says the learner chose a row themselves, so the first check's
+	// results do not move the selection.
+	moved bool
 	// clockless turns the clock and spinner ticks off, for tests that run
 	// commands one by one.
 	clockless bool
@@ -218,6 +222,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(k, m.keys.Up, m.keys.Down):
 		m.nav, _ = m.nav.Update(k)
+		m.moved = true
 		return m.selectionChanged()
 	case key.Matches(k, m.keys.Pane):
 		m.pane = (m.pane + 1) % paneCount
@@ -313,6 +318,7 @@ func (m *Model) next() tea.Cmd {
 		}
 	}
 	m.flash = ""
+	m.moved = true
 	return m.selectionChanged()
 }
 
@@ -385,6 +391,9 @@ func (m *Model) check() tea.Cmd {
 func (m *Model) startCheck(targets []workshop.Target) tea.Cmd {
 	m.checking = true
 	m.pane = paneCheck
+	m.checks.pending = true
+	_, mod, _ := m.selected()
+	m.showCheck(mod.Target)
 	return tea.Batch(m.setTask("checking "+string(targets[0])), check(m.ctx, m.opts.Backend, targets, false))
 }
 
@@ -420,10 +429,14 @@ func (m *Model) onRunEvents(msg runEventsMsg) tea.Cmd {
 	}
 	m.stream = nil
 	m.bar.task = ""
-	if msg.err != nil {
+	switch {
+	case errors.Is(msg.err, context.Canceled):
+		m.act.add(m.styles.warn.Render("! ") + "stopped; what was done is kept, and running the step again goes on from there")
+		m.flash = "! Stopped."
+	case msg.err != nil:
 		m.act.add(m.styles.fail.Render("✘ ") + msg.err.Error())
 		m.flash = "✘ " + firstLine(msg.err.Error())
-	} else {
+	default:
 		m.act.add(m.styles.pass.Render("✔ ") + "done; checking")
 	}
 	// Check what the run touched, whether it ended well or not: the check
@@ -449,6 +462,7 @@ func (m *Model) onRunEvents(msg runEventsMsg) tea.Cmd {
 
 func (m *Model) onCheck(msg checkFinishedMsg) tea.Cmd {
 	m.checking = false
+	m.checks.pending = false
 	m.bar.task = ""
 	if msg.err != nil {
 		for _, t := range msg.targets {
@@ -464,10 +478,13 @@ func (m *Model) onCheck(msg checkFinishedMsg) tea.Cmd {
 		delete(m.checkErr, r.Target)
 		m.bar.account, m.bar.region = r.Account, r.Region
 	}
-	if msg.initial {
+	if msg.initial && !m.moved {
 		m.nav.selectRow(m.board.firstTodo())
-		m.pane = paneText
-	} else if len(msg.results) == 1 {
+	}
+	if msg.initial && m.flash == "Showing your saved progress while the checks look at your account…" {
+		m.flash = ""
+	}
+	if !msg.initial && len(msg.results) == 1 {
 		r := msg.results[0]
 		i := m.board.moduleIndex(r.Target)
 		switch {

@@ -244,3 +244,49 @@ func TestQuitWhileRunningAsks(t *testing.T) {
 	}
 	close(release)
 }
+
+func TestEscStopsARun(t *testing.T) {
+	b := newFakeBackend(preflightPass, module1Empty)
+	b.run = func(ctx context.Context, ids []string, report workshop.Reporter, _ func(string) (bool, error)) error {
+		report.Report(workshop.Event{Step: ids[0], Kind: workshop.EventStepStarted, Message: "Create"})
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	m := newTestModel(t, b)
+	drain(m, m.Init())
+	started := press(m, "r")()
+	m.Update(started)
+	events := waitForActivity(m.stream)()
+	m.Update(events)
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	m.Update(waitForActivity(m.stream)()) // the run ends; the check that follows is not run here
+	if s := screen(m); !strings.Contains(s, "! Stopped.") || m.stream != nil {
+		t.Errorf("esc did not stop the run:\n%s", s)
+	}
+	if !strings.Contains(ansi.Strip(strings.Join(m.act.lines, "\n")), "stopped; what was done is kept") {
+		t.Errorf("the activity does not say the run stopped: %v", m.act.lines)
+	}
+}
+
+func TestTheFirstCheckKeepsASelectionTheLearnerMade(t *testing.T) {
+	m := newTestModel(t, newFakeBackend(preflightPass, module1Half, module2Fail))
+	initial := m.Init()
+	press(m, "k") // from module-1's first step to its row, before the checks end
+	drain(m, initial)
+	if r := m.nav.selected(); r != (row{1, -1}) {
+		t.Errorf("the first check moved the selection to %v", r)
+	}
+}
+
+func TestTheCheckPanelSaysACheckRuns(t *testing.T) {
+	m := newTestModel(t, newFakeBackend(preflightPass, module1Half))
+	drain(m, m.Init())
+	cmd := press(m, "c")
+	if s := screen(m); !strings.Contains(s, "… checking module-1 now; the last result:") {
+		t.Errorf("no word of the running check:\n%s", s)
+	}
+	drain(m, cmd)
+	if s := screen(m); strings.Contains(s, "checking module-1 now") {
+		t.Errorf("the note stays after the check:\n%s", s)
+	}
+}

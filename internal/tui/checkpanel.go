@@ -21,6 +21,8 @@ type checkPanel struct {
 	vp     viewport.Model
 	target workshop.Target
 	width  int
+	// pending says a check of the shown target is running.
+	pending bool
 }
 
 func newCheckPanel(st styles, keys keyMap) checkPanel {
@@ -45,6 +47,18 @@ func (p *checkPanel) show(target workshop.Target, res *workshop.Result, err erro
 }
 
 func (p checkPanel) render(target workshop.Target, res *workshop.Result, err error, saved bool) string {
+	s := p.styles
+	if p.pending {
+		note := s.warn.Render("…") + " checking " + string(target) + " now"
+		if res == nil && err == nil {
+			return note
+		}
+		return note + "; the last result:\n" + p.renderResult(target, res, err, saved)
+	}
+	return p.renderResult(target, res, err, saved)
+}
+
+func (p checkPanel) renderResult(target workshop.Target, res *workshop.Result, err error, saved bool) string {
 	s := p.styles
 	if err != nil {
 		return s.fail.Render("✘ ") + fmt.Sprintf("the check of %s could not run:\n\n%s", target, err)

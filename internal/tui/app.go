@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	gstyles "charm.land/glamour/v2/styles"
 
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
@@ -62,6 +63,9 @@ type Model struct {
 	// moved says the learner chose a row themselves, so the first check's
 	// results do not move the selection.
 	moved bool
+	// light says the terminal's background is light (the markdown's
+	// colours follow it).
+	light bool
 	// clockless turns the clock and spinner ticks off, for tests that run
 	// commands one by one.
 	clockless bool
@@ -110,7 +114,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.clockless {
 		return check(m.ctx, m.opts.Backend, targets, true)
 	}
-	return tea.Batch(tick(), m.bar.spinner.Tick, check(m.ctx, m.opts.Backend, targets, true))
+	return tea.Batch(tea.RequestBackgroundColor, tick(), m.bar.spinner.Tick, check(m.ctx, m.opts.Backend, targets, true))
 }
 
 // Update implements tea.Model.
@@ -144,6 +148,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.flash = "! " + msg.warning
 		} else if msg.err != nil {
 			m.flash = "! " + msg.err.Error()
+		}
+		return m, nil
+	case tea.BackgroundColorMsg:
+		if light := !msg.IsDark(); light != m.light {
+			m.light = light
+			clear(m.rendered)
+			return m, m.showText()
 		}
 		return m, nil
 	case tickMsg:
@@ -535,7 +546,19 @@ func (m *Model) showText() tea.Cmd {
 	if m.text.id != id {
 		m.text.show(id, md)
 	}
-	return renderText(id, md, width, m.opts.Plain)
+	return renderText(id, md, width, m.textStyle())
+}
+
+// textStyle is the markdown style: plain without colour, else for the
+// terminal's background.
+func (m *Model) textStyle() string {
+	switch {
+	case m.opts.Plain:
+		return gstyles.NoTTYStyle
+	case m.light:
+		return gstyles.LightStyle
+	}
+	return gstyles.DarkStyle
 }
 
 // moduleMarkdown describes a module: its summary and its steps.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"image/color"
 	"slices"
 	"strings"
 	"sync"
@@ -288,5 +289,18 @@ func TestTheCheckPanelSaysACheckRuns(t *testing.T) {
 	drain(m, cmd)
 	if s := screen(m); strings.Contains(s, "checking module-1 now") {
 		t.Errorf("the note stays after the check:\n%s", s)
+	}
+}
+
+func TestTheTextFollowsTheTerminalsBackground(t *testing.T) {
+	m := New(context.Background(), Options{Modules: testModules(), Backend: newFakeBackend()})
+	m.clockless = true
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if m.textStyle() != "dark" {
+		t.Fatalf("style %s before the terminal answers, want dark", m.textStyle())
+	}
+	_, cmd := m.Update(tea.BackgroundColorMsg{Color: color.White})
+	if m.textStyle() != "light" || cmd == nil {
+		t.Errorf("style %s on a white background (re-render %t), want light", m.textStyle(), cmd != nil)
 	}
 }

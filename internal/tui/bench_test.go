@@ -26,7 +26,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 func BenchmarkRenderStepText(b *testing.B) {
 	md := testModules()[1].Steps[1].Text
 	for b.Loop() {
-		_ = renderText("x", md, 47, false)()
+		_ = renderText("x", md, 47, "dark")()
 	}
 }
 

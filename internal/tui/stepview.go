@@ -7,7 +7,6 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
-	gstyles "charm.land/glamour/v2/styles"
 )
 
 // document is a scrollable text: the selected step's explanation rendered
@@ -57,15 +56,10 @@ func (d document) Update(msg tea.Msg) (document, tea.Cmd) {
 // View renders the visible part.
 func (d document) View() string { return d.vp.View() }
 
-// renderText renders markdown for width cells in a command: the first
-// renderer takes a few milliseconds to build, and the first frame does not
-// wait for it.
-func renderText(id, markdown string, width int, plain bool) tea.Cmd {
+// renderText renders markdown for width cells in a style (a glamour
+// standard style name) in a command: the first frame does not wait for it.
+func renderText(id, markdown string, width int, style string) tea.Cmd {
 	return func() tea.Msg {
-		style := gstyles.DarkStyle
-		if plain {
-			style = gstyles.NoTTYStyle
-		}
 		r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width-2))
 		if err != nil {
 			return textRenderedMsg{id: id, width: width, text: markdown}

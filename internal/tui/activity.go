@@ -25,6 +25,7 @@ type activity struct {
 	layers    map[string]workshop.Event // in flight, by layer id
 	resources map[string]workshop.Event // in progress, by logical id
 	done      int                       // stack resources finished
+	waiting   string                    // what the step waits for, "service: state; …"
 	bar       progress.Model
 	width     int
 	height    int
@@ -41,7 +42,7 @@ func (a *activity) setSize(w, h int) { a.width, a.height = w, h }
 // reset clears the pane for a new run.
 func (a *activity) reset(title string) {
 	a.lines = []string{a.styles.title.Render(title)}
-	a.layers, a.resources, a.done, a.back = map[string]workshop.Event{}, map[string]workshop.Event{}, 0, 0
+	a.layers, a.resources, a.done, a.back, a.waiting = map[string]workshop.Event{}, map[string]workshop.Event{}, 0, 0, ""
 }
 
 // add appends a finished line.
@@ -70,8 +71,12 @@ func (a *activity) apply(e workshop.Event) {
 			a.done++
 		}
 		delete(a.resources, e.ID)
+	case workshop.EventWaiting:
+		a.waiting = e.Message
+	case workshop.EventAction, workshop.EventDiagnosis:
+		a.waiting = ""
 	case workshop.EventStepDone, workshop.EventStepUnchanged:
-		a.layers, a.resources, a.done = map[string]workshop.Event{}, map[string]workshop.Event{}, 0
+		a.layers, a.resources, a.done, a.waiting = map[string]workshop.Event{}, map[string]workshop.Event{}, 0, ""
 	}
 	if line, ok := a.eventLine(e); ok {
 		a.add(line)
@@ -133,6 +138,14 @@ func (a activity) live() []string {
 			}
 			e := a.resources[id]
 			lines = append(lines, fmt.Sprintf("  %s %s %s", branch, id, a.styles.warn.Render(e.Status)))
+		}
+	}
+	if a.waiting != "" {
+		// The ECS services' deployments, one row each: "api: running 1 of
+		// 2, 1 of 2 target(s) healthy".
+		lines = append(lines, "  waiting for:")
+		for _, part := range strings.Split(a.waiting, "; ") {
+			lines = append(lines, "  "+a.styles.warn.Render("…")+" "+part)
 		}
 	}
 	limit := max(a.height/3, 3)

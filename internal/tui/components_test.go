@@ -89,6 +89,23 @@ func TestActivityShowsLinesBarsAndTheStackTree(t *testing.T) {
 	}
 }
 
+func TestActivityShowsTheServicesItWaitsFor(t *testing.T) {
+	a := newActivity(defaultStyles())
+	a.setSize(70, 12)
+	a.reset("run")
+	a.apply(workshop.Event{Kind: workshop.EventWaiting, Message: "api: running 0 of 2, 0 of 2 target(s) healthy; users: running 1 of 1, 0 of 1 target(s) healthy"})
+	view := ansi.Strip(a.View())
+	for _, want := range []string{"waiting for:", "… api: running 0 of 2, 0 of 2 target(s) healthy", "… users: running 1 of 1"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	a.apply(workshop.Event{Kind: workshop.EventAction, Message: "services settled: api, users"})
+	if view := ansi.Strip(a.View()); strings.Contains(view, "waiting for:") {
+		t.Errorf("the table stays after the services settled:\n%s", view)
+	}
+}
+
 func TestActivityScrollsBackAndKeepsABoundedLog(t *testing.T) {
 	a := newActivity(defaultStyles())
 	a.setSize(40, 5)

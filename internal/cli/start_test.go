@@ -26,11 +26,23 @@ func TestStartPlainAgainstTheInProcessSandbox(t *testing.T) {
 		"WORKSHOP_SANDBOX_ADDR": fmt.Sprintf("127.0.0.1:%d", testpeers.FreePort(t))}
 	f, out, errOut := testFactory(env)
 	f.CheckRunner = newCheckRunner
+	// Progress saved in another region: start says the learner moved, and
+	// keeps it.
+	store, err := progress.Open(filepath.Join(state, "workshop", "progress.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := workshop.NewResult(workshop.TargetModule1, "123456789012", "eu-west-1", time.Now(), time.Second, 1,
+		[]workshop.Condition{{ID: "module-1/repository", Title: "R", Status: workshop.StatusPass}})
+	if _, err := store.Record(elsewhere, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	code := run(context.Background(), f, []string{"--sandbox", "start"})
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 	for _, want := range []string{"module-1 · Containerize the monolith", "✘ ECR repository api exists",
+		"! you now work in account 123456789012, us-east-1; your progress so far was in account 123456789012, eu-west-1 (kept",
 		"Next: module-1 (Containerize the monolith): 'workshop run module-1'"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
@@ -45,7 +57,7 @@ func TestStartPlainAgainstTheInProcessSandbox(t *testing.T) {
 		t.Fatalf("status: exit %d", code)
 	}
 	for _, want := range []string{"Progress in account 123456789012, us-east-1", "✘ module-1   Containerize the monolith: ECR repository api exists (fail)",
-		"Next: module-1"} {
+		"Next: module-1", "Also saved: account 123456789012, eu-west-1 (1 of 4 modules passed)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("status lacks %q:\n%s", want, out)
 		}
@@ -153,5 +165,62 @@ func TestStatusSummarisesTheSavedProgress(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("status lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// The backend the UI uses, against the in-process sandbox: a step runs and
+// reports, the checks come back one result per target, the explanation
+// holds the learner's values.
+func TestStartBackendAgainstTheSandbox(t *testing.T) {
+	isolateAWS(t)
+	state := t.TempDir()
+	addr := fmt.Sprintf("127.0.0.1:%d", testpeers.FreePort(t))
+	f, _, _ := testFactory(map[string]string{"XDG_STATE_HOME": state, "WORKSHOP_SANDBOX_ADDR": addr})
+	f.CheckRunner = newCheckRunner
+	f.Global.Sandbox = true
+	ctx := context.Background()
+	notice, stop, err := ensureSandbox(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if !strings.Contains(notice, addr) {
+		t.Errorf("notice %q does not say where the sandbox runs", notice)
+	}
+	b := &startBackend{f: f, dir: filepath.Join(t.TempDir(), "app")}
+
+	var events []workshop.Event
+	report := workshop.ReporterFunc(func(e workshop.Event) { events = append(events, e) })
+	if err := b.Run(ctx, []string{"module-1/create-repository"}, report, func(string) (bool, error) { return false, nil }); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []workshop.EventKind
+	for _, e := range events {
+		kinds = append(kinds, e.Kind)
+	}
+	if len(kinds) < 3 || kinds[0] != workshop.EventStepStarted || kinds[len(kinds)-1] != workshop.EventStepDone {
+		t.Errorf("events %v", kinds)
+	}
+
+	results, err := b.Check(ctx, []workshop.Target{workshop.TargetPreflight, workshop.TargetModule1, workshop.TargetModule2})
+	if err != nil || len(results) != 3 {
+		t.Fatalf("%d results, err %v", len(results), err)
+	}
+	for _, r := range results {
+		if err := r.Validate(); err != nil {
+			t.Errorf("%s: %v", r.Target, err)
+		}
+	}
+	if c := results[1].Conditions[0]; results[1].Target != workshop.TargetModule1 || c.Status != workshop.StatusPass {
+		t.Errorf("module-1's first condition after the run: %+v", c)
+	}
+	one, err := b.Check(ctx, []workshop.Target{workshop.TargetModule1})
+	if err != nil || len(one) != 1 || one[0].Target != workshop.TargetModule1 {
+		t.Errorf("one target: %v, err %v", one, err)
+	}
+
+	text, err := b.Explain(ctx, "module-1/push-image")
+	if err != nil || !strings.Contains(text, "docker push "+addr+"/api:v1") {
+		t.Errorf("err %v, explanation:\n%s", err, text)
 	}
 }

@@ -131,7 +131,7 @@ func startRun(ctx context.Context, opts *startOptions) error {
 		Where:    where,
 		Notice:   notice,
 		Now:      f.Now,
-		Plain:    !opts.Color,
+		NoColor:  !opts.Color,
 	})
 	return opts.Program(ctx, m, opts)
 }

@@ -47,6 +47,8 @@ func (p Place) String() string { return fmt.Sprintf("account %s, %s", p.Account,
 
 // Record is the progress made in one account and region.
 type Record struct {
+	// Place is the account and region.
+	Place Place `json:"place"`
 	// Results are the latest result of each target checked.
 	Results map[workshop.Target]workshop.Result `json:"results"`
 	// UpdatedAt is when a result was last recorded.
@@ -129,10 +131,7 @@ func (s *Store) Places() []Place {
 	defer s.mu.Unlock()
 	var out []Place
 	for _, rec := range s.file.Places {
-		for _, r := range rec.Results {
-			out = append(out, Place{Account: r.Account, Region: r.Region})
-			break
-		}
+		out = append(out, rec.Place)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		return s.file.Places[out[i].Key()].UpdatedAt.After(s.file.Places[out[j].Key()].UpdatedAt)
@@ -167,7 +166,7 @@ func (s *Store) Record(res workshop.Result, now time.Time) (moved *Place, err er
 	}
 	rec := s.file.Places[place.Key()]
 	if rec == nil {
-		rec = &Record{Results: map[workshop.Target]workshop.Result{}}
+		rec = &Record{Place: place, Results: map[workshop.Target]workshop.Result{}}
 		s.file.Places[place.Key()] = rec
 	}
 	for _, r := range Split(res) {

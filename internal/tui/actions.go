@@ -188,8 +188,8 @@ func (m *Model) startRun(ids []string, title string) tea.Cmd {
 	m.pane = paneActivity
 	m.runIDs = ids
 	m.flash = ""
-	m.stream = &runStream{cancel: func() {}} // busy until the real stream arrives
-	return tea.Batch(m.setTask("running "+ids[0]), startRun(m.ctx, m.opts.Backend, ids))
+	m.stream = newRunStream(m.ctx)
+	return tea.Batch(m.setTask("running "+ids[0]), runSteps(m.opts.Backend, m.stream, ids))
 }
 
 // catchUp offers to run the steps before the selected one.

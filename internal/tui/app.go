@@ -121,9 +121,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.layout()
 	case tea.KeyPressMsg:
 		return m, m.onKey(msg)
-	case runStartedMsg:
-		m.stream = msg.stream
-		return m, waitForActivity(msg.stream)
 	case runEventsMsg:
 		return m, m.onRunEvents(msg)
 	case checkFinishedMsg:

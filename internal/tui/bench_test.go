@@ -42,7 +42,7 @@ func BenchmarkKeyWhileStreaming(b *testing.B) {
 		batch.events = append(batch.events, workshop.Event{Kind: workshop.EventLog, Message: fmt.Sprintf("Step %d/17 : RUN go build ./forum", i)})
 	}
 	batch.events = append(batch.events, workshop.Event{Kind: workshop.EventProgress, ID: "layer", Status: "Pushing", Current: 1, Total: 2})
-	m.stream = &runStream{items: make(chan streamItem), cancel: func() {}}
+	m.stream = newRunStream(context.Background())
 	keys := []tea.KeyPressMsg{{Code: 'j', Text: "j"}, {Code: 'k', Text: "k"}}
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {

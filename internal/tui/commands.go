@@ -26,6 +26,7 @@ type confirmRequest struct {
 
 // runStream connects a running step to the UI.
 type runStream struct {
+	ctx    context.Context
 	items  chan streamItem
 	cancel context.CancelFunc
 }
@@ -34,16 +35,21 @@ type runStream struct {
 // responsive while a build streams hundreds of lines a second.
 const maxBatch = 256
 
-// startRun runs the steps in the background and returns the stream their
-// events come through.
-func startRun(ctx context.Context, b Backend, ids []string) tea.Cmd {
+// newRunStream prepares the stream a run reports through; ctx bounds the
+// run, and cancel stops it.
+func newRunStream(ctx context.Context) *runStream {
+	ctx, cancel := context.WithCancel(ctx)
+	return &runStream{ctx: ctx, items: make(chan streamItem, 1024), cancel: cancel}
+}
+
+// runSteps runs the steps in the background, reporting through s, and
+// returns the first batch of what they report.
+func runSteps(b Backend, s *runStream, ids []string) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithCancel(ctx)
-		s := &runStream{items: make(chan streamItem, 1024), cancel: cancel}
 		send := func(it streamItem) {
 			select {
 			case s.items <- it:
-			case <-ctx.Done():
+			case <-s.ctx.Done():
 			}
 		}
 		report := workshop.ReporterFunc(func(e workshop.Event) { send(streamItem{event: &e}) })
@@ -53,17 +59,17 @@ func startRun(ctx context.Context, b Backend, ids []string) tea.Cmd {
 			select {
 			case ok := <-req.answer:
 				return ok, nil
-			case <-ctx.Done():
-				return false, ctx.Err()
+			case <-s.ctx.Done():
+				return false, s.ctx.Err()
 			}
 		}
 		go func() {
-			err := b.Run(ctx, ids, report, confirm)
-			// Blocks until the UI reads it: the UI reads until done, and on quit
-			// the process ends.
+			err := b.Run(s.ctx, ids, report, confirm)
+			// Blocks until the UI reads it: the UI reads until done, and on
+			// quit the process ends.
 			s.items <- streamItem{done: true, err: err}
 		}()
-		return runStartedMsg{stream: s}
+		return waitForActivity(s)()
 	}
 }
 

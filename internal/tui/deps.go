@@ -59,6 +59,6 @@ type Options struct {
 	Notice string
 	// Now tells the time (time.Now when nil).
 	Now func() time.Time
-	// Plain turns the markdown renderer's colours off (NO_COLOR).
-	Plain bool
+	// NoColor renders the step texts without colour (NO_COLOR, --no-color).
+	NoColor bool
 }

@@ -119,7 +119,7 @@ func (b *fakeBackend) Explain(ctx context.Context, name string) (string, error) 
 func newTestModel(t *testing.T, b Backend, saved ...workshop.Result) *Model {
 	t.Helper()
 	m := New(context.Background(), Options{Modules: testModules(), Backend: b, Saved: saved, Where: "sandbox",
-		Now: func() time.Time { return testNow }, Plain: true})
+		Now: func() time.Time { return testNow }, NoColor: true})
 	m.clockless = true
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	return m

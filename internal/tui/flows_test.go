@@ -52,7 +52,7 @@ type flow struct {
 
 func startFlow(t *testing.T, b Backend, opts ...teatest.TestOption) *flow {
 	t.Helper()
-	m := New(context.Background(), Options{Modules: testModules(), Backend: b, Where: "sandbox", Plain: true})
+	m := New(context.Background(), Options{Modules: testModules(), Backend: b, Where: "sandbox", NoColor: true})
 	obs := observed{Model: m, mu: &sync.Mutex{}, latest: new(string)}
 	tm := teatest.NewTestModel(t, obs, append([]teatest.TestOption{teatest.WithInitialTermSize(80, 24)}, opts...)...)
 	return &flow{TestModel: tm, obs: obs}

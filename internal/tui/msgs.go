@@ -6,11 +6,6 @@ import (
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
-// runStartedMsg: steps began running; their events come through stream.
-type runStartedMsg struct {
-	stream *runStream
-}
-
 // runEventsMsg is a batch of what a running step reported. When done is
 // set the run is over and err says how it ended; when ask is set the run
 // waits for the learner's answer.

@@ -146,7 +146,7 @@ func (m *Model) showText() tea.Cmd {
 // terminal's background.
 func (m *Model) textStyle() string {
 	switch {
-	case m.opts.Plain:
+	case m.opts.NoColor:
 		return gstyles.NoTTYStyle
 	case m.light:
 		return gstyles.LightStyle

@@ -34,5 +34,13 @@ func ensureSandbox(ctx context.Context, f *Factory) (notice string, stop func(),
 		return "", nil, envError{err: err, hint: "another program uses that address: stop it, or set WORKSHOP_SANDBOX_ADDR to a free 127.0.0.1:PORT"}
 	}
 	notice = fmt.Sprintf("The sandbox runs inside this program on %s (data in %s); it stops when you quit.", addr, dir)
-	return notice, func() { _ = s.Close() }, nil
+	stop = func() {
+		// Closing may wait up to two seconds for connections the AWS
+		// clients opened and never used; say why the prompt is not back yet.
+		fmt.Fprintln(f.IO.ErrOut, "Stopping the sandbox…")
+		if err := s.Close(); err != nil {
+			fmt.Fprintf(f.IO.ErrOut, "! %v\n", err)
+		}
+	}
+	return notice, stop, nil
 }

@@ -45,6 +45,11 @@ func (a *activity) reset(title string) {
 	a.layers, a.resources, a.done, a.back, a.waiting = map[string]workshop.Event{}, map[string]workshop.Event{}, 0, 0, ""
 }
 
+// settle clears what is in flight: the run is over, however it ended.
+func (a *activity) settle() {
+	a.layers, a.resources, a.done, a.waiting = map[string]workshop.Event{}, map[string]workshop.Event{}, 0, ""
+}
+
 // add appends a finished line.
 func (a *activity) add(line string) {
 	a.lines = append(a.lines, line)
@@ -76,7 +81,7 @@ func (a *activity) apply(e workshop.Event) {
 	case workshop.EventAction, workshop.EventDiagnosis:
 		a.waiting = ""
 	case workshop.EventStepDone, workshop.EventStepUnchanged:
-		a.layers, a.resources, a.done, a.waiting = map[string]workshop.Event{}, map[string]workshop.Event{}, 0, ""
+		a.settle()
 	}
 	if line, ok := a.eventLine(e); ok {
 		a.add(line)

@@ -246,6 +246,7 @@ func TestEscStopsARun(t *testing.T) {
 	b := newFakeBackend(preflightPass, module1Empty)
 	b.run = func(ctx context.Context, ids []string, report workshop.Reporter, _ func(string) (bool, error)) error {
 		report.Report(workshop.Event{Step: ids[0], Kind: workshop.EventStepStarted, Message: "Create"})
+		report.Report(workshop.Event{Kind: workshop.EventWaiting, Message: "api: running 0 of 2"})
 		<-ctx.Done()
 		return ctx.Err()
 	}
@@ -253,9 +254,14 @@ func TestEscStopsARun(t *testing.T) {
 	drain(m, m.Init())
 	m.Update(press(m, "r")()) // the run starts and says so
 	m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
-	m.Update(waitForActivity(m.stream)()) // the run ends; the check that follows is not run here
+	for m.stream != nil { // until the run ends; the check that follows is not run here
+		m.Update(waitForActivity(m.stream)())
+	}
 	if s := screen(m); !strings.Contains(s, "! Stopped.") || m.stream != nil {
 		t.Errorf("esc did not stop the run:\n%s", s)
+	}
+	if strings.Contains(screen(m), "waiting for:") {
+		t.Errorf("the stopped run still shows what it waited for:\n%s", screen(m))
 	}
 	if !strings.Contains(ansi.Strip(strings.Join(m.act.lines, "\n")), "stopped; what was done is kept") {
 		t.Errorf("the activity does not say the run stopped: %v", m.act.lines)

@@ -32,6 +32,7 @@ func (m *Model) onRunEvents(msg runEventsMsg) tea.Cmd {
 	}
 	m.stream = nil
 	m.bar.task = ""
+	m.act.settle()
 	switch {
 	case errors.Is(msg.err, context.Canceled):
 		m.act.add(m.styles.warn.Render("! ") + "stopped; what was done is kept, and running the step again goes on from there")

@@ -97,11 +97,7 @@ func (m *Model) scroll(k tea.KeyPressMsg) tea.Cmd {
 	case paneCheck:
 		m.checks, _ = m.checks.Update(k)
 	case paneActivity:
-		n := max(m.act.height-2, 1)
-		if key.Matches(k, m.keys.PageDown) {
-			n = -n
-		}
-		m.act.scroll(n)
+		m.act, _ = m.act.Update(k)
 	}
 	return nil
 }

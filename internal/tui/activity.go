@@ -5,7 +5,9 @@ import (
 	"sort"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/breakthemonolith/workshop/internal/workshop"
@@ -20,6 +22,7 @@ const maxActivityLines = 1000
 // layer being pushed and the stack's resources still in progress, as a
 // tree.
 type activity struct {
+	keys      keyMap
 	styles    styles
 	lines     []string
 	layers    map[string]workshop.Event // in flight, by layer id
@@ -32,8 +35,8 @@ type activity struct {
 	back      int // lines scrolled back from the end
 }
 
-func newActivity(st styles) activity {
-	return activity{styles: st, layers: map[string]workshop.Event{}, resources: map[string]workshop.Event{},
+func newActivity(st styles, keys keyMap) activity {
+	return activity{keys: keys, styles: st, layers: map[string]workshop.Event{}, resources: map[string]workshop.Event{},
 		bar: progress.New(progress.WithWidth(20), progress.WithoutPercentage(), progress.WithFillCharacters('█', '·'))}
 }
 
@@ -113,6 +116,29 @@ func (a *activity) eventLine(e workshop.Event) (string, bool) {
 		return fmt.Sprintf("  ↑ %s %s", e.ID, e.Status), true
 	}
 	return "", false
+}
+
+// Update takes in what a running step reported, and scrolls a page with
+// the page keys.
+func (a activity) Update(msg tea.Msg) (activity, tea.Cmd) {
+	switch msg := msg.(type) {
+	case runEventsMsg:
+		for _, e := range msg.events {
+			a.apply(e)
+		}
+		if msg.done {
+			a.settle()
+		}
+	case tea.KeyPressMsg:
+		n := max(a.height-2, 1)
+		switch {
+		case key.Matches(msg, a.keys.PageUp):
+			a.scroll(n)
+		case key.Matches(msg, a.keys.PageDown):
+			a.scroll(-n)
+		}
+	}
+	return a, nil
 }
 
 // scroll moves the view back (positive) or forward through the lines.

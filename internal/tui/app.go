@@ -78,7 +78,7 @@ func New(ctx context.Context, opts Options) *Model {
 		board:    newBoard(opts.Modules, opts.Saved),
 		text:     newDocument(keys),
 		commands: newDocument(keys),
-		act:      newActivity(st),
+		act:      newActivity(st, keys),
 		checks:   newCheckPanel(st, keys),
 		bar:      newStatusBar(st, opts.Where, opts.Now()),
 		help:     help.New(),
@@ -151,14 +151,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tickMsg:
-		m.bar.now = time.Time(msg)
+		m.bar, _ = m.bar.Update(msg)
 		return m, tick()
 	case spinner.TickMsg:
-		if m.bar.task == "" {
-			return m, nil
-		}
 		var cmd tea.Cmd
-		m.bar.spinner, cmd = m.bar.spinner.Update(msg)
+		m.bar, cmd = m.bar.Update(msg)
 		return m, cmd
 	}
 	return m, nil

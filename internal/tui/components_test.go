@@ -59,7 +59,7 @@ func TestNavigatorViewMarksAndWidth(t *testing.T) {
 }
 
 func TestActivityShowsLinesBarsAndTheStackTree(t *testing.T) {
-	a := newActivity(defaultStyles())
+	a := newActivity(defaultStyles(), defaultKeyMap())
 	a.setSize(60, 12)
 	a.reset("Running module-1")
 	for _, e := range []workshop.Event{
@@ -90,7 +90,7 @@ func TestActivityShowsLinesBarsAndTheStackTree(t *testing.T) {
 }
 
 func TestActivityShowsTheServicesItWaitsFor(t *testing.T) {
-	a := newActivity(defaultStyles())
+	a := newActivity(defaultStyles(), defaultKeyMap())
 	a.setSize(70, 12)
 	a.reset("run")
 	a.apply(workshop.Event{Kind: workshop.EventWaiting, Message: "api: running 0 of 2, 0 of 2 target(s) healthy; users: running 1 of 1, 0 of 1 target(s) healthy"})
@@ -107,7 +107,7 @@ func TestActivityShowsTheServicesItWaitsFor(t *testing.T) {
 }
 
 func TestActivityScrollsBackAndKeepsABoundedLog(t *testing.T) {
-	a := newActivity(defaultStyles())
+	a := newActivity(defaultStyles(), defaultKeyMap())
 	a.setSize(40, 5)
 	a.reset("run")
 	for i := range maxActivityLines + 50 {
@@ -225,5 +225,46 @@ func TestConfirmationAnswers(t *testing.T) {
 	}
 	if v := ansi.Strip(c.View(defaultStyles(), 40)); !strings.Contains(v, "Run?") || !strings.Contains(v, "[y] yes") {
 		t.Errorf("view %s", v)
+	}
+}
+
+func TestActivityUpdateTakesBatchesAndPageKeys(t *testing.T) {
+	a := newActivity(defaultStyles(), defaultKeyMap())
+	a.setSize(40, 6)
+	a.reset("run")
+	var batch runEventsMsg
+	for i := range 30 {
+		batch.events = append(batch.events, workshop.Event{Kind: workshop.EventLog, Message: fmt.Sprintf("line %d", i)})
+	}
+	batch.events = append(batch.events, workshop.Event{Kind: workshop.EventProgress, ID: "l1", Status: "Pushing", Current: 1, Total: 2})
+	a, _ = a.Update(batch)
+	if v := ansi.Strip(a.View()); !strings.Contains(v, "line 29") || !strings.Contains(v, "↑ l1") {
+		t.Fatalf("the batch is not shown:\n%s", v)
+	}
+	a, _ = a.Update(tea.KeyPressMsg{Code: tea.KeyPgUp})
+	if v := ansi.Strip(a.View()); strings.Contains(v, "line 29") {
+		t.Errorf("page up did not scroll back:\n%s", v)
+	}
+	a, _ = a.Update(tea.KeyPressMsg{Code: tea.KeyPgDown})
+	a, _ = a.Update(runEventsMsg{done: true, err: errString("boom")})
+	if v := ansi.Strip(a.View()); !strings.Contains(v, "line 29") || strings.Contains(v, "↑ l1") {
+		t.Errorf("after the run: back at the end, nothing in flight:\n%s", v)
+	}
+}
+
+func TestStatusBarUpdate(t *testing.T) {
+	b := newStatusBar(defaultStyles(), "sandbox", testNow)
+	b.width = 80
+	b, _ = b.Update(tickMsg(testNow.Add(3 * time.Second)))
+	if !strings.Contains(ansi.Strip(b.View()), "0:03") {
+		t.Errorf("the clock did not move: %s", ansi.Strip(b.View()))
+	}
+	tickMsg := b.spinner.Tick()
+	if _, cmd := b.Update(tickMsg); cmd != nil {
+		t.Error("the spinner turns with nothing running")
+	}
+	b.task = "checking module-1"
+	if _, cmd := b.Update(tickMsg); cmd == nil {
+		t.Error("the spinner does not turn while something runs")
 	}
 }

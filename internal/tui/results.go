@@ -17,8 +17,8 @@ import (
 // onRunEvents shows what a running step reported, asks its question, or,
 // once it is done, checks what it touched.
 func (m *Model) onRunEvents(msg runEventsMsg) tea.Cmd {
+	m.act, _ = m.act.Update(msg)
 	for _, e := range msg.events {
-		m.act.apply(e)
 		if e.Kind == workshop.EventStepStarted {
 			m.bar.task = "running " + e.Step
 		}
@@ -32,7 +32,6 @@ func (m *Model) onRunEvents(msg runEventsMsg) tea.Cmd {
 	}
 	m.stream = nil
 	m.bar.task = ""
-	m.act.settle()
 	switch {
 	case errors.Is(msg.err, context.Canceled):
 		m.act.add(m.styles.warn.Render("! ") + "stopped; what was done is kept, and running the step again goes on from there")

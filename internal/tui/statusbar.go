@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 )
 
@@ -24,6 +25,21 @@ type statusBar struct {
 
 func newStatusBar(st styles, where string, now time.Time) statusBar {
 	return statusBar{styles: st, spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)), where: where, started: now, now: now}
+}
+
+// Update advances the clock and, while something runs, the spinner.
+func (b statusBar) Update(msg tea.Msg) (statusBar, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tickMsg:
+		b.now = time.Time(msg)
+	case spinner.TickMsg:
+		if b.task != "" {
+			var cmd tea.Cmd
+			b.spinner, cmd = b.spinner.Update(msg)
+			return b, cmd
+		}
+	}
+	return b, nil
 }
 
 // View renders the bar across the width.

@@ -303,3 +303,12 @@ func TestTheTextFollowsTheTerminalsBackground(t *testing.T) {
 		t.Errorf("style %s on a white background (re-render %t), want light", m.textStyle(), cmd != nil)
 	}
 }
+
+func TestAPreflightProblemIsSaidOnStart(t *testing.T) {
+	noDocker := result(workshop.TargetPreflight, cond("preflight/docker", workshop.StatusFail))
+	m := newTestModel(t, newFakeBackend(noDocker, module1Empty))
+	drain(m, m.Init())
+	if s := screen(m); !strings.Contains(s, "! Preflight: Title of preflight/docker (observed preflight/docker)") {
+		t.Errorf("no word of the preflight problem:\n%s", s)
+	}
+}

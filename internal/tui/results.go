@@ -88,6 +88,15 @@ func (m *Model) onCheck(msg checkFinishedMsg) tea.Cmd {
 	if msg.initial && m.flash == "Showing your saved progress while the checks look at your account…" {
 		m.flash = ""
 	}
+	if msg.initial && m.flash == "" {
+		// A machine that is not ready (no Docker, an old AWS CLI) is the
+		// first thing to know.
+		if r, ok := m.board.results[workshop.TargetPreflight]; ok {
+			if c, bad := r.FirstBlocking(); bad {
+				m.flash = fmt.Sprintf("! Preflight: %s (%s) · select Preflight for the fix", c.Title, c.Observed)
+			}
+		}
+	}
 	if !msg.initial && len(msg.results) == 1 {
 		r := msg.results[0]
 		i := m.board.moduleIndex(r.Target)

@@ -27,6 +27,9 @@ func (p pane) String() string {
 	return [...]string{"text", "activity", "check", "explain"}[p]
 }
 
+// savedNotice is said while saved progress shows and the first check runs.
+const savedNotice = "Showing your saved progress while the checks look at your account…"
+
 // Model is the root of the UI: it owns the learner's position (board) and
 // routes messages to the components.
 type Model struct {
@@ -34,7 +37,6 @@ type Model struct {
 	opts   Options
 	keys   keyMap
 	styles styles
-	now    func() time.Time
 
 	board    board
 	nav      navigator
@@ -74,7 +76,7 @@ func New(ctx context.Context, opts Options) *Model {
 	}
 	keys, st := defaultKeyMap(), defaultStyles()
 	m := &Model{
-		ctx: ctx, opts: opts, keys: keys, styles: st, now: opts.Now,
+		ctx: ctx, opts: opts, keys: keys, styles: st,
 		board:    newBoard(opts.Modules, opts.Saved),
 		text:     newDocument(keys),
 		commands: newDocument(keys),
@@ -93,7 +95,7 @@ func New(ctx context.Context, opts Options) *Model {
 	}
 	m.act.reset("Nothing has run yet: press r to run the selected step.")
 	if m.flash == "" && len(opts.Saved) > 0 {
-		m.flash = "Showing your saved progress while the checks look at your account…"
+		m.flash = savedNotice
 	}
 	return m
 }

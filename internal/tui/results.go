@@ -85,7 +85,7 @@ func (m *Model) onCheck(msg checkFinishedMsg) tea.Cmd {
 	if msg.initial && !m.moved {
 		m.nav.selectRow(m.board.firstTodo())
 	}
-	if msg.initial && m.flash == "Showing your saved progress while the checks look at your account…" {
+	if msg.initial && m.flash == savedNotice {
 		m.flash = ""
 	}
 	if msg.initial && m.flash == "" {

@@ -39,7 +39,8 @@ type startOptions struct {
 	Factory *Factory
 	// Credentials reports whether AWS credentials are configured.
 	Credentials func(ctx context.Context) error
-	// Sandbox starts the sandbox in-process unless one answers; stop ends it.
+	// StartSandbox starts the sandbox in-process unless one answers; stop
+	// ends it.
 	StartSandbox func(ctx context.Context) (notice string, stop func(), err error)
 	// Program runs the terminal UI (tests replace it).
 	Program func(ctx context.Context, m tea.Model, o *startOptions) error

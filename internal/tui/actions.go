@@ -57,8 +57,8 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.selectionChanged()
 	case key.Matches(k, m.keys.Pane):
 		m.pane = (m.pane + 1) % paneCount
-		if m.pane == paneExplain && m.commands.id == "" {
-			return m.explain()
+		if m.pane == paneExplain && m.commands.id != m.selectedName() {
+			return m.explain() // the commands shown are another step's, or none
 		}
 	case key.Matches(k, m.keys.Copy) && m.pane == paneExplain && m.commands.content != "":
 		m.flash = "Copied the commands to the clipboard (where the terminal allows it)."
@@ -110,6 +110,15 @@ func (m *Model) selected() (int, workshop.Module, *workshop.Step) {
 		return r.module, mod, nil
 	}
 	return r.module, mod, &mod.Steps[r.step]
+}
+
+// selectedName is the selected step's id, or the selected module's target.
+func (m *Model) selectedName() string {
+	_, mod, st := m.selected()
+	if st != nil {
+		return st.ID
+	}
+	return string(mod.Target)
 }
 
 // selectionChanged shows the new selection's text and check.
@@ -230,13 +239,13 @@ func (m *Model) startCheck(targets []workshop.Target) tea.Cmd {
 
 // explain shows the commands of the selected step or module.
 func (m *Model) explain() tea.Cmd {
-	_, mod, st := m.selected()
-	name := string(mod.Target)
-	if st != nil {
-		name = st.ID
-	}
+	_, mod, _ := m.selected()
+	name := m.selectedName()
 	if len(mod.Steps) == 0 {
 		m.flash = fmt.Sprintf("%s has no commands to explain.", mod.Target)
+		if m.pane == paneExplain {
+			m.pane = paneText
+		}
 		return nil
 	}
 	m.pane = paneExplain

@@ -312,3 +312,24 @@ func TestAPreflightProblemIsSaidOnStart(t *testing.T) {
 		t.Errorf("no word of the preflight problem:\n%s", s)
 	}
 }
+
+func TestTabIntoExplainShowsTheSelectedSteps(t *testing.T) {
+	m := newTestModel(t, newFakeBackend(preflightPass, module1Empty, module2Fail))
+	drain(m, m.Init())
+	m.nav.selectRow(1, 0)
+	drain(m, press(m, "e"))
+	press(m, "k") // module-1's row: the pane goes back to the text
+	if m.pane != paneText {
+		t.Fatalf("pane %s after moving, want text", m.pane)
+	}
+	cmd := press(m, "\t\t\t") // text → activity → check → explain
+	if m.pane != paneExplain || cmd == nil || m.commands.id != "module-1" {
+		t.Errorf("pane %s, commands of %q: the module's commands are not looked up", m.pane, m.commands.id)
+	}
+	m.nav.selectRow(0, -1) // Preflight has no commands
+	m.pane = paneCheck
+	press(m, "\t")
+	if m.pane != paneText || !strings.Contains(screen(m), "preflight has no commands to explain.") {
+		t.Errorf("pane %s:\n%s", m.pane, screen(m))
+	}
+}

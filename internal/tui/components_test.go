@@ -40,6 +40,16 @@ func TestNavigatorMovesWithinBoundsAndScrolls(t *testing.T) {
 	}
 }
 
+func TestNavigatorMarksTheCurrentStep(t *testing.T) {
+	b := newBoard(testModules(), []workshop.Result{preflightPass})
+	n := newNavigator(b, defaultKeyMap(), defaultStyles())
+	n.setSize(30, 10)
+	n.selectRow(0, -1) // the selection is elsewhere
+	if v := ansi.Strip(n.View(b)); !strings.Contains(v, "  ▸ Create the ECR") || !strings.Contains(v, "  ○ Build and push") {
+		t.Errorf("the current step is not marked:\n%s", v)
+	}
+}
+
 func TestNavigatorViewMarksAndWidth(t *testing.T) {
 	b := newBoard(testModules(), []workshop.Result{preflightPass, module1Half})
 	n := newNavigator(b, defaultKeyMap(), defaultStyles())

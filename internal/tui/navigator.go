@@ -87,8 +87,11 @@ func (n *navigator) scrollToCursor() {
 	}
 }
 
-// View renders the visible rows, each cut to the width.
+// View renders the visible rows, each cut to the width. The current step
+// (the first not done in the first module not passed) is marked ▸ when
+// not started, and bold.
 func (n navigator) View(b board) string {
+	ci, cj := b.firstTodo()
 	var lines []string
 	for k := n.offset; k < len(n.rows) && (n.height <= 0 || k < n.offset+n.height); k++ {
 		r := n.rows[k]
@@ -101,11 +104,17 @@ func (n navigator) View(b board) string {
 		} else {
 			s := m.Steps[r.step]
 			mk := b.stepMark(r.module, s)
-			line = "  " + n.markView(mk) + " " + s.Title
-			if mk == markLocked {
-				line = n.styles.dim.Render(truncate(line, n.width-1))
-			} else {
-				line = truncate(line, n.width-1)
+			current := r.module == ci && r.step == cj
+			sym := n.markView(mk)
+			if current && mk == markTodo {
+				sym = "▸"
+			}
+			line = truncate("  "+sym+" "+s.Title, n.width-1)
+			switch {
+			case mk == markLocked:
+				line = n.styles.dim.Render(line)
+			case current:
+				line = n.styles.title.Render(line)
 			}
 		}
 		if k == n.cursor {

@@ -31,9 +31,11 @@ type startOptions struct {
 	Sandbox     bool
 	Profile     string
 	Dir         string
-	// Results, when set, receives every check result, one per target (the
-	// hook for publishing them to a class).
+	// Results, when set, receives every check result, one per target; At,
+	// when set, is told the step or module the learner selects (in the UI).
+	// They are the hooks for reporting to a class (Publish, Heartbeat).
 	Results func(workshop.Result)
+	At      func(where string)
 
 	// Factory builds the backend's clients.
 	Factory *Factory
@@ -129,6 +131,7 @@ func startRun(ctx context.Context, opts *startOptions) error {
 		Progress: progressRecorder{store: store, now: f.Now},
 		Saved:    saved,
 		Results:  opts.Results,
+		At:       opts.At,
 		Where:    where,
 		Notice:   notice,
 		Now:      f.Now,

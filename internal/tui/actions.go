@@ -128,7 +128,21 @@ func (m *Model) selectionChanged() tea.Cmd {
 	if m.pane == paneExplain {
 		m.pane = paneText
 	}
-	return m.showText()
+	return tea.Batch(m.showText(), m.tellAt())
+}
+
+// tellAt tells the At hook where the learner is, when that changed.
+func (m *Model) tellAt() tea.Cmd {
+	where := m.selectedName()
+	if m.opts.At == nil || where == m.toldAt {
+		return nil
+	}
+	m.toldAt = where
+	at := m.opts.At
+	return func() tea.Msg {
+		at(where)
+		return nil
+	}
 }
 
 // next selects the next step; past a module's last step only once the

@@ -58,6 +58,8 @@ type Model struct {
 	flash    string
 	width    int
 	height   int
+	// toldAt is where the At hook was last told the learner is.
+	toldAt string
 	// moved says the learner chose a row themselves, so the first check's
 	// results do not move the selection.
 	moved bool
@@ -110,9 +112,9 @@ func (m *Model) Init() tea.Cmd {
 	m.checking = true
 	m.bar.task = "checking your account"
 	if m.clockless {
-		return check(m.ctx, m.opts.Backend, targets, true)
+		return tea.Batch(check(m.ctx, m.opts.Backend, targets, true), m.tellAt())
 	}
-	return tea.Batch(tea.RequestBackgroundColor, tick(), m.bar.spinner.Tick, check(m.ctx, m.opts.Backend, targets, true))
+	return tea.Batch(tea.RequestBackgroundColor, tick(), m.bar.spinner.Tick, check(m.ctx, m.opts.Backend, targets, true), m.tellAt())
 }
 
 // Update implements tea.Model.

@@ -333,3 +333,20 @@ func TestTabIntoExplainShowsTheSelectedSteps(t *testing.T) {
 		t.Errorf("pane %s:\n%s", m.pane, screen(m))
 	}
 }
+
+func TestTheAtHookFollowsTheLearner(t *testing.T) {
+	var mu sync.Mutex
+	var told []string
+	m := New(context.Background(), Options{Modules: testModules(), Backend: newFakeBackend(preflightPass, module1Half),
+		At: func(where string) { mu.Lock(); told = append(told, where); mu.Unlock() }})
+	m.clockless = true
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	drain(m, m.Init())      // on start, then where the first check puts the learner
+	drain(m, press(m, "k")) // the step before
+	drain(m, press(m, "j"))
+	drain(m, press(m, "c")) // a check does not move the learner: nothing new
+	want := []string{"module-1/create-repository", "module-1/push-image", "module-1/create-repository", "module-1/push-image"}
+	if !slices.Equal(told, want) {
+		t.Errorf("told %v, want %v", told, want)
+	}
+}

@@ -52,6 +52,10 @@ type Options struct {
 	// Results, when set, receives every check result the UI produces (one
 	// per target), for example to publish it to a class.
 	Results func(workshop.Result)
+	// At, when set, is told the id of the step (or the target of the
+	// module) the learner has selected, on start and whenever it changes,
+	// for example for a class dashboard's heartbeat. It must not block.
+	At func(where string)
 	// Where names the AWS configuration in use: "sandbox", or a profile.
 	Where string
 	// Notice is shown on start, for example that the sandbox runs

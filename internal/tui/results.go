@@ -113,7 +113,7 @@ func (m *Model) onCheck(msg checkFinishedMsg) tea.Cmd {
 	}
 	_, mod, _ := m.selected()
 	m.showCheck(mod.Target)
-	return tea.Batch(m.showText(), record(m.opts.Progress, m.opts.Results, msg.results))
+	return tea.Batch(m.showText(), record(m.opts.Progress, m.opts.Results, msg.results), m.tellAt())
 }
 
 // showCheck puts target's latest check in the check panel.

@@ -55,6 +55,8 @@ It ships the sample app and the templates ('workshop init').`,
 		newCleanupCmd(f, nil),
 		newSandboxCmd(f),
 		newDashboardCmd(f),
+		newStartCmd(f, nil),
+		newStatusCmd(f, nil),
 	)
 	return root
 }

@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/breakthemonolith/workshop/internal/progress"
+	"github.com/breakthemonolith/workshop/internal/workshop"
+)
+
+type statusOptions struct {
+	IO     IOStreams
+	Getenv func(string) string
+	Color  bool
+}
+
+func newStatusCmd(f *Factory, runF func(context.Context, *statusOptions) error) *cobra.Command {
+	opts := &statusOptions{IO: f.IO, Getenv: f.Getenv}
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Summarise your saved progress",
+		Long: `Print the progress 'workshop start' saved: for the account and region you
+worked in last, each module and whether its check passed, and what comes next.
+It makes no AWS call: 'workshop start' looks at your account again.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Color = f.ColorEnabled()
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return statusRun(cmd.Context(), opts)
+		},
+	}
+}
+
+func statusRun(_ context.Context, opts *statusOptions) error {
+	path, err := progress.DefaultPath(opts.Getenv)
+	if err != nil {
+		return envError{err: err, hint: "set HOME or XDG_STATE_HOME"}
+	}
+	store, err := progress.Open(path)
+	if err != nil {
+		return envError{err: err, hint: "move the file away: 'workshop start' re-derives your progress from your account"}
+	}
+	w := opts.IO.Out
+	place, results, ok := store.Last()
+	if !ok {
+		fmt.Fprintln(w, "No progress saved yet: 'workshop start' begins, and saves it as you go.")
+		return nil
+	}
+	byTarget := map[workshop.Target]workshop.Result{}
+	for _, r := range results {
+		byTarget[r.Target] = r
+	}
+	latest := results[0].StartedAt
+	for _, r := range results {
+		if r.StartedAt.After(latest) {
+			latest = r.StartedAt
+		}
+	}
+	p := palette{on: opts.Color}
+	fmt.Fprintf(w, "Progress in %s (last checked %s):\n", place, latest.UTC().Format("Jan 2 15:04 UTC"))
+	for _, t := range workshop.TargetAll.Expand() {
+		r, ok := byTarget[t]
+		switch {
+		case !ok:
+			fmt.Fprintf(w, "  ○ %-10s %s: not checked\n", t, t.Title())
+		case r.Passed:
+			fmt.Fprintf(w, "  %s %-10s %s\n", p.status(workshop.StatusPass), t, t.Title())
+		default:
+			c, _ := r.FirstBlocking()
+			fmt.Fprintf(w, "  %s %-10s %s: %s (%s)\n", p.status(c.Status), t, t.Title(), c.Title, c.Status)
+		}
+	}
+	var ordered []workshop.Result
+	for _, t := range workshop.TargetAll.Expand() {
+		if r, ok := byTarget[t]; ok {
+			ordered = append(ordered, r)
+		} else if t != workshop.TargetPreflight {
+			ordered = append(ordered, workshop.Result{Target: t})
+		}
+	}
+	fmt.Fprintln(w, nextStep(ordered))
+	for _, other := range store.Places() {
+		if other == place {
+			continue
+		}
+		passed := 0
+		for _, r := range store.Results(other) {
+			if r.Passed && r.Target != workshop.TargetPreflight {
+				passed++
+			}
+		}
+		fmt.Fprintf(w, "Also saved: %s (%d of 4 modules passed)\n", other, passed)
+	}
+	fmt.Fprintln(w, "This is what was saved; 'workshop start' looks at your account again.")
+	return nil
+}

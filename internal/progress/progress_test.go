@@ -1,0 +1,102 @@
+package progress
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
+)
+
+var now = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+
+func result(t workshop.Target, account, region string, statuses ...workshop.Status) workshop.Result {
+	var conds []workshop.Condition
+	for i, s := range statuses {
+		target := t
+		if t == workshop.TargetAll {
+			target = workshop.TargetAll.Expand()[i%5]
+		}
+		conds = append(conds, workshop.Condition{ID: string(target) + "/c" + string(rune('a'+i)), Title: "c", Status: s})
+	}
+	return workshop.NewResult(t, account, region, now, time.Second, 3, conds)
+}
+
+func TestRecordAndReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state", "progress.json")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := s.Last(); ok {
+		t.Fatal("a new store has no progress")
+	}
+	if moved, err := s.Record(result(workshop.TargetModule1, "123456789012", "us-east-1", workshop.StatusPass), now); err != nil || moved != nil {
+		t.Fatalf("record: moved %v, err %v", moved, err)
+	}
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	place, results, ok := s2.Last()
+	if !ok || place.String() != "account 123456789012, us-east-1" || len(results) != 1 || !results[0].Passed {
+		t.Fatalf("reopened: %v %v %v", place, results, ok)
+	}
+}
+
+func TestRecordWarnsOnAnotherAccountAndKeepsBoth(t *testing.T) {
+	s, _ := Open(filepath.Join(t.TempDir(), "progress.json"))
+	s.Record(result(workshop.TargetModule1, "123456789012", "us-east-1", workshop.StatusPass), now)
+	moved, err := s.Record(result(workshop.TargetModule1, "123456789012", "eu-west-1", workshop.StatusFail), now.Add(time.Minute))
+	if err != nil || moved == nil || moved.Region != "us-east-1" {
+		t.Fatalf("moved %v, err %v", moved, err)
+	}
+	if got := s.Places(); len(got) != 2 || got[0].Region != "eu-west-1" {
+		t.Errorf("places %v, want both, latest first", got)
+	}
+	if r := s.Results(Place{"123456789012", "us-east-1"}); len(r) != 1 || !r[0].Passed {
+		t.Errorf("the first region's progress was lost: %v", r)
+	}
+}
+
+func TestSplitAll(t *testing.T) {
+	all := result(workshop.TargetAll, "123456789012", "us-east-1",
+		workshop.StatusPass, workshop.StatusPass, workshop.StatusFail, workshop.StatusPass, workshop.StatusPass)
+	parts := Split(all)
+	if len(parts) != 5 {
+		t.Fatalf("%d parts, want 5", len(parts))
+	}
+	for _, p := range parts {
+		if err := p.Validate(); err != nil {
+			t.Errorf("%s: %v", p.Target, err)
+		}
+		if want := p.Target != workshop.TargetModule2; p.Passed != want {
+			t.Errorf("%s passed %t, want %t", p.Target, p.Passed, want)
+		}
+	}
+}
+
+func TestDamagedFileIsNotOverwritten(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "progress.json")
+	os.WriteFile(path, []byte("{not json"), 0o600)
+	_, err := Open(path)
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("err %v, want one naming the file", err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "{not json" {
+		t.Error("the damaged file was changed")
+	}
+}
+
+func TestDefaultPath(t *testing.T) {
+	env := map[string]string{"XDG_STATE_HOME": "/state", "HOME": "/home/me"}
+	if p, _ := DefaultPath(func(k string) string { return env[k] }); p != "/state/workshop/progress.json" {
+		t.Errorf("got %s", p)
+	}
+	delete(env, "XDG_STATE_HOME")
+	if p, _ := DefaultPath(func(k string) string { return env[k] }); p != "/home/me/.local/state/workshop/progress.json" {
+		t.Errorf("got %s", p)
+	}
+}

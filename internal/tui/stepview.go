@@ -1,0 +1,73 @@
+package tui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/glamour/v2"
+)
+
+// document is a scrollable text: the selected step's explanation rendered
+// from its markdown, or the commands that perform it.
+type document struct {
+	keys    keyMap
+	vp      viewport.Model
+	id      string // what the content shows
+	content string
+}
+
+func newDocument(keys keyMap) document {
+	vp := viewport.New()
+	vp.SoftWrap = true
+	return document{keys: keys, vp: vp}
+}
+
+// setSize sets the document's size in cells.
+func (d *document) setSize(w, h int) {
+	d.vp.SetWidth(w)
+	d.vp.SetHeight(h)
+}
+
+// show replaces the content; the position is kept when id stays the same.
+func (d *document) show(id, content string) {
+	if id != d.id {
+		d.vp.GotoTop()
+	}
+	d.id, d.content = id, content
+	d.vp.SetContent(content)
+}
+
+// Update scrolls a page with the page keys; the other keys belong to the
+// navigator.
+func (d document) Update(msg tea.Msg) (document, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, d.keys.PageUp):
+			d.vp.PageUp()
+		case key.Matches(k, d.keys.PageDown):
+			d.vp.PageDown()
+		}
+	}
+	return d, nil
+}
+
+// View renders the visible part.
+func (d document) View() string { return d.vp.View() }
+
+// renderText renders markdown for width cells in a style (a glamour
+// standard style name) in a command: the first frame does not wait for it.
+func renderText(id, markdown string, width int, style string) tea.Cmd {
+	return func() tea.Msg {
+		r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width-2))
+		if err != nil {
+			return textRenderedMsg{id: id, width: width, text: markdown}
+		}
+		out, err := r.Render(markdown)
+		if err != nil {
+			out = fmt.Sprintf("%s\n\n(could not render: %v)", markdown, err)
+		}
+		return textRenderedMsg{id: id, width: width, text: out}
+	}
+}

@@ -48,6 +48,7 @@ type ecsCtr struct {
 	// RuntimeID is the engine's container ID; HostPorts maps its
 	// container ports to the published host ports.
 	RuntimeID string      `json:"runtimeId,omitempty"`
+	RuntimeIP string      `json:"runtimeIp,omitempty"`
 	HostPorts map[int]int `json:"hostPorts,omitempty"`
 	// Ports are the container ports of its port mappings.
 	Ports []int `json:"ports,omitempty"`

@@ -74,7 +74,7 @@ func (f *fakeEngine) Run(_ context.Context, spec sandbox.ContainerSpec) (sandbox
 	f.next++
 	id := fmt.Sprintf("%064d", f.next)
 	c := &fakeContainer{spec: spec, exit: make(chan int, 1), logLine: "hello from " + spec.Name}
-	c.info = sandbox.ContainerInfo{ID: id, IP: "172.17.0." + strconv.Itoa(f.next+1), HostPorts: map[int]int{}, Labels: spec.Labels, Running: true}
+	c.info = sandbox.ContainerInfo{ID: id, HostPorts: map[int]int{}, Labels: spec.Labels, Running: true}
 	name := spec.Labels[sandbox.LabelContainer]
 	for _, p := range spec.Ports {
 		if f.refuse {

@@ -27,6 +27,11 @@ func (r *taskRunner) adopt() {
 	}
 	var keep []follow
 	var drop []string
+	type adoptedRoute struct {
+		ip, ctrIP  string
+		port, host int
+	}
+	var routes []adoptedRoute
 	r.update(func(now time.Time) bool {
 		byTask := map[string]*ecsTask{}
 		for _, t := range r.srv.state.ECS.Tasks {
@@ -53,7 +58,7 @@ func (r *taskRunner) adopt() {
 				ctr.HostPorts = c.HostPorts
 			}
 			for port, host := range ctr.HostPorts {
-				r.setDial(t.PrivateIP, port, joinHostPort(r.srv.publicHost(), host))
+				routes = append(routes, adoptedRoute{ip: t.PrivateIP, ctrIP: ctr.RuntimeIP, port: port, host: host})
 			}
 			adopted[t.arn()] = true
 			keep = append(keep, follow{key: r.key(t), ctr: ctr.Name, id: c.ID, log: ctr.Log})
@@ -71,6 +76,9 @@ func (r *taskRunner) adopt() {
 		}
 		return changed
 	})
+	for _, rt := range routes {
+		r.setDial(rt.ip, rt.port, r.route(rt.ctrIP, rt.port, r.srv.publicHost(), rt.host))
+	}
 	for _, id := range drop {
 		ctx, cancel := context.WithTimeout(r.ctx, 15*time.Second)
 		if err := r.rt.Remove(ctx, id); err != nil {

@@ -157,6 +157,13 @@ func (r *taskRunner) containerSpec(t *ecsTask, td *ecsTaskDef, cd map[string]any
 func (r *taskRunner) running(key string, job launchJob, started []ContainerInfo) {
 	stopNow := false
 	var follow []*ecsCtr
+	routes := make([]map[int]string, len(started))
+	for i, c := range started {
+		routes[i] = map[int]string{}
+		for port, host := range c.HostPorts {
+			routes[i][port] = r.route(c.IP, port, job.hostIP, host)
+		}
+	}
 	r.update(func(now time.Time) bool {
 		t := r.srv.state.ECS.Tasks[key]
 		if t == nil || t.DesiredStatus != "RUNNING" {
@@ -169,9 +176,9 @@ func (r *taskRunner) running(key string, job launchJob, started []ContainerInfo)
 			c := &t.Containers[i]
 			for j, s := range started {
 				if j < len(job.ctrs) && job.ctrs[j].name == c.Name {
-					c.RuntimeID, c.HostPorts, c.LastStatus = s.ID, s.HostPorts, "RUNNING"
-					for port, host := range s.HostPorts {
-						r.setDial(t.PrivateIP, port, joinHostPort(job.hostIP, host))
+					c.RuntimeID, c.RuntimeIP, c.HostPorts, c.LastStatus = s.ID, s.IP, s.HostPorts, "RUNNING"
+					for port, addr := range routes[j] {
+						r.setDial(t.PrivateIP, port, addr)
 					}
 					if c.Log != nil {
 						follow = append(follow, c)

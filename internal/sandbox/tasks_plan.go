@@ -42,8 +42,8 @@ func (r *taskRunner) reconcile() {
 			launches, stops = append(launches, l...), append(stops, s...)
 			changed = changed || c
 		}
-		if r.logsDirty {
-			r.logsDirty, changed = false, true
+		if changed || r.logsDirty && now.Sub(r.logsSaved) >= logSaveEvery {
+			r.logsDirty, r.logsSaved, changed = false, now, true
 		}
 		return changed
 	})

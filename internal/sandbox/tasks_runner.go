@@ -4,8 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"net"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -37,12 +41,21 @@ type taskRunner struct {
 	mu   sync.Mutex
 	busy map[string]bool   // task keys with an action in flight
 	dial map[string]string // "ip:port" of a target → host address to dial
+	// bridge caches whether container addresses are reachable: 0 not
+	// known yet, 1 yes, 2 no.
+	bridge atomic.Int32
 
 	// logsDirty (guarded by srv.mu, not mu) is set when container output
-	// was added to the state without saving it; the next reconciliation
-	// saves it.
+	// was added to the state without saving it; a reconciliation saves it
+	// at most every logSaveEvery.
 	logsDirty bool
+	logsSaved time.Time // when the state was last saved (srv.mu)
 }
+
+// logSaveEvery is how often container output alone makes the state be
+// saved: under load the output of every request arrives, and the state
+// file is rewritten whole.
+const logSaveEvery = 5 * time.Second
 
 // DataID is the value of LabelSandbox on the containers of the sandbox
 // whose data directory is dataDir.
@@ -139,6 +152,39 @@ func (r *taskRunner) dialAddr(ip string, port int) string {
 		return d
 	}
 	return addr
+}
+
+// route is the address the load balancer dials for a container port: the
+// container's own address when the engine's network is reachable from
+// here (Linux), which spares a hop through the engine's port proxy, else
+// the port published on the host (Docker Desktop).
+func (r *taskRunner) route(ctrIP string, port int, hostIP string, hostPort int) string {
+	if ctrIP != "" && r.bridgeReachable(ctrIP, port) {
+		return joinHostPort(ctrIP, port)
+	}
+	return joinHostPort(hostIP, hostPort)
+}
+
+// bridgeReachable reports whether containers' addresses answer from the
+// host, probing once: a connection, or a refusal, proves the route.
+func (r *taskRunner) bridgeReachable(ip string, port int) bool {
+	switch r.bridge.Load() {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	conn, err := net.DialTimeout("tcp", joinHostPort(ip, port), 500*time.Millisecond)
+	if err == nil {
+		conn.Close()
+	}
+	ok := err == nil || errors.Is(err, syscall.ECONNREFUSED)
+	if ok {
+		r.bridge.Store(1)
+	} else {
+		r.bridge.Store(2)
+	}
+	return ok
 }
 
 // setDial records (or, with host "", forgets) where a target is reached.

@@ -109,7 +109,7 @@ func sandboxStartRun(ctx context.Context, opts *sandboxStartOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "! the sandbox listens on %s: anyone who can reach this address can use it, and it checks no credentials\n", opts.Addr)
 		}
 	}
-	level := slog.LevelWarn
+	level := slog.LevelInfo // problems, and where each load balancer answers
 	if opts.Verbose {
 		level = slog.LevelDebug
 	}

@@ -146,7 +146,7 @@ func (s *Server) Start(ctx context.Context) error {
 		}
 	}()
 	s.tasks.start()
-	s.log.Info("sandbox listening", "addr", s.Addr(), "data", s.opts.DataDir)
+	s.log.Debug("sandbox listening", "addr", s.Addr(), "data", s.opts.DataDir)
 	return nil
 }
 

@@ -72,8 +72,10 @@ func TestResultJSONWireForm(t *testing.T) {
 			t.Errorf("condition lacks %q: %v", k, first)
 		}
 	}
-	if _, ok := first["hint"]; ok {
-		t.Errorf("empty hint should be omitted: %v", first)
+	for _, k := range []string{"hint", "severity", "concern"} {
+		if _, ok := first[k]; ok {
+			t.Errorf("empty %s should be omitted: %v", k, first)
+		}
 	}
 	if _, err := time.Parse(time.RFC3339, wire["started_at"].(string)); err != nil {
 		t.Errorf("started_at is not RFC 3339: %v", err)
@@ -172,6 +174,8 @@ func TestResultValidate(t *testing.T) {
 		{"bad condition id", func(r *Result) { r.Conditions[0].ID = "module-2" }, "expected TARGET/NAME"},
 		{"empty title", func(r *Result) { r.Conditions[0].Title = "" }, "title is empty"},
 		{"all accepts modules", func(r *Result) { r.Target = TargetAll }, ""},
+		{"known severity", func(r *Result) { r.Conditions[0].Severity = SeverityHigh }, ""},
+		{"unknown severity", func(r *Result) { r.Conditions[0].Severity = "critical" }, `unknown severity "critical"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,15 +2,17 @@ package checks
 
 import (
 	"context"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"net/http"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
 // The narrow interfaces below list only the SDK methods the checks call; the
@@ -51,6 +53,14 @@ type elbReader interface {
 	DescribeTargetHealth(context.Context, *elasticloadbalancingv2.DescribeTargetHealthInput, ...func(*elasticloadbalancingv2.Options)) (*elasticloadbalancingv2.DescribeTargetHealthOutput, error)
 }
 
+type groupReader interface {
+	DescribeSecurityGroups(context.Context, *ec2.DescribeSecurityGroupsInput, ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
+}
+
+type webACLReader interface {
+	GetWebACLForResource(context.Context, *wafv2.GetWebACLForResourceInput, ...func(*wafv2.Options)) (*wafv2.GetWebACLForResourceOutput, error)
+}
+
 type roleGetter interface {
 	GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error)
 }
@@ -88,6 +98,8 @@ type Clients struct {
 	ECS   ecsReader
 	ELB   elbReader
 	IAM   roleGetter
+	EC2   groupReader
+	WAF   webACLReader
 	HTTP  httpDoer
 	Local Local
 }
@@ -102,6 +114,8 @@ func NewClients(cfg aws.Config, httpClient *http.Client, local Local) Clients {
 		ECS:   ecs.NewFromConfig(cfg),
 		ELB:   elasticloadbalancingv2.NewFromConfig(cfg),
 		IAM:   iam.NewFromConfig(cfg),
+		EC2:   ec2.NewFromConfig(cfg),
+		WAF:   wafv2.NewFromConfig(cfg),
 		HTTP:  httpClient,
 		Local: local,
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -20,6 +21,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
 )
@@ -71,6 +73,8 @@ type facts struct {
 	serviceRole  lazy[bool]
 	docker       lazy[DockerInfo]
 	awsCLI       lazy[string]
+	groups       lazy[[]ec2types.SecurityGroup]
+	webACL       lazy[*waftypes.WebACL]
 }
 
 type identity struct {

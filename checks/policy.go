@@ -29,6 +29,8 @@ func Actions() []string {
 		"elasticloadbalancing:DescribeRules",
 		"elasticloadbalancing:DescribeTargetHealth",
 		"iam:GetRole",
+		"ec2:DescribeSecurityGroups",
+		"wafv2:GetWebACLForResource",
 	}
 }
 

@@ -75,7 +75,6 @@ func TestCheckUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"check"},
 		{"check", "module-7"},
-		{"check", "security"},
 		{"check", "module-1", "module-2"},
 		{"check", "--print-policy", "module-1"},
 	} {

@@ -37,6 +37,7 @@ type Server struct {
 	routes *router
 	blobs  *blobStore
 	reg    http.Handler // go-containerregistry's registry, for blobs
+	waf    *wafLimiter  // enforces the web ACLs' rate-based rules
 
 	// mu guards state and its file: every API operation and every
 	// manifest change runs under it.
@@ -84,6 +85,9 @@ func New(opts Options) (*Server, error) {
 	(&elbService{srv: s}).register(s.routes)
 	(&logsService{srv: s}).register(s.routes)
 	(&cfnService{srv: s}).register(s.routes)
+	(&wafService{srv: s}).register(s.routes)
+	(&secretsService{srv: s}).register(s.routes)
+	s.waf = newWAFLimiter(s.wafRateRules)
 	return s, nil
 }
 

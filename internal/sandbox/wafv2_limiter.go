@@ -1,0 +1,174 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// wafRateRule is a blocking rate-based rule of the web ACL associated with
+// a load balancer: at most Limit requests from one client in Window.
+type wafRateRule struct {
+	// ACL and Name identify the rule, so two rules count apart.
+	ACL, Name string
+	Limit     int
+	Window    time.Duration
+	// Forwarded counts by the first X-Forwarded-For address rather than
+	// the connection's (AggregateKeyType FORWARDED_IP).
+	Forwarded bool
+}
+
+// wafLimiter decides whether a request through a load balancer passes the
+// rate-based rules of its web ACL, as WAF does: a client whose requests in
+// the trailing window exceed a rule's limit is blocked (403) until its rate
+// falls under the limit again. Blocked requests count too.
+type wafLimiter struct {
+	// rules returns the blocking rate-based rules that guard a load
+	// balancer (none when no web ACL is associated).
+	rules func(lbARN string) []wafRateRule
+
+	mu sync.Mutex
+	// seen holds, per rule and client, the times of its latest requests:
+	// at most Limit+1 of them, which is all the decision needs.
+	seen map[string][]time.Time
+}
+
+func newWAFLimiter(rules func(lbARN string) []wafRateRule) *wafLimiter {
+	return &wafLimiter{rules: rules, seen: map[string][]time.Time{}}
+}
+
+// maxTracked bounds the clients remembered; beyond it, those with no
+// request in the last window are forgotten.
+const maxTracked = 10000
+
+// Allow counts a request from clientIP through the load balancer lbARN at
+// now, and reports whether it passes every rate-based rule.
+func (l *wafLimiter) Allow(lbARN, clientIP string, now time.Time) bool {
+	rules := l.rules(lbARN)
+	if len(rules) == 0 {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	allowed := true
+	for _, r := range rules {
+		key := r.ACL + "\x00" + r.Name + "\x00" + clientIP
+		times := append(l.seen[key], now)
+		if len(times) > r.Limit+1 {
+			times = times[len(times)-(r.Limit+1):]
+		}
+		l.seen[key] = times
+		// Over the limit when Limit+1 requests fall within the window.
+		if len(times) == r.Limit+1 && now.Sub(times[0]) < r.Window {
+			allowed = false
+		}
+	}
+	if len(l.seen) > maxTracked {
+		l.forget(now, rules)
+	}
+	return allowed
+}
+
+// forget drops the clients with no request in the longest window.
+func (l *wafLimiter) forget(now time.Time, rules []wafRateRule) {
+	longest := 10 * time.Minute
+	for _, r := range rules {
+		longest = max(longest, r.Window)
+	}
+	for k, times := range l.seen {
+		if now.Sub(times[len(times)-1]) > longest {
+			delete(l.seen, k)
+		}
+	}
+}
+
+// wafRateRules reads the blocking rate-based rules of the web ACL
+// associated with a load balancer. It takes the state lock.
+func (s *Server) wafRateRules(lbARN string) []wafRateRule {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	acl := s.state.WAF.WebACLs[s.state.WAF.Associations[lbARN]]
+	if acl == nil {
+		return nil
+	}
+	var out []wafRateRule
+	for _, raw := range acl.Rules {
+		var r wafRuleIn
+		if json.Unmarshal(raw, &r) != nil || r.Statement == nil || r.Statement.RateBasedStatement == nil ||
+			r.Action == nil || len(r.Action.Block) == 0 {
+			continue
+		}
+		rb := r.Statement.RateBasedStatement
+		window := time.Duration(rb.EvaluationWindowSec) * time.Second
+		if window == 0 {
+			window = 5 * time.Minute
+		}
+		limit := int64(0)
+		if rb.Limit != nil {
+			limit = *rb.Limit
+		}
+		if limit <= 0 || limit > 1<<31 {
+			continue
+		}
+		out = append(out, wafRateRule{ACL: acl.ARN, Name: r.Name, Limit: int(limit), Window: window,
+			Forwarded: rb.AggregateKeyType == "FORWARDED_IP"})
+	}
+	return out
+}
+
+// wafAllows reports whether a request from clientIP through the load
+// balancer lbARN passes its web ACL's rate-based rules, counting it. The
+// load balancer proxy calls it for every request, without holding s.mu,
+// and answers a refused one with writeWAFBlocked.
+func (s *Server) wafAllows(lbARN, clientIP string) bool {
+	return s.waf.Allow(lbARN, clientIP, time.Now())
+}
+
+// wafAllowsRequest is wafAllows for an HTTP request: the client is the
+// connection's address (or, for FORWARDED_IP rules, the first address of
+// X-Forwarded-For).
+func (s *Server) wafAllowsRequest(lbARN string, r *http.Request) bool {
+	return s.wafAllows(lbARN, clientAddress(r, s.wafForwarded(lbARN)))
+}
+
+// wafForwarded reports whether lbARN's rules count by X-Forwarded-For.
+func (s *Server) wafForwarded(lbARN string) bool {
+	for _, r := range s.wafRateRules(lbARN) {
+		if r.Forwarded {
+			return true
+		}
+	}
+	return false
+}
+
+// clientAddress is the IP address a request comes from.
+func clientAddress(r *http.Request, forwarded bool) string {
+	if forwarded {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// wafBlockedBody is the page WAF answers a blocked request with.
+const wafBlockedBody = "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n</body>\r\n</html>\r\n"
+
+// writeWAFBlocked answers a request a rate-based rule blocked, as an
+// application load balancer with WAF does.
+func writeWAFBlocked(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html")
+	w.Header().Set("Content-Length", strconv.Itoa(len(wafBlockedBody)))
+	w.Header().Set("Server", "awselb/2.0")
+	w.WriteHeader(http.StatusForbidden)
+	_, _ = w.Write([]byte(wafBlockedBody))
+}

@@ -2,19 +2,14 @@ package checks
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
-
-// secretName matches environment variable names that hold secrets.
-var secretName = regexp.MustCompile(`(?i)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL)`)
-
-// accessKeyValue matches an AWS access key id.
-var accessKeyValue = regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$`)
 
 // mask shows enough of a secret to recognise it, never the secret.
 func mask(v string) string {
@@ -59,7 +54,7 @@ func noPlaintextSecrets(f *facts) outcome {
 		for _, c := range td.ContainerDefinitions {
 			for _, kv := range c.Environment {
 				name, value := aws.ToString(kv.Name), aws.ToString(kv.Value)
-				if secretName.MatchString(name) || accessKeyValue.MatchString(value) {
+				if workshop.LooksSecret(name, value) {
 					found = append(found, fmt.Sprintf("%s container %s: %s=%s", tdName(td), aws.ToString(c.Name), name, mask(value)))
 					arns = append(arns, aws.ToString(td.TaskDefinitionArn))
 				}

@@ -194,3 +194,18 @@ func TestResultValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestLooksSecret(t *testing.T) {
+	for _, tt := range []struct {
+		name, value string
+		want        bool
+	}{
+		{"DB_PASSWORD", "x", true}, {"github_token", "x", true}, {"STRIPE_API_KEY", "x", true}, {"ApiKey", "x", true},
+		{"AWS_SECRET_ACCESS_KEY", "x", true}, {"UPLOADER", "AKIAIOSFODNN7EXAMPLE", true}, {"SESSION", "ASIAIOSFODNN7EXAMPLE", true},
+		{"PORT", "3000", false}, {"LOG_LEVEL", "debug", false}, {"KEYBOARD", "qwerty", false}, {"ID", "AKIA", false},
+	} {
+		if got := LooksSecret(tt.name, tt.value); got != tt.want {
+			t.Errorf("LooksSecret(%q, %q) = %t, want %t", tt.name, tt.value, got, tt.want)
+		}
+	}
+}

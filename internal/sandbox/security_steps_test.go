@@ -156,7 +156,9 @@ func TestSecurityStepsAgainstTheSandbox(t *testing.T) {
 	revise("users", func(c *ecstypes.ContainerDefinition) {
 		c.Environment = append(c.Environment, ecstypes.KeyValuePair{Name: aws.String("DB_PASSWORD"), Value: aws.String("hunter2-correct-horse")})
 	})
-	revise("threads", func(c *ecstypes.ContainerDefinition) { c.Image = aws.String(strings.TrimSuffix(aws.ToString(c.Image), ":v1") + ":latest") })
+	revise("threads", func(c *ecstypes.ContainerDefinition) {
+		c.Image = aws.String(strings.TrimSuffix(aws.ToString(c.Image), ":v1") + ":latest")
+	})
 
 	// Before module 5: every finding fails (the tasks' public IPs are the
 	// workshop's trade-off: a warning; module 1 already scans on push, and

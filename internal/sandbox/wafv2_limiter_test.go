@@ -55,7 +55,9 @@ func TestWAFLimiter(t *testing.T) {
 
 func TestWAFLimiterForgetsIdleClients(t *testing.T) {
 	t0 := time.Now()
-	l := newWAFLimiter(func(string) []wafRateRule { return []wafRateRule{{ACL: "a", Name: "r", Limit: 10, Window: time.Minute}} })
+	l := newWAFLimiter(func(string) []wafRateRule {
+		return []wafRateRule{{ACL: "a", Name: "r", Limit: 10, Window: time.Minute}}
+	})
 	for i := 0; i <= maxTracked; i++ {
 		l.Allow("lb", "10.0."+itoa(i/256)+"."+itoa(i%256), t0)
 	}
@@ -65,7 +67,9 @@ func TestWAFLimiterForgetsIdleClients(t *testing.T) {
 	}
 }
 
-func itoa(i int) string { return string(rune('0'+i/100)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) }
+func itoa(i int) string {
+	return string(rune('0'+i/100)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10))
+}
 
 // TestWAFRateRulesFromTheState reads the rules the proxy enforces from the
 // web ACL associated with a load balancer: blocking rate-based rules only.
@@ -76,7 +80,7 @@ func TestWAFRateRulesFromTheState(t *testing.T) {
 	}
 	rule := func(name, action string, limit, window int) json.RawMessage {
 		r, _ := json.Marshal(map[string]any{"Name": name, "Priority": 0, "Action": map[string]any{action: map[string]any{}},
-			"Statement": map[string]any{"RateBasedStatement": map[string]any{"Limit": limit, "AggregateKeyType": "IP", "EvaluationWindowSec": window}},
+			"Statement":        map[string]any{"RateBasedStatement": map[string]any{"Limit": limit, "AggregateKeyType": "IP", "EvaluationWindowSec": window}},
 			"VisibilityConfig": map[string]any{}})
 		return r
 	}

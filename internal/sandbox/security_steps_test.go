@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
 	"github.com/breakthemonolith/workshop/checks"
 	"github.com/breakthemonolith/workshop/internal/workshop"
@@ -252,5 +253,53 @@ func TestSecurityStepsAgainstTheSandbox(t *testing.T) {
 	}
 	if len(left.Delete) != 0 {
 		t.Fatalf("after clean-up:\n%s", left)
+	}
+}
+
+// TestAddRateLimitCompletesTheLearnersWebACL: when the load balancer already
+// has a web ACL without a rate-based rule, the step adds the rule to it
+// (keeping its rules) instead of replacing it.
+func TestAddRateLimitCompletesTheLearnersWebACL(t *testing.T) {
+	w := newWorld(t, "")
+	ctx := context.Background()
+	cfg := sdkConfig(w.s, "us-east-1")
+	c := wafv2.NewFromConfig(cfg)
+	vis := &waftypes.VisibilityConfig{CloudWatchMetricsEnabled: true, MetricName: aws.String("m"), SampledRequestsEnabled: true}
+	own := waftypes.Rule{Name: aws.String("learners-rule"), Priority: 3, Action: &waftypes.RuleAction{Count: &waftypes.CountAction{}},
+		Statement: &waftypes.Statement{RateBasedStatement: &waftypes.RateBasedStatement{Limit: aws.Int64(5000),
+			AggregateKeyType: waftypes.RateBasedStatementAggregateKeyTypeIp}}, VisibilityConfig: vis}
+	created, err := c.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String("learners-acl"), Scope: waftypes.ScopeRegional,
+		DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, Rules: []waftypes.Rule{own}, VisibilityConfig: vis})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AssociateWebACL(ctx, &wafv2.AssociateWebACLInput{WebACLArn: created.Summary.ARN, ResourceArn: aws.String(w.outputs["ALBArn"])}); err != nil {
+		t.Fatal(err)
+	}
+	env := &steps.Env{Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
+		ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Security: steps.NewSecurityClients(cfg)},
+		Values: steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: w.s.Endpoint()}}
+	list, err := steps.Find("security/add-rate-limit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := steps.Run(ctx, list, env); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(w.outputs["ALBArn"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(got.WebACL.Name) != "learners-acl" || len(got.WebACL.Rules) != 2 {
+		t.Fatalf("web ACL %s with rules %+v", aws.ToString(got.WebACL.Name), got.WebACL.Rules)
+	}
+	added := got.WebACL.Rules[1]
+	if aws.ToString(added.Name) != "rate-limit-per-ip" || added.Priority != 4 || added.Action.Block == nil ||
+		aws.ToInt64(added.Statement.RateBasedStatement.Limit) != 100 {
+		t.Errorf("added rule %+v", added)
+	}
+	list2, err := c.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional})
+	if err != nil || len(list2.WebACLs) != 1 {
+		t.Errorf("web ACLs: %v %+v (no second one should be made)", err, list2)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
@@ -59,6 +60,11 @@ type groupReader interface {
 
 type webACLReader interface {
 	GetWebACLForResource(context.Context, *wafv2.GetWebACLForResourceInput, ...func(*wafv2.Options)) (*wafv2.GetWebACLForResourceOutput, error)
+	ListWebACLs(context.Context, *wafv2.ListWebACLsInput, ...func(*wafv2.Options)) (*wafv2.ListWebACLsOutput, error)
+}
+
+type secretLister interface {
+	ListSecrets(context.Context, *secretsmanager.ListSecretsInput, ...func(*secretsmanager.Options)) (*secretsmanager.ListSecretsOutput, error)
 }
 
 type roleGetter interface {
@@ -92,32 +98,35 @@ type Local interface {
 
 // Clients are everything the checks read from.
 type Clients struct {
-	STS   identityGetter
-	ECR   ecrReader
-	CFN   StackReader
-	ECS   ecsReader
-	ELB   elbReader
-	IAM   roleGetter
-	EC2   groupReader
-	WAF   webACLReader
-	HTTP  httpDoer
-	Local Local
+	STS identityGetter
+	ECR ecrReader
+	CFN StackReader
+	ECS ecsReader
+	ELB elbReader
+	IAM roleGetter
+	EC2 groupReader
+	WAF webACLReader
+	// Secrets lists module 5's secrets for the clean-up checks.
+	Secrets secretLister
+	HTTP    httpDoer
+	Local   Local
 }
 
 // NewClients builds the checks' clients from an AWS configuration, an HTTP
 // client for the probes and presigned downloads, and the local machine.
 func NewClients(cfg aws.Config, httpClient *http.Client, local Local) Clients {
 	return Clients{
-		STS:   sts.NewFromConfig(cfg),
-		ECR:   ecr.NewFromConfig(cfg),
-		CFN:   cloudformation.NewFromConfig(cfg),
-		ECS:   ecs.NewFromConfig(cfg),
-		ELB:   elasticloadbalancingv2.NewFromConfig(cfg),
-		IAM:   iam.NewFromConfig(cfg),
-		EC2:   ec2.NewFromConfig(cfg),
-		WAF:   wafv2.NewFromConfig(cfg),
-		HTTP:  httpClient,
-		Local: local,
+		STS:     sts.NewFromConfig(cfg),
+		ECR:     ecr.NewFromConfig(cfg),
+		CFN:     cloudformation.NewFromConfig(cfg),
+		ECS:     ecs.NewFromConfig(cfg),
+		ELB:     elasticloadbalancingv2.NewFromConfig(cfg),
+		IAM:     iam.NewFromConfig(cfg),
+		EC2:     ec2.NewFromConfig(cfg),
+		WAF:     wafv2.NewFromConfig(cfg),
+		Secrets: secretsmanager.NewFromConfig(cfg),
+		HTTP:    httpClient,
+		Local:   local,
 	}
 }
 

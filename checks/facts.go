@@ -20,6 +20,7 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
@@ -75,6 +76,8 @@ type facts struct {
 	awsCLI       lazy[string]
 	groups       lazy[[]ec2types.SecurityGroup]
 	webACL       lazy[*waftypes.WebACL]
+	webACLs      lazy[[]waftypes.WebACLSummary]
+	secrets      lazy[[]smtypes.SecretListEntry]
 }
 
 type identity struct {

@@ -35,6 +35,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 	"github.com/aws/smithy-go"
@@ -95,6 +96,7 @@ type fakeAWS struct {
 	roles        map[string]bool
 	groups       map[string]*ec2types.SecurityGroup // by id
 	webACLs      map[string]*waftypes.WebACL        // by the ARN of the resource they guard
+	secrets      []smtypes.SecretListEntry
 
 	// probes overrides what the load balancer answers for a path.
 	probes map[string]fakeResponse
@@ -176,7 +178,7 @@ func newFakeAWS() *fakeAWS {
 
 // clients are the checks' clients, all backed by w.
 func (w *fakeAWS) clients() Clients {
-	return Clients{STS: w, ECR: w, CFN: w, ECS: w, ELB: w, IAM: w, EC2: w, WAF: w, HTTP: fakeHTTP{w}, Local: w.local}
+	return Clients{STS: w, ECR: w, CFN: w, ECS: w, ELB: w, IAM: w, EC2: w, WAF: w, Secrets: w, HTTP: fakeHTTP{w}, Local: w.local}
 }
 
 // fail makes every call of action fail with err.

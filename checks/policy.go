@@ -31,6 +31,8 @@ func Actions() []string {
 		"iam:GetRole",
 		"ec2:DescribeSecurityGroups",
 		"wafv2:GetWebACLForResource",
+		"wafv2:ListWebACLs",
+		"secretsmanager:ListSecrets",
 	}
 }
 

@@ -104,6 +104,8 @@ func prefetch(f *facts, t workshop.Target) {
 		f.spawn(func() { _, _ = f.getTargetGroups() })
 		f.spawn(func() { _, _ = f.getFamilies() })
 		f.spawn(func() { _, _ = f.getRepositories() })
+		f.spawn(func() { _, _ = f.getWebACLs() })
+		f.spawn(func() { _, _ = f.getSecrets() })
 	}
 }
 

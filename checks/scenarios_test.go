@@ -68,6 +68,7 @@ func allScenarios() []scenario {
 	}
 	all = append(all, module4Scenarios()...)
 	all = append(all, securityScenarios()...)
+	all = append(all, securityCleanupScenarios()...)
 	all = append(all, cleanupScenarios()...)
 	return all
 }

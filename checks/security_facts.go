@@ -1,9 +1,13 @@
 package checks
 
 import (
+	"strings"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
@@ -50,5 +54,45 @@ func (f *facts) getWebACL() (*waftypes.WebACL, error) {
 			return nil, wrap("wafv2:GetWebACLForResource", err)
 		}
 		return out.WebACL, nil
+	})
+}
+
+// getWebACLs returns the region's regional web ACLs.
+func (f *facts) getWebACLs() ([]waftypes.WebACLSummary, error) {
+	return f.webACLs.get(func() ([]waftypes.WebACLSummary, error) {
+		var all []waftypes.WebACLSummary
+		in := &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional, Limit: aws.Int32(100)}
+		for {
+			out, err := f.c.WAF.ListWebACLs(f.ctx, in)
+			if err != nil {
+				return nil, wrap("wafv2:ListWebACLs", err)
+			}
+			all = append(all, out.WebACLs...)
+			if aws.ToString(out.NextMarker) == "" {
+				return all, nil
+			}
+			in.NextMarker = out.NextMarker
+		}
+	})
+}
+
+// getSecrets returns the secrets whose names start with module 5's prefix.
+func (f *facts) getSecrets() ([]smtypes.SecretListEntry, error) {
+	return f.secrets.get(func() ([]smtypes.SecretListEntry, error) {
+		var all []smtypes.SecretListEntry
+		p := secretsmanager.NewListSecretsPaginator(f.c.Secrets, &secretsmanager.ListSecretsInput{
+			Filters: []smtypes.Filter{{Key: smtypes.FilterNameStringTypeName, Values: []string{secretPrefix}}}})
+		for p.HasMorePages() {
+			page, err := p.NextPage(f.ctx)
+			if err != nil {
+				return nil, wrap("secretsmanager:ListSecrets", err)
+			}
+			for _, s := range page.SecretList {
+				if strings.HasPrefix(aws.ToString(s.Name), secretPrefix) {
+					all = append(all, s)
+				}
+			}
+		}
+		return all, nil
 	})
 }

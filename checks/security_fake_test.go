@@ -5,12 +5,15 @@ package checks
 
 import (
 	"context"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 )
@@ -122,4 +125,54 @@ func securedAccount() *fakeAWS {
 func (w *fakeAWS) setEnv(family, name, value string) {
 	c := &w.taskDef(family).ContainerDefinitions[0]
 	c.Environment = append(c.Environment, ecstypes.KeyValuePair{Name: aws.String(name), Value: aws.String(value)})
+}
+
+func (w *fakeAWS) ListWebACLs(_ context.Context, in *wafv2.ListWebACLsInput, _ ...func(*wafv2.Options)) (*wafv2.ListWebACLsOutput, error) {
+	err := w.enter("wafv2:ListWebACLs", in)
+	defer w.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	out := &wafv2.ListWebACLsOutput{}
+	seen := map[string]bool{}
+	for _, key := range sortedKeys(w.webACLs) {
+		a := w.webACLs[key]
+		if arn := aws.ToString(a.ARN); !seen[arn] {
+			seen[arn] = true
+			out.WebACLs = append(out.WebACLs, waftypes.WebACLSummary{ARN: a.ARN, Id: a.Id, Name: a.Name, LockToken: aws.String("lock-1")})
+		}
+	}
+	return out, nil
+}
+
+func (w *fakeAWS) ListSecrets(_ context.Context, in *secretsmanager.ListSecretsInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.ListSecretsOutput, error) {
+	err := w.enter("secretsmanager:ListSecrets", in)
+	defer w.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	var prefixes []string
+	for _, f := range in.Filters {
+		if f.Key == smtypes.FilterNameStringTypeName {
+			prefixes = append(prefixes, f.Values...)
+		}
+	}
+	out := &secretsmanager.ListSecretsOutput{}
+	for _, s := range w.secrets {
+		ok := len(prefixes) == 0
+		for _, p := range prefixes {
+			ok = ok || strings.HasPrefix(aws.ToString(s.Name), p)
+		}
+		if ok {
+			out.SecretList = append(out.SecretList, s)
+		}
+	}
+	return out, nil
+}
+
+// storeSecret adds a secret, as module 5's secrets step does.
+func (w *fakeAWS) storeSecret(name string) {
+	w.secrets = append(w.secrets, smtypes.SecretListEntry{Name: aws.String(name),
+		ARN:  aws.String("arn:aws:secretsmanager:us-east-1:123456789012:secret:" + name + "-AbCdEf"),
+		Tags: []smtypes.Tag{{Key: aws.String(managedTag), Value: aws.String("true")}}})
 }

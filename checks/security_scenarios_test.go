@@ -160,6 +160,29 @@ func securityScenarios() []scenario {
 	}
 }
 
+// securityCleanupScenarios: clean-up reports what module 5 made.
+func securityCleanupScenarios() []scenario {
+	s := func(name string, mutate func(*fakeAWS), passes bool, wants ...want) scenario {
+		return scenario{name: name, world: newFakeAWS, mutate: mutate, target: workshop.TargetCleanup, passes: passes, wants: wants}
+	}
+	return []scenario{
+		s("module 5's web ACL and secret are left", func(w *fakeAWS) {
+			w.deployStack()
+			w.attachWebACL(100, true)
+			w.storeSecret("workshop/users/DB_PASSWORD")
+			w.secrets = append(w.secrets, w.secrets[0])
+			w.secrets[1].Name = aws.String("other/thing") // not the workshop's
+		}, false,
+			want{id: cl + "web-acl", status: workshop.StatusFail, observed: "1 web ACL(s) left: workshop-rate-limit", resource: fakeWebACLArn,
+				fix: "{ aws wafv2 disassociate-web-acl --resource-arn " + fakeALBArn + " --region us-east-1 || true; } && aws wafv2 delete-web-acl --name workshop-rate-limit --scope REGIONAL --id 8f2c1c9e-0d6b-4a8e-9f57-2f3b1c1d2e3f --lock-token $(aws wafv2 get-web-acl"},
+			want{id: cl + "secrets", status: workshop.StatusFail, observed: "1 secret(s) left: workshop/users/DB_PASSWORD",
+				fix: "aws secretsmanager delete-secret --secret-id workshop/users/DB_PASSWORD --force-delete-without-recovery --region us-east-1"}),
+		s("ListSecrets denied", func(w *fakeAWS) { w.fail("secretsmanager:ListSecrets", accessDenied("secretsmanager:ListSecrets")) }, false,
+			want{id: cl + "secrets", status: workshop.StatusError, observed: "not allowed to call secretsmanager:ListSecrets"},
+			want{id: cl + "web-acl", status: workshop.StatusPass, observed: "none left"}),
+	}
+}
+
 func TestSecurityFindingsCarrySeverityAndConcern(t *testing.T) {
 	res := run(t, finishedAccount(), workshop.TargetSecurity)
 	for _, c := range res.Conditions {

@@ -80,7 +80,7 @@ func TestFind(t *testing.T) {
 	}{
 		{"module-2", "module-2/create-stack", 6},
 		{"module-4/create-rules", "module-4/create-rules", 1},
-		{"cleanup", "cleanup/delete-services", 5},
+		{"cleanup", "cleanup/delete-services", 6},
 		{"security", "security/tighten-groups", 6},
 		{"module-5", "security/tighten-groups", 6},
 		{"all", "module-1/create-repository", 17},

@@ -131,3 +131,20 @@ func deleteSecret(ctx context.Context, c CleanupClients, d Deletion) error {
 	_, err := c.Secrets.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: aws.String(d.ID), ForceDeleteWithoutRecovery: aws.Bool(true)})
 	return err
 }
+
+// deleteSecurity prints the commands that delete module 5's web ACL (after
+// detaching it from the load balancer) and its secrets.
+func deleteSecurity(s *script) {
+	alb := s.output("ALBArn")
+	s.comment("Module 5's web ACL: detach it from the load balancer, then delete it with its current lock token.")
+	s.line("WEB_ACL_ID=$(" + s.aws("wafv2 list-web-acls --scope REGIONAL --query", `"WebACLs[?Name=='`+webACLName+`'].Id"`, "--output text") + ")")
+	s.line(`if [ -n "$WEB_ACL_ID" ]; then`)
+	s.line("  " + s.aws("wafv2 disassociate-web-acl --resource-arn", alb) + " || true")
+	s.line("  " + s.aws("wafv2 delete-web-acl --name", webACLName, `--scope REGIONAL --id "$WEB_ACL_ID" --lock-token`,
+		`"$(`+s.aws("wafv2 get-web-acl --name", webACLName, `--scope REGIONAL --id "$WEB_ACL_ID" --query LockToken --output text`)+`)"`))
+	s.line("fi")
+	s.comment("Module 5's secrets, at once (no recovery window, so module 5 can make them again):")
+	s.line("for secret in $(" + s.aws("secretsmanager list-secrets --filters Key=name,Values="+secretPrefix, "--query 'SecretList[].Name' --output text") + "); do")
+	s.line("  " + s.aws(`secretsmanager delete-secret --secret-id "$secret" --force-delete-without-recovery`) + " >/dev/null")
+	s.line("done")
+}

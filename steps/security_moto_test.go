@@ -135,4 +135,8 @@ func TestSecurityExplainedCommandsWorkAgainstMoto(t *testing.T) {
 			t.Errorf("after the printed commands, security/%s is %s: %s", id, c.Status, c.Observed)
 		}
 	}
+	// Clean-up's commands for what module 5 made.
+	l.sh("secretsmanager", "create-secret", "--name", "workshop/users/DB_PASSWORD", "--secret-string", "hunter2")
+	l.do("cleanup/delete-security")
+	l.passes(workshop.TargetCleanup, "cleanup/web-acl", "cleanup/secrets")
 }

@@ -30,6 +30,10 @@ func TestSecurityCLIScript(t *testing.T) {
 		for _, id := range []string{"tighten-groups", "add-rate-limit", "enable-circuit-breaker", "harden-repositories"} {
 			l.do("security/" + id)
 		}
+		// Clean-up's commands for what module 5 made.
+		l.bash("aws" + e + " secretsmanager create-secret --name workshop/users/DB_PASSWORD --secret-string hunter2")
+		l.do("cleanup/delete-security")
+		l.passes(workshop.TargetCleanup, "cleanup/web-acl", "cleanup/secrets")
 	}
 	t.Run("v1", func(t *testing.T) {
 		t.Parallel()

@@ -254,6 +254,15 @@ func TestSecurityStepsAgainstTheSandbox(t *testing.T) {
 	if len(left.Delete) != 0 {
 		t.Fatalf("after clean-up:\n%s", left)
 	}
+	res, err = runner.Run(ctx, workshop.TargetCleanup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Conditions {
+		if (c.ID == "cleanup/web-acl" || c.ID == "cleanup/secrets") && c.Status != workshop.StatusPass {
+			t.Errorf("after clean-up, %s is %s: %s", c.ID, c.Status, c.Observed)
+		}
+	}
 }
 
 // TestAddRateLimitCompletesTheLearnersWebACL: when the load balancer already

@@ -268,7 +268,12 @@ func (s *wafService) deleteWebACL(c *call, body []byte) (any, error) {
 	if in.LockToken != a.LockToken {
 		return nil, wafErr("WAFOptimisticLockException", "AWS WAF couldn’t save your changes because someone changed the resource after you started to edit it. Reapply your changes.")
 	}
-	for _, acl := range s.srv.state.WAF.Associations {
+	for lb, acl := range s.srv.state.WAF.Associations {
+		if s.srv.state.ELB.LoadBalancers[lb] == nil {
+			// Deleting a load balancer ends its association, as in AWS.
+			delete(s.srv.state.WAF.Associations, lb)
+			continue
+		}
 		if acl == a.ARN {
 			return nil, wafErr("WAFAssociatedItemException", "AWS WAF couldn’t perform the operation because your resource is being used by another resource or it’s associated with another resource.")
 		}

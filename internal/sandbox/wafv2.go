@@ -272,6 +272,7 @@ func (s *wafService) deleteWebACL(c *call, body []byte) (any, error) {
 		if s.srv.state.ELB.LoadBalancers[lb] == nil {
 			// Deleting a load balancer ends its association, as in AWS.
 			delete(s.srv.state.WAF.Associations, lb)
+			c.changed()
 			continue
 		}
 		if acl == a.ARN {

@@ -4,6 +4,15 @@ import (
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
+// systemDeployed is module 4's first condition, worded for module 5.
+func systemDeployed(f *facts) outcome {
+	o := module2Ready(f)
+	if o.status == workshop.StatusFail {
+		o.hint = "Module 5 secures what modules 2 and 4 deploy: see 'workshop check module-2' and 'workshop check module-4'."
+	}
+	return o
+}
+
 const sec = "security/"
 
 // secReady is the security target's first condition: the system modules 2
@@ -30,7 +39,7 @@ func securityChecks(x fixer) []check {
 	return []check{
 		{id: secReady, title: "The workshop's system is deployed",
 			expected: "stack " + x.stack + " deployed with its outputs, and an HTTP:80 listener on its load balancer",
-			run:      module2Ready},
+			run:      systemDeployed},
 		{id: sec + "task-group-private", title: "Tasks admit port 3000 from the load balancer only",
 			expected: "the ServiceSecurityGroup output's group admits tcp 3000 from the load balancer's group, and nothing else",
 			requires: ready, severity: high, concern: concernExposure, run: taskGroupPrivate},

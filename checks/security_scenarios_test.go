@@ -50,7 +50,7 @@ func securityScenarios() []scenario {
 				fix: "aws ecr put-image-scanning-configuration --repository-name threads --image-scanning-configuration scanOnPush=true"},
 			want{id: p + "input-validation", status: pass}),
 		s("empty account", newFakeAWS, nil, false,
-			want{id: p + "system-deployed", status: fail, observed: "stack BreakTheMonolith-Demo does not exist"},
+			want{id: p + "system-deployed", status: fail, observed: "stack BreakTheMonolith-Demo does not exist", hint: "Module 5 secures what modules 2 and 4 deploy"},
 			skipBecause(p+"task-group-private", "The workshop's system is deployed", "failed"),
 			skipBecause(p+"input-validation", "The workshop's system is deployed", "failed"),
 			want{id: p + "immutable-tags", status: workshop.StatusSkip, observed: "no repository of the workshop exists"}),

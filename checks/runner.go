@@ -76,6 +76,9 @@ type Options struct {
 	// Endpoint, when set, is the AWS endpoint the clients talk to (the
 	// sandbox or an emulator); fix commands then carry --endpoint-url.
 	Endpoint string
+	// Sandbox says the checks run against the workshop's sandbox
+	// (--sandbox), so workshop commands in fixes carry --sandbox.
+	Sandbox bool
 	// OtherRegions are regions the learner has configured besides Region,
 	// looked at when the stack is missing.
 	OtherRegions []string

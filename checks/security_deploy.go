@@ -22,7 +22,7 @@ func rateLimited(f *facts) outcome {
 	if err != nil {
 		return failed(err)
 	}
-	fix := "workshop run security/add-rate-limit"
+	fix := f.fix.workshop("run security/add-rate-limit")
 	if acl == nil {
 		return fail("no WAF web ACL is associated with the load balancer",
 			"One client can send as many requests as it likes. A web ACL with a rate-based rule blocks an IP address that sends more than its limit in a 5-minute window.",

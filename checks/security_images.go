@@ -67,7 +67,7 @@ func noPlaintextSecrets(f *facts) outcome {
 	if len(found) > 0 {
 		return fail("in plain environment variables: "+strings.Join(found, "; "),
 			"Anyone who can describe the task definition (or read its revisions, forever) reads these values. Store each in Secrets Manager and pass it through the container's `secrets`; then rotate it, since it has been exposed.",
-			"workshop run security/move-secrets", arns...)
+			f.fix.workshop("run security/move-secrets"), arns...)
 	}
 	observed := fmt.Sprintf("no secret-like plain environment variables in %d task definition(s)", len(tds))
 	if len(managed) > 0 {
@@ -204,7 +204,7 @@ func pinnedImages(f *facts) outcome {
 	if len(bad) > 0 {
 		return fail("images by the moving tag latest: "+strings.Join(bad, ", "),
 			"latest means whatever was pushed last: two tasks of one revision can run different code, and a rollback restores nothing. Tag each build (v1, v2, a commit id) or pin the digest.",
-			"workshop run security/harden-repositories", arns...)
+			f.fix.workshop("run security/harden-repositories"), arns...)
 	}
 	return pass(strings.Join(good, ", "))
 }

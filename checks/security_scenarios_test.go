@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -198,6 +199,16 @@ func TestSecurityFindingsCarrySeverityAndConcern(t *testing.T) {
 		if c.Status == workshop.StatusFail && c.Fix == "" {
 			t.Errorf("%s fails without a fix", c.ID)
 		}
+	}
+}
+
+func TestSecurityFixesCarryTheSandboxFlag(t *testing.T) {
+	res := run(t, finishedAccount(), workshop.TargetSecurity, func(o *Options) { o.Sandbox, o.Endpoint = true, "http://127.0.0.1:4566" })
+	if c := condition(t, res, sec+"rate-limit"); c.Fix != "workshop --sandbox run security/add-rate-limit" {
+		t.Errorf("fix %q", c.Fix)
+	}
+	if c := condition(t, res, sec+"immutable-tags"); !strings.Contains(c.Fix, "--endpoint-url http://127.0.0.1:4566") {
+		t.Errorf("fix %q", c.Fix)
 	}
 }
 

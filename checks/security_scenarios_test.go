@@ -178,6 +178,8 @@ func securityCleanupScenarios() []scenario {
 				fix: "{ aws wafv2 disassociate-web-acl --resource-arn " + fakeALBArn + " --region us-east-1 || true; } && aws wafv2 delete-web-acl --name workshop-rate-limit --scope REGIONAL --id 8f2c1c9e-0d6b-4a8e-9f57-2f3b1c1d2e3f --lock-token $(aws wafv2 get-web-acl"},
 			want{id: cl + "secrets", status: workshop.StatusFail, observed: "1 secret(s) left: workshop/users/DB_PASSWORD",
 				fix: "aws secretsmanager delete-secret --secret-id workshop/users/DB_PASSWORD --force-delete-without-recovery --region us-east-1"}),
+		s("ListWebACLs denied", func(w *fakeAWS) { w.fail("wafv2:ListWebACLs", accessDenied("wafv2:ListWebACLs")) }, false,
+			want{id: cl + "web-acl", status: workshop.StatusError, observed: "not allowed to call wafv2:ListWebACLs"}),
 		s("ListSecrets denied", func(w *fakeAWS) { w.fail("secretsmanager:ListSecrets", accessDenied("secretsmanager:ListSecrets")) }, false,
 			want{id: cl + "secrets", status: workshop.StatusError, observed: "not allowed to call secretsmanager:ListSecrets"},
 			want{id: cl + "web-acl", status: workshop.StatusPass, observed: "none left"}),

@@ -209,3 +209,29 @@ func TestLooksSecret(t *testing.T) {
 		}
 	}
 }
+
+func TestSecurityFieldsRoundTrip(t *testing.T) {
+	r := sampleResult()
+	r.Target = TargetSecurity
+	r.Conditions = r.Conditions[:1]
+	r.Conditions[0].ID = "security/rate-limit"
+	r.Passed = ConditionsPass(r.Conditions)
+	r.Conditions[0].Severity, r.Conditions[0].Concern = SeverityHigh, "Rate limits protect from DDoS"
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"severity":"high","concern":"Rate limits protect from DDoS"`) {
+		t.Errorf("wire form: %s", data)
+	}
+	var back Result
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Conditions[0].Severity != SeverityHigh || back.Conditions[0].Concern != r.Conditions[0].Concern {
+		t.Errorf("round trip: %+v", back.Conditions[0])
+	}
+	if err := back.Validate(); err != nil {
+		t.Error(err)
+	}
+}

@@ -48,7 +48,11 @@ const maxTracked = 10000
 // Allow counts a request from clientIP through the load balancer lbARN at
 // now, and reports whether it passes every rate-based rule.
 func (l *wafLimiter) Allow(lbARN, clientIP string, now time.Time) bool {
-	rules := l.rules(lbARN)
+	return l.allow(l.rules(lbARN), clientIP, now)
+}
+
+// allow counts a request against rules already looked up.
+func (l *wafLimiter) allow(rules []wafRateRule, clientIP string, now time.Time) bool {
 	if len(rules) == 0 {
 		return true
 	}
@@ -132,17 +136,12 @@ func (s *Server) wafAllows(lbARN, clientIP string) bool {
 // connection's address (or, for FORWARDED_IP rules, the first address of
 // X-Forwarded-For).
 func (s *Server) wafAllowsRequest(lbARN string, r *http.Request) bool {
-	return s.wafAllows(lbARN, clientAddress(r, s.wafForwarded(lbARN)))
-}
-
-// wafForwarded reports whether lbARN's rules count by X-Forwarded-For.
-func (s *Server) wafForwarded(lbARN string) bool {
-	for _, r := range s.wafRateRules(lbARN) {
-		if r.Forwarded {
-			return true
-		}
+	rules := s.wafRateRules(lbARN)
+	forwarded := false
+	for _, rule := range rules {
+		forwarded = forwarded || rule.Forwarded
 	}
-	return false
+	return s.waf.allow(rules, clientAddress(r, forwarded), time.Now())
 }
 
 // clientAddress is the IP address a request comes from.

@@ -98,16 +98,15 @@ type Local interface {
 
 // Clients are everything the checks read from.
 type Clients struct {
-	STS identityGetter
-	ECR ecrReader
-	CFN StackReader
-	ECS ecsReader
-	ELB elbReader
-	IAM roleGetter
-	EC2 groupReader
-	WAF webACLReader
-	// Secrets lists module 5's secrets for the clean-up checks.
-	Secrets secretLister
+	STS     identityGetter
+	ECR     ecrReader
+	CFN     StackReader
+	ECS     ecsReader
+	ELB     elbReader
+	IAM     roleGetter
+	EC2     groupReader
+	WAF     webACLReader
+	Secrets secretLister // module 5's secrets, for the clean-up checks
 	HTTP    httpDoer
 	Local   Local
 }

@@ -107,20 +107,32 @@ func enableCircuitBreaker(s *script) {
 
 func moveSecrets(s *script) {
 	cluster := s.output("ClusterName")
-	s.comment("'workshop check security' names each variable that holds a secret. For each one, for example")
-	s.comment("DB_PASSWORD of the users service: store the value in Secrets Manager (the name starts with %s,", secretPrefix)
-	s.comment("which the stack's task execution role may read)…")
-	s.line(`SECRET_ARN=$(` + s.aws("secretsmanager create-secret --name "+secretPrefix+"users/DB_PASSWORD",
-		`--secret-string "$DB_PASSWORD"`, "--tags", tagsKV, "--query ARN --output text") + ")")
-	s.comment("…then register a revision that takes it from `secrets` instead of `environment`:")
-	s.line(s.aws("ecs describe-task-definition --task-definition users --query",
-		"'taskDefinition.{family:family,networkMode:networkMode,requiresCompatibilities:requiresCompatibilities,cpu:cpu,memory:memory,executionRoleArn:executionRoleArn,runtimePlatform:runtimePlatform,containerDefinitions:containerDefinitions}'") +
-		" > users-task.json")
-	s.comment(`In users-task.json, delete {"name": "DB_PASSWORD", "value": …} from "environment" and add to the container:`)
-	s.comment(`  "secrets": [{"name": "DB_PASSWORD", "valueFrom": "<SECRET_ARN>"}]`)
-	s.line(s.aws("ecs register-task-definition --cli-input-json file://users-task.json --tags", tagsLower, "--query taskDefinition.revision"))
-	s.line(s.aws("ecs update-service --cluster", cluster, "--service users --task-definition users --query service.deployments[0].rolloutState"))
-	s.comment("The old revisions still hold the value: deregister them, and change (rotate) the secret, which was exposed.")
+	s.comment("Each plain environment variable named like a secret (PASSWORD, SECRET, TOKEN, KEY) or valued")
+	s.comment("like an AWS access key goes to Secrets Manager as %sFAMILY/NAME (the stack's task execution", secretPrefix)
+	s.comment("role may read those), and a new revision takes it from `secrets`. (The workshop's task")
+	s.comment("definitions have one container, containerDefinitions[0].)")
+	env := "taskDefinition.containerDefinitions[].environment[] | "
+	s.line("for family in " + strings.Join(allServices(), " ") + "; do")
+	s.line("  names=$(" + s.aws(`ecs describe-task-definition --task-definition "$family" --query`,
+		`"`+env+`[?contains(name, 'PASSWORD') || contains(name, 'SECRET') || contains(name, 'TOKEN') || contains(name, 'KEY') || starts_with(value, 'AKIA') || starts_with(value, 'ASIA')].name"`,
+		"--output text") + " 2>/dev/null || true)")
+	s.line(`  for name in $names; do`)
+	s.line("    value=$(" + s.aws(`ecs describe-task-definition --task-definition "$family" --query`,
+		`"`+env+`[?name=='$name'].value | [0]"`, "--output text") + ")")
+	s.line("    arn=$(" + s.aws(`secretsmanager create-secret --name "`+secretPrefix+`$family/$name" --secret-string "$value"`,
+		"--tags", tagsKV, "--query ARN --output text") + " 2>/dev/null || " +
+		s.aws(`secretsmanager describe-secret --secret-id "`+secretPrefix+`$family/$name" --query ARN --output text`) + ")")
+	s.line("    " + s.aws(`ecs describe-task-definition --task-definition "$family" --query`,
+		`"taskDefinition.{family: family, networkMode: networkMode, requiresCompatibilities: requiresCompatibilities, cpu: cpu, memory: memory, executionRoleArn: executionRoleArn, `+
+			`containerDefinitions: [containerDefinitions[0] | merge(@, {environment: environment[?name!='$name'], secrets: [secrets, [{name: '$name', valueFrom: '$arn'}]][]})]}"`,
+		"--output json") + ` > "$family-task.json"`)
+	s.line("    " + s.aws(`ecs register-task-definition --cli-input-json "file://$family-task.json" --tags`, tagsLower,
+		"--query taskDefinition.taskDefinitionArn --output text"))
+	s.line("    " + s.aws("ecs update-service --cluster", cluster, `--service "$family" --task-definition "$family"`,
+		"--query service.serviceName --output text"))
+	s.line("  done")
+	s.line("done")
+	s.comment("The old revisions still hold the values: deregister them, and change (rotate) each secret, which was exposed.")
 }
 
 func hardenRepositories(s *script) {

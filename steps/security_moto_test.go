@@ -40,6 +40,7 @@ func (l *learner) deployed(env *steps.Env, rec *events) {
 func (l *learner) mistakes() {
 	l.t.Helper()
 	ctx := context.Background()
+	defer l.plantSecret()
 	sg := l.sh("cloudformation", "describe-stacks", "--stack-name", "BreakTheMonolith-Demo",
 		"--query", "Stacks[0].Outputs[?OutputKey=='ServiceSecurityGroup'].OutputValue")
 	if _, err := ec2.NewFromConfig(l.cfg).AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(sg),
@@ -47,6 +48,12 @@ func (l *learner) mistakes() {
 			IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}}); err != nil {
 		l.t.Fatal(err)
 	}
+}
+
+// plantSecret registers a users revision with a password in its environment.
+func (l *learner) plantSecret() {
+	l.t.Helper()
+	ctx := context.Background()
 	c := ecs.NewFromConfig(l.cfg)
 	td, err := c.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("users")})
 	if err != nil {
@@ -126,17 +133,21 @@ func TestSecurityExplainedCommandsWorkAgainstMoto(t *testing.T) {
 	l.deployed(env, rec)
 	l.sh("ec2", "authorize-security-group-ingress", "--group-id", l.sh("cloudformation", "describe-stacks", "--stack-name", "BreakTheMonolith-Demo",
 		"--query", "Stacks[0].Outputs[?OutputKey=='ServiceSecurityGroup'].OutputValue"), "--protocol", "tcp", "--port", "22", "--cidr", "0.0.0.0/0")
-	for _, id := range []string{"tighten-groups", "add-rate-limit", "enable-circuit-breaker", "harden-repositories"} {
+	l.plantSecret()
+	for _, id := range []string{"tighten-groups", "add-rate-limit", "enable-circuit-breaker", "move-secrets", "harden-repositories"} {
 		l.do("security/" + id)
 	}
 	after := l.security()
-	for _, id := range []string{"task-group-private", "no-open-admin-ports", "rate-limit", "safe-deployments", "immutable-tags", "scan-on-push"} {
+	for _, id := range []string{"task-group-private", "no-open-admin-ports", "rate-limit", "safe-deployments", "no-plaintext-secrets",
+		"immutable-tags", "scan-on-push"} {
 		if c := after["security/"+id]; c.Status != workshop.StatusPass {
 			t.Errorf("after the printed commands, security/%s is %s: %s", id, c.Status, c.Observed)
 		}
 	}
+	if v := l.sh("secretsmanager", "get-secret-value", "--secret-id", "workshop/users/DB_PASSWORD", "--query", "SecretString"); v != "hunter2-correct-horse" {
+		t.Errorf("the secret's value: %q", v)
+	}
 	// Clean-up's commands for what module 5 made.
-	l.sh("secretsmanager", "create-secret", "--name", "workshop/users/DB_PASSWORD", "--secret-string", "hunter2")
 	l.do("cleanup/delete-security")
 	l.passes(workshop.TargetCleanup, "cleanup/web-acl", "cleanup/secrets")
 }

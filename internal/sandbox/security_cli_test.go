@@ -1,8 +1,13 @@
 package sandbox_test
 
 import (
+	"context"
 	"os"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 	"github.com/breakthemonolith/workshop/internal/workshop"
@@ -19,19 +24,23 @@ func TestSecurityCLIScript(t *testing.T) {
 		e := " --endpoint-url " + l.s.Endpoint()
 		l.bash("aws" + e + " ec2 authorize-security-group-ingress --protocol tcp --port 22 --cidr 0.0.0.0/0 --group-id $(aws" + e +
 			" cloudformation describe-stacks --stack-name BreakTheMonolith-Demo --query \"Stacks[0].Outputs[?OutputKey=='ServiceSecurityGroup'].OutputValue\" --output text)")
-		for _, id := range []string{"tighten-groups", "add-rate-limit", "enable-circuit-breaker", "harden-repositories"} {
+		plantSecret(t, l)
+		for _, id := range []string{"tighten-groups", "add-rate-limit", "enable-circuit-breaker", "move-secrets", "harden-repositories"} {
 			l.do("security/" + id)
+		}
+		if v := l.bash("aws" + e + " secretsmanager get-secret-value --secret-id workshop/users/DB_PASSWORD --query SecretString --output text"); v != "hunter2-correct-horse" {
+			t.Errorf("the secret's value: %q", v)
 		}
 		s := "security/"
 		l.passes(workshop.TargetSecurity, s+"system-deployed", s+"task-group-private", s+"lb-group-web-only", s+"no-open-admin-ports",
 			s+"rate-limit", s+"safe-deployments", s+"no-plaintext-secrets", s+"immutable-tags", s+"scan-on-push", s+"encrypted-repositories",
 			s+"pinned-images")
+		l.passes(workshop.TargetModule4, "module-4/task-definition-users")
 		// Again: the commands stand being run twice.
-		for _, id := range []string{"tighten-groups", "add-rate-limit", "enable-circuit-breaker", "harden-repositories"} {
+		for _, id := range []string{"tighten-groups", "add-rate-limit", "enable-circuit-breaker", "move-secrets", "harden-repositories"} {
 			l.do("security/" + id)
 		}
 		// Clean-up's commands for what module 5 made.
-		l.bash("aws" + e + " secretsmanager create-secret --name workshop/users/DB_PASSWORD --secret-string hunter2")
 		l.do("cleanup/delete-security")
 		l.passes(workshop.TargetCleanup, "cleanup/web-acl", "cleanup/secrets")
 	}
@@ -46,4 +55,24 @@ func TestSecurityCLIScript(t *testing.T) {
 		}
 		script(t, newCLILearner(t, debianAWSCLI, "aws-cli/2."))
 	})
+}
+
+// plantSecret registers a users revision with a password in its
+// environment.
+func plantSecret(t *testing.T, l *cliLearner) {
+	t.Helper()
+	ctx := context.Background()
+	c := ecs.NewFromConfig(l.cfg)
+	td, err := c.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("users")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := td.TaskDefinition
+	d.ContainerDefinitions[0].Environment = append(d.ContainerDefinitions[0].Environment,
+		ecstypes.KeyValuePair{Name: aws.String("DB_PASSWORD"), Value: aws.String("hunter2-correct-horse")})
+	if _, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: d.Family, ContainerDefinitions: d.ContainerDefinitions,
+		Cpu: d.Cpu, Memory: d.Memory, NetworkMode: d.NetworkMode, ExecutionRoleArn: d.ExecutionRoleArn,
+		RequiresCompatibilities: d.RequiresCompatibilities, Tags: []ecstypes.Tag{{Key: aws.String("workshop:managed"), Value: aws.String("true")}}}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -136,13 +136,30 @@ func moveSecrets(s *script) {
 }
 
 func hardenRepositories(s *script) {
+	cluster := s.output("ClusterName")
 	s.line("for repo in " + strings.Join(allServices(), " ") + "; do")
-	s.line("  " + s.aws("ecr put-image-tag-mutability --repository-name \"$repo\" --image-tag-mutability IMMUTABLE"))
-	s.line("  " + s.aws("ecr put-image-scanning-configuration --repository-name \"$repo\" --image-scanning-configuration scanOnPush=true"))
+	s.line("  " + s.aws("ecr put-image-tag-mutability --repository-name \"$repo\" --image-tag-mutability IMMUTABLE") + " >/dev/null")
+	s.line("  " + s.aws("ecr put-image-scanning-configuration --repository-name \"$repo\" --image-scanning-configuration scanOnPush=true") + " >/dev/null")
 	s.line("done")
 	s.comment("ECR encrypts every repository at rest (AES256) already; a KMS key is chosen at creation only.")
-	s.comment("A task definition that says :latest: register it again with the image's digest, which")
-	s.comment("'aws ecr describe-images --repository-name REPO --image-ids imageTag=latest' shows.")
+	s.comment("A task definition that names its image by latest (or by no tag) gets a revision with the digest:")
+	s.line("for family in " + strings.Join(allServices(), " ") + "; do")
+	s.line("  image=$(" + s.aws(`ecs describe-task-definition --task-definition "$family" --query 'taskDefinition.containerDefinitions[0].image' --output text`) + " 2>/dev/null || true)")
+	s.line(`  case "$image" in "" | *@*) continue ;; esac`)
+	s.line(`  case "${image##*/}" in`)
+	s.line(`    *:latest) repo=${image%:latest} ;;`)
+	s.line(`    *:*) continue ;;`)
+	s.line(`    *) repo=$image ;;`)
+	s.line(`  esac`)
+	s.line("  digest=$(" + s.aws(`ecr describe-images --repository-name "${repo##*/}" --image-ids imageTag=latest --query 'imageDetails[0].imageDigest' --output text`) + ")")
+	s.line("  " + s.aws(`ecs describe-task-definition --task-definition "$family" --query`,
+		`"taskDefinition.{family: family, networkMode: networkMode, requiresCompatibilities: requiresCompatibilities, cpu: cpu, memory: memory, executionRoleArn: executionRoleArn, `+
+			`containerDefinitions: [containerDefinitions[0] | merge(@, {image: '$repo@$digest'})]}"`, "--output json")+` > "$family-task.json"`)
+	s.line("  " + s.aws(`ecs register-task-definition --cli-input-json "file://$family-task.json" --tags`, tagsLower,
+		"--query taskDefinition.taskDefinitionArn --output text"))
+	s.line("  " + s.aws("ecs update-service --cluster", cluster, `--service "$family" --task-definition "$family"`,
+		"--query service.serviceName --output text"))
+	s.line("done")
 	s.comment("See what a scan found: aws ecr describe-image-scan-findings --repository-name users --image-id imageTag=v1")
 }
 

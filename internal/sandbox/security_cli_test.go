@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,8 +26,12 @@ func TestSecurityCLIScript(t *testing.T) {
 		l.bash("aws" + e + " ec2 authorize-security-group-ingress --protocol tcp --port 22 --cidr 0.0.0.0/0 --group-id $(aws" + e +
 			" cloudformation describe-stacks --stack-name BreakTheMonolith-Demo --query \"Stacks[0].Outputs[?OutputKey=='ServiceSecurityGroup'].OutputValue\" --output text)")
 		plantSecret(t, l)
+		plantLatest(t, l)
 		for _, id := range []string{"tighten-groups", "add-rate-limit", "enable-circuit-breaker", "move-secrets", "harden-repositories"} {
 			l.do("security/" + id)
+		}
+		if v := l.bash("aws" + e + " ecs describe-task-definition --task-definition threads --query taskDefinition.containerDefinitions[0].image --output text"); !strings.Contains(v, "/threads@sha256:") {
+			t.Errorf("threads' image is not pinned: %q", v)
 		}
 		if v := l.bash("aws" + e + " secretsmanager get-secret-value --secret-id workshop/users/DB_PASSWORD --query SecretString --output text"); v != "hunter2-correct-horse" {
 			t.Errorf("the secret's value: %q", v)
@@ -70,6 +75,27 @@ func plantSecret(t *testing.T, l *cliLearner) {
 	d := td.TaskDefinition
 	d.ContainerDefinitions[0].Environment = append(d.ContainerDefinitions[0].Environment,
 		ecstypes.KeyValuePair{Name: aws.String("DB_PASSWORD"), Value: aws.String("hunter2-correct-horse")})
+	if _, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: d.Family, ContainerDefinitions: d.ContainerDefinitions,
+		Cpu: d.Cpu, Memory: d.Memory, NetworkMode: d.NetworkMode, ExecutionRoleArn: d.ExecutionRoleArn,
+		RequiresCompatibilities: d.RequiresCompatibilities, Tags: []ecstypes.Tag{{Key: aws.String("workshop:managed"), Value: aws.String("true")}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// plantLatest tags threads' image latest too and registers a threads
+// revision that names it so, and deploys it.
+func plantLatest(t *testing.T, l *cliLearner) {
+	t.Helper()
+	ctx := context.Background()
+	l.bash("aws --endpoint-url " + l.s.Endpoint() + " ecr put-image --repository-name threads --image-tag latest --image-manifest file://threads-index.json" +
+		" --image-manifest-media-type application/vnd.oci.image.index.v1+json")
+	c := ecs.NewFromConfig(l.cfg)
+	td, err := c.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("threads")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := td.TaskDefinition
+	d.ContainerDefinitions[0].Image = aws.String(strings.TrimSuffix(aws.ToString(d.ContainerDefinitions[0].Image), ":v1") + ":latest")
 	if _, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: d.Family, ContainerDefinitions: d.ContainerDefinitions,
 		Cpu: d.Cpu, Memory: d.Memory, NetworkMode: d.NetworkMode, ExecutionRoleArn: d.ExecutionRoleArn,
 		RequiresCompatibilities: d.RequiresCompatibilities, Tags: []ecstypes.Tag{{Key: aws.String("workshop:managed"), Value: aws.String("true")}}}); err != nil {

@@ -27,6 +27,18 @@ func TestSecurityCLIScript(t *testing.T) {
 			" cloudformation describe-stacks --stack-name BreakTheMonolith-Demo --query \"Stacks[0].Outputs[?OutputKey=='ServiceSecurityGroup'].OutputValue\" --output text)")
 		plantSecret(t, l)
 		plantLatest(t, l)
+		res, err := l.runner.Run(context.Background(), workshop.TargetSecurity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range res.Conditions {
+			switch c.ID {
+			case "security/task-group-private", "security/no-open-admin-ports", "security/no-plaintext-secrets", "security/pinned-images":
+				if c.Status != workshop.StatusFail {
+					t.Errorf("before the printed commands, %s is %s: %s", c.ID, c.Status, c.Observed)
+				}
+			}
+		}
 		for _, id := range []string{"tighten-groups", "add-rate-limit", "enable-circuit-breaker", "move-secrets", "harden-repositories"} {
 			l.do("security/" + id)
 		}

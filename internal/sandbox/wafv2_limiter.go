@@ -32,8 +32,9 @@ type wafLimiter struct {
 	rules func(lbARN string) []wafRateRule
 
 	mu sync.Mutex
-	// seen holds, per rule and client, the times of its latest requests:
-	// at most Limit+1 of them, which is all the decision needs.
+	// seen holds, per rule and client, the times of its requests within
+	// the rule's window: at most Limit+1 of them, which is all the
+	// decision needs.
 	seen map[string][]time.Time
 }
 
@@ -62,12 +63,18 @@ func (l *wafLimiter) allow(rules []wafRateRule, clientIP string, now time.Time) 
 	for _, r := range rules {
 		key := r.ACL + "\x00" + r.Name + "\x00" + clientIP
 		times := append(l.seen[key], now)
-		if len(times) > r.Limit+1 {
-			times = times[len(times)-(r.Limit+1):]
+		// Keep the requests within the window, and at most Limit+1 of them.
+		drop := 0
+		for drop < len(times) && now.Sub(times[drop]) >= r.Window {
+			drop++
 		}
+		if n := len(times) - drop; n > r.Limit+1 {
+			drop += n - (r.Limit + 1)
+		}
+		times = times[drop:]
 		l.seen[key] = times
-		// Over the limit when Limit+1 requests fall within the window.
-		if len(times) == r.Limit+1 && now.Sub(times[0]) < r.Window {
+		// Over the limit when more than Limit requests fall within the window.
+		if len(times) > r.Limit {
 			allowed = false
 		}
 	}

@@ -110,3 +110,24 @@ func TestWAFRateRulesFromTheState(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWAFAllowsRequest measures the hook the load balancer proxy
+// calls for every request, with the workshop's web ACL: one rate-based
+// rule of 100 requests per 5 minutes (a burst from one client).
+func BenchmarkWAFAllowsRequest(b *testing.B) {
+	s, err := New(Options{Addr: "127.0.0.1:0", DataDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rule, _ := json.Marshal(map[string]any{"Name": "r", "Priority": 0, "Action": map[string]any{"Block": map[string]any{}},
+		"Statement":        map[string]any{"RateBasedStatement": map[string]any{"Limit": 100, "AggregateKeyType": "IP"}},
+		"VisibilityConfig": map[string]any{}})
+	s.state.WAF.WebACLs["acl"] = &wafWebACL{ARN: "acl", Rules: []json.RawMessage{rule}}
+	s.state.WAF.Associations["lb"] = "acl"
+	r := httptest.NewRequest(http.MethodGet, "/api/users", nil)
+	r.RemoteAddr = "198.51.100.7:50000"
+	b.ReportAllocs()
+	for b.Loop() {
+		s.wafAllowsRequest("lb", r)
+	}
+}

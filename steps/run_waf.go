@@ -82,10 +82,12 @@ func ensureRateLimit(ctx context.Context, r *runner) (bool, error) {
 		summary = out.Summary
 		r.did("created web ACL %s: block over %d requests per 5 minutes from one IP address", webACLName, rateLimit)
 		changed = true
-	} else if err := addRateRule(ctx, r, c, summary); err != nil {
-		return false, err
 	} else {
-		changed = true
+		added, err := addRateRule(ctx, r, c, summary)
+		if err != nil {
+			return false, err
+		}
+		changed = added
 	}
 	if cur.WebACL == nil {
 		if _, err := c.WAF.AssociateWebACL(ctx, &wafv2.AssociateWebACLInput{WebACLArn: summary.ARN, ResourceArn: aws.String(alb)}); err != nil {
@@ -98,15 +100,16 @@ func ensureRateLimit(ctx context.Context, r *runner) (bool, error) {
 }
 
 // addRateRule adds the workshop's rate-based rule to an existing web ACL,
-// replacing a rule of the same name (one that only counts, say).
-func addRateRule(ctx context.Context, r *runner, c *SecurityClients, s *waftypes.WebACLSummary) error {
+// replacing a rule of the same name (one that only counts, say), unless it
+// blocks by rate already.
+func addRateRule(ctx context.Context, r *runner, c *SecurityClients, s *waftypes.WebACLSummary) (bool, error) {
 	got, err := c.WAF.GetWebACL(ctx, &wafv2.GetWebACLInput{Name: s.Name, Id: s.Id, Scope: waftypes.ScopeRegional})
 	if err != nil {
-		return fmt.Errorf("read web ACL %s: %s", aws.ToString(s.Name), cloud.Message(err))
+		return false, fmt.Errorf("read web ACL %s: %s", aws.ToString(s.Name), cloud.Message(err))
 	}
 	acl := got.WebACL
 	if blocksByRate(acl) {
-		return nil
+		return false, nil
 	}
 	var rules []waftypes.Rule
 	next := int32(0)
@@ -121,8 +124,8 @@ func addRateRule(ctx context.Context, r *runner, c *SecurityClients, s *waftypes
 	if _, err := c.WAF.UpdateWebACL(ctx, &wafv2.UpdateWebACLInput{Name: acl.Name, Id: acl.Id, Scope: waftypes.ScopeRegional,
 		LockToken: got.LockToken, DefaultAction: acl.DefaultAction, Rules: rules, VisibilityConfig: acl.VisibilityConfig,
 		Description: acl.Description}); err != nil {
-		return fmt.Errorf("add the rate-based rule to web ACL %s: %s", aws.ToString(acl.Name), cloud.Message(err))
+		return false, fmt.Errorf("add the rate-based rule to web ACL %s: %s", aws.ToString(acl.Name), cloud.Message(err))
 	}
 	r.did("added rule %s to web ACL %s: block over %d requests per 5 minutes from one IP address", rateRuleName, aws.ToString(acl.Name), rateLimit)
-	return nil
+	return true, nil
 }

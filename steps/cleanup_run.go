@@ -44,7 +44,7 @@ func Cleanup(ctx context.Context, plan Plan, c CleanupClients, env *Env) []error
 				services = append(services, d)
 			}
 		case "web ACL":
-			err = deleteWebACL(ctx, c, d)
+			err = deleteWebACL(ctx, r, c, d)
 		case "secret":
 			err = deleteSecret(ctx, c, d)
 		case "listener":

@@ -97,7 +97,7 @@ func planSecurity(ctx context.Context, c CleanupClients, alb string, p *Plan) er
 
 // deleteWebACL detaches a web ACL from the load balancer it guards and
 // deletes it.
-func deleteWebACL(ctx context.Context, c CleanupClients, d Deletion) error {
+func deleteWebACL(ctx context.Context, r *runner, c CleanupClients, d Deletion) error {
 	if c.WAF == nil {
 		return fmt.Errorf("no WAF client")
 	}
@@ -112,12 +112,23 @@ func deleteWebACL(ctx context.Context, c CleanupClients, d Deletion) error {
 		return fmt.Errorf("%q is not a web ACL ARN", d.ID)
 	}
 	name, id := parts[len(parts)-2], parts[len(parts)-1]
-	got, err := c.WAF.GetWebACL(ctx, &wafv2.GetWebACLInput{Name: aws.String(name), Id: aws.String(id), Scope: waftypes.ScopeRegional})
-	if err != nil {
-		return err
+	// WAF may still see the association for a moment after it ends.
+	var err error
+	for range 10 {
+		var got *wafv2.GetWebACLOutput
+		got, err = c.WAF.GetWebACL(ctx, &wafv2.GetWebACLInput{Name: aws.String(name), Id: aws.String(id), Scope: waftypes.ScopeRegional})
+		if err != nil {
+			return err
+		}
+		_, err = c.WAF.DeleteWebACL(ctx, &wafv2.DeleteWebACLInput{Name: aws.String(name), Id: aws.String(id),
+			Scope: waftypes.ScopeRegional, LockToken: got.LockToken})
+		if code := cloud.Code(err); code != "WAFAssociatedItemException" && code != "WAFOptimisticLockException" {
+			return err
+		}
+		if err := r.sleep(ctx); err != nil {
+			return err
+		}
 	}
-	_, err = c.WAF.DeleteWebACL(ctx, &wafv2.DeleteWebACLInput{Name: aws.String(name), Id: aws.String(id),
-		Scope: waftypes.ScopeRegional, LockToken: got.LockToken})
 	return err
 }
 

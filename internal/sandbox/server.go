@@ -87,7 +87,8 @@ func New(opts Options) (*Server, error) {
 	(&cfnService{srv: s}).register(s.routes)
 	(&wafService{srv: s}).register(s.routes)
 	(&secretsService{srv: s}).register(s.routes)
-	s.waf = newWAFLimiter(s.wafRateRules)
+	s.waf = newWAFLimiter()
+	s.waf.publish(&s.state.WAF)
 	return s, nil
 }
 

@@ -234,6 +234,7 @@ func (s *wafService) updateWebACL(c *call, body []byte) (any, error) {
 	a.Description, a.DefaultAction, a.Rules, a.VisibilityConfig = in.Description, in.DefaultAction, in.Rules, in.VisibilityConfig
 	a.LockToken = newRequestID()
 	c.changed()
+	s.srv.waf.publish(&s.srv.state.WAF)
 	return map[string]any{"NextLockToken": a.LockToken}, nil
 }
 
@@ -281,6 +282,7 @@ func (s *wafService) deleteWebACL(c *call, body []byte) (any, error) {
 	}
 	delete(s.srv.state.WAF.WebACLs, a.ARN)
 	c.changed()
+	s.srv.waf.publish(&s.srv.state.WAF)
 	return map[string]any{}, nil
 }
 
@@ -311,6 +313,7 @@ func (s *wafService) associate(c *call, body []byte) (any, error) {
 	if s.srv.state.WAF.Associations[in.ResourceArn] != a.ARN {
 		s.srv.state.WAF.Associations[in.ResourceArn] = a.ARN
 		c.changed()
+		s.srv.waf.publish(&s.srv.state.WAF)
 	}
 	return map[string]any{}, nil
 }
@@ -325,6 +328,7 @@ func (s *wafService) disassociate(c *call, body []byte) (any, error) {
 	if _, ok := s.srv.state.WAF.Associations[in.ResourceArn]; ok {
 		delete(s.srv.state.WAF.Associations, in.ResourceArn)
 		c.changed()
+		s.srv.waf.publish(&s.srv.state.WAF)
 	}
 	return map[string]any{}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,10 +27,14 @@ type wafRateRule struct {
 // rate-based rules of its web ACL, as WAF does: a client whose requests in
 // the trailing window exceed a rule's limit is blocked (403) until its rate
 // falls under the limit again. Blocked requests count too.
+//
+// The request path takes no lock of the Server's: the WAF operations publish
+// the rules that guard each load balancer after every change (publish), and
+// a request reads that snapshot.
 type wafLimiter struct {
-	// rules returns the blocking rate-based rules that guard a load
-	// balancer (none when no web ACL is associated).
-	rules func(lbARN string) []wafRateRule
+	// rules maps a load balancer's ARN to the blocking rate-based rules
+	// that guard it (none when no web ACL is associated).
+	rules atomic.Pointer[map[string][]wafRateRule]
 
 	mu sync.Mutex
 	// seen holds, per rule and client, the times of its requests within
@@ -38,8 +43,31 @@ type wafLimiter struct {
 	seen map[string][]time.Time
 }
 
-func newWAFLimiter(rules func(lbARN string) []wafRateRule) *wafLimiter {
-	return &wafLimiter{rules: rules, seen: map[string][]time.Time{}}
+func newWAFLimiter() *wafLimiter {
+	return &wafLimiter{seen: map[string][]time.Time{}}
+}
+
+// use replaces the rules, by load balancer ARN.
+func (l *wafLimiter) use(rules map[string][]wafRateRule) { l.rules.Store(&rules) }
+
+// rulesFor returns the rules that guard a load balancer.
+func (l *wafLimiter) rulesFor(lbARN string) []wafRateRule {
+	if m := l.rules.Load(); m != nil {
+		return (*m)[lbARN]
+	}
+	return nil
+}
+
+// publish reads the rules of every associated web ACL from WAF's state;
+// the caller holds Server.mu.
+func (l *wafLimiter) publish(st *wafState) {
+	m := map[string][]wafRateRule{}
+	for lb, arn := range st.Associations {
+		if acl := st.WebACLs[arn]; acl != nil {
+			m[lb] = rateRulesOf(acl)
+		}
+	}
+	l.use(m)
 }
 
 // maxTracked bounds the clients remembered; beyond it, those with no
@@ -49,7 +77,7 @@ const maxTracked = 10000
 // Allow counts a request from clientIP through the load balancer lbARN at
 // now, and reports whether it passes every rate-based rule.
 func (l *wafLimiter) Allow(lbARN, clientIP string, now time.Time) bool {
-	return l.allow(l.rules(lbARN), clientIP, now)
+	return l.allow(l.rulesFor(lbARN), clientIP, now)
 }
 
 // allow counts a request against rules already looked up.
@@ -97,15 +125,8 @@ func (l *wafLimiter) forget(now time.Time, rules []wafRateRule) {
 	}
 }
 
-// wafRateRules reads the blocking rate-based rules of the web ACL
-// associated with a load balancer. It takes the state lock.
-func (s *Server) wafRateRules(lbARN string) []wafRateRule {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	acl := s.state.WAF.WebACLs[s.state.WAF.Associations[lbARN]]
-	if acl == nil {
-		return nil
-	}
+// rateRulesOf reads the blocking rate-based rules of a web ACL.
+func rateRulesOf(acl *wafWebACL) []wafRateRule {
 	var out []wafRateRule
 	for _, raw := range acl.Rules {
 		var r wafRuleIn
@@ -132,9 +153,10 @@ func (s *Server) wafRateRules(lbARN string) []wafRateRule {
 }
 
 // wafAllows reports whether a request from clientIP through the load
-// balancer lbARN passes its web ACL's rate-based rules, counting it. The
-// load balancer proxy calls it for every request, without holding s.mu,
-// and answers a refused one with writeWAFBlocked.
+// balancer lbARN passes its web ACL's rate-based rules, counting it. It
+// takes no lock of the Server's and is safe for concurrent use: the load
+// balancer's data plane calls it for every request (dataPlane.allow) and
+// answers a refused one with 403.
 func (s *Server) wafAllows(lbARN, clientIP string) bool {
 	return s.waf.Allow(lbARN, clientIP, time.Now())
 }
@@ -143,7 +165,7 @@ func (s *Server) wafAllows(lbARN, clientIP string) bool {
 // connection's address (or, for FORWARDED_IP rules, the first address of
 // X-Forwarded-For).
 func (s *Server) wafAllowsRequest(lbARN string, r *http.Request) bool {
-	rules := s.wafRateRules(lbARN)
+	rules := s.waf.rulesFor(lbARN)
 	forwarded := false
 	for _, rule := range rules {
 		forwarded = forwarded || rule.Forwarded

@@ -43,7 +43,8 @@ func TestWAFLimiter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := newWAFLimiter(func(lb string) []wafRateRule { return tt.rules[lb] })
+			l := newWAFLimiter()
+			l.use(tt.rules)
 			for i, r := range tt.reqs {
 				if got := l.Allow(r.lb, r.ip, t0.Add(r.at)); got != r.want {
 					t.Errorf("request %d (%s from %s at +%s): allowed %t, want %t", i+1, r.lb, r.ip, r.at, got, r.want)
@@ -55,9 +56,8 @@ func TestWAFLimiter(t *testing.T) {
 
 func TestWAFLimiterForgetsIdleClients(t *testing.T) {
 	t0 := time.Now()
-	l := newWAFLimiter(func(string) []wafRateRule {
-		return []wafRateRule{{ACL: "a", Name: "r", Limit: 10, Window: time.Minute}}
-	})
+	l := newWAFLimiter()
+	l.use(map[string][]wafRateRule{"lb": {{ACL: "a", Name: "r", Limit: 10, Window: time.Minute}}})
 	for i := 0; i <= maxTracked; i++ {
 		l.Allow("lb", "10.0."+itoa(i/256)+"."+itoa(i%256), t0)
 	}
@@ -86,11 +86,12 @@ func TestWAFRateRulesFromTheState(t *testing.T) {
 	}
 	s.state.WAF.WebACLs["acl"] = &wafWebACL{ARN: "acl", Rules: []json.RawMessage{rule("blocks", "Block", 10, 0), rule("counts", "Count", 10, 60)}}
 	s.state.WAF.Associations["lb"] = "acl"
-	got := s.wafRateRules("lb")
+	s.waf.publish(&s.state.WAF)
+	got := s.waf.rulesFor("lb")
 	if len(got) != 1 || got[0].Name != "blocks" || got[0].Limit != 10 || got[0].Window != 5*time.Minute {
 		t.Fatalf("rules %+v, want the blocking rule with the 5-minute default window", got)
 	}
-	if s.wafRateRules("other") != nil {
+	if s.waf.rulesFor("other") != nil {
 		t.Error("a load balancer without a web ACL has rules")
 	}
 	// The proxy's hook: 10 requests pass, the 11th gets 403.
@@ -124,6 +125,7 @@ func BenchmarkWAFAllowsRequest(b *testing.B) {
 		"VisibilityConfig": map[string]any{}})
 	s.state.WAF.WebACLs["acl"] = &wafWebACL{ARN: "acl", Rules: []json.RawMessage{rule}}
 	s.state.WAF.Associations["lb"] = "acl"
+	s.waf.publish(&s.state.WAF)
 	r := httptest.NewRequest(http.MethodGet, "/api/users", nil)
 	r.RemoteAddr = "198.51.100.7:50000"
 	b.ReportAllocs()

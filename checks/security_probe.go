@@ -40,6 +40,16 @@ func hostileProbes() []hostileProbe {
 // stackTrace recognises the leak of a crash: Go, Node.js, Python, Java.
 var stackTrace = regexp.MustCompile(`goroutine \d+ \[|panic: |\.go:\d+|at [\w.<>]+ \(.*:\d+:\d+\)|Traceback \(most recent call last\)|\tat [\w.$]+\(`)
 
+// wafBlocked reports whether the WAF's rate-based rule refused the request:
+// 403 from the load balancer itself (no service's X-Service header).
+func (p probeResult) wafBlocked() bool {
+	return p.err == nil && p.status == http.StatusForbidden && p.service == "" && strings.Contains(string(p.body), "403 Forbidden")
+}
+
+// wafBlockedHint explains a probe the rate limit refused.
+const wafBlockedHint = "403 from the WAF rate-based rule (module 5): this address sent more requests than the limit within 5 minutes, " +
+	"as the burst of 'workshop run security/probe-input' does. The block lifts once its rate falls under the limit; check again then."
+
 // judgeHostile says what is wrong with the answer to a hostile request, or "".
 func judgeHostile(p hostileProbe, r probeResult) string {
 	switch {
@@ -74,6 +84,9 @@ func inputValidated(f *facts) outcome {
 		}
 		if r.notResolving() {
 			return waiting("the load balancer's name does not resolve yet", "A new load balancer's DNS name takes a few minutes to appear.")
+		}
+		if r.wafBlocked() {
+			return waiting(p.what+": "+r.summary(), wafBlockedHint)
 		}
 		if why := judgeHostile(p, r); why != "" {
 			bad = append(bad, p.what+" → "+why)

@@ -147,6 +147,12 @@ func securityScenarios() []scenario {
 			w.answer("/api/users/../../../../etc/passwd", 200, "", "root:x:0:0:root:/root:/bin/sh")
 		},
 			want{id: p + "input-validation", status: fail, observed: "a path traversal → 200 echoing the input back"}),
+		secured("the WAF blocks this address", func(w *fakeAWS) {
+			for _, p := range hostileProbes() {
+				w.answer(p.path, 403, "", "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n</body>\r\n</html>\r\n")
+			}
+		},
+			want{id: p + "input-validation", status: workshop.StatusWaiting, observed: "an id that is not a number: GET", hint: "403 from the WAF rate-based rule"}),
 		secured("the load balancer's name does not resolve yet", func(w *fakeAWS) { w.albDNSPending = true },
 			want{id: p + "input-validation", status: workshop.StatusWaiting, observed: "does not resolve yet"}),
 		secured("DescribeSecurityGroups denied", func(w *fakeAWS) {
@@ -178,6 +184,10 @@ func securityCleanupScenarios() []scenario {
 				fix: "{ aws wafv2 disassociate-web-acl --resource-arn " + fakeALBArn + " --region us-east-1 || true; } && aws wafv2 delete-web-acl --name workshop-rate-limit --scope REGIONAL --id 8f2c1c9e-0d6b-4a8e-9f57-2f3b1c1d2e3f --lock-token $(aws wafv2 get-web-acl"},
 			want{id: cl + "secrets", status: workshop.StatusFail, observed: "1 secret(s) left: workshop/users/DB_PASSWORD",
 				fix: "aws secretsmanager delete-secret --secret-id workshop/users/DB_PASSWORD --force-delete-without-recovery --region us-east-1"}),
+		{name: "module 4's probe blocked by the WAF", world: securedAccount, target: workshop.TargetModule4, mutate: func(w *fakeAWS) {
+			w.answer("/api/users", 403, "", "<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center></body></html>")
+		}, wants: []want{{id: "module-4/probe-users", status: workshop.StatusWaiting, observed: "GET http://" + fakeALBHost + "/api/users → 403 Forbidden",
+			hint: "The block lifts once its rate falls under the limit"}}},
 		s("ListWebACLs denied", func(w *fakeAWS) { w.fail("wafv2:ListWebACLs", accessDenied("wafv2:ListWebACLs")) }, false,
 			want{id: cl + "web-acl", status: workshop.StatusError, observed: "not allowed to call wafv2:ListWebACLs"}),
 		s("ListSecrets denied", func(w *fakeAWS) { w.fail("secretsmanager:ListSecrets", accessDenied("secretsmanager:ListSecrets")) }, false,

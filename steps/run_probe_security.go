@@ -71,6 +71,8 @@ func probeHostile(ctx context.Context, r *runner) (bool, error) {
 	msg := fmt.Sprintf("burst of %d requests to /api/users: %s", rateLimit+50, strings.Join(parts, ", "))
 	if counts[http.StatusForbidden] == 0 {
 		msg += " (no 403 yet: without the rate-based rule, or before WAF acts on the rate, which takes up to a minute)"
+	} else {
+		msg += "; this address stays blocked until its rate falls under the limit (up to 5 minutes): checks through the load balancer wait until then"
 	}
 	r.did("%s", msg)
 	return false, nil

@@ -154,7 +154,7 @@ func hardenRepositories(s *script) {
 	s.line("  digest=$(" + s.aws(`ecr describe-images --repository-name "${repo##*/}" --image-ids imageTag=latest --query 'imageDetails[0].imageDigest' --output text`) + ")")
 	s.line("  " + s.aws(`ecs describe-task-definition --task-definition "$family" --query`,
 		`"taskDefinition.{family: family, networkMode: networkMode, requiresCompatibilities: requiresCompatibilities, cpu: cpu, memory: memory, executionRoleArn: executionRoleArn, `+
-			`containerDefinitions: [containerDefinitions[0] | merge(@, {image: '$repo@$digest'})]}"`, "--output json")+` > "$family-task.json"`)
+			`containerDefinitions: [containerDefinitions[0] | merge(@, {image: '$repo@$digest'})]}"`, "--output json") + ` > "$family-task.json"`)
 	s.line("  " + s.aws(`ecs register-task-definition --cli-input-json "file://$family-task.json" --tags`, tagsLower,
 		"--query taskDefinition.taskDefinitionArn --output text"))
 	s.line("  " + s.aws("ecs update-service --cluster", cluster, `--service "$family" --task-definition "$family"`,

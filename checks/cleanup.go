@@ -45,6 +45,10 @@ func cleanupChecks(x fixer) []check {
 				}
 				return survivors("service", left, arns, fixes, "Delete the services first: their tasks keep running (and billing) until you do.")
 			}},
+		{id: cl + "web-acl", title: "Module 5's web ACL is deleted",
+			expected: "no web ACL " + webACLName, run: webACLGone},
+		{id: cl + "secrets", title: "Module 5's secrets are deleted",
+			expected: "no secret under " + secretPrefix, run: secretsGone},
 		{id: cl + "target-groups", title: "The workshop's target groups are deleted",
 			expected: "no target group api, users, threads, posts or drop-traffic", run: func(f *facts) outcome {
 				tgs, err := f.getTargetGroups()

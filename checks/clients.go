@@ -2,15 +2,18 @@ package checks
 
 import (
 	"context"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"net/http"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
 // The narrow interfaces below list only the SDK methods the checks call; the
@@ -51,6 +54,19 @@ type elbReader interface {
 	DescribeTargetHealth(context.Context, *elasticloadbalancingv2.DescribeTargetHealthInput, ...func(*elasticloadbalancingv2.Options)) (*elasticloadbalancingv2.DescribeTargetHealthOutput, error)
 }
 
+type groupReader interface {
+	DescribeSecurityGroups(context.Context, *ec2.DescribeSecurityGroupsInput, ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
+}
+
+type webACLReader interface {
+	GetWebACLForResource(context.Context, *wafv2.GetWebACLForResourceInput, ...func(*wafv2.Options)) (*wafv2.GetWebACLForResourceOutput, error)
+	ListWebACLs(context.Context, *wafv2.ListWebACLsInput, ...func(*wafv2.Options)) (*wafv2.ListWebACLsOutput, error)
+}
+
+type secretLister interface {
+	ListSecrets(context.Context, *secretsmanager.ListSecretsInput, ...func(*secretsmanager.Options)) (*secretsmanager.ListSecretsOutput, error)
+}
+
 type roleGetter interface {
 	GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error)
 }
@@ -82,28 +98,34 @@ type Local interface {
 
 // Clients are everything the checks read from.
 type Clients struct {
-	STS   identityGetter
-	ECR   ecrReader
-	CFN   StackReader
-	ECS   ecsReader
-	ELB   elbReader
-	IAM   roleGetter
-	HTTP  httpDoer
-	Local Local
+	STS     identityGetter
+	ECR     ecrReader
+	CFN     StackReader
+	ECS     ecsReader
+	ELB     elbReader
+	IAM     roleGetter
+	EC2     groupReader
+	WAF     webACLReader
+	Secrets secretLister // module 5's secrets, for the clean-up checks
+	HTTP    httpDoer
+	Local   Local
 }
 
 // NewClients builds the checks' clients from an AWS configuration, an HTTP
 // client for the probes and presigned downloads, and the local machine.
 func NewClients(cfg aws.Config, httpClient *http.Client, local Local) Clients {
 	return Clients{
-		STS:   sts.NewFromConfig(cfg),
-		ECR:   ecr.NewFromConfig(cfg),
-		CFN:   cloudformation.NewFromConfig(cfg),
-		ECS:   ecs.NewFromConfig(cfg),
-		ELB:   elasticloadbalancingv2.NewFromConfig(cfg),
-		IAM:   iam.NewFromConfig(cfg),
-		HTTP:  httpClient,
-		Local: local,
+		STS:     sts.NewFromConfig(cfg),
+		ECR:     ecr.NewFromConfig(cfg),
+		CFN:     cloudformation.NewFromConfig(cfg),
+		ECS:     ecs.NewFromConfig(cfg),
+		ELB:     elasticloadbalancingv2.NewFromConfig(cfg),
+		IAM:     iam.NewFromConfig(cfg),
+		EC2:     ec2.NewFromConfig(cfg),
+		WAF:     wafv2.NewFromConfig(cfg),
+		Secrets: secretsmanager.NewFromConfig(cfg),
+		HTTP:    httpClient,
+		Local:   local,
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -34,7 +35,9 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/breakthemonolith/workshop/sample-app/forum"
@@ -91,6 +94,9 @@ type fakeAWS struct {
 	services     map[string]*ecstypes.Service
 	stopped      map[string][]ecstypes.Task // stopped tasks by service name
 	roles        map[string]bool
+	groups       map[string]*ec2types.SecurityGroup // by id
+	webACLs      map[string]*waftypes.WebACL        // by the ARN of the resource they guard
+	secrets      []smtypes.SecretListEntry
 
 	// probes overrides what the load balancer answers for a path.
 	probes map[string]fakeResponse
@@ -159,6 +165,8 @@ func newFakeAWS() *fakeAWS {
 		services:     map[string]*ecstypes.Service{},
 		stopped:      map[string][]ecstypes.Task{},
 		roles:        map[string]bool{ecsServiceLinkedRole: true},
+		groups:       map[string]*ec2types.SecurityGroup{},
+		webACLs:      map[string]*waftypes.WebACL{},
 		probes:       map[string]fakeResponse{},
 		local: &fakeLocal{
 			docker: DockerInfo{Version: "28.2.2", APIVersion: "1.50", Arch: "x86_64"},
@@ -170,7 +178,7 @@ func newFakeAWS() *fakeAWS {
 
 // clients are the checks' clients, all backed by w.
 func (w *fakeAWS) clients() Clients {
-	return Clients{STS: w, ECR: w, CFN: w, ECS: w, ELB: w, IAM: w, HTTP: fakeHTTP{w}, Local: w.local}
+	return Clients{STS: w, ECR: w, CFN: w, ECS: w, ELB: w, IAM: w, EC2: w, WAF: w, Secrets: w, HTTP: fakeHTTP{w}, Local: w.local}
 }
 
 // fail makes every call of action fail with err.
@@ -766,7 +774,7 @@ func (w *fakeAWS) serveALB(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	rec := httptest.NewRecorder()
-	handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, req.URL.RequestURI(), nil))
 	res := rec.Result()
 	res.Request = req
 	return res, nil

@@ -11,10 +11,21 @@ type fixer struct {
 	stack    string
 	region   string
 	endpoint string
+	sandbox  bool
 }
 
 func (r *Runner) fixes() fixer {
-	return fixer{stack: r.Options.Stack, region: r.Options.Region, endpoint: r.Options.Endpoint}
+	return fixer{stack: r.Options.Stack, region: r.Options.Region, endpoint: r.Options.Endpoint, sandbox: r.Options.Sandbox}
+}
+
+// workshop returns a workshop command, with --sandbox when the checks run
+// against the sandbox.
+func (x fixer) workshop(args ...string) string {
+	cmd := "workshop "
+	if x.sandbox {
+		cmd += "--sandbox "
+	}
+	return cmd + strings.Join(args, " ")
 }
 
 // aws returns an AWS CLI command with the region (and endpoint) appended.

@@ -199,6 +199,8 @@ func probeFailure(p probeResult) outcome {
 	switch {
 	case p.notResolving():
 		return waiting(p.summary(), "A new load balancer's DNS name takes a few minutes to resolve.")
+	case p.wafBlocked():
+		return waiting(p.summary(), wafBlockedHint)
 	case p.err != nil:
 		return fail(p.summary(), "The load balancer did not answer: check that its security group admits port 80 from your address.", "")
 	case p.status == http.StatusServiceUnavailable:

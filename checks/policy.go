@@ -29,6 +29,10 @@ func Actions() []string {
 		"elasticloadbalancing:DescribeRules",
 		"elasticloadbalancing:DescribeTargetHealth",
 		"iam:GetRole",
+		"ec2:DescribeSecurityGroups",
+		"wafv2:GetWebACLForResource",
+		"wafv2:ListWebACLs",
+		"secretsmanager:ListSecrets",
 	}
 }
 

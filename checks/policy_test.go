@@ -7,11 +7,14 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
 )
@@ -68,6 +71,7 @@ func TestFakeActionNamesAreIAMActions(t *testing.T) {
 	serviceIDs := map[string]string{
 		"sts": sts.ServiceID, "ecr": ecr.ServiceID, "cloudformation": cloudformation.ServiceID,
 		"ecs": ecs.ServiceID, "elasticloadbalancing": elb.ServiceID, "iam": iam.ServiceID,
+		"ec2": ec2.ServiceID, "wafv2": wafv2.ServiceID, "secretsmanager": secretsmanager.ServiceID,
 	}
 	for _, a := range Actions() {
 		prefix, op, _ := strings.Cut(a, ":")

@@ -86,11 +86,26 @@ func prefetch(f *facts, t workshop.Target) {
 		}
 		stackAndListener()
 		health(microservices()...)
+	case workshop.TargetSecurity:
+		f.spawn(func() { _, _ = f.getRepositories() })
+		for _, svc := range allServices() {
+			f.spawn(func() { _, _ = f.getTaskDefinition(svc) })
+		}
+		f.spawn(func() { _, _ = f.getServices() })
+		f.spawn(func() { _, _ = f.getTargetGroups() })
+		f.spawn(func() { _, _ = f.getListeners() })
+		f.spawn(func() { _, _ = f.getSecurityGroups() })
+		f.spawn(func() { _, _ = f.getWebACL() })
+		for _, p := range hostileProbes() {
+			f.spawn(func() { _, _ = f.getProbe(p.path) })
+		}
 	case workshop.TargetCleanup:
 		f.spawn(func() { _, _ = f.getServices() })
 		f.spawn(func() { _, _ = f.getTargetGroups() })
 		f.spawn(func() { _, _ = f.getFamilies() })
 		f.spawn(func() { _, _ = f.getRepositories() })
+		f.spawn(func() { _, _ = f.getWebACLs() })
+		f.spawn(func() { _, _ = f.getSecrets() })
 	}
 }
 

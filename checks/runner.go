@@ -21,6 +21,9 @@ type check struct {
 	// (or warn) before this one means anything.
 	requires []string
 	run      func(f *facts) outcome
+	// severity and concern are set on the security target's findings.
+	severity workshop.Severity
+	concern  string
 }
 
 // outcome is what a check found.
@@ -73,6 +76,9 @@ type Options struct {
 	// Endpoint, when set, is the AWS endpoint the clients talk to (the
 	// sandbox or an emulator); fix commands then carry --endpoint-url.
 	Endpoint string
+	// Sandbox says the checks run against the workshop's sandbox
+	// (--sandbox), so workshop commands in fixes carry --sandbox.
+	Sandbox bool
 	// OtherRegions are regions the learner has configured besides Region,
 	// looked at when the stack is missing.
 	OtherRegions []string
@@ -105,7 +111,7 @@ func (e *EnvironmentError) Unwrap() error { return e.Err }
 // Targets lists the targets that have checks.
 func Targets() []workshop.Target {
 	return []workshop.Target{workshop.TargetPreflight, workshop.TargetModule1, workshop.TargetModule2,
-		workshop.TargetModule3, workshop.TargetModule4, workshop.TargetCleanup, workshop.TargetAll}
+		workshop.TargetModule3, workshop.TargetModule4, workshop.TargetSecurity, workshop.TargetCleanup, workshop.TargetAll}
 }
 
 // Supported reports whether target has checks.
@@ -131,6 +137,8 @@ func (r *Runner) checksFor(t workshop.Target) []check {
 		return imageChecks(workshop.TargetModule3, microservices(), r.fixes())
 	case workshop.TargetModule4:
 		return module4Checks(r.fixes())
+	case workshop.TargetSecurity:
+		return securityChecks(r.fixes())
 	case workshop.TargetCleanup:
 		return cleanupChecks(r.fixes())
 	}
@@ -234,7 +242,7 @@ func evaluate(checks []check, f *facts) []workshop.Condition {
 		}
 		cond := workshop.Condition{
 			ID: c.id, Title: c.title, Status: o.status, Expected: c.expected, Observed: o.observed,
-			Hint: o.hint, Fix: o.fix, Resources: o.resources,
+			Hint: o.hint, Fix: o.fix, Resources: o.resources, Severity: c.severity, Concern: c.concern,
 		}
 		if o.expected != "" {
 			cond.Expected = o.expected

@@ -67,6 +67,8 @@ func allScenarios() []scenario {
 		all = append(all, module4ServiceScenarios(svc)...)
 	}
 	all = append(all, module4Scenarios()...)
+	all = append(all, securityScenarios()...)
+	all = append(all, securityCleanupScenarios()...)
 	all = append(all, cleanupScenarios()...)
 	return all
 }

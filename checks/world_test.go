@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
@@ -36,14 +37,15 @@ const (
 // fakeStackOutputs are the outputs of the workshop's stack (design §4).
 func fakeStackOutputs() map[string]string {
 	return map[string]string{
-		"ClusterName":          fakeClusterName,
-		"Url":                  "http://" + fakeALBHost,
-		"ALBArn":               fakeALBArn,
-		"VPCId":                fakeVPC,
-		"PublicSubnets":        "subnet-0aaa1111,subnet-0bbb2222",
-		"ServiceSecurityGroup": "sg-0task3000",
-		"TaskExecutionRoleArn": fakeExecRole,
-		"LogGroup":             fakeLogGroup,
+		"ClusterName":               fakeClusterName,
+		"Url":                       "http://" + fakeALBHost,
+		"ALBArn":                    fakeALBArn,
+		"VPCId":                     fakeVPC,
+		"PublicSubnets":             "subnet-0aaa1111,subnet-0bbb2222",
+		"ServiceSecurityGroup":      fakeTaskGroup,
+		"LoadBalancerSecurityGroup": fakeLBGroup,
+		"TaskExecutionRoleArn":      fakeExecRole,
+		"LogGroup":                  fakeLogGroup,
 	}
 }
 
@@ -111,6 +113,10 @@ func (w *fakeAWS) addRepository(name string) *fakeRepo {
 		RepositoryUri:  aws.String(fakeRepoURI(name)),
 		RegistryId:     aws.String(fakeAccountID),
 		CreatedAt:      &created,
+		// ECR's defaults.
+		ImageTagMutability:         ecrtypes.ImageTagMutabilityMutable,
+		ImageScanningConfiguration: &ecrtypes.ImageScanningConfiguration{ScanOnPush: false},
+		EncryptionConfiguration:    &ecrtypes.EncryptionConfiguration{EncryptionType: ecrtypes.EncryptionTypeAes256},
 	}}
 	w.repos[name] = r
 	return r
@@ -220,9 +226,10 @@ func (w *fakeAWS) deployStack() {
 		Tags: []cfntypes.Tag{{Key: aws.String(managedTag), Value: aws.String("true")}},
 	}
 	outputs := fakeStackOutputs()
-	for _, k := range requiredOutputs() {
+	for _, k := range append(requiredOutputs(), "LoadBalancerSecurityGroup") {
 		w.stack.Outputs = append(w.stack.Outputs, cfntypes.Output{OutputKey: aws.String(k), OutputValue: aws.String(outputs[k])})
 	}
+	w.createStackGroups()
 	w.stackEvents = nil
 	w.event(fakeStack, "AWS::CloudFormation::Stack", cfntypes.ResourceStatusCreateInProgress, "User Initiated")
 	w.event("ECSCluster", "AWS::ECS::Cluster", cfntypes.ResourceStatusCreateComplete, "")
@@ -255,6 +262,7 @@ func (w *fakeAWS) setStackStatus(status cfntypes.StackStatus) {
 // deleteStack deletes the stack and what it made.
 func (w *fakeAWS) deleteStack() {
 	w.stack, w.stackEvents, w.cluster = nil, nil, nil
+	w.groups = map[string]*ec2types.SecurityGroup{}
 	w.albArn, w.albHost, w.listeners = "", "", nil
 }
 
@@ -310,6 +318,11 @@ func (w *fakeAWS) createService(name string, desired, running int32) *ecstypes.S
 		Status: aws.String("ACTIVE"), LaunchType: ecstypes.LaunchTypeFargate, TaskDefinition: aws.String(td), CreatedAt: &created,
 		LoadBalancers: []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(w.tgArn(name)), ContainerName: aws.String(name),
 			ContainerPort: aws.Int32(appPort)}},
+		DeploymentConfiguration: &ecstypes.DeploymentConfiguration{MinimumHealthyPercent: aws.Int32(100), MaximumPercent: aws.Int32(200),
+			DeploymentCircuitBreaker: &ecstypes.DeploymentCircuitBreaker{}},
+		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
+			Subnets: []string{"subnet-0aaa1111", "subnet-0bbb2222"}, SecurityGroups: []string{fakeTaskGroup},
+			AssignPublicIp: ecstypes.AssignPublicIpEnabled}},
 		Deployments: []ecstypes.Deployment{{Id: aws.String("ecs-svc/" + name + "1"), Status: aws.String("PRIMARY"),
 			TaskDefinition: aws.String(td), RolloutState: ecstypes.DeploymentRolloutStateCompleted, CreatedAt: &created}},
 	}

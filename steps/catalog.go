@@ -46,10 +46,10 @@ type Module struct {
 	Steps []Step
 }
 
-// Modules returns the workshop's modules in order: modules 1 to 4, then the
-// clean-up. Each step carries its explanation.
+// Modules returns the workshop's modules in order: modules 1 to 4, module 5
+// (security), then the clean-up. Each step carries its explanation.
 func Modules() ([]Module, error) {
-	mods := []Module{module1(), module2(), module3(), module4(), cleanup()}
+	mods := []Module{module1(), module2(), module3(), module4(), module5(), cleanup()}
 	for i := range mods {
 		m := &mods[i]
 		m.Title = m.Target.Title()
@@ -71,11 +71,15 @@ func Modules() ([]Module, error) {
 }
 
 // Find returns the steps a name stands for: one step ("module-2/create-
-// listener"), a module ("module-2", "cleanup"), or every module ("all").
+// listener"), a module ("module-2", "security" or its alias "module-5",
+// "cleanup"), or modules 1 to 4 ("all").
 func Find(name string) ([]Step, error) {
 	mods, err := Modules()
 	if err != nil {
 		return nil, err
+	}
+	if name == "module-5" {
+		name = string(workshop.TargetSecurity)
 	}
 	var all []Step
 	var names []string
@@ -89,7 +93,7 @@ func Find(name string) ([]Step, error) {
 				return []Step{st}, nil
 			}
 		}
-		if m.Target != workshop.TargetCleanup {
+		if m.Target != workshop.TargetCleanup && m.Target != workshop.TargetSecurity {
 			all = append(all, m.Steps...)
 		}
 	}

@@ -46,7 +46,7 @@ func TestEveryStepIsExplainedAndExplainable(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []workshop.Target{workshop.TargetModule1, workshop.TargetModule2, workshop.TargetModule3,
-		workshop.TargetModule4, workshop.TargetCleanup}
+		workshop.TargetModule4, workshop.TargetSecurity, workshop.TargetCleanup}
 	if len(mods) != len(want) {
 		t.Fatalf("%d modules, want %d", len(mods), len(want))
 	}
@@ -62,7 +62,7 @@ func TestEveryStepIsExplainedAndExplainable(t *testing.T) {
 			if !strings.Contains(out, "# == "+st.ID+": ") {
 				t.Errorf("%s: explain has no header:\n%s", st.ID, out)
 			}
-			if st.Kind != KindProbe && !strings.Contains(out, "\naws ") && !strings.Contains(out, "\ndocker ") && !strings.Contains(out, "for td in") {
+			if st.Kind != KindProbe && !strings.Contains(out, "\naws ") && !strings.Contains(out, "\ndocker ") && !strings.Contains(out, "\nfor ") {
 				t.Errorf("%s: explain prints no command:\n%s", st.ID, out)
 			}
 			if strings.Contains(out, "get-login ") || strings.Contains(out, "get-login\n") {
@@ -80,7 +80,9 @@ func TestFind(t *testing.T) {
 	}{
 		{"module-2", "module-2/create-stack", 6},
 		{"module-4/create-rules", "module-4/create-rules", 1},
-		{"cleanup", "cleanup/delete-services", 5},
+		{"cleanup", "cleanup/delete-services", 6},
+		{"security", "security/tighten-groups", 6},
+		{"module-5", "security/tighten-groups", 6},
 		{"all", "module-1/create-repository", 17},
 	}
 	for _, tt := range tests {

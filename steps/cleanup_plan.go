@@ -44,17 +44,24 @@ type CleanupClients struct {
 	ECS cleanupECS
 	ELB cleanupELB
 	CFN stackWriter
+	// WAF and Secrets find and delete module 5's web ACL and secrets
+	// (cleanup_security.go); when nil, those are not looked at.
+	WAF     cleanupWAF
+	Secrets cleanupSecrets
 }
 
 // Deletion is one thing clean-up deletes.
 type Deletion struct {
-	// Kind is "service", "listener", "target group", "stack",
-	// "task definition" or "repository", in the order they are deleted.
+	// Kind is "service", "web ACL", "secret", "listener", "target group",
+	// "stack", "task definition" or "repository", in the order they are
+	// deleted.
 	Kind string
 	// Name is the human name; ID the ARN or name the delete call takes.
 	Name, ID string
 	// Cluster is the service's cluster.
 	Cluster string
+	// Resource is, for a web ACL, the load balancer it guards.
+	Resource string
 }
 
 // Kept is something clean-up found but will not touch, and why.
@@ -119,6 +126,9 @@ func PlanCleanup(ctx context.Context, c CleanupClients, stack string) (Plan, err
 				}
 			}
 		}
+	}
+	if err := planSecurity(ctx, c, outputs["ALBArn"], &p); err != nil {
+		return p, err
 	}
 	if alb := outputs["ALBArn"]; alb != "" {
 		out, err := c.ELB.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(alb)})

@@ -43,6 +43,10 @@ func Cleanup(ctx context.Context, plan Plan, c CleanupClients, env *Env) []error
 			if err == nil {
 				services = append(services, d)
 			}
+		case "web ACL":
+			err = deleteWebACL(ctx, r, c, d)
+		case "secret":
+			err = deleteSecret(ctx, c, d)
 		case "listener":
 			_, err = c.ELB.DeleteListener(ctx, &elb.DeleteListenerInput{ListenerArn: aws.String(d.ID)})
 		case "target group":

@@ -79,6 +79,8 @@ func cleanup() Module {
 	return module(workshop.TargetCleanup,
 		"Delete everything the workshop created, in dependency order, so nothing keeps billing.",
 		step(c+"delete-services", "Delete the services", KindAPI, []string{c + "services"}, deleteServices),
+		step(c+"delete-security", "Delete module 5's web ACL and secrets", KindAPI,
+			[]string{c + "web-acl", c + "secrets"}, deleteSecurity),
 		step(c+"delete-listener-and-target-groups", "Delete the listener and the target groups", KindAPI,
 			[]string{c + "target-groups"}, deleteTargetGroups),
 		step(c+"delete-stack", "Delete the stack", KindAPI, []string{c + "stack"}, deleteStack),

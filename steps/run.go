@@ -70,6 +70,8 @@ type Clients struct {
 	ECS  ecsWriter
 	ELB  elbWriter
 	Logs logReader
+	// Security are module 5's clients (run_security.go).
+	Security *SecurityClients
 }
 
 // Env is what running steps needs.

@@ -78,6 +78,7 @@ func newCheckRunner(ctx context.Context, f *Factory) (*checks.Runner, error) {
 			Stack:         f.Global.Stack,
 			Region:        cfg.Region,
 			Endpoint:      aws.ToString(cfg.BaseEndpoint),
+			Sandbox:       f.Global.Sandbox,
 			OtherRegions:  configuredRegions(f.Getenv),
 			StackReaderIn: checks.StackReaderIn(cfg),
 			Getenv:        f.Getenv,

@@ -75,7 +75,6 @@ func TestCheckUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"check"},
 		{"check", "module-7"},
-		{"check", "security"},
 		{"check", "module-1", "module-2"},
 		{"check", "--print-policy", "module-1"},
 	} {
@@ -270,6 +269,14 @@ func TestPrintResult(t *testing.T) {
 `
 	if b.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+	sec := workshop.NewResult(workshop.TargetSecurity, "123456789012", "eu-west-1", time.Now(), 0, 3,
+		[]workshop.Condition{{ID: "security/rate-limit", Title: "A WAF rate-based rule guards the load balancer", Status: workshop.StatusFail,
+			Observed: "no WAF web ACL", Severity: workshop.SeverityHigh, Concern: "Rate limits protect from DDoS", Fix: "workshop run security/add-rate-limit"}})
+	b.Reset()
+	printResult(&b, sec, false)
+	if !strings.Contains(b.String(), "\n      Severity: high · Concern: Rate limits protect from DDoS\n      Fix:  workshop run security/add-rate-limit\n") {
+		t.Errorf("a security finding:\n%s", b.String())
 	}
 	var colored strings.Builder
 	printResult(&colored, res, true)

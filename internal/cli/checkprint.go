@@ -52,6 +52,9 @@ func printResult(w io.Writer, res workshop.Result, color bool) {
 		if c.Status == workshop.StatusPass || c.Status == workshop.StatusSkip {
 			continue
 		}
+		if c.Severity != "" {
+			fmt.Fprintf(w, "      Severity: %s · Concern: %s\n", c.Severity, c.Concern)
+		}
 		if c.Status != workshop.StatusWarn && c.Expected != "" {
 			fmt.Fprintf(w, "      Expected: %s\n", c.Expected)
 		}

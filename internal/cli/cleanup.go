@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	"github.com/spf13/cobra"
 
 	"github.com/breakthemonolith/workshop/steps"
@@ -46,7 +48,8 @@ workshop name is listed and left alone. At the end it says what is left.`,
 					return steps.CleanupClients{}, err
 				}
 				return steps.CleanupClients{ECR: ecr.NewFromConfig(cfg), ECS: ecs.NewFromConfig(cfg),
-					ELB: elb.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg)}, nil
+					ELB: elb.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
+					WAF: wafv2.NewFromConfig(cfg), Secrets: secretsmanager.NewFromConfig(cfg)}, nil
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

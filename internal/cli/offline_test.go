@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -170,6 +172,24 @@ func (o *offline) untilPasses(target string) {
 	o.t.Fatalf("check %s never passed:\n%s", target, strings.Join(bad, "\n"))
 }
 
+// burst sends n GETs to url one after the other and counts the 403s.
+func burst(t *testing.T, url string, n int) int {
+	t.Helper()
+	blocked := 0
+	for range n {
+		res, err := http.Get(url)
+		if err != nil {
+			t.Fatalf("GET %s: %v", url, err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode == http.StatusForbidden {
+			blocked++
+		}
+	}
+	return blocked
+}
+
 // get fetches a URL and returns the status, the X-Service header and the body.
 func get(t *testing.T, url string) (int, string, string) {
 	t.Helper()
@@ -312,5 +332,41 @@ func TestOfflineWorkshopEndToEnd(t *testing.T) {
 		o.until("module-4", m4+"traffic-switched", fail)
 		o.mustRun("module-4/switch-traffic")
 		o.untilPasses("all")
+	})
+
+	// Module 5 last: its burst leaves this address blocked by the WAF for
+	// up to 5 minutes.
+	t.Run("module 5 and the WAF rate limit", func(t *testing.T) {
+		o := o.in(t)
+		if _, err := ec2.NewFromConfig(o.cfg).AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
+			GroupId: aws.String(outputs["ServiceSecurityGroup"]), IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"),
+				FromPort: aws.Int32(22), ToPort: aws.Int32(22), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}}); err != nil {
+			t.Fatal(err)
+		}
+		_, before := o.check("security")
+		for _, id := range []string{"security/no-open-admin-ports", "security/rate-limit", "security/safe-deployments", "security/immutable-tags"} {
+			if c := condition(before, id); c.Status != workshop.StatusFail {
+				t.Errorf("before module 5, %s is %s: %s", id, c.Status, c.Observed)
+			}
+		}
+		if n := burst(t, url+"/", 150); n != 0 {
+			t.Fatalf("%d of 150 requests got 403 before any web ACL", n)
+		}
+		if code, _, errOut := o.workshop("run", "security", "--yes", "--dir", o.dir, "--timeout", "4m"); code != ExitOK {
+			t.Fatalf("run security: exit %d\n%s", code, errOut)
+		}
+		n := burst(t, url+"/", 150)
+		if n == 0 {
+			t.Error("no request of a burst of 150 got 403 once the rate-based rule was attached")
+		}
+		t.Logf("a burst of 150 after module 5: %d refused with 403", n)
+		_, after := o.check("security")
+		for _, c := range after.Conditions {
+			ok := c.Status == workshop.StatusPass || c.ID == "security/public-ips" && c.Status == workshop.StatusWarn ||
+				c.ID == "security/input-validation" && c.Status == workshop.StatusWaiting
+			if !ok {
+				t.Errorf("after module 5, %s is %s: %s", c.ID, c.Status, c.Observed)
+			}
+		}
 	})
 }

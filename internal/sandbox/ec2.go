@@ -20,12 +20,14 @@ type ec2Service struct{ srv *Server }
 
 // register adds EC2's operations to the router.
 func (e *ec2Service) register(r *router) {
-	r.handleEC2(ec2Version, ec2Namespace, map[string]queryOp{
+	ops := map[string]queryOp{
 		"DescribeVpcs":              e.describeVpcs,
 		"DescribeSubnets":           e.describeSubnets,
 		"DescribeSecurityGroups":    e.describeSecurityGroups,
 		"DescribeAvailabilityZones": e.describeAvailabilityZones,
-	})
+	}
+	e.registerRules(ops)
+	r.handleEC2(ec2Version, ec2Namespace, ops)
 }
 
 // tagXML is EC2's lower-camel tag item.

@@ -65,6 +65,7 @@ func (e *ecrService) register(r *router) {
 		"GetDownloadUrlForLayer": e.getDownloadURLForLayer,
 		"GetAuthorizationToken":  e.getAuthorizationToken,
 	})
+	e.registerSettings(r.json[ecrTargetPrefix])
 }
 
 // validRepoName applies ECR's rule for repository names: 2 to 256

@@ -23,6 +23,8 @@ type ecsServiceItem struct {
 	Events         []ecsEvent      `json:"events,omitempty"`
 	Tags           []resourceTag   `json:"tags,omitempty"`
 	CreatedAt      time.Time       `json:"createdAt"`
+	// DeploymentConfig is the deploymentConfiguration (ecs_deployconfig.go).
+	DeploymentConfig *ecsDeploymentConfig `json:"deploymentConfiguration,omitempty"`
 }
 
 // ecsLB is ECS's LoadBalancer shape: where a service registers its tasks.
@@ -114,6 +116,8 @@ type createServiceIn struct {
 	NetworkConfiguration map[string]any `json:"networkConfiguration"`
 	LoadBalancers        []ecsLB        `json:"loadBalancers"`
 	Tags                 []ecsTag       `json:"tags"`
+	// DeploymentConfiguration: see ecs_deployconfig.go.
+	DeploymentConfiguration *ecsDeploymentConfig `json:"deploymentConfiguration"`
 }
 
 func (e *ecsService) createService(c *call, body []byte) (any, error) {
@@ -170,6 +174,9 @@ func (e *ecsService) createService(c *call, body []byte) (any, error) {
 	if s.LaunchType == "" {
 		s.LaunchType = "FARGATE"
 	}
+	if err := s.setDeploymentConfig(in.DeploymentConfiguration); err != nil {
+		return nil, err
+	}
 	s.deploy(c.now)
 	e.srv.state.ECS.Services[c.region+"/"+cl.Name+"/"+s.Name] = s
 	e.schedule(c, s)
@@ -204,6 +211,8 @@ func (e *ecsService) updateService(c *call, body []byte) (any, error) {
 		DesiredCount       *int   `json:"desiredCount"`
 		TaskDefinition     string `json:"taskDefinition"`
 		ForceNewDeployment bool   `json:"forceNewDeployment"`
+		// DeploymentConfiguration: see ecs_deployconfig.go.
+		DeploymentConfiguration *ecsDeploymentConfig `json:"deploymentConfiguration"`
 	}
 	if err := decodeJSON(body, &in); err != nil {
 		return nil, err
@@ -218,6 +227,9 @@ func (e *ecsService) updateService(c *call, body []byte) (any, error) {
 	}
 	if s.Status != "ACTIVE" {
 		return nil, clientErr("ServiceNotActiveException", "Service was not ACTIVE.")
+	}
+	if err := s.setDeploymentConfig(in.DeploymentConfiguration); err != nil {
+		return nil, err
 	}
 	if in.DesiredCount != nil {
 		if *in.DesiredCount < 0 {
@@ -314,9 +326,8 @@ func (e *ecsService) serviceOut(s *ecsServiceItem, withTags bool) map[string]any
 		"launchType": s.LaunchType, "platformVersion": "LATEST", "platformFamily": "Linux", "taskDefinition": s.TaskDefinition,
 		"loadBalancers": orEmpty(s.LoadBalancers), "serviceRegistries": []any{}, "deployments": deps, "events": events,
 		"createdAt": epoch(s.CreatedAt), "createdBy": "arn:aws:iam::" + Account + ":root", "schedulingStrategy": "REPLICA",
-		"deploymentConfiguration": map[string]any{"maximumPercent": 200, "minimumHealthyPercent": 100,
-			"deploymentCircuitBreaker": map[string]any{"enable": false, "rollback": false}},
-		"deploymentController": map[string]any{"type": "ECS"}, "enableECSManagedTags": false, "propagateTags": "NONE",
+		"deploymentConfiguration": s.DeploymentConfig.out(),
+		"deploymentController":    map[string]any{"type": "ECS"}, "enableECSManagedTags": false, "propagateTags": "NONE",
 		"enableExecuteCommand": false, "healthCheckGracePeriodSeconds": 0,
 		"roleArn": "arn:aws:iam::" + Account + ":role/aws-service-role/ecs.amazonaws.com/" + ecsServiceLinkedRoleName}
 	if s.Network != nil {

@@ -41,6 +41,7 @@ type Server struct {
 	blobs  *blobStore
 	reg    http.Handler // go-containerregistry's registry, for blobs
 	alb    *dataPlane   // the load balancers, answering locally (alb.go)
+	waf    *wafLimiter  // enforces the web ACLs' rate-based rules
 
 	// mu guards state and its file: every API operation and every
 	// manifest change runs under it.
@@ -101,6 +102,11 @@ func New(opts Options) (*Server, error) {
 	(&elbService{srv: s}).register(s.routes)
 	(&logsService{srv: s}).register(s.routes)
 	(&cfnService{srv: s}).register(s.routes)
+	(&wafService{srv: s}).register(s.routes)
+	(&secretsService{srv: s}).register(s.routes)
+	s.waf = newWAFLimiter()
+	s.waf.publish(&s.state.WAF)
+	s.alb.allow = s.wafAllows
 	return s, nil
 }
 

@@ -35,6 +35,9 @@ type state struct {
 	ECS  ecsState  `json:"ecs"`
 	ELB  elbState  `json:"elbv2"`
 	Logs logsState `json:"logs"`
+	// WAF and Secrets serve module 5 (wafv2.go, secretsmanager.go).
+	WAF     wafState     `json:"wafv2"`
+	Secrets secretsState `json:"secretsmanager"`
 }
 
 // fill gives every service an empty part where it has none, so that a
@@ -52,6 +55,8 @@ func (st *state) fill() {
 	if st.Logs.Groups == nil {
 		st.Logs.Groups = map[string]*logGroup{}
 	}
+	st.WAF.fill()
+	st.Secrets.fill()
 }
 
 // newState is the state of a fresh data directory.

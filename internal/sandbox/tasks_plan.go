@@ -9,13 +9,6 @@ import (
 	"time"
 )
 
-// Rolling deployments keep between minimumHealthyPercent and
-// maximumPercent of the desired count, as ECS's defaults.
-const (
-	minHealthyPercent = 100
-	maxPercent        = 200
-)
-
 // maxLaunchBackoff caps the wait between failed task launches of a
 // deployment (ECS throttles the same way, more slowly).
 const maxLaunchBackoff = 30 * time.Second
@@ -114,9 +107,16 @@ func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []st
 		changed = true
 	}
 
+	minPercent, maxPercent := svc.DeploymentConfig.percents()
+	if primaryID != "" && r.tripBreaker(svc, desired, now) {
+		return launch, stop, true // the next reconciliation works on the rollback
+	}
+
 	// Launch what the primary deployment lacks, within maximumPercent and
-	// after the backoff of earlier failures.
-	if need := desired - len(primary); need > 0 && primaryID != "" && svc.Status == "ACTIVE" {
+	// after the backoff of earlier failures; a deployment the circuit
+	// breaker stopped launches nothing more.
+	if need := desired - len(primary); need > 0 && primaryID != "" && svc.Status == "ACTIVE" &&
+		svc.Deployments[0].RolloutState != "FAILED" {
 		room := desired*maxPercent/100 - len(primary) - len(old)
 		if n := min(need, room); n > 0 && r.mayLaunch(&svc.Deployments[0], now) {
 			var ids []string
@@ -142,7 +142,7 @@ func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []st
 				healthy++
 			}
 		}
-		floor := (desired*minHealthyPercent + 99) / 100
+		floor := (desired*minPercent + 99) / 100
 		var ids []string
 		sort.SliceStable(old, func(i, j int) bool { return rank(old[i]) < rank(old[j]) })
 		for _, t := range old {
@@ -171,6 +171,31 @@ func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []st
 		changed = changed || svc.Status != before
 	}
 	return launch, stop, changed
+}
+
+// tripBreaker applies the deployment circuit breaker: once the primary
+// deployment's failed tasks reach the threshold (half the desired count,
+// at least 3, at most 200), its rollout FAILED; with rollback, a new
+// deployment goes back to the previous deployment's task definition. It
+// reports whether it rolled back.
+func (r *taskRunner) tripBreaker(svc *ecsServiceItem, desired int, now time.Time) bool {
+	cfg := svc.DeploymentConfig
+	p := &svc.Deployments[0]
+	if cfg == nil || cfg.CircuitBreaker == nil || !cfg.CircuitBreaker.Enable || p.RolloutState != "IN_PROGRESS" ||
+		p.FailedTasks < min(max(3, (desired+1)/2), 200) {
+		return false
+	}
+	p.RolloutState, p.RolloutStateReason, p.UpdatedAt = "FAILED", "ECS deployment circuit breaker: tasks failed to start.", now
+	svc.event(now, "(deployment %s) deployment failed: tasks failed to start.", p.ID)
+	if !cfg.CircuitBreaker.Rollback || len(svc.Deployments) < 2 {
+		return false
+	}
+	failed, prev := p.ID, svc.Deployments[1]
+	svc.TaskDefinition = prev.TaskDefinition
+	svc.deploy(now)
+	svc.Deployments[0].RolloutStateReason = "ECS deployment circuit breaker: rolling back to deploymentId " + prev.ID + "."
+	svc.event(now, "(deployment %s) rolling back to deployment %s: tasks failed to start in %s.", svc.Deployments[0].ID, prev.ID, failed)
+	return true
 }
 
 // rank orders tasks for stopping: not yet running first, newest first.

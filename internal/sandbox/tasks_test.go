@@ -269,3 +269,37 @@ func sameSet(a, b []string) bool {
 	}
 	return true
 }
+
+func TestCircuitBreakerRollsBackAFailingDeployment(t *testing.T) {
+	w := newTaskWorld(t)
+	host := w.s.Addr()
+	w.taskDef(t, "api", host+"/api:v1")
+	tg := w.targetGroup(t, "api", 80)
+	if err := w.createService("api", tg, 2); err != nil {
+		t.Fatal(err)
+	}
+	until(t, "api runs 2 tasks", w.steady(t, "api", 2))
+
+	w.taskDef(t, "api", host+"/api:nope")
+	w.update(t, &ecs.UpdateServiceInput{Service: aws.String("api"), TaskDefinition: aws.String("api"),
+		DeploymentConfiguration: &ecstypes.DeploymentConfiguration{
+			DeploymentCircuitBreaker: &ecstypes.DeploymentCircuitBreaker{Enable: true, Rollback: true}}})
+	var s ecstypes.Service
+	for deadline := time.Now().Add(40 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		s = w.service(t, "api")
+		if strings.HasSuffix(aws.ToString(s.TaskDefinition), "/api:1") && w.steady(t, "api", 2)() {
+			break
+		}
+	}
+	if !strings.HasSuffix(aws.ToString(s.TaskDefinition), "/api:1") || s.RunningCount != 2 {
+		t.Fatalf("the service was not rolled back to api:1: %s, running %d, deployments %+v", aws.ToString(s.TaskDefinition), s.RunningCount, s.Deployments)
+	}
+	var failed, rolledBack bool
+	for _, ev := range s.Events {
+		failed = failed || strings.Contains(aws.ToString(ev.Message), "deployment failed: tasks failed to start.")
+		rolledBack = rolledBack || strings.Contains(aws.ToString(ev.Message), "rolling back to deployment")
+	}
+	if !failed || !rolledBack {
+		t.Errorf("events do not tell the circuit breaker's story: %+v", s.Events)
+	}
+}

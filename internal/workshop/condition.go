@@ -22,7 +22,23 @@ type Condition struct {
 	Fix string `json:"fix,omitempty"`
 	// Resources are the ARNs or names the condition looked at.
 	Resources []string `json:"resources,omitempty"`
+	// Severity ranks a security finding (the security target only): how
+	// much harm the condition's failure invites.
+	Severity Severity `json:"severity,omitempty"`
+	// Concern names the security concern the condition answers (the
+	// security target only), such as "Rate limits protect from DDoS".
+	Concern string `json:"concern,omitempty"`
 }
+
+// Severity ranks a security finding.
+type Severity string
+
+// The severities of security findings, most serious first.
+const (
+	SeverityHigh   Severity = "high"
+	SeverityMedium Severity = "medium"
+	SeverityLow    Severity = "low"
+)
 
 // Validate reports the first problem with the condition: a malformed id, an
 // empty title or an unknown status.
@@ -35,6 +51,11 @@ func (c Condition) Validate() error {
 	}
 	if _, err := ParseStatus(string(c.Status)); err != nil {
 		return fmt.Errorf("condition %s: %w", c.ID, err)
+	}
+	switch c.Severity {
+	case "", SeverityHigh, SeverityMedium, SeverityLow:
+	default:
+		return fmt.Errorf("condition %s: unknown severity %q (expected high, medium or low)", c.ID, c.Severity)
 	}
 	return nil
 }

@@ -72,8 +72,10 @@ func TestResultJSONWireForm(t *testing.T) {
 			t.Errorf("condition lacks %q: %v", k, first)
 		}
 	}
-	if _, ok := first["hint"]; ok {
-		t.Errorf("empty hint should be omitted: %v", first)
+	for _, k := range []string{"hint", "severity", "concern"} {
+		if _, ok := first[k]; ok {
+			t.Errorf("empty %s should be omitted: %v", k, first)
+		}
 	}
 	if _, err := time.Parse(time.RFC3339, wire["started_at"].(string)); err != nil {
 		t.Errorf("started_at is not RFC 3339: %v", err)
@@ -172,6 +174,8 @@ func TestResultValidate(t *testing.T) {
 		{"bad condition id", func(r *Result) { r.Conditions[0].ID = "module-2" }, "expected TARGET/NAME"},
 		{"empty title", func(r *Result) { r.Conditions[0].Title = "" }, "title is empty"},
 		{"all accepts modules", func(r *Result) { r.Target = TargetAll }, ""},
+		{"known severity", func(r *Result) { r.Conditions[0].Severity = SeverityHigh }, ""},
+		{"unknown severity", func(r *Result) { r.Conditions[0].Severity = "critical" }, `unknown severity "critical"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,5 +192,46 @@ func TestResultValidate(t *testing.T) {
 				t.Fatalf("got %v, want an error containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestLooksSecret(t *testing.T) {
+	for _, tt := range []struct {
+		name, value string
+		want        bool
+	}{
+		{"DB_PASSWORD", "x", true}, {"github_token", "x", true}, {"STRIPE_API_KEY", "x", true}, {"ApiKey", "x", true},
+		{"AWS_SECRET_ACCESS_KEY", "x", true}, {"UPLOADER", "AKIAIOSFODNN7EXAMPLE", true}, {"SESSION", "ASIAIOSFODNN7EXAMPLE", true},
+		{"PORT", "3000", false}, {"LOG_LEVEL", "debug", false}, {"KEYBOARD", "qwerty", false}, {"ID", "AKIA", false},
+	} {
+		if got := LooksSecret(tt.name, tt.value); got != tt.want {
+			t.Errorf("LooksSecret(%q, %q) = %t, want %t", tt.name, tt.value, got, tt.want)
+		}
+	}
+}
+
+func TestSecurityFieldsRoundTrip(t *testing.T) {
+	r := sampleResult()
+	r.Target = TargetSecurity
+	r.Conditions = r.Conditions[:1]
+	r.Conditions[0].ID = "security/rate-limit"
+	r.Passed = ConditionsPass(r.Conditions)
+	r.Conditions[0].Severity, r.Conditions[0].Concern = SeverityHigh, "Rate limits protect from DDoS"
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"severity":"high","concern":"Rate limits protect from DDoS"`) {
+		t.Errorf("wire form: %s", data)
+	}
+	var back Result
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Conditions[0].Severity != SeverityHigh || back.Conditions[0].Concern != r.Conditions[0].Concern {
+		t.Errorf("round trip: %+v", back.Conditions[0])
+	}
+	if err := back.Validate(); err != nil {
+		t.Error(err)
 	}
 }

@@ -18,6 +18,10 @@ const (
 // allowedMethods is the Allow header of every known path.
 const allowedMethods = "HEAD, GET"
 
+// maxRequestURI bounds the path and query a service accepts: no route is
+// longer than a few dozen bytes, so a longer one is hostile or a mistake.
+const maxRequestURI = 2048
+
 // reply is a response decided before the method is looked at.
 type reply struct {
 	status      int
@@ -110,6 +114,10 @@ func nonNil[T any](s []T) []T {
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Service", string(h.service))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if len(r.URL.RequestURI()) > maxRequestURI {
+		http.Error(w, "URI Too Long", http.StatusRequestURITooLong)
+		return
+	}
 	rep, ok := h.route(r.URL)
 	if !ok {
 		http.Error(w, "Not Found", http.StatusNotFound)

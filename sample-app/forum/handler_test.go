@@ -2,6 +2,7 @@ package forum
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -229,4 +230,69 @@ func TestEmptyCollectionsEncodeAsArrays(t *testing.T) {
 			t.Errorf("%s on empty data = %q, want []", p, rec.Body)
 		}
 	}
+}
+
+// TestHostileRequests sends malformed ids and hostile paths to a real
+// server running each service: every answer is 2xx-empty or 4xx, never 5xx,
+// never a stack trace, never the input echoed back.
+func TestHostileRequests(t *testing.T) {
+	data, err := LoadData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path string
+		want int
+	}{
+		{"/api/users/abc", http.StatusNoContent},
+		{"/api/users/-1", http.StatusNoContent},
+		{"/api/threads/99999999999999999999999999", http.StatusNoContent},
+		{"/api/threads/1%27%20OR%20%271%27=%271", http.StatusNoContent},
+		{"/api/posts/in-thread/%3Cscript%3Ealert(1)%3C%2Fscript%3E", http.StatusOK},
+		{"/api/posts/by-user/%00", http.StatusOK},
+		{"/api/users/..%2F..%2Fetc%2Fpasswd", http.StatusNoContent},
+		{"/api/users/../../../../etc/passwd", http.StatusNotFound},
+		{"/api/posts/%25%32%65%25%32%65/%7B%7B7*7%7D%7D", http.StatusNotFound},
+		{"/api/users/" + strings.Repeat("A", 8192), http.StatusRequestURITooLong},
+		{"/api/users?" + strings.Repeat("q=1&", 1000), http.StatusRequestURITooLong},
+		{"/api/users/%zz", http.StatusBadRequest}, // refused by net/http itself
+		{"/api//users", http.StatusNotFound},
+	}
+	for _, svc := range []Service{Monolith, Users, Threads, Posts} {
+		h, err := NewHandler(svc, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(h)
+		for _, tt := range tests {
+			res, err := rawGet(srv.URL, tt.path)
+			if err != nil {
+				t.Fatalf("%s %s: %v", svc, tt.path, err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if !svc.serves(strings.Split(tt.path+"/", "/")[2]) && tt.want < 400 {
+				tt.want = http.StatusNotFound // another service's path
+			}
+			if res.StatusCode != tt.want {
+				t.Errorf("%s GET %.60s: %d, want %d", svc, tt.path, res.StatusCode, tt.want)
+			}
+			for _, leak := range []string{"goroutine", "panic", ".go:", "<script>", "root:"} {
+				if strings.Contains(string(body), leak) {
+					t.Errorf("%s GET %.60s: the body leaks %q: %.200s", svc, tt.path, leak, body)
+				}
+			}
+		}
+		srv.Close()
+	}
+}
+
+// rawGet sends the path exactly as written, as a hostile client would.
+func rawGet(base, path string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, base, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.URL.Opaque = path
+	return http.DefaultClient.Do(req)
 }

@@ -1,0 +1,304 @@
+package sandbox
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The security group rule calls of EC2: AuthorizeSecurityGroupIngress,
+// RevokeSecurityGroupIngress and DescribeSecurityGroupRules, over the rules
+// stacks made (ec2State.SecurityGroups).
+
+// registerRules adds the rule operations to EC2's operations.
+func (e *ec2Service) registerRules(ops map[string]queryOp) {
+	ops["AuthorizeSecurityGroupIngress"] = e.authorizeIngress
+	ops["RevokeSecurityGroupIngress"] = e.revokeIngress
+	ops["DescribeSecurityGroupRules"] = e.describeRules
+}
+
+// ruleID is the rule's id: its own, or one derived from its group and
+// content for rules made before rules had ids, so it is stable.
+func ruleID(groupID string, egress bool, r ec2Rule) string {
+	if r.ID != "" {
+		return r.ID
+	}
+	sum := sha256.Sum256([]byte(strings.Join([]string{groupID, strconv.FormatBool(egress), r.Protocol,
+		strconv.Itoa(r.FromPort), strconv.Itoa(r.ToPort), r.CidrIP, r.SourceGroupID}, "|")))
+	return "sgr-" + hex.EncodeToString(sum[:])[:17]
+}
+
+// normProtocol spells a protocol as EC2 answers it.
+func normProtocol(p string) string {
+	switch strings.ToLower(p) {
+	case "6":
+		return "tcp"
+	case "17":
+		return "udp"
+	case "1":
+		return "icmp"
+	case "all", "-1":
+		return "-1"
+	}
+	return strings.ToLower(p)
+}
+
+// sameRule reports whether two rules admit the same traffic from the same
+// source (descriptions and ids aside).
+func sameRule(a, b ec2Rule) bool {
+	if normProtocol(a.Protocol) != normProtocol(b.Protocol) || a.CidrIP != b.CidrIP || a.SourceGroupID != b.SourceGroupID {
+		return false
+	}
+	return normProtocol(a.Protocol) == "-1" || a.FromPort == b.FromPort && a.ToPort == b.ToPort
+}
+
+// rulesFrom reads IpPermissions.N (with IpRanges.M, Ipv6Ranges.M and
+// Groups.M), or the flat GroupId/IpProtocol/FromPort/ToPort/CidrIp form, as
+// one rule per source.
+func rulesFrom(form url.Values) ([]ec2Rule, error) {
+	var out []ec2Rule
+	port := func(s string) (int, error) {
+		if s == "" {
+			return -1, nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return 0, clientErr("InvalidParameterValue", "Invalid value '%s' for port", s)
+		}
+		return n, nil
+	}
+	perms := queryStructs(form, "IpPermissions", "")
+	if len(perms) == 0 && form.Get("IpProtocol") != "" {
+		perms = []map[string]string{{"IpProtocol": form.Get("IpProtocol"), "FromPort": form.Get("FromPort"),
+			"ToPort": form.Get("ToPort"), "IpRanges.1.CidrIp": form.Get("CidrIp")}}
+	}
+	for _, p := range perms {
+		proto := normProtocol(p["IpProtocol"])
+		if proto == "" {
+			return nil, clientErr("MissingParameter", "The request must contain the parameter ipProtocol")
+		}
+		from, err := port(p["FromPort"])
+		if err != nil {
+			return nil, err
+		}
+		to, err := port(p["ToPort"])
+		if err != nil {
+			return nil, err
+		}
+		if proto != "-1" && proto != "icmp" && (from < 0 || to < from || to > 65535) {
+			return nil, clientErr("InvalidParameterValue", "Invalid TCP/UDP port range %d-%d", from, to)
+		}
+		base := ec2Rule{Protocol: proto, FromPort: from, ToPort: to}
+		if proto == "-1" {
+			base.FromPort, base.ToPort = -1, -1
+		}
+		n := len(out)
+		for _, src := range []struct{ list, field string }{{"IpRanges", "CidrIp"}, {"Ipv6Ranges", "CidrIpv6"}, {"Groups", "GroupId"}} {
+			for i := 1; ; i++ {
+				key := src.list + "." + strconv.Itoa(i) + "."
+				v := p[key+src.field]
+				if v == "" {
+					break
+				}
+				r := base
+				r.Description = p[key+"Description"]
+				if src.list == "Groups" {
+					r.SourceGroupID = v
+				} else {
+					if parseCIDR(v) == nil {
+						return nil, clientErr("InvalidParameterValue", "CIDR block %s is malformed", v)
+					}
+					r.CidrIP = v
+				}
+				out = append(out, r)
+			}
+		}
+		if len(out) == n {
+			return nil, clientErr("InvalidParameterValue", "The request must name a source: an IP range or a security group")
+		}
+	}
+	if len(out) == 0 && len(queryList(form, "SecurityGroupRuleId", "")) == 0 {
+		return nil, clientErr("MissingParameter", "The request must contain the parameter ipPermissions")
+	}
+	return out, nil
+}
+
+// ingressGroup finds the group a rule call names by GroupId (or GroupName).
+func (e *ec2Service) ingressGroup(c *call, form url.Values) (*ec2SecurityGroup, error) {
+	st := &e.srv.state.EC2
+	if id := form.Get("GroupId"); id != "" {
+		if g := st.SecurityGroups[id]; g != nil && g.Region == c.region {
+			return g, nil
+		}
+		return nil, clientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
+	}
+	name := form.Get("GroupName")
+	for _, id := range sortedIDs(st.SecurityGroups) {
+		if g := st.SecurityGroups[id]; g.Region == c.region && g.Name == name && name != "" {
+			return g, nil
+		}
+	}
+	return nil, clientErr("MissingParameter", "The request must contain the parameter groupId")
+}
+
+func (e *ec2Service) authorizeIngress(c *call, form url.Values) (any, error) {
+	g, err := e.ingressGroup(c, form)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := rulesFrom(form)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rules {
+		if r.SourceGroupID != "" && e.srv.state.EC2.SecurityGroups[r.SourceGroupID] == nil {
+			return nil, clientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", r.SourceGroupID)
+		}
+		for _, have := range g.Ingress {
+			if sameRule(have, r) {
+				return nil, clientErr("InvalidPermission.Duplicate",
+					"the specified rule \"peer: %s, %s, ALLOW\" already exists", r.source(), r.ports())
+			}
+		}
+	}
+	out := &struct {
+		ec2Meta
+		Return bool        `xml:"return"`
+		Rules  []sgRuleXML `xml:"securityGroupRuleSet>item"`
+	}{Return: true}
+	for _, r := range rules {
+		r.ID = "sgr-" + hexID(17)
+		g.Ingress = append(g.Ingress, r)
+		out.Rules = append(out.Rules, sgRuleOut(g, false, r))
+	}
+	c.changed()
+	return out, nil
+}
+
+func (e *ec2Service) revokeIngress(c *call, form url.Values) (any, error) {
+	g, err := e.ingressGroup(c, form)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := rulesFrom(form)
+	if err != nil {
+		return nil, err
+	}
+	ids := queryList(form, "SecurityGroupRuleId", "")
+	for _, id := range ids {
+		if !slices.ContainsFunc(g.Ingress, func(have ec2Rule) bool { return ruleID(g.ID, false, have) == id }) {
+			return nil, clientErr("InvalidSecurityGroupRuleId.NotFound", "The security group rule ID '%s' does not exist", id)
+		}
+	}
+	for _, r := range rules {
+		if !slices.ContainsFunc(g.Ingress, func(have ec2Rule) bool { return sameRule(have, r) }) {
+			return nil, clientErr("InvalidPermission.NotFound", "The specified rule does not exist in this security group.")
+		}
+	}
+	g.Ingress = slices.DeleteFunc(g.Ingress, func(have ec2Rule) bool {
+		return slices.Contains(ids, ruleID(g.ID, false, have)) ||
+			slices.ContainsFunc(rules, func(r ec2Rule) bool { return sameRule(have, r) })
+	})
+	c.changed()
+	return &struct {
+		ec2Meta
+		Return bool `xml:"return"`
+	}{Return: true}, nil
+}
+
+// sgRuleXML is EC2's SecurityGroupRule.
+type sgRuleXML struct {
+	ID         string       `xml:"securityGroupRuleId"`
+	GroupID    string       `xml:"groupId"`
+	OwnerID    string       `xml:"groupOwnerId"`
+	IsEgress   bool         `xml:"isEgress"`
+	Protocol   string       `xml:"ipProtocol"`
+	FromPort   int          `xml:"fromPort"`
+	ToPort     int          `xml:"toPort"`
+	CidrIPv4   string       `xml:"cidrIpv4,omitempty"`
+	CidrIPv6   string       `xml:"cidrIpv6,omitempty"`
+	Referenced *refGroupXML `xml:"referencedGroupInfo,omitempty"`
+	Desc       string       `xml:"description,omitempty"`
+	Tags       []tagXML     `xml:"tagSet>item"`
+}
+
+type refGroupXML struct {
+	GroupID string `xml:"groupId"`
+	UserID  string `xml:"userId"`
+}
+
+func sgRuleOut(g *ec2SecurityGroup, egress bool, r ec2Rule) sgRuleXML {
+	x := sgRuleXML{ID: ruleID(g.ID, egress, r), GroupID: g.ID, OwnerID: Account, IsEgress: egress,
+		Protocol: normProtocol(r.Protocol), FromPort: r.FromPort, ToPort: r.ToPort, Desc: r.Description, Tags: []tagXML{}}
+	if x.Protocol == "-1" {
+		x.FromPort, x.ToPort = -1, -1
+	}
+	switch {
+	case strings.Contains(r.CidrIP, ":"):
+		x.CidrIPv6 = r.CidrIP
+	case r.CidrIP != "":
+		x.CidrIPv4 = r.CidrIP
+	case r.SourceGroupID != "":
+		x.Referenced = &refGroupXML{GroupID: r.SourceGroupID, UserID: Account}
+	}
+	return x
+}
+
+func (e *ec2Service) describeRules(c *call, form url.Values) (any, error) {
+	st := &e.srv.state.EC2
+	ids := queryList(form, "SecurityGroupRuleId", "")
+	filters := ec2Filters(form)
+	out := &struct {
+		ec2Meta
+		Rules []sgRuleXML `xml:"securityGroupRuleSet>item"`
+	}{Rules: []sgRuleXML{}}
+	for _, gid := range sortedIDs(st.SecurityGroups) {
+		g := st.SecurityGroups[gid]
+		if g.Region != c.region {
+			continue
+		}
+		for _, egress := range []bool{false, true} {
+			rules := g.Ingress
+			if egress {
+				rules = g.Egress
+			}
+			for _, r := range rules {
+				x := sgRuleOut(g, egress, r)
+				if len(ids) > 0 && !slices.Contains(ids, x.ID) {
+					continue
+				}
+				if !matches(filters, nil, func(name string) []string {
+					switch name {
+					case "group-id":
+						return []string{g.ID}
+					case "security-group-rule-id":
+						return []string{x.ID}
+					}
+					return nil
+				}) {
+					continue
+				}
+				out.Rules = append(out.Rules, x)
+			}
+		}
+	}
+	return out, nil
+}
+
+// source and ports word a rule as EC2's errors do.
+func (r ec2Rule) source() string {
+	if r.SourceGroupID != "" {
+		return r.SourceGroupID
+	}
+	return r.CidrIP
+}
+
+func (r ec2Rule) ports() string {
+	if normProtocol(r.Protocol) == "-1" {
+		return "ALL"
+	}
+	return normProtocol(r.Protocol) + " " + strconv.Itoa(r.FromPort) + "-" + strconv.Itoa(r.ToPort)
+}

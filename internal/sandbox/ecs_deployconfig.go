@@ -1,0 +1,79 @@
+package sandbox
+
+// ecsDeploymentConfig is a service's deploymentConfiguration: how many
+// tasks a deployment keeps and may add, and its circuit breaker.
+type ecsDeploymentConfig struct {
+	MinimumHealthyPercent *int               `json:"minimumHealthyPercent,omitempty"`
+	MaximumPercent        *int               `json:"maximumPercent,omitempty"`
+	CircuitBreaker        *ecsCircuitBreaker `json:"deploymentCircuitBreaker,omitempty"`
+}
+
+// ecsCircuitBreaker stops a failing deployment, and rolls it back.
+type ecsCircuitBreaker struct {
+	Enable   bool `json:"enable"`
+	Rollback bool `json:"rollback"`
+}
+
+// setDeploymentConfig merges the fields given in a CreateService or
+// UpdateService call into the service's configuration, as ECS does (a
+// field left out keeps its value), after checking them.
+func (s *ecsServiceItem) setDeploymentConfig(in *ecsDeploymentConfig) error {
+	if in == nil {
+		return nil
+	}
+	if p := in.MinimumHealthyPercent; p != nil && (*p < 0 || *p > 100) {
+		return clientErr("InvalidParameterException", "deploymentConfiguration.minimumHealthyPercent must be between 0 and 100.")
+	}
+	if p := in.MaximumPercent; p != nil && (*p < 100 || *p > 200) {
+		return clientErr("InvalidParameterException", "deploymentConfiguration.maximumPercent must be between 100 and 200.")
+	}
+	cur := s.DeploymentConfig
+	if cur == nil {
+		cur = &ecsDeploymentConfig{}
+	}
+	next := *cur
+	if in.MinimumHealthyPercent != nil {
+		next.MinimumHealthyPercent = in.MinimumHealthyPercent
+	}
+	if in.MaximumPercent != nil {
+		next.MaximumPercent = in.MaximumPercent
+	}
+	if in.CircuitBreaker != nil {
+		cb := *in.CircuitBreaker
+		next.CircuitBreaker = &cb
+	}
+	min, max := next.percents()
+	if min >= max {
+		return clientErr("InvalidParameterException",
+			"deploymentConfiguration: maximumPercent (%d) must be greater than minimumHealthyPercent (%d), or no deployment can progress.", max, min)
+	}
+	s.DeploymentConfig = &next
+	return nil
+}
+
+// percents are the minimum healthy and maximum percents, with ECS's
+// defaults (100, 200) where unset.
+func (c *ecsDeploymentConfig) percents() (min, max int) {
+	min, max = 100, 200
+	if c == nil {
+		return min, max
+	}
+	if c.MinimumHealthyPercent != nil {
+		min = *c.MinimumHealthyPercent
+	}
+	if c.MaximumPercent != nil {
+		max = *c.MaximumPercent
+	}
+	return min, max
+}
+
+// out is ECS's DeploymentConfiguration shape.
+func (c *ecsDeploymentConfig) out() map[string]any {
+	min, max := c.percents()
+	cb := ecsCircuitBreaker{}
+	if c != nil && c.CircuitBreaker != nil {
+		cb = *c.CircuitBreaker
+	}
+	return map[string]any{"maximumPercent": max, "minimumHealthyPercent": min,
+		"deploymentCircuitBreaker": map[string]any{"enable": cb.Enable, "rollback": cb.Rollback}}
+}

@@ -1,0 +1,314 @@
+package sandbox_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
+
+	"github.com/breakthemonolith/workshop/checks"
+	"github.com/breakthemonolith/workshop/internal/workshop"
+	"github.com/breakthemonolith/workshop/steps"
+)
+
+// stepEvents records the steps' progress.
+type stepEvents struct {
+	mu   sync.Mutex
+	list []workshop.Event
+}
+
+func (e *stepEvents) Report(ev workshop.Event) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.list = append(e.list, ev)
+}
+
+func (e *stepEvents) kinds(step string) []workshop.EventKind {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []workshop.EventKind
+	for _, ev := range e.list {
+		if ev.Step == step {
+			out = append(out, ev.Kind)
+		}
+	}
+	return out
+}
+
+// TestSecurityStepsAgainstTheSandbox deploys modules 1 to 4 with the
+// workshop's own steps, adds the mistakes module 5 finds (SSH and a stray
+// port open, a password in an environment variable, an image by latest),
+// and shows the module-5 steps turn each failing security condition into a
+// pass, change nothing when run again, and that clean-up removes the web
+// ACL and the secret they made.
+func TestSecurityStepsAgainstTheSandbox(t *testing.T) {
+	s := start(t, "")
+	cfg := sdkConfig(s, "us-east-1")
+	ctx := context.Background()
+	progress := &stepEvents{}
+	env := &steps.Env{
+		Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
+			ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg),
+			Security: steps.NewSecurityClients(cfg)},
+		Values:         steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: s.Endpoint()},
+		Report:         progress,
+		Poll:           10 * time.Millisecond,
+		ServiceTimeout: 200 * time.Millisecond, // no tasks run yet: services never settle
+	}
+	run := func(id, wantErr string) {
+		t.Helper()
+		list, err := steps.Find(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = steps.Run(ctx, list, env)
+		switch {
+		case wantErr == "" && err != nil:
+			t.Fatalf("run %s: %v", id, err)
+		case wantErr != "" && (err == nil || !strings.Contains(err.Error(), wantErr)):
+			t.Fatalf("run %s: got %v, want an error containing %q", id, err, wantErr)
+		}
+	}
+	runner := &checks.Runner{
+		Clients: checks.NewClients(cfg, &http.Client{Timeout: 5 * time.Second}, cliStubLocal{}),
+		Options: checks.Options{Stack: "BreakTheMonolith-Demo", Region: "us-east-1", Endpoint: s.Endpoint(),
+			Getenv: func(string) string { return "" }, Now: time.Now, APICalls: func() int { return 0 }},
+	}
+	security := func() map[string]workshop.Condition {
+		t.Helper()
+		res, err := runner.Run(ctx, workshop.TargetSecurity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]workshop.Condition{}
+		for _, c := range res.Conditions {
+			got[c.ID] = c
+		}
+		return got
+	}
+
+	// Modules 1 to 4.
+	run("module-1/create-repository", "")
+	run("module-3/create-repositories", "")
+	img := testImage(t)
+	for _, svc := range []string{"api", "users", "threads", "posts"} {
+		mustPush(t, s, svc, "v1", img)
+	}
+	mustPush(t, s, "threads", "latest", img)
+	for _, id := range []string{"module-2/create-stack", "module-2/register-task-definition", "module-2/create-target-group", "module-2/create-listener"} {
+		run(id, "")
+	}
+	run("module-2/create-service", "did not settle")
+	for _, id := range []string{"module-4/register-task-definitions", "module-4/create-target-groups", "module-4/create-rules"} {
+		run(id, "")
+	}
+	run("module-4/create-services", "did not settle")
+	run("module-4/switch-traffic", "")
+	run("module-4/scale-down-api", "")
+
+	// The mistakes.
+	outs := outputs(describeStack(t, cfnClient(s), "BreakTheMonolith-Demo"))
+	ec2c, ecsc := ec2.NewFromConfig(cfg), ecs.NewFromConfig(cfg)
+	open := func(group string, port int32) {
+		t.Helper()
+		if _, err := ec2c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(group),
+			IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(port), ToPort: aws.Int32(port),
+				IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open(outs["ServiceSecurityGroup"], 22)
+	open(outs["LoadBalancerSecurityGroup"], 8080)
+	revise := func(family string, change func(*ecstypes.ContainerDefinition)) {
+		t.Helper()
+		td, err := ecsc.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(family)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := td.TaskDefinition
+		change(&d.ContainerDefinitions[0])
+		out, err := ecsc.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: d.Family, ContainerDefinitions: d.ContainerDefinitions,
+			Cpu: d.Cpu, Memory: d.Memory, NetworkMode: d.NetworkMode, ExecutionRoleArn: d.ExecutionRoleArn,
+			RequiresCompatibilities: d.RequiresCompatibilities, Tags: []ecstypes.Tag{{Key: aws.String("workshop:managed"), Value: aws.String("true")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ecsc.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: aws.String(outs["ClusterName"]), Service: aws.String(family),
+			TaskDefinition: out.TaskDefinition.TaskDefinitionArn}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	revise("users", func(c *ecstypes.ContainerDefinition) {
+		c.Environment = append(c.Environment, ecstypes.KeyValuePair{Name: aws.String("DB_PASSWORD"), Value: aws.String("hunter2-correct-horse")})
+	})
+	revise("threads", func(c *ecstypes.ContainerDefinition) {
+		c.Image = aws.String(strings.TrimSuffix(aws.ToString(c.Image), ":v1") + ":latest")
+	})
+
+	// Before module 5: every finding fails (the tasks' public IPs are the
+	// workshop's trade-off: a warning; module 1 already scans on push, and
+	// ECR always encrypts).
+	findings := []string{"task-group-private", "lb-group-web-only", "no-open-admin-ports", "rate-limit", "safe-deployments",
+		"no-plaintext-secrets", "immutable-tags", "pinned-images"}
+	before := security()
+	for _, id := range findings {
+		if c := before["security/"+id]; c.Status != workshop.StatusFail || c.Fix == "" || c.Severity == "" || c.Concern == "" {
+			t.Errorf("before module 5, security/%s is %s (fix %q, severity %q): %s", id, c.Status, c.Fix, c.Severity, c.Observed)
+		}
+	}
+	if c := before["security/no-plaintext-secrets"]; strings.Contains(c.Observed, "hunter2") || !strings.Contains(c.Observed, "DB_PASSWORD=hunt") {
+		t.Errorf("the secret's evidence: %q", c.Observed)
+	}
+	for id, want := range map[string]workshop.Status{"system-deployed": workshop.StatusPass, "public-ips": workshop.StatusWarn,
+		"encrypted-repositories": workshop.StatusPass, "scan-on-push": workshop.StatusPass} {
+		if c := before["security/"+id]; c.Status != want {
+			t.Errorf("before module 5, security/%s is %s, want %s: %s", id, c.Status, want, c.Observed)
+		}
+	}
+
+	// Module 5, every step but the probe (the sandbox has no load balancer
+	// proxy to send requests through yet).
+	fixes := []string{"tighten-groups", "add-rate-limit", "enable-circuit-breaker", "move-secrets", "harden-repositories"}
+	for _, id := range fixes {
+		run("security/"+id, "")
+	}
+	after := security()
+	for _, id := range append(findings, "system-deployed", "encrypted-repositories", "scan-on-push") {
+		if c := after["security/"+id]; c.Status != workshop.StatusPass {
+			t.Errorf("after module 5, security/%s is %s: %s", id, c.Status, c.Observed)
+		}
+	}
+	if c := after["security/no-plaintext-secrets"]; !strings.Contains(c.Observed, "users:") || !strings.Contains(c.Observed, "DB_PASSWORD from Secrets Manager") {
+		t.Errorf("after module 5, the secret: %q", c.Observed)
+	}
+	if c := after["security/pinned-images"]; !strings.Contains(c.Observed, "threads@sha256:") {
+		t.Errorf("after module 5, the pinned image: %q", c.Observed)
+	}
+	// Until the load balancer proxy lands, the probe has nothing to reach.
+	c := after["security/input-validation"]
+	t.Logf("security/input-validation: %s: %.200s", c.Status, c.Observed)
+	// The secret's value is the one the task definition had.
+	sm := secretsmanager.NewFromConfig(cfg)
+	v, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String("workshop/users/DB_PASSWORD")})
+	if err != nil || aws.ToString(v.SecretString) != "hunter2-correct-horse" {
+		t.Fatalf("the secret: %v %v", err, v)
+	}
+	// Module 4's checks still hold after module 5's new revisions.
+	res, err := runner.Run(ctx, workshop.TargetModule4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Conditions {
+		if strings.HasPrefix(c.ID, "module-4/task-definition-") && c.Status != workshop.StatusPass {
+			t.Errorf("after module 5, %s is %s: %s", c.ID, c.Status, c.Observed)
+		}
+	}
+
+	// Again: nothing changes.
+	progress.list = nil
+	for _, id := range fixes {
+		run("security/"+id, "")
+		kinds := progress.kinds("security/" + id)
+		if len(kinds) == 0 || kinds[len(kinds)-1] != workshop.EventStepUnchanged {
+			t.Errorf("security/%s ran again: %v", id, kinds)
+		}
+	}
+
+	// Clean-up deletes the web ACL and the secret too.
+	cc := steps.CleanupClients{ECR: ecr.NewFromConfig(cfg), ECS: ecsc, ELB: elb.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
+		WAF: wafv2.NewFromConfig(cfg), Secrets: sm}
+	plan, err := steps.PlanCleanup(ctx, cc, "BreakTheMonolith-Demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, d := range plan.Delete {
+		kinds[d.Kind]++
+	}
+	if kinds["web ACL"] != 1 || kinds["secret"] != 1 || kinds["stack"] != 1 || len(plan.Keep) != 0 {
+		t.Fatalf("clean-up plan:\n%s", plan)
+	}
+	if errs := steps.Cleanup(ctx, plan, cc, env); len(errs) > 0 {
+		t.Fatalf("clean-up: %v", errs)
+	}
+	left, err := steps.PlanCleanup(ctx, cc, "BreakTheMonolith-Demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left.Delete) != 0 {
+		t.Fatalf("after clean-up:\n%s", left)
+	}
+	res, err = runner.Run(ctx, workshop.TargetCleanup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Conditions {
+		if (c.ID == "cleanup/web-acl" || c.ID == "cleanup/secrets") && c.Status != workshop.StatusPass {
+			t.Errorf("after clean-up, %s is %s: %s", c.ID, c.Status, c.Observed)
+		}
+	}
+}
+
+// TestAddRateLimitCompletesTheLearnersWebACL: when the load balancer already
+// has a web ACL without a rate-based rule, the step adds the rule to it
+// (keeping its rules) instead of replacing it.
+func TestAddRateLimitCompletesTheLearnersWebACL(t *testing.T) {
+	w := newWorld(t, "")
+	ctx := context.Background()
+	cfg := sdkConfig(w.s, "us-east-1")
+	c := wafv2.NewFromConfig(cfg)
+	vis := &waftypes.VisibilityConfig{CloudWatchMetricsEnabled: true, MetricName: aws.String("m"), SampledRequestsEnabled: true}
+	own := waftypes.Rule{Name: aws.String("learners-rule"), Priority: 3, Action: &waftypes.RuleAction{Count: &waftypes.CountAction{}},
+		Statement: &waftypes.Statement{RateBasedStatement: &waftypes.RateBasedStatement{Limit: aws.Int64(5000),
+			AggregateKeyType: waftypes.RateBasedStatementAggregateKeyTypeIp}}, VisibilityConfig: vis}
+	created, err := c.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String("learners-acl"), Scope: waftypes.ScopeRegional,
+		DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, Rules: []waftypes.Rule{own}, VisibilityConfig: vis})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AssociateWebACL(ctx, &wafv2.AssociateWebACLInput{WebACLArn: created.Summary.ARN, ResourceArn: aws.String(w.outputs["ALBArn"])}); err != nil {
+		t.Fatal(err)
+	}
+	env := &steps.Env{Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
+		ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Security: steps.NewSecurityClients(cfg)},
+		Values: steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: w.s.Endpoint()}}
+	list, err := steps.Find("security/add-rate-limit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := steps.Run(ctx, list, env); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(w.outputs["ALBArn"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(got.WebACL.Name) != "learners-acl" || len(got.WebACL.Rules) != 2 {
+		t.Fatalf("web ACL %s with rules %+v", aws.ToString(got.WebACL.Name), got.WebACL.Rules)
+	}
+	added := got.WebACL.Rules[1]
+	if aws.ToString(added.Name) != "rate-limit-per-ip" || added.Priority != 4 || added.Action.Block == nil ||
+		aws.ToInt64(added.Statement.RateBasedStatement.Limit) != 100 {
+		t.Errorf("added rule %+v", added)
+	}
+	list2, err := c.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional})
+	if err != nil || len(list2.WebACLs) != 1 {
+		t.Errorf("web ACLs: %v %+v (no second one should be made)", err, list2)
+	}
+}

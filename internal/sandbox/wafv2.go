@@ -1,0 +1,368 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// WAFv2 (awsJson 1.1, X-Amz-Target AWSWAF_20190729.*): regional web ACLs
+// with their rules, and their association with load balancers. The rules
+// are kept as the client sent them; the load balancer enforces their
+// rate-based statements (wafv2_limiter.go).
+
+const wafTargetPrefix = "AWSWAF_20190729"
+
+// wafState is WAFv2's part of the state.
+type wafState struct {
+	// WebACLs by ARN.
+	WebACLs map[string]*wafWebACL `json:"webACLs"`
+	// Associations maps a load balancer's ARN to its web ACL's ARN.
+	Associations map[string]string `json:"associations"`
+}
+
+func (w *wafState) fill() {
+	if w.WebACLs == nil {
+		w.WebACLs = map[string]*wafWebACL{}
+	}
+	if w.Associations == nil {
+		w.Associations = map[string]string{}
+	}
+}
+
+// wafWebACL is one web ACL.
+type wafWebACL struct {
+	ARN              string            `json:"arn"`
+	ID               string            `json:"id"`
+	Name             string            `json:"name"`
+	Region           string            `json:"region"`
+	Scope            string            `json:"scope"`
+	Description      string            `json:"description,omitempty"`
+	DefaultAction    json.RawMessage   `json:"defaultAction"`
+	Rules            []json.RawMessage `json:"rules"`
+	VisibilityConfig json.RawMessage   `json:"visibilityConfig"`
+	LockToken        string            `json:"lockToken"`
+	Tags             []resourceTag     `json:"tags,omitempty"`
+}
+
+type wafService struct{ srv *Server }
+
+func (s *wafService) register(r *router) {
+	r.handleJSON(wafTargetPrefix, map[string]jsonOp{
+		"CreateWebACL":         s.createWebACL,
+		"GetWebACL":            s.getWebACL,
+		"UpdateWebACL":         s.updateWebACL,
+		"ListWebACLs":          s.listWebACLs,
+		"DeleteWebACL":         s.deleteWebACL,
+		"AssociateWebACL":      s.associate,
+		"DisassociateWebACL":   s.disassociate,
+		"GetWebACLForResource": s.getWebACLForResource,
+		"ListTagsForResource":  s.listTags,
+	})
+}
+
+func wafErr(code, format string, args ...any) *apiError { return clientErr(code, format, args...) }
+
+// wafRuleIn is the part of a rule the sandbox checks and enforces.
+type wafRuleIn struct {
+	Name      string `json:"Name"`
+	Priority  *int   `json:"Priority"`
+	Statement *struct {
+		RateBasedStatement *struct {
+			Limit               *int64 `json:"Limit"`
+			AggregateKeyType    string `json:"AggregateKeyType"`
+			EvaluationWindowSec int64  `json:"EvaluationWindowSec"`
+		} `json:"RateBasedStatement"`
+	} `json:"Statement"`
+	Action *struct {
+		Block json.RawMessage `json:"Block"`
+		Count json.RawMessage `json:"Count"`
+		Allow json.RawMessage `json:"Allow"`
+	} `json:"Action"`
+	VisibilityConfig json.RawMessage `json:"VisibilityConfig"`
+}
+
+var wafName = regexp.MustCompile(`^[\w-]{1,128}$`)
+
+// checkRules validates rules as WAF does for what the sandbox understands.
+func checkRules(rules []json.RawMessage) error {
+	names, prios := map[string]bool{}, map[int]bool{}
+	for _, raw := range rules {
+		var r wafRuleIn
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return wafErr("WAFInvalidParameterException", "Error reason: a rule is not valid JSON: %v", err)
+		}
+		if !wafName.MatchString(r.Name) || names[r.Name] {
+			return wafErr("WAFInvalidParameterException", "Error reason: The rule name %q is not valid or not unique., field: RULE, parameter: %s", r.Name, r.Name)
+		}
+		names[r.Name] = true
+		if r.Priority == nil || prios[*r.Priority] {
+			return wafErr("WAFInvalidParameterException", "Error reason: Every rule needs a unique priority., field: RULE_PRIORITY, parameter: %s", r.Name)
+		}
+		prios[*r.Priority] = true
+		if r.Statement == nil || len(r.VisibilityConfig) == 0 {
+			return wafErr("WAFInvalidParameterException", "Error reason: The rule %s needs a Statement and a VisibilityConfig., field: RULE", r.Name)
+		}
+		if r.Action == nil {
+			return wafErr("WAFInvalidParameterException", "Error reason: The rule %s needs an Action., field: RULE_ACTION", r.Name)
+		}
+		if rb := r.Statement.RateBasedStatement; rb != nil {
+			if rb.Limit == nil || *rb.Limit < 10 || *rb.Limit > 2000000000 {
+				return wafErr("WAFInvalidParameterException", "Error reason: The rate limit must be between 10 and 2,000,000,000., field: RATE_BASED_STATEMENT, parameter: Limit")
+			}
+			switch rb.EvaluationWindowSec {
+			case 0, 60, 120, 300, 600:
+			default:
+				return wafErr("WAFInvalidParameterException", "Error reason: EvaluationWindowSec must be 60, 120, 300 or 600., field: RATE_BASED_STATEMENT")
+			}
+			switch rb.AggregateKeyType {
+			case "", "IP", "FORWARDED_IP", "CUSTOM_KEYS", "CONSTANT":
+			default:
+				return wafErr("WAFInvalidParameterException", "Error reason: unknown AggregateKeyType %q., field: RATE_BASED_STATEMENT", rb.AggregateKeyType)
+			}
+		}
+	}
+	return nil
+}
+
+type webACLIn struct {
+	Name             string            `json:"Name"`
+	Scope            string            `json:"Scope"`
+	ID               string            `json:"Id"`
+	LockToken        string            `json:"LockToken"`
+	Description      string            `json:"Description"`
+	DefaultAction    json.RawMessage   `json:"DefaultAction"`
+	Rules            []json.RawMessage `json:"Rules"`
+	VisibilityConfig json.RawMessage   `json:"VisibilityConfig"`
+	Tags             []resourceTag     `json:"Tags"`
+}
+
+func (in *webACLIn) check(create bool) error {
+	if !wafName.MatchString(in.Name) {
+		return wafErr("WAFInvalidParameterException", "Error reason: The name is not valid., field: NAME, parameter: %s", in.Name)
+	}
+	if in.Scope != "REGIONAL" && in.Scope != "CLOUDFRONT" {
+		return wafErr("WAFInvalidParameterException", "Error reason: Scope must be REGIONAL or CLOUDFRONT., field: SCOPE_VALUE, parameter: %s", in.Scope)
+	}
+	if len(in.DefaultAction) == 0 || len(in.VisibilityConfig) == 0 {
+		return wafErr("WAFInvalidParameterException", "Error reason: DefaultAction and VisibilityConfig are required., field: WEB_ACL")
+	}
+	if !create && (in.ID == "" || in.LockToken == "") {
+		return wafErr("WAFInvalidParameterException", "Error reason: Id and LockToken are required., field: WEB_ACL")
+	}
+	return checkRules(in.Rules)
+}
+
+func (s *wafService) find(c *call, name, scope, id string) (*wafWebACL, error) {
+	for _, a := range s.srv.state.WAF.WebACLs {
+		if a.Region == c.region && a.Name == name && a.Scope == scope && a.ID == id {
+			return a, nil
+		}
+	}
+	return nil, wafErr("WAFNonexistentItemException", "AWS WAF couldn’t perform the operation because your resource doesn’t exist.")
+}
+
+func (a *wafWebACL) summary() map[string]any {
+	return map[string]any{"ARN": a.ARN, "Id": a.ID, "Name": a.Name, "Description": a.Description, "LockToken": a.LockToken}
+}
+
+func (a *wafWebACL) out() map[string]any {
+	rules := a.Rules
+	if rules == nil {
+		rules = []json.RawMessage{}
+	}
+	return map[string]any{"ARN": a.ARN, "Id": a.ID, "Name": a.Name, "Description": a.Description,
+		"DefaultAction": a.DefaultAction, "Rules": rules, "VisibilityConfig": a.VisibilityConfig,
+		"Capacity": 2 * len(rules), "ManagedByFirewallManager": false, "LabelNamespace": "awswaf:" + Account + ":webacl:" + a.Name + ":"}
+}
+
+func (s *wafService) createWebACL(c *call, body []byte) (any, error) {
+	var in webACLIn
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if err := in.check(true); err != nil {
+		return nil, err
+	}
+	for _, a := range s.srv.state.WAF.WebACLs {
+		if a.Region == c.region && a.Scope == in.Scope && a.Name == in.Name {
+			return nil, wafErr("WAFDuplicateItemException", "AWS WAF couldn’t perform the operation because some resource in your request is a duplicate of an existing one.")
+		}
+	}
+	id := newRequestID()
+	scope := "regional"
+	if in.Scope == "CLOUDFRONT" {
+		scope = "global"
+	}
+	a := &wafWebACL{ARN: "arn:aws:wafv2:" + c.region + ":" + Account + ":" + scope + "/webacl/" + in.Name + "/" + id,
+		ID: id, Name: in.Name, Region: c.region, Scope: in.Scope, Description: in.Description,
+		DefaultAction: in.DefaultAction, Rules: in.Rules, VisibilityConfig: in.VisibilityConfig,
+		LockToken: newRequestID(), Tags: in.Tags}
+	s.srv.state.WAF.WebACLs[a.ARN] = a
+	c.changed()
+	return map[string]any{"Summary": a.summary()}, nil
+}
+
+func (s *wafService) getWebACL(c *call, body []byte) (any, error) {
+	var in webACLIn
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	a, err := s.find(c, in.Name, in.Scope, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"WebACL": a.out(), "LockToken": a.LockToken}, nil
+}
+
+func (s *wafService) updateWebACL(c *call, body []byte) (any, error) {
+	var in webACLIn
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if err := in.check(false); err != nil {
+		return nil, err
+	}
+	a, err := s.find(c, in.Name, in.Scope, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if in.LockToken != a.LockToken {
+		return nil, wafErr("WAFOptimisticLockException", "AWS WAF couldn’t save your changes because someone changed the resource after you started to edit it. Reapply your changes.")
+	}
+	a.Description, a.DefaultAction, a.Rules, a.VisibilityConfig = in.Description, in.DefaultAction, in.Rules, in.VisibilityConfig
+	a.LockToken = newRequestID()
+	c.changed()
+	s.srv.waf.publish(&s.srv.state.WAF)
+	return map[string]any{"NextLockToken": a.LockToken}, nil
+}
+
+func (s *wafService) listWebACLs(c *call, body []byte) (any, error) {
+	var in struct {
+		Scope string `json:"Scope"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if in.Scope != "REGIONAL" && in.Scope != "CLOUDFRONT" {
+		return nil, wafErr("WAFInvalidParameterException", "Error reason: Scope must be REGIONAL or CLOUDFRONT., field: SCOPE_VALUE")
+	}
+	list := []map[string]any{}
+	for _, arn := range sortedIDs(s.srv.state.WAF.WebACLs) {
+		if a := s.srv.state.WAF.WebACLs[arn]; a.Region == c.region && a.Scope == in.Scope {
+			list = append(list, a.summary())
+		}
+	}
+	return map[string]any{"WebACLs": list}, nil
+}
+
+func (s *wafService) deleteWebACL(c *call, body []byte) (any, error) {
+	var in webACLIn
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	a, err := s.find(c, in.Name, in.Scope, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if in.LockToken != a.LockToken {
+		return nil, wafErr("WAFOptimisticLockException", "AWS WAF couldn’t save your changes because someone changed the resource after you started to edit it. Reapply your changes.")
+	}
+	for lb, acl := range s.srv.state.WAF.Associations {
+		if s.srv.state.ELB.LoadBalancers[lb] == nil {
+			// Deleting a load balancer ends its association, as in AWS.
+			delete(s.srv.state.WAF.Associations, lb)
+			c.changed()
+			continue
+		}
+		if acl == a.ARN {
+			return nil, wafErr("WAFAssociatedItemException", "AWS WAF couldn’t perform the operation because your resource is being used by another resource or it’s associated with another resource.")
+		}
+	}
+	delete(s.srv.state.WAF.WebACLs, a.ARN)
+	c.changed()
+	s.srv.waf.publish(&s.srv.state.WAF)
+	return map[string]any{}, nil
+}
+
+// loadBalancer checks that a resource ARN names an application load
+// balancer of the sandbox.
+func (s *wafService) loadBalancer(arn string) error {
+	if !strings.Contains(arn, ":loadbalancer/app/") || s.srv.state.ELB.LoadBalancers[arn] == nil {
+		return wafErr("WAFNonexistentItemException", "AWS WAF couldn’t perform the operation because your resource doesn’t exist.")
+	}
+	return nil
+}
+
+func (s *wafService) associate(c *call, body []byte) (any, error) {
+	var in struct {
+		WebACLArn   string `json:"WebACLArn"`
+		ResourceArn string `json:"ResourceArn"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	a := s.srv.state.WAF.WebACLs[in.WebACLArn]
+	if a == nil || a.Scope != "REGIONAL" {
+		return nil, wafErr("WAFNonexistentItemException", "AWS WAF couldn’t perform the operation because your resource doesn’t exist.")
+	}
+	if err := s.loadBalancer(in.ResourceArn); err != nil {
+		return nil, err
+	}
+	if s.srv.state.WAF.Associations[in.ResourceArn] != a.ARN {
+		s.srv.state.WAF.Associations[in.ResourceArn] = a.ARN
+		c.changed()
+		s.srv.waf.publish(&s.srv.state.WAF)
+	}
+	return map[string]any{}, nil
+}
+
+func (s *wafService) disassociate(c *call, body []byte) (any, error) {
+	var in struct {
+		ResourceArn string `json:"ResourceArn"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if _, ok := s.srv.state.WAF.Associations[in.ResourceArn]; ok {
+		delete(s.srv.state.WAF.Associations, in.ResourceArn)
+		c.changed()
+		s.srv.waf.publish(&s.srv.state.WAF)
+	}
+	return map[string]any{}, nil
+}
+
+func (s *wafService) getWebACLForResource(_ *call, body []byte) (any, error) {
+	var in struct {
+		ResourceArn string `json:"ResourceArn"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if err := s.loadBalancer(in.ResourceArn); err != nil {
+		return nil, err
+	}
+	if a := s.srv.state.WAF.WebACLs[s.srv.state.WAF.Associations[in.ResourceArn]]; a != nil {
+		return map[string]any{"WebACL": a.out()}, nil
+	}
+	return map[string]any{}, nil
+}
+
+func (s *wafService) listTags(_ *call, body []byte) (any, error) {
+	var in struct {
+		ResourceARN string `json:"ResourceARN"`
+	}
+	if err := decodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	a := s.srv.state.WAF.WebACLs[in.ResourceARN]
+	if a == nil {
+		return nil, wafErr("WAFNonexistentItemException", "AWS WAF couldn’t perform the operation because your resource doesn’t exist.")
+	}
+	tags := slices.Clone(a.Tags)
+	if tags == nil {
+		tags = []resourceTag{}
+	}
+	return map[string]any{"TagInfoForResource": map[string]any{"ResourceARN": a.ARN, "TagList": tags}}, nil
+}

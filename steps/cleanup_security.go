@@ -1,0 +1,161 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
+
+	"github.com/breakthemonolith/workshop/internal/cloud"
+)
+
+// The calls clean-up makes for what module 5 creates: the web ACL and the
+// secrets.
+
+type cleanupWAF interface {
+	ListWebACLs(context.Context, *wafv2.ListWebACLsInput, ...func(*wafv2.Options)) (*wafv2.ListWebACLsOutput, error)
+	ListTagsForResource(context.Context, *wafv2.ListTagsForResourceInput, ...func(*wafv2.Options)) (*wafv2.ListTagsForResourceOutput, error)
+	GetWebACLForResource(context.Context, *wafv2.GetWebACLForResourceInput, ...func(*wafv2.Options)) (*wafv2.GetWebACLForResourceOutput, error)
+	GetWebACL(context.Context, *wafv2.GetWebACLInput, ...func(*wafv2.Options)) (*wafv2.GetWebACLOutput, error)
+	DisassociateWebACL(context.Context, *wafv2.DisassociateWebACLInput, ...func(*wafv2.Options)) (*wafv2.DisassociateWebACLOutput, error)
+	DeleteWebACL(context.Context, *wafv2.DeleteWebACLInput, ...func(*wafv2.Options)) (*wafv2.DeleteWebACLOutput, error)
+}
+
+type cleanupSecrets interface {
+	ListSecrets(context.Context, *secretsmanager.ListSecretsInput, ...func(*secretsmanager.Options)) (*secretsmanager.ListSecretsOutput, error)
+	DeleteSecret(context.Context, *secretsmanager.DeleteSecretInput, ...func(*secretsmanager.Options)) (*secretsmanager.DeleteSecretOutput, error)
+}
+
+// planSecurity adds module 5's web ACL and secrets to the plan: those
+// tagged workshop:managed=true are deleted; one with the workshop's names
+// but not the tag is left alone. A client left nil is not looked at.
+func planSecurity(ctx context.Context, c CleanupClients, alb string, p *Plan) error {
+	if c.WAF != nil {
+		guarding := ""
+		if alb != "" {
+			if out, err := c.WAF.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(alb)}); err == nil && out.WebACL != nil {
+				guarding = aws.ToString(out.WebACL.ARN)
+			}
+		}
+		list, err := c.WAF.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional, Limit: aws.Int32(100)})
+		if err != nil {
+			return fmt.Errorf("list the web ACLs: %s", cloud.Message(err))
+		}
+		for _, acl := range list.WebACLs {
+			arn, name := aws.ToString(acl.ARN), aws.ToString(acl.Name)
+			tags, err := c.WAF.ListTagsForResource(ctx, &wafv2.ListTagsForResourceInput{ResourceARN: acl.ARN})
+			if err != nil {
+				return fmt.Errorf("read the tags of web ACL %s: %s", name, cloud.Message(err))
+			}
+			tagged := false
+			if tags.TagInfoForResource != nil {
+				for _, t := range tags.TagInfoForResource.TagList {
+					tagged = tagged || aws.ToString(t.Key) == managedTag && aws.ToString(t.Value) == "true"
+				}
+			}
+			switch {
+			case tagged:
+				d := Deletion{Kind: "web ACL", Name: name, ID: arn}
+				if arn == guarding {
+					d.Resource = alb
+				}
+				p.Delete = append(p.Delete, d)
+			case name == webACLName:
+				p.Keep = append(p.Keep, Kept{"web ACL", name, "not tagged " + managedTag + "=true"})
+			}
+		}
+	}
+	if c.Secrets != nil {
+		out, err := c.Secrets.ListSecrets(ctx, &secretsmanager.ListSecretsInput{MaxResults: aws.Int32(100),
+			Filters: []smtypes.Filter{{Key: smtypes.FilterNameStringTypeName, Values: []string{secretPrefix}}}})
+		if err != nil {
+			return fmt.Errorf("list the secrets: %s", cloud.Message(err))
+		}
+		for _, s := range out.SecretList {
+			name := aws.ToString(s.Name)
+			if !strings.HasPrefix(name, secretPrefix) {
+				continue
+			}
+			tagged := false
+			for _, t := range s.Tags {
+				tagged = tagged || aws.ToString(t.Key) == managedTag && aws.ToString(t.Value) == "true"
+			}
+			if tagged {
+				p.Delete = append(p.Delete, Deletion{Kind: "secret", Name: name, ID: aws.ToString(s.ARN)})
+			} else {
+				p.Keep = append(p.Keep, Kept{"secret", name, "not tagged " + managedTag + "=true"})
+			}
+		}
+	}
+	return nil
+}
+
+// deleteWebACL detaches a web ACL from the load balancer it guards and
+// deletes it.
+func deleteWebACL(ctx context.Context, r *runner, c CleanupClients, d Deletion) error {
+	if c.WAF == nil {
+		return fmt.Errorf("no WAF client")
+	}
+	if d.Resource != "" {
+		if _, err := c.WAF.DisassociateWebACL(ctx, &wafv2.DisassociateWebACLInput{ResourceArn: aws.String(d.Resource)}); err != nil {
+			return err
+		}
+	}
+	// arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID
+	parts := strings.Split(d.ID, "/")
+	if len(parts) < 3 {
+		return fmt.Errorf("%q is not a web ACL ARN", d.ID)
+	}
+	name, id := parts[len(parts)-2], parts[len(parts)-1]
+	// WAF may still see the association for a moment after it ends.
+	var err error
+	for range 10 {
+		var got *wafv2.GetWebACLOutput
+		got, err = c.WAF.GetWebACL(ctx, &wafv2.GetWebACLInput{Name: aws.String(name), Id: aws.String(id), Scope: waftypes.ScopeRegional})
+		if err != nil {
+			return err
+		}
+		_, err = c.WAF.DeleteWebACL(ctx, &wafv2.DeleteWebACLInput{Name: aws.String(name), Id: aws.String(id),
+			Scope: waftypes.ScopeRegional, LockToken: got.LockToken})
+		if code := cloud.Code(err); code != "WAFAssociatedItemException" && code != "WAFOptimisticLockException" {
+			return err
+		}
+		if err := r.sleep(ctx); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// deleteSecret deletes a secret at once: the workshop's copy of a value
+// that sat in a task definition, so no recovery window is kept (one would
+// also block module 5 from creating it again for a week).
+func deleteSecret(ctx context.Context, c CleanupClients, d Deletion) error {
+	if c.Secrets == nil {
+		return fmt.Errorf("no Secrets Manager client")
+	}
+	_, err := c.Secrets.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: aws.String(d.ID), ForceDeleteWithoutRecovery: aws.Bool(true)})
+	return err
+}
+
+// deleteSecurity prints the commands that delete module 5's web ACL (after
+// detaching it from the load balancer) and its secrets.
+func deleteSecurity(s *script) {
+	alb := s.output("ALBArn")
+	s.comment("Module 5's web ACL: detach it from the load balancer, then delete it with its current lock token.")
+	s.line("WEB_ACL_ID=$(" + s.aws("wafv2 list-web-acls --scope REGIONAL --query", `"WebACLs[?Name=='`+webACLName+`'].Id"`, "--output text") + ")")
+	s.line(`if [ -n "$WEB_ACL_ID" ]; then`)
+	s.line("  " + s.aws("wafv2 disassociate-web-acl --resource-arn", alb) + " || true")
+	s.line("  " + s.aws("wafv2 delete-web-acl --name", webACLName, `--scope REGIONAL --id "$WEB_ACL_ID" --lock-token`,
+		`"$(`+s.aws("wafv2 get-web-acl --name", webACLName, `--scope REGIONAL --id "$WEB_ACL_ID" --query LockToken --output text`)+`)"`))
+	s.line("fi")
+	s.comment("Module 5's secrets, at once (no recovery window, so module 5 can make them again):")
+	s.line("for secret in $(" + s.aws("secretsmanager list-secrets --filters Key=name,Values="+secretPrefix, "--query 'SecretList[].Name' --output text") + "); do")
+	s.line("  " + s.aws(`secretsmanager delete-secret --secret-id "$secret" --force-delete-without-recovery`) + " >/dev/null")
+	s.line("done")
+}

@@ -14,16 +14,9 @@ import (
 // unless each answers 200 from the expected service ("" for any).
 func probeAnswers(want map[string]string) func(context.Context, *runner) (bool, error) {
 	return func(ctx context.Context, r *runner) (bool, error) {
-		base, err := need(strings.TrimRight(r.v().Outputs["Url"], "/"), "the stack's Url output", "module-2/create-stack")
+		base, client, err := probeTarget(r)
 		if err != nil {
 			return false, err
-		}
-		if !strings.Contains(base, "://") {
-			base = "http://" + base
-		}
-		client := r.env.HTTP
-		if client == nil {
-			client = &http.Client{Timeout: 10 * time.Second}
 		}
 		paths := make([]string, 0, len(want))
 		for p := range want {
@@ -49,4 +42,21 @@ func probeAnswers(want map[string]string) func(context.Context, *runner) (bool, 
 		}
 		return false, nil
 	}
+}
+
+// probeTarget is the load balancer's base URL (from the stack's Url
+// output) and the HTTP client to probe it with.
+func probeTarget(r *runner) (string, *http.Client, error) {
+	base, err := need(strings.TrimRight(r.v().Outputs["Url"], "/"), "the stack's Url output", "module-2/create-stack")
+	if err != nil {
+		return "", nil, err
+	}
+	if !strings.Contains(base, "://") {
+		base = "http://" + base
+	}
+	client := r.env.HTTP
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	return base, client, nil
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 )
 
 // hostilePaths are malformed ids and hostile paths; each starts with a
@@ -22,16 +21,9 @@ func hostilePaths() []string {
 // fails on a 5xx or a stack trace; then it sends a burst and reports how
 // much of it the rate-based rule refused.
 func probeHostile(ctx context.Context, r *runner) (bool, error) {
-	base, err := need(strings.TrimRight(r.v().Outputs["Url"], "/"), "the stack's Url output", "module-2/create-stack")
+	base, client, err := probeTarget(r)
 	if err != nil {
 		return false, err
-	}
-	if !strings.Contains(base, "://") {
-		base = "http://" + base
-	}
-	client := r.env.HTTP
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
 	}
 	get := func(path string) (int, string, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)

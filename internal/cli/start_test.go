@@ -224,3 +224,34 @@ func TestStartBackendAgainstTheSandbox(t *testing.T) {
 		t.Errorf("err %v, explanation:\n%s", err, text)
 	}
 }
+
+// start --class reports every result to the instructor's dashboard.
+func TestStartPlainReportsToTheClass(t *testing.T) {
+	isolateAWS(t)
+	state := t.TempDir()
+	url, banner := serveDashboard(t, filepath.Join(t.TempDir(), "class.db"))
+	code, token := joinCodeRe.FindStringSubmatch(banner)[1], tokenRe.FindStringSubmatch(banner)[1]
+	env := map[string]string{"XDG_STATE_HOME": state, "HOME": state,
+		"WORKSHOP_SANDBOX_ADDR": fmt.Sprintf("127.0.0.1:%d", testpeers.FreePort(t))}
+	f, _, errOut := testFactory(env)
+	f.CheckRunner = newCheckRunner
+	if exit := run(context.Background(), f, []string{"--sandbox", "start", "--class", url, "--code", code, "--name", "Grace Hopper"}); exit != ExitOK {
+		t.Fatalf("start exit %d\n%s", exit, errOut)
+	}
+	if strings.Contains(errOut.String(), "! class") {
+		t.Errorf("the class publisher warned:\n%s", errOut)
+	}
+	wf, out, wErr := testFactory(map[string]string{"WORKSHOP_DASHBOARD_TOKEN": token})
+	if exit := run(context.Background(), wf, []string{"dashboard", "watch", url, "--once"}); exit != ExitOK {
+		t.Fatalf("watch exit %d\n%s", exit, wErr)
+	}
+	if !strings.Contains(out.String(), "Grace Hopper") || !strings.Contains(out.String(), "module-1/") {
+		t.Errorf("watch does not show the learner's results:\n%s", out)
+	}
+
+	f, _, errOut = testFactory(env)
+	if exit := run(context.Background(), f, []string{"start", "--code", code}); exit != ExitUsage ||
+		!strings.Contains(errOut.String(), "--code and --name go with --class URL") {
+		t.Errorf("start --code without --class: exit %d\n%s", exit, errOut)
+	}
+}

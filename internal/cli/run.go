@@ -128,7 +128,12 @@ func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, erro
 	if o.TimeoutSet {
 		serviceTimeout = o.Timeout
 	}
+	var poll time.Duration // the steps' default (5 s) for AWS
+	if f.Global.Sandbox {
+		poll = time.Second // a local sandbox answers at once and settles in seconds
+	}
 	return &steps.Env{
+		Poll:           poll,
 		Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
 			ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg),
 			Security: steps.NewSecurityClients(cfg)},

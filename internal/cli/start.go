@@ -104,8 +104,13 @@ func startRun(ctx context.Context, opts *startOptions) error {
 	}
 	if !opts.Sandbox {
 		if err := opts.Credentials(ctx); err != nil {
-			if !opts.Interactive || !offerSandbox(opts, err) {
+			// The sandbox is the default without an account: offered on a
+			// terminal, taken (and said so) without one.
+			if opts.Interactive && !offerSandbox(opts, err) {
 				return err
+			}
+			if !opts.Interactive {
+				fmt.Fprintf(opts.IO.ErrOut, "! %v\n  Working in the local AWS sandbox instead (no account needed); configure AWS credentials to work in your account.\n", err)
 			}
 			opts.Sandbox, f.Global.Sandbox = true, true
 		}

@@ -64,6 +64,9 @@ func TestStartPlainAgainstTheInProcessSandbox(t *testing.T) {
 	}
 }
 
+// errStopHere ends a start test once the sandbox would start.
+var errStopHere = errors.New("stop here")
+
 func TestStartOffersTheSandboxWithoutCredentials(t *testing.T) {
 	noCreds := envError{err: errors.New("no AWS credentials are configured"), hint: sandboxHint}
 	tests := []struct {
@@ -74,7 +77,7 @@ func TestStartOffersTheSandboxWithoutCredentials(t *testing.T) {
 	}{
 		{"yes by default", true, "\n", true},
 		{"declined", true, "n\n", false},
-		{"no terminal to ask on", false, "", false},
+		{"no terminal to ask on: the sandbox, said so", false, "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,6 +89,9 @@ func TestStartOffersTheSandboxWithoutCredentials(t *testing.T) {
 				Credentials: func(context.Context) error { return noCreds },
 				StartSandbox: func(context.Context) (string, func(), error) {
 					started = true
+					if !tt.interactive {
+						return "", nil, errStopHere
+					}
 					return "sandbox in-process", func() {}, nil
 				},
 				Program: func(_ context.Context, m tea.Model, _ *startOptions) error {
@@ -97,6 +103,12 @@ func TestStartOffersTheSandboxWithoutCredentials(t *testing.T) {
 			err := startRun(context.Background(), opts)
 			if started != tt.wantSandbox || f.Global.Sandbox != tt.wantSandbox {
 				t.Errorf("sandbox started %t (global %t), want %t", started, f.Global.Sandbox, tt.wantSandbox)
+			}
+			if tt.wantSandbox && !tt.interactive {
+				if !errors.Is(err, errStopHere) || !strings.Contains(errOut.String(), "Working in the local AWS sandbox instead") {
+					t.Errorf("err %v, stderr:\n%s", err, errOut)
+				}
+				return
 			}
 			if tt.wantSandbox {
 				if err != nil || !strings.Contains(screen, "workshop · sandbox") || !strings.Contains(screen, "sandbox in-process") {

@@ -133,7 +133,7 @@ func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, erro
 		poll = time.Second // a local sandbox answers at once and settles in seconds
 	}
 	return &steps.Env{
-		Poll:           poll,
+		Poll: poll,
 		Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
 			ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg),
 			Security: steps.NewSecurityClients(cfg)},

@@ -105,7 +105,10 @@ type EnvironmentError struct {
 	Hint string
 }
 
+// Error is the underlying error's message.
 func (e *EnvironmentError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
 func (e *EnvironmentError) Unwrap() error { return e.Err }
 
 // Targets lists the targets that have checks.

@@ -23,6 +23,7 @@ type DataInUseError struct {
 	PID int
 }
 
+// Error names the folder and the process that holds it.
 func (e *DataInUseError) Error() string {
 	return fmt.Sprintf("start sandbox: data folder %s is in use by another sandbox (pid %d)", e.Dir, e.PID)
 }

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -59,6 +60,8 @@ type clientConn struct {
 	br   *bufio.Reader
 	bw   *bufio.Writer
 	w    response // reused for each request
+	// remote is the client's address, as every request's RemoteAddr.
+	remote string
 }
 
 // serve accepts connections until the listener closes, then waits for the
@@ -176,7 +179,12 @@ func (c *clientConn) serve() {
 		if !c.setIdle(false) {
 			return
 		}
-		_ = c.conn.SetReadDeadline(time.Now().Add(clientHeaderTimeout))
+		// A deadline costs a timer update: the head only gets its own
+		// when it has not all arrived with its first bytes.
+		headTimed := !headComplete(c.br)
+		if headTimed {
+			_ = c.conn.SetReadDeadline(time.Now().Add(clientHeaderTimeout))
+		}
 		req, err := http.ReadRequest(c.br)
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !isTimeout(err) {
@@ -184,7 +192,9 @@ func (c *clientConn) serve() {
 			}
 			return
 		}
-		_ = c.conn.SetReadDeadline(time.Time{})
+		if headTimed || req.Body != http.NoBody {
+			_ = c.conn.SetReadDeadline(time.Time{}) // a body is read without one, as by net/http
+		}
 		keep, hj := c.answer(req)
 		if hj {
 			hijacked = true
@@ -196,6 +206,12 @@ func (c *clientConn) serve() {
 	}
 }
 
+// headComplete reports whether br holds a whole request head already.
+func headComplete(br *bufio.Reader) bool {
+	b, _ := br.Peek(br.Buffered())
+	return bytes.Contains(b, []byte("\r\n\r\n"))
+}
+
 // isTimeout reports a deadline error.
 func isTimeout(err error) bool {
 	var ne net.Error
@@ -205,7 +221,10 @@ func isTimeout(err error) bool {
 // answer runs the handler for req and completes its response; keep is
 // whether the connection can take another request.
 func (c *clientConn) answer(req *http.Request) (keep, hijacked bool) {
-	req.RemoteAddr = c.conn.RemoteAddr().String()
+	if c.remote == "" {
+		c.remote = c.conn.RemoteAddr().String()
+	}
+	req.RemoteAddr = c.remote
 	w := &c.w
 	w.reset(c, req)
 	if req.ProtoAtLeast(1, 1) && req.Body != http.NoBody && req.Body != nil &&

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"strconv"
@@ -31,6 +32,7 @@ const (
 	clientHeaderTimeout = 10 * time.Second // to read a request's head
 	clientIdleTimeout   = 60 * time.Second // ALB's idle timeout
 	clientBufSize       = 8 << 10
+	maxHeaderBytes      = 1<<20 + 4096 // net/http's default, with its slack
 	// maxDrain is how much of a request body the handler left unread is
 	// read to keep the connection; beyond it the connection is closed.
 	maxDrain = 256 << 10
@@ -57,6 +59,7 @@ type portServer struct {
 type clientConn struct {
 	ps   *portServer
 	conn net.Conn
+	lr   *io.LimitedReader // bounds a request's head to maxHeaderBytes
 	br   *bufio.Reader
 	bw   *bufio.Writer
 	w    response // reused for each request
@@ -159,7 +162,8 @@ func (c *clientConn) forget() {
 // serve reads and answers c's requests one after the other.
 func (c *clientConn) serve() {
 	defer c.ps.wg.Done()
-	c.br = bufio.NewReaderSize(c.conn, clientBufSize)
+	c.lr = &io.LimitedReader{R: c.conn, N: math.MaxInt64}
+	c.br = bufio.NewReaderSize(c.lr, clientBufSize)
 	c.bw = bufio.NewWriterSize(c.conn, clientBufSize)
 	c.w.header = http.Header{}
 	hijacked := false
@@ -170,6 +174,7 @@ func (c *clientConn) serve() {
 		}
 	}()
 	for {
+		c.lr.N = maxHeaderBytes
 		if c.conn.SetReadDeadline(time.Now().Add(clientIdleTimeout)) != nil {
 			return
 		}
@@ -187,11 +192,14 @@ func (c *clientConn) serve() {
 		}
 		req, err := http.ReadRequest(c.br)
 		if err != nil {
-			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !isTimeout(err) {
+			if c.lr.N == 0 {
+				_, _ = io.WriteString(c.conn, "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large")
+			} else if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !isTimeout(err) {
 				_, _ = io.WriteString(c.conn, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request")
 			}
 			return
 		}
+		c.lr.N = math.MaxInt64 // the body is not limited
 		if headTimed || req.Body != http.NoBody {
 			_ = c.conn.SetReadDeadline(time.Time{}) // a body is read without one, as by net/http
 		}
@@ -427,8 +435,9 @@ func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 			return nil, nil, err
 		}
 	}
+	// It stays tracked as busy: a shutdown's grace ends it like any
+	// request in flight.
 	w.hijacked = true
-	w.c.forget()
 	_ = w.c.conn.SetDeadline(time.Time{})
 	return w.c.conn, bufio.NewReadWriter(w.c.br, w.c.bw), nil
 }

@@ -103,6 +103,20 @@ func TestLeanServerHTTP(t *testing.T) {
 		t.Errorf("the connection stayed open after Connection: close: %v", err)
 	}
 
+	// A head larger than maxHeaderBytes is refused.
+	huge, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = huge.SetDeadline(time.Now().Add(10 * time.Second))
+	go func() {
+		_, _ = io.WriteString(huge, "GET /small HTTP/1.1\r\nHost: x\r\nX-Big: "+strings.Repeat("y", maxHeaderBytes)+"\r\n\r\n")
+	}()
+	if res, err := http.ReadResponse(bufio.NewReader(huge), nil); err != nil || res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("huge head: %v %+v", err, res)
+	}
+	huge.Close()
+
 	// HTTP/1.0: closed after the answer unless keep-alive is asked for; a
 	// body of unknown length ends with the connection.
 	for _, c := range []struct {
@@ -179,4 +193,29 @@ func TestLeanServerShutdown(t *testing.T) {
 		t.Errorf("request in flight: %q", got)
 	}
 	<-stopped
+}
+
+// TestLeanServerShutdownEndsHijacked: a hijacked (upgraded) connection is
+// closed once the grace is over, so closing the sandbox does not wait for
+// a WebSocket to end.
+func TestLeanServerShutdownEndsHijacked(t *testing.T) {
+	hijacked := make(chan struct{})
+	ps, addr := leanServer(t, func(w http.ResponseWriter, r *http.Request) {
+		conn, brw, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		close(hijacked)
+		_, _ = brw.ReadByte() // until the connection is closed
+	})
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_, _ = io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")
+	<-hijacked
+	ps.shutdown(50 * time.Millisecond) // returns once the handler did
 }

@@ -4,7 +4,7 @@ package sandbox
 // HTTP on a local port of the sandbox's host, routing by its listeners'
 // rules to the registered targets that pass their health checks.
 //
-//	state (under Server.mu) ──sync──▶ ports (one http.Server each)
+//	state (under Server.mu) ──sync──▶ ports (one lean HTTP/1.1 server each, alb_conn.go)
 //	                             ├──▶ routing snapshot (atomic.Pointer)
 //	                             └──▶ target groups: health checkers, pools
 //	client ──▶ port ──▶ snapshot: WAF hook, rules ──▶ pool (round-robin) ──▶ target
@@ -17,7 +17,6 @@ package sandbox
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -91,13 +90,6 @@ func (p *bufferPool) Get() []byte {
 // Put implements httputil.BufferPool.
 func (p *bufferPool) Put(b []byte) { p.pool.Put(&b) }
 
-// portServer is one bound local port and the http.Server answering on it.
-type portServer struct {
-	port  int
-	srv   *http.Server
-	owner string // what it serves, as logged
-}
-
 // newDataPlane prepares the data plane of a sandbox listening on addr
 // (host:port); nothing is bound before start.
 func newDataPlane(log *slog.Logger, addr string) *dataPlane {
@@ -170,14 +162,12 @@ func (d *dataPlane) listen(port int) (*portServer, error) {
 		return nil, err
 	}
 	port = ln.Addr().(*net.TCPAddr).Port
-	ps := &portServer{port: port}
-	ps.srv = &http.Server{Handler: d.handler(port), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second,
-		ErrorLog: slog.NewLogLogger(d.log.Handler(), slog.LevelDebug)}
+	ps := &portServer{port: port, ln: ln, handler: d.handler(port), log: d.log, conns: map[*clientConn]bool{}}
 	d.ports[port] = ps
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
-		if err := ps.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := ps.serve(); err != nil {
 			d.log.Warn("load balancer port stopped serving", "port", port, "err", err)
 		}
 	}()
@@ -192,11 +182,7 @@ func (d *dataPlane) retire(ps *portServer) {
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		if ps.srv.Shutdown(ctx) != nil {
-			_ = ps.srv.Close()
-		}
+		ps.shutdown(time.Second)
 	}()
 	if ps.owner != "" {
 		d.log.Info("load balancer port closed", "port", ps.port, "was", ps.owner)
@@ -229,13 +215,7 @@ func (d *dataPlane) close() {
 
 	var wg sync.WaitGroup
 	for _, ps := range ports {
-		wg.Go(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			if ps.srv.Shutdown(ctx) != nil {
-				_ = ps.srv.Close()
-			}
-		})
+		wg.Go(func() { ps.shutdown(time.Second) })
 	}
 	wg.Wait()
 	d.wg.Wait()

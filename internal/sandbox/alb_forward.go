@@ -120,8 +120,12 @@ func (d *dataPlane) forward(b *backend, w http.ResponseWriter, r *http.Request) 
 	if _, ok := h["User-Agent"]; !ok {
 		h["User-Agent"] = []string{""} // no Go-http-client default
 	}
-	out := *r // the server's request stays as it came
-	out.Close = false
+	// Upstream, the connection stays open whatever the client asked (the
+	// load balancer's server decided before the handler ran); r is left
+	// as it came.
+	closeWas := r.Close
+	r.Close = false
+	defer func() { r.Close = closeWas }()
 	replayable := (r.Body == nil || r.Body == http.NoBody) && idempotent[r.Method]
 	var (
 		c    *upConn
@@ -136,7 +140,7 @@ func (d *dataPlane) forward(b *backend, w http.ResponseWriter, r *http.Request) 
 			d.proxyError(w, r, err)
 			return
 		}
-		resp, err = d.roundTrip(c, &out)
+		resp, err = d.roundTrip(c, r)
 		if err == nil {
 			break
 		}
@@ -195,9 +199,13 @@ func (d *dataPlane) roundTrip(c *upConn, r *http.Request) (*http.Response, error
 	if err != nil {
 		return nil, err
 	}
-	if err := c.conn.SetReadDeadline(time.Time{}); err != nil {
-		resp.Body.Close()
-		return nil, err
+	// The body is read without a deadline, unless it is all buffered
+	// already (the next round trip sets a new one).
+	if resp.ContentLength < 0 || int64(c.br.Buffered()) < resp.ContentLength {
+		if err := c.conn.SetReadDeadline(time.Time{}); err != nil {
+			resp.Body.Close()
+			return nil, err
+		}
 	}
 	if resp.StatusCode < 200 { // 1xx without Expect: not something a target sends
 		resp.Body.Close()

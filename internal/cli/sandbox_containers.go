@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/engine"
@@ -19,13 +20,7 @@ func (c sandboxContainers) HasImage(ctx context.Context, ref string) (bool, erro
 }
 
 func (c sandboxContainers) Pull(ctx context.Context, ref, user, password string) error {
-	host := ref
-	for i := range ref {
-		if ref[i] == '/' {
-			host = ref[:i]
-			break
-		}
-	}
+	host, _, _ := strings.Cut(ref, "/")
 	return c.e.Pull(ctx, ref, engine.Auth{Username: user, Password: password, ServerAddress: host})
 }
 

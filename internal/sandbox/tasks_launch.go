@@ -10,15 +10,11 @@ import (
 // launchJob is what a task launch needs, read from the state under its
 // lock so that the engine calls can run without it.
 type launchJob struct {
-	arn       string
-	region    string
-	password  string
-	hostIP    string
-	ctrs      []launchCtr
-	failCode  string // set when the task cannot start at all
-	failWhy   string
-	lbs       []ecsLB
-	serviceOf string // the state key of the task's service
+	password string
+	hostIP   string
+	ctrs     []launchCtr
+	failCode string // set when the task cannot start at all
+	failWhy  string
 }
 
 // launchCtr is one container of a launch.
@@ -88,11 +84,7 @@ func (r *taskRunner) launch(ctx context.Context, key string) {
 // prepare reads a task's containers, images and log destinations; a
 // problem that keeps it from starting is set as the job's failure.
 func (r *taskRunner) prepare(t *ecsTask, now time.Time) launchJob {
-	job := launchJob{arn: t.arn(), region: t.Region, password: r.srv.state.RegistryPassword, hostIP: r.srv.publicHost()}
-	svcKey := t.Region + "/" + t.Cluster + "/" + strings.TrimPrefix(t.Group, "service:")
-	if svc := r.srv.state.ECS.Services[svcKey]; svc != nil {
-		job.lbs, job.serviceOf = svc.LoadBalancers, svcKey
-	}
+	job := launchJob{password: r.srv.state.RegistryPassword, hostIP: r.srv.publicHost()}
 	td := (&ecsService{srv: r.srv}).findTaskDef(t.Region, t.TaskDefinition)
 	if td == nil {
 		job.failCode, job.failWhy = "TaskFailedToStart", "ResourceInitializationError: the task definition "+t.TaskDefinition+" no longer exists"
@@ -123,7 +115,7 @@ func (r *taskRunner) containerSpec(t *ecsTask, td *ecsTaskDef, cd map[string]any
 	name := scalar(cd["name"])
 	spec := ContainerSpec{
 		Name:  "ecs-" + td.Family + "-" + strconv.Itoa(td.Revision) + "-" + name + "-" + t.ID[:12],
-		Image: ref, Entrypoint: anyStrings(cd["entryPoint"]), Cmd: anyStrings(cd["command"]),
+		Image: ref, Entrypoint: strList(cd, "entryPoint"), Cmd: strList(cd, "command"),
 		User: scalar(cd["user"]), WorkingDir: scalar(cd["workingDirectory"]), HostIP: hostIP,
 		Env:    []string{"AWS_REGION=" + t.Region, "AWS_DEFAULT_REGION=" + t.Region, "AWS_EXECUTION_ENV=AWS_ECS_FARGATE"},
 		Labels: map[string]string{LabelSandbox: r.dataID, LabelTask: t.arn(), LabelContainer: name},
@@ -170,7 +162,7 @@ func (r *taskRunner) running(key string, job launchJob, started []ContainerInfo)
 			stopNow = true
 			return false
 		}
-		svc := r.srv.state.ECS.Services[job.serviceOf]
+		svc := r.serviceOf(t)
 		t.PrivateIP = r.allocateIP(t, svc, started)
 		for i := range t.Containers {
 			c := &t.Containers[i]
@@ -228,7 +220,7 @@ func (r *taskRunner) deregister(t *ecsTask, now time.Time) {
 	if len(t.Targets) == 0 {
 		return
 	}
-	svc := r.srv.state.ECS.Services[t.Region+"/"+t.Cluster+"/"+strings.TrimPrefix(t.Group, "service:")]
+	svc := r.serviceOf(t)
 	for _, tt := range t.Targets {
 		if tg := r.srv.state.ELB.TargetGroups[tt.TargetGroupArn]; tg != nil {
 			if i := indexTarget(tg.Targets, elbTarget{ID: tt.ID, Port: tt.Port}); i >= 0 {
@@ -242,6 +234,15 @@ func (r *taskRunner) deregister(t *ecsTask, now time.Time) {
 	t.Targets = nil
 }
 
+// serviceOf returns the service a task belongs to, or nil.
+func (r *taskRunner) serviceOf(t *ecsTask) *ecsServiceItem {
+	name, ok := strings.CutPrefix(t.Group, "service:")
+	if !ok {
+		return nil
+	}
+	return r.srv.state.ECS.Services[t.Region+"/"+t.Cluster+"/"+name]
+}
+
 // removeAll removes containers (a launch that failed halfway).
 func (r *taskRunner) removeAll(list []ContainerInfo) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -251,16 +252,6 @@ func (r *taskRunner) removeAll(list []ContainerInfo) {
 			r.srv.log.Warn("sandbox: container not removed", "container", c.ID, "err", err)
 		}
 	}
-}
-
-// anyStrings reads a JSON list of strings.
-func anyStrings(v any) []string {
-	list, _ := v.([]any)
-	var out []string
-	for _, e := range list {
-		out = append(out, scalar(e))
-	}
-	return out
 }
 
 // oneLine folds an error message onto one line.

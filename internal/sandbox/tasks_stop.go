@@ -40,8 +40,7 @@ func (r *taskRunner) exited(key, ctrName string, code int) {
 			}
 		}
 		if t.DesiredStatus == "RUNNING" {
-			svc := r.srv.state.ECS.Services[t.Region+"/"+t.Cluster+"/"+t.Group[len("service:"):]]
-			if svc != nil {
+			if svc := r.serviceOf(t); svc != nil {
 				r.markStopping(svc, t, now, "EssentialContainerExited", "Essential container in task exited")
 				r.failed(svc, t.DeploymentID, now)
 			}
@@ -137,7 +136,7 @@ func (r *taskRunner) finish(t *ecsTask, now time.Time, code, why string) {
 					t.Containers[i].Reason = why
 				}
 			}
-			if svc := r.srv.state.ECS.Services[t.Region+"/"+t.Cluster+"/"+t.Group[len("service:"):]]; svc != nil {
+			if svc := r.serviceOf(t); svc != nil {
 				r.failed(svc, t.DeploymentID, now)
 			}
 		}

@@ -2,7 +2,7 @@ package cli
 
 import (
 	"context"
-	"strings"
+	"io"
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/engine"
@@ -19,9 +19,16 @@ func (c sandboxContainers) HasImage(ctx context.Context, ref string) (bool, erro
 	return c.e.HasImage(ctx, ref)
 }
 
-func (c sandboxContainers) Pull(ctx context.Context, ref, user, password string) error {
-	host, _, _ := strings.Cut(ref, "/")
-	return c.e.Pull(ctx, ref, engine.Auth{Username: user, Password: password, ServerAddress: host})
+func (c sandboxContainers) Pull(ctx context.Context, ref string) error {
+	return c.e.Pull(ctx, ref, engine.Auth{})
+}
+
+func (c sandboxContainers) Load(ctx context.Context, archive io.Reader) error {
+	return c.e.Load(ctx, archive)
+}
+
+func (c sandboxContainers) Platform(ctx context.Context) (string, string, string, error) {
+	return c.e.Platform(ctx)
 }
 
 func (c sandboxContainers) Run(ctx context.Context, spec sandbox.ContainerSpec) (sandbox.ContainerInfo, error) {

@@ -3,7 +3,6 @@ package engine
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -90,23 +89,7 @@ func (e *Engine) Pull(ctx context.Context, ref string, auth Auth) error {
 		return fmt.Errorf("%s: %w", op, Explain(err))
 	}
 	defer res.Close()
-	var failure string
-	err = eachMessage(res, func(m message) error {
-		if failure = m.failure(); failure != "" {
-			return errStop
-		}
-		return nil
-	})
-	switch {
-	case err != nil && !errors.Is(err, errStop):
-		if ctx.Err() != nil {
-			return fmt.Errorf("%s: %w", op, ctx.Err())
-		}
-		return fmt.Errorf("%s: %w", op, Explain(err))
-	case failure != "":
-		return fmt.Errorf("%s: %s", op, failure)
-	}
-	return nil
+	return finishStream(ctx, op, res)
 }
 
 // Run creates and starts a container, then inspects it for its address

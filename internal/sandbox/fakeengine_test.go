@@ -1,9 +1,11 @@
 package sandbox_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox"
 )
@@ -25,7 +29,13 @@ type fakeEngine struct {
 	containers map[string]*fakeContainer
 	images     map[string]bool
 	pulls      []string
-	next       int
+	// loads are the tags of the images loaded, in order, and loadedLayers
+	// the layer digests each archive held.
+	loads        []string
+	loadedLayers [][]string
+	// arch is the engine's architecture (amd64 when empty).
+	arch string
+	next int
 	// runningAtStop records, at every Stop, how many containers ran.
 	runningAtStop []int
 	// frozen makes Stop and Remove do nothing, as a crashed sandbox.
@@ -54,15 +64,59 @@ func (f *fakeEngine) HasImage(_ context.Context, ref string) (bool, error) {
 	return f.images[ref], nil
 }
 
-func (f *fakeEngine) Pull(_ context.Context, ref, user, password string) error {
+func (f *fakeEngine) Pull(_ context.Context, ref string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if user != "AWS" || password == "" {
-		return errors.New("unauthorized")
-	}
 	f.pulls = append(f.pulls, ref)
 	f.images[ref] = true
 	return nil
+}
+
+// Load reads a docker-archive as the engine does: it must hold a valid
+// image (configuration and layers matching the manifest) and its tags
+// become images.
+func (f *fakeEngine) Load(_ context.Context, archive io.Reader) error {
+	data, err := io.ReadAll(archive)
+	if err != nil {
+		return err
+	}
+	opener := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	m, err := tarball.LoadManifest(opener)
+	if err != nil || len(m) != 1 || len(m[0].RepoTags) != 1 {
+		return fmt.Errorf("a docker-archive of one tagged image: %v %+v", err, m)
+	}
+	img, err := tarball.Image(opener, nil)
+	if err != nil {
+		return err
+	}
+	layers, err := img.Layers()
+	if err != nil {
+		return err
+	}
+	var digests []string
+	for _, l := range layers {
+		d, err := l.Digest()
+		if err != nil {
+			return err
+		}
+		digests = append(digests, d.String())
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	tag := m[0].RepoTags[0]
+	f.loads = append(f.loads, tag)
+	f.loadedLayers = append(f.loadedLayers, digests)
+	f.images[tag] = true
+	return nil
+}
+
+func (f *fakeEngine) Platform(context.Context) (string, string, string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.arch == "" {
+		return "linux", "amd64", "", nil
+	}
+	return "linux", f.arch, "", nil
 }
 
 func (f *fakeEngine) Run(_ context.Context, spec sandbox.ContainerSpec) (sandbox.ContainerInfo, error) {
@@ -192,14 +246,17 @@ func (f *fakeEngine) freeze(on bool) {
 	f.frozen = on
 }
 
-// firstPull is the first reference pulled ("" when none).
-func (f *fakeEngine) firstPull() string {
+// pulled and loaded return the references pulled and the tags loaded.
+func (f *fakeEngine) pulled() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if len(f.pulls) == 0 {
-		return ""
-	}
-	return f.pulls[0]
+	return append([]string(nil), f.pulls...)
+}
+
+func (f *fakeEngine) loaded() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.loads...)
 }
 
 // stops returns runningAtStop.

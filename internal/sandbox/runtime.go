@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -11,8 +12,15 @@ import (
 type Containers interface {
 	// HasImage reports whether the engine already has ref.
 	HasImage(ctx context.Context, ref string) (bool, error)
-	// Pull downloads ref with the registry credentials user and password.
-	Pull(ctx context.Context, ref, user, password string) error
+	// Pull has the engine download ref from its registry: for images
+	// that are not the sandbox's own.
+	Pull(ctx context.Context, ref string) error
+	// Load hands the engine a docker-archive of an image (the format of
+	// docker save): how the sandbox's own images reach the engine, which
+	// may not be able to connect to the sandbox (an engine in a VM).
+	Load(ctx context.Context, archive io.Reader) error
+	// Platform is the engine's platform in OCI notation (linux, amd64, "").
+	Platform(ctx context.Context) (os, arch, variant string, err error)
 	// Run creates and starts a container.
 	Run(ctx context.Context, spec ContainerSpec) (ContainerInfo, error)
 	// Wait blocks until the container stops and returns its exit code.

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"net"
 	"net/netip"
 	"regexp"
@@ -11,17 +12,29 @@ import (
 // its own: a task definition written for AWS runs unchanged.
 var ecrHost = regexp.MustCompile(`^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$`)
 
+// taskImage is how a container's image reaches the engine.
+type taskImage struct {
+	// ref is what the engine runs.
+	ref string
+	// own is set for an image of the sandbox's registry, which the
+	// sandbox loads into the engine itself; otherwise the engine pulls ref.
+	own *ownImage
+}
+
 // resolveImage turns a container definition's image into what the engine
-// pulls. An image of the sandbox's registry (or of ECR) must exist there:
-// it is pulled by digest, as ECS does. Any other image is left to the
-// engine. why is ECS's CannotPullContainerError text when it cannot be.
-func (r *taskRunner) resolveImage(region, image string) (ref, why string) {
+// runs. An image of the sandbox's registry (or of ECR) must exist there:
+// it is resolved to its digest, as ECS does, and loaded into the engine
+// from the sandbox's store, so the engine never has to reach the sandbox.
+// Any other image is left to the engine to pull. why is ECS's
+// CannotPullContainerError text when it cannot be. The caller holds the
+// lock.
+func (r *taskRunner) resolveImage(region, image string) (img taskImage, why string) {
 	if image == "" {
-		return "", "the container definition names no image"
+		return taskImage{}, "the container definition names no image"
 	}
 	host, rest, hasHost := strings.Cut(image, "/")
 	if !hasHost || !r.ownRegistry(host) {
-		return image, ""
+		return taskImage{ref: image}, ""
 	}
 	name, tag, digest := rest, "latest", ""
 	if i := strings.Index(rest, "@"); i >= 0 {
@@ -32,18 +45,28 @@ func (r *taskRunner) resolveImage(region, image string) (ref, why string) {
 	notFound := "pull image manifest has been retried 5 time(s): failed to resolve ref " + image + ": " + image + ": not found"
 	repo := r.srv.state.ECR[region][name]
 	if repo == nil {
-		return "", notFound + " (the repository " + name + " does not exist in " + region + ")"
+		return taskImage{}, notFound + " (the repository " + name + " does not exist in " + region + ")"
 	}
-	var img *ecrImage
+	var found *ecrImage
 	if digest != "" {
-		img = repo.Images[digest]
+		found = repo.Images[digest]
 	} else {
-		img = repo.imageTagged(tag)
+		found = repo.imageTagged(tag)
 	}
-	if img == nil {
-		return "", notFound
+	if found == nil {
+		return taskImage{}, notFound
 	}
-	return r.srv.publicAddr() + "/" + name + "@" + img.Digest, ""
+	own := &ownImage{repo: name, digest: found.Digest, manifests: map[string][]byte{found.Digest: []byte(found.Manifest)}}
+	if isIndex(found.MediaType) {
+		var m parsedManifest
+		_ = json.Unmarshal([]byte(found.Manifest), &m)
+		for _, d := range m.Manifests {
+			if child := repo.Images[d.Digest]; child != nil {
+				own.manifests[d.Digest] = []byte(child.Manifest)
+			}
+		}
+	}
+	return taskImage{ref: own.loadTag(), own: own}, ""
 }
 
 // ownRegistry reports whether host names the sandbox's registry: its

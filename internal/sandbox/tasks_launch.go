@@ -10,7 +10,6 @@ import (
 // launchJob is what a task launch needs, read from the state under its
 // lock so that the engine calls can run without it.
 type launchJob struct {
-	password string
 	hostIP   string
 	ctrs     []launchCtr
 	failCode string // set when the task cannot start at all
@@ -19,9 +18,9 @@ type launchJob struct {
 
 // launchCtr is one container of a launch.
 type launchCtr struct {
-	name    string
-	pullRef string // what the engine pulls and runs
-	spec    ContainerSpec
+	name  string
+	image taskImage
+	spec  ContainerSpec
 }
 
 // launch starts a PROVISIONING task: it pulls its images, runs its
@@ -56,12 +55,8 @@ func (r *taskRunner) launch(ctx context.Context, key string) {
 		r.stopped(key, code, why, nil)
 	}
 	for _, c := range job.ctrs {
-		has, err := r.rt.HasImage(ctx, c.pullRef)
-		if err == nil && !has {
-			err = r.rt.Pull(ctx, c.pullRef, "AWS", job.password)
-		}
-		if err != nil {
-			fail("TaskFailedToStart", "CannotPullContainerError: "+oneLine(err.Error()))
+		if why := r.provideImage(ctx, c.image); why != "" {
+			fail("TaskFailedToStart", "CannotPullContainerError: "+why)
 			return
 		}
 		info, err := r.rt.Run(ctx, c.spec)
@@ -84,7 +79,7 @@ func (r *taskRunner) launch(ctx context.Context, key string) {
 // prepare reads a task's containers, images and log destinations; a
 // problem that keeps it from starting is set as the job's failure.
 func (r *taskRunner) prepare(t *ecsTask, now time.Time) launchJob {
-	job := launchJob{password: r.srv.state.RegistryPassword, hostIP: r.srv.publicHost()}
+	job := launchJob{hostIP: r.srv.publicHost()}
 	td := (&ecsService{srv: r.srv}).findTaskDef(t.Region, t.TaskDefinition)
 	if td == nil {
 		job.failCode, job.failWhy = "TaskFailedToStart", "ResourceInitializationError: the task definition "+t.TaskDefinition+" no longer exists"
@@ -92,7 +87,7 @@ func (r *taskRunner) prepare(t *ecsTask, now time.Time) launchJob {
 	}
 	for i, cd := range listOfMaps(td.Spec["containerDefinitions"]) {
 		name := scalar(cd["name"])
-		ref, why := r.resolveImage(t.Region, scalar(cd["image"]))
+		img, why := r.resolveImage(t.Region, scalar(cd["image"]))
 		if why != "" {
 			job.failCode, job.failWhy = "TaskFailedToStart", "CannotPullContainerError: "+why
 			return job
@@ -105,7 +100,7 @@ func (r *taskRunner) prepare(t *ecsTask, now time.Time) launchJob {
 		if i < len(t.Containers) {
 			t.Containers[i].Log = lg
 		}
-		job.ctrs = append(job.ctrs, launchCtr{name: name, pullRef: ref, spec: r.containerSpec(t, td, cd, ref, job.hostIP)})
+		job.ctrs = append(job.ctrs, launchCtr{name: name, image: img, spec: r.containerSpec(t, td, cd, img.ref, job.hostIP)})
 	}
 	return job
 }

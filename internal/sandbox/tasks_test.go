@@ -131,9 +131,13 @@ func TestTasksRunRollAndStopOnTheEngine(t *testing.T) {
 	if err != nil || len(health.TargetHealthDescriptions) != 2 || aws.ToInt32(health.TargetHealthDescriptions[0].Target.Port) != 3000 {
 		t.Fatalf("targets: %v %+v", err, health)
 	}
-	// Images are pulled from the sandbox's registry by digest.
-	if len(w.fake.pulls) == 0 || !strings.HasPrefix(w.fake.firstPull(), host+"/api@sha256:") {
-		t.Errorf("pulls %v", w.fake.pulls)
+	// Images of the sandbox's registry are loaded into the engine, once,
+	// by a tag naming their digest; the engine never pulls them.
+	if loads := w.fake.loaded(); len(loads) != 1 || !strings.HasPrefix(loads[0], "workshop-sandbox/api:sha256-") {
+		t.Errorf("loads %v", loads)
+	}
+	if pulls := w.fake.pulled(); len(pulls) != 0 {
+		t.Errorf("the engine pulled %v", pulls)
 	}
 	// The container's output lands in its log stream, PREFIX/NAME/TASK.
 	logs := cloudwatchlogs.NewFromConfig(sdkConfig(w.s, "us-east-1"))
@@ -228,7 +232,7 @@ func TestTasksAreAdoptedAfterACrashAndRemovedOnStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another sandbox's container is not touched.
-	if _, err := w.fake.Run(context.Background(), sandbox.ContainerSpec{Name: "other", Image: w.fake.firstPull(),
+	if _, err := w.fake.Run(context.Background(), sandbox.ContainerSpec{Name: "other", Image: w.fake.loaded()[0],
 		Labels: map[string]string{sandbox.LabelSandbox: "someone-else"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,48 @@
+package sandbox
+
+import (
+	"context"
+	"io"
+)
+
+// provideImage makes sure the engine has a container's image: an image
+// of the sandbox's registry is loaded from the sandbox's own store (once:
+// its tag names its digest), any other is pulled by the engine. It returns
+// ECS's CannotPullContainerError reason when the image cannot be had.
+func (r *taskRunner) provideImage(ctx context.Context, img taskImage) string {
+	has, err := r.rt.HasImage(ctx, img.ref)
+	switch {
+	case err != nil:
+		return oneLine(err.Error())
+	case has:
+		return ""
+	case img.own == nil:
+		if err := r.rt.Pull(ctx, img.ref); err != nil {
+			return oneLine(err.Error())
+		}
+		return ""
+	}
+	if err := r.loadImage(ctx, img.own); err != nil {
+		return "load " + img.own.repo + "@" + img.own.digest + " into the engine: " + oneLine(err.Error())
+	}
+	return ""
+}
+
+// loadImage streams an image of the sandbox's registry into the engine as
+// a docker-archive, picking the manifest for the engine's platform from an
+// index.
+func (r *taskRunner) loadImage(ctx context.Context, img *ownImage) error {
+	os, arch, variant, err := r.rt.Platform(ctx)
+	if err != nil {
+		return err
+	}
+	raw, err := img.forPlatform(os, arch, variant)
+	if err != nil {
+		return err
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(writeArchive(pw, r.srv.blobs, raw, img.loadTag())) }()
+	err = r.rt.Load(ctx, pr)
+	pr.CloseWithError(err) // unblock the writer when the engine gave up
+	return err
+}

@@ -75,7 +75,9 @@ func TestDockerImagesUploadsToTheSandbox(t *testing.T) {
 	var uploaded []string
 	d := &dockerImages{
 		engine: &enginetest.Double{
-			BuildFn: func(context.Context, engine.BuildOptions, func(workshop.Event)) (string, error) { return "sha256:img", nil },
+			BuildFn: func(context.Context, engine.BuildOptions, func(workshop.Event)) (string, error) {
+				return "sha256:img", nil
+			},
 			UploadFn: func(_ context.Context, ref string, o engine.UploadOptions, report func(workshop.Event)) (string, error) {
 				if o.Auth.Username != "AWS" || o.Auth.Password != "secret" || o.Auth.ServerAddress != "127.0.0.1:4566" || !o.PlainHTTP {
 					t.Errorf("upload options %+v", o)

@@ -94,7 +94,26 @@ func (d *dockerImages) login(ctx context.Context, repoURI string) (engine.Auth, 
 	if a, ok := d.auth[server]; ok {
 		return a, nil
 	}
-	out, err := d.ecr.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
+	a, err := ecrAuth(ctx, d.ecr, server)
+	if err != nil {
+		return engine.Auth{}, err
+	}
+	if !d.upload {
+		if err := d.engine.Login(ctx, a); err != nil {
+			return engine.Auth{}, err
+		}
+	}
+	if d.auth == nil {
+		d.auth = map[string]engine.Auth{}
+	}
+	d.auth[server] = a
+	return a, nil
+}
+
+// ecrAuth gets an ECR password with GetAuthorizationToken: the credentials
+// for the registry server.
+func ecrAuth(ctx context.Context, tokens tokenGetter, server string) (engine.Auth, error) {
+	out, err := tokens.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
 	if err != nil {
 		return engine.Auth{}, fmt.Errorf("get an ECR password: %s", cloud.Message(err))
 	}
@@ -106,15 +125,5 @@ func (d *dockerImages) login(ctx context.Context, repoURI string) (engine.Auth, 
 	if err != nil || !ok {
 		return engine.Auth{}, errors.New("get an ECR password: the token is not base64 of USER:PASSWORD")
 	}
-	a := engine.Auth{Username: user, Password: password, ServerAddress: server}
-	if !d.upload {
-		if err := d.engine.Login(ctx, a); err != nil {
-			return engine.Auth{}, err
-		}
-	}
-	if d.auth == nil {
-		d.auth = map[string]engine.Auth{}
-	}
-	d.auth[server] = a
-	return a, nil
+	return engine.Auth{Username: user, Password: password, ServerAddress: server}, nil
 }

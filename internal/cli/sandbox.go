@@ -28,7 +28,7 @@ with 'workshop sandbox start', then use --sandbox on any workshop command, or
 CLI v2 older than 2.13, which ignores AWS_ENDPOINT_URL).`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newSandboxStartCmd(f, nil), newSandboxEnvCmd(f, nil))
+	cmd.AddCommand(newSandboxStartCmd(f, nil), newSandboxEnvCmd(f, nil), newSandboxPushCmd(f, nil))
 	return cmd
 }
 

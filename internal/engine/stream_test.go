@@ -2,8 +2,8 @@ package engine
 
 import (
 	"errors"
-	"net"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 

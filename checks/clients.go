@@ -85,6 +85,10 @@ type DockerInfo struct {
 	APIVersion string
 	// Arch is the engine's architecture as the engine reports it (x86_64, aarch64).
 	Arch string
+	// Engine names the engine and how it was found, such as
+	// "unix:///var/run/docker.sock (the default socket)" or
+	// "unix:///…/colima/docker.sock (context colima)".
+	Engine string
 }
 
 // Local is what the preflight checks learn from the learner's machine.

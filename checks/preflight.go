@@ -38,7 +38,11 @@ func preflightChecks() []check {
 						"Modules 1 and 3 build and push images with Docker. Start Docker Desktop, or the engine (sudo systemctl start docker), and check again.",
 						"docker version")
 				}
-				return pass(fmt.Sprintf("Docker %s (API %s, %s)", d.Version, d.APIVersion, d.Arch))
+				got := fmt.Sprintf("Docker %s (API %s, %s)", d.Version, d.APIVersion, d.Arch)
+				if d.Engine != "" {
+					got += " at " + d.Engine
+				}
+				return pass(got)
 			},
 		},
 		{

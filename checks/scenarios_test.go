@@ -141,6 +141,10 @@ func preflightScenarios() []scenario {
 			want{id: p + "aws-cli", status: workshop.StatusPass, observed: "aws-cli/2.27.50"}),
 		{name: "all good on an empty account", world: newFakeAWS, target: workshop.TargetPreflight, passes: true,
 			wants: []want{{id: p + "credentials", status: workshop.StatusPass}}},
+		s("docker through a context names it", func(w *fakeAWS) {
+			w.local.docker.Engine = "unix:///home/u/.colima/default/docker.sock (context colima)"
+		}, true,
+			want{id: p + "docker", status: workshop.StatusPass, observed: "Docker 28.2.2 (API 1.50, x86_64) at unix:///home/u/.colima/default/docker.sock (context colima)"}),
 		s("docker unreachable", func(w *fakeAWS) {
 			w.local.dockerErr = errors.New("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")
 		}, false,

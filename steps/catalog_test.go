@@ -169,3 +169,44 @@ func TestShellHelpers(t *testing.T) {
 		t.Error("shellQuote")
 	}
 }
+
+// On an engine that cannot reach the sandbox, the push steps upload with
+// workshop sandbox push and never call docker login or docker push.
+func TestExplainPushesFromHost(t *testing.T) {
+	uris := map[string]string{"api": "127.0.0.1:4566/api", "users": "127.0.0.1:4566/users", "threads": "127.0.0.1:4566/threads", "posts": "127.0.0.1:4566/posts"}
+	tests := []struct {
+		name, module string
+		fromHost     bool
+		uris         map[string]string
+		want, not    []string
+	}{
+		{name: "engine reaches the sandbox", module: "module-1", uris: uris,
+			want: []string{"| docker login --username AWS --password-stdin 127.0.0.1:4566", "docker push 127.0.0.1:4566/api:v1"},
+			not:  []string{"workshop sandbox push"}},
+		{name: "engine in a VM", module: "module-1", fromHost: true, uris: uris,
+			want: []string{"docker build --platform linux/amd64 -f services/api/Dockerfile -t api .", "docker tag api:latest 127.0.0.1:4566/api:v1", "workshop sandbox push 127.0.0.1:4566/api:v1"},
+			not:  []string{"docker login", "docker push"}},
+		{name: "engine in a VM, module 3", module: "module-3", fromHost: true, uris: uris,
+			want: []string{"workshop sandbox push 127.0.0.1:4566/users:v1", "workshop sandbox push 127.0.0.1:4566/threads:v1", "workshop sandbox push 127.0.0.1:4566/posts:v1"},
+			not:  []string{"docker login", "docker push"}},
+		{name: "engine in a VM, repositories not created yet", module: "module-3", fromHost: true,
+			want: []string{`workshop sandbox push "$USERS_REPO:v1"`, `workshop sandbox push "$POSTS_REPO:v1"`},
+			not:  []string{"docker login", "docker push"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			list, _ := Find(tt.module)
+			out := Explain(list, Values{Region: "us-east-1", Endpoint: "http://127.0.0.1:4566", Account: "000000000000", RepositoryURIs: tt.uris, PushFromHost: tt.fromHost})
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("%s lacks %q:\n%s", tt.module, w, out)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(out, n) {
+					t.Errorf("%s has %q:\n%s", tt.module, n, out)
+				}
+			}
+		})
+	}
+}

@@ -46,17 +46,27 @@ func createRepositories(s *script, services ...string) {
 }
 
 // buildAndPush logs in to the registry once, then builds, tags and pushes
-// each service's image.
+// each service's image; with PushFromHost, workshop sandbox push uploads
+// each image instead of the engine.
 func buildAndPush(s *script, services ...string) {
 	first := s.repoURI(services[0])
-	s.comment("Log in to your registry (the password is valid for 12 hours).")
-	s.line(s.aws("ecr get-login-password"), "| docker login --username AWS --password-stdin", registryOf(first))
+	if s.v.PushFromHost {
+		s.comment("Your Docker engine runs in a VM: its 127.0.0.1 is not this machine's, so it cannot reach")
+		s.comment("the sandbox: 'workshop sandbox push' uploads each image from this machine instead.")
+	} else {
+		s.comment("Log in to your registry (the password is valid for 12 hours).")
+		s.line(s.aws("ecr get-login-password"), "| docker login --username AWS --password-stdin", registryOf(first))
+	}
 	for _, svc := range services {
 		uri := s.repoURI(svc)
 		s.comment("Build for linux/amd64, the platform of the Fargate tasks, even on an Apple silicon Mac.")
 		s.line("docker build --platform linux/amd64 -f services/"+svc+"/Dockerfile -t", svc, ".")
 		s.line("docker tag", svc+":latest", suffix(uri, ":"+imageTag))
-		s.line("docker push", suffix(uri, ":"+imageTag))
+		if s.v.PushFromHost {
+			s.line("workshop sandbox push", suffix(uri, ":"+imageTag))
+		} else {
+			s.line("docker push", suffix(uri, ":"+imageTag))
+		}
 	}
 }
 

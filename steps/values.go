@@ -35,6 +35,10 @@ type Values struct {
 	TargetGroupArns map[string]string
 	// MonolithRuleArns are the listener rules that still forward to api.
 	MonolithRuleArns []string
+	// PushFromHost says the Docker engine cannot reach the registry (it runs
+	// in a VM whose 127.0.0.1 is not this machine's): images go to the
+	// sandbox with 'workshop sandbox push', not docker login and docker push.
+	PushFromHost bool
 }
 
 // Readers are the read-only AWS calls Lookup makes.

@@ -102,7 +102,7 @@ func (localMachine) Docker(ctx context.Context) (checks.DockerInfo, error) {
 	if err != nil {
 		return checks.DockerInfo{}, err
 	}
-	return checks.DockerInfo{Version: info.Version, APIVersion: info.APIVersion, Arch: info.Arch}, nil
+	return checks.DockerInfo{Version: info.Version, APIVersion: info.APIVersion, Arch: info.Arch, Engine: e.Endpoint().String()}, nil
 }
 
 // AWSCLIVersion implements checks.Local.

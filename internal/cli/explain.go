@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -83,6 +84,9 @@ func lookupValues(ctx context.Context, f *Factory) (steps.Values, error) {
 	}
 	v.Region = cfg.Region
 	v.Endpoint = aws.ToString(cfg.BaseEndpoint)
+	if f.Global.Sandbox {
+		v.PushFromHost = pushFromHost(ctx, strings.TrimPrefix(cloud.SandboxEndpoint(f.Getenv), "http://"))
+	}
 	err = steps.Lookup(ctx, steps.Readers{
 		STS: sts.NewFromConfig(cfg),
 		ECR: ecr.NewFromConfig(cfg),

@@ -24,11 +24,16 @@ type tokenGetter interface {
 }
 
 // dockerImages builds a service's image from the learner's folder with the
-// Docker engine, logs in to ECR with GetAuthorizationToken and pushes it.
+// Docker engine, logs in to ECR with GetAuthorizationToken and pushes it:
+// to real ECR through the engine, to the sandbox from this process (upload),
+// since an engine in a VM cannot reach the sandbox's 127.0.0.1.
 type dockerImages struct {
 	engine engine.Client
 	ecr    tokenGetter
 	dir    string
+	// upload sends images from this process instead of the engine's push:
+	// set when the command runs against the sandbox.
+	upload bool
 	// buildArgs go to every build (GO_IMAGE from WORKSHOP_GO_IMAGE).
 	buildArgs map[string]string
 
@@ -51,7 +56,12 @@ func (d *dockerImages) BuildAndPush(ctx context.Context, service, repoURI string
 	if err != nil {
 		return err
 	}
-	digest, err := d.engine.Push(ctx, ref, auth, emit)
+	var digest string
+	if d.upload {
+		digest, err = d.engine.Upload(ctx, ref, engine.UploadOptions{Auth: auth, PlainHTTP: true}, emit)
+	} else {
+		digest, err = d.engine.Push(ctx, ref, auth, emit)
+	}
 	if err != nil {
 		return err
 	}
@@ -75,8 +85,8 @@ func (d *dockerImages) ensureFolder(report workshop.Reporter) error {
 	return nil
 }
 
-// login gets an ECR password and checks it with the registry, once per
-// registry.
+// login gets an ECR password and, for the engine's push, has the engine
+// check it with the registry, once per registry.
 func (d *dockerImages) login(ctx context.Context, repoURI string) (engine.Auth, error) {
 	server, _, _ := strings.Cut(repoURI, "/")
 	d.mu.Lock()
@@ -84,7 +94,26 @@ func (d *dockerImages) login(ctx context.Context, repoURI string) (engine.Auth, 
 	if a, ok := d.auth[server]; ok {
 		return a, nil
 	}
-	out, err := d.ecr.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
+	a, err := ecrAuth(ctx, d.ecr, server)
+	if err != nil {
+		return engine.Auth{}, err
+	}
+	if !d.upload {
+		if err := d.engine.Login(ctx, a); err != nil {
+			return engine.Auth{}, err
+		}
+	}
+	if d.auth == nil {
+		d.auth = map[string]engine.Auth{}
+	}
+	d.auth[server] = a
+	return a, nil
+}
+
+// ecrAuth gets an ECR password with GetAuthorizationToken: the credentials
+// for the registry server.
+func ecrAuth(ctx context.Context, tokens tokenGetter, server string) (engine.Auth, error) {
+	out, err := tokens.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
 	if err != nil {
 		return engine.Auth{}, fmt.Errorf("get an ECR password: %s", cloud.Message(err))
 	}
@@ -96,13 +125,5 @@ func (d *dockerImages) login(ctx context.Context, repoURI string) (engine.Auth, 
 	if err != nil || !ok {
 		return engine.Auth{}, errors.New("get an ECR password: the token is not base64 of USER:PASSWORD")
 	}
-	a := engine.Auth{Username: user, Password: password, ServerAddress: server}
-	if err := d.engine.Login(ctx, a); err != nil {
-		return engine.Auth{}, err
-	}
-	if d.auth == nil {
-		d.auth = map[string]engine.Auth{}
-	}
-	d.auth[server] = a
-	return a, nil
+	return engine.Auth{Username: user, Password: password, ServerAddress: server}, nil
 }

@@ -69,6 +69,40 @@ func TestDockerImagesLogsInOncePerRegistry(t *testing.T) {
 	}
 }
 
+// For the sandbox the image goes up from this process: no engine login,
+// no engine push (LoginFn and PushFn are unset, so a call fails).
+func TestDockerImagesUploadsToTheSandbox(t *testing.T) {
+	var uploaded []string
+	d := &dockerImages{
+		engine: &enginetest.Double{
+			BuildFn: func(context.Context, engine.BuildOptions, func(workshop.Event)) (string, error) {
+				return "sha256:img", nil
+			},
+			UploadFn: func(_ context.Context, ref string, o engine.UploadOptions, report func(workshop.Event)) (string, error) {
+				if o.Auth.Username != "AWS" || o.Auth.Password != "secret" || o.Auth.ServerAddress != "127.0.0.1:4566" || !o.PlainHTTP {
+					t.Errorf("upload options %+v", o)
+				}
+				report(workshop.Event{Kind: workshop.EventProgress, ID: "upload", Current: 1, Total: 2})
+				uploaded = append(uploaded, ref)
+				return "sha256:abc", nil
+			},
+		},
+		ecr: &fakeTokens{}, dir: t.TempDir(), upload: true,
+	}
+	os.WriteFile(filepath.Join(d.dir, "go.mod"), []byte("module x\n"), 0o644)
+	var progress, pushed bool
+	rep := workshop.ReporterFunc(func(e workshop.Event) {
+		progress = progress || e.Kind == workshop.EventProgress && e.Total == 2
+		pushed = pushed || e.Kind == workshop.EventAction && e.Message == "pushed 127.0.0.1:4566/api:v1 (sha256:abc)"
+	})
+	if err := d.BuildAndPush(context.Background(), "api", "127.0.0.1:4566/api", rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(uploaded) != 1 || uploaded[0] != "127.0.0.1:4566/api:v1" || !progress || !pushed {
+		t.Errorf("uploaded %v, progress reported %t, pushed reported %t", uploaded, progress, pushed)
+	}
+}
+
 func TestDockerImagesBuildErrorStops(t *testing.T) {
 	d := &dockerImages{engine: &enginetest.Double{
 		BuildFn: func(context.Context, engine.BuildOptions, func(workshop.Event)) (string, error) {

@@ -122,7 +122,7 @@ func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, erro
 		if img := f.Getenv("WORKSHOP_GO_IMAGE"); img != "" {
 			args = map[string]string{"GO_IMAGE": img}
 		}
-		images = &dockerImages{engine: eng, ecr: ecr.NewFromConfig(cfg), dir: o.Dir, buildArgs: args}
+		images = &dockerImages{engine: eng, ecr: ecr.NewFromConfig(cfg), dir: o.Dir, buildArgs: args, upload: f.Global.Sandbox}
 	}
 	serviceTimeout := 10 * time.Minute
 	if o.TimeoutSet {

@@ -28,7 +28,7 @@ with 'workshop sandbox start', then use --sandbox on any workshop command, or
 CLI v2 older than 2.13, which ignores AWS_ENDPOINT_URL).`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newSandboxStartCmd(f, nil), newSandboxEnvCmd(f, nil))
+	cmd.AddCommand(newSandboxStartCmd(f, nil), newSandboxEnvCmd(f, nil), newSandboxPushCmd(f, nil))
 	return cmd
 }
 
@@ -130,6 +130,9 @@ func sandboxStartRun(ctx context.Context, opts *sandboxStartOptions) error {
 	fmt.Fprintf(opts.IO.ErrOut, "✔ sandbox listening on %s (data in %s)\n", s.Endpoint(), dir)
 	fmt.Fprintf(opts.IO.ErrOut, "Use it with 'workshop --sandbox …', or in another terminal:\n")
 	writeSandboxEnv(opts.IO.ErrOut, s.Endpoint(), "  ")
+	if c, ok := containers.(sandboxContainers); ok {
+		warnEngineCannotReach(ctx, opts.IO.ErrOut, c.e, s.Addr())
+	}
 	fmt.Fprintf(opts.IO.ErrOut, "Press Ctrl-C to stop.\n")
 	if opts.Ready != nil {
 		opts.Ready(s.Addr())

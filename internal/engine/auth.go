@@ -100,7 +100,15 @@ func registryError(op string, auth Auth, msg string, unauthorized bool) error {
 			msg = status // "login attempt to http://h/v2/ failed with status: 401 Unauthorized"
 		}
 		return &kindError{fmt.Sprintf("%s: the registry refused user %s (%s): %s", op, auth.Username, msg, newPassword(auth)), ErrUnauthorized}
-	case has("connection refused", "no such host", "i/o timeout", "no route to host", "network is unreachable"):
+	case unreachable(msg) && loopback(auth.ServerAddress) && answersHere(auth.ServerAddress):
+		image := "IMAGE"
+		if ref, ok := strings.CutPrefix(op, "push "); ok {
+			image = ref
+		}
+		return fmt.Errorf("%s: the engine cannot reach the registry (%s): the engine runs in a VM or on another machine, and its %s is not this machine's; upload from this machine instead: workshop sandbox push %s", op, msg, strings.Split(auth.ServerAddress, ":")[0], image)
+	case unreachable(msg) && loopback(auth.ServerAddress):
+		return fmt.Errorf("%s: the engine cannot reach the registry (%s): nothing answers at %s on this machine either: is the sandbox (or registry) running? Start it with 'workshop sandbox start'", op, msg, auth.ServerAddress)
+	case unreachable(msg):
 		return fmt.Errorf("%s: the engine cannot reach the registry (%s): check the registry's address", op, msg)
 	case has("server gave http response to https client"):
 		return fmt.Errorf("%s: the registry speaks plain HTTP (%s): add it to the engine's insecure-registries", op, msg)

@@ -19,6 +19,9 @@ type Client interface {
 	Login(ctx context.Context, auth Auth) error
 	// Push uploads an image to its registry and returns its digest.
 	Push(ctx context.Context, ref string, auth Auth, report func(workshop.Event)) (digest string, err error)
+	// Upload sends an image to its registry from this process (for the
+	// sandbox, which the engine may not reach) and returns its digest.
+	Upload(ctx context.Context, ref string, opts UploadOptions, report func(workshop.Event)) (digest string, err error)
 }
 
 var _ Client = (*Engine)(nil)

@@ -6,6 +6,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"os"
 
 	"github.com/moby/moby/client"
 )
@@ -23,18 +25,47 @@ type Info struct {
 
 // Engine is a connection to a Docker engine.
 type Engine struct {
-	api *client.Client
+	api      *client.Client
+	endpoint Endpoint
 }
 
-// New connects to the engine the standard way (DOCKER_HOST, DOCKER_CERT_PATH,
-// DOCKER_TLS_VERIFY, else the local socket). It does not contact the engine.
+// New connects to the engine the docker command would use (see Discover:
+// DOCKER_HOST, DOCKER_CONTEXT, the current context, else the default
+// socket). It does not contact the engine.
 func New() (*Engine, error) {
-	api, err := client.New(client.FromEnv)
+	home, _ := os.UserHomeDir()
+	ep, err := Discover(os.Getenv, home)
 	if err != nil {
-		return nil, fmt.Errorf("configure the Docker client: %w", err)
+		return nil, err
 	}
-	return &Engine{api: api}, nil
+	return NewAt(ep)
 }
+
+// NewAt connects to the engine at ep. It does not contact the engine.
+func NewAt(ep Endpoint) (*Engine, error) {
+	opts := []client.Opt{client.WithAPIVersionFromEnv()}
+	if ep.Source == "DOCKER_HOST" {
+		// DOCKER_CERT_PATH and DOCKER_TLS_VERIFY go with DOCKER_HOST.
+		opts = append(opts, client.FromEnv)
+	} else {
+		if ep.CAFile != "" || ep.CertFile != "" || ep.SkipTLSVerify {
+			cfg, err := ep.tlsConfig()
+			if err != nil {
+				return nil, fmt.Errorf("configure the Docker client for %s: %w", ep, err)
+			}
+			opts = append(opts, client.WithHTTPClient(&http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}))
+		}
+		opts = append(opts, client.WithHost(ep.Host))
+	}
+	api, err := client.New(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("configure the Docker client for %s: %w", ep, err)
+	}
+	return &Engine{api: api, endpoint: ep}, nil
+}
+
+// Endpoint is the engine this connection talks to, and how it was found.
+func (e *Engine) Endpoint() Endpoint { return e.endpoint }
 
 // Close releases the connection.
 func (e *Engine) Close() error { return e.api.Close() }

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 
@@ -124,6 +125,12 @@ func TestPushStreamReportsProgressAndTheDigest(t *testing.T) {
 func TestRegistryErrorsSayWhatToDo(t *testing.T) {
 	ecr := Auth{Username: "AWS", Password: "x", ServerAddress: "123456789012.dkr.ecr.us-east-1.amazonaws.com"}
 	other := Auth{Username: "ada", Password: "x", ServerAddress: "127.0.0.1:5000"}
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // a registry this machine reaches
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	here := Auth{Username: "AWS", Password: "x", ServerAddress: ln.Addr().String()}
 	tests := []struct {
 		name string
 		auth Auth
@@ -144,7 +151,11 @@ func TestRegistryErrorsSayWhatToDo(t *testing.T) {
 		{"no credentials", Auth{}, "no basic auth credentials",
 			ErrUnauthorized, "push R: the registry wants credentials (no basic auth credentials): log in first"},
 		{"registry down", other, "Get \"https://127.0.0.1:5000/v2/\": dial tcp 127.0.0.1:5000: connect: connection refused",
-			nil, "push R: the engine cannot reach the registry (Get \"https://127.0.0.1:5000/v2/\": dial tcp 127.0.0.1:5000: connect: connection refused): check the registry's address"},
+			nil, "push R: the engine cannot reach the registry (Get \"https://127.0.0.1:5000/v2/\": dial tcp 127.0.0.1:5000: connect: connection refused): nothing answers at 127.0.0.1:5000 on this machine either: is the sandbox (or registry) running? Start it with 'workshop sandbox start'"},
+		{"engine in a VM", here, "Get \"http://" + here.ServerAddress + "/v2/\": dial tcp " + here.ServerAddress + ": connect: connection refused",
+			nil, "push R: the engine cannot reach the registry (Get \"http://" + here.ServerAddress + "/v2/\": dial tcp " + here.ServerAddress + ": connect: connection refused): the engine runs in a VM or on another machine, and its 127.0.0.1 is not this machine's; upload from this machine instead: workshop sandbox push R"},
+		{"remote registry down", Auth{Username: "ada", ServerAddress: "registry.example:5000"}, "dial tcp: lookup registry.example: no such host",
+			nil, "push R: the engine cannot reach the registry (dial tcp: lookup registry.example: no such host): check the registry's address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

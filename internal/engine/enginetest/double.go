@@ -24,6 +24,8 @@ type Double struct {
 	LoginFn func(ctx context.Context, auth engine.Auth) error
 	// PushFn answers Push.
 	PushFn func(ctx context.Context, ref string, auth engine.Auth, report func(workshop.Event)) (string, error)
+	// UploadFn answers Upload.
+	UploadFn func(ctx context.Context, ref string, opts engine.UploadOptions, report func(workshop.Event)) (string, error)
 }
 
 var _ engine.Client = (*Double)(nil)
@@ -71,4 +73,12 @@ func (d *Double) Push(ctx context.Context, ref string, auth engine.Auth, report 
 		return "", unexpected("Push")
 	}
 	return d.PushFn(ctx, ref, auth, report)
+}
+
+// Upload calls UploadFn.
+func (d *Double) Upload(ctx context.Context, ref string, opts engine.UploadOptions, report func(workshop.Event)) (string, error) {
+	if d.UploadFn == nil {
+		return "", unexpected("Upload")
+	}
+	return d.UploadFn(ctx, ref, opts, report)
 }

@@ -131,3 +131,24 @@ func waitHTTP(url string, timeout time.Duration) error {
 	}
 	return last
 }
+
+// VMEngine returns the DOCKER_HOST of a Docker engine that behaves like one
+// in a VM (its own network namespace; published ports forwarded to this
+// machine's 127.0.0.1), which scripts/vm-engine.sh starts and
+// WORKSHOP_VM_DOCKER_HOST names; it skips or fails t without one.
+func VMEngine(t testing.TB) string {
+	t.Helper()
+	host := os.Getenv("WORKSHOP_VM_DOCKER_HOST")
+	if host == "" {
+		Missing(t, "no VM-like Docker engine: start one with 'scripts/vm-engine.sh start' and set WORKSHOP_VM_DOCKER_HOST to what it prints")
+	}
+	bin := Command(t, "docker")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "version", "--format", "{{.Server.APIVersion}}")
+	cmd.Env = append(os.Environ(), "DOCKER_HOST="+host)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		Missing(t, "the VM-like engine at %s does not answer: %s", host, strings.TrimSpace(string(out)))
+	}
+	return host
+}

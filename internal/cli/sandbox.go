@@ -114,9 +114,10 @@ func sandboxStartRun(ctx context.Context, opts *sandboxStartOptions) error {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: level}))
-	containers, closeEngine := sandboxEngine(ctx, opts.IO.ErrOut)
+	containers, remote, closeEngine := sandboxEngine(ctx, opts.IO.ErrOut)
 	defer closeEngine()
-	s, err := sandbox.New(sandbox.Options{Addr: opts.Addr, DataDir: dir, Latency: opts.Latency, Logger: logger, Containers: containers})
+	s, err := sandbox.New(sandbox.Options{Addr: opts.Addr, DataDir: dir, Latency: opts.Latency, Logger: logger,
+		Containers: containers, RemoteEngine: remote})
 	if err != nil {
 		return envError{err: err, hint: "pass another folder with --data, or move the named file away"}
 	}
@@ -152,19 +153,23 @@ func sandboxStartRun(ctx context.Context, opts *sandboxStartOptions) error {
 // sandboxEngine connects to the Docker engine the sandbox runs ECS tasks
 // on. Without one the sandbox still serves every API, and says that tasks
 // will not start.
-func sandboxEngine(ctx context.Context, errOut io.Writer) (sandbox.Containers, func()) {
+func sandboxEngine(ctx context.Context, errOut io.Writer) (sandbox.Containers, string, func()) {
 	e, err := engine.New()
 	if err == nil {
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		_, err = e.Info(pctx)
 		cancel()
 		if err == nil {
-			return sandboxContainers{e: e}, func() { _ = e.Close() }
+			remote := ""
+			if ep := e.Endpoint(); ep.Remote() {
+				remote = ep.String()
+			}
+			return sandboxContainers{e: e}, remote, func() { _ = e.Close() }
 		}
 		_ = e.Close()
 	}
 	fmt.Fprintf(errOut, "! no Docker engine (%v): the sandbox serves every API, but ECS tasks will not start; start Docker, then restart the sandbox\n", err)
-	return nil, func() {}
+	return nil, "", func() {}
 }
 
 // waitDone is closed when s stops serving by itself.

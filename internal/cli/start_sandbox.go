@@ -23,8 +23,8 @@ func ensureSandbox(ctx context.Context, f *Factory) (notice string, stop func(),
 		return "", nil, envError{err: err, hint: "set HOME or XDG_STATE_HOME, or start a sandbox yourself: workshop sandbox start --data DIR"}
 	}
 	addr := strings.TrimPrefix(endpoint, "http://")
-	containers, closeEngine := sandboxEngine(ctx, f.IO.ErrOut)
-	s, err := sandbox.New(sandbox.Options{Addr: addr, DataDir: dir, Containers: containers})
+	containers, remote, closeEngine := sandboxEngine(ctx, f.IO.ErrOut)
+	s, err := sandbox.New(sandbox.Options{Addr: addr, DataDir: dir, Containers: containers, RemoteEngine: remote})
 	if err != nil {
 		closeEngine()
 		return "", nil, envError{err: err, hint: "move the named file away, or start a sandbox yourself with another --data"}

@@ -34,6 +34,8 @@ type dataPlane struct {
 	// sandbox's listen host, "" for every interface); publicHost is the one
 	// their DNS names carry (the host of the sandbox's public address).
 	bindHost, publicHost string
+	// remoteEngine is Options.RemoteEngine.
+	remoteEngine string
 
 	// resolve turns a registered target (its IP and a port) into the
 	// host:port to dial: nil dials ip:port. On Docker Desktop container IPs
@@ -91,8 +93,9 @@ func (p *bufferPool) Get() []byte {
 func (p *bufferPool) Put(b []byte) { p.pool.Put(&b) }
 
 // newDataPlane prepares the data plane of a sandbox listening on addr
-// (host:port); nothing is bound before start.
-func newDataPlane(log *slog.Logger, addr string) *dataPlane {
+// (host:port), whose tasks run on remoteEngine when it is not ""; nothing
+// is bound before start.
+func newDataPlane(log *slog.Logger, addr, remoteEngine string) *dataPlane {
 	bind, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		bind = "127.0.0.1"
@@ -101,7 +104,7 @@ func newDataPlane(log *slog.Logger, addr string) *dataPlane {
 	if ip := net.ParseIP(bind); ip == nil || ip.IsUnspecified() {
 		public = "127.0.0.1"
 	}
-	d := &dataPlane{log: log, bindHost: bind, publicHost: public, unit: time.Second, targetTimeout: 60 * time.Second,
+	d := &dataPlane{log: log, bindHost: bind, publicHost: public, remoteEngine: remoteEngine, unit: time.Second, targetTimeout: 60 * time.Second,
 		drainFor: 3 * time.Second, ports: map[int]*portServer{}, groups: map[string]*tgHealth{}}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	d.routes.Store(&routing{})

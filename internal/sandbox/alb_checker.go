@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -26,6 +27,16 @@ func (d *dataPlane) dialAddr(ip string, port int) string {
 		}
 	}
 	return net.JoinHostPort(ip, strconv.Itoa(port))
+}
+
+// unforwarded reports whether a failed health check shows a remote
+// engine's published port missing here: a refused connection to a
+// loopback address (where the engine published the port) while the tasks
+// run on another machine. A direct container address is never loopback.
+func (d *dataPlane) unforwarded(addr string, err error) bool {
+	host, _, splitErr := net.SplitHostPort(addr)
+	ip := net.ParseIP(host)
+	return d.remoteEngine != "" && splitErr == nil && ip != nil && ip.IsLoopback() && errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // startChecker runs a target's health checks until th.cancel is called or
@@ -86,9 +97,15 @@ func (d *dataPlane) check(ctx context.Context, cfg *hcConfig, t elbTarget) check
 	resp, err := d.checks.Do(req)
 	if err != nil {
 		var ne net.Error
-		if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
 			res.reason, res.desc = "Target.Timeout", "Request timed out"
-		} else {
+		case d.unforwarded(addr, err):
+			res.reason, res.desc = "Target.FailedHealthChecks", fmt.Sprintf("Health checks failed: nothing answers at %s, "+
+				"where the Docker engine %s published the target's port %d; that engine runs on another machine, "+
+				"and the ports it publishes are not reachable from this one: forward them here (ssh -L) or use a local engine",
+				addr, d.remoteEngine, port)
+		default:
 			res.reason, res.desc = "Target.FailedHealthChecks", "Health checks failed"
 		}
 		return res

@@ -31,6 +31,12 @@ type Options struct {
 	// Containers is the engine ECS tasks run on (nil: none, and tasks
 	// stop at PENDING saying so).
 	Containers Containers
+	// RemoteEngine is the address of an engine on another machine
+	// (tcp://HOST or ssh://HOST; "" for a local one or one in a local VM
+	// that forwards its ports). The ports it publishes are on that machine:
+	// a health check that finds nothing there says so instead of blaming
+	// the app.
+	RemoteEngine string
 }
 
 // Server is a running (or ready to run) sandbox.
@@ -83,7 +89,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opts: opts, log: log, routes: newRouter(), blobs: blobs, state: st, file: file,
-		alb: newDataPlane(log, opts.Addr)}
+		alb: newDataPlane(log, opts.Addr, opts.RemoteEngine)}
 	s.reg = newBlobRegistry(blobs, log)
 	s.tasks = newTaskRunner(s, opts.Containers, opts.DataDir)
 	// The two data planes meet here: the load balancer dials a task's

@@ -1,17 +1,22 @@
 package sandbox_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox"
 )
 
 // layerDigests lists an image's layer digests.
@@ -111,5 +116,60 @@ func TestTasksPullImagesOfOtherRegistries(t *testing.T) {
 	}
 	if loads := w.fake.loaded(); len(loads) != 0 {
 		t.Errorf("loads %v", loads)
+	}
+}
+
+// TestTargetHealthOnARemoteEngine: when the engine runs on another machine
+// (ssh://, tcp://) and nothing answers where it published a task's port,
+// the target's health says the ports are not reachable from here instead
+// of blaming the app; on a local engine the text stays ALB's.
+func TestTargetHealthOnARemoteEngine(t *testing.T) {
+	for _, tc := range []struct {
+		name, remote, want string
+	}{
+		{"remote engine", "ssh://ada@build.example.com (DOCKER_HOST)",
+			"where the Docker engine ssh://ada@build.example.com (DOCKER_HOST) published the target's port 3000; that engine runs on another machine"},
+		{"local engine", "", "Health checks failed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := newFakeEngine()
+			fake.refuse = true
+			w := newTaskWorldWith(t, fake, func(o *sandbox.Options) { o.RemoteEngine = tc.remote })
+			w.taskDef(t, "api", w.s.Addr()+"/api:v1")
+			// Quick health checks: unhealthy after two failures 5 s apart.
+			out, err := w.elb.CreateTargetGroup(context.Background(), &elb.CreateTargetGroupInput{Name: aws.String("api"),
+				Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(3000), VpcId: aws.String(w.outputs["VPCId"]),
+				TargetType: elbtypes.TargetTypeEnumIp, HealthCheckIntervalSeconds: aws.Int32(5),
+				HealthCheckTimeoutSeconds: aws.Int32(2), UnhealthyThresholdCount: aws.Int32(2)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tg := aws.ToString(out.TargetGroups[0].TargetGroupArn)
+			if _, err := w.elb.CreateListener(context.Background(), &elb.CreateListenerInput{LoadBalancerArn: aws.String(w.outputs["ALBArn"]),
+				Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(80),
+				DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(tg)}}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.createService("api", tg, 1); err != nil {
+				t.Fatal(err)
+			}
+			var last string
+			until(t, "the target is unhealthy with a description", func() bool {
+				out, err := w.elb.DescribeTargetHealth(context.Background(), &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(tg)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range out.TargetHealthDescriptions {
+					if d.TargetHealth.State == elbtypes.TargetHealthStateEnumUnhealthy {
+						last = aws.ToString(d.TargetHealth.Description)
+						return true
+					}
+				}
+				return false
+			})
+			if !strings.Contains(last, tc.want) || (tc.remote == "" && last != tc.want) {
+				t.Errorf("description %q, want %q", last, tc.want)
+			}
+		})
 	}
 }

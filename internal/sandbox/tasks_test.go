@@ -27,8 +27,16 @@ type taskWorld struct {
 
 func newTaskWorld(t *testing.T) *taskWorld {
 	t.Helper()
-	fake, dir := newFakeEngine(), t.TempDir()
-	s := startWith(t, sandbox.Options{DataDir: dir, Containers: fake})
+	return newTaskWorldWith(t, newFakeEngine(), func(*sandbox.Options) {})
+}
+
+// newTaskWorldWith is newTaskWorld on fake, with options changed by opt.
+func newTaskWorldWith(t *testing.T, fake *fakeEngine, opt func(*sandbox.Options)) *taskWorld {
+	t.Helper()
+	dir := t.TempDir()
+	opts := sandbox.Options{DataDir: dir, Containers: fake}
+	opt(&opts)
+	s := startWith(t, opts)
 	createStack(t, cfnClient(s), "BreakTheMonolith-Demo", workshopTemplate(t))
 	cfg := sdkConfig(s, "us-east-1")
 	w := &world{s: s, ecs: ecs.NewFromConfig(cfg), elb: elb.NewFromConfig(cfg),

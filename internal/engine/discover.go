@@ -106,7 +106,7 @@ func readContext(dir, name, source string) (Endpoint, error) {
 	path := filepath.Join(dir, "contexts", "meta", id, "meta.json")
 	buf, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		hint := "run 'docker context ls' to see the contexts, and 'docker context use NAME' to choose one"
+		hint := "run 'docker context ls' to see the contexts, then 'docker context use default' or another it lists"
 		if source == "DOCKER_CONTEXT" {
 			hint = "unset DOCKER_CONTEXT, or " + hint
 		}

@@ -35,8 +35,8 @@ type UploadOptions struct {
 // works when the engine cannot reach the registry, as when the engine runs
 // in a VM whose 127.0.0.1 is not this machine's. It returns the digest the
 // registry serves the image under. report, if not nil, receives the
-// upload's progress as EventProgress events (ID "upload", Current and
-// Total in bytes). A refusal wraps ErrUnauthorized, a missing repository
+// upload's progress as EventProgress events (ID ref, Current and Total in
+// bytes, over all the image's blobs). A refusal wraps ErrUnauthorized, a missing repository
 // ErrNoRepository.
 func (e *Engine) Upload(ctx context.Context, ref string, opts UploadOptions, report func(workshop.Event)) (string, error) {
 	op := "upload " + ref
@@ -100,8 +100,8 @@ func uploadTarball(ctx context.Context, path, ref string, opts UploadOptions, re
 		defer close(done)
 		for u := range updates {
 			if u.Error == nil {
-				report(workshop.Event{Kind: workshop.EventProgress, ID: "upload", Status: "Pushing",
-					Message: "upload: Pushing", Current: u.Complete, Total: u.Total})
+				report(workshop.Event{Kind: workshop.EventProgress, ID: ref, Status: "Pushing",
+					Message: ref + ": Pushing", Current: u.Complete, Total: u.Total})
 			}
 		}
 	}()
@@ -111,7 +111,7 @@ func uploadTarball(ctx context.Context, path, ref string, opts UploadOptions, re
 	if err != nil {
 		return "", uploadError(op, opts.Auth, err)
 	}
-	report(workshop.Event{Kind: workshop.EventProgress, ID: "upload", Status: "Pushed", Message: "upload: Pushed"})
+	report(workshop.Event{Kind: workshop.EventProgress, ID: ref, Status: "Pushed", Message: ref + ": Pushed"})
 	return digest.String(), nil
 }
 

@@ -54,9 +54,16 @@ func (x fixer) recreateStack() string {
 }
 
 // buildAndPush rebuilds a service's image for linux/amd64 and pushes it.
+// To the sandbox it pushes with 'workshop sandbox push', which uploads from
+// this machine and so works whether or not the Docker engine can reach the
+// sandbox (an engine in a VM cannot).
 func (x fixer) buildAndPush(service, repoURI string) string {
 	if repoURI == "" {
 		repoURI = "<ACCOUNT>.dkr.ecr." + x.region + ".amazonaws.com/" + service
+	}
+	build := "docker build --platform linux/amd64 -f services/" + service + "/Dockerfile -t " + repoURI + ":v1 ."
+	if x.sandbox {
+		return build + " && workshop sandbox push " + repoURI + ":v1"
 	}
 	registry, _, _ := strings.Cut(repoURI, "/")
 	return x.aws("ecr get-login-password") + " | docker login --username AWS --password-stdin " + registry +

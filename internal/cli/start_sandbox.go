@@ -37,6 +37,11 @@ func ensureSandbox(ctx context.Context, f *Factory) (notice string, stop func(),
 		return "", nil, envError{err: err, hint: "another program uses that address: stop it, or set WORKSHOP_SANDBOX_ADDR to a free 127.0.0.1:PORT"}
 	}
 	notice = fmt.Sprintf("The sandbox runs inside this program on %s (data in %s); it stops when you quit.", addr, dir)
+	if c, ok := containers.(sandboxContainers); ok {
+		if cannot, _ := engineCannotReach(ctx, c.e, s.Addr()); cannot {
+			notice += fmt.Sprintf(" Your Docker engine runs in a VM and cannot reach it: the workshop uploads images itself, and you push your own with 'workshop sandbox push %s/api:v1' instead of docker push.", s.Addr())
+		}
+	}
 	stop = func() {
 		// Closing may wait up to two seconds for connections the AWS
 		// clients opened and never used; say why the prompt is not back yet.

@@ -156,8 +156,7 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref
 			return
 		}
 		if err := s.file.save(s.state); err != nil {
-			s.log.Warn("sandbox state not saved", "err", err)
-			registryError(w, http.StatusInternalServerError, "UNKNOWN", err.Error())
+			registryError(w, http.StatusServiceUnavailable, "UNAVAILABLE", s.undo(err).Error())
 			return
 		}
 		w.Header().Set("Docker-Content-Digest", img.Digest)
@@ -177,7 +176,7 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref
 		}
 		repo.deleteImage(id, img)
 		if err := s.file.save(s.state); err != nil {
-			registryError(w, http.StatusInternalServerError, "UNKNOWN", err.Error())
+			registryError(w, http.StatusServiceUnavailable, "UNAVAILABLE", s.undo(err).Error())
 			return
 		}
 		w.WriteHeader(http.StatusAccepted)

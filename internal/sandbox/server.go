@@ -53,7 +53,7 @@ type Server struct {
 	// manifest change runs under it.
 	mu    sync.Mutex
 	state *state
-	file  stateFile
+	file  *stateFile
 
 	tasks *taskRunner // ECS's data plane: runs the services' tasks
 
@@ -79,7 +79,7 @@ func New(opts Options) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	file := stateFile{dir: opts.DataDir}
+	file := &stateFile{dir: opts.DataDir}
 	st, err := file.load()
 	if err != nil {
 		return nil, err
@@ -269,11 +269,27 @@ func (s *Server) invoke(r *http.Request, requestID string, op func(*call) (any, 
 		s.tasks.poke()
 		s.alb.sync(s.state)
 		if serr := s.file.save(s.state); serr != nil {
-			s.log.Warn("sandbox state not saved", "err", serr)
-			return nil, serverErr("ServerException", "%v", serr)
+			return nil, s.undo(serr)
 		}
 	}
 	return out, err
+}
+
+// undo puts the state back as it was last saved after a request's save
+// failed (s.mu held), so the request changed nothing and the client's
+// retry finds things as they were. The answer names no local path: the
+// sandbox's log says where and why.
+func (s *Server) undo(saveErr error) error {
+	s.log.Warn("sandbox state not saved; the request is undone", "err", saveErr)
+	if st, err := s.file.lastSaved(); err == nil {
+		s.state = st
+		s.alb.sync(s.state)
+		s.tasks.poke()
+	} else {
+		s.log.Warn("sandbox state not restored", "err", err)
+	}
+	return &apiError{Status: 503, Code: "ServiceUnavailable",
+		Message: "The sandbox could not save the change (see its log), so nothing changed: free some disk space, then retry.", Receiver: true}
 }
 
 // saveLocked writes the state (s.mu held), logging a failure: the state

@@ -68,14 +68,21 @@ func newState() *state {
 	return st
 }
 
-// stateFile reads and writes state.json in a data directory.
-type stateFile struct{ dir string }
+// stateFile reads and writes state.json in a data directory, and keeps
+// the bytes it last wrote (or read): what is on disk, to go back to when a
+// save fails.
+type stateFile struct {
+	dir   string
+	saved []byte
+	// write replaces the file (writeFileAtomic; tests inject failures).
+	write func(path string, data []byte) error
+}
 
-func (f stateFile) path() string { return filepath.Join(f.dir, stateFileName) }
+func (f *stateFile) path() string { return filepath.Join(f.dir, stateFileName) }
 
 // load reads the state, or makes (and saves) a fresh one when the directory
 // has none. An unreadable file is an error and stays untouched.
-func (f stateFile) load() (*state, error) {
+func (f *stateFile) load() (*state, error) {
 	if err := os.MkdirAll(f.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create the sandbox's data directory: %w", err)
 	}
@@ -87,6 +94,7 @@ func (f stateFile) load() (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the sandbox state: %w", err)
 	}
+	f.saved = data
 	st := &state{}
 	if err := json.Unmarshal(data, st); err != nil {
 		return nil, fmt.Errorf("read the sandbox state %s: it is not valid (%v); move it away to start with an empty sandbox", f.path(), err)
@@ -104,12 +112,32 @@ func (f stateFile) load() (*state, error) {
 
 // save writes the state atomically: a temporary file in the same directory,
 // synced, then renamed over the old one, and the directory synced.
-func (f stateFile) save(st *state) error {
+func (f *stateFile) save(st *state) error {
 	data, err := json.MarshalIndent(st, "", " ")
 	if err != nil {
 		return fmt.Errorf("save the sandbox state: %w", err)
 	}
-	return writeFileAtomic(f.path(), data)
+	write := f.write
+	if write == nil {
+		write = writeFileAtomic
+	}
+	if err := write(f.path(), data); err != nil {
+		return err
+	}
+	f.saved = data
+	return nil
+}
+
+// lastSaved is the state as it was last written: what a request whose
+// save failed goes back to, so that memory never holds what the disk
+// does not.
+func (f *stateFile) lastSaved() (*state, error) {
+	st := &state{}
+	if err := json.Unmarshal(f.saved, st); err != nil {
+		return nil, fmt.Errorf("read back the sandbox state: %w", err)
+	}
+	st.fill()
+	return st, nil
 }
 
 // writeFileAtomic replaces path with data so that a reader sees either the

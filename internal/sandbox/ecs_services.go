@@ -165,8 +165,8 @@ func (e *ecsService) createService(c *call, body []byte) (any, error) {
 	if in.DesiredCount != nil {
 		desired = *in.DesiredCount
 	}
-	if desired < 0 {
-		return nil, clientErr("InvalidParameterException", "Desired count must be greater than or equal to 0.")
+	if err := checkDesiredCount(desired, e.srv.state.ECS.desiredInCluster(c.region, cl.Name, in.ServiceName), cl.Name); err != nil {
+		return nil, err
 	}
 	s := &ecsServiceItem{Name: in.ServiceName, Cluster: cl.Name, Region: c.region, Status: "ACTIVE", TaskDefinition: td.arn(),
 		DesiredCount: desired, LaunchType: in.LaunchType, Network: in.NetworkConfiguration, LoadBalancers: in.LoadBalancers,
@@ -228,13 +228,15 @@ func (e *ecsService) updateService(c *call, body []byte) (any, error) {
 	if s.Status != "ACTIVE" {
 		return nil, clientErr("ServiceNotActiveException", "Service was not ACTIVE.")
 	}
+	if in.DesiredCount != nil {
+		if err := checkDesiredCount(*in.DesiredCount, e.srv.state.ECS.desiredInCluster(c.region, cl.Name, s.Name), cl.Name); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.setDeploymentConfig(in.DeploymentConfiguration); err != nil {
 		return nil, err
 	}
 	if in.DesiredCount != nil {
-		if *in.DesiredCount < 0 {
-			return nil, clientErr("InvalidParameterException", "Desired count must be greater than or equal to 0.")
-		}
 		s.DesiredCount = *in.DesiredCount
 		s.Deployments[0].DesiredCount = s.DesiredCount
 		s.Deployments[0].UpdatedAt = c.now

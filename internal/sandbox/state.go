@@ -107,6 +107,9 @@ func (f *stateFile) load() (*state, error) {
 		st.RegistryPassword = newState().RegistryPassword
 	}
 	st.fill()
+	if err := st.ECS.checkLimits(f.path()); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 

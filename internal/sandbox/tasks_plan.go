@@ -35,6 +35,9 @@ func (r *taskRunner) reconcile() {
 			launches, stops = append(launches, l...), append(stops, s...)
 			changed = changed || c
 		}
+		if r.srv.state.ECS.expireStopped(now) {
+			changed = true
+		}
 		if changed || r.logsDirty && now.Sub(r.logsSaved) >= logSaveEvery {
 			r.logsDirty, r.logsSaved, changed = false, now, true
 		}

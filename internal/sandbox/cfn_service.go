@@ -124,6 +124,10 @@ type stackInput struct {
 	tags     []resourceTag
 }
 
+// maxTemplateBody is CloudFormation's limit on a TemplateBody (larger
+// templates go through S3, which the sandbox does not serve).
+const maxTemplateBody = 51200
+
 // readTemplate reads TemplateBody (or the previous template with
 // UsePreviousTemplate) and parses and validates it.
 func (f *cfnService) readTemplate(form url.Values, prev *cfnStack) (string, *cfn.Template, error) {
@@ -136,6 +140,9 @@ func (f *cfnService) readTemplate(form url.Values, prev *cfnStack) (string, *cfn
 			return "", nil, validationErr("TemplateURL is not supported by the sandbox: pass the template as TemplateBody")
 		}
 		return "", nil, validationErr("Either Template URL or Template Body must be specified.")
+	}
+	if len(body) > maxTemplateBody {
+		return "", nil, validationErr("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to %d", maxTemplateBody)
 	}
 	t, err := f.parse(body)
 	return body, t, err

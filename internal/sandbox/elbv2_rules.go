@@ -63,6 +63,10 @@ func (e *elbService) findRule(arn string) (*elbRule, *elbListener, error) {
 	return nil, nil, clientErr("RuleNotFound", "One or more rules not found")
 }
 
+// maxListenerRules is ELB's quota of rules per listener, the default
+// rule not counted.
+const maxListenerRules = 100
+
 func (e *elbService) createRule(c *call, form url.Values) (any, error) {
 	l, err := e.listener(form.Get("ListenerArn"))
 	if err != nil {
@@ -87,10 +91,17 @@ func (e *elbService) createRule(c *call, form url.Values) (any, error) {
 		return nil, err
 	}
 	listenerArn := l.arn()
+	rules := 0
 	for _, r := range e.srv.state.ELB.Rules {
 		if r.ListenerArn == listenerArn && r.Priority == priority {
 			return nil, clientErr("PriorityInUse", "Priority '%d' is currently in use", priority)
 		}
+		if r.ListenerArn == listenerArn {
+			rules++
+		}
+	}
+	if rules >= maxListenerRules {
+		return nil, clientErr("TooManyRules", "You've reached the limit on the number of rules per listener (%d)", maxListenerRules)
 	}
 	if err := e.checkAssociation(l.LoadBalancerArn, actions); err != nil {
 		return nil, err

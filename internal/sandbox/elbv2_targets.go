@@ -38,6 +38,9 @@ func targetsForm(form url.Values, tg *elbTargetGroup) ([]elbTarget, error) {
 	return out, nil
 }
 
+// maxTargetsPerGroup is ELB's quota of targets per target group.
+const maxTargetsPerGroup = 1000
+
 func (e *elbService) registerTargets(c *call, form url.Values) (any, error) {
 	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
 	if err != nil {
@@ -47,10 +50,19 @@ func (e *elbService) registerTargets(c *call, form url.Values) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	added := 0
 	for _, t := range targets {
 		if tg.TargetType == "ip" && !validIP(t.ID) {
 			return nil, clientErr("InvalidTarget", "The IP address '%s' is not a valid IPv4 address", t.ID)
 		}
+		if indexTarget(tg.Targets, t) < 0 {
+			added++
+		}
+	}
+	if len(tg.Targets)+added > maxTargetsPerGroup {
+		return nil, clientErr("TooManyTargets", "You've reached the limit on the number of targets per target group (%d)", maxTargetsPerGroup)
+	}
+	for _, t := range targets {
 		if indexTarget(tg.Targets, t) < 0 {
 			tg.Targets = append(tg.Targets, t)
 		}

@@ -55,8 +55,8 @@ func (r *taskRunner) launch(ctx context.Context, key string) {
 		r.stopped(key, code, why, nil)
 	}
 	for _, c := range job.ctrs {
-		if why := r.provideImage(ctx, c.image); why != "" {
-			fail("TaskFailedToStart", "CannotPullContainerError: "+why)
+		if err := r.provideImage(ctx, c.image); err != nil {
+			fail("TaskFailedToStart", engineReason("CannotPullContainerError", err))
 			return
 		}
 		info, err := r.rt.Run(ctx, c.spec)
@@ -64,7 +64,7 @@ func (r *taskRunner) launch(ctx context.Context, key string) {
 			if info.ID != "" {
 				started = append(started, info)
 			}
-			fail("TaskFailedToStart", "CannotStartContainerError: "+oneLine(err.Error()))
+			fail("TaskFailedToStart", engineReason("CannotStartContainerError", err))
 			return
 		}
 		started = append(started, info)

@@ -2,30 +2,26 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
 	"io"
 )
 
 // provideImage makes sure the engine has a container's image: an image
 // of the sandbox's registry is loaded from the sandbox's own store (once:
 // its tag names its digest), any other is pulled by the engine. It returns
-// ECS's CannotPullContainerError reason when the image cannot be had.
-func (r *taskRunner) provideImage(ctx context.Context, img taskImage) string {
+// why the image cannot be had.
+func (r *taskRunner) provideImage(ctx context.Context, img taskImage) error {
 	has, err := r.rt.HasImage(ctx, img.ref)
 	switch {
-	case err != nil:
-		return oneLine(err.Error())
-	case has:
-		return ""
+	case err != nil || has:
+		return err
 	case img.own == nil:
-		if err := r.rt.Pull(ctx, img.ref); err != nil {
-			return oneLine(err.Error())
-		}
-		return ""
+		return r.rt.Pull(ctx, img.ref)
 	}
 	if err := r.loadImage(ctx, img.own); err != nil {
-		return "load " + img.own.repo + "@" + img.own.digest + " into the engine: " + oneLine(err.Error())
+		return fmt.Errorf("load %s@%s into the engine: %w", img.own.repo, img.own.digest, err)
 	}
-	return ""
+	return nil
 }
 
 // loadImage streams an image of the sandbox's registry into the engine as

@@ -130,11 +130,14 @@ func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, erro
 		serviceTimeout = o.Timeout
 	}
 	var poll time.Duration // the steps' default (5 s) for AWS
+	var stackTakes string  // the steps' default (about 3 minutes) for AWS
 	if f.Global.Sandbox {
 		poll = time.Second // a local sandbox answers at once and settles in seconds
+		stackTakes = "a few seconds on the sandbox"
 	}
 	return &steps.Env{
-		Poll: poll,
+		Poll:       poll,
+		StackTakes: stackTakes,
 		Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
 			ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg),
 			Security: steps.NewSecurityClients(cfg)},

@@ -45,6 +45,7 @@ func (m *Model) layout() tea.Cmd {
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	v.ReportFocus = true // a FocusMsg re-checks (recheck.go)
 	v.WindowTitle = "workshop"
 	return v
 }

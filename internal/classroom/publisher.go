@@ -33,6 +33,9 @@ type Config struct {
 	// unreachable dashboard (default: none). Each distinct warning is given
 	// once.
 	Warn func(msg string)
+	// Notice receives the one line Close says when every result published
+	// was sent: where they went (default: none).
+	Notice func(msg string)
 	// CloseWait is how long Close tries to send what is left (default 3 s).
 	CloseWait time.Duration
 	// Now tells the time (default time.Now).
@@ -58,6 +61,8 @@ type Publisher struct {
 	cancel   context.CancelFunc
 	loopDone chan struct{}
 	once     sync.Once
+	// published counts the results given to Publish.
+	published int
 }
 
 // New checks the configuration and starts publishing. It does not touch
@@ -105,6 +110,9 @@ func (p *Publisher) Publish(ctx context.Context, res workshop.Result) error {
 	if err := p.out.add(res, p.cfg.Now()); err != nil {
 		return err
 	}
+	p.mu.Lock()
+	p.published++
+	p.mu.Unlock()
 	p.wake()
 	return nil
 }
@@ -151,9 +159,15 @@ func (p *Publisher) Close() error {
 		<-p.loopDone
 		t.Stop()
 		p.cancel()
-		if n := p.Pending(); n > 0 {
+		p.mu.Lock()
+		published := p.published
+		p.mu.Unlock()
+		switch n := p.Pending(); {
+		case n > 0:
 			p.cfg.Warn(fmt.Sprintf("%d %s not sent to the class dashboard yet: kept in %s, sent the next time you use --class %s",
 				n, plural(n, "result", "results"), p.out.dir, p.cfg.URL))
+		case published > 0 && p.cfg.Notice != nil:
+			p.cfg.Notice(fmt.Sprintf("sent to the class dashboard at %s (the instructor sees your progress there)", p.cfg.URL))
 		}
 	})
 	return nil

@@ -325,3 +325,34 @@ func TestKeepAliveRepeatsTheLatestHeartbeat(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseSaysWhereTheResultsWent: with --class a learner was told nothing
+// when the results were sent; now Close says where, and only when they were.
+func TestCloseSaysWhereTheResultsWent(t *testing.T) {
+	d := newDash(t)
+	state := t.TempDir()
+	var w warnings
+	var notices []string
+	open := func() *Publisher {
+		p, err := New(Config{URL: d.url(), Code: d.class.JoinCode, Name: "Ada", StateDir: state, Warn: w.add,
+			Notice: func(m string) { notices = append(notices, m) }, CloseWait: 2 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// The dashboard is down: the result waits, a warning says so, no notice.
+	p := open()
+	_ = p.Publish(context.Background(), result(false))
+	p.Close()
+	if len(notices) != 0 || w.String() == "" {
+		t.Fatalf("dashboard down: notices %q, warnings %q", notices, &w)
+	}
+	d.up()
+	p = open()
+	_ = p.Publish(context.Background(), result(true))
+	p.Close()
+	if len(notices) != 1 || !strings.Contains(notices[0], "sent to the class dashboard at "+d.url()) {
+		t.Errorf("notices %q, want one saying where the results went", notices)
+	}
+}

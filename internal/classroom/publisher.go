@@ -63,6 +63,9 @@ type Publisher struct {
 	once     sync.Once
 	// published counts the results given to Publish.
 	published int
+	// nameGiven says Config.Name was given (--name), not defaulted: a
+	// name other than the saved one then joins the class again under it.
+	nameGiven bool
 }
 
 // New checks the configuration and starts publishing. It does not touch
@@ -76,6 +79,7 @@ func New(cfg Config) (*Publisher, error) {
 	if cfg.StateDir == "" {
 		return nil, errors.New("classroom: no state directory")
 	}
+	nameGiven := cfg.Name != ""
 	if cfg.Name == "" {
 		cfg.Name = DefaultName()
 	}
@@ -95,7 +99,7 @@ func New(cfg Config) (*Publisher, error) {
 		cfg.Now = time.Now
 	}
 	dir := classDir(cfg.StateDir, cfg.URL)
-	p := &Publisher{cfg: cfg, dir: dir, out: outbox{dir: filepath.Join(dir, "outbox")}, client: cfg.HTTPClient,
+	p := &Publisher{cfg: cfg, nameGiven: nameGiven, dir: dir, out: outbox{dir: filepath.Join(dir, "outbox")}, client: cfg.HTTPClient,
 		warned: map[string]bool{}, kick: make(chan struct{}, 1), closing: make(chan struct{}), loopDone: make(chan struct{})}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	go p.loop()

@@ -57,7 +57,7 @@ func TestStartPlainAgainstTheInProcessSandbox(t *testing.T) {
 		t.Fatalf("status: exit %d", code)
 	}
 	for _, want := range []string{"Progress in account 123456789012, us-east-1", "✘ module-1   Containerize the monolith: ECR repository api exists (fail)",
-		"Next: module-1", "Also saved: account 123456789012, eu-west-1 (1 of 4 modules passed)"} {
+		"Next: module-1", "Also saved: account 123456789012, eu-west-1 (1 of 5 modules passed)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("status lacks %q:\n%s", want, out)
 		}

@@ -104,6 +104,14 @@ func createServices(s *script, services ...string) {
 	s.comment("%s", s.aws("ecs wait services-stable --cluster", unquoteForComment(cluster), "--services", strings.Join(services, " ")))
 }
 
+// waitServed is a bounded shell loop that polls url every 2 s, 90 times at
+// most, until the load balancer answers something other than 503 (or
+// nothing): the services' targets take a minute to pass their health checks.
+func waitServed(url string) string {
+	return `for i in $(seq 90); do case "$(curl -s -o /dev/null -w '%{http_code}' ` + url +
+		`)" in 503|000) sleep 2 ;; *) break ;; esac; done`
+}
+
 // inline puts a shell word inside a double-quoted string: "$VAR" becomes
 // ${VAR}, a literal stays.
 func inline(word string) string {
@@ -132,6 +140,10 @@ func unquoteForComment(word string) string { return strings.Trim(word, `"`) }
 
 func probe(s *script, paths ...string) {
 	url := s.output("Url")
+	s.comment("Wait (up to 3 minutes) until each path is served: 503 means no healthy task behind it yet.")
+	for _, p := range paths {
+		s.line(waitServed(suffix(url, p)))
+	}
 	for _, p := range paths {
 		s.line("curl -si", suffix(url, p))
 	}

@@ -90,6 +90,9 @@ type Env struct {
 	ServiceTimeout time.Duration
 	// Poll is the interval between status polls.
 	Poll time.Duration
+	// StackTakes is how long creating the stack takes here, as the learner
+	// is told ("about 3 minutes" on AWS when empty).
+	StackTakes string
 	// Sleep waits; tests make it instant.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Images builds and pushes the docker steps' images; nil refuses them.

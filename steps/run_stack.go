@@ -52,7 +52,11 @@ func ensureStack(ctx context.Context, r *runner) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("create stack %s: %s", name, cloud.Message(err))
 		}
-		r.did("creating stack %s (about 3 minutes)", name)
+		takes := r.env.StackTakes
+		if takes == "" {
+			takes = "about 3 minutes"
+		}
+		r.did("creating stack %s (%s)", name, takes)
 		_, err = w.wait(ctx, []cfntypes.StackStatus{cfntypes.StackStatusCreateComplete})
 		return true, err
 	}

@@ -119,11 +119,38 @@ func TestEnsureStackCreatesAndReportsEvents(t *testing.T) {
 	if !sawResource {
 		t.Errorf("no resource event reported: %+v", got)
 	}
+	if !saidHowLong(got, "creating stack Demo (about 3 minutes)") {
+		t.Errorf("AWS's time not said: %+v", got)
+	}
 	// Again: the template differs from the fake's, CloudFormation says there
 	// is nothing to update, and nothing changed.
 	changed, err = ensureStack(context.Background(), stackRunner(f, nil, &got))
 	if err != nil || changed {
 		t.Fatalf("second run: %v %t", err, changed)
+	}
+}
+
+// saidHowLong says whether one of events has the message want.
+func saidHowLong(events []workshop.Event, want string) bool {
+	for _, e := range events {
+		if e.Message == want {
+			return true
+		}
+	}
+	return false
+}
+
+// TestEnsureStackSaysTheSandboxsTime: on the sandbox the stack is not
+// "about 3 minutes" away.
+func TestEnsureStackSaysTheSandboxsTime(t *testing.T) {
+	var got []workshop.Event
+	r := stackRunner(&fakeStacks{}, nil, &got)
+	r.env.StackTakes = "a few seconds on the sandbox"
+	if _, err := ensureStack(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	if !saidHowLong(got, "creating stack Demo (a few seconds on the sandbox)") {
+		t.Errorf("the sandbox's time not said: %+v", got)
 	}
 }
 

@@ -33,6 +33,9 @@ type Config struct {
 	// unreachable dashboard (default: none). Each distinct warning is given
 	// once.
 	Warn func(msg string)
+	// Notice receives the one line Close says when every result published
+	// was sent: where they went (default: none).
+	Notice func(msg string)
 	// CloseWait is how long Close tries to send what is left (default 3 s).
 	CloseWait time.Duration
 	// Now tells the time (default time.Now).
@@ -58,6 +61,11 @@ type Publisher struct {
 	cancel   context.CancelFunc
 	loopDone chan struct{}
 	once     sync.Once
+	// published counts the results given to Publish.
+	published int
+	// nameGiven says Config.Name was given (--name), not defaulted: a
+	// name other than the saved one then joins the class again under it.
+	nameGiven bool
 }
 
 // New checks the configuration and starts publishing. It does not touch
@@ -71,6 +79,7 @@ func New(cfg Config) (*Publisher, error) {
 	if cfg.StateDir == "" {
 		return nil, errors.New("classroom: no state directory")
 	}
+	nameGiven := cfg.Name != ""
 	if cfg.Name == "" {
 		cfg.Name = DefaultName()
 	}
@@ -90,7 +99,7 @@ func New(cfg Config) (*Publisher, error) {
 		cfg.Now = time.Now
 	}
 	dir := classDir(cfg.StateDir, cfg.URL)
-	p := &Publisher{cfg: cfg, dir: dir, out: outbox{dir: filepath.Join(dir, "outbox")}, client: cfg.HTTPClient,
+	p := &Publisher{cfg: cfg, nameGiven: nameGiven, dir: dir, out: outbox{dir: filepath.Join(dir, "outbox")}, client: cfg.HTTPClient,
 		warned: map[string]bool{}, kick: make(chan struct{}, 1), closing: make(chan struct{}), loopDone: make(chan struct{})}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	go p.loop()
@@ -105,6 +114,9 @@ func (p *Publisher) Publish(ctx context.Context, res workshop.Result) error {
 	if err := p.out.add(res, p.cfg.Now()); err != nil {
 		return err
 	}
+	p.mu.Lock()
+	p.published++
+	p.mu.Unlock()
 	p.wake()
 	return nil
 }
@@ -151,9 +163,15 @@ func (p *Publisher) Close() error {
 		<-p.loopDone
 		t.Stop()
 		p.cancel()
-		if n := p.Pending(); n > 0 {
+		p.mu.Lock()
+		published := p.published
+		p.mu.Unlock()
+		switch n := p.Pending(); {
+		case n > 0:
 			p.cfg.Warn(fmt.Sprintf("%d %s not sent to the class dashboard yet: kept in %s, sent the next time you use --class %s",
 				n, plural(n, "result", "results"), p.out.dir, p.cfg.URL))
+		case published > 0 && p.cfg.Notice != nil:
+			p.cfg.Notice(fmt.Sprintf("sent to the class dashboard at %s (the instructor sees your progress there)", p.cfg.URL))
 		}
 	})
 	return nil

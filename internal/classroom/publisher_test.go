@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -323,5 +324,71 @@ func TestKeepAliveRepeatsTheLatestHeartbeat(t *testing.T) {
 		if w != "module-3/push-users" {
 			t.Errorf("heartbeat at %q", w)
 		}
+	}
+}
+
+// TestCloseSaysWhereTheResultsWent: with --class a learner was told nothing
+// when the results were sent; now Close says where, and only when they were.
+func TestCloseSaysWhereTheResultsWent(t *testing.T) {
+	d := newDash(t)
+	state := t.TempDir()
+	var w warnings
+	var notices []string
+	open := func() *Publisher {
+		p, err := New(Config{URL: d.url(), Code: d.class.JoinCode, Name: "Ada", StateDir: state, Warn: w.add,
+			Notice: func(m string) { notices = append(notices, m) }, CloseWait: 2 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// The dashboard is down: the result waits, a warning says so, no notice.
+	p := open()
+	_ = p.Publish(context.Background(), result(false))
+	p.Close()
+	if len(notices) != 0 || w.String() == "" {
+		t.Fatalf("dashboard down: notices %q, warnings %q", notices, &w)
+	}
+	d.up()
+	p = open()
+	_ = p.Publish(context.Background(), result(true))
+	p.Close()
+	if len(notices) != 1 || !strings.Contains(notices[0], "sent to the class dashboard at "+d.url()) {
+		t.Errorf("notices %q, want one saying where the results went", notices)
+	}
+}
+
+// TestAChangedNameTakesEffect: a learner who joined as Ada and gives --name
+// Bea (with the code) appears as Bea; without the code a warning says how.
+func TestAChangedNameTakesEffect(t *testing.T) {
+	d := newDash(t)
+	d.up()
+	state := t.TempDir()
+	var w warnings
+	p := publisher(t, d, state, d.class.JoinCode, &w)
+	_ = p.Publish(context.Background(), result(false))
+	p.Close()
+	open := func(code string) *Publisher {
+		p, err := New(Config{URL: d.url(), Code: code, Name: "Bea", StateDir: state, Warn: w.add, CloseWait: 2 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p = open("")
+	_ = p.Publish(context.Background(), result(false))
+	p.Close()
+	if !strings.Contains(w.String(), `to appear as "Bea", add --code CODE`) {
+		t.Errorf("no word on the name without a code: %s", &w)
+	}
+	p = open(d.class.JoinCode)
+	_ = p.Publish(context.Background(), result(true))
+	p.Close()
+	var names []string
+	for _, l := range boardOf(t, d).Learners {
+		names = append(names, l.Name)
+	}
+	if !slices.Contains(names, "Bea") {
+		t.Errorf("learners %v, want Bea among them", names)
 	}
 }

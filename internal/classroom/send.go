@@ -67,7 +67,14 @@ func (p *Publisher) deliver(ctx context.Context) error {
 // none.
 func (p *Publisher) membership(ctx context.Context) (membership, error) {
 	if m, ok := loadMembership(p.dir, p.cfg.URL); ok {
-		return m, nil
+		if !p.nameGiven || m.Name == p.cfg.Name {
+			return m, nil
+		}
+		if p.cfg.Code == "" {
+			p.warn(fmt.Sprintf("you joined as %q: to appear as %q, add --code CODE (the instructor shows it) to join again under it", m.Name, p.cfg.Name))
+			return m, nil
+		}
+		// A new name: join again under it (the dashboard has no renaming).
 	}
 	if p.cfg.Code == "" {
 		return membership{}, fmt.Errorf("not joined to the class at %s yet: add --code CODE (the instructor shows it)", p.cfg.URL)

@@ -29,6 +29,9 @@ type checkOptions struct {
 	// to the class dashboard.
 	Class     classFlags
 	Publisher func() classPublisher
+	// Record, when set, saves each result as progress, so that 'workshop
+	// status' and 'workshop start' know of checks run here.
+	Record func(workshop.Result) error
 }
 
 func newCheckCmd(f *Factory, runF func(context.Context, *checkOptions) error) *cobra.Command {
@@ -70,6 +73,7 @@ Exit status: 0 all passed, 1 a condition failed or is still converging,
 			opts.Color = f.ColorEnabled()
 			opts.Runner = func(ctx context.Context) (*checks.Runner, error) { return f.CheckRunner(ctx, f) }
 			opts.Publisher = func() classPublisher { return opts.Class.open(f.Getenv, f.IO.ErrOut) }
+			opts.Record = func(res workshop.Result) error { return recordProgress(f, res) }
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -112,6 +116,11 @@ func checkRun(ctx context.Context, opts *checkOptions) error {
 				return envError{err: env.Err, hint: env.Hint}
 			}
 			return err
+		}
+		if opts.Record != nil {
+			if err := opts.Record(res); err != nil {
+				fmt.Fprintf(opts.IO.ErrOut, "! progress: %s\n", err)
+			}
 		}
 		if class != nil {
 			if err := class.Publish(ctx, res); err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/progress"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
@@ -37,6 +39,7 @@ func motoFactory(t *testing.T) (*Factory, string) {
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_DEFAULT_REGION", "us-east-1") // the AWS CLI v1 reads only this one
 	t.Setenv("AWS_ENDPOINT_URL", endpoint)
+	t.Setenv("XDG_STATE_HOME", t.TempDir()) // check records progress: never in the real home
 	f, _, _ := testFactory(nil)
 	f.Getenv = os.Getenv
 	f.CheckRunner = newCheckRunner
@@ -282,5 +285,29 @@ func TestPrintResult(t *testing.T) {
 	printResult(&colored, res, true)
 	if !strings.Contains(colored.String(), "\x1b[") {
 		t.Error("colour was asked for but not used")
+	}
+}
+
+// A check run from the command line is saved as progress, so that status
+// (and the terminal UI on its next start) knows of it.
+func TestCheckRecordsProgressForStatus(t *testing.T) {
+	f, _ := motoFactory(t)
+	state := os.Getenv("XDG_STATE_HOME")
+	f.IO.Out = io.Discard
+	if code := run(context.Background(), f, []string{"check", "module-1"}); code != ExitCheckFailed {
+		t.Fatalf("check exit %d, want 1", code)
+	}
+	store, err := progress.Open(filepath.Join(state, "workshop", "progress.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, results, ok := store.Last()
+	if !ok || len(results) != 1 || results[0].Target != workshop.TargetModule1 || results[0].Account != "123456789012" {
+		t.Fatalf("saved %v %+v, want module-1's result", ok, results)
+	}
+	var out strings.Builder
+	f.IO.Out = &out
+	if code := run(context.Background(), f, []string{"status"}); code != ExitOK || !strings.Contains(out.String(), "✘ module-1") {
+		t.Errorf("status exit %d:\n%s", code, out.String())
 	}
 }

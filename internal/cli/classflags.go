@@ -71,7 +71,8 @@ func (c *classFlags) open(getenv func(string) string, errOut io.Writer) classPub
 		warn(err.Error() + "; results are not sent")
 		return nil
 	}
-	p, err := classroom.New(classroom.Config{URL: c.URL, Code: c.Code, Name: c.Name, StateDir: dir, Warn: warn})
+	notice := func(msg string) { fmt.Fprintf(errOut, "→ class: %s\n", msg) }
+	p, err := classroom.New(classroom.Config{URL: c.URL, Code: c.Code, Name: c.Name, StateDir: dir, Warn: warn, Notice: notice})
 	if err != nil {
 		warn(err.Error() + "; results are not sent")
 		return nil

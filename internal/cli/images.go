@@ -49,7 +49,7 @@ func (d *dockerImages) BuildAndPush(ctx context.Context, service, repoURI string
 	emit := func(e workshop.Event) { report.Report(e) }
 	ref := repoURI + ":v1"
 	if _, err := d.engine.Build(ctx, engine.BuildOptions{ContextDir: d.dir, Dockerfile: "services/" + service + "/Dockerfile",
-		Tags: []string{service, ref}, Platform: "linux/amd64", BuildArgs: d.buildArgs}, emit); err != nil {
+		Tags: []string{localImage(service), ref}, Platform: "linux/amd64", BuildArgs: d.buildArgs}, emit); err != nil {
 		return err
 	}
 	auth, err := d.login(ctx, repoURI)
@@ -68,6 +68,10 @@ func (d *dockerImages) BuildAndPush(ctx context.Context, service, repoURI string
 	report.Report(workshop.Event{Kind: workshop.EventAction, Message: fmt.Sprintf("pushed %s (%s)", ref, digest)})
 	return nil
 }
+
+// localImage is the local name of a service's image: workshop-specific, so
+// that a build never retags a learner's own "api" or "users" image.
+func localImage(service string) string { return "workshop-" + service }
 
 // ensureFolder writes the sample app when the folder does not exist yet.
 func (d *dockerImages) ensureFolder(report workshop.Reporter) error {

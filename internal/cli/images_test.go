@@ -34,7 +34,9 @@ func TestDockerImagesLogsInOncePerRegistry(t *testing.T) {
 	d := &dockerImages{
 		engine: &enginetest.Double{
 			BuildFn: func(_ context.Context, o engine.BuildOptions, _ func(workshop.Event)) (string, error) {
-				if o.Platform != "linux/amd64" || o.Dockerfile != "services/"+o.Tags[0]+"/Dockerfile" {
+				// The local tag is the workshop's own, never a learner's "users".
+				if o.Platform != "linux/amd64" || "services/"+strings.TrimPrefix(o.Tags[0], "workshop-")+"/Dockerfile" != o.Dockerfile ||
+					!strings.HasPrefix(o.Tags[0], "workshop-") {
 					t.Errorf("build options %+v", o)
 				}
 				built = append(built, o.Tags[1])

@@ -17,8 +17,13 @@ func newRootCmd(f *Factory, onStart func()) *cobra.Command {
   2. Deploy it on ECS (Fargate) behind a load balancer with CloudFormation
   3. Break it into users, threads and posts services
   4. Deploy the microservices and switch the traffic over
+  5. Secure it: tighter security groups and repositories, a WAF rate limit,
+     secrets in Secrets Manager, a deployment circuit breaker
 
-It ships the sample app and the templates ('workshop init').`,
+It ships the sample app and the templates ('workshop init'). Without an AWS
+account, 'workshop sandbox start' runs a local AWS (ECR and its registry,
+CloudFormation, ECS tasks as Docker containers behind a local load balancer,
+WAF, Secrets Manager, IAM, CloudWatch Logs) and --sandbox points any command at it.`,
 		Version:       versionString(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -30,9 +35,6 @@ It ships the sample app and the templates ('workshop init').`,
 			return nil
 		},
 	}
-	// Shell completion works (workshop completion bash) but stays out of the
-	// command list, which is the design's contract.
-	root.CompletionOptions.HiddenDefaultCmd = true
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetVersionTemplate("workshop {{.Version}}\n")

@@ -49,7 +49,8 @@ Everything it creates carries the tag workshop:managed=true.
 
 Images are built from the folder 'workshop init' wrote (--dir); it is written
 first when it does not exist.`,
-		Example: "  workshop run module-1\n  workshop run module-2/create-stack --yes\n  workshop run all --yes",
+		Example:   "  workshop run module-1\n  workshop run module-2/create-stack --yes\n  workshop run all --yes",
+		ValidArgs: stepNames(false),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("which step? (a module such as module-2, 'all', or a step id such as module-2/create-listener)")
@@ -73,7 +74,7 @@ first when it does not exist.`,
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "answer yes to confirmations (replacing a stack that failed to create)")
-	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 30*time.Minute, "how long to wait for the stack (and, when given, for services to settle; default 10m)")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 30*time.Minute, "how long to wait for the stack; when given, it bounds the wait for services to settle too (10m otherwise)")
 	cmd.Flags().StringVar(&opts.Dir, "dir", DefaultInitDir, "the folder 'workshop init' wrote, to build the images from")
 	return cmd
 }
@@ -129,11 +130,14 @@ func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, erro
 		serviceTimeout = o.Timeout
 	}
 	var poll time.Duration // the steps' default (5 s) for AWS
+	var stackTakes string  // the steps' default (about 3 minutes) for AWS
 	if f.Global.Sandbox {
 		poll = time.Second // a local sandbox answers at once and settles in seconds
+		stackTakes = "a few seconds on the sandbox"
 	}
 	return &steps.Env{
-		Poll: poll,
+		Poll:       poll,
+		StackTakes: stackTakes,
 		Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
 			ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg),
 			Security: steps.NewSecurityClients(cfg)},

@@ -20,9 +20,11 @@ import (
 func newSandboxCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox",
-		Short: "Run a local AWS (STS, ECR and its registry) for the workshop",
+		Short: "Run a local AWS (ECR, CloudFormation, ECS on Docker, a load balancer, WAF) for the workshop",
 		Long: `The sandbox is a local AWS endpoint that the AWS CLI, the AWS SDKs and Docker
-accept, so the workshop runs without an AWS account. Start it in one terminal
+accept, so the workshop runs without an AWS account: STS, IAM, ECR and its
+registry, CloudFormation, ECS (tasks run as Docker containers), a load
+balancer, WAF, Secrets Manager and CloudWatch Logs. Start it in one terminal
 with 'workshop sandbox start', then use --sandbox on any workshop command, or
 'eval "$(workshop sandbox env)"' for the AWS CLI (add --endpoint-url to the AWS
 CLI v2 older than 2.13, which ignores AWS_ENDPOINT_URL).`,

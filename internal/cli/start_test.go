@@ -57,7 +57,7 @@ func TestStartPlainAgainstTheInProcessSandbox(t *testing.T) {
 		t.Fatalf("status: exit %d", code)
 	}
 	for _, want := range []string{"Progress in account 123456789012, us-east-1", "✘ module-1   Containerize the monolith: ECR repository api exists (fail)",
-		"Next: module-1", "Also saved: account 123456789012, eu-west-1 (1 of 4 modules passed)"} {
+		"Next: module-1", "Also saved: account 123456789012, eu-west-1 (1 of 5 modules passed)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("status lacks %q:\n%s", want, out)
 		}
@@ -161,6 +161,7 @@ func TestStatusSummarisesTheSavedProgress(t *testing.T) {
 	store.Record(pass(workshop.TargetModule1, "123456789012", "us-east-1"), at.Add(time.Hour))
 	store.Record(workshop.NewResult(workshop.TargetModule2, "123456789012", "us-east-1", at, time.Second, 1,
 		[]workshop.Condition{{ID: "module-2/service", Title: "Service api runs", Status: workshop.StatusWaiting}}), at.Add(time.Hour))
+	store.Record(pass(workshop.TargetSecurity, "123456789012", "us-east-1"), at.Add(time.Hour))
 	out.Reset()
 	if code := run(context.Background(), f, []string{"status"}); code != ExitOK {
 		t.Fatalf("exit %d", code)
@@ -171,8 +172,9 @@ func TestStatusSummarisesTheSavedProgress(t *testing.T) {
 		"  ✔ module-1   Containerize the monolith",
 		"  … module-2   Deploy the monolith: Service api runs (waiting)",
 		"  ○ module-3   Break the monolith: not checked",
+		"  ✔ security   Secure it",
 		"Next: module-2 (Deploy the monolith)",
-		"Also saved: account 210987654321, eu-west-1 (1 of 4 modules passed)",
+		"Also saved: account 210987654321, eu-west-1 (1 of 5 modules passed)",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("status lacks %q:\n%s", want, out)

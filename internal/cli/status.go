@@ -21,7 +21,7 @@ func newStatusCmd(f *Factory, runF func(context.Context, *statusOptions) error) 
 	return &cobra.Command{
 		Use:   "status",
 		Short: "Summarise your saved progress",
-		Long: `Print the progress 'workshop start' saved: for the account and region you
+		Long: `Print the progress 'workshop start' and 'workshop check' saved: for the account and region you
 worked in last, each module and whether its check passed, and what comes next.
 It makes no AWS call: 'workshop start' looks at your account again.`,
 		Args: cobra.NoArgs,
@@ -33,6 +33,12 @@ It makes no AWS call: 'workshop start' looks at your account again.`,
 			return statusRun(cmd.Context(), opts)
 		},
 	}
+}
+
+// statusTargets are what status lists: the preflight, modules 1 to 4 and
+// module 5 (security).
+func statusTargets() []workshop.Target {
+	return append(workshop.TargetAll.Expand(), workshop.TargetSecurity)
 }
 
 func statusRun(_ context.Context, opts *statusOptions) error {
@@ -62,7 +68,7 @@ func statusRun(_ context.Context, opts *statusOptions) error {
 	}
 	p := palette{on: opts.Color}
 	fmt.Fprintf(w, "Progress in %s (last checked %s):\n", place, latest.UTC().Format("Jan 2 15:04 UTC"))
-	for _, t := range workshop.TargetAll.Expand() {
+	for _, t := range statusTargets() {
 		r, ok := byTarget[t]
 		switch {
 		case !ok:
@@ -75,7 +81,7 @@ func statusRun(_ context.Context, opts *statusOptions) error {
 		}
 	}
 	var ordered []workshop.Result
-	for _, t := range workshop.TargetAll.Expand() {
+	for _, t := range statusTargets() {
 		if r, ok := byTarget[t]; ok {
 			ordered = append(ordered, r)
 		} else if t != workshop.TargetPreflight {
@@ -93,7 +99,7 @@ func statusRun(_ context.Context, opts *statusOptions) error {
 				passed++
 			}
 		}
-		fmt.Fprintf(w, "Also saved: %s (%d of 4 modules passed)\n", other, passed)
+		fmt.Fprintf(w, "Also saved: %s (%d of %d modules passed)\n", other, passed, len(statusTargets())-1)
 	}
 	fmt.Fprintln(w, "This is what was saved; 'workshop start' looks at your account again.")
 	return nil

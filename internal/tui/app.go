@@ -114,7 +114,8 @@ func (m *Model) Init() tea.Cmd {
 	if m.clockless {
 		return tea.Batch(check(m.ctx, m.opts.Backend, targets, true), m.tellAt())
 	}
-	return tea.Batch(tea.RequestBackgroundColor, tick(), m.bar.spinner.Tick, check(m.ctx, m.opts.Backend, targets, true), m.tellAt())
+	return tea.Batch(tea.RequestBackgroundColor, tick(), m.bar.spinner.Tick, check(m.ctx, m.opts.Backend, targets, true), m.tellAt(),
+		recheckAfter(recheckEvery))
 }
 
 // Update implements tea.Model.
@@ -128,7 +129,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case runEventsMsg:
 		return m, m.onRunEvents(msg)
 	case checkFinishedMsg:
+		if msg.background {
+			return m, m.onBackgroundCheck(msg)
+		}
 		return m, m.onCheck(msg)
+	case recheckMsg:
+		return m, m.onRecheck()
+	case tea.FocusMsg:
+		return m, m.recheck() // back from another terminal: look again
 	case explainFinishedMsg:
 		if msg.err != nil {
 			m.commands.show(msg.name, fmt.Sprintf("Could not look up your values (%v).\n\n%s", msg.err, msg.text))

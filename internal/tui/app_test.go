@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"image/color"
 	"slices"
 	"strings"
@@ -348,5 +349,23 @@ func TestTheAtHookFollowsTheLearner(t *testing.T) {
 	want := []string{"module-1/create-repository", "module-1/push-image", "module-1/create-repository", "module-1/push-image"}
 	if !slices.Equal(told, want) {
 		t.Errorf("told %v, want %v", told, want)
+	}
+}
+
+// TestASmallTerminalGetsANotice: under 80×24 the message line says the
+// terminal is too small; at 80×24 and above it does not.
+func TestASmallTerminalGetsANotice(t *testing.T) {
+	tests := []struct {
+		w, h   int
+		notice bool
+	}{{60, 16, true}, {79, 24, true}, {80, 23, true}, {80, 24, false}, {120, 40, false}}
+	for _, tt := range tests {
+		m := newTestModel(t, newFakeBackend(preflightPass))
+		drain(m, m.Init())
+		drain(m, func() tea.Msg { return tea.WindowSizeMsg{Width: tt.w, Height: tt.h} })
+		want := fmt.Sprintf("terminal %d×%d is under 80×24", tt.w, tt.h)
+		if got := strings.Contains(screen(m), want); got != tt.notice {
+			t.Errorf("%d×%d: notice shown %v, want %v:\n%s", tt.w, tt.h, got, tt.notice, screen(m))
+		}
 	}
 }

@@ -27,7 +27,9 @@ type checkPanel struct {
 
 func newCheckPanel(st styles, keys keyMap) checkPanel {
 	vp := viewport.New()
-	vp.SoftWrap = true
+	// Content arrives wrapped at spaces (show); a soft wrap would split the
+	// tokens of a fix command that is wider than the panel.
+	vp.SoftWrap = false
 	return checkPanel{keys: keys, styles: st, vp: vp}
 }
 
@@ -43,7 +45,7 @@ func (p *checkPanel) show(target workshop.Target, res *workshop.Result, err erro
 		p.vp.GotoTop()
 	}
 	p.target = target
-	p.vp.SetContent(ansi.Wrap(p.render(target, res, err, saved), max(p.width, 10), ""))
+	p.vp.SetContent(p.render(target, res, err, saved))
 }
 
 func (p checkPanel) render(target workshop.Target, res *workshop.Result, err error, saved bool) string {
@@ -61,10 +63,10 @@ func (p checkPanel) render(target workshop.Target, res *workshop.Result, err err
 func (p checkPanel) renderResult(target workshop.Target, res *workshop.Result, err error, saved bool) string {
 	s := p.styles
 	if err != nil {
-		return s.fail.Render("✘ ") + fmt.Sprintf("the check of %s could not run:\n\n%s", target, err)
+		return p.wrap(s.fail.Render("✘ ") + fmt.Sprintf("the check of %s could not run:\n\n%s", target, err))
 	}
 	if res == nil {
-		return fmt.Sprintf("%s has not been checked yet: press c.", target)
+		return p.wrap(fmt.Sprintf("%s has not been checked yet: press c.", target))
 	}
 	var b strings.Builder
 	counts := map[workshop.Status]int{}
@@ -81,34 +83,49 @@ func (p checkPanel) renderResult(target workshop.Target, res *workshop.Result, e
 	if !res.Passed {
 		mark, word = s.fail.Render("✘"), "not passed yet"
 	}
-	fmt.Fprintf(&b, "%s %s %s: %s\n", mark, res.Target, word, strings.Join(parts, ", "))
+	b.WriteString(p.wrap(fmt.Sprintf("%s %s %s: %s", mark, res.Target, word, strings.Join(parts, ", "))) + "\n")
 	when := fmt.Sprintf("checked %s", res.StartedAt.Local().Format("15:04:05"))
 	if saved {
 		when = fmt.Sprintf("saved from %s; checking again", res.StartedAt.Local().Format("Jan 2 15:04"))
 	}
-	b.WriteString(s.dim.Render(fmt.Sprintf("account %s, %s · %s · %d ms", res.Account, res.Region, when, res.Duration.Milliseconds())) + "\n")
+	b.WriteString(p.wrap(s.dim.Render(fmt.Sprintf("account %s, %s · %s · %d ms", res.Account, res.Region, when, res.Duration.Milliseconds()))) + "\n")
 	cardWidth := max(p.width-2, 20)
 	for _, c := range res.Conditions {
 		if c.Status == workshop.StatusPass || c.Status == workshop.StatusSkip {
 			continue
 		}
-		b.WriteString(s.card.Width(cardWidth).Render(p.card(c)) + "\n")
+		b.WriteString(p.boxed(c, cardWidth) + "\n")
 	}
 	for _, c := range res.Conditions {
 		if c.Status == workshop.StatusPass || c.Status == workshop.StatusSkip {
-			fmt.Fprintf(&b, "%s %s: %s\n", s.status(c.Status), c.Title, s.dim.Render(c.Observed))
+			b.WriteString(p.wrap(fmt.Sprintf("%s %s: %s", s.status(c.Status), c.Title, s.dim.Render(c.Observed))) + "\n")
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// card is a condition that does not pass, in full.
-func (p checkPanel) card(c workshop.Condition) string {
+// boxed draws c's card width cells wide, its text wrapped at spaces only:
+// a command token wider than the card widens the card (and overflows the
+// panel) rather than being split, so it stays whole to copy.
+func (p checkPanel) boxed(c workshop.Condition, width int) string {
+	frame := p.styles.card.GetHorizontalFrameSize()
+	text := p.card(c, max(width-frame, 1))
+	for _, l := range strings.Split(text, "\n") {
+		width = max(width, ansi.StringWidth(l)+frame)
+	}
+	return p.styles.card.Width(width).Render(text)
+}
+
+// wrap wraps text to the panel's width at spaces.
+func (p checkPanel) wrap(text string) string { return wrapAtSpaces(text, max(p.width, 10)) }
+
+// card is a condition that does not pass, in full, wrapped at spaces to width.
+func (p checkPanel) card(c workshop.Condition, width int) string {
 	s := p.styles
-	lines := []string{s.status(c.Status) + " " + s.cardTitle.Render(c.Title)}
+	lines := []string{wrapAtSpaces(s.status(c.Status)+" "+s.cardTitle.Render(c.Title), width)}
 	add := func(label, value string) {
 		if value != "" {
-			lines = append(lines, s.dim.Render(label)+" "+value)
+			lines = append(lines, wrapAtSpaces(s.dim.Render(label)+" "+value, width))
 		}
 	}
 	if c.Status != workshop.StatusWarn {
@@ -117,7 +134,11 @@ func (p checkPanel) card(c workshop.Condition) string {
 	add("Observed:", c.Observed)
 	add("Hint:", c.Hint)
 	if c.Fix != "" {
-		lines = append(lines, s.dim.Render("Fix:"), s.fix.Render(c.Fix))
+		var fix []string
+		for _, l := range strings.Split(wrapAtSpaces(c.Fix, width), "\n") {
+			fix = append(fix, s.fix.Render(l))
+		}
+		lines = append(lines, s.dim.Render("Fix:"), strings.Join(fix, "\n"))
 	}
 	return strings.Join(lines, "\n")
 }

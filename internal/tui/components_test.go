@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -276,5 +277,31 @@ func TestStatusBarUpdate(t *testing.T) {
 	b.task = "checking module-1"
 	if _, cmd := b.Update(tickMsg); cmd == nil {
 		t.Error("the spinner does not turn while something runs")
+	}
+}
+
+// TestCheckPanelNeverSplitsAFixCommandToken: a card wraps its fix command at
+// spaces only, and a token wider than the panel stays whole.
+func TestCheckPanelNeverSplitsAFixCommandToken(t *testing.T) {
+	longARN := "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/BreakTheMonolith-Demo-posts/0123456789abcdef"
+	fix := "aws elbv2 describe-target-health --target-group-arn " + longARN + " --query TargetHealthDescriptions[].TargetHealth.State --region us-east-1"
+	for _, width := range []int{40, 60, 80} {
+		res := result(workshop.TargetModule4)
+		c := cond("module-4/targets", workshop.StatusFail)
+		c.Fix = fix
+		res.Conditions = append(res.Conditions, c)
+		p := newCheckPanel(defaultStyles(), defaultKeyMap())
+		p.setSize(width, 60)
+		p.vp.SetWidth(400) // see the lines whole, overflow included
+		p.show(workshop.TargetModule4, &res, nil, false)
+		var words []string
+		for _, l := range strings.Split(ansi.Strip(p.View()), "\n") {
+			words = append(words, strings.Fields(strings.Trim(l, " │╭╮╰╯─"))...)
+		}
+		for _, tok := range strings.Fields(fix) {
+			if !slices.Contains(words, tok) {
+				t.Errorf("width %d: token %q is split:\n%s", width, tok, ansi.Strip(p.View()))
+			}
+		}
 	}
 }

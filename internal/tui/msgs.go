@@ -23,6 +23,8 @@ type checkFinishedMsg struct {
 	err     error
 	// initial marks the check that re-derives progress on start.
 	initial bool
+	// background marks a periodic or on-focus re-check (recheck.go).
+	background bool
 }
 
 // explainFinishedMsg carries the commands of a step or module.

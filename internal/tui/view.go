@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -13,6 +14,13 @@ import (
 const (
 	chromeLines = 3 // status bar, message line, help line
 	paneHeader  = 1 // the pane's tabs
+)
+
+// The smallest terminal the layout is made for; below it the message line
+// says so.
+const (
+	minWidth  = 80
+	minHeight = 24
 )
 
 // navWidth is the navigator's width for a terminal width.
@@ -37,6 +45,7 @@ func (m *Model) layout() tea.Cmd {
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	v.ReportFocus = true // a FocusMsg re-checks (recheck.go)
 	v.WindowTitle = "workshop"
 	return v
 }
@@ -115,6 +124,8 @@ func (m *Model) tabs() string {
 func (m *Model) hint() string {
 	i, mod, st := m.selected()
 	switch {
+	case m.width < minWidth || m.height < minHeight:
+		return fmt.Sprintf("! terminal %d×%d is under %d×%d: enlarge it", m.width, m.height, minWidth, minHeight)
 	case !m.board.unlocked(i):
 		return "⊘ locked until " + string(m.board.lockedBy(i)) + "'s check passes · u catches up"
 	case st != nil:

@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestHelpAndCompletion runs the help and the shell completion as a learner
+// would and looks for what each must (and must not) say.
+func TestHelpAndCompletion(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		want    []string
+		notWant []string
+	}{
+		{"root help names module 5 and what the sandbox runs", []string{"--help"},
+			[]string{"5. Secure it", "ECS tasks as Docker containers", "completion"},
+			[]string{"STS, ECR and its registry"}},
+		{"sandbox help", []string{"sandbox", "--help"}, []string{"ECS (tasks run as Docker containers)"}, []string{"STS, ECR and its registry)"}},
+		{"completion of run", []string{"__complete", "run", "module-"},
+			[]string{"module-1\n", "module-5\n", "module-2/create-stack\n"}, []string{"cleanup"}},
+		{"completion of explain", []string{"__complete", "explain", ""},
+			[]string{"all\n", "cleanup\n", "security/add-rate-limit\n"}, nil},
+		{"completion of check", []string{"__complete", "check", ""}, []string{"module-4\n", "all\n"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, out, errOut := testFactory(nil)
+			if code := run(context.Background(), f, tt.args); code != ExitOK {
+				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("stdout does not contain %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(out.String(), w) {
+					t.Errorf("stdout contains %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+// TestRunHelpShowsOneDefaultTimeout: --timeout's help gave "default 10m"
+// beside cobra's "(default 30m0s)".
+func TestRunHelpShowsOneDefaultTimeout(t *testing.T) {
+	f, out, _ := testFactory(nil)
+	if code := run(context.Background(), f, []string{"run", "--help"}); code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if strings.Contains(line, "--timeout") && strings.Count(line, "default") != 1 {
+			t.Errorf("--timeout's help says default %d times: %q", strings.Count(line, "default"), line)
+		}
+	}
+}

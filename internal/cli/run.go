@@ -67,6 +67,7 @@ first when it does not exist.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.TimeoutSet = cmd.Flags().Changed("timeout")
+			opts.Dir = buildDir(".", opts.Dir, cmd.Flags().Changed("dir"))
 			opts.Env = func(ctx context.Context, o *runOptions) (*steps.Env, error) { return newRunEnv(ctx, f, o) }
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -72,6 +72,7 @@ result line by line and says what to do next.`,
 		Example: "  workshop start\n  workshop start --sandbox\n  workshop --profile dev --region eu-west-1 start",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Dir = buildDir(".", opts.Dir, cmd.Flags().Changed("dir"))
 			if err := opts.Class.validate(); err != nil {
 				return err
 			}

@@ -27,6 +27,10 @@ import (
 // with a hint.
 func (f *Factory) awsConfig(ctx context.Context) (aws.Config, *cloud.Recorder, error) {
 	g := f.Global
+	if g.Sandbox && g.Region != "" && g.Region != cloud.SandboxRegion {
+		return aws.Config{}, nil, usageErrorf("--region %s with --sandbox: the sandbox serves only %s; drop --region, or drop --sandbox to use AWS",
+			g.Region, cloud.SandboxRegion)
+	}
 	if g.Sandbox {
 		if err := sandboxAnswers(ctx, cloud.SandboxEndpoint(f.Getenv)); err != nil {
 			return aws.Config{}, nil, err

@@ -22,12 +22,14 @@ type cleanupOptions struct {
 	DryRun bool
 	Yes    bool
 	Stack  string
+	// Global holds the global flags, repeated in the commands it suggests.
+	Global *GlobalOptions
 	// Clients builds the AWS clients of the selected account.
 	Clients func(ctx context.Context) (steps.CleanupClients, error)
 }
 
 func newCleanupCmd(f *Factory, runF func(context.Context, *cleanupOptions) error) *cobra.Command {
-	opts := &cleanupOptions{IO: f.IO}
+	opts := &cleanupOptions{IO: f.IO, Global: f.Global}
 	cmd := &cobra.Command{
 		Use:   "cleanup",
 		Short: "Delete what the workshop created, and nothing else",
@@ -103,6 +105,7 @@ func cleanupRun(ctx context.Context, opts *cleanupOptions) error {
 	for _, e := range errs {
 		fmt.Fprintf(opts.IO.ErrOut, "  ! %v\n", e)
 	}
-	fmt.Fprintln(opts.IO.ErrOut, "Run 'workshop cleanup' again once the cause is fixed; 'workshop check cleanup' lists what remains.")
+	fmt.Fprintf(opts.IO.ErrOut, "Run '%s' again once the cause is fixed; '%s' lists what remains.\n",
+		opts.Global.followUp("cleanup"), opts.Global.followUp("check", "cleanup"))
 	return silentError{code: ExitCheckFailed}
 }

@@ -152,3 +152,15 @@ func TestRegionAndStackNames(t *testing.T) {
 		}
 	}
 }
+
+// TestSandboxRefusesOtherRegion: --region with --sandbox is a usage error
+// naming the region, not silently replaced by the sandbox's (issue #15
+// item 8).
+func TestSandboxRefusesOtherRegion(t *testing.T) {
+	f, _, _ := testFactory(map[string]string{"WORKSHOP_SANDBOX_ADDR": "127.0.0.1:1"})
+	f.Global = &GlobalOptions{Sandbox: true, Region: "xx-fake-1", Stack: DefaultStack}
+	_, _, err := f.awsConfig(context.Background())
+	if exitCode(err) != ExitUsage || err == nil || !strings.Contains(err.Error(), "--region xx-fake-1 with --sandbox") {
+		t.Errorf("got exit %d (%v), want a usage error naming the region", exitCode(err), err)
+	}
+}

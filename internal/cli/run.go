@@ -33,12 +33,14 @@ type runOptions struct {
 	// TimeoutSet says --timeout was given: it then bounds service waits too.
 	TimeoutSet bool
 	Dir        string
+	// Global holds the global flags, repeated in the Next: line.
+	Global *GlobalOptions
 	// Env builds what running steps needs from the selected account.
 	Env func(ctx context.Context, o *runOptions) (*steps.Env, error)
 }
 
 func newRunCmd(f *Factory, runF func(context.Context, *runOptions) error) *cobra.Command {
-	opts := &runOptions{IO: f.IO}
+	opts := &runOptions{IO: f.IO, Global: f.Global}
 	cmd := &cobra.Command{
 		Use:   "run <step-id|module-N|all>",
 		Short: "Perform a step or a whole module for you",
@@ -66,6 +68,7 @@ first when it does not exist.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.TimeoutSet = cmd.Flags().Changed("timeout")
+			opts.Dir = buildDir(".", opts.Dir, cmd.Flags().Changed("dir"))
 			opts.Env = func(ctx context.Context, o *runOptions) (*steps.Env, error) { return newRunEnv(ctx, f, o) }
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -94,8 +97,13 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		}
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Next: workshop check %s\n", checkTargetOf(opts.Name))
+	fmt.Fprintln(opts.IO.ErrOut, runNextLine(opts.Global, opts.Name))
 	return nil
+}
+
+// runNextLine names the check that proves what 'run name' did.
+func runNextLine(g *GlobalOptions, name string) string {
+	return "Next: " + g.followUp("check", checkTargetOf(name))
 }
 
 // checkTargetOf is the check target that proves name done.

@@ -57,7 +57,13 @@ interface only, unless --expose allows another address.`,
 		Example: "  workshop sandbox start\n  workshop sandbox start --addr 127.0.0.1:4577 --data ./sandbox-data\n  workshop sandbox start --latency 50ms",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validateSandboxAddr(opts.Addr, opts.Expose); err != nil {
+			source := "--addr"
+			if v := opts.Getenv("WORKSHOP_SANDBOX_ADDR"); v != "" && !cmd.Flags().Changed("addr") {
+				// Listen where the clients look, so "start one with
+				// 'workshop sandbox start'" is right whatever the variable says.
+				opts.Addr, source = v, "WORKSHOP_SANDBOX_ADDR"
+			}
+			if err := validateSandboxAddr(source, opts.Addr, opts.Expose); err != nil {
 				return err
 			}
 			if opts.Latency < 0 {
@@ -69,7 +75,7 @@ interface only, unless --expose allows another address.`,
 			return sandboxStartRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Addr, "addr", sandbox.DefaultAddr, "host:port to listen on")
+	cmd.Flags().StringVar(&opts.Addr, "addr", sandbox.DefaultAddr, "host:port to listen on (default: $WORKSHOP_SANDBOX_ADDR when set)")
 	cmd.Flags().StringVar(&opts.DataDir, "data", "", "folder for the sandbox's state (default: $XDG_STATE_HOME/workshop/sandbox or ~/.local/state/workshop/sandbox)")
 	cmd.Flags().DurationVar(&opts.Latency, "latency", 0, "delay every API call by this much (for measurements)")
 	cmd.Flags().BoolVar(&opts.Expose, "expose", false, "allow an --addr that is not on the loopback interface")
@@ -78,21 +84,22 @@ interface only, unless --expose allows another address.`,
 }
 
 // validateSandboxAddr accepts host:port on the loopback interface, or any
-// address with expose.
-func validateSandboxAddr(addr string, expose bool) error {
+// address with expose; source names where addr came from (--addr or the
+// environment variable).
+func validateSandboxAddr(source, addr string, expose bool) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return usageErrorf("invalid --addr %q: expected host:port, like 127.0.0.1:4566", addr)
+		return usageErrorf("invalid %s %q: expected host:port, like 127.0.0.1:4566", source, addr)
 	}
 	if host == "localhost" {
 		return nil
 	}
 	ip := net.ParseIP(host)
 	if ip == nil && !expose {
-		return usageErrorf("invalid --addr %q: expected an IP address, like 127.0.0.1:4566", addr)
+		return usageErrorf("invalid %s %q: expected an IP address, like 127.0.0.1:4566", source, addr)
 	}
 	if (ip == nil || !ip.IsLoopback()) && !expose {
-		return usageErrorf("--addr %s is not on the loopback interface: anyone who can reach it could use the sandbox; add --expose if you mean it", addr)
+		return usageErrorf("%s %s is not on the loopback interface: anyone who can reach it could use the sandbox; add --expose if you mean it", source, addr)
 	}
 	return nil
 }

@@ -72,6 +72,44 @@ func TestSandboxStartFlags(t *testing.T) {
 	}
 }
 
+// TestSandboxStartAddrFollowsEnv: the address the clients are told
+// (WORKSHOP_SANDBOX_ADDR) is where 'workshop sandbox start' listens unless
+// --addr says otherwise, so the hint "start one with 'workshop sandbox
+// start'" starts the sandbox the client looks for.
+func TestSandboxStartAddrFollowsEnv(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		args []string
+		want string
+		code int
+	}{
+		{nil, nil, sandbox.DefaultAddr, ExitOK},
+		{map[string]string{"WORKSHOP_SANDBOX_ADDR": "127.0.0.1:23456"}, nil, "127.0.0.1:23456", ExitOK},
+		{map[string]string{"WORKSHOP_SANDBOX_ADDR": "127.0.0.1:23456"}, []string{"--addr", "127.0.0.1:23457"}, "127.0.0.1:23457", ExitOK},
+		{map[string]string{"WORKSHOP_SANDBOX_ADDR": "23456"}, nil, "", ExitUsage},
+	}
+	for _, tc := range tests {
+		f, _, errOut := testFactory(tc.env)
+		var got *sandboxStartOptions
+		root := newRootCmd(f, func() {})
+		for _, c := range root.Commands() {
+			if c.Name() == "sandbox" {
+				c.RemoveCommand(c.Commands()...)
+				c.AddCommand(newSandboxStartCmd(f, func(_ context.Context, o *sandboxStartOptions) error { got = o; return nil }))
+			}
+		}
+		root.SetArgs(append([]string{"sandbox", "start"}, tc.args...))
+		err := root.Execute()
+		if exitCode(err) != tc.code {
+			t.Errorf("%v %v: exit %d (%v), want %d %s", tc.env, tc.args, exitCode(err), err, tc.code, errOut)
+			continue
+		}
+		if tc.code == ExitOK && (got == nil || got.Addr != tc.want) {
+			t.Errorf("%v %v: listens on %+v, want %s", tc.env, tc.args, got, tc.want)
+		}
+	}
+}
+
 // TestSandboxCheckModule1 starts the sandbox as 'workshop sandbox start'
 // does, pushes an image the way module 1 does, and runs 'workshop
 // --sandbox check module-1' against it.

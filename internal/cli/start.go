@@ -72,6 +72,7 @@ result line by line and says what to do next.`,
 		Example: "  workshop start\n  workshop start --sandbox\n  workshop --profile dev --region eu-west-1 start",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Dir = buildDir(".", opts.Dir, cmd.Flags().Changed("dir"))
 			if err := opts.Class.validate(); err != nil {
 				return err
 			}
@@ -220,20 +221,21 @@ func startPlain(ctx context.Context, opts *startOptions, b *startBackend, store 
 			opts.Results(p)
 		}
 	}
-	fmt.Fprintln(opts.IO.ErrOut, nextStep(progress.Split(res)))
+	fmt.Fprintln(opts.IO.ErrOut, nextStep(opts.Factory.Global, progress.Split(res)))
 	return nil
 }
 
 // nextStep says what to do after results: the first module that has not
 // passed, or that everything passed.
-func nextStep(results []workshop.Result) string {
+func nextStep(g *GlobalOptions, results []workshop.Result) string {
 	for _, r := range results {
 		if r.Target == workshop.TargetPreflight || r.Passed {
 			continue
 		}
-		return fmt.Sprintf("Next: %s (%s): 'workshop run %s', or 'workshop explain %s' for the commands", r.Target, r.Target.Title(), r.Target, r.Target)
+		return fmt.Sprintf("Next: %s (%s): '%s', or '%s' for the commands", r.Target, r.Target.Title(),
+			g.followUp("run", string(r.Target)), g.followUp("explain", string(r.Target)))
 	}
-	return "Next: every module passes; 'workshop cleanup' deletes what the workshop created"
+	return fmt.Sprintf("Next: every module passes; '%s' deletes what the workshop created", g.followUp("cleanup"))
 }
 
 // credentialsConfigured reports whether the selected AWS configuration has

@@ -43,7 +43,7 @@ func TestStartPlainAgainstTheInProcessSandbox(t *testing.T) {
 	}
 	for _, want := range []string{"module-1 · Containerize the monolith", "✘ ECR repository api exists",
 		"! you now work in account 123456789012, us-east-1; your progress so far was in account 123456789012, eu-west-1 (kept",
-		"Next: module-1 (Containerize the monolith): 'workshop run module-1'"} {
+		"Next: module-1 (Containerize the monolith): 'workshop --sandbox run module-1'"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}

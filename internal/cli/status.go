@@ -14,10 +14,12 @@ type statusOptions struct {
 	IO     IOStreams
 	Getenv func(string) string
 	Color  bool
+	// Global holds the global flags, repeated in the commands it suggests.
+	Global *GlobalOptions
 }
 
 func newStatusCmd(f *Factory, runF func(context.Context, *statusOptions) error) *cobra.Command {
-	opts := &statusOptions{IO: f.IO, Getenv: f.Getenv}
+	opts := &statusOptions{IO: f.IO, Getenv: f.Getenv, Global: f.Global}
 	return &cobra.Command{
 		Use:   "status",
 		Short: "Summarise your saved progress",
@@ -88,7 +90,7 @@ func statusRun(_ context.Context, opts *statusOptions) error {
 			ordered = append(ordered, workshop.Result{Target: t})
 		}
 	}
-	fmt.Fprintln(w, nextStep(ordered))
+	fmt.Fprintln(w, nextStep(opts.Global, ordered))
 	for _, other := range store.Places() {
 		if other == place {
 			continue

@@ -199,3 +199,10 @@ func atomicWrite(path string, data []byte) error {
 	}
 	return nil
 }
+
+// IsInitFolder reports whether dir is a folder Write wrote (it holds the
+// manifest), so a command run inside it builds from it.
+func IsInitFolder(dir string) bool {
+	fi, err := os.Stat(filepath.Join(dir, ManifestPath))
+	return err == nil && fi.Mode().IsRegular()
+}

@@ -27,10 +27,15 @@ func tagMap[T any](tags []T, kv func(T) (*string, *string)) map[string]string {
 	return m
 }
 
+// templateGetter reads a stack's template.
+type templateGetter interface {
+	GetTemplate(context.Context, *cloudformation.GetTemplateInput, ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error)
+}
+
 // stackOwned reports whether the workshop made stack st: it carries the
 // workshop's tag, or (made before stacks were tagged) its template is the
 // workshop's, recognised by templates.StackMarker. Its name proves nothing.
-func stackOwned(ctx context.Context, cfn stackWriter, st *cfntypes.Stack) (bool, error) {
+func stackOwned(ctx context.Context, cfn templateGetter, st *cfntypes.Stack) (bool, error) {
 	if workshop.IsManaged(tagMap(st.Tags, func(t cfntypes.Tag) (*string, *string) { return t.Key, t.Value })) {
 		return true, nil
 	}

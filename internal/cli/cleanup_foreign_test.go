@@ -15,7 +15,8 @@ import (
 // like the workshop's (an SNS topic, whose outputs point at the learner's
 // cluster and load balancer), a service and a listener there, repositories,
 // task definitions, target groups, a secret and a web ACL. Nor does a run
-// step update the look-alike stack: it refuses with a --stack hint.
+// step update the look-alike stack (it refuses with a --stack hint) or
+// follow its outputs into the learner's cluster.
 func TestCleanupLeavesForeignLookAlikesAlone(t *testing.T) {
 	f, endpoint := motoFactory(t)
 	awsCLI := testpeers.Command(t, "aws")
@@ -97,7 +98,13 @@ func TestCleanupLeavesForeignLookAlikesAlone(t *testing.T) {
 	if code == ExitOK || !strings.Contains(errOut.String(), "not the workshop's") || !strings.Contains(errOut.String(), "--stack BreakTheMonolith-Demo-workshop") {
 		t.Errorf("run module-2/create-stack on the learner's stack: exit %d\n%s", code, errOut)
 	}
+	// A later step does not follow the look-alike's outputs into the
+	// learner's cluster.
+	errOut.Reset()
+	if code := run(context.Background(), f, []string{"run", "module-2/create-service", "--yes", "--timeout", "100ms"}); code == ExitOK {
+		t.Errorf("run module-2/create-service with the learner's stack: exit 0\n%s", errOut)
+	}
 	if after := everything(); after != before {
-		t.Errorf("run changed the learner's stack:\nbefore %s\nafter  %s", before, after)
+		t.Errorf("run changed the learner's resources:\nbefore %s\nafter  %s", before, after)
 	}
 }

@@ -79,16 +79,6 @@ type tagOwnership struct {
 	secrets secretOwnership
 }
 
-// tagMap turns any tag list into key to value, for workshop.IsManaged.
-func tagMap[T any](tags []T, kv func(T) (*string, *string)) map[string]string {
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		k, v := kv(t)
-		m[aws.ToString(k)] = aws.ToString(v)
-	}
-	return m
-}
-
 // Managed implements Ownership.
 func (o tagOwnership) Managed(ctx context.Context, kind, arn string) (bool, error) {
 	tags, err := o.tags(ctx, kind, arn)
@@ -113,13 +103,13 @@ func (o tagOwnership) tags(ctx context.Context, kind, arn string) (map[string]st
 		if err != nil || len(out.Stacks) == 0 {
 			return nil, err
 		}
-		return tagMap(out.Stacks[0].Tags, func(t cfntypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
+		return cloud.TagMap(out.Stacks[0].Tags, func(t cfntypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
 	case kindService, kindTaskDefinition:
 		out, err := o.ecs.ListTagsForResource(ctx, &ecs.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
 		if err != nil {
 			return nil, err
 		}
-		return tagMap(out.Tags, func(t ecstypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
+		return cloud.TagMap(out.Tags, func(t ecstypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
 	case kindRepository:
 		repos, err := o.ecr.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: []string{arn}})
 		if err != nil || len(repos.Repositories) == 0 {
@@ -129,25 +119,25 @@ func (o tagOwnership) tags(ctx context.Context, kind, arn string) (map[string]st
 		if err != nil {
 			return nil, err
 		}
-		return tagMap(out.Tags, func(t ecrtypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
+		return cloud.TagMap(out.Tags, func(t ecrtypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
 	case kindTargetGroup:
 		out, err := o.elb.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: []string{arn}})
 		if err != nil || len(out.TagDescriptions) == 0 {
 			return nil, err
 		}
-		return tagMap(out.TagDescriptions[0].Tags, func(t elbtypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
+		return cloud.TagMap(out.TagDescriptions[0].Tags, func(t elbtypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
 	case kindWebACL:
 		out, err := o.waf.ListTagsForResource(ctx, &wafv2.ListTagsForResourceInput{ResourceARN: aws.String(arn)})
 		if err != nil || out.TagInfoForResource == nil {
 			return nil, err
 		}
-		return tagMap(out.TagInfoForResource.TagList, func(t waftypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
+		return cloud.TagMap(out.TagInfoForResource.TagList, func(t waftypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
 	case kindSecret:
 		out, err := o.secrets.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(arn)})
 		if err != nil {
 			return nil, err
 		}
-		return tagMap(out.Tags, func(t smtypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
+		return cloud.TagMap(out.Tags, func(t smtypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
 	}
 	return nil, fmt.Errorf("no way to read the tags of a %s", kind)
 }

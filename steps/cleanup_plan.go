@@ -192,7 +192,7 @@ func cleanupKinds() []resourceKind {
 }
 
 func ecsTags(tags []ecstypes.Tag) map[string]string {
-	return tagMap(tags, func(t ecstypes.Tag) (*string, *string) { return t.Key, t.Value })
+	return cloud.TagMap(tags, func(t ecstypes.Tag) (*string, *string) { return t.Key, t.Value })
 }
 
 func findServices(ctx context.Context, c CleanupClients, in planInput) ([]found, error) {
@@ -263,7 +263,7 @@ func findTargetGroups(ctx context.Context, c CleanupClients, _ planInput) ([]fou
 	}
 	managed := map[string]bool{}
 	for _, d := range tags.TagDescriptions {
-		managed[aws.ToString(d.ResourceArn)] = workshop.IsManaged(tagMap(d.Tags, func(t elbtypes.Tag) (*string, *string) { return t.Key, t.Value }))
+		managed[aws.ToString(d.ResourceArn)] = workshop.IsManaged(cloud.TagMap(d.Tags, func(t elbtypes.Tag) (*string, *string) { return t.Key, t.Value }))
 	}
 	for i := range fs {
 		fs[i].managed = managed[fs[i].ID]
@@ -319,7 +319,7 @@ func findRepositories(ctx context.Context, c CleanupClients, _ planInput) ([]fou
 			return nil, fmt.Errorf("read the tags of repository %s: %s", name, cloud.Message(err))
 		}
 		fs = append(fs, found{Deletion: Deletion{Kind: "repository", Name: name + " (with its images)", ID: name}, keep: name,
-			managed: workshop.IsManaged(tagMap(tags.Tags, func(t ecrtypes.Tag) (*string, *string) { return t.Key, t.Value }))})
+			managed: workshop.IsManaged(cloud.TagMap(tags.Tags, func(t ecrtypes.Tag) (*string, *string) { return t.Key, t.Value }))})
 	}
 	return fs, nil
 }

@@ -58,7 +58,7 @@ func findWebACLs(ctx context.Context, c CleanupClients, in planInput) ([]found, 
 		}
 		var managed bool
 		if tags.TagInfoForResource != nil {
-			managed = workshop.IsManaged(tagMap(tags.TagInfoForResource.TagList, func(t waftypes.Tag) (*string, *string) { return t.Key, t.Value }))
+			managed = workshop.IsManaged(cloud.TagMap(tags.TagInfoForResource.TagList, func(t waftypes.Tag) (*string, *string) { return t.Key, t.Value }))
 		}
 		if !managed && name != webACLName {
 			continue
@@ -90,7 +90,7 @@ func findSecrets(ctx context.Context, c CleanupClients, _ planInput) ([]found, e
 			continue
 		}
 		fs = append(fs, found{Deletion: Deletion{Kind: "secret", Name: name, ID: aws.ToString(s.ARN)},
-			managed: workshop.IsManaged(tagMap(s.Tags, func(t smtypes.Tag) (*string, *string) { return t.Key, t.Value }))})
+			managed: workshop.IsManaged(cloud.TagMap(s.Tags, func(t smtypes.Tag) (*string, *string) { return t.Key, t.Value }))})
 	}
 	return fs, nil
 }

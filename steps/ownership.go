@@ -17,16 +17,6 @@ import (
 // notOurs is why something with a workshop name is left alone.
 const notOurs = "not tagged " + managedTag + "=true"
 
-// tagMap turns any tag list into key to value, for workshop.IsManaged.
-func tagMap[T any](tags []T, kv func(T) (*string, *string)) map[string]string {
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		k, v := kv(t)
-		m[aws.ToString(k)] = aws.ToString(v)
-	}
-	return m
-}
-
 // templateGetter reads a stack's template.
 type templateGetter interface {
 	GetTemplate(context.Context, *cloudformation.GetTemplateInput, ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error)
@@ -36,7 +26,7 @@ type templateGetter interface {
 // workshop's tag, or (made before stacks were tagged) its template is the
 // workshop's, recognised by templates.StackMarker. Its name proves nothing.
 func stackOwned(ctx context.Context, cfn templateGetter, st *cfntypes.Stack) (bool, error) {
-	if workshop.IsManaged(tagMap(st.Tags, func(t cfntypes.Tag) (*string, *string) { return t.Key, t.Value })) {
+	if workshop.IsManaged(cloud.TagMap(st.Tags, func(t cfntypes.Tag) (*string, *string) { return t.Key, t.Value })) {
 		return true, nil
 	}
 	out, err := cfn.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: st.StackId})

@@ -35,9 +35,9 @@ type Options struct {
 	// pages at once).
 	ClientRate  rate.Limit
 	ClientBurst int
-	// JoinRate and JoinBurst limit joins per client address (default one
-	// every 5 seconds, bursts of 60: a room behind one NAT joins at once,
-	// a script cannot add learners without end).
+	// JoinRate and JoinBurst limit joins per client address (default one a
+	// second after bursts of 60: a room behind one NAT joins within
+	// minutes, a script cannot add learners as fast as it can ask).
 	JoinRate  rate.Limit
 	JoinBurst int
 	// UpdateEvery is the longest a change waits before the page shows it
@@ -91,7 +91,7 @@ func NewServer(ctx context.Context, opts Options) (*Server, error) {
 		opts.ClientBurst = 200
 	}
 	if opts.JoinRate == 0 {
-		opts.JoinRate = 0.2
+		opts.JoinRate = 1
 	}
 	if opts.JoinBurst == 0 {
 		opts.JoinBurst = 60

@@ -73,22 +73,36 @@ func (w *fakeAWS) DescribeSecret(_ context.Context, in *secretsmanager.DescribeS
 	return &secretsmanager.DescribeSecretOutput{ARN: in.SecretId, Tags: []smtypes.Tag{{Key: k, Value: v}}}, nil
 }
 
-// fakeECSTags, fakeECRTags and fakeWAFTags are the account's
-// ListTagsForResource of each service (one name, three signatures).
+// fakeECSTags, fakeECRTags and fakeWAFTags answer each service's tag reads
+// (the ECS ones by ARN, the others under one name with three signatures).
 type (
 	fakeECSTags struct{ w *fakeAWS }
 	fakeECRTags struct{ w *fakeAWS }
 	fakeWAFTags struct{ w *fakeAWS }
 )
 
-func (f fakeECSTags) ListTagsForResource(_ context.Context, in *ecs.ListTagsForResourceInput, _ ...func(*ecs.Options)) (*ecs.ListTagsForResourceOutput, error) {
-	err := f.w.enter("ecs:ListTagsForResource", in)
+func (f fakeECSTags) DescribeServices(_ context.Context, in *ecs.DescribeServicesInput, _ ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error) {
+	err := f.w.enter("ecs:DescribeServices", in)
 	defer f.w.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	k, v := f.w.managedTags(aws.ToString(in.ResourceArn))
-	return &ecs.ListTagsForResourceOutput{Tags: []ecstypes.Tag{{Key: k, Value: v}}}, nil
+	out := &ecs.DescribeServicesOutput{}
+	for _, arn := range in.Services {
+		k, v := f.w.managedTags(arn)
+		out.Services = append(out.Services, ecstypes.Service{ServiceArn: aws.String(arn), Tags: []ecstypes.Tag{{Key: k, Value: v}}})
+	}
+	return out, nil
+}
+
+func (f fakeECSTags) DescribeTaskDefinition(_ context.Context, in *ecs.DescribeTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error) {
+	err := f.w.enter("ecs:DescribeTaskDefinition", in)
+	defer f.w.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	k, v := f.w.managedTags(aws.ToString(in.TaskDefinition))
+	return &ecs.DescribeTaskDefinitionOutput{TaskDefinition: &ecstypes.TaskDefinition{TaskDefinitionArn: in.TaskDefinition}, Tags: []ecstypes.Tag{{Key: k, Value: v}}}, nil
 }
 
 func (f fakeECRTags) DescribeRepositories(ctx context.Context, in *ecr.DescribeRepositoriesInput, o ...func(*ecr.Options)) (*ecr.DescribeRepositoriesOutput, error) {

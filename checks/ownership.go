@@ -52,7 +52,8 @@ type (
 		GetTemplate(context.Context, *cloudformation.GetTemplateInput, ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error)
 	}
 	ecsOwnership interface {
-		ListTagsForResource(context.Context, *ecs.ListTagsForResourceInput, ...func(*ecs.Options)) (*ecs.ListTagsForResourceOutput, error)
+		DescribeServices(context.Context, *ecs.DescribeServicesInput, ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
+		DescribeTaskDefinition(context.Context, *ecs.DescribeTaskDefinitionInput, ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error)
 	}
 	ecrOwnership interface {
 		DescribeRepositories(context.Context, *ecr.DescribeRepositoriesInput, ...func(*ecr.Options)) (*ecr.DescribeRepositoriesOutput, error)
@@ -104,8 +105,21 @@ func (o tagOwnership) tags(ctx context.Context, kind, arn string) (map[string]st
 			return nil, err
 		}
 		return cloud.TagMap(out.Stacks[0].Tags, func(t cfntypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
-	case kindService, kindTaskDefinition:
-		out, err := o.ecs.ListTagsForResource(ctx, &ecs.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+	case kindService:
+		// arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME
+		parts := strings.Split(arn, "/")
+		if len(parts) != 3 {
+			return nil, fmt.Errorf("%q is not a service ARN with its cluster", arn)
+		}
+		out, err := o.ecs.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(parts[1]), Services: []string{arn},
+			Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
+		if err != nil || len(out.Services) == 0 {
+			return nil, err
+		}
+		return cloud.TagMap(out.Services[0].Tags, func(t ecstypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
+	case kindTaskDefinition:
+		out, err := o.ecs.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn),
+			Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
 		if err != nil {
 			return nil, err
 		}

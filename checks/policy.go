@@ -36,7 +36,6 @@ func Actions() []string {
 		// Ownership, for the clean-up checks (ownership.go).
 		"cloudformation:GetTemplate",
 		"ecr:ListTagsForResource",
-		"ecs:ListTagsForResource",
 		"elasticloadbalancing:DescribeTags",
 		"wafv2:ListTagsForResource",
 		"secretsmanager:DescribeSecret",

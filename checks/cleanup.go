@@ -25,9 +25,18 @@ func cleanupChecks(x fixer) []check {
 					return failed(err)
 				}
 				cluster := output(st, "ClusterName")
-				var left, arns, fixes, draining []string
+				var left, arns, fixes, draining, foreign []string
 				for _, name := range allServices() {
 					s, ok := svcs[name]
+					if ok {
+						mine, err := f.owned(kindService, aws.ToString(s.ServiceArn))
+						if err != nil {
+							return failed(err)
+						}
+						if !mine {
+							foreign, ok = append(foreign, name), false
+						}
+					}
 					switch {
 					case !ok:
 					case aws.ToString(s.Status) == "DRAINING":
@@ -43,7 +52,7 @@ func cleanupChecks(x fixer) []check {
 					return waiting("deleted, still stopping their tasks: "+strings.Join(draining, ", "),
 						"ECS stops a deleted service's tasks, then the service disappears.", arns...)
 				}
-				return survivors("service", left, arns, fixes, "Delete the services first: their tasks keep running (and billing) until you do.")
+				return survivors("service", left, foreign, arns, fixes, "Delete the services first: their tasks keep running (and billing) until you do.")
 			}},
 		{id: cl + "web-acl", title: "Module 5's web ACL is deleted",
 			expected: "no web ACL " + webACLName, run: webACLGone},
@@ -55,15 +64,23 @@ func cleanupChecks(x fixer) []check {
 				if err != nil {
 					return failed(err)
 				}
-				var left, arns, fixes []string
+				var left, arns, fixes, foreign []string
 				for _, name := range append(allServices(), drop) {
 					if tg, ok := tgs[name]; ok {
+						mine, err := f.owned(kindTargetGroup, aws.ToString(tg.TargetGroupArn))
+						if err != nil {
+							return failed(err)
+						}
+						if !mine {
+							foreign = append(foreign, name)
+							continue
+						}
 						left = append(left, name)
 						arns = append(arns, aws.ToString(tg.TargetGroupArn))
 						fixes = append(fixes, x.aws("elbv2 delete-target-group --target-group-arn", aws.ToString(tg.TargetGroupArn)))
 					}
 				}
-				return survivors("target group", left, arns, fixes,
+				return survivors("target group", left, foreign, arns, fixes,
 					"Target groups are not part of the stack; delete them after the listener (a target group in use cannot be deleted).")
 			}},
 		{id: cl + "stack", title: "Stack " + x.stack + " is deleted",
@@ -77,6 +94,13 @@ func cleanupChecks(x fixer) []check {
 				}
 				status := string(st.StackStatus)
 				arn := aws.ToString(st.StackId)
+				mine, err := f.owned(kindStack, arn)
+				if err != nil {
+					return failed(err)
+				}
+				if !mine {
+					return pass("no stack of the workshop's; stack " + f.stackID + " is the learner's own (not tagged " + managedTag + "=true, not the workshop's template), left alone")
+				}
 				if status == "DELETE_IN_PROGRESS" {
 					return waiting(status, "Deleting the stack takes a few minutes.", arn)
 				}
@@ -96,7 +120,7 @@ func cleanupChecks(x fixer) []check {
 				if err != nil {
 					return failed(err)
 				}
-				var left, arns, fixes []string
+				var left, arns, fixes, foreign []string
 				for _, name := range allServices() {
 					if !contains(fams, name) {
 						continue
@@ -107,15 +131,28 @@ func cleanupChecks(x fixer) []check {
 					if err != nil {
 						return failed(err)
 					}
-					if len(revs) > 0 {
+					var mine []string
+					for _, rev := range revs {
+						ok, err := f.owned(kindTaskDefinition, rev)
+						if err != nil {
+							return failed(err)
+						}
+						if ok {
+							mine = append(mine, rev)
+						}
+					}
+					if len(mine) < len(revs) {
+						foreign = append(foreign, name)
+					}
+					if len(mine) > 0 {
 						left = append(left, name)
-						arns = append(arns, revs...)
+						arns = append(arns, mine...)
 						fixes = append(fixes, "for td in $("+x.aws("ecs list-task-definitions --family-prefix", name,
 							"--status ACTIVE --query 'taskDefinitionArns[]' --output text")+"); do "+
 							x.aws("ecs deregister-task-definition --task-definition", "\"$td\"")+" >/dev/null; done")
 					}
 				}
-				return survivors("task definition family", left, arns, fixes, "Deregistered revisions cost nothing, but leave the account tidy.")
+				return survivors("task definition family", left, foreign, arns, fixes, "Deregistered revisions cost nothing, but leave the account tidy.")
 			}},
 		{id: cl + "repositories", title: "The workshop's ECR repositories are deleted",
 			expected: "no repository api, users, threads or posts", run: func(f *facts) outcome {
@@ -123,24 +160,38 @@ func cleanupChecks(x fixer) []check {
 				if err != nil {
 					return failed(err)
 				}
-				var left, arns, fixes []string
+				var left, arns, fixes, foreign []string
 				for _, name := range allServices() {
 					if r, ok := repos[name]; ok {
+						mine, err := f.owned(kindRepository, name)
+						if err != nil {
+							return failed(err)
+						}
+						if !mine {
+							foreign = append(foreign, name)
+							continue
+						}
 						left = append(left, name)
 						arns = append(arns, aws.ToString(r.RepositoryArn))
 						fixes = append(fixes, x.aws("ecr delete-repository --repository-name", name, "--force"))
 					}
 				}
-				return survivors("repository", left, arns, fixes, "Stored images are billed per GB-month; --force deletes the images with the repository.")
+				return survivors("repository", left, foreign, arns, fixes, "Stored images are billed per GB-month; --force deletes the images with the repository.")
 			}},
 	}
 }
 
-// survivors turns a list of resources that still exist into an outcome.
-func survivors(kind string, left, arns, fixes []string, hint string) outcome {
+// survivors turns a list of the workshop's resources that still exist into
+// an outcome; foreign look-alikes (the learner's own) are only mentioned.
+func survivors(kind string, left, foreign, arns, fixes []string, hint string) outcome {
+	alone := ""
+	if len(foreign) > 0 {
+		sort.Strings(foreign)
+		alone = fmt.Sprintf("; left alone, not tagged %s=true (the learner's own): %s", managedTag, strings.Join(foreign, ", "))
+	}
 	if len(left) == 0 {
-		return pass("none left")
+		return pass("none left" + alone)
 	}
 	sort.Strings(left)
-	return fail(fmt.Sprintf("%d %s(s) left: %s", len(left), kind, strings.Join(left, ", ")), hint, strings.Join(fixes, " && "), arns...)
+	return fail(fmt.Sprintf("%d %s(s) left: %s%s", len(left), kind, strings.Join(left, ", "), alone), hint, strings.Join(fixes, " && "), arns...)
 }

@@ -16,9 +16,17 @@ func webACLGone(f *facts) outcome {
 	if err != nil {
 		return failed(err)
 	}
-	var left, arns, fixes []string
+	var left, arns, fixes, foreign []string
 	for _, a := range acls {
 		if aws.ToString(a.Name) != webACLName {
+			continue
+		}
+		mine, err := f.owned(kindWebACL, aws.ToString(a.ARN))
+		if err != nil {
+			return failed(err)
+		}
+		if !mine {
+			foreign = append(foreign, webACLName)
 			continue
 		}
 		left = append(left, webACLName)
@@ -31,7 +39,7 @@ func webACLGone(f *facts) outcome {
 		}
 		fixes = append(fixes, fix)
 	}
-	return survivors("web ACL", left, arns, fixes,
+	return survivors("web ACL", left, foreign, arns, fixes,
 		"A web ACL costs about 5 USD a month plus 1 USD per rule. It must be detached from the load balancer before it can be deleted.")
 }
 
@@ -41,12 +49,20 @@ func secretsGone(f *facts) outcome {
 	if err != nil {
 		return failed(err)
 	}
-	var left, arns, fixes []string
+	var left, arns, fixes, foreign []string
 	for _, s := range secrets {
 		name := aws.ToString(s.Name)
+		mine, err := f.owned(kindSecret, aws.ToString(s.ARN))
+		if err != nil {
+			return failed(err)
+		}
+		if !mine {
+			foreign = append(foreign, name)
+			continue
+		}
 		left = append(left, name)
 		arns = append(arns, aws.ToString(s.ARN))
 		fixes = append(fixes, f.fix.aws("secretsmanager delete-secret --secret-id", name, "--force-delete-without-recovery"))
 	}
-	return survivors("secret", left, arns, fixes, "Each secret costs 0.40 USD a month.")
+	return survivors("secret", left, foreign, arns, fixes, "Each secret costs 0.40 USD a month.")
 }

@@ -113,23 +113,29 @@ type Clients struct {
 	Secrets secretLister // module 5's secrets, for the clean-up checks
 	HTTP    httpDoer
 	Local   Local
+	// Owned tells the workshop's resources from the learner's look-alikes,
+	// for the clean-up checks; nil counts every look-alike.
+	Owned Ownership
 }
 
 // NewClients builds the checks' clients from an AWS configuration, an HTTP
 // client for the probes and presigned downloads, and the local machine.
 func NewClients(cfg aws.Config, httpClient *http.Client, local Local) Clients {
+	cfn, ecsC, ecrC := cloudformation.NewFromConfig(cfg), ecs.NewFromConfig(cfg), ecr.NewFromConfig(cfg)
+	elbC, waf, secrets := elasticloadbalancingv2.NewFromConfig(cfg), wafv2.NewFromConfig(cfg), secretsmanager.NewFromConfig(cfg)
 	return Clients{
 		STS:     sts.NewFromConfig(cfg),
-		ECR:     ecr.NewFromConfig(cfg),
-		CFN:     cloudformation.NewFromConfig(cfg),
-		ECS:     ecs.NewFromConfig(cfg),
-		ELB:     elasticloadbalancingv2.NewFromConfig(cfg),
+		ECR:     ecrC,
+		CFN:     cfn,
+		ECS:     ecsC,
+		ELB:     elbC,
 		IAM:     iam.NewFromConfig(cfg),
 		EC2:     ec2.NewFromConfig(cfg),
-		WAF:     wafv2.NewFromConfig(cfg),
-		Secrets: secretsmanager.NewFromConfig(cfg),
+		WAF:     waf,
+		Secrets: secrets,
 		HTTP:    httpClient,
 		Local:   local,
+		Owned:   tagOwnership{cfn: cfn, ecs: ecsC, ecr: ecrC, elb: elbC, waf: waf, secrets: secrets},
 	}
 }
 

@@ -97,6 +97,9 @@ type fakeAWS struct {
 	groups       map[string]*ec2types.SecurityGroup // by id
 	webACLs      map[string]*waftypes.WebACL        // by the ARN of the resource they guard
 	secrets      []smtypes.SecretListEntry
+	// foreign names what the learner made (untagged): ARNs, repository
+	// names, the stack's name.
+	foreign map[string]bool
 
 	// probes overrides what the load balancer answers for a path.
 	probes map[string]fakeResponse
@@ -178,7 +181,7 @@ func newFakeAWS() *fakeAWS {
 
 // clients are the checks' clients, all backed by w.
 func (w *fakeAWS) clients() Clients {
-	return Clients{STS: w, ECR: w, CFN: w, ECS: w, ELB: w, IAM: w, EC2: w, WAF: w, Secrets: w, HTTP: fakeHTTP{w}, Local: w.local}
+	return Clients{STS: w, ECR: w, CFN: w, ECS: w, ELB: w, IAM: w, EC2: w, WAF: w, Secrets: w, HTTP: fakeHTTP{w}, Local: w.local, Owned: w.ownership()}
 }
 
 // fail makes every call of action fail with err.

@@ -181,7 +181,7 @@ func (w *motoWorld) service(svc string, desired int, tgArn string) {
 	w.aws("ecs", "create-service", "--cluster", w.output("ClusterName"), "--service-name", svc, "--task-definition", svc,
 		"--desired-count", itoa(desired), "--launch-type", "FARGATE",
 		"--network-configuration", "awsvpcConfiguration={subnets=["+w.output("PublicSubnets")+"],securityGroups=["+w.output("ServiceSecurityGroup")+"],assignPublicIp=ENABLED}",
-		"--load-balancers", "targetGroupArn="+tgArn+",containerName="+svc+",containerPort=3000")
+		"--load-balancers", "targetGroupArn="+tgArn+",containerName="+svc+",containerPort=3000", "--tags", "key=workshop:managed,value=true")
 }
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
@@ -204,7 +204,7 @@ func TestChecksAgainstMoto(t *testing.T) {
 
 	// Module 1 and 3: repositories and images (the CLI for some, the SDK for one).
 	for _, svc := range []string{"api", "users", "threads", "posts"} {
-		w.aws("ecr", "create-repository", "--repository-name", svc)
+		w.aws("ecr", "create-repository", "--repository-name", svc, "--tags", "Key=workshop:managed,Value=true")
 	}
 	_, c = w.check(workshop.TargetModule1)
 	w.want(c, "module-1/image-api", workshop.StatusFail, "repository api is empty")

@@ -33,6 +33,12 @@ func Actions() []string {
 		"wafv2:GetWebACLForResource",
 		"wafv2:ListWebACLs",
 		"secretsmanager:ListSecrets",
+		// Ownership, for the clean-up checks (ownership.go).
+		"cloudformation:GetTemplate",
+		"ecr:ListTagsForResource",
+		"elasticloadbalancing:DescribeTags",
+		"wafv2:ListTagsForResource",
+		"secretsmanager:DescribeSecret",
 	}
 }
 

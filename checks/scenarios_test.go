@@ -793,6 +793,13 @@ func cleanupScenarios() []scenario {
 			want{id: p + "stack", status: workshop.StatusPass, observed: "stack BreakTheMonolith-Demo does not exist"},
 			want{id: p + "task-definitions", status: workshop.StatusPass, observed: "none left"},
 			want{id: p + "repositories", status: workshop.StatusPass, observed: "none left"}),
+		s("an untagged stack made from the workshop's template is the workshop's", finishedAccount, func(w *fakeAWS) { w.stack.Tags = nil }, false,
+			want{id: p + "stack", status: workshop.StatusFail, observed: "CREATE_COMPLETE"}),
+		s("a look-alike stack is the learner's", finishedAccount, func(w *fakeAWS) {
+			w.stack.Tags = nil
+			w.foreign = map[string]bool{aws.ToString(w.stack.StackId): true}
+		}, false,
+			want{id: p + "stack", status: workshop.StatusPass, observed: "the learner's own"}),
 		s("other people's resources are not the workshop's", newFakeAWS, func(w *fakeAWS) {
 			w.addRepository("billing")
 			w.registerTaskDefinition("billing", "nginx")

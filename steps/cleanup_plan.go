@@ -6,12 +6,16 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // The calls clean-up makes, beyond those of the run actions.
@@ -93,95 +97,195 @@ func (p Plan) String() string {
 }
 
 // PlanCleanup finds what the workshop created: resources tagged
-// workshop:managed=true, and the workshop's stack. Anything else that merely
-// has a workshop name is left alone, and listed as such.
+// workshop:managed=true, and the workshop's stack (tagged, or made from the
+// workshop's template). Anything else that merely has a workshop name is
+// left alone, and listed as such.
 func PlanCleanup(ctx context.Context, c CleanupClients, stack string) (Plan, error) {
 	var p Plan
+	in := planInput{stackName: stack, outputs: map[string]string{}}
 	st, err := (&stackWatch{r: &runner{env: &Env{Clients: Clients{CFN: c.CFN}}}, name: stack}).describe(ctx)
 	if err != nil {
 		return p, err
 	}
-	outputs := map[string]string{}
 	if st != nil {
-		for _, o := range st.Outputs {
-			outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+		owned, err := stackOwned(ctx, c.CFN, st)
+		if err != nil {
+			return p, err
 		}
-	}
-	if cluster := outputs["ClusterName"]; cluster != "" {
-		out, err := c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: allServices(),
-			Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
-		if err != nil && cloud.Code(err) != "ClusterNotFoundException" {
-			return p, fmt.Errorf("describe services: %s", cloud.Message(err))
-		}
-		if out != nil {
-			for _, s := range out.Services {
-				if aws.ToString(s.Status) != "ACTIVE" {
-					continue
-				}
-				name := aws.ToString(s.ServiceName)
-				if ecsTagged(s.Tags) {
-					p.Delete = append(p.Delete, Deletion{Kind: "service", Name: name, ID: aws.ToString(s.ServiceArn), Cluster: cluster})
-				} else {
-					p.Keep = append(p.Keep, Kept{"service", name, "not tagged " + managedTag + "=true"})
-				}
+		in.stack, in.stackOwned = st, owned
+		if owned {
+			// Only the workshop's own stack says where its cluster and load
+			// balancer are.
+			for _, o := range st.Outputs {
+				in.outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
 			}
 		}
 	}
-	if err := planSecurity(ctx, c, outputs["ALBArn"], &p); err != nil {
-		return p, err
-	}
-	if alb := outputs["ALBArn"]; alb != "" {
-		out, err := c.ELB.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(alb)})
-		if err == nil {
-			// The load balancer belongs to the stack, and so do its listeners:
-			// deleting the stack would take them anyway; they go first so the
-			// target groups are free to delete.
-			for _, l := range out.Listeners {
-				p.Delete = append(p.Delete, Deletion{Kind: "listener", Name: fmt.Sprintf("%s:%d", l.Protocol, aws.ToInt32(l.Port)), ID: aws.ToString(l.ListenerArn)})
+	for _, kind := range cleanupKinds() {
+		found, err := kind.find(ctx, c, in)
+		if err != nil {
+			return p, err
+		}
+		for _, f := range found {
+			if f.managed {
+				p.Delete = append(p.Delete, f.Deletion)
+			} else {
+				p.Keep = append(p.Keep, Kept{f.Kind, f.keepName(), f.why()})
 			}
 		}
 	}
+	return p, nil
+}
+
+// planInput is what every kind of resource is found with: the stack asked
+// for, whether it is the workshop's, and its outputs when it is.
+type planInput struct {
+	stackName  string
+	stack      *cfntypes.Stack
+	stackOwned bool
+	outputs    map[string]string
+}
+
+// found is one resource with a workshop name, and whether the workshop
+// owns it.
+type found struct {
+	Deletion
+	managed bool
+	// keep is, when set, the name and reason it is listed under when left
+	// alone.
+	keep, reason string
+}
+
+func (f found) keepName() string {
+	if f.keep != "" {
+		return f.keep
+	}
+	return f.Name
+}
+
+func (f found) why() string {
+	if f.reason != "" {
+		return f.reason
+	}
+	return notOurs
+}
+
+// resourceKind finds the resources of one kind that carry a workshop name.
+type resourceKind struct {
+	kind string
+	find func(context.Context, CleanupClients, planInput) ([]found, error)
+}
+
+// cleanupKinds lists the kinds of resources the workshop creates, in the
+// order they are deleted: what uses a thing goes before it.
+func cleanupKinds() []resourceKind {
+	return []resourceKind{
+		{"service", findServices},
+		{"web ACL", findWebACLs},
+		{"secret", findSecrets},
+		{"listener", findListeners},
+		{"target group", findTargetGroups},
+		{"stack", findStack},
+		{"task definition", findTaskDefinitions},
+		{"repository", findRepositories},
+	}
+}
+
+func ecsTags(tags []ecstypes.Tag) map[string]string {
+	return cloud.TagMap(tags, func(t ecstypes.Tag) (*string, *string) { return t.Key, t.Value })
+}
+
+func findServices(ctx context.Context, c CleanupClients, in planInput) ([]found, error) {
+	cluster := in.outputs["ClusterName"]
+	if cluster == "" {
+		return nil, nil
+	}
+	out, err := c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: allServices(),
+		Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
+	if err != nil {
+		if cloud.Code(err) == "ClusterNotFoundException" {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("describe services: %s", cloud.Message(err))
+	}
+	var fs []found
+	for _, s := range out.Services {
+		if aws.ToString(s.Status) != "ACTIVE" {
+			continue
+		}
+		fs = append(fs, found{Deletion: Deletion{Kind: "service", Name: aws.ToString(s.ServiceName), ID: aws.ToString(s.ServiceArn), Cluster: cluster},
+			managed: workshop.IsManaged(ecsTags(s.Tags))})
+	}
+	return fs, nil
+}
+
+// findListeners lists the listeners of the workshop's load balancer: they
+// belong to its stack, which would take them anyway; they go first so the
+// target groups are free to delete.
+func findListeners(ctx context.Context, c CleanupClients, in planInput) ([]found, error) {
+	alb := in.outputs["ALBArn"]
+	if alb == "" {
+		return nil, nil
+	}
+	out, err := c.ELB.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(alb)})
+	if err != nil {
+		return nil, nil
+	}
+	var fs []found
+	for _, l := range out.Listeners {
+		fs = append(fs, found{Deletion: Deletion{Kind: "listener", Name: fmt.Sprintf("%s:%d", l.Protocol, aws.ToInt32(l.Port)), ID: aws.ToString(l.ListenerArn)},
+			managed: true})
+	}
+	return fs, nil
+}
+
+func findTargetGroups(ctx context.Context, c CleanupClients, _ planInput) ([]found, error) {
 	tgs, err := c.ELB.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{})
 	if err != nil {
-		return p, fmt.Errorf("describe target groups: %s", cloud.Message(err))
+		return nil, fmt.Errorf("describe target groups: %s", cloud.Message(err))
 	}
-	var tgArns []string
-	names := map[string]string{}
+	var fs []found
 	for _, tg := range tgs.TargetGroups {
-		n := aws.ToString(tg.TargetGroupName)
-		if contains(append(allServices(), drop), n) {
-			tgArns = append(tgArns, aws.ToString(tg.TargetGroupArn))
-			names[aws.ToString(tg.TargetGroupArn)] = n
+		if n := aws.ToString(tg.TargetGroupName); contains(append(allServices(), drop), n) {
+			fs = append(fs, found{Deletion: Deletion{Kind: "target group", Name: n, ID: aws.ToString(tg.TargetGroupArn)}})
 		}
 	}
-	if len(tgArns) > 0 {
-		tags, err := c.ELB.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: tgArns})
-		if err != nil {
-			return p, fmt.Errorf("read the target groups' tags: %s", cloud.Message(err))
-		}
-		tagged := map[string]bool{}
-		for _, d := range tags.TagDescriptions {
-			for _, t := range d.Tags {
-				if aws.ToString(t.Key) == managedTag && aws.ToString(t.Value) == "true" {
-					tagged[aws.ToString(d.ResourceArn)] = true
-				}
-			}
-		}
-		for _, arn := range tgArns {
-			if tagged[arn] {
-				p.Delete = append(p.Delete, Deletion{Kind: "target group", Name: names[arn], ID: arn})
-			} else {
-				p.Keep = append(p.Keep, Kept{"target group", names[arn], "not tagged " + managedTag + "=true"})
-			}
-		}
+	if len(fs) == 0 {
+		return nil, nil
 	}
-	if st != nil {
-		p.Delete = append(p.Delete, Deletion{Kind: "stack", Name: stack + " (network, cluster, load balancer, role, log group)", ID: aws.ToString(st.StackId)})
+	arns := make([]string, len(fs))
+	for i, f := range fs {
+		arns[i] = f.ID
 	}
+	tags, err := c.ELB.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: arns})
+	if err != nil {
+		return nil, fmt.Errorf("read the target groups' tags: %s", cloud.Message(err))
+	}
+	managed := map[string]bool{}
+	for _, d := range tags.TagDescriptions {
+		managed[aws.ToString(d.ResourceArn)] = workshop.IsManaged(cloud.TagMap(d.Tags, func(t elbtypes.Tag) (*string, *string) { return t.Key, t.Value }))
+	}
+	for i := range fs {
+		fs[i].managed = managed[fs[i].ID]
+	}
+	return fs, nil
+}
+
+func findStack(_ context.Context, _ CleanupClients, in planInput) ([]found, error) {
+	if in.stack == nil {
+		return nil, nil
+	}
+	return []found{{Deletion: Deletion{Kind: "stack", Name: in.stackName + " (network, cluster, load balancer, role, log group)", ID: aws.ToString(in.stack.StackId)},
+		managed: in.stackOwned, keep: in.stackName,
+		reason: "not tagged " + managedTag + "=true and not made from the workshop's template: the learner's own"}}, nil
+}
+
+func findTaskDefinitions(ctx context.Context, c CleanupClients, _ planInput) ([]found, error) {
+	var fs []found
 	for _, fam := range allServices() {
 		revs, err := c.ECS.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String(fam), Status: ecstypes.TaskDefinitionStatusActive})
 		if err != nil {
-			return p, fmt.Errorf("list task definitions %s: %s", fam, cloud.Message(err))
+			return nil, fmt.Errorf("list task definitions %s: %s", fam, cloud.Message(err))
 		}
 		for _, arn := range revs.TaskDefinitionArns {
 			rev := arn[strings.LastIndex(arn, "/")+1:]
@@ -191,19 +295,20 @@ func PlanCleanup(ctx context.Context, c CleanupClients, stack string) (Plan, err
 			td, err := c.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn),
 				Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
 			if err != nil {
-				return p, fmt.Errorf("describe task definition %s: %s", rev, cloud.Message(err))
+				return nil, fmt.Errorf("describe task definition %s: %s", rev, cloud.Message(err))
 			}
-			if ecsTagged(td.Tags) {
-				p.Delete = append(p.Delete, Deletion{Kind: "task definition", Name: rev, ID: arn})
-			} else {
-				p.Keep = append(p.Keep, Kept{"task definition", rev, "not tagged " + managedTag + "=true"})
-			}
+			fs = append(fs, found{Deletion: Deletion{Kind: "task definition", Name: rev, ID: arn}, managed: workshop.IsManaged(ecsTags(td.Tags))})
 		}
 	}
+	return fs, nil
+}
+
+func findRepositories(ctx context.Context, c CleanupClients, _ planInput) ([]found, error) {
 	repos, err := c.ECR.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{MaxResults: aws.Int32(1000)})
 	if err != nil {
-		return p, fmt.Errorf("describe repositories: %s", cloud.Message(err))
+		return nil, fmt.Errorf("describe repositories: %s", cloud.Message(err))
 	}
+	var fs []found
 	for _, r := range repos.Repositories {
 		name := aws.ToString(r.RepositoryName)
 		if !contains(allServices(), name) {
@@ -211,28 +316,12 @@ func PlanCleanup(ctx context.Context, c CleanupClients, stack string) (Plan, err
 		}
 		tags, err := c.ECR.ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: r.RepositoryArn})
 		if err != nil {
-			return p, fmt.Errorf("read the tags of repository %s: %s", name, cloud.Message(err))
+			return nil, fmt.Errorf("read the tags of repository %s: %s", name, cloud.Message(err))
 		}
-		ok := false
-		for _, t := range tags.Tags {
-			ok = ok || aws.ToString(t.Key) == managedTag && aws.ToString(t.Value) == "true"
-		}
-		if ok {
-			p.Delete = append(p.Delete, Deletion{Kind: "repository", Name: name + " (with its images)", ID: name})
-		} else {
-			p.Keep = append(p.Keep, Kept{"repository", name, "not tagged " + managedTag + "=true"})
-		}
+		fs = append(fs, found{Deletion: Deletion{Kind: "repository", Name: name + " (with its images)", ID: name}, keep: name,
+			managed: workshop.IsManaged(cloud.TagMap(tags.Tags, func(t ecrtypes.Tag) (*string, *string) { return t.Key, t.Value }))})
 	}
-	return p, nil
-}
-
-func ecsTagged(tags []ecstypes.Tag) bool {
-	for _, t := range tags {
-		if aws.ToString(t.Key) == managedTag && aws.ToString(t.Value) == "true" {
-			return true
-		}
-	}
-	return false
+	return fs, nil
 }
 
 func contains(list []string, s string) bool {

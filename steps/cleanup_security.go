@@ -12,6 +12,7 @@ import (
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // The calls clean-up makes for what module 5 creates: the web ACL and the
@@ -31,68 +32,67 @@ type cleanupSecrets interface {
 	DeleteSecret(context.Context, *secretsmanager.DeleteSecretInput, ...func(*secretsmanager.Options)) (*secretsmanager.DeleteSecretOutput, error)
 }
 
-// planSecurity adds module 5's web ACL and secrets to the plan: those
-// tagged workshop:managed=true are deleted; one with the workshop's names
-// but not the tag is left alone. A client left nil is not looked at.
-func planSecurity(ctx context.Context, c CleanupClients, alb string, p *Plan) error {
-	if c.WAF != nil {
-		guarding := ""
-		if alb != "" {
-			if out, err := c.WAF.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(alb)}); err == nil && out.WebACL != nil {
-				guarding = aws.ToString(out.WebACL.ARN)
-			}
-		}
-		list, err := c.WAF.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional, Limit: aws.Int32(100)})
-		if err != nil {
-			return fmt.Errorf("list the web ACLs: %s", cloud.Message(err))
-		}
-		for _, acl := range list.WebACLs {
-			arn, name := aws.ToString(acl.ARN), aws.ToString(acl.Name)
-			tags, err := c.WAF.ListTagsForResource(ctx, &wafv2.ListTagsForResourceInput{ResourceARN: acl.ARN})
-			if err != nil {
-				return fmt.Errorf("read the tags of web ACL %s: %s", name, cloud.Message(err))
-			}
-			tagged := false
-			if tags.TagInfoForResource != nil {
-				for _, t := range tags.TagInfoForResource.TagList {
-					tagged = tagged || aws.ToString(t.Key) == managedTag && aws.ToString(t.Value) == "true"
-				}
-			}
-			switch {
-			case tagged:
-				d := Deletion{Kind: "web ACL", Name: name, ID: arn}
-				if arn == guarding {
-					d.Resource = alb
-				}
-				p.Delete = append(p.Delete, d)
-			case name == webACLName:
-				p.Keep = append(p.Keep, Kept{"web ACL", name, "not tagged " + managedTag + "=true"})
-			}
+// findWebACLs finds module 5's web ACL: one tagged workshop:managed=true is
+// the workshop's; one with its name but not the tag is the learner's. A nil
+// client is not looked at.
+func findWebACLs(ctx context.Context, c CleanupClients, in planInput) ([]found, error) {
+	if c.WAF == nil {
+		return nil, nil
+	}
+	alb, guarding := in.outputs["ALBArn"], ""
+	if alb != "" {
+		if out, err := c.WAF.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(alb)}); err == nil && out.WebACL != nil {
+			guarding = aws.ToString(out.WebACL.ARN)
 		}
 	}
-	if c.Secrets != nil {
-		out, err := c.Secrets.ListSecrets(ctx, &secretsmanager.ListSecretsInput{MaxResults: aws.Int32(100),
-			Filters: []smtypes.Filter{{Key: smtypes.FilterNameStringTypeName, Values: []string{secretPrefix}}}})
-		if err != nil {
-			return fmt.Errorf("list the secrets: %s", cloud.Message(err))
-		}
-		for _, s := range out.SecretList {
-			name := aws.ToString(s.Name)
-			if !strings.HasPrefix(name, secretPrefix) {
-				continue
-			}
-			tagged := false
-			for _, t := range s.Tags {
-				tagged = tagged || aws.ToString(t.Key) == managedTag && aws.ToString(t.Value) == "true"
-			}
-			if tagged {
-				p.Delete = append(p.Delete, Deletion{Kind: "secret", Name: name, ID: aws.ToString(s.ARN)})
-			} else {
-				p.Keep = append(p.Keep, Kept{"secret", name, "not tagged " + managedTag + "=true"})
-			}
-		}
+	list, err := c.WAF.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional, Limit: aws.Int32(100)})
+	if err != nil {
+		return nil, fmt.Errorf("list the web ACLs: %s", cloud.Message(err))
 	}
-	return nil
+	var fs []found
+	for _, acl := range list.WebACLs {
+		arn, name := aws.ToString(acl.ARN), aws.ToString(acl.Name)
+		tags, err := c.WAF.ListTagsForResource(ctx, &wafv2.ListTagsForResourceInput{ResourceARN: acl.ARN})
+		if err != nil {
+			return nil, fmt.Errorf("read the tags of web ACL %s: %s", name, cloud.Message(err))
+		}
+		var managed bool
+		if tags.TagInfoForResource != nil {
+			managed = workshop.IsManaged(cloud.TagMap(tags.TagInfoForResource.TagList, func(t waftypes.Tag) (*string, *string) { return t.Key, t.Value }))
+		}
+		if !managed && name != webACLName {
+			continue
+		}
+		f := found{Deletion: Deletion{Kind: "web ACL", Name: name, ID: arn}, managed: managed}
+		if arn == guarding {
+			f.Resource = alb
+		}
+		fs = append(fs, f)
+	}
+	return fs, nil
+}
+
+// findSecrets finds module 5's secrets by their prefix; only those tagged
+// workshop:managed=true are the workshop's. A nil client is not looked at.
+func findSecrets(ctx context.Context, c CleanupClients, _ planInput) ([]found, error) {
+	if c.Secrets == nil {
+		return nil, nil
+	}
+	out, err := c.Secrets.ListSecrets(ctx, &secretsmanager.ListSecretsInput{MaxResults: aws.Int32(100),
+		Filters: []smtypes.Filter{{Key: smtypes.FilterNameStringTypeName, Values: []string{secretPrefix}}}})
+	if err != nil {
+		return nil, fmt.Errorf("list the secrets: %s", cloud.Message(err))
+	}
+	var fs []found
+	for _, s := range out.SecretList {
+		name := aws.ToString(s.Name)
+		if !strings.HasPrefix(name, secretPrefix) {
+			continue
+		}
+		fs = append(fs, found{Deletion: Deletion{Kind: "secret", Name: name, ID: aws.ToString(s.ARN)},
+			managed: workshop.IsManaged(cloud.TagMap(s.Tags, func(t smtypes.Tag) (*string, *string) { return t.Key, t.Value }))})
+	}
+	return fs, nil
 }
 
 // deleteWebACL detaches a web ACL from the load balancer it guards and

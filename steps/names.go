@@ -1,16 +1,18 @@
 package steps
 
+import "github.com/breakthemonolith/workshop/internal/workshop"
+
 // The names and settings the workshop uses (design §4).
 const (
 	monolith   = "api"
 	drop       = "drop-traffic"
 	imageTag   = "v1"
 	appPort    = "3000"
-	managedTag = "workshop:managed"
+	managedTag = workshop.ManagedTagKey
 	// tagsKV is the tag list in the Key=,Value= form most services take.
-	tagsKV = "Key=" + managedTag + ",Value=true"
+	tagsKV = "Key=" + managedTag + ",Value=" + workshop.ManagedTagValue
 	// tagsLower is the form ECS takes.
-	tagsLower = "key=" + managedTag + ",value=true"
+	tagsLower = "key=" + managedTag + ",value=" + workshop.ManagedTagValue
 )
 
 func microservices() []string { return []string{"users", "threads", "posts"} }

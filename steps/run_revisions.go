@@ -9,6 +9,7 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // latestRevision returns the latest ACTIVE revision of a family with its
@@ -31,7 +32,9 @@ func latestRevision(ctx context.Context, r *runner, family string) (*ecstypes.Ta
 // registerRevision registers td (changed by the caller) as the family's
 // next revision, with its tags, and returns its ARN.
 func registerRevision(ctx context.Context, r *runner, td *ecstypes.TaskDefinition, tags []ecstypes.Tag) (string, error) {
-	if !ecsTagged(tags) {
+	// A new revision changes no earlier one, the learner's included; it is
+	// the workshop's, and tagged so.
+	if !workshop.IsManaged(ecsTags(tags)) {
 		tags = append(tags, ecstypes.Tag{Key: aws.String(managedTag), Value: aws.String("true")})
 	}
 	out, err := r.env.Clients.ECS.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{

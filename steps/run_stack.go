@@ -35,6 +35,15 @@ func ensureStack(ctx context.Context, r *runner) (bool, error) {
 			return false, err
 		}
 	}
+	if st != nil {
+		owned, err := stackOwned(ctx, r.env.Clients.CFN, st)
+		if err != nil {
+			return false, err
+		}
+		if !owned {
+			return false, foreignStackError(name)
+		}
+	}
 	if st != nil && isFailedCreate(st.StackStatus) {
 		if err := w.replace(ctx, st); err != nil {
 			return false, err

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/breakthemonolith/workshop/internal/workshop"
+	"github.com/breakthemonolith/workshop/templates"
 )
 
 // fakeStacks is CloudFormation holding at most one stack, whose operations
@@ -24,6 +25,8 @@ type fakeStacks struct {
 	polls   int
 	calls   []string
 	failNew bool // the next create fails and rolls back
+	// template is the stack's template body (default "an older template").
+	template string
 }
 
 func (f *fakeStacks) call(name string) {
@@ -69,14 +72,20 @@ func (f *fakeStacks) DescribeStackEvents(context.Context, *cloudformation.Descri
 }
 
 func (f *fakeStacks) GetTemplate(context.Context, *cloudformation.GetTemplateInput, ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error) {
-	return &cloudformation.GetTemplateOutput{TemplateBody: aws.String("an older template")}, nil
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	body := f.template
+	if body == "" {
+		body = "an older template"
+	}
+	return &cloudformation.GetTemplateOutput{TemplateBody: aws.String(body)}, nil
 }
 
 func (f *fakeStacks) CreateStack(_ context.Context, in *cloudformation.CreateStackInput, _ ...func(*cloudformation.Options)) (*cloudformation.CreateStackOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.call("CreateStack")
-	f.stack = &cfntypes.Stack{StackName: in.StackName, StackId: aws.String("arn:stack/" + aws.ToString(in.StackName)), StackStatus: cfntypes.StackStatusCreateInProgress}
+	f.stack = &cfntypes.Stack{StackName: in.StackName, StackId: aws.String("arn:stack/" + aws.ToString(in.StackName)), StackStatus: cfntypes.StackStatusCreateInProgress, Tags: in.Tags}
 	f.polls = 0
 	f.event(aws.ToString(in.StackName), "AWS::CloudFormation::Stack", cfntypes.ResourceStatusCreateInProgress, "User Initiated")
 	return &cloudformation.CreateStackOutput{StackId: f.stack.StackId}, nil
@@ -204,5 +213,39 @@ func TestEnsureStackTimeout(t *testing.T) {
 	_, err := ensureStack(context.Background(), r)
 	if err == nil || !strings.Contains(err.Error(), "raise --timeout") {
 		t.Fatalf("timeout: %v", err)
+	}
+}
+
+// A stack with the workshop's name that the workshop did not make is never
+// updated, nor deleted and created again, even with consent; one made from
+// the workshop's template before stacks were tagged is the workshop's.
+func TestEnsureStackLeavesAForeignStackAlone(t *testing.T) {
+	yes := func(string) (bool, error) { return true, nil }
+	for _, tt := range []struct {
+		name     string
+		status   cfntypes.StackStatus
+		template string
+		ours     bool
+	}{
+		{"foreign, complete", cfntypes.StackStatusCreateComplete, "Resources: {Topic: {Type: AWS::SNS::Topic}}", false},
+		{"foreign, rolled back", cfntypes.StackStatusRollbackComplete, "Resources: {Topic: {Type: AWS::SNS::Topic}}", false},
+		{"untagged, the workshop's template", cfntypes.StackStatusCreateComplete, "Description: >-\n  " + strings.Replace(templates.StackMarker, " module", "\n  module", 1) + " the network", true},
+	} {
+		f := &fakeStacks{template: tt.template, stack: &cfntypes.Stack{StackName: aws.String("Demo"), StackId: aws.String("arn:stack/Demo"), StackStatus: tt.status}}
+		var got []workshop.Event
+		_, err := ensureStack(context.Background(), stackRunner(f, yes, &got))
+		calls := strings.Join(f.calls, ",")
+		if tt.ours {
+			if err != nil || !strings.Contains(calls, "UpdateStack") {
+				t.Errorf("%s: %v (calls %s), want an update", tt.name, err, calls)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "not the workshop's") || !strings.Contains(err.Error(), "--stack Demo-workshop") {
+			t.Errorf("%s: error %v, want a refusal with a --stack hint", tt.name, err)
+		}
+		if strings.Contains(calls, "UpdateStack") || strings.Contains(calls, "DeleteStack") || strings.Contains(calls, "CreateStack") {
+			t.Errorf("%s: touched a foreign stack: %s", tt.name, calls)
+		}
 	}
 }

@@ -51,6 +51,7 @@ type Readers struct {
 	}
 	CFN interface {
 		DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
+		templateGetter
 	}
 	ELB interface {
 		DescribeListeners(context.Context, *elb.DescribeListenersInput, ...func(*elb.Options)) (*elb.DescribeListenersOutput, error)
@@ -79,7 +80,15 @@ func Lookup(ctx context.Context, r Readers, v *Values) error {
 		errs = append(errs, err)
 	}
 	stacks, err := r.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(v.Stack)})
+	owned := false
 	if err == nil && len(stacks.Stacks) > 0 && stacks.Stacks[0].StackStatus != cfntypes.StackStatusDeleteComplete {
+		// Only the workshop's own stack says where to work: a look-alike's
+		// outputs would lead the steps into the learner's resources.
+		if owned, err = stackOwned(ctx, r.CFN, &stacks.Stacks[0]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if owned {
 		v.Outputs = map[string]string{}
 		for _, o := range stacks.Stacks[0].Outputs {
 			v.Outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)

@@ -26,6 +26,10 @@ func Files() fs.FS {
 	return files
 }
 
+// StackMarker is in the module 2 template's Description and nowhere else: a
+// stack whose template holds it was made from the workshop's template.
+const StackMarker = "Break a Monolith into Microservices, module 2:"
+
 // StackTemplate returns the module 2 CloudFormation template.
 func StackTemplate() ([]byte, error) {
 	return files.ReadFile(StackTemplatePath)

@@ -332,3 +332,14 @@ func TestStackTemplateDeploysOnMoto(t *testing.T) {
 	// No delete-stack: moto refuses to delete the VPC of a stack it created
 	// (DependencyViolation). The server is private to this test or to one CI run.
 }
+
+// The marker that recognises the workshop's stacks is in its template.
+func TestStackTemplateCarriesTheMarker(t *testing.T) {
+	body, err := StackTemplate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(string(body)), " "), StackMarker) {
+		t.Errorf("the stack template does not hold %q", StackMarker)
+	}
+}

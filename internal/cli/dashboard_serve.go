@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,7 +42,9 @@ func newDashboardServeCmd(f *Factory, runF func(context.Context, *dashboardServe
 		Long: `Serve the class dashboard until Ctrl-C. The first run creates the class in --db
 and prints its join code and the instructor's login URL, whose token is shown
 this once (--new-token replaces it). Every accepted result is on disk before
-the learner's command hears back, so a restart loses nothing.
+the learner's command hears back, so a restart loses nothing: run again
+without --class, it opens the class the database holds, with the same join
+code and instructor token (a database holding several classes needs --class).
 
 It listens on the loopback interface only, unless --expose allows another
 address, such as 0.0.0.0:8080 for learners on the room's network.`,
@@ -51,7 +54,7 @@ address, such as 0.0.0.0:8080 for learners on the room's network.`,
 			if err := validateListenAddr(opts.Addr, opts.Expose, "8080", "the dashboard"); err != nil {
 				return err
 			}
-			if opts.Class == "" || len(opts.Class) > 100 {
+			if cmd.Flags().Changed("class") && (opts.Class == "" || len(opts.Class) > 100) {
 				return usageErrorf("invalid --class %q: give the class a name of 1 to 100 characters", opts.Class)
 			}
 			if opts.StuckAfter < time.Minute {
@@ -65,7 +68,7 @@ address, such as 0.0.0.0:8080 for learners on the room's network.`,
 	}
 	cmd.Flags().StringVar(&opts.Addr, "addr", defaultDashboardAddr, "host:port to listen on")
 	cmd.Flags().StringVar(&opts.DB, "db", "", "the class database (default: $XDG_STATE_HOME/workshop/dashboard.db or ~/.local/state/workshop/dashboard.db)")
-	cmd.Flags().StringVar(&opts.Class, "class", "workshop", "the class's name; a new name creates a new class in the same database")
+	cmd.Flags().StringVar(&opts.Class, "class", "", "the class's name; a new name creates a new class in the same database (default: the class the database holds, or a new class \"workshop\")")
 	cmd.Flags().BoolVar(&opts.Expose, "expose", false, "allow an --addr that is not on the loopback interface")
 	cmd.Flags().BoolVar(&opts.NewToken, "new-token", false, "replace the instructor token and print the new login URL")
 	cmd.Flags().DurationVar(&opts.StuckAfter, "stuck-after", 10*time.Minute, "a learner with no newly passing condition for this long counts as stuck")
@@ -107,7 +110,11 @@ func dashboardServeRun(ctx context.Context, opts *dashboardServeOptions) error {
 		return envError{err: err, hint: "stop the other dashboard, or pass another --db"}
 	}
 	defer store.Close()
-	class, token, err := store.OpenClass(ctx, opts.Class, opts.Now())
+	name, err := chooseClass(ctx, store, opts.Class, dbPath)
+	if err != nil {
+		return err
+	}
+	class, token, err := store.OpenClass(ctx, name, opts.Now())
 	if err != nil {
 		return envError{err: err, hint: "pass another --db"}
 	}
@@ -143,6 +150,37 @@ func dashboardServeRun(ctx context.Context, opts *dashboardServeOptions) error {
 	}
 	fmt.Fprintln(opts.IO.ErrOut, "dashboard stopped")
 	return nil
+}
+
+// defaultClassName names the class a new database gets without --class.
+const defaultClassName = "workshop"
+
+// classLister is the part of the store that says which classes it holds.
+type classLister interface {
+	ClassNames(ctx context.Context) ([]string, error)
+}
+
+// chooseClass names the class to serve: the one asked for, else the one the
+// database holds, else a new one. A database holding several needs --class.
+func chooseClass(ctx context.Context, store classLister, asked, dbPath string) (string, error) {
+	if asked != "" {
+		return asked, nil
+	}
+	names, err := store.ClassNames(ctx)
+	if err != nil {
+		return "", envError{err: err, hint: "pass another --db"}
+	}
+	switch len(names) {
+	case 0:
+		return defaultClassName, nil
+	case 1:
+		return names[0], nil
+	}
+	var b strings.Builder
+	for _, n := range names {
+		fmt.Fprintf(&b, "\n  workshop dashboard serve --db %s --class %s", shellQuote(dbPath), shellQuote(n))
+	}
+	return "", usageErrorf("%s holds %d classes: say which to serve with --class:%s", dbPath, len(names), b.String())
 }
 
 // printDashboardBanner tells the instructor how learners join and how to

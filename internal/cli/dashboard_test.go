@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/dashboard/wire"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 )
 
@@ -131,6 +133,64 @@ func TestDashboardServeAgainShowsNoToken(t *testing.T) {
 	second := tokenRe.FindStringSubmatch(errOut.String())
 	if first == nil || second == nil || first[1] == second[1] {
 		t.Errorf("--new-token did not print a new token:\n%s", errOut)
+	}
+}
+
+// Serving a database again without --class opens the class it holds: same
+// class, same instructor token, no new class "workshop".
+func TestDashboardServeAgainWithoutClassOpensTheClassItHolds(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "class.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	f, _, errOut := testFactory(nil)
+	opts := &dashboardServeOptions{IO: f.IO, Getenv: f.Getenv, Now: time.Now, Addr: "127.0.0.1:0", DB: db, Class: "Pen", StuckAfter: time.Minute,
+		Ready: func(string) { cancel() }}
+	if err := dashboardServeRun(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	token := tokenRe.FindStringSubmatch(errOut.String())
+	if token == nil {
+		t.Fatalf("no token on creation:\n%s", errOut)
+	}
+	url, banner := serveDashboard(t, db)
+	if !strings.Contains(banner, `class "Pen" opened`) || tokenRe.MatchString(banner) {
+		t.Errorf("second serve did not open class Pen with its token kept:\n%s", banner)
+	}
+	req, err := http.NewRequest("GET", url+wire.PathBoard, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token[1])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("the instructor's token after a restart: %d, want 200", resp.StatusCode)
+	}
+}
+
+// A database holding several classes is served only with --class, and the
+// usage error lists them as runnable commands.
+func TestDashboardServeWithSeveralClassesAsksWhich(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "class.db")
+	for _, name := range []string{"Pen", "ECS day"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		f, _, _ := testFactory(nil)
+		opts := &dashboardServeOptions{IO: f.IO, Getenv: f.Getenv, Now: time.Now, Addr: "127.0.0.1:0", DB: db, Class: name, StuckAfter: time.Minute,
+			Ready: func(string) { cancel() }}
+		if err := dashboardServeRun(ctx, opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, _, errOut := testFactory(nil)
+	if code := run(context.Background(), f, []string{"dashboard", "serve", "--addr", "127.0.0.1:0", "--db", db}); code != ExitUsage {
+		t.Fatalf("exit %d, want %d\n%s", code, ExitUsage, errOut)
+	}
+	for _, want := range []string{"holds 2 classes", "--class Pen", "--class 'ECS day'"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr does not say %q:\n%s", want, errOut)
+		}
 	}
 }
 

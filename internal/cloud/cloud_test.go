@@ -145,3 +145,11 @@ func TestLoadConfigRegion(t *testing.T) {
 		t.Fatal("an unknown profile should fail")
 	}
 }
+
+func TestTagMap(t *testing.T) {
+	type tag struct{ K, V *string }
+	got := TagMap([]tag{{aws.String("a"), aws.String("1")}, {aws.String("b"), nil}}, func(t tag) (*string, *string) { return t.K, t.V })
+	if len(got) != 2 || got["a"] != "1" || got["b"] != "" {
+		t.Errorf("TagMap = %v", got)
+	}
+}

@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -273,7 +275,7 @@ func TestHeartbeats(t *testing.T) {
 }
 
 func TestRateLimits(t *testing.T) {
-	tc := startClass(t, func(o *Options) { o.LearnerRate, o.LearnerBurst = 0.001, 3; o.ClientRate, o.ClientBurst = 0.001, 4 })
+	tc := startClass(t, func(o *Options) { o.LearnerRate, o.LearnerBurst = 0.001, 3; o.JoinRate, o.JoinBurst = 0.001, 4 })
 	ada, adaToken := tc.join("Ada")
 	bob, bobToken := tc.join("Bob")
 	for i := range 3 {
@@ -295,6 +297,30 @@ func TestRateLimits(t *testing.T) {
 	body := `{"code":"` + tc.class.JoinCode + `","name":"Ed"}`
 	if code, _, _ := tc.do("POST", wire.PathJoin, "", []byte(body), nil); code != http.StatusTooManyRequests {
 		t.Errorf("5th join from one address: %d, want 429", code)
+	}
+}
+
+// With the default limits, one address cannot add learners without end: a
+// room's worth of joins goes through, then 429 with a Retry-After.
+func TestJoinsAreLimitedPerAddressByDefault(t *testing.T) {
+	tc := startClass(t, nil)
+	accepted := 0
+	for i := range 100 {
+		body := fmt.Sprintf(`{"code":%q,"name":"learner %d"}`, tc.class.JoinCode, i)
+		code, data, h := tc.do("POST", wire.PathJoin, "", []byte(body), nil)
+		if code == http.StatusCreated {
+			accepted++
+			continue
+		}
+		if code != http.StatusTooManyRequests {
+			t.Fatalf("join %d: %d %s", i, code, data)
+		}
+		if after, err := strconv.Atoi(h.Get("Retry-After")); err != nil || after < 1 {
+			t.Errorf("join %d: Retry-After %q, want whole seconds", i, h.Get("Retry-After"))
+		}
+	}
+	if accepted == 0 || accepted == 100 {
+		t.Errorf("%d of 100 joins from one address accepted; want some, then 429", accepted)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/breakthemonolith/workshop/internal/dashboard/wire"
 	"github.com/breakthemonolith/workshop/internal/workshop"
@@ -19,8 +20,8 @@ import (
 // handleJoin adds a learner who knows the join code and returns their
 // token.
 func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
-	if !s.clients.allow(clientKey(r)) {
-		s.tooMany(w, r, "too many join attempts from your address")
+	if wait := s.joins.wait(clientKey(r)); wait > 0 {
+		s.tooManyFor(w, r, wait, "too many join attempts from your address")
 		return
 	}
 	var req wire.JoinRequest
@@ -231,10 +232,16 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request, code int, msg, h
 	writeError(w, code, msg, hint)
 }
 
-// tooMany answers 429 with a Retry-After.
+// tooMany answers 429 with a Retry-After of a second.
 func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, msg string) {
-	w.Header().Set("Retry-After", "1")
-	s.reject(w, r, http.StatusTooManyRequests, msg, "slow down and retry after a second")
+	s.tooManyFor(w, r, time.Second, msg)
+}
+
+// tooManyFor answers 429 with a Retry-After of wait.
+func (s *Server) tooManyFor(w http.ResponseWriter, r *http.Request, wait time.Duration, msg string) {
+	after := retryAfter(wait)
+	w.Header().Set("Retry-After", after)
+	s.reject(w, r, http.StatusTooManyRequests, msg, "slow down and retry after "+after+" s")
 }
 
 // internal answers 500 without internals, which go to the log.

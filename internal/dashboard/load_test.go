@@ -38,7 +38,7 @@ func TestLoad(t *testing.T) {
 	} else if testing.Short() {
 		t.Skip("load test skipped in -short mode")
 	}
-	tc := startClass(t, func(o *Options) { o.ClientBurst = 2 * learners; o.UpdateEvery = 500 * time.Millisecond })
+	tc := startClass(t, func(o *Options) { o.JoinBurst = 2 * learners; o.UpdateEvery = 500 * time.Millisecond })
 
 	// A real server on a real socket, not httptest, with the production
 	// server settings.

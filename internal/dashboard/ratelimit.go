@@ -1,7 +1,10 @@
 package dashboard
 
 import (
+	"math"
+	"strconv"
 	"sync"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -24,6 +27,12 @@ func newLimiters(r rate.Limit, burst int) *limiters {
 
 // allow reports whether key may make a request now.
 func (l *limiters) allow(key string) bool {
+	return l.wait(key) == 0
+}
+
+// wait takes a token for key and returns 0, or returns how long key must
+// wait for one (and takes none).
+func (l *limiters) wait(key string) time.Duration {
 	l.mu.Lock()
 	lim, ok := l.m[key]
 	if !ok {
@@ -34,5 +43,18 @@ func (l *limiters) allow(key string) bool {
 		l.m[key] = lim
 	}
 	l.mu.Unlock()
-	return lim.Allow()
+	r := lim.Reserve()
+	if !r.OK() {
+		return time.Hour
+	}
+	if d := r.Delay(); d > 0 {
+		r.Cancel()
+		return d
+	}
+	return 0
+}
+
+// retryAfter words a wait as a Retry-After header: whole seconds, at least 1.
+func retryAfter(d time.Duration) string {
+	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
 }

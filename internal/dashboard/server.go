@@ -30,11 +30,16 @@ type Options struct {
 	// per second, bursts of 30).
 	LearnerRate  rate.Limit
 	LearnerBurst int
-	// ClientRate and ClientBurst limit joins and logins per client address
-	// (default 10 per second, bursts of 200: a room behind one NAT joins at
-	// once).
+	// ClientRate and ClientBurst limit instructor logins per client address
+	// (default 10 per second, bursts of 200: a room behind one NAT opens
+	// pages at once).
 	ClientRate  rate.Limit
 	ClientBurst int
+	// JoinRate and JoinBurst limit joins per client address (default one a
+	// second after bursts of 60: a room behind one NAT joins within
+	// minutes, a script cannot add learners as fast as it can ask).
+	JoinRate  rate.Limit
+	JoinBurst int
 	// UpdateEvery is the longest a change waits before the page shows it
 	// (default 500ms); changes within it go out as one update.
 	UpdateEvery time.Duration
@@ -54,6 +59,7 @@ type Server struct {
 	now      func() time.Time
 	learners *limiters
 	clients  *limiters
+	joins    *limiters
 	events   *hub
 	handler  http.Handler
 	// templates are the page templates.
@@ -84,6 +90,12 @@ func NewServer(ctx context.Context, opts Options) (*Server, error) {
 	if opts.ClientBurst == 0 {
 		opts.ClientBurst = 200
 	}
+	if opts.JoinRate == 0 {
+		opts.JoinRate = 1
+	}
+	if opts.JoinBurst == 0 {
+		opts.JoinBurst = 60
+	}
 	if opts.MaxLearners <= 0 {
 		opts.MaxLearners = 2000
 	}
@@ -101,6 +113,7 @@ func NewServer(ctx context.Context, opts Options) (*Server, error) {
 		now:      opts.Now,
 		learners: newLimiters(opts.LearnerRate, opts.LearnerBurst),
 		clients:  newLimiters(opts.ClientRate, opts.ClientBurst),
+		joins:    newLimiters(opts.JoinRate, opts.JoinBurst),
 	}
 	t, err := parseTemplates()
 	if err != nil {

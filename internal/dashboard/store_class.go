@@ -42,6 +42,27 @@ func (s *Store) FindClass(ctx context.Context, name string) (Class, error) {
 	return c, nil
 }
 
+// ClassNames returns the names of the stored classes, oldest first.
+func (s *Store) ClassNames(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT name FROM classes ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("list the classes: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("list the classes: %w", err)
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list the classes: %w", err)
+	}
+	return names, nil
+}
+
 // OpenClass returns the class called name, creating it (with a new join code
 // and instructor token) when there is none. The token is returned only on
 // creation: the store keeps its hash alone.

@@ -95,7 +95,13 @@ func inputValidated(f *facts) outcome {
 			}
 			continue
 		}
-		good = append(good, fmt.Sprintf("%s → %d", p.what, r.status))
+		// A 2xx that passed is the documented empty answer: say so, so
+		// the evidence shows why it is no breach of the title's 4xx.
+		empty := ""
+		if r.status < 400 {
+			empty = " (empty)"
+		}
+		good = append(good, fmt.Sprintf("%s → %d%s", p.what, r.status, empty))
 	}
 	if len(bad) > 0 {
 		return fail(strings.Join(bad, "; "),

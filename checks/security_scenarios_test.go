@@ -39,7 +39,7 @@ func securityScenarios() []scenario {
 			want{id: p + "scan-on-push", status: pass, observed: "users: scan on push"},
 			want{id: p + "encrypted-repositories", status: pass, observed: "posts: AES256"},
 			want{id: p + "pinned-images", status: pass, observed: "users:1 " + fakeRepoURI("users") + ":v1"},
-			want{id: p + "input-validation", status: pass, observed: "an id that is not a number → 204; "}),
+			want{id: p + "input-validation", status: pass, observed: "an id that is not a number → 204 (empty); "}),
 		s("finished account, before module 5", finishedAccount, nil, false,
 			want{id: p + "task-group-private", status: pass},
 			want{id: p + "rate-limit", status: fail, observed: "no WAF web ACL is associated with the load balancer", fix: "workshop run security/add-rate-limit", resource: fakeALBArn},

@@ -82,7 +82,7 @@ func TestWAFScopeDownLimitsOnlyTheRequestsItMatches(t *testing.T) {
 		LockToken: acl.Summary.LockToken, DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, VisibilityConfig: vis,
 		Rules: []waftypes.Rule{{Name: aws.String("r"), Priority: 0, Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}},
 			Statement: &waftypes.Statement{RateBasedStatement: &waftypes.RateBasedStatement{Limit: aws.Int64(100),
-				AggregateKeyType: waftypes.RateBasedStatementAggregateKeyTypeIp,
+				AggregateKeyType:   waftypes.RateBasedStatementAggregateKeyTypeIp,
 				ScopeDownStatement: &waftypes.Statement{GeoMatchStatement: &waftypes.GeoMatchStatement{CountryCodes: []waftypes.CountryCode{"US"}}}}},
 			VisibilityConfig: vis}}})
 	if err == nil || !strings.Contains(err.Error(), "GeoMatchStatement") {

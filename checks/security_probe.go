@@ -47,8 +47,9 @@ func (p probeResult) wafBlocked() bool {
 }
 
 // wafBlockedHint explains a probe the rate limit refused.
-const wafBlockedHint = "403 from the WAF rate-based rule (module 5): this address sent more requests than the limit within 5 minutes, " +
-	"as the burst of 'workshop run security/probe-input' does. The block lifts once its rate falls under the limit; check again then."
+const wafBlockedHint = "403 from the WAF rate-based rule (module 5): this address sent more requests than the limit within 5 minutes. " +
+	"Module 5's own burst is limited by a rule of its own and does not cause this, but a web ACL made by an earlier version of the workshop " +
+	"limits every address at 100: step security/add-rate-limit updates it. The block lifts once its rate falls under the limit; check again then."
 
 // judgeHostile says what is wrong with the answer to a hostile request, or "".
 func judgeHostile(p hostileProbe, r probeResult) string {

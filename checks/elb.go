@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // targetGroupOK judges that a target group exists in the stack's VPC with
@@ -107,6 +109,9 @@ type switchState struct {
 	monolithRules []string
 	// defaultTo is the name of the default action's target group(s).
 	defaultTo string
+	// routing is the listener's routing by target group name, which says
+	// what module 4 superseded.
+	routing workshop.Routing
 }
 
 func (f *facts) getSwitch() (switchState, error) {
@@ -130,6 +135,7 @@ func (f *facts) getSwitch() (switchState, error) {
 	for _, arn := range defaults {
 		names = append(names, findTargetGroupByArn(tgs, arn))
 	}
+	st.routing.Default = names
 	st.defaultTo = strings.Join(names, ", ")
 	if st.defaultTo == "" && len(l.DefaultActions) > 0 {
 		st.defaultTo = string(l.DefaultActions[0].Type)
@@ -141,12 +147,17 @@ func (f *facts) getSwitch() (switchState, error) {
 		if aws.ToBool(r.IsDefault) {
 			continue
 		}
+		route := workshop.Route{Patterns: pathPatterns(r)}
+		for _, arn := range forwardTargets(r.Actions) {
+			route.To = append(route.To, findTargetGroupByArn(tgs, arn))
+		}
+		st.routing.Rules = append(st.routing.Rules, route)
 		if api != "" && contains(forwardTargets(r.Actions), api) {
 			st.toMonolith = append(st.toMonolith, fmt.Sprintf("rule %s (priority %s)", strings.Join(pathPatterns(r), " "), aws.ToString(r.Priority)))
 			st.monolithRules = append(st.monolithRules, aws.ToString(r.RuleArn))
 		}
 	}
-	st.switched = len(st.toMonolith) == 0 && dropArn != "" && len(defaults) == 1 && defaults[0] == dropArn
+	st.switched = dropArn != "" && st.routing.Switched()
 	return st, nil
 }
 

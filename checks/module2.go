@@ -28,6 +28,23 @@ func supersededBySwitch(f *facts, what string) (outcome, bool) {
 	return pass("superseded by module 4: " + what), true
 }
 
+// supersededPath is supersededBySwitch for a probe of path, which module
+// 4 also takes from the monolith before the switch, once a rule routes it
+// to a microservice.
+func supersededPath(f *facts, path, what string) (outcome, bool) {
+	if o, ok := supersededBySwitch(f, what); ok {
+		return o, true
+	}
+	st, err := f.getSwitch()
+	if err != nil {
+		return failed(err), true
+	}
+	if why := st.routing.Superseded(path); why != "" {
+		return pass("superseded by module 4: " + why), true
+	}
+	return outcome{}, false
+}
+
 func module2Checks(x fixer) []check {
 	return []check{
 		{id: m2 + "stack-settled", title: "Stack " + x.stack + " is deployed",
@@ -121,7 +138,7 @@ func module2Checks(x fixer) []check {
 			expected: "GET /api/users → 200, a JSON array, X-Service: monolith",
 			requires: []string{m2 + "listener-forwards-to-api", m2 + "targets-healthy"},
 			run: func(f *facts) outcome {
-				if o, ok := supersededBySwitch(f, "/api/users is now answered by the users service"); ok {
+				if o, ok := supersededPath(f, "/api/users", "/api/users is now answered by the users service"); ok {
 					return o
 				}
 				p, err := f.getProbe("/api/users")

@@ -73,7 +73,7 @@ func securityChecks(x fixer) []check {
 		{id: sec + "pinned-images", title: "Task definitions pin their images",
 			expected: "every container image is referenced by a tag other than latest, or by digest",
 			requires: ready, severity: medium, concern: concernImages, run: pinnedImages},
-		{id: sec + "input-validation", title: "Hostile requests get 4xx, never 5xx or a stack trace",
+		{id: sec + "input-validation", title: "Hostile requests get 4xx or an empty answer, never 5xx or a stack trace",
 			expected: "malformed ids, oversized and hostile paths through the load balancer: 4xx (or the documented empty answer), never 5xx, a stack trace or the input echoed back",
 			requires: ready, severity: high, concern: concernInput, run: inputValidated},
 	}

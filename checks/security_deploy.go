@@ -9,6 +9,8 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // rateLimited judges that a WAF web ACL with a blocking rate-based rule
@@ -29,7 +31,7 @@ func rateLimited(f *facts) outcome {
 			fix, alb)
 	}
 	name, arn := aws.ToString(acl.Name), aws.ToString(acl.ARN)
-	var counting []string
+	var guards, scoped, counting []string
 	for _, r := range acl.Rules {
 		rb := rateRule(r)
 		if rb == nil {
@@ -39,19 +41,51 @@ func rateLimited(f *facts) outcome {
 		if window == 0 {
 			window = 300
 		}
-		desc := fmt.Sprintf("web ACL %s, rule %s: over %d requests per %d s from one %s", name, aws.ToString(r.Name),
+		desc := fmt.Sprintf("rule %s: over %d requests per %d s from one %s", aws.ToString(r.Name),
 			aws.ToInt64(rb.Limit), window, aggregateKey(rb))
-		if r.Action != nil && r.Action.Block != nil {
-			return pass(desc+" → blocked (403)", arn)
+		if scope := scopeOf(rb.ScopeDownStatement); scope != "" {
+			desc += ", " + scope
 		}
-		counting = append(counting, desc)
+		switch {
+		case r.Action == nil || r.Action.Block == nil:
+			counting = append(counting, desc)
+		case rb.ScopeDownStatement != nil:
+			scoped = append(scoped, desc)
+		default:
+			guards = append(guards, desc)
+		}
+	}
+	if len(guards) > 0 {
+		return pass("web ACL "+name+", "+strings.Join(append(guards, scoped...), "; ")+" → blocked (403)", arn)
+	}
+	if len(scoped) > 0 {
+		return fail("web ACL "+name+", "+strings.Join(scoped, "; ")+": no rule limits every client",
+			"A scope-down statement limits only the requests it matches: add a rate-based rule without one (Block), so any one client is limited.", fix, arn)
 	}
 	if len(counting) > 0 {
-		return fail(strings.Join(counting, "; ")+" → only counted, not blocked",
+		return fail("web ACL "+name+", "+strings.Join(counting, "; ")+" → only counted, not blocked",
 			"A rule in Count mode measures but lets every request through: switch its action to Block once you trust the limit.", fix, arn)
 	}
 	return fail("web ACL "+name+" is associated but has no rate-based rule",
 		"Add a rate-based rule (Block) to the web ACL.", fix, arn)
+}
+
+// scopeOf words a scope-down statement: "only requests with header
+// x-workshop-burst" for module 5's burst rule.
+func scopeOf(st *waftypes.Statement) string {
+	switch {
+	case st == nil:
+		return ""
+	case st.SizeConstraintStatement != nil && st.SizeConstraintStatement.FieldToMatch != nil &&
+		st.SizeConstraintStatement.FieldToMatch.SingleHeader != nil &&
+		st.SizeConstraintStatement.ComparisonOperator == waftypes.ComparisonOperatorGt && st.SizeConstraintStatement.Size == 0:
+		h := strings.ToLower(aws.ToString(st.SizeConstraintStatement.FieldToMatch.SingleHeader.Name))
+		if h == workshop.BurstHeader {
+			return "only requests with header " + h + " (module 5's burst)"
+		}
+		return "only requests with header " + h
+	}
+	return "only requests its scope-down statement matches"
 }
 
 func rateRule(r waftypes.Rule) *waftypes.RateBasedStatement {

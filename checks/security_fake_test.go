@@ -16,6 +16,8 @@ import (
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 const (
@@ -102,6 +104,18 @@ func (w *fakeAWS) attachWebACL(limit int64, block bool) *waftypes.WebACL {
 				AggregateKeyType: waftypes.RateBasedStatementAggregateKeyTypeIp}}}}}
 	w.webACLs[w.albArn] = acl
 	return acl
+}
+
+// burstRule is module 5's rule for its burst alone: scoped down to the
+// requests carrying workshop.BurstHeader.
+func burstRule() waftypes.Rule {
+	return waftypes.Rule{Name: aws.String("rate-limit-burst"), Priority: 1, Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}},
+		Statement: &waftypes.Statement{RateBasedStatement: &waftypes.RateBasedStatement{Limit: aws.Int64(100),
+			AggregateKeyType: waftypes.RateBasedStatementAggregateKeyTypeIp,
+			ScopeDownStatement: &waftypes.Statement{SizeConstraintStatement: &waftypes.SizeConstraintStatement{
+				FieldToMatch:        &waftypes.FieldToMatch{SingleHeader: &waftypes.SingleHeader{Name: aws.String(workshop.BurstHeader)}},
+				ComparisonOperator:  waftypes.ComparisonOperatorGt,
+				TextTransformations: []waftypes.TextTransformation{{Priority: 0, Type: waftypes.TextTransformationTypeNone}}}}}}}
 }
 
 // securedAccount is a finished account with module 5's fixes: a web ACL

@@ -39,7 +39,7 @@ func securityScenarios() []scenario {
 			want{id: p + "scan-on-push", status: pass, observed: "users: scan on push"},
 			want{id: p + "encrypted-repositories", status: pass, observed: "posts: AES256"},
 			want{id: p + "pinned-images", status: pass, observed: "users:1 " + fakeRepoURI("users") + ":v1"},
-			want{id: p + "input-validation", status: pass, observed: "an id that is not a number → 204; "}),
+			want{id: p + "input-validation", status: pass, observed: "an id that is not a number → 204 (empty); "}),
 		s("finished account, before module 5", finishedAccount, nil, false,
 			want{id: p + "task-group-private", status: pass},
 			want{id: p + "rate-limit", status: fail, observed: "no WAF web ACL is associated with the load balancer", fix: "workshop run security/add-rate-limit", resource: fakeALBArn},
@@ -93,6 +93,15 @@ func securityScenarios() []scenario {
 				ManagedRuleGroupStatement: &waftypes.ManagedRuleGroupStatement{Name: aws.String("AWSManagedRulesCommonRuleSet"), VendorName: aws.String("AWS")}}}}
 		},
 			want{id: p + "rate-limit", status: fail, observed: "web ACL workshop-rate-limit is associated but has no rate-based rule"}),
+		securedOK("a rule for module 5's burst beside the per-address rule", func(w *fakeAWS) {
+			w.webACLs[fakeALBArn].Rules = append(w.webACLs[fakeALBArn].Rules, burstRule())
+		},
+			want{id: p + "rate-limit", status: pass, observed: "rule rate-limit-burst: over 100 requests per 300 s from one IP address, only requests with header x-workshop-burst (module 5's burst) → blocked (403)"}),
+		secured("only the burst's rule: other clients are not limited", func(w *fakeAWS) {
+			w.webACLs[fakeALBArn].Rules = []waftypes.Rule{burstRule()}
+		},
+			want{id: p + "rate-limit", status: fail, observed: "only requests with header x-workshop-burst (module 5's burst): no rule limits every client",
+				hint: "A scope-down statement limits only the requests it matches"}),
 		securedOK("a one-minute window", func(w *fakeAWS) {
 			w.webACLs[fakeALBArn].Rules[0].Statement.RateBasedStatement.EvaluationWindowSec = 60
 		},

@@ -27,7 +27,7 @@ func module2() Module {
 		step(m2+"validate", "Open the monolith through the load balancer", KindProbe,
 			[]string{m2 + "alb-root", m2 + "alb-api-users"},
 			func(s *script) { probe(s, "/", "/api/users", "/api/threads", "/api/posts") }).
-			runs(probeAnswers(map[string]string{"/": "", "/api/users": "monolith", "/api/threads": "monolith", "/api/posts": "monolith"})),
+			runs(probeMonolith(map[string]string{"/": "", "/api/users": "monolith", "/api/threads": "monolith", "/api/posts": "monolith"})),
 	)
 }
 

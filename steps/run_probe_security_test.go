@@ -10,6 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/workshop"
 	"github.com/breakthemonolith/workshop/sample-app/forum"
@@ -26,16 +28,35 @@ func (r *reports) Report(e workshop.Event) {
 	r.msgs = append(r.msgs, e.Message)
 }
 
-// probeEnv runs the probe step against a server in front of the forum;
-// limit > 0 refuses requests over it with 403, as the rate-based rule does.
-func probeEnv(t *testing.T, limit int, app http.Handler) (*runner, *reports) {
+// fakeACL is WAF with a web ACL of the given rules on the load balancer
+// (none when rules is nil).
+type fakeACL struct {
+	webACLWriter
+	rules []waftypes.Rule
+}
+
+func (f fakeACL) GetWebACLForResource(context.Context, *wafv2.GetWebACLForResourceInput, ...func(*wafv2.Options)) (*wafv2.GetWebACLForResourceOutput, error) {
+	if f.rules == nil {
+		return &wafv2.GetWebACLForResourceOutput{}, nil
+	}
+	return &wafv2.GetWebACLForResourceOutput{WebACL: &waftypes.WebACL{Name: aws.String(webACLName), Rules: f.rules}}, nil
+}
+
+// probeEnv runs the probe step against a server in front of the forum,
+// behind a web ACL of rules; limit > 0 refuses the requests over it with
+// 403, as a rate-based rule does: only those carrying the burst header
+// count and are refused when scoped, every request otherwise.
+func probeEnv(t *testing.T, rules []waftypes.Rule, limit int, scoped bool, app http.Handler) (*runner, *reports) {
 	t.Helper()
 	var mu sync.Mutex
 	n := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		counted := !scoped || r.Header.Get(workshop.BurstHeader) != ""
 		mu.Lock()
-		n++
-		over := limit > 0 && n > limit
+		if counted {
+			n++
+		}
+		over := counted && limit > 0 && n > limit
 		mu.Unlock()
 		if over {
 			http.Error(w, "Forbidden", http.StatusForbidden)
@@ -45,7 +66,8 @@ func probeEnv(t *testing.T, limit int, app http.Handler) (*runner, *reports) {
 	}))
 	t.Cleanup(srv.Close)
 	rep := &reports{}
-	env := &Env{Values: Values{Outputs: map[string]string{"Url": srv.URL}}, Report: rep, HTTP: srv.Client()}
+	env := &Env{Values: Values{Outputs: map[string]string{"Url": srv.URL, "ALBArn": "arn:alb"}}, Report: rep, HTTP: srv.Client(),
+		Clients: Clients{Security: &SecurityClients{WAF: fakeACL{rules: rules}}}}
 	return &runner{env: env, step: "security/probe-input"}, rep
 }
 
@@ -63,21 +85,40 @@ func forumHandler(t *testing.T) http.Handler {
 }
 
 func TestProbeHostile(t *testing.T) {
-	t.Run("the forum behind a rate limit", func(t *testing.T) {
-		r, rep := probeEnv(t, 106, forumHandler(t)) // the 6 hostile requests, then 100 of the burst
+	perIP := workshopRules(0)[:1]
+	t.Run("the burst limited as a client apart", func(t *testing.T) {
+		r, rep := probeEnv(t, workshopRules(0), 100, true, forumHandler(t))
 		if _, err := probeHostile(context.Background(), r); err != nil {
 			t.Fatal(err)
 		}
 		all := strings.Join(rep.msgs, "\n")
 		for _, want := range []string{"GET /api/users/abc → 204", "GET /api/users/../../../../etc/passwd → 404", "→ 414",
-			"burst of 150 requests to /api/users: 100×200, 50×403"} {
+			"burst of 150 requests to /api/users with header x-workshop-burst: 100×200, 50×403",
+			"GET /api/users without the header → 200: your own requests pass"} {
 			if !strings.Contains(all, want) {
 				t.Errorf("reports lack %q:\n%s", want, all)
 			}
 		}
 	})
-	t.Run("no rate limit yet", func(t *testing.T) {
-		r, rep := probeEnv(t, 0, forumHandler(t))
+	t.Run("the web ACL blocks the learner's address too", func(t *testing.T) {
+		r, _ := probeEnv(t, workshopRules(0), 106, false, forumHandler(t))
+		_, err := probeHostile(context.Background(), r)
+		if err == nil || !strings.Contains(err.Error(), "blocks your own address") {
+			t.Errorf("got %v", err)
+		}
+	})
+	t.Run("a per-address rule only: no burst", func(t *testing.T) {
+		r, rep := probeEnv(t, perIP, 106, false, forumHandler(t))
+		if _, err := probeHostile(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+		if all := strings.Join(rep.msgs, "\n"); !strings.Contains(all, "no burst: the load balancer's web ACL has no rate-based rule for the burst alone") ||
+			strings.Contains(all, "403") {
+			t.Errorf("reports:\n%s", all)
+		}
+	})
+	t.Run("the rule not enforced yet", func(t *testing.T) {
+		r, rep := probeEnv(t, workshopRules(0), 0, true, forumHandler(t))
 		if _, err := probeHostile(context.Background(), r); err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +127,7 @@ func TestProbeHostile(t *testing.T) {
 		}
 	})
 	t.Run("a crash", func(t *testing.T) {
-		r, _ := probeEnv(t, 0, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r, _ := probeEnv(t, nil, 0, false, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusInternalServerError)
 			_, _ = w.Write([]byte("panic: runtime error\n\ngoroutine 1 [running]:"))
 		}))

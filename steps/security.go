@@ -11,10 +11,18 @@ import (
 const (
 	// webACLName is the web ACL with the rate-based rule.
 	webACLName = "workshop-rate-limit"
-	// rateRuleName is its rate-based rule.
+	// rateRuleName is its rate-based rule, which guards the load balancer
+	// from any one IP address.
 	rateRuleName = "rate-limit-per-ip"
-	// rateLimit is the requests one IP address may send in 5 minutes.
-	rateLimit = 100
+	// rateLimit is the requests one IP address may send in 5 minutes: high
+	// enough that a learner re-checking never meets it.
+	rateLimit = 2000
+	// burstRuleName is the rate-based rule the demonstration's burst meets:
+	// scoped down to requests carrying workshop.BurstHeader, so it blocks the
+	// burst and never the learner's own requests from the same address.
+	burstRuleName = "rate-limit-burst"
+	// burstLimit is the requests the burst may send in 5 minutes.
+	burstLimit = 100
 	// secretPrefix starts the name of every secret module 5 creates; the
 	// stack's task execution role may read secrets under it.
 	secretPrefix = "workshop/"
@@ -74,13 +82,20 @@ func tightenGroups(s *script) {
 
 // webACLRules is the web ACL's rule list, as the AWS CLI takes it.
 func webACLRules() string {
-	return fmt.Sprintf(`[{"Name":"%s","Priority":0,"Action":{"Block":{}},"Statement":{"RateBasedStatement":{"Limit":%d,"AggregateKeyType":"IP"}},`+
-		`"VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWatchMetricsEnabled":true,"MetricName":"%s"}}]`, rateRuleName, rateLimit, rateRuleName)
+	vis := `"VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWatchMetricsEnabled":true,"MetricName":"%s"}`
+	perIP := fmt.Sprintf(`{"Name":"%s","Priority":0,"Action":{"Block":{}},"Statement":{"RateBasedStatement":{"Limit":%d,"AggregateKeyType":"IP"}},`+vis+`}`,
+		rateRuleName, rateLimit, rateRuleName)
+	burst := fmt.Sprintf(`{"Name":"%s","Priority":1,"Action":{"Block":{}},"Statement":{"RateBasedStatement":{"Limit":%d,"AggregateKeyType":"IP",`+
+		`"ScopeDownStatement":{"SizeConstraintStatement":{"FieldToMatch":{"SingleHeader":{"Name":"%s"}},"ComparisonOperator":"GT","Size":0,`+
+		`"TextTransformations":[{"Priority":0,"Type":"NONE"}]}}}},`+vis+`}`, burstRuleName, burstLimit, workshop.BurstHeader, burstRuleName)
+	return "[" + perIP + "," + burst + "]"
 }
 
 func addRateLimit(s *script) {
 	alb := s.output("ALBArn")
-	s.comment("A web ACL whose rule blocks an IP address that sends more than %d requests in 5 minutes.", rateLimit)
+	s.comment("A web ACL whose rules block an IP address that sends more than %d requests in 5 minutes,", rateLimit)
+	s.comment("and more than %d that carry the header %s (the demonstration's burst, so it never blocks you).", burstLimit, workshop.BurstHeader)
+	s.comment("(A web ACL %s made by an earlier version of the workshop is brought to these rules by the run step, not by these commands.)", webACLName)
 	s.line("WEB_ACL_ARN=$(" + s.aws("wafv2 list-web-acls --scope REGIONAL --query", `"WebACLs[?Name=='`+webACLName+`'].ARN"`, "--output text") + ")")
 	s.line(`if [ -z "$WEB_ACL_ARN" ]; then`)
 	s.line("  WEB_ACL_ARN=$(" + s.aws("wafv2 create-web-acl --name", webACLName, "--scope REGIONAL --default-action Allow={}",
@@ -170,6 +185,6 @@ func probeInput(s *script) {
 		s.line(`curl -s -o /dev/null -w '%{http_code} ` + p + `\n' --path-as-is "` + url + p + `"`)
 	}
 	s.line(`curl -s -o /dev/null -w '%{http_code} (8 KiB path)\n' "` + url + `/api/users/$(head -c 8192 /dev/zero | tr '\0' A)"`)
-	s.comment("A burst of %d requests from this machine: once the rate-based rule holds, the rest get 403.", rateLimit+50)
-	s.line(fmt.Sprintf(`for i in $(seq %d); do curl -s -o /dev/null -w '%%{http_code}\n' "%s/api/users"; done | sort | uniq -c`, rateLimit+50, url))
+	s.comment("A burst of %d requests carrying %s: once the rate-based rule holds, the rest get 403; your own requests still pass.", burstLimit+50, workshop.BurstHeader)
+	s.line(fmt.Sprintf(`for i in $(seq %d); do curl -s -o /dev/null -H '%s: 1' -w '%%{http_code}\n' "%s/api/users"; done | sort | uniq -c`, burstLimit+50, workshop.BurstHeader, url))
 }

@@ -89,22 +89,17 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, id int64) 
 		s.reject(w, r, http.StatusBadRequest, fmt.Sprintf("header %s must be 1 to %d letters, digits, '-' or '_'", wire.HeaderResultID, wire.MaxResultIDLen), "")
 		return
 	}
-	var shape resultShape
 	body, ok := s.readBody(w, r, wire.MaxResultBytes)
 	if !ok {
 		return
 	}
-	if err := decodeStrict(body, &shape); err != nil {
+	res, err := workshop.DecodeResult(body)
+	if err != nil {
 		s.reject(w, r, http.StatusBadRequest, "malformed result: "+err.Error(), "")
 		return
 	}
-	if err := shape.check(); err != nil {
+	if err := checkBounds(res); err != nil {
 		s.reject(w, r, http.StatusBadRequest, "invalid result: "+err.Error(), "")
-		return
-	}
-	var res workshop.Result
-	if err := json.Unmarshal(body, &res); err != nil {
-		s.reject(w, r, http.StatusBadRequest, "malformed result: "+err.Error(), "")
 		return
 	}
 	if err := res.Validate(); err != nil {

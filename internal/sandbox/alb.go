@@ -46,8 +46,9 @@ type dataPlane struct {
 	// allow, when set, is asked before routing each request: false answers
 	// 403 as AWS WAF does (module 5's rate limiting). It runs on the
 	// request path: it must be fast and safe for concurrent use. Set it
-	// before Start.
-	allow func(lbArn, clientIP string) bool
+	// before Start. The request's headers are read only (a scope-down
+	// statement may match them).
+	allow func(lbArn string, r *http.Request) bool
 
 	// unit is the length of the health checks' "second" (interval,
 	// timeout): time.Second, shorter in tests.

@@ -158,8 +158,8 @@ func TestALBWAFHook(t *testing.T) {
 	b := newBackend(t, "app")
 	var asked []string
 	s := albServer(t, "", func(d *dataPlane) {
-		d.allow = func(lbArn, clientIP string) bool {
-			asked = append(asked, lbArn+" "+clientIP)
+		d.allow = func(lbArn string, r *http.Request) bool {
+			asked = append(asked, lbArn+" "+hostOnly(r.RemoteAddr))
 			return false
 		}
 	})

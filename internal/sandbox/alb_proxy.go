@@ -27,7 +27,7 @@ func (d *dataPlane) serve(port int, w http.ResponseWriter, r *http.Request) {
 		albError(w, http.StatusServiceUnavailable)
 		return
 	}
-	if d.allow != nil && !d.allow(pr.lbArn, hostOnly(r.RemoteAddr)) {
+	if d.allow != nil && !d.allow(pr.lbArn, r) {
 		albError(w, http.StatusForbidden)
 		return
 	}

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -266,49 +267,79 @@ func TestSecurityStepsAgainstTheSandbox(t *testing.T) {
 }
 
 // TestAddRateLimitCompletesTheLearnersWebACL: when the load balancer already
-// has a web ACL without a rate-based rule, the step adds the rule to it
-// (keeping its rules) instead of replacing it.
+// has a web ACL, the step adds the workshop's rules to it (keeping its own
+// rules) instead of replacing it; a web ACL tagged as the workshop's with
+// the earlier rule shape (100 per address, which the burst made block the
+// learner) is brought to the current rules; the learner's own web ACL that
+// already blocks by rate is left alone.
 func TestAddRateLimitCompletesTheLearnersWebACL(t *testing.T) {
-	w := newWorld(t, "")
-	ctx := context.Background()
-	cfg := sdkConfig(w.s, "us-east-1")
-	c := wafv2.NewFromConfig(cfg)
 	vis := &waftypes.VisibilityConfig{CloudWatchMetricsEnabled: true, MetricName: aws.String("m"), SampledRequestsEnabled: true}
-	own := waftypes.Rule{Name: aws.String("learners-rule"), Priority: 3, Action: &waftypes.RuleAction{Count: &waftypes.CountAction{}},
-		Statement: &waftypes.Statement{RateBasedStatement: &waftypes.RateBasedStatement{Limit: aws.Int64(5000),
-			AggregateKeyType: waftypes.RateBasedStatementAggregateKeyTypeIp}}, VisibilityConfig: vis}
-	created, err := c.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String("learners-acl"), Scope: waftypes.ScopeRegional,
-		DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, Rules: []waftypes.Rule{own}, VisibilityConfig: vis})
-	if err != nil {
-		t.Fatal(err)
+	rateRule := func(name string, prio int32, limit int64, block bool) waftypes.Rule {
+		action := &waftypes.RuleAction{Count: &waftypes.CountAction{}}
+		if block {
+			action = &waftypes.RuleAction{Block: &waftypes.BlockAction{}}
+		}
+		return waftypes.Rule{Name: aws.String(name), Priority: prio, Action: action,
+			Statement: &waftypes.Statement{RateBasedStatement: &waftypes.RateBasedStatement{Limit: aws.Int64(limit),
+				AggregateKeyType: waftypes.RateBasedStatementAggregateKeyTypeIp}}, VisibilityConfig: vis}
 	}
-	if _, err := c.AssociateWebACL(ctx, &wafv2.AssociateWebACLInput{WebACLArn: created.Summary.ARN, ResourceArn: aws.String(w.outputs["ALBArn"])}); err != nil {
-		t.Fatal(err)
-	}
-	env := &steps.Env{Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
-		ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Security: steps.NewSecurityClients(cfg)},
-		Values: steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: w.s.Endpoint()}}
-	list, err := steps.Find("security/add-rate-limit")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := steps.Run(ctx, list, env); err != nil {
-		t.Fatal(err)
-	}
-	got, err := c.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(w.outputs["ALBArn"])})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if aws.ToString(got.WebACL.Name) != "learners-acl" || len(got.WebACL.Rules) != 2 {
-		t.Fatalf("web ACL %s with rules %+v", aws.ToString(got.WebACL.Name), got.WebACL.Rules)
-	}
-	added := got.WebACL.Rules[1]
-	if aws.ToString(added.Name) != "rate-limit-per-ip" || added.Priority != 4 || added.Action.Block == nil ||
-		aws.ToInt64(added.Statement.RateBasedStatement.Limit) != 100 {
-		t.Errorf("added rule %+v", added)
-	}
-	list2, err := c.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional})
-	if err != nil || len(list2.WebACLs) != 1 {
-		t.Errorf("web ACLs: %v %+v (no second one should be made)", err, list2)
+	managed := []waftypes.Tag{{Key: aws.String("workshop:managed"), Value: aws.String("true")}}
+	for _, tt := range []struct {
+		name  string
+		acl   string
+		tags  []waftypes.Tag
+		rules []waftypes.Rule
+		// want lists name:limit:scoped of the rules after the step.
+		want string
+	}{
+		{"the learner's web ACL without a blocking rate rule", "learners-acl", nil, []waftypes.Rule{rateRule("learners-rule", 3, 5000, false)},
+			"learners-rule:5000:false rate-limit-per-ip:2000:false rate-limit-burst:100:true"},
+		{"the workshop's web ACL of an earlier version", "workshop-rate-limit", managed, []waftypes.Rule{rateRule("rate-limit-per-ip", 0, 100, true)},
+			"rate-limit-per-ip:2000:false rate-limit-burst:100:true"},
+		{"the learner's own web ACL blocking by rate", "learners-acl", nil, []waftypes.Rule{rateRule("learners-rule", 0, 100, true)},
+			"learners-rule:100:false"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t, "")
+			ctx := context.Background()
+			cfg := sdkConfig(w.s, "us-east-1")
+			c := wafv2.NewFromConfig(cfg)
+			created, err := c.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String(tt.acl), Scope: waftypes.ScopeRegional,
+				DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, Rules: tt.rules, VisibilityConfig: vis, Tags: tt.tags})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.AssociateWebACL(ctx, &wafv2.AssociateWebACLInput{WebACLArn: created.Summary.ARN, ResourceArn: aws.String(w.outputs["ALBArn"])}); err != nil {
+				t.Fatal(err)
+			}
+			env := &steps.Env{Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
+				ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Security: steps.NewSecurityClients(cfg)},
+				Values: steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: w.s.Endpoint()}}
+			list, err := steps.Find("security/add-rate-limit")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 2 { // a second run changes nothing
+				if err := steps.Run(ctx, list, env); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := c.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(w.outputs["ALBArn"])})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rules []string
+			for _, r := range got.WebACL.Rules {
+				rb := r.Statement.RateBasedStatement
+				rules = append(rules, fmt.Sprintf("%s:%d:%t", aws.ToString(r.Name), aws.ToInt64(rb.Limit), rb.ScopeDownStatement != nil))
+			}
+			if aws.ToString(got.WebACL.Name) != tt.acl || strings.Join(rules, " ") != tt.want {
+				t.Errorf("web ACL %s with rules %s, want %s", aws.ToString(got.WebACL.Name), strings.Join(rules, " "), tt.want)
+			}
+			list2, err := c.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional})
+			if err != nil || len(list2.WebACLs) != 1 {
+				t.Errorf("web ACLs: %v %+v (no second one should be made)", err, list2)
+			}
+		})
 	}
 }

@@ -112,7 +112,7 @@ func New(opts Options) (*Server, error) {
 	(&secretsService{srv: s}).register(s.routes)
 	s.waf = newWAFLimiter()
 	s.waf.publish(&s.state.WAF)
-	s.alb.allow = s.wafAllows
+	s.alb.allow = s.wafAllowsRequest
 	return s, nil
 }
 

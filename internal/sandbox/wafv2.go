@@ -73,6 +73,9 @@ type wafRuleIn struct {
 			Limit               *int64 `json:"Limit"`
 			AggregateKeyType    string `json:"AggregateKeyType"`
 			EvaluationWindowSec int64  `json:"EvaluationWindowSec"`
+			// ScopeDownStatement is the one statement type the sandbox
+			// enforces in a rate-based rule: a size constraint on a header.
+			ScopeDownStatement *wafScopeDownIn `json:"ScopeDownStatement"`
 		} `json:"RateBasedStatement"`
 	} `json:"Statement"`
 	Action *struct {
@@ -81,6 +84,69 @@ type wafRuleIn struct {
 		Allow json.RawMessage `json:"Allow"`
 	} `json:"Action"`
 	VisibilityConfig json.RawMessage `json:"VisibilityConfig"`
+}
+
+// wafScopeDownIn is a rate-based rule's scope-down statement, as far as
+// the sandbox understands it: a SizeConstraintStatement on a SingleHeader.
+// Any other statement is kept in the set of keys, so checkRules can refuse
+// what the sandbox could not enforce.
+type wafScopeDownIn struct {
+	SizeConstraintStatement *struct {
+		FieldToMatch struct {
+			SingleHeader *struct {
+				Name string `json:"Name"`
+			} `json:"SingleHeader"`
+		} `json:"FieldToMatch"`
+		ComparisonOperator  string            `json:"ComparisonOperator"`
+		Size                int64             `json:"Size"`
+		TextTransformations []json.RawMessage `json:"TextTransformations"`
+	} `json:"SizeConstraintStatement"`
+	others map[string]json.RawMessage
+}
+
+// UnmarshalJSON implements json.Unmarshaler, keeping the statement types
+// besides SizeConstraintStatement in others.
+func (s *wafScopeDownIn) UnmarshalJSON(data []byte) error {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return err
+	}
+	type plain wafScopeDownIn
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	delete(all, "SizeConstraintStatement")
+	*s = wafScopeDownIn(p)
+	s.others = all
+	return nil
+}
+
+// check validates the scope-down statement as WAF does, and refuses what
+// the sandbox cannot enforce.
+func (s *wafScopeDownIn) check() error {
+	for k := range s.others {
+		return wafErr("WAFInvalidParameterException", "Error reason: the sandbox enforces only a SizeConstraintStatement on a SingleHeader as a scope-down statement, not %s., field: RATE_BASED_STATEMENT", k)
+	}
+	sc := s.SizeConstraintStatement
+	if sc == nil {
+		return wafErr("WAFInvalidParameterException", "Error reason: The scope-down statement is empty., field: RATE_BASED_STATEMENT")
+	}
+	if sc.FieldToMatch.SingleHeader == nil || sc.FieldToMatch.SingleHeader.Name == "" {
+		return wafErr("WAFInvalidParameterException", "Error reason: the sandbox enforces a SizeConstraintStatement on a SingleHeader only., field: FIELD_TO_MATCH")
+	}
+	switch sc.ComparisonOperator {
+	case "EQ", "NE", "LE", "LT", "GE", "GT":
+	default:
+		return wafErr("WAFInvalidParameterException", "Error reason: unknown ComparisonOperator %q., field: SIZE_CONSTRAINT_COMPARISON_OPERATOR", sc.ComparisonOperator)
+	}
+	if sc.Size < 0 || sc.Size > 21474836480 {
+		return wafErr("WAFInvalidParameterException", "Error reason: Size must be between 0 and 21474836480., field: SIZE_CONSTRAINT_SIZE")
+	}
+	if len(sc.TextTransformations) == 0 {
+		return wafErr("WAFInvalidParameterException", "Error reason: a statement needs at least one TextTransformation., field: TEXT_TRANSFORMATION")
+	}
+	return nil
 }
 
 var wafName = regexp.MustCompile(`^[\w-]{1,128}$`)
@@ -120,6 +186,11 @@ func checkRules(rules []json.RawMessage) error {
 			case "", "IP", "FORWARDED_IP", "CUSTOM_KEYS", "CONSTANT":
 			default:
 				return wafErr("WAFInvalidParameterException", "Error reason: unknown AggregateKeyType %q., field: RATE_BASED_STATEMENT", rb.AggregateKeyType)
+			}
+			if rb.ScopeDownStatement != nil {
+				if err := rb.ScopeDownStatement.check(); err != nil {
+					return err
+				}
 			}
 		}
 	}

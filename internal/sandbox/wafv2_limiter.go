@@ -21,6 +21,39 @@ type wafRateRule struct {
 	// Forwarded counts by the first X-Forwarded-For address rather than
 	// the connection's (AggregateKeyType FORWARDED_IP).
 	Forwarded bool
+	// Scope, when set, is the rule's scope-down statement: the rule
+	// counts and blocks only the requests it matches.
+	Scope *wafHeaderSize
+}
+
+// wafHeaderSize is a SizeConstraintStatement on one header: it matches a
+// request whose header's length compares to Size by Op (EQ, NE, LE, LT,
+// GE, GT). A missing header has length 0, as after WAF's NONE
+// transformation of an absent value.
+type wafHeaderSize struct {
+	Header string
+	Op     string
+	Size   int64
+}
+
+// matches reports whether a request with header h matches.
+func (c *wafHeaderSize) matches(h http.Header) bool {
+	n := int64(len(h.Get(c.Header)))
+	switch c.Op {
+	case "EQ":
+		return n == c.Size
+	case "NE":
+		return n != c.Size
+	case "LE":
+		return n <= c.Size
+	case "LT":
+		return n < c.Size
+	case "GE":
+		return n >= c.Size
+	case "GT":
+		return n > c.Size
+	}
+	return false
 }
 
 // wafLimiter decides whether a request through a load balancer passes the
@@ -74,14 +107,17 @@ func (l *wafLimiter) publish(st *wafState) {
 // request in the last window are forgotten.
 const maxTracked = 10000
 
-// Allow counts a request from clientIP through the load balancer lbARN at
-// now, and reports whether it passes every rate-based rule.
-func (l *wafLimiter) Allow(lbARN, clientIP string, now time.Time) bool {
-	return l.allow(l.rulesFor(lbARN), clientIP, now)
+// Allow counts a request from clientIP with header h through the load
+// balancer lbARN at now, and reports whether it passes every rate-based
+// rule.
+func (l *wafLimiter) Allow(lbARN, clientIP string, h http.Header, now time.Time) bool {
+	return l.allow(l.rulesFor(lbARN), clientIP, h, now)
 }
 
-// allow counts a request against rules already looked up.
-func (l *wafLimiter) allow(rules []wafRateRule, clientIP string, now time.Time) bool {
+// allow counts a request against rules already looked up. A rule with a
+// scope-down statement the request does not match neither counts it nor
+// blocks it.
+func (l *wafLimiter) allow(rules []wafRateRule, clientIP string, h http.Header, now time.Time) bool {
 	if len(rules) == 0 {
 		return true
 	}
@@ -89,6 +125,9 @@ func (l *wafLimiter) allow(rules []wafRateRule, clientIP string, now time.Time) 
 	defer l.mu.Unlock()
 	allowed := true
 	for _, r := range rules {
+		if r.Scope != nil && !r.Scope.matches(h) {
+			continue
+		}
 		key := r.ACL + "\x00" + r.Name + "\x00" + clientIP
 		times := append(l.seen[key], now)
 		// Keep the requests within the window, and at most Limit+1 of them.
@@ -146,31 +185,31 @@ func rateRulesOf(acl *wafWebACL) []wafRateRule {
 		if limit <= 0 || limit > 1<<31 {
 			continue
 		}
-		out = append(out, wafRateRule{ACL: acl.ARN, Name: r.Name, Limit: int(limit), Window: window,
-			Forwarded: rb.AggregateKeyType == "FORWARDED_IP"})
+		rule := wafRateRule{ACL: acl.ARN, Name: r.Name, Limit: int(limit), Window: window,
+			Forwarded: rb.AggregateKeyType == "FORWARDED_IP"}
+		if sd := rb.ScopeDownStatement; sd != nil && sd.SizeConstraintStatement != nil {
+			sc := sd.SizeConstraintStatement
+			rule.Scope = &wafHeaderSize{Header: sc.FieldToMatch.SingleHeader.Name, Op: sc.ComparisonOperator, Size: sc.Size}
+		}
+		out = append(out, rule)
 	}
 	return out
 }
 
-// wafAllows reports whether a request from clientIP through the load
-// balancer lbARN passes its web ACL's rate-based rules, counting it. It
-// takes no lock of the Server's and is safe for concurrent use: the load
-// balancer's data plane calls it for every request (dataPlane.allow) and
-// answers a refused one with 403.
-func (s *Server) wafAllows(lbARN, clientIP string) bool {
-	return s.waf.Allow(lbARN, clientIP, time.Now())
-}
-
-// wafAllowsRequest is wafAllows for an HTTP request: the client is the
-// connection's address (or, for FORWARDED_IP rules, the first address of
-// X-Forwarded-For).
+// wafAllowsRequest reports whether a request through the load balancer
+// lbARN passes its web ACL's rate-based rules, counting it: the client is
+// the connection's address (or, for FORWARDED_IP rules, the first address
+// of X-Forwarded-For), and a rule's scope-down statement is matched against
+// the request's headers. It takes no lock of the Server's and is safe for
+// concurrent use: the load balancer's data plane calls it for every request
+// (dataPlane.allow) and answers a refused one with 403.
 func (s *Server) wafAllowsRequest(lbARN string, r *http.Request) bool {
 	rules := s.waf.rulesFor(lbARN)
 	forwarded := false
 	for _, rule := range rules {
 		forwarded = forwarded || rule.Forwarded
 	}
-	return s.waf.allow(rules, clientAddress(r, forwarded), time.Now())
+	return s.waf.allow(rules, clientAddress(r, forwarded), r.Header, time.Now())
 }
 
 // clientAddress is the IP address a request comes from.

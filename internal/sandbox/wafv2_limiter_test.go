@@ -46,7 +46,7 @@ func TestWAFLimiter(t *testing.T) {
 			l := newWAFLimiter()
 			l.use(tt.rules)
 			for i, r := range tt.reqs {
-				if got := l.Allow(r.lb, r.ip, t0.Add(r.at)); got != r.want {
+				if got := l.Allow(r.lb, r.ip, nil, t0.Add(r.at)); got != r.want {
 					t.Errorf("request %d (%s from %s at +%s): allowed %t, want %t", i+1, r.lb, r.ip, r.at, got, r.want)
 				}
 			}
@@ -59,9 +59,9 @@ func TestWAFLimiterForgetsIdleClients(t *testing.T) {
 	l := newWAFLimiter()
 	l.use(map[string][]wafRateRule{"lb": {{ACL: "a", Name: "r", Limit: 10, Window: time.Minute}}})
 	for i := 0; i <= maxTracked; i++ {
-		l.Allow("lb", "10.0."+itoa(i/256)+"."+itoa(i%256), t0)
+		l.Allow("lb", "10.0."+itoa(i/256)+"."+itoa(i%256), nil, t0)
 	}
-	l.Allow("lb", "192.0.2.1", t0.Add(time.Hour))
+	l.Allow("lb", "192.0.2.1", nil, t0.Add(time.Hour))
 	if len(l.seen) != 1 {
 		t.Errorf("%d clients remembered, want only the one of the last hour", len(l.seen))
 	}

@@ -74,3 +74,10 @@ func (m Module) Step(id string) (Step, bool) {
 	}
 	return Step{}, false
 }
+
+// BurstHeader is the header module 5's rate-limit demonstration sends with
+// every request of its burst. The workshop's web ACL limits those requests
+// with a rule of their own (a scope-down statement matching the header), so
+// the burst is blocked as a client apart from the learner, whose own
+// requests keep passing.
+const BurstHeader = "x-workshop-burst"

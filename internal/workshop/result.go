@@ -162,11 +162,21 @@ func (r *Result) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
+	res, err := w.result()
+	if err != nil {
+		return err
+	}
+	*r = res
+	return nil
+}
+
+// result converts the wire form to a Result.
+func (w resultJSON) result() (Result, error) {
 	started, err := time.Parse(time.RFC3339Nano, w.StartedAt)
 	if err != nil {
-		return fmt.Errorf("started_at %q is not an RFC 3339 time", w.StartedAt)
+		return Result{}, fmt.Errorf("started_at %q is not an RFC 3339 time", w.StartedAt)
 	}
-	*r = Result{
+	return Result{
 		Target:     w.Target,
 		Account:    w.Account,
 		Region:     w.Region,
@@ -175,6 +185,5 @@ func (r *Result) UnmarshalJSON(data []byte) error {
 		Duration:   time.Duration(w.DurationMS) * time.Millisecond,
 		APICalls:   w.APICalls,
 		Conditions: w.Conditions,
-	}
-	return nil
+	}, nil
 }

@@ -235,3 +235,28 @@ func TestSecurityFieldsRoundTrip(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestDecodeResultReadsWhatMarshalWritesAndNothingElse(t *testing.T) {
+	in := sampleResult()
+	in.Conditions[0].Severity, in.Conditions[0].Concern = SeverityHigh, "Exposure"
+	data, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := DecodeResult(data)
+	if err != nil {
+		t.Fatalf("DecodeResult(%s): %v", data, err)
+	}
+	if !reflect.DeepEqual(out.Conditions, in.Conditions) {
+		t.Errorf("conditions: got %+v, want %+v", out.Conditions, in.Conditions)
+	}
+	for _, bad := range []string{
+		strings.Replace(string(data), `"region"`, `"regio"`, 1),
+		strings.Replace(string(data), `"title"`, `"titel"`, 1),
+		string(data) + "{}",
+	} {
+		if _, err := DecodeResult([]byte(bad)); err == nil {
+			t.Errorf("DecodeResult accepted %s", bad)
+		}
+	}
+}

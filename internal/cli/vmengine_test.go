@@ -105,8 +105,8 @@ func (l *vmLearner) startSandbox(docker string) string {
 // The whole workshop on an engine that cannot reach the sandbox, as on
 // Docker Desktop, Colima or Podman: the sandbox says so at start, module 1
 // by 'explain | bash' from the init folder passes its check, 'run all'
-// exits 0, 'check all' passes and each service answers through the load
-// balancer.
+// exits 0, 'check all' passes, each service answers through the load
+// balancer, and cleanup leaves nothing behind.
 func TestWorkshopOnAnEngineInAVM(t *testing.T) {
 	vm := testpeers.VMEngine(t)
 	t.Setenv("DOCKER_HOST", vm) // the docker commands below and learnerEnv
@@ -169,5 +169,14 @@ func TestWorkshopOnAnEngineInAVM(t *testing.T) {
 		if code, got, body := get(t, url+path); code != 200 || got != service || !strings.Contains(body, want) {
 			t.Errorf("GET %s%s: %d, X-Service %q, %s", url, path, code, got, body)
 		}
+	}
+
+	// Clean-up stops the tasks' containers on the engine and leaves
+	// nothing the checks would blame.
+	if code, out := l.run(l.dir, "--sandbox", "cleanup", "--yes"); code != 0 {
+		t.Fatalf("cleanup: exit %d\n%s", code, out)
+	}
+	if code, out := l.run(l.dir, "--sandbox", "check", "cleanup"); code != 0 {
+		t.Errorf("check cleanup after cleanup: exit %d\n%s", code, out)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -20,6 +21,7 @@ import (
 	"github.com/breakthemonolith/workshop/checks"
 	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/engine"
+	"github.com/breakthemonolith/workshop/internal/sandbox"
 )
 
 // awsConfig loads the AWS configuration the global flags select, with a
@@ -65,7 +67,34 @@ func sandboxAnswers(ctx context.Context, endpoint string) error {
 		return envError{err: fmt.Errorf("no sandbox answers at %s", u.Host),
 			hint: "start one in another terminal with 'workshop sandbox start', or set WORKSHOP_SANDBOX_ADDR to where yours listens"}
 	}
-	return conn.Close()
+	_ = conn.Close()
+	if why := notTheSandbox(ctx, endpoint); why != "" {
+		return envError{err: fmt.Errorf("another program answers at %s, not the workshop's sandbox (%s)", u.Host, why),
+			hint: "stop that program (LocalStack also listens on 4566), or run the sandbox on a free port: " +
+				"'export WORKSHOP_SANDBOX_ADDR=127.0.0.1:4567', then 'workshop sandbox start'"}
+	}
+	return nil
+}
+
+// notTheSandbox asks the server at endpoint for the sandbox's health path
+// and says why its answer is not the sandbox's ("" when it is).
+func notTheSandbox(ctx context.Context, endpoint string) string {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(endpoint, "/")+sandbox.HealthPath, nil)
+	if err != nil {
+		return err.Error()
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "GET " + sandbox.HealthPath + ": " + err.Error()
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `"status":"ready"`) {
+		return fmt.Sprintf("GET %s answered %s", sandbox.HealthPath, res.Status)
+	}
+	return ""
 }
 
 // newCheckRunner builds the checks' clients from the selected AWS

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -309,5 +311,27 @@ func TestCheckRecordsProgressForStatus(t *testing.T) {
 	f.IO.Out = &out
 	if code := run(context.Background(), f, []string{"status"}); code != ExitOK || !strings.Contains(out.String(), "✘ module-1") {
 		t.Errorf("status exit %d:\n%s", code, out.String())
+	}
+}
+
+// Another program on the sandbox's port (LocalStack uses 4566 too) is named
+// as such, with a way out, instead of SDK warnings and "XML syntax error".
+func TestCheckAnotherServerOnTheSandboxPortExits3(t *testing.T) {
+	isolateAWS(t)
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"error":"not found"}`))
+	}))
+	defer other.Close()
+	f, _, errOut := testFactory(map[string]string{"WORKSHOP_SANDBOX_ADDR": strings.TrimPrefix(other.URL, "http://")})
+	f.CheckRunner = newCheckRunner
+	if code := run(context.Background(), f, []string{"--sandbox", "check", "module-1"}); code != ExitEnvironment {
+		t.Fatalf("exit %d, want 3\n%s", code, errOut)
+	}
+	got := errOut.String()
+	if !strings.Contains(got, "another program answers at "+strings.TrimPrefix(other.URL, "http://")+", not the workshop's sandbox") ||
+		!strings.Contains(got, "export WORKSHOP_SANDBOX_ADDR=127.0.0.1:4567") || strings.Contains(got, "XML syntax error") {
+		t.Errorf("stderr:\n%s", got)
 	}
 }

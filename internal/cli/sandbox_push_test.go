@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -15,6 +17,7 @@ import (
 
 	"github.com/breakthemonolith/workshop/internal/engine"
 	"github.com/breakthemonolith/workshop/internal/engine/enginetest"
+	"github.com/breakthemonolith/workshop/internal/sandbox"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
@@ -36,12 +39,16 @@ func (f fakeSandboxECR) DescribeRepositories(_ context.Context, in *ecr.Describe
 }
 
 func TestSandboxPush(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0") // a sandbox that answers
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	up := ln.Addr().String()
+	// A sandbox that answers its health path.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == sandbox.HealthPath {
+			_, _ = w.Write([]byte(`{"status":"ready"}`))
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	up := strings.TrimPrefix(srv.URL, "http://")
 	ln2, _ := net.Listen("tcp", "127.0.0.1:0")
 	down := ln2.Addr().String()
 	ln2.Close() // nothing listens there now

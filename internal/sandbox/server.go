@@ -236,7 +236,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveRegistry(w, r)
 	case strings.HasPrefix(r.URL.Path, layerPath):
 		s.serveLayer(w, r)
-	case r.URL.Path == healthPath:
+	case r.URL.Path == HealthPath:
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ready"}` + "\n"))
 	case r.Header.Get("X-Amz-Target") != "":
@@ -246,8 +246,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// healthPath answers once the sandbox serves.
-const healthPath = "/_sandbox/health"
+// HealthPath is where the sandbox answers {"status":"ready"} once it serves:
+// how a client tells it from another program on its port.
+const HealthPath = "/_sandbox/health"
 
 // invoke runs an API operation: after the configured latency, under the
 // state lock, writing the state when the operation changed it.

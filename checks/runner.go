@@ -214,6 +214,9 @@ func identityError(err error) error {
 	}
 	switch cloud.Classify(inner) {
 	case cloud.KindUnreachable:
+		if why, hint := cloud.RegionLookup(inner); why != "" {
+			return &EnvironmentError{Err: fmt.Errorf("reach AWS: %s", why), Hint: hint}
+		}
 		return &EnvironmentError{Err: fmt.Errorf("reach AWS: %s", cloud.Message(inner)),
 			Hint: "check your network connection, or that the endpoint in AWS_ENDPOINT_URL (or the sandbox) is running"}
 	case cloud.KindThrottled:

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -119,8 +120,47 @@ func Describe(action string, err error) (observed, hint string) {
 		return fmt.Sprintf("%s was refused: the credentials are missing, invalid or expired (%s)", action, Message(err)),
 			"Refresh your credentials (aws sso login, or aws configure) and check again."
 	case KindUnreachable:
+		if why, hint := RegionLookup(err); why != "" {
+			return fmt.Sprintf("could not reach AWS for %s: %s", action, why), hint
+		}
 		return fmt.Sprintf("could not reach AWS for %s: %s", action, Message(err)),
 			"Check your network connection (or that the endpoint in AWS_ENDPOINT_URL is running)."
 	}
 	return fmt.Sprintf("%s failed: %s", action, Message(err)), ""
+}
+
+// RegionLookup explains a failed name lookup of an AWS endpoint
+// (SERVICE.REGION.amazonaws.com) by its region: a name that is no region,
+// or a real region that this machine cannot resolve (offline, DNS). It
+// returns "" for any other error.
+func RegionLookup(err error) (why, hint string) {
+	host, region := unknownRegion(err)
+	switch {
+	case region == "":
+		return "", ""
+	case !regionShape.MatchString(region):
+		return fmt.Sprintf("there is no endpoint %s, so %s is not a region AWS serves (no such host)", host, region),
+			"Check the region: --region, AWS_REGION or your profile's region (for example us-east-1, eu-west-1)."
+	}
+	return fmt.Sprintf("the endpoint %s of region %s does not resolve (no such host)", host, region),
+		"Check your network connection and DNS, and that " + region + " is the region you mean."
+}
+
+// regionShape is the form of the AWS partitions' region names (the SDK's
+// endpoint rules use the same): a name of another form is no region.
+var regionShape = regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-\w+-\d+$`)
+
+// unknownRegion reads a failed name lookup of an AWS endpoint
+// (SERVICE.REGION.amazonaws.com): the host and the region it names, or ""
+// when err is something else.
+func unknownRegion(err error) (host, region string) {
+	var dnsErr *net.DNSError
+	if !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
+		return "", ""
+	}
+	parts := strings.Split(strings.TrimSuffix(dnsErr.Name, "."), ".")
+	if len(parts) < 4 || parts[len(parts)-1] != "com" || parts[len(parts)-2] != "amazonaws" {
+		return "", ""
+	}
+	return dnsErr.Name, parts[len(parts)-3]
 }

@@ -55,7 +55,7 @@ func statusRun(_ context.Context, opts *statusOptions) error {
 	w := opts.IO.Out
 	place, results, ok := store.Last()
 	if !ok {
-		fmt.Fprintln(w, "No progress saved yet: 'workshop start' begins, and saves it as you go.")
+		fmt.Fprintf(w, "No progress saved yet: '%s' begins, and saves it as you go.\n", opts.Global.followUp("start"))
 		return nil
 	}
 	byTarget := map[workshop.Target]workshop.Result{}
@@ -103,6 +103,6 @@ func statusRun(_ context.Context, opts *statusOptions) error {
 		}
 		fmt.Fprintf(w, "Also saved: %s (%d of %d modules passed)\n", other, passed, len(statusTargets())-1)
 	}
-	fmt.Fprintln(w, "This is what was saved; 'workshop start' looks at your account again.")
+	fmt.Fprintf(w, "This is what was saved; '%s' looks at your account again.\n", opts.Global.followUp("start"))
 	return nil
 }

@@ -85,6 +85,8 @@ func lookupValues(ctx context.Context, f *Factory) (steps.Values, error) {
 	}
 	v.Region = cfg.Region
 	v.Endpoint = aws.ToString(cfg.BaseEndpoint)
+	v.GoImage = f.Getenv("WORKSHOP_GO_IMAGE")
+	v.Sandbox = f.Global.Sandbox
 	if f.Global.Sandbox {
 		v.PushFromHost = pushFromHost(ctx, strings.TrimPrefix(cloud.SandboxEndpoint(f.Getenv), "http://"))
 	}

@@ -7,9 +7,11 @@ import (
 	"io"
 	"net/http"
 	"os/exec"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,6 +31,7 @@ func journeyCommands() map[string]func(ts *testscript.TestScript, neg bool, args
 		"get":         cmdGet,
 		"fixes":       cmdFixes,
 		"screen":      cmdScreen,
+		"foreign":     cmdForeign,
 	}
 }
 
@@ -294,5 +297,40 @@ func cmdScreen(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 	default:
 		ts.Fatalf("unknown screen command %q", args[0])
+	}
+}
+
+// foreigners are the servers cmdForeign started, by script.
+var foreigners sync.Map // *testscript.TestScript → *http.Server
+
+// cmdForeign stands in for another program on the sandbox's address, the
+// way LocalStack holds 4566:
+//
+//	foreign start   serves on WORKSHOP_SANDBOX_ADDR, answering as LocalStack does
+//	foreign stop    frees the address
+func cmdForeign(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: foreign start|stop")
+	}
+	switch args[0] {
+	case "start":
+		ln, err := net.Listen("tcp", ts.Getenv("WORKSHOP_SANDBOX_ADDR"))
+		ts.Check(err)
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"status": "running", "edition": "community"}`)
+		})}
+		go srv.Serve(ln)
+		foreigners.Store(ts, srv)
+		ts.Defer(func() { srv.Close() })
+	case "stop":
+		srv, ok := foreigners.LoadAndDelete(ts)
+		if !ok {
+			ts.Fatalf("no foreign server runs")
+		}
+		ts.Check(srv.(*http.Server).Close())
+	default:
+		ts.Fatalf("usage: foreign start|stop")
 	}
 }

@@ -90,7 +90,13 @@ func statusRun(_ context.Context, opts *statusOptions) error {
 			ordered = append(ordered, workshop.Result{Target: t})
 		}
 	}
-	fmt.Fprintln(w, nextStep(opts.Global, ordered))
+	// The commands suggested reach the place the progress was made in.
+	g := GlobalOptions{}
+	if opts.Global != nil {
+		g = *opts.Global
+	}
+	g.Sandbox = g.Sandbox || place.Sandbox
+	fmt.Fprintln(w, nextStep(&g, ordered))
 	for _, other := range store.Places() {
 		if other == place {
 			continue
@@ -103,6 +109,6 @@ func statusRun(_ context.Context, opts *statusOptions) error {
 		}
 		fmt.Fprintf(w, "Also saved: %s (%d of %d modules passed)\n", other, passed, len(statusTargets())-1)
 	}
-	fmt.Fprintf(w, "This is what was saved; '%s' looks at your account again.\n", opts.Global.followUp("start"))
+	fmt.Fprintf(w, "This is what was saved; '%s' looks at your account again.\n", g.followUp("start"))
 	return nil
 }

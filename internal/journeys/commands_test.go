@@ -256,14 +256,17 @@ func cmdScreen(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 1 {
 		ts.Fatalf("usage: screen start|wait|keys|stop ...")
 	}
-	session := "journey-" + strings.NewReplacer("/", "-", ".", "-").Replace(ts.Getenv("WORKSHOP_SANDBOX_ADDR"))
+	// A tmux server of the script's own, so the UI gets the script's
+	// environment (a running server would give its own).
+	socket := ts.MkAbs("tmux.sock")
+	const session = "journey"
 	tmux := func(a ...string) (string, error) {
-		err := ts.Exec("tmux", a...)
+		err := ts.Exec("tmux", append([]string{"-S", socket}, a...)...)
 		return ts.ReadFile("stdout"), err
 	}
 	switch args[0] {
 	case "start":
-		ts.Defer(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
+		ts.Defer(func() { exec.Command("tmux", "-S", socket, "kill-server").Run() })
 		cmdline := "cd " + shellQuote(ts.MkAbs(".")) + " && workshop"
 		for _, a := range args[1:] {
 			cmdline += " " + shellQuote(a)

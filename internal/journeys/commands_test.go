@@ -79,6 +79,7 @@ func cmdWorkshop(ts *testscript.TestScript, neg bool, args []string) {
 		args = args[1:]
 	}
 	code := exitStatus(ts, ts.Exec("workshop", args...))
+	var otherCmds []string
 	stdout, stderr := ts.ReadFile("stdout"), ts.ReadFile("stderr")
 	switch {
 	case wantExit >= 0 && code != wantExit:
@@ -89,6 +90,12 @@ func cmdWorkshop(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("workshop %s: exit %d", strings.Join(args, " "), code)
 	}
 	for _, line := range nextCommands(stdout + "\n" + stderr) {
+		if runsUntilStopped(line) {
+			// The terminal UI, a sandbox or a dashboard: the learner keeps it
+			// open in its own terminal; its command line must be valid.
+			otherCmds = append(otherCmds, line)
+			continue
+		}
 		followed := runInTerminal(ts, line)
 		switch {
 		case wantNext >= 0 && followed != wantNext:
@@ -97,7 +104,7 @@ func cmdWorkshop(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("dead end: the printed %q exits %d", line, followed)
 		}
 	}
-	for _, cmd := range otherWorkshopCommands(stdout + "\n" + stderr) {
+	for _, cmd := range append(otherCmds, otherWorkshopCommands(stdout+"\n"+stderr)...) {
 		// A command named in a hint is not run (it may be the TUI, or start a
 		// sandbox), but its command line must be one workshop accepts.
 		if code := exitStatus(ts, ts.Exec("sh", "-c", cmd+" --help")); code != 0 {
@@ -121,6 +128,15 @@ func otherWorkshopCommands(output string) []string {
 		}
 	}
 	return cmds
+}
+
+// longRunning are the workshop commands that run until the learner stops
+// them: the terminal UI, the sandbox and the class dashboard.
+var longRunning = regexp.MustCompile(`^workshop( --?[a-z-]+( [^- ][^ ]*)?)* (start|sandbox start|dashboard serve)( |$)`)
+
+// runsUntilStopped reports whether a printed command line is one of them.
+func runsUntilStopped(line string) bool {
+	return longRunning.MatchString(line)
 }
 
 // quoted matches a command the output quotes: 'workshop …'.

@@ -57,3 +57,21 @@ func TestJourneys(t *testing.T) {
 		},
 	})
 }
+
+func TestRunsUntilStopped(t *testing.T) {
+	for line, want := range map[string]bool{
+		"workshop start":                                  true,
+		"workshop --sandbox start":                        true,
+		"workshop --profile dev --region eu-west-1 start": true,
+		"workshop sandbox start":                          true,
+		"workshop dashboard serve --class Pen":            true,
+		"workshop --sandbox run module-2":                 false,
+		"workshop --sandbox check all":                    false,
+		"workshop sandbox push 127.0.0.1:1/api:v1":        false,
+		"workshop --sandbox explain module-1":             false,
+	} {
+		if got := runsUntilStopped(line); got != want {
+			t.Errorf("runsUntilStopped(%q) = %v, want %v", line, got, want)
+		}
+	}
+}

@@ -299,8 +299,12 @@ func cmdScreen(ts *testscript.TestScript, neg bool, args []string) {
 		deadline := time.Now().Add(5 * time.Minute)
 		var shown string
 		for time.Now().Before(deadline) {
-			shown, err = tmux("capture-pane", "-p", "-t", session)
-			ts.Check(err)
+			// Polled quietly: the log gets the screen once, at the end.
+			out, err := exec.Command("tmux", "-S", socket, "capture-pane", "-p", "-t", session).CombinedOutput()
+			shown = string(out)
+			if err != nil {
+				ts.Fatalf("tmux capture-pane: %v\n%s", err, out)
+			}
 			if re.MatchString(shown) != neg {
 				fmt.Fprint(ts.Stdout(), shown)
 				return

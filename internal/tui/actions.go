@@ -205,6 +205,7 @@ func (m *Model) run() tea.Cmd {
 func (m *Model) startRun(ids []string, title string) tea.Cmd {
 	m.act.reset(title)
 	m.pane = paneActivity
+	m.started++
 	m.runIDs = ids
 	m.flash = ""
 	m.stream = newRunStream(m.ctx)
@@ -244,6 +245,7 @@ func (m *Model) check() tea.Cmd {
 // startCheck checks targets in the background, showing the check panel.
 func (m *Model) startCheck(targets []workshop.Target) tea.Cmd {
 	m.checking = true
+	m.started++
 	m.pane = paneCheck
 	m.checks.pending = true
 	_, mod, _ := m.selected()

@@ -53,7 +53,12 @@ type Model struct {
 	stream   *runStream
 	runIDs   []string // the steps of the run in flight
 	checking bool
-	checkErr map[workshop.Target]error
+	// rechecking marks a background re-check in flight: it never holds up
+	// what the learner asks for; started counts the runs and checks the
+	// learner started, so a re-check that one overtook is dropped.
+	rechecking bool
+	started    int
+	checkErr   map[workshop.Target]error
 	rendered map[string]string // rendered explanations by id@width
 	flash    string
 	width    int

@@ -23,8 +23,10 @@ type checkFinishedMsg struct {
 	err     error
 	// initial marks the check that re-derives progress on start.
 	initial bool
-	// background marks a periodic or on-focus re-check (recheck.go).
+	// background marks a periodic or on-focus re-check (recheck.go), sent
+	// when the learner had started `since` runs and checks.
 	background bool
+	since      int
 }
 
 // explainFinishedMsg carries the commands of a step or module.

@@ -36,7 +36,7 @@ func (m *Model) onRecheck() tea.Cmd {
 // not pass, unless a step or a check is running or a question is open. It
 // changes neither the pane nor the selection.
 func (m *Model) recheck() tea.Cmd {
-	if m.busy() != "" || m.confirm != nil {
+	if m.busy() != "" || m.rechecking || m.confirm != nil {
 		return nil
 	}
 	var targets []workshop.Target
@@ -48,10 +48,11 @@ func (m *Model) recheck() tea.Cmd {
 	if len(targets) == 0 {
 		return nil
 	}
-	m.checking = true
+	m.rechecking = true
+	since := m.started
 	return func() tea.Msg {
 		res, err := m.opts.Backend.Check(m.ctx, targets)
-		return checkFinishedMsg{targets: targets, results: res, err: err, background: true}
+		return checkFinishedMsg{targets: targets, results: res, err: err, background: true, since: since}
 	}
 }
 
@@ -59,8 +60,10 @@ func (m *Model) recheck() tea.Cmd {
 // now pass; a re-check that could not run says nothing (the next one, or c,
 // tries again).
 func (m *Model) onBackgroundCheck(msg checkFinishedMsg) tea.Cmd {
-	m.checking = false
-	if msg.err != nil {
+	m.rechecking = false
+	if msg.err != nil || msg.since != m.started {
+		// Could not run, or the learner ran or checked something since:
+		// that has its own, newer check.
 		return nil
 	}
 	var newly []workshop.Target

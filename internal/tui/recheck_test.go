@@ -68,3 +68,32 @@ func TestRecheckWaitsForARunningStepOrCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestRecheckNeverHoldsUpTheLearner: a key pressed while a background
+// re-check is in flight is obeyed (no "a check is running"), and the
+// re-check's late result, older than what the learner's own check found, is
+// dropped.
+func TestRecheckNeverHoldsUpTheLearner(t *testing.T) {
+	b := newFakeBackend(preflightPass, module1Half)
+	m := newTestModel(t, b)
+	drain(m, m.Init())
+	late := m.recheck() // in flight: its answer comes after the learner's check
+	if late == nil || !m.rechecking {
+		t.Fatal("no re-check started")
+	}
+	stale := late()
+	b.set(module1Pass)
+	b.checked = nil
+	_, cmd := m.Update(tea.KeyPressMsg{Code: 'c', Text: "c"})
+	if m.flash != "" || !m.checking {
+		t.Fatalf("c during a re-check: flash %q, checking %v", m.flash, m.checking)
+	}
+	drain(m, cmd)
+	if r := m.board.results[workshop.TargetModule1]; !r.Passed {
+		t.Fatal("the learner's check did not record module-1's pass")
+	}
+	drain(m, func() tea.Msg { return stale })
+	if r := m.board.results[workshop.TargetModule1]; !r.Passed {
+		t.Error("the stale re-check overwrote the learner's newer check")
+	}
+}

@@ -37,6 +37,9 @@ func TestExitCodesAndMessages(t *testing.T) {
 	}{
 		{"version", []string{"version"}, ExitOK, "workshop dev (go", nil},
 		{"--version", []string{"--version"}, ExitOK, "workshop dev (go", nil},
+		{"-v", []string{"-v"}, ExitOK, "workshop dev (go", nil},
+		{"--version with other flags", []string{"--sandbox", "--version"}, ExitOK, "workshop dev (go", nil},
+		{"--help wins over --version", []string{"--version", "--help"}, ExitOK, "Available Commands", nil},
 		{"help", []string{"--help"}, ExitOK, "Containerize the monolith", nil},
 		{"no command prints help", nil, ExitOK, "Available Commands", nil},
 		{"unknown command", []string{"deploy"}, ExitUsage, "",

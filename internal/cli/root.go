@@ -24,7 +24,6 @@ It ships the sample app and the templates ('workshop init'). Without an AWS
 account, 'workshop sandbox start' runs a local AWS (ECR and its registry,
 CloudFormation, ECS tasks as Docker containers behind a local load balancer,
 WAF, Secrets Manager, IAM, CloudWatch Logs) and --sandbox points any command at it.`,
-		Version:       versionString(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -37,7 +36,7 @@ WAF, Secrets Manager, IAM, CloudWatch Logs) and --sandbox points any command at 
 	}
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	root.SetVersionTemplate("workshop {{.Version}}\n")
+	addVersionFlag(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 
 	pf := root.PersistentFlags()

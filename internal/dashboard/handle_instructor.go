@@ -3,7 +3,6 @@ package dashboard
 import (
 	"bytes"
 	"encoding/csv"
-	"html/template"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -69,7 +68,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// pageView is what the page template shows.
+// pageView is what the class page shows.
 type pageView struct {
 	Board       Board
 	JoinCommand string
@@ -88,7 +87,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		JoinCommand: "workshop start --class " + scheme + "://" + r.Host + " --code " + code,
 		JoinCode:    code,
 	}
-	s.renderHTML(w, http.StatusOK, "page.html", v)
+	s.renderHTML(w, http.StatusOK, func(page *htmlWriter) { writePage(page, v) })
 }
 
 // handleLearnerPage serves one learner's drill-down.
@@ -99,7 +98,7 @@ func (s *Server) handleLearnerPage(w http.ResponseWriter, r *http.Request) {
 		s.renderMessage(w, http.StatusNotFound, "No such learner", "Go back to the class page.")
 		return
 	}
-	s.renderHTML(w, http.StatusOK, "learner.html", d)
+	s.renderHTML(w, http.StatusOK, func(page *htmlWriter) { writeLearnerPage(page, d) })
 }
 
 // handleBoardAPI answers the board as JSON.
@@ -160,34 +159,23 @@ func fileSafe(name string) string {
 	return "class"
 }
 
-// renderHTML executes a page template; html/template escapes every value.
-func (s *Server) renderHTML(w http.ResponseWriter, code int, name string, data any) {
-	var buf bytes.Buffer
-	if err := s.templates.ExecuteTemplate(&buf, name, data); err != nil {
-		s.log.Error("render page", "template", name, "err", err)
-		http.Error(w, "the page could not be rendered", http.StatusInternalServerError)
-		return
-	}
+// renderHTML sends a page written by write.
+func (s *Server) renderHTML(w http.ResponseWriter, code int, write func(*htmlWriter)) {
+	var page htmlWriter
+	write(&page)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(code)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(page.bytes())
 }
 
 // renderMessage shows a page with a title and one paragraph.
 func (s *Server) renderMessage(w http.ResponseWriter, code int, title, text string) {
-	s.renderHTML(w, code, "message.html", struct{ Title, Text string }{title, text})
+	s.renderHTML(w, code, func(page *htmlWriter) { writeMessage(page, title, text) })
 }
 
 // renderBoardFragment renders the board part of the page, for live updates.
 func (s *Server) renderBoardFragment() []byte {
-	var buf bytes.Buffer
-	if err := s.templates.ExecuteTemplate(&buf, "board", s.model.board(s.now(), s.opts.Stuck)); err != nil {
-		s.log.Error("render the board", "err", err)
-	}
-	return buf.Bytes()
-}
-
-// parseTemplates reads the page templates with their helpers.
-func parseTemplates() (*template.Template, error) {
-	return template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html")
+	var page htmlWriter
+	writeBoard(&page, s.model.board(s.now(), s.opts.Stuck))
+	return page.bytes()
 }

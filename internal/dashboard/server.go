@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -62,8 +61,6 @@ type Server struct {
 	joins    *limiters
 	events   *hub
 	handler  http.Handler
-	// templates are the page templates.
-	templates *template.Template
 }
 
 // NewServer rebuilds the class from the store and returns a server for it.
@@ -115,11 +112,6 @@ func NewServer(ctx context.Context, opts Options) (*Server, error) {
 		clients:  newLimiters(opts.ClientRate, opts.ClientBurst),
 		joins:    newLimiters(opts.JoinRate, opts.JoinBurst),
 	}
-	t, err := parseTemplates()
-	if err != nil {
-		return nil, fmt.Errorf("dashboard server: %w", err)
-	}
-	s.templates = t
 	if err := s.replay(ctx); err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/breakthemonolith/workshop/internal/markdown"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
@@ -296,11 +297,11 @@ func TestTheTextFollowsTheTerminalsBackground(t *testing.T) {
 	m := New(context.Background(), Options{Modules: testModules(), Backend: newFakeBackend()})
 	m.clockless = true
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	if m.textStyle() != "dark" {
+	if m.textStyle() != markdown.Dark {
 		t.Fatalf("style %s before the terminal answers, want dark", m.textStyle())
 	}
 	_, cmd := m.Update(tea.BackgroundColorMsg{Color: color.White})
-	if m.textStyle() != "light" || cmd == nil {
+	if m.textStyle() != markdown.Light || cmd == nil {
 		t.Errorf("style %s on a white background (re-render %t), want light", m.textStyle(), cmd != nil)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/breakthemonolith/workshop/internal/markdown"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
@@ -26,7 +27,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 func BenchmarkRenderStepText(b *testing.B) {
 	md := testModules()[1].Steps[1].Text
 	for b.Loop() {
-		_ = renderText("x", md, 47, "dark")()
+		_ = renderText("x", md, 47, markdown.Dark)()
 	}
 }
 

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	gstyles "charm.land/glamour/v2/styles"
 
+	"github.com/breakthemonolith/workshop/internal/markdown"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
@@ -151,16 +151,16 @@ func (m *Model) showText() tea.Cmd {
 	return renderText(id, md, width, m.textStyle())
 }
 
-// textStyle is the markdown style: plain without colour, else for the
+// textStyle is the markdown theme: plain without colour, else for the
 // terminal's background.
-func (m *Model) textStyle() string {
+func (m *Model) textStyle() markdown.Theme {
 	switch {
 	case m.opts.NoColor:
-		return gstyles.NoTTYStyle
+		return markdown.Plain
 	case m.light:
-		return gstyles.LightStyle
+		return markdown.Light
 	}
-	return gstyles.DarkStyle
+	return markdown.Dark
 }
 
 // moduleMarkdown describes a module: its summary and its steps.

@@ -1,12 +1,11 @@
 package tui
 
 import (
-	"fmt"
-
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/glamour/v2"
+
+	"github.com/breakthemonolith/workshop/internal/markdown"
 )
 
 // document is a scrollable text: the selected step's explanation rendered
@@ -56,18 +55,10 @@ func (d document) Update(msg tea.Msg) (document, tea.Cmd) {
 // View renders the visible part.
 func (d document) View() string { return d.vp.View() }
 
-// renderText renders markdown for width cells in a style (a glamour
-// standard style name) in a command: the first frame does not wait for it.
-func renderText(id, markdown string, width int, style string) tea.Cmd {
+// renderText renders markdown for width cells in a theme in a command:
+// the first frame does not wait for it.
+func renderText(id, md string, width int, theme markdown.Theme) tea.Cmd {
 	return func() tea.Msg {
-		r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width-2))
-		if err != nil {
-			return textRenderedMsg{id: id, width: width, text: markdown}
-		}
-		out, err := r.Render(markdown)
-		if err != nil {
-			out = fmt.Sprintf("%s\n\n(could not render: %v)", markdown, err)
-		}
-		return textRenderedMsg{id: id, width: width, text: out}
+		return textRenderedMsg{id: id, width: width, text: markdown.Render(md, width-2, theme)}
 	}
 }

@@ -192,8 +192,8 @@ func ensureTightGroups(ctx context.Context, r *runner) (bool, error) {
 	return changed, nil
 }
 
-// NewSecurityClients builds module 5's clients from an AWS configuration.
+// NewSecurityClients is module 5's clients from an AWS configuration.
 func NewSecurityClients(cfg aws.Config) *SecurityClients {
-	return &SecurityClients{EC2: ec2.NewFromConfig(cfg), WAF: wafv2.NewFromConfig(cfg),
-		Secrets: secretsmanager.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg)}
+	c := cloud.NewClients(cfg)
+	return &SecurityClients{EC2: c.EC2, WAF: c.WAF, Secrets: c.Secrets, ECR: c.ECR}
 }

@@ -14,10 +14,16 @@ type fixer struct {
 	region   string
 	endpoint string
 	sandbox  bool
+	// goImage is WORKSHOP_GO_IMAGE, the local Go image builds use offline.
+	goImage string
 }
 
 func (r *Runner) fixes() fixer {
-	return fixer{stack: r.Options.Stack, region: r.Options.Region, endpoint: r.Options.Endpoint, sandbox: r.Options.Sandbox}
+	x := fixer{stack: r.Options.Stack, region: r.Options.Region, endpoint: r.Options.Endpoint, sandbox: r.Options.Sandbox}
+	if r.Options.Getenv != nil {
+		x.goImage = r.Options.Getenv("WORKSHOP_GO_IMAGE")
+	}
+	return x
 }
 
 // workshop returns a workshop command, with --sandbox when the checks run
@@ -31,6 +37,8 @@ func (x fixer) workshop(args ...string) string {
 }
 
 // aws returns an AWS CLI command with the region (and endpoint) appended.
+// The sandbox needs no credentials, so its commands carry --no-sign-request
+// and run as printed in any terminal, without 'workshop sandbox env' first.
 func (x fixer) aws(args ...string) string {
 	cmd := "aws " + strings.Join(args, " ")
 	if x.region != "" {
@@ -39,7 +47,20 @@ func (x fixer) aws(args ...string) string {
 	if x.endpoint != "" {
 		cmd += " --endpoint-url " + x.endpoint
 	}
+	if x.sandbox {
+		cmd += " --no-sign-request"
+	}
 	return cmd
+}
+
+// dockerBuild builds a service's image for linux/amd64 as tag, with the
+// local Go image when WORKSHOP_GO_IMAGE names one.
+func (x fixer) dockerBuild(service, tag string) string {
+	cmd := "docker build --platform linux/amd64 -f services/" + service + "/Dockerfile -t " + tag
+	if x.goImage != "" {
+		cmd += " --build-arg GO_IMAGE=" + x.goImage
+	}
+	return cmd + " ."
 }
 
 // deployStack is the command that creates or updates the module 2 stack
@@ -63,14 +84,13 @@ func (x fixer) buildAndPush(service, repoURI string) string {
 	if repoURI == "" {
 		repoURI = "<ACCOUNT>.dkr.ecr." + x.region + ".amazonaws.com/" + service
 	}
-	build := "docker build --platform linux/amd64 -f services/" + service + "/Dockerfile -t " + repoURI + ":v1 ."
+	build := x.dockerBuild(service, repoURI+":v1")
 	if x.sandbox {
 		return build + " && workshop sandbox push " + repoURI + ":v1"
 	}
 	registry, _, _ := strings.Cut(repoURI, "/")
 	return x.aws("ecr get-login-password") + " | docker login --username AWS --password-stdin " + registry +
-		" && docker build --platform linux/amd64 -f services/" + service + "/Dockerfile -t " + repoURI + ":v1 ." +
-		" && docker push " + repoURI + ":v1"
+		" && " + build + " && docker push " + repoURI + ":v1"
 }
 
 // registerTaskDefinition fills the service's task definition template with

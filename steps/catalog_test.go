@@ -184,8 +184,8 @@ func TestExplainPushesFromHost(t *testing.T) {
 			want: []string{"| docker login --username AWS --password-stdin 127.0.0.1:4566", "docker push 127.0.0.1:4566/api:v1"},
 			not:  []string{"workshop sandbox push"}},
 		{name: "engine in a VM", module: "module-1", fromHost: true, uris: uris,
-			want: []string{"docker build --platform linux/amd64 -f services/api/Dockerfile -t api .", "docker tag api:latest 127.0.0.1:4566/api:v1", "workshop sandbox push 127.0.0.1:4566/api:v1"},
-			not:  []string{"docker login", "docker push"}},
+			want: []string{"docker build --platform linux/amd64 -f services/api/Dockerfile -t 127.0.0.1:4566/api:v1 .", "workshop sandbox push 127.0.0.1:4566/api:v1"},
+			not:  []string{"docker login", "docker push", "docker tag", " -t api "}},
 		{name: "engine in a VM, module 3", module: "module-3", fromHost: true, uris: uris,
 			want: []string{"workshop sandbox push 127.0.0.1:4566/users:v1", "workshop sandbox push 127.0.0.1:4566/threads:v1", "workshop sandbox push 127.0.0.1:4566/posts:v1"},
 			not:  []string{"docker login", "docker push"}},
@@ -208,5 +208,30 @@ func TestExplainPushesFromHost(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// On the sandbox every AWS CLI command needs no credentials, so it carries
+// --no-sign-request and runs as printed in a terminal that has none; builds
+// name the repository directly (no retag of a learner's own "api" image)
+// and use the local Go image when there is one.
+func TestExplainOnTheSandboxRunsAsPrinted(t *testing.T) {
+	list, err := Find("all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := Explain(list, Values{Region: "us-east-1", Stack: "S", Endpoint: "http://127.0.0.1:4566", Sandbox: true, GoImage: "go-builder:1"})
+	for _, line := range strings.Split(out, "\n") {
+		for _, cmd := range strings.Split(line, "$(") {
+			if strings.HasPrefix(strings.TrimSpace(cmd), "aws ") && !strings.Contains(cmd, "--no-sign-request") {
+				t.Errorf("an AWS CLI command without --no-sign-request: %s", line)
+			}
+		}
+		if strings.HasPrefix(line, "docker build") && (!strings.Contains(line, "--build-arg GO_IMAGE=go-builder:1") || strings.Contains(line, " -t api ")) {
+			t.Errorf("build: %s", line)
+		}
+	}
+	if strings.Contains(out, "docker tag") {
+		t.Errorf("the script retags an image:\n%s", out)
 	}
 }

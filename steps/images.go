@@ -45,8 +45,9 @@ func createRepositories(s *script, services ...string) {
 	}
 }
 
-// buildAndPush logs in to the registry once, then builds, tags and pushes
-// each service's image; with PushFromHost, workshop sandbox push uploads
+// buildAndPush logs in to the registry once, then builds each service's
+// image under its repository's name (never retagging a learner's own "api"
+// image) and pushes it; with PushFromHost, workshop sandbox push uploads
 // each image instead of the engine.
 func buildAndPush(s *script, services ...string) {
 	first := s.repoURI(services[0])
@@ -60,8 +61,11 @@ func buildAndPush(s *script, services ...string) {
 	for _, svc := range services {
 		uri := s.repoURI(svc)
 		s.comment("Build for linux/amd64, the platform of the Fargate tasks, even on an Apple silicon Mac.")
-		s.line("docker build --platform linux/amd64 -f services/"+svc+"/Dockerfile -t", svc, ".")
-		s.line("docker tag", svc+":latest", suffix(uri, ":"+workshop.ImageTag))
+		build := "docker build --platform linux/amd64 -f services/" + svc + "/Dockerfile -t " + suffix(uri, ":"+workshop.ImageTag)
+		if s.v.GoImage != "" {
+			build += " --build-arg GO_IMAGE=" + shellQuote(s.v.GoImage)
+		}
+		s.line(build, ".")
 		if s.v.PushFromHost {
 			s.line("workshop sandbox push", suffix(uri, ":"+workshop.ImageTag))
 		} else {

@@ -37,6 +37,9 @@ func (s *script) aws(args ...string) string {
 	if s.v.Endpoint != "" {
 		cmd += " --endpoint-url " + s.v.Endpoint
 	}
+	if s.v.Sandbox {
+		cmd += " --no-sign-request"
+	}
 	return cmd
 }
 

@@ -39,6 +39,13 @@ type Values struct {
 	// in a VM whose 127.0.0.1 is not this machine's): images go to the
 	// sandbox with 'workshop sandbox push', not docker login and docker push.
 	PushFromHost bool
+	// Sandbox says the commands go to the workshop's sandbox, which needs no
+	// credentials: AWS CLI commands carry --no-sign-request, so each runs as
+	// printed in any terminal.
+	Sandbox bool
+	// GoImage, when set (WORKSHOP_GO_IMAGE), is the local Go image the
+	// builds use instead of Docker Hub's.
+	GoImage string
 }
 
 // Readers are the read-only AWS calls Lookup makes.

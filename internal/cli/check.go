@@ -32,10 +32,12 @@ type checkOptions struct {
 	// Record, when set, saves each result as progress, so that 'workshop
 	// status' and 'workshop start' know of checks run here.
 	Record func(workshop.Result) error
+	// Global holds the global flags, repeated in the commands it suggests.
+	Global *GlobalOptions
 }
 
 func newCheckCmd(f *Factory, runF func(context.Context, *checkOptions) error) *cobra.Command {
-	opts := &checkOptions{IO: f.IO, Sleep: sleepCtx}
+	opts := &checkOptions{IO: f.IO, Sleep: sleepCtx, Global: f.Global}
 	var names []string
 	for _, t := range checks.Targets() {
 		names = append(names, string(t))
@@ -135,6 +137,11 @@ func checkRun(ctx context.Context, opts *checkOptions) error {
 		summary := statusLine(res)
 		if !opts.JSON && (round == 0 || summary != previous) {
 			printResult(opts.IO.ErrOut, res, opts.Color)
+			if round == 0 && !res.Passed {
+				if line := undoneBefore(ctx, runner, opts.Global, opts.Target); line != "" {
+					fmt.Fprintln(opts.IO.ErrOut, line)
+				}
+			}
 		}
 		previous = summary
 		if !opts.Watch || res.Passed {
@@ -149,6 +156,21 @@ func checkRun(ctx context.Context, opts *checkOptions) error {
 			return err
 		}
 	}
+}
+
+// undoneBefore says which module target builds on does not pass yet (so a
+// learner who skipped ahead hears "do module 1 first" rather than only what
+// is missing), or "" when they all pass or cannot be checked.
+func undoneBefore(ctx context.Context, runner *checks.Runner, g *GlobalOptions, target workshop.Target) string {
+	for _, before := range target.BuildsOn() {
+		res, err := runner.Run(ctx, before)
+		if err != nil || res.Passed {
+			continue
+		}
+		return fmt.Sprintf("Next: %s builds on %s (%s), which does not pass yet: do it first: '%s', or '%s' for the commands",
+			target, before, before.Title(), g.followUp("run", string(before)), g.followUp("explain", string(before)))
+	}
+	return ""
 }
 
 func writeJSONLine(opts *checkOptions, res workshop.Result) error {

@@ -80,6 +80,8 @@ func lookupValues(ctx context.Context, f *Factory) (steps.Values, error) {
 	}
 	v.Region = c.Region()
 	v.Endpoint = c.Endpoint()
+	v.GoImage = f.Getenv("WORKSHOP_GO_IMAGE")
+	v.Sandbox = f.Global.Sandbox
 	if f.Global.Sandbox {
 		v.PushFromHost = pushFromHost(ctx, strings.TrimPrefix(cloud.SandboxEndpoint(f.Getenv), "http://"))
 	}

@@ -18,12 +18,15 @@ type initOptions struct {
 	IO    IOStreams
 	Dir   string
 	Force bool
+	// GoImage (WORKSHOP_GO_IMAGE) is the local Go image a build uses
+	// instead of Docker Hub's; the Next: line's build passes it on.
+	GoImage string
 	// Files returns what to write.
 	Files func() ([]scaffold.File, error)
 }
 
 func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
-	opts := &initOptions{IO: f.IO, Files: scaffold.Files}
+	opts := &initOptions{IO: f.IO, Files: scaffold.Files, GoImage: f.Getenv("WORKSHOP_GO_IMAGE")}
 	cmd := &cobra.Command{
 		Use:   "init [DIR]",
 		Short: "Write the sample app and the templates to a folder",
@@ -74,8 +77,12 @@ func initRun(opts *initOptions) error {
 		return envError{err: err, hint: "check that you can write to " + opts.Dir + ", or pass another folder: workshop init DIR"}
 	}
 	fmt.Fprintf(w, "%d files: %s.\n", len(outcomes), summary(counts))
-	fmt.Fprintf(w, "Next: cd %s && docker build --platform linux/amd64 -f services/%s/Dockerfile -t %s .\n",
-		shellQuote(filepath.Clean(opts.Dir)), workshop.Monolith, workshop.Monolith)
+	buildArg := ""
+	if opts.GoImage != "" {
+		buildArg = " --build-arg GO_IMAGE=" + shellQuote(opts.GoImage)
+	}
+	fmt.Fprintf(w, "Next: cd %s && docker build --platform linux/amd64 -f services/%s/Dockerfile -t %s%s .\n",
+		shellQuote(filepath.Clean(opts.Dir)), workshop.Monolith, workshop.Monolith, buildArg)
 	return nil
 }
 

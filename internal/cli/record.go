@@ -18,7 +18,7 @@ func recordProgress(f *Factory, res workshop.Result) error {
 	if err != nil {
 		return err
 	}
-	if _, err := store.Record(res, f.Now()); err != nil {
+	if _, err := store.RecordOn(f.Global.Sandbox, res, f.Now()); err != nil {
 		return fmt.Errorf("save the result in %s: %w", path, err)
 	}
 	return nil

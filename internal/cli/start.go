@@ -152,7 +152,7 @@ func startRun(ctx context.Context, opts *startOptions) error {
 	m := tui.New(ctx, tui.Options{
 		Modules:  modules,
 		Backend:  backend,
-		Progress: progressRecorder{store: store, now: f.Now},
+		Progress: progressRecorder{store: store, now: f.Now, global: f.Global},
 		Saved:    saved,
 		Results:  opts.Results,
 		At:       opts.At,
@@ -211,10 +211,10 @@ func startPlain(ctx context.Context, opts *startOptions, b *startBackend, store 
 		return err
 	}
 	printResult(opts.IO.ErrOut, res, opts.Color)
-	if moved, err := store.Record(res, opts.Factory.Now()); err != nil {
+	if moved, err := store.RecordOn(opts.Factory.Global.Sandbox, res, opts.Factory.Now()); err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "! %v\n", err)
 	} else if moved != nil {
-		fmt.Fprintf(opts.IO.ErrOut, "! %s\n", movedWarning(*moved, progress.Place{Account: res.Account, Region: res.Region}))
+		fmt.Fprintf(opts.IO.ErrOut, "! %s\n", movedWarning(*moved, progress.Place{Account: res.Account, Region: res.Region, Sandbox: opts.Factory.Global.Sandbox}))
 	}
 	for _, p := range progress.Split(res) {
 		if opts.Results != nil {

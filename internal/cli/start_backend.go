@@ -131,15 +131,19 @@ func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 type progressRecorder struct {
 	store *progress.Store
 	now   func() time.Time
+	// global says, when a result arrives, whether it came from the sandbox
+	// (start may have turned to it after the recorder was made).
+	global *GlobalOptions
 }
 
 // Record implements tui.Progress.
 func (p progressRecorder) Record(res workshop.Result) (string, error) {
-	moved, err := p.store.Record(res, p.now())
+	sandbox := p.global != nil && p.global.Sandbox
+	moved, err := p.store.RecordOn(sandbox, res, p.now())
 	if moved == nil {
 		return "", err
 	}
-	return movedWarning(*moved, progress.Place{Account: res.Account, Region: res.Region}), err
+	return movedWarning(*moved, progress.Place{Account: res.Account, Region: res.Region, Sandbox: sandbox}), err
 }
 
 // movedWarning says the learner now works somewhere else than before.

@@ -132,7 +132,7 @@ func TestStartInTmuxRunsModule1(t *testing.T) {
 	cmd := exec.Command(bin, "status")
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "✔ module-1   Containerize the monolith") || !strings.Contains(string(out), "Next: module-2") {
+	if err != nil || !strings.Contains(string(out), "✔ module-1   Containerize the monolith") || !strings.Contains(string(out), "Next: no sandbox runs now: 'workshop --sandbox start' resumes") || !strings.Contains(string(out), "Then: module-2") {
 		t.Errorf("status: %v\n%s", err, out)
 	}
 }

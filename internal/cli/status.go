@@ -3,9 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/progress"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
@@ -16,10 +18,14 @@ type statusOptions struct {
 	Color  bool
 	// Global holds the global flags, repeated in the commands it suggests.
 	Global *GlobalOptions
+	// SandboxUp reports whether a sandbox answers where the client looks
+	// for one: progress made on the sandbox goes on only once one runs.
+	SandboxUp func(ctx context.Context) bool
 }
 
 func newStatusCmd(f *Factory, runF func(context.Context, *statusOptions) error) *cobra.Command {
-	opts := &statusOptions{IO: f.IO, Getenv: f.Getenv, Global: f.Global}
+	opts := &statusOptions{IO: f.IO, Getenv: f.Getenv, Global: f.Global,
+		SandboxUp: func(ctx context.Context) bool { return sandboxAnswers(ctx, cloud.SandboxEndpoint(f.Getenv)) == nil }}
 	return &cobra.Command{
 		Use:   "status",
 		Short: "Summarise your saved progress",
@@ -43,7 +49,7 @@ func statusTargets() []workshop.Target {
 	return append(workshop.TargetAll.Expand(), workshop.TargetSecurity)
 }
 
-func statusRun(_ context.Context, opts *statusOptions) error {
+func statusRun(ctx context.Context, opts *statusOptions) error {
 	path, err := progress.DefaultPath(opts.Getenv)
 	if err != nil {
 		return envError{err: err, hint: "set HOME or XDG_STATE_HOME"}
@@ -55,7 +61,7 @@ func statusRun(_ context.Context, opts *statusOptions) error {
 	w := opts.IO.Out
 	place, results, ok := store.Last()
 	if !ok {
-		fmt.Fprintln(w, "No progress saved yet: 'workshop start' begins, and saves it as you go.")
+		fmt.Fprintf(w, "No progress saved yet: '%s' begins, and saves it as you go.\n", opts.Global.followUp("start"))
 		return nil
 	}
 	byTarget := map[workshop.Target]workshop.Result{}
@@ -90,7 +96,21 @@ func statusRun(_ context.Context, opts *statusOptions) error {
 			ordered = append(ordered, workshop.Result{Target: t})
 		}
 	}
-	fmt.Fprintln(w, nextStep(opts.Global, ordered))
+	// The commands suggested reach the place the progress was made in.
+	g := GlobalOptions{}
+	if opts.Global != nil {
+		g = *opts.Global
+	}
+	g.Sandbox = g.Sandbox || place.Sandbox
+	if place.Sandbox && opts.SandboxUp != nil && !opts.SandboxUp(ctx) {
+		// The sandbox stopped (start's in-process one stops on quit): the
+		// next step is to run one again.
+		fmt.Fprintf(w, "Next: no sandbox runs now: '%s' resumes in the terminal UI, which runs one inside it; for the command line, start one with '%s'\n",
+			g.followUp("start"), "workshop sandbox start")
+		fmt.Fprintln(w, "Then"+strings.TrimPrefix(nextStep(&g, ordered), "Next"))
+	} else {
+		fmt.Fprintln(w, nextStep(&g, ordered))
+	}
 	for _, other := range store.Places() {
 		if other == place {
 			continue
@@ -103,6 +123,6 @@ func statusRun(_ context.Context, opts *statusOptions) error {
 		}
 		fmt.Fprintf(w, "Also saved: %s (%d of %d modules passed)\n", other, passed, len(statusTargets())-1)
 	}
-	fmt.Fprintln(w, "This is what was saved; 'workshop start' looks at your account again.")
+	fmt.Fprintf(w, "This is what was saved; '%s' looks at your account again.\n", g.followUp("start"))
 	return nil
 }

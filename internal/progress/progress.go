@@ -37,13 +37,27 @@ type File struct {
 type Place struct {
 	Account string `json:"account"`
 	Region  string `json:"region"`
+	// Sandbox says the progress was made on the workshop's sandbox, so the
+	// commands suggested for it carry --sandbox.
+	Sandbox bool `json:"sandbox,omitempty"`
 }
 
-// Key is ACCOUNT/REGION.
-func (p Place) Key() string { return p.Account + "/" + p.Region }
+// Key is ACCOUNT/REGION, or sandbox/ACCOUNT/REGION on the sandbox (whose
+// account id an emulator or a real account could share).
+func (p Place) Key() string {
+	if p.Sandbox {
+		return "sandbox/" + p.Account + "/" + p.Region
+	}
+	return p.Account + "/" + p.Region
+}
 
-// String is "account ACCOUNT, REGION".
-func (p Place) String() string { return fmt.Sprintf("account %s, %s", p.Account, p.Region) }
+// String is "account ACCOUNT, REGION", with "the sandbox's" on the sandbox.
+func (p Place) String() string {
+	if p.Sandbox {
+		return fmt.Sprintf("the sandbox's account %s, %s", p.Account, p.Region)
+	}
+	return fmt.Sprintf("account %s, %s", p.Account, p.Region)
+}
 
 // Record is the progress made in one account and region.
 type Record struct {
@@ -155,12 +169,17 @@ func (s *Store) Results(place Place) []workshop.Result {
 // account or region than the previous result recorded, moved is that
 // previous place; the progress there is kept.
 func (s *Store) Record(res workshop.Result, now time.Time) (moved *Place, err error) {
+	return s.RecordOn(false, res, now)
+}
+
+// RecordOn is Record, saying whether res comes from the sandbox.
+func (s *Store) RecordOn(sandbox bool, res workshop.Result, now time.Time) (moved *Place, err error) {
 	if res.Account == "" || res.Region == "" {
 		return nil, errors.New("record progress: the result names no account or region")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	place := Place{Account: res.Account, Region: res.Region}
+	place := Place{Account: res.Account, Region: res.Region, Sandbox: sandbox}
 	if last := s.file.Last; last.Account != "" && last != place {
 		moved = &last
 	}

@@ -56,7 +56,7 @@ func TestRecordWarnsOnAnotherAccountAndKeepsBoth(t *testing.T) {
 	if got := s.Places(); len(got) != 2 || got[0].Region != "eu-west-1" {
 		t.Errorf("places %v, want both, latest first", got)
 	}
-	if r := s.Results(Place{"123456789012", "us-east-1"}); len(r) != 1 || !r[0].Passed {
+	if r := s.Results(Place{Account: "123456789012", Region: "us-east-1"}); len(r) != 1 || !r[0].Passed {
 		t.Errorf("the first region's progress was lost: %v", r)
 	}
 }
@@ -98,5 +98,30 @@ func TestDefaultPath(t *testing.T) {
 	delete(env, "XDG_STATE_HOME")
 	if p, _ := DefaultPath(func(k string) string { return env[k] }); p != "/home/me/.local/state/workshop/progress.json" {
 		t.Errorf("got %s", p)
+	}
+}
+
+// The sandbox's progress is kept apart from an account with the same id
+// (moto's default account is the sandbox's), and says where it was made.
+func TestSandboxProgressIsItsOwnPlace(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "progress.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	s.RecordOn(true, result(workshop.TargetModule1, "123456789012", "us-east-1", workshop.StatusPass), now)
+	moved, err := s.Record(result(workshop.TargetModule1, "123456789012", "us-east-1", workshop.StatusFail), now.Add(time.Minute))
+	if err != nil || moved == nil || !moved.Sandbox {
+		t.Fatalf("moving from the sandbox to an account: moved %v, %v", moved, err)
+	}
+	if r := s.Results(Place{Account: "123456789012", Region: "us-east-1", Sandbox: true}); len(r) != 1 || !r[0].Passed {
+		t.Errorf("the sandbox's progress: %v", r)
+	}
+	again, err := Open(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if places := again.Places(); len(places) != 2 || places[1].String() != "the sandbox's account 123456789012, us-east-1" {
+		t.Errorf("places after reopening: %v", places)
 	}
 }

@@ -53,6 +53,23 @@ func (t Target) Expand() []Target {
 	return []Target{t}
 }
 
+// BuildsOn returns the modules t needs done first: module 2 deploys module
+// 1's image, module 3 follows module 1's way of pushing, module 4 needs
+// module 2's load balancer and module 3's images, and the security review
+// looks at module 4's services. Other targets build on nothing.
+func (t Target) BuildsOn() []Target {
+	switch t {
+	case TargetModule2, TargetModule3:
+		return []Target{TargetModule1}
+	case TargetModule4:
+		return []Target{TargetModule2, TargetModule3}
+	case TargetSecurity:
+		return []Target{TargetModule4}
+	default:
+		return nil
+	}
+}
+
 // Title is the human name of the target.
 func (t Target) Title() string {
 	switch t {

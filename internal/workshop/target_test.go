@@ -123,3 +123,20 @@ func TestModuleValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestBuildsOnComesEarlier(t *testing.T) {
+	order := map[Target]int{}
+	for i, tt := range Targets() {
+		order[tt] = i
+	}
+	for _, tt := range Targets() {
+		for _, before := range tt.BuildsOn() {
+			if order[before] >= order[tt] {
+				t.Errorf("%s builds on %s, which a learner meets later", tt, before)
+			}
+		}
+	}
+	if got := TargetModule3.BuildsOn(); len(got) != 1 || got[0] != TargetModule1 {
+		t.Errorf("module-3 builds on %v, want module-1", got)
+	}
+}

@@ -168,7 +168,7 @@ func TestModule2ConditionsAreSupersededOnAFinishedAccount(t *testing.T) {
 
 func TestModule2ServiceDeletedAfterTheSwitchIsSuperseded(t *testing.T) {
 	w := finishedAccount()
-	delete(w.services, monolith)
+	delete(w.services, workshop.Monolith)
 	res := run(t, w, workshop.TargetModule2)
 	want{id: m2 + "service-api", status: workshop.StatusPass, observed: "superseded by module 4: service api was deleted"}.check(t, res)
 	if !res.Passed {
@@ -219,8 +219,8 @@ func TestModule4AndModule2OnTheSameAccountBeforeTheSwitch(t *testing.T) {
 	// Half-way through module 4: the microservices run and have their
 	// rules, but the default action still goes to api, which still runs.
 	w := finishedAccount()
-	w.setDefault(monolith)
-	w.scale(monolith, 2, 2)
+	w.setDefault(workshop.Monolith)
+	w.scale(workshop.Monolith, 2, 2)
 	res := run(t, w, workshop.TargetAll)
 	for _, wt := range []want{
 		{id: m2 + "alb-root", status: workshop.StatusPass, observed: "X-Service: monolith"},
@@ -230,7 +230,7 @@ func TestModule4AndModule2OnTheSameAccountBeforeTheSwitch(t *testing.T) {
 		{id: m2 + "alb-api-users", status: workshop.StatusPass, observed: "superseded by module 4: module 4 routes /api/users to users"},
 		{id: m4 + "probe-users", status: workshop.StatusPass, observed: "same data as the monolith"},
 		{id: m4 + "traffic-switched", status: workshop.StatusFail, observed: "still forwarding to api: the default action; default action → api",
-			fix: "elbv2 modify-listener --listener-arn " + fakeListenerArn + " --default-actions Type=forward,TargetGroupArn=" + w.tgArn(drop)},
+			fix: "elbv2 modify-listener --listener-arn " + fakeListenerArn + " --default-actions Type=forward,TargetGroupArn=" + w.tgArn(workshop.DropTargetGroup)},
 		{id: m4 + "api-scaled-down", status: workshop.StatusFail, observed: "service api: desired 2, running 2",
 			fix: "ecs update-service --cluster " + fakeClusterName + " --service api --desired-count 0 --region us-east-1"},
 	} {
@@ -242,7 +242,7 @@ func TestTheFakeLoadBalancerServesTheForum(t *testing.T) {
 	// The probes judge bodies against the forum's data: make sure the fake
 	// world serves exactly what forum.LoadData holds.
 	w := finishedAccount()
-	for _, svc := range microservices() {
+	for _, svc := range workshop.Microservices() {
 		w.mu.Lock()
 		res, err := w.serveALB(mustRequest("http://" + fakeALBHost + "/api/" + svc))
 		w.mu.Unlock()
@@ -431,9 +431,9 @@ func TestStoppedTaskReadFailuresDoNotHideTheDiagnosis(t *testing.T) {
 	for _, action := range []string{"ecs:ListTasks", "ecs:DescribeTasks"} {
 		t.Run(action, func(t *testing.T) {
 			w := monolithDeployed()
-			w.startDeployment(monolith, 3)
-			w.stopTask(monolith, "Task failed to start", "CannotPullContainerError: not found", nil)
-			w.serviceEvent(monolith, "(service api) has started 2 tasks: (task 1) (task 2).")
+			w.startDeployment(workshop.Monolith, 3)
+			w.stopTask(workshop.Monolith, "Task failed to start", "CannotPullContainerError: not found", nil)
+			w.serviceEvent(workshop.Monolith, "(service api) has started 2 tasks: (task 1) (task 2).")
 			w.fail(action, accessDenied(action))
 			res := run(t, w, workshop.TargetModule2)
 			want{id: m2 + "service-api-running", status: workshop.StatusFail,
@@ -528,7 +528,7 @@ func TestStackEventsUnreadableStillFailsTheStack(t *testing.T) {
 
 func TestFixesCarryTheEndpoint(t *testing.T) {
 	w := monolithDeployed()
-	delete(w.services, monolith)
+	delete(w.services, workshop.Monolith)
 	res := run(t, w, workshop.TargetModule2, func(o *Options) { o.Endpoint = "http://127.0.0.1:4566" })
 	want{id: m2 + "service-api", status: workshop.StatusFail,
 		fix: "--tags key=workshop:managed,value=true --region us-east-1 --endpoint-url http://127.0.0.1:4566"}.check(t, res)
@@ -540,8 +540,8 @@ func TestPaginatedAnswersAreReadToTheEnd(t *testing.T) {
 	w := finishedAccount()
 	w.addRepository("aaa-first")
 	w.addRepository("zzz-last")
-	w.pushImage(monolith, "old", "linux/arm64")
-	w.pushImage(monolith, "older", "linux/arm64")
+	w.pushImage(workshop.Monolith, "old", "linux/arm64")
+	w.pushImage(workshop.Monolith, "older", "linux/arm64")
 	w.pageSize = 2
 	res := run(t, w, workshop.TargetAll)
 	if !res.Passed {

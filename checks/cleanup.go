@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 const cl = "cleanup/"
@@ -26,7 +28,7 @@ func cleanupChecks(x fixer) []check {
 				}
 				cluster := output(st, "ClusterName")
 				var left, arns, fixes, draining, foreign []string
-				for _, name := range allServices() {
+				for _, name := range workshop.Services() {
 					s, ok := svcs[name]
 					if ok {
 						mine, err := f.owned(kindService, aws.ToString(s.ServiceArn))
@@ -65,7 +67,7 @@ func cleanupChecks(x fixer) []check {
 					return failed(err)
 				}
 				var left, arns, fixes, foreign []string
-				for _, name := range append(allServices(), drop) {
+				for _, name := range append(workshop.Services(), workshop.DropTargetGroup) {
 					if tg, ok := tgs[name]; ok {
 						mine, err := f.owned(kindTargetGroup, aws.ToString(tg.TargetGroupArn))
 						if err != nil {
@@ -99,7 +101,7 @@ func cleanupChecks(x fixer) []check {
 					return failed(err)
 				}
 				if !mine {
-					return pass("no stack of the workshop's; stack " + f.stackID + " is the learner's own (not tagged " + managedTag + "=true, not the workshop's template), left alone")
+					return pass("no stack of the workshop's; stack " + f.stackID + " is the learner's own (not tagged " + workshop.ManagedTagKey + "=true, not the workshop's template), left alone")
 				}
 				if status == "DELETE_IN_PROGRESS" {
 					return waiting(status, "Deleting the stack takes a few minutes.", arn)
@@ -121,7 +123,7 @@ func cleanupChecks(x fixer) []check {
 					return failed(err)
 				}
 				var left, arns, fixes, foreign []string
-				for _, name := range allServices() {
+				for _, name := range workshop.Services() {
 					if !contains(fams, name) {
 						continue
 					}
@@ -161,7 +163,7 @@ func cleanupChecks(x fixer) []check {
 					return failed(err)
 				}
 				var left, arns, fixes, foreign []string
-				for _, name := range allServices() {
+				for _, name := range workshop.Services() {
 					if r, ok := repos[name]; ok {
 						mine, err := f.owned(kindRepository, name)
 						if err != nil {
@@ -187,7 +189,7 @@ func survivors(kind string, left, foreign, arns, fixes []string, hint string) ou
 	alone := ""
 	if len(foreign) > 0 {
 		sort.Strings(foreign)
-		alone = fmt.Sprintf("; left alone, not tagged %s=true (the learner's own): %s", managedTag, strings.Join(foreign, ", "))
+		alone = fmt.Sprintf("; left alone, not tagged %s=true (the learner's own): %s", workshop.ManagedTagKey, strings.Join(foreign, ", "))
 	}
 	if len(left) == 0 {
 		return pass("none left" + alone)

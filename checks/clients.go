@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+
+	"github.com/breakthemonolith/workshop/internal/cloud"
 )
 
 // The narrow interfaces below list only the SDK methods the checks call; the
@@ -118,31 +120,15 @@ type Clients struct {
 	Owned Ownership
 }
 
-// NewClients builds the checks' clients from an AWS configuration, an HTTP
-// client for the probes and presigned downloads, and the local machine.
-func NewClients(cfg aws.Config, httpClient *http.Client, local Local) Clients {
-	cfn, ecsC, ecrC := cloudformation.NewFromConfig(cfg), ecs.NewFromConfig(cfg), ecr.NewFromConfig(cfg)
-	elbC, waf, secrets := elasticloadbalancingv2.NewFromConfig(cfg), wafv2.NewFromConfig(cfg), secretsmanager.NewFromConfig(cfg)
-	return Clients{
-		STS:     sts.NewFromConfig(cfg),
-		ECR:     ecrC,
-		CFN:     cfn,
-		ECS:     ecsC,
-		ELB:     elbC,
-		IAM:     iam.NewFromConfig(cfg),
-		EC2:     ec2.NewFromConfig(cfg),
-		WAF:     waf,
-		Secrets: secrets,
-		HTTP:    httpClient,
-		Local:   local,
-		Owned:   tagOwnership{cfn: cfn, ecs: ecsC, ecr: ecrC, elb: elbC, waf: waf, secrets: secrets},
-	}
+// ClientsFrom fills the checks' clients from the workshop's AWS clients, an
+// HTTP client for the probes and presigned downloads, and the local machine.
+func ClientsFrom(c *cloud.Clients, httpClient *http.Client, local Local) Clients {
+	return Clients{STS: c.STS, ECR: c.ECR, CFN: c.CFN, ECS: c.ECS, ELB: c.ELB, IAM: c.IAM, EC2: c.EC2,
+		WAF: c.WAF, Secrets: c.Secrets, HTTP: httpClient, Local: local,
+		Owned: tagOwnership{cfn: c.CFN, ecs: c.ECS, ecr: c.ECR, elb: c.ELB, waf: c.WAF, secrets: c.Secrets}}
 }
 
-// StackReaderIn returns a function giving a CloudFormation client for
-// another region of the same configuration.
-func StackReaderIn(cfg aws.Config) func(region string) StackReader {
-	return func(region string) StackReader {
-		return cloudformation.NewFromConfig(cfg, func(o *cloudformation.Options) { o.Region = region })
-	}
+// NewClients is ClientsFrom the clients of an AWS configuration.
+func NewClients(cfg aws.Config, httpClient *http.Client, local Local) Clients {
+	return ClientsFrom(cloud.NewClients(cfg), httpClient, local)
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // serviceAttached judges that a service exists in the stack's cluster,
@@ -33,12 +35,12 @@ func serviceAttached(f *facts, svc string) outcome {
 	attached := false
 	for _, lb := range s.LoadBalancers {
 		if aws.ToString(lb.TargetGroupArn) == aws.ToString(tg.TargetGroupArn) &&
-			aws.ToString(lb.ContainerName) == svc && aws.ToInt32(lb.ContainerPort) == appPort {
+			aws.ToString(lb.ContainerName) == svc && aws.ToInt32(lb.ContainerPort) == workshop.AppPort {
 			attached = true
 		}
 	}
 	if !attached {
-		return fail(fmt.Sprintf("service %s is not attached to target group %s with container %s:%d", svc, svc, svc, appPort),
+		return fail(fmt.Sprintf("service %s is not attached to target group %s with container %s:%d", svc, svc, svc, workshop.AppPort),
 			"A service's load balancer settings cannot be changed after creation in this workshop's flow: delete the service and create it again with --load-balancers.",
 			f.fix.aws("ecs delete-service --cluster", cluster, "--service", svc, "--force")+" && "+fixCreate, arn)
 	}
@@ -51,7 +53,7 @@ func serviceAttached(f *facts, svc string) outcome {
 
 // desiredFor is the task count the workshop asks of a service.
 func desiredFor(svc string) int32 {
-	if svc == monolith {
+	if svc == workshop.Monolith {
 		return 2
 	}
 	return 1

@@ -23,7 +23,7 @@ func targetGroupOK(f *facts, name string) outcome {
 	}
 	fix := f.fix.aws("elbv2 create-target-group --name", name, "--protocol HTTP --port 3000 --target-type ip --vpc-id", vpc,
 		"--health-check-path / --health-check-interval-seconds 6 --health-check-timeout-seconds 5",
-		"--healthy-threshold-count 2 --unhealthy-threshold-count 2 --tags Key="+managedTag+",Value=true")
+		"--healthy-threshold-count 2 --unhealthy-threshold-count 2 --tags Key="+workshop.ManagedTagKey+",Value="+workshop.ManagedTagValue)
 	tg, ok := tgs[name]
 	if !ok {
 		return fail("no target group named "+name, "Create the target group in the stack's VPC.", fix)
@@ -36,8 +36,8 @@ func targetGroupOK(f *facts, name string) outcome {
 	if tg.TargetType != elbtypes.TargetTypeEnumIp {
 		problems = append(problems, fmt.Sprintf("target type is %q, not ip (Fargate tasks register by IP)", tg.TargetType))
 	}
-	if p := aws.ToInt32(tg.Port); p != appPort {
-		problems = append(problems, fmt.Sprintf("port is %d, not %d", p, appPort))
+	if p := aws.ToInt32(tg.Port); p != workshop.AppPort {
+		problems = append(problems, fmt.Sprintf("port is %d, not %d", p, workshop.AppPort))
 	}
 	if tg.Protocol != elbtypes.ProtocolEnumHttp {
 		problems = append(problems, fmt.Sprintf("protocol is %s, not HTTP", tg.Protocol))
@@ -50,7 +50,7 @@ func targetGroupOK(f *facts, name string) outcome {
 			"A target group's VPC, type and port cannot be changed: delete it and create it again.",
 			f.fix.aws("elbv2 delete-target-group --target-group-arn", arn)+" && "+fix, arn)
 	}
-	return pass(fmt.Sprintf("%s: HTTP:%d, type ip, health check /, in %s", name, appPort, vpc), arn)
+	return pass(fmt.Sprintf("%s: HTTP:%d, type ip, health check /, in %s", name, workshop.AppPort, vpc), arn)
 }
 
 // forwardTargets returns the target group ARNs an action list forwards to.
@@ -127,8 +127,8 @@ func (f *facts) getSwitch() (switchState, error) {
 	if err != nil {
 		return switchState{}, err
 	}
-	api := aws.ToString(tgs[monolith].TargetGroupArn)
-	dropArn := aws.ToString(tgs[drop].TargetGroupArn)
+	api := aws.ToString(tgs[workshop.Monolith].TargetGroupArn)
+	dropArn := aws.ToString(tgs[workshop.DropTargetGroup].TargetGroupArn)
 	var st switchState
 	defaults := forwardTargets(l.DefaultActions)
 	var names []string

@@ -25,6 +25,7 @@ import (
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // apiError is an AWS call that failed for a reason other than "not found".
@@ -336,7 +337,7 @@ func (f *facts) getServices() (map[string]ecstypes.Service, error) {
 			return map[string]ecstypes.Service{}, err
 		}
 		out, err := f.c.ECS.DescribeServices(f.ctx, &ecs.DescribeServicesInput{
-			Cluster: aws.String(cluster), Services: allServices()})
+			Cluster: aws.String(cluster), Services: workshop.Services()})
 		if cloud.Code(err) == "ClusterNotFoundException" {
 			return map[string]ecstypes.Service{}, nil
 		}

@@ -3,6 +3,8 @@ package checks
 import (
 	"fmt"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // fixer writes the commands a learner can run to fix something, with their
@@ -132,5 +134,5 @@ func (x fixer) createService(f *facts, svc, cluster string) string {
 		"--desired-count", fmt.Sprint(desiredFor(svc)), "--launch-type FARGATE",
 		"--network-configuration 'awsvpcConfiguration={subnets=["+subnets+"],securityGroups=["+sg+"],assignPublicIp=ENABLED}'",
 		"--load-balancers targetGroupArn="+tgArn+",containerName="+svc+",containerPort=3000",
-		"--tags key="+managedTag+",value=true")
+		"--tags key="+workshop.ManagedTagKey+",value="+workshop.ManagedTagValue)
 }

@@ -31,7 +31,7 @@ func imageChecks(target workshop.Target, services []string, x fixer) []check {
 					if !ok {
 						return fail("no repository named "+svc+" in "+f.opts.Region,
 							"Images are pushed to a repository that must exist first: ECR does not create it on push.",
-							x.aws("ecr create-repository --repository-name", svc, "--tags Key="+managedTag+",Value=true"))
+							x.aws("ecr create-repository --repository-name", svc, "--tags Key="+workshop.ManagedTagKey+",Value="+workshop.ManagedTagValue))
 					}
 					return pass(aws.ToString(r.RepositoryUri), aws.ToString(r.RepositoryArn))
 				},

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 const (
@@ -50,11 +52,11 @@ func module2Checks(x fixer) []check {
 		{id: m2 + "stack-settled", title: "Stack " + x.stack + " is deployed",
 			expected: "CREATE_COMPLETE or UPDATE_COMPLETE", run: stackSettled},
 		{id: m2 + "stack-outputs", title: "The stack has the outputs the later steps read",
-			expected: "outputs " + strings.Join(requiredOutputs(), ", "), requires: []string{m2 + "stack-settled"},
+			expected: "outputs " + strings.Join(workshop.RequiredOutputs(), ", "), requires: []string{m2 + "stack-settled"},
 			run: func(f *facts) outcome {
 				st, _ := f.getStack()
 				var missing []string
-				for _, k := range requiredOutputs() {
+				for _, k := range workshop.RequiredOutputs() {
 					if output(st, k) == "" {
 						missing = append(missing, k)
 					}
@@ -63,7 +65,7 @@ func module2Checks(x fixer) []check {
 					return fail("missing outputs: "+strings.Join(missing, ", "),
 						"The stack was made from another template. Update it with the workshop's template.", x.deployStack())
 				}
-				return pass(fmt.Sprintf("all %d outputs; Url %s", len(requiredOutputs()), output(st, "Url")))
+				return pass(fmt.Sprintf("all %d outputs; Url %s", len(workshop.RequiredOutputs()), output(st, "Url")))
 			}},
 		{id: m2 + "cluster-active", title: "The ECS cluster is active",
 			expected: "the cluster named by the ClusterName output, ACTIVE", requires: []string{m2 + "stack-outputs"},
@@ -85,11 +87,11 @@ func module2Checks(x fixer) []check {
 			}},
 		{id: m2 + "task-definition-api", title: "Task definition api runs the monolith's image",
 			expected: "latest revision: FARGATE, awsvpc, container api on port 3000, an existing image of repository api",
-			run:      func(f *facts) outcome { return taskDefinitionOK(f, monolith) }},
+			run:      func(f *facts) outcome { return taskDefinitionOK(f, workshop.Monolith) }},
 		{id: m2 + "target-group-api", title: "Target group api is in the stack's VPC",
 			expected: "HTTP, target type ip, port 3000, health check /, in the VPCId output's VPC",
 			requires: []string{m2 + "stack-outputs"},
-			run:      func(f *facts) outcome { return targetGroupOK(f, monolith) }},
+			run:      func(f *facts) outcome { return targetGroupOK(f, workshop.Monolith) }},
 		{id: m2 + "listener-forwards-to-api", title: "The load balancer's HTTP:80 listener forwards to api",
 			expected: "an HTTP:80 listener on the stack's load balancer whose default action forwards to api",
 			requires: []string{m2 + "target-group-api"}, run: listenerForwardsToAPI},
@@ -99,13 +101,13 @@ func module2Checks(x fixer) []check {
 			run: func(f *facts) outcome {
 				svcs, err := f.getServices()
 				if err == nil {
-					if _, ok := svcs[monolith]; !ok {
+					if _, ok := svcs[workshop.Monolith]; !ok {
 						if o, ok := supersededBySwitch(f, "service api was deleted after the traffic switch"); ok {
 							return o
 						}
 					}
 				}
-				return serviceAttached(f, monolith)
+				return serviceAttached(f, workshop.Monolith)
 			}},
 		{id: m2 + "service-api-running", title: "Service api runs 2 tasks",
 			expected: "desired ≥ 2, running = desired, one completed deployment",
@@ -114,7 +116,7 @@ func module2Checks(x fixer) []check {
 				if o, ok := supersededBySwitch(f, "service api is scaled down after the traffic switch"); ok {
 					return o
 				}
-				return serviceRunning(f, monolith, 2)
+				return serviceRunning(f, workshop.Monolith, 2)
 			}},
 		{id: m2 + "targets-healthy", title: "Target group api has 2 healthy targets",
 			expected: "at least 2 healthy targets", requires: []string{m2 + "service-api-running"},
@@ -122,7 +124,7 @@ func module2Checks(x fixer) []check {
 				if o, ok := supersededBySwitch(f, "the monolith no longer receives traffic"); ok {
 					return o
 				}
-				return targetsHealthy(f, monolith, 2)
+				return targetsHealthy(f, workshop.Monolith, 2)
 			}},
 		{id: m2 + "alb-root", title: "The load balancer answers /",
 			expected: "GET / → 200 \"" + readyText + "\"",
@@ -151,7 +153,7 @@ func module2Checks(x fixer) []check {
 					return probeFailure(p)
 				case json.Unmarshal(p.body, &arr) != nil:
 					return fail(p.summary()+", but the body is not a JSON array", "The image does not serve the forum API: is it the sample app's monolith?", "")
-				case p.service != xService(monolith):
+				case p.service != xService(workshop.Monolith):
 					return fail(p.summary(), "Another service answered /api/users: the listener's rules send it elsewhere.", "")
 				}
 				return pass(fmt.Sprintf("%s, %d users", p.summary(), len(arr)))
@@ -173,11 +175,11 @@ func listenerForwardsToAPI(f *facts) outcome {
 	if err != nil {
 		return failed(err)
 	}
-	api := aws.ToString(tgs[monolith].TargetGroupArn)
+	api := aws.ToString(tgs[workshop.Monolith].TargetGroupArn)
 	if l == nil {
 		return fail("the load balancer has no HTTP:80 listener", "Add the listener with a default action forwarding to api.",
 			f.fix.aws("elbv2 create-listener --load-balancer-arn", alb, "--protocol HTTP --port 80",
-				"--default-actions Type=forward,TargetGroupArn="+api, "--tags Key="+managedTag+",Value=true"))
+				"--default-actions Type=forward,TargetGroupArn="+api, "--tags Key="+workshop.ManagedTagKey+",Value="+workshop.ManagedTagValue))
 	}
 	larn := aws.ToString(l.ListenerArn)
 	if contains(forwardTargets(l.DefaultActions), api) {

@@ -25,7 +25,7 @@ func module4Checks(x fixer) []check {
 	checks := []check{{id: ready, title: "Module 2's stack and listener are in place",
 		expected: "stack " + x.stack + " deployed with its outputs, and an HTTP:80 listener on its load balancer",
 		run:      module2Ready}}
-	for _, svc := range microservices() {
+	for _, svc := range workshop.Microservices() {
 		svc := svc
 		checks = append(checks, check{
 			id: m4 + "task-definition-" + svc, title: "Task definition " + svc + " runs the " + svc + " image",
@@ -33,7 +33,7 @@ func module4Checks(x fixer) []check {
 			run:      func(f *facts) outcome { return taskDefinitionOK(f, svc) },
 		})
 	}
-	for _, name := range append(microservices(), drop) {
+	for _, name := range append(workshop.Microservices(), workshop.DropTargetGroup) {
 		name := name
 		checks = append(checks, check{
 			id: m4 + "target-group-" + name, title: "Target group " + name + " is in the stack's VPC",
@@ -56,7 +56,7 @@ func module4Checks(x fixer) []check {
 			run:      func(f *facts) outcome { return ruleOK(f, spec) },
 		})
 	}
-	for _, svc := range microservices() {
+	for _, svc := range workshop.Microservices() {
 		svc := svc
 		checks = append(checks,
 			check{id: m4 + "service-" + svc, title: "Service " + svc + " sits behind target group " + svc,
@@ -75,11 +75,11 @@ func module4Checks(x fixer) []check {
 	checks = append(checks,
 		check{id: m4 + "traffic-switched", title: "No traffic goes to the monolith",
 			expected: "no rule and no default action forwards to api; the default action forwards to drop-traffic",
-			requires: []string{m4 + "target-group-" + drop}, run: trafficSwitched},
+			requires: []string{m4 + "target-group-" + workshop.DropTargetGroup}, run: trafficSwitched},
 		check{id: m4 + "api-scaled-down", title: "Service api is scaled down",
 			expected: "service api at 0 tasks, or deleted", requires: []string{ready}, run: apiScaledDown},
 	)
-	for _, svc := range microservices() {
+	for _, svc := range workshop.Microservices() {
 		svc := svc
 		checks = append(checks, check{
 			id: m4 + "probe-" + svc, title: "/api/" + svc + " is answered by the " + svc + " service",
@@ -123,7 +123,7 @@ func ruleOK(f *facts, spec templates.RuleSpec) outcome {
 	}
 	fix := f.fix.aws("elbv2 create-rule --listener-arn", aws.ToString(l.ListenerArn), "--priority", fmt.Sprint(spec.Priority),
 		"--conditions Field=path-pattern,Values='"+spec.PathPattern+"'", "--actions Type=forward,TargetGroupArn="+want,
-		"--tags Key="+managedTag+",Value=true")
+		"--tags Key="+workshop.ManagedTagKey+",Value="+workshop.ManagedTagValue)
 	if len(seen) > 0 {
 		var fixes []string
 		for _, arn := range wrong {
@@ -152,16 +152,16 @@ func trafficSwitched(f *facts) outcome {
 	for _, arn := range st.monolithRules {
 		fixes = append(fixes, f.fix.aws("elbv2 delete-rule --rule-arn", arn))
 	}
-	if st.defaultTo != drop {
+	if st.defaultTo != workshop.DropTargetGroup {
 		fixes = append(fixes, f.fix.aws("elbv2 modify-listener --listener-arn", aws.ToString(l.ListenerArn),
-			"--default-actions Type=forward,TargetGroupArn="+aws.ToString(tgs[drop].TargetGroupArn)))
+			"--default-actions Type=forward,TargetGroupArn="+aws.ToString(tgs[workshop.DropTargetGroup].TargetGroupArn)))
 	}
 	fix := strings.Join(fixes, " && ")
 	var observed []string
 	if len(st.toMonolith) > 0 {
 		observed = append(observed, "still forwarding to api: "+strings.Join(st.toMonolith, ", "))
 	}
-	if st.defaultTo != drop {
+	if st.defaultTo != workshop.DropTargetGroup {
 		observed = append(observed, "default action → "+st.defaultTo)
 	}
 	return fail(strings.Join(observed, "; "),
@@ -174,7 +174,7 @@ func apiScaledDown(f *facts) outcome {
 	if o != nil {
 		return *o
 	}
-	s, ok := svcs[monolith]
+	s, ok := svcs[workshop.Monolith]
 	if !ok {
 		return pass("service api is deleted")
 	}
@@ -262,7 +262,7 @@ func module2Ready(f *facts) outcome {
 		return fail(s.observed, "Module 4 builds on module 2's stack; see 'workshop check module-2'.", s.fix, s.resources...)
 	}
 	var missing []string
-	for _, k := range requiredOutputs() {
+	for _, k := range workshop.RequiredOutputs() {
 		if output(st, k) == "" {
 			missing = append(missing, k)
 		}

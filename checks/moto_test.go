@@ -29,7 +29,6 @@ type motoWorld struct {
 	awsCLI   string
 	env      []string
 	dir      string
-	cfg      aws.Config
 	rec      *cloud.Recorder
 	runner   *checks.Runner
 }
@@ -58,13 +57,8 @@ func newWorldAt(t testing.TB, awsCLI, endpoint string) *motoWorld {
 	}
 	setenv(t, "AWS_REGION", "us-east-1")
 	w.rec = cloud.NewRecorder()
-	cfg, err := cloud.LoadConfig(context.Background(), cloud.Options{Getenv: os.Getenv, Recorder: w.rec})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.cfg = cfg
 	w.runner = &checks.Runner{
-		Clients: checks.NewClients(cfg, &http.Client{Timeout: 5 * time.Second}, stubLocal{}),
+		Clients: checks.ClientsFrom(testpeers.ClientsAt(t, endpoint, w.rec), &http.Client{Timeout: 5 * time.Second}, stubLocal{}),
 		Options: checks.Options{Stack: "BreakTheMonolith-Demo", Region: "us-east-1", Endpoint: endpoint,
 			Getenv: os.Getenv, Now: time.Now, APICalls: w.rec.Calls},
 	}
@@ -218,12 +212,9 @@ func TestChecksAgainstMoto(t *testing.T) {
 
 	w.aws("ecr", "put-image", "--repository-name", "users", "--image-tag", "v1",
 		"--image-manifest", w.file("users.json", index("arm64")), "--image-manifest-media-type", "application/vnd.oci.image.index.v1+json")
-	setup, err := cloud.LoadConfig(ctx, cloud.Options{Getenv: os.Getenv}) // not recorded: not a check's call
-	if err != nil {
-		t.Fatal(err)
-	}
+	setup := testpeers.ClientsAt(t, w.endpoint, nil) // not recorded: not a check's call
 	for _, svc := range []string{"threads", "posts"} {
-		_, err := ecr.NewFromConfig(setup).PutImage(ctx, &ecr.PutImageInput{RepositoryName: aws.String(svc),
+		_, err := setup.ECR.PutImage(ctx, &ecr.PutImageInput{RepositoryName: aws.String(svc),
 			ImageTag: aws.String("v1"), ImageManifest: aws.String(string(index("amd64"))),
 			ImageManifestMediaType: aws.String("application/vnd.oci.image.index.v1+json")})
 		if err != nil {

@@ -66,29 +66,29 @@ func prefetch(f *facts, t workshop.Target) {
 		f.spawn(func() { _, _ = f.getServiceLinkedRole() })
 	case workshop.TargetModule1:
 		f.spawn(func() { _, _ = f.getRepositories() })
-		images(monolith)
+		images(workshop.Monolith)
 	case workshop.TargetModule3:
 		f.spawn(func() { _, _ = f.getRepositories() })
-		for _, svc := range microservices() {
+		for _, svc := range workshop.Microservices() {
 			images(svc)
 		}
 	case workshop.TargetModule2:
 		f.spawn(func() { _, _ = f.getRepositories() })
-		f.spawn(func() { _, _ = f.getImages(monolith) })
-		f.spawn(func() { _, _ = f.getTaskDefinition(monolith) })
+		f.spawn(func() { _, _ = f.getImages(workshop.Monolith) })
+		f.spawn(func() { _, _ = f.getTaskDefinition(workshop.Monolith) })
 		stackAndListener()
-		health(monolith)
+		health(workshop.Monolith)
 	case workshop.TargetModule4:
 		f.spawn(func() { _, _ = f.getRepositories() })
-		for _, svc := range microservices() {
+		for _, svc := range workshop.Microservices() {
 			f.spawn(func() { _, _ = f.getImages(svc) })
 			f.spawn(func() { _, _ = f.getTaskDefinition(svc) })
 		}
 		stackAndListener()
-		health(microservices()...)
+		health(workshop.Microservices()...)
 	case workshop.TargetSecurity:
 		f.spawn(func() { _, _ = f.getRepositories() })
-		for _, svc := range allServices() {
+		for _, svc := range workshop.Services() {
 			f.spawn(func() { _, _ = f.getTaskDefinition(svc) })
 		}
 		f.spawn(func() { _, _ = f.getServices() })

@@ -160,7 +160,7 @@ func TestRegressionCleanupTaskDefinitionsListNoResources(t *testing.T) {
 	b := regression(t, "cleanup.go:94 passes nil resources for the task definition families left, so JSON/dashboard consumers cannot see them, unlike every other clean-up condition; pass the family names (or their ACTIVE revision ARNs)")
 	res := run(t, finishedAccount(), workshop.TargetCleanup)
 	c := condition(t, res, cl+"task-definitions")
-	for _, fam := range allServices() {
+	for _, fam := range workshop.Services() {
 		if !containsSub(c.Resources, fam) {
 			b.errorf("resources %q do not name family %s", c.Resources, fam)
 		}
@@ -182,7 +182,7 @@ func TestRegressionDrainingServicesAreNotLeftOver(t *testing.T) {
 func TestRegressionTrafficSwitchFixDoesNotDeleteTheRule(t *testing.T) {
 	b := regression(t, "module4.go:148-149 (trafficSwitched) the fix only re-points the default action, which already forwards to drop-traffic when a rule is what still sends traffic to api: the fix does nothing; add 'aws elbv2 delete-rule --rule-arn …' for each rule forwarding to api")
 	w := finishedAccount()
-	w.addRule(10, "/api/*", monolith)
+	w.addRule(10, "/api/*", workshop.Monolith)
 	res := run(t, w, workshop.TargetModule4)
 	c := condition(t, res, m4+"traffic-switched")
 	if c.Status != workshop.StatusFail || !strings.Contains(c.Fix, "delete-rule") {
@@ -206,7 +206,7 @@ func TestRegressionWrongRuleHasNoFix(t *testing.T) {
 func TestRegressionUntaggedImageIsFromItsRepository(t *testing.T) {
 	b := regression(t, "taskdef.go:85 (imageProblem) an image reference without a tag (ECS pulls :latest) is reported as \"image R is not from repository R\"; treat a bare repository URI as tag latest")
 	w := monolithDeployed()
-	w.registerTaskDefinition(monolith, fakeRepoURI(monolith))
+	w.registerTaskDefinition(workshop.Monolith, fakeRepoURI(workshop.Monolith))
 	res := run(t, w, workshop.TargetModule2)
 	c := condition(t, res, m2+"task-definition-api")
 	if strings.Contains(c.Observed, "is not from repository") {

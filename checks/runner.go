@@ -133,11 +133,11 @@ func (r *Runner) checksFor(t workshop.Target) []check {
 	case workshop.TargetPreflight:
 		return preflightChecks()
 	case workshop.TargetModule1:
-		return imageChecks(workshop.TargetModule1, []string{monolith}, r.fixes())
+		return imageChecks(workshop.TargetModule1, []string{workshop.Monolith}, r.fixes())
 	case workshop.TargetModule2:
 		return module2Checks(r.fixes())
 	case workshop.TargetModule3:
-		return imageChecks(workshop.TargetModule3, microservices(), r.fixes())
+		return imageChecks(workshop.TargetModule3, workshop.Microservices(), r.fixes())
 	case workshop.TargetModule4:
 		return module4Checks(r.fixes())
 	case workshop.TargetSecurity:

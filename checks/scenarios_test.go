@@ -57,13 +57,13 @@ func (s scenario) play(t *testing.T) (*fakeAWS, workshop.Result) {
 func allScenarios() []scenario {
 	var all []scenario
 	all = append(all, preflightScenarios()...)
-	all = append(all, imageScenarios(workshop.TargetModule1, monolith)...)
+	all = append(all, imageScenarios(workshop.TargetModule1, workshop.Monolith)...)
 	all = append(all, module1Scenarios()...)
-	for _, svc := range microservices() {
+	for _, svc := range workshop.Microservices() {
 		all = append(all, imageScenarios(workshop.TargetModule3, svc)...)
 	}
 	all = append(all, module2Scenarios()...)
-	for _, svc := range microservices() {
+	for _, svc := range workshop.Microservices() {
 		all = append(all, module4ServiceScenarios(svc)...)
 	}
 	all = append(all, module4Scenarios()...)
@@ -220,45 +220,45 @@ func module1Scenarios() []scenario {
 		s("single-platform amd64 image", nil, true,
 			want{id: p + "platform-api", status: workshop.StatusPass, observed: "is linux/amd64"}),
 		s("arm64 index with an attestation", func(w *fakeAWS) {
-			w.pushIndex(monolith, "v1", "linux/arm64", unknownPlatformLabel)
+			w.pushIndex(workshop.Monolith, "v1", "linux/arm64", unknownPlatformLabel)
 		}, false,
 			want{id: p + "platform-api", status: workshop.StatusFail, observed: "api:v1 (sha256:", hint: "exec format error", notObserved: "unknown"},
 			want{id: p + "platform-api", status: workshop.StatusFail, observed: "is linux/arm64 only"}),
 		s("amd64 index with an attestation", func(w *fakeAWS) {
-			w.pushIndex(monolith, "v1", "linux/amd64", unknownPlatformLabel)
+			w.pushIndex(workshop.Monolith, "v1", "linux/amd64", unknownPlatformLabel)
 		}, true,
 			want{id: p + "platform-api", status: workshop.StatusPass, observed: "is linux/amd64", notObserved: "unknown"}),
 		s("multi-platform index", func(w *fakeAWS) {
-			w.pushIndex(monolith, "v1", "linux/arm64", "linux/amd64", unknownPlatformLabel, unknownPlatformLabel)
+			w.pushIndex(workshop.Monolith, "v1", "linux/arm64", "linux/amd64", unknownPlatformLabel, unknownPlatformLabel)
 		}, true,
 			want{id: p + "platform-api", status: workshop.StatusPass, observed: "is linux/arm64, linux/amd64", notObserved: "unknown"}),
-		s("v1 is judged, not a newer tag", func(w *fakeAWS) { w.pushImage(monolith, "latest", "linux/arm64") }, true,
+		s("v1 is judged, not a newer tag", func(w *fakeAWS) { w.pushImage(workshop.Monolith, "latest", "linux/arm64") }, true,
 			want{id: p + "image-api", status: workshop.StatusPass, observed: "2 image(s); judging api:v1"},
 			want{id: p + "platform-api", status: workshop.StatusPass, observed: "api:v1"}),
 		s("without v1 the newest push is judged", func(w *fakeAWS) {
-			w.repos[monolith].images = nil
-			w.pushImage(monolith, "old", "linux/amd64")
-			w.pushImage(monolith, "new", "linux/arm64")
+			w.repos[workshop.Monolith].images = nil
+			w.pushImage(workshop.Monolith, "old", "linux/amd64")
+			w.pushImage(workshop.Monolith, "new", "linux/arm64")
 		}, false,
 			want{id: p + "image-api", status: workshop.StatusPass, observed: "judging api:new"},
 			want{id: p + "platform-api", status: workshop.StatusFail, observed: "api:new (sha256:"}),
 		s("an untagged newest push", func(w *fakeAWS) {
-			w.repos[monolith].images = nil
-			w.pushImage(monolith, "", "linux/amd64")
+			w.repos[workshop.Monolith].images = nil
+			w.pushImage(workshop.Monolith, "", "linux/amd64")
 		}, true,
 			want{id: p + "image-api", status: workshop.StatusPass, observed: "judging api@sha256:"},
 			want{id: p + "platform-api", status: workshop.StatusPass, observed: "(untagged) is linux/amd64"}),
 		s("configuration blob unreadable", func(w *fakeAWS) { w.layerStatus = 403 }, false,
 			want{id: p + "platform-api", status: workshop.StatusError, observed: "download the configuration of api: HTTP 403"}),
 		s("manifest of a type not asked for", func(w *fakeAWS) {
-			img := &w.repos[monolith].images[0]
+			img := &w.repos[workshop.Monolith].images[0]
 			img.detail.ImageManifestMediaType = aws.String("application/vnd.docker.distribution.manifest.v1+prettyjws")
 		}, false,
 			want{id: p + "platform-api", status: workshop.StatusError, observed: "read the manifest of api@sha256:"}),
-		s("manifest not JSON", func(w *fakeAWS) { w.repos[monolith].images[0].manifest = "<html>" }, false,
+		s("manifest not JSON", func(w *fakeAWS) { w.repos[workshop.Monolith].images[0].manifest = "<html>" }, false,
 			want{id: p + "platform-api", status: workshop.StatusError, observed: "read the manifest of api@sha256:"}),
 		s("manifest names no configuration", func(w *fakeAWS) {
-			w.repos[monolith].images[0].manifest = `{"schemaVersion":2,"mediaType":"` + mediaDockerManifest + `","layers":[]}`
+			w.repos[workshop.Monolith].images[0].manifest = `{"schemaVersion":2,"mediaType":"` + mediaDockerManifest + `","layers":[]}`
 		}, false,
 			want{id: p + "platform-api", status: workshop.StatusError, observed: "it names no configuration"}),
 		s("configuration blob not JSON", func(w *fakeAWS) {
@@ -277,7 +277,7 @@ func module1Scenarios() []scenario {
 
 func module2Scenarios() []scenario {
 	p := m2
-	apiURI := fakeRepoURI(monolith)
+	apiURI := fakeRepoURI(workshop.Monolith)
 	cluster := fakeClusterName
 	s := func(name string, mutate func(*fakeAWS), wants ...want) scenario {
 		return scenario{name: name, world: monolithDeployed, mutate: mutate, target: workshop.TargetModule2, wants: wants}
@@ -341,7 +341,7 @@ func module2Scenarios() []scenario {
 		s("cluster missing", func(w *fakeAWS) { w.cluster = nil },
 			want{id: p + "cluster-active", status: workshop.StatusFail, observed: "cluster " + cluster + " is not found"}),
 		// The task definition.
-		s("task definition deregistered", func(w *fakeAWS) { w.taskDef(monolith).Status = ecstypes.TaskDefinitionStatusInactive },
+		s("task definition deregistered", func(w *fakeAWS) { w.taskDef(workshop.Monolith).Status = ecstypes.TaskDefinitionStatusInactive },
 			want{id: p + "task-definition-api", status: workshop.StatusFail, observed: "no ACTIVE task definition in family api",
 				fix: "IMAGE=" + apiURI + ":v1 EXECUTION_ROLE_ARN=" + fakeExecRole + " LOG_GROUP=" + fakeLogGroup +
 					" REGION=us-east-1 envsubst < templates/task-definitions/api.json > api-task.json && aws ecs register-task-definition --cli-input-json file://api-task.json --region us-east-1"},
@@ -349,62 +349,62 @@ func module2Scenarios() []scenario {
 			skipBecause(p+"service-api-running", titleTDAPI, "failed"),
 			want{id: p + "targets-healthy", status: workshop.StatusSkip, observed: titleTDAPI}),
 		s("task definition for EC2 only", func(w *fakeAWS) {
-			w.taskDef(monolith).RequiresCompatibilities = []ecstypes.Compatibility{ecstypes.CompatibilityEc2}
+			w.taskDef(workshop.Monolith).RequiresCompatibilities = []ecstypes.Compatibility{ecstypes.CompatibilityEc2}
 		},
 			want{id: p + "task-definition-api", status: workshop.StatusFail, observed: "api:1 does not require FARGATE",
 				hint: "Register a new revision", fix: "ecs register-task-definition", resource: "task-definition/api:1"}),
-		s("task definition in bridge mode", func(w *fakeAWS) { w.taskDef(monolith).NetworkMode = ecstypes.NetworkModeBridge },
+		s("task definition in bridge mode", func(w *fakeAWS) { w.taskDef(workshop.Monolith).NetworkMode = ecstypes.NetworkModeBridge },
 			want{id: p + "task-definition-api", status: workshop.StatusFail, observed: `network mode is "bridge", not awsvpc`}),
 		s("task definition on port 8080", func(w *fakeAWS) {
-			w.taskDef(monolith).ContainerDefinitions[0].PortMappings[0].ContainerPort = aws.Int32(8080)
+			w.taskDef(workshop.Monolith).ContainerDefinitions[0].PortMappings[0].ContainerPort = aws.Int32(8080)
 		},
 			want{id: p + "task-definition-api", status: workshop.StatusFail, observed: "container api does not map port 3000"}),
 		s("task definition container renamed", func(w *fakeAWS) {
-			w.taskDef(monolith).ContainerDefinitions[0].Name = aws.String("web")
+			w.taskDef(workshop.Monolith).ContainerDefinitions[0].Name = aws.String("web")
 		},
 			want{id: p + "task-definition-api", status: workshop.StatusFail, observed: "has no container named api"}),
-		s("task definition image tag not pushed", func(w *fakeAWS) { w.registerTaskDefinition(monolith, apiURI+":v2") },
+		s("task definition image tag not pushed", func(w *fakeAWS) { w.registerTaskDefinition(workshop.Monolith, apiURI+":v2") },
 			want{id: p + "task-definition-api", status: workshop.StatusFail,
 				observed: "api:2 image " + apiURI + ":v2: tag v2 does not exist in api (tasks would stop with CannotPullContainerError)"}),
 		s("task definition image from another repository", func(w *fakeAWS) {
-			w.registerTaskDefinition(monolith, fakeRepoURI("api-old")+":v1")
+			w.registerTaskDefinition(workshop.Monolith, fakeRepoURI("api-old")+":v1")
 		},
 			want{id: p + "task-definition-api", status: workshop.StatusFail,
 				observed: "image " + fakeRepoURI("api-old") + ":v1 is not from repository " + apiURI}),
-		s("task definition image from Docker Hub", func(w *fakeAWS) { w.registerTaskDefinition(monolith, "nginx:latest") },
+		s("task definition image from Docker Hub", func(w *fakeAWS) { w.registerTaskDefinition(workshop.Monolith, "nginx:latest") },
 			want{id: p + "task-definition-api", status: workshop.StatusFail, observed: "image nginx:latest is not from repository " + apiURI}),
 		passing("task definition image by digest", func(w *fakeAWS) {
-			w.registerTaskDefinition(monolith, apiURI+"@"+aws.ToString(w.repos[monolith].images[0].detail.ImageDigest))
+			w.registerTaskDefinition(workshop.Monolith, apiURI+"@"+aws.ToString(w.repos[workshop.Monolith].images[0].detail.ImageDigest))
 		},
 			want{id: p + "task-definition-api", status: workshop.StatusPass, observed: "api:2 runs " + apiURI + "@sha256:"}),
 		s("task definition image digest not pushed", func(w *fakeAWS) {
-			w.registerTaskDefinition(monolith, apiURI+"@sha256:"+strings.Repeat("0", 64))
+			w.registerTaskDefinition(workshop.Monolith, apiURI+"@sha256:"+strings.Repeat("0", 64))
 		},
 			want{id: p + "task-definition-api", status: workshop.StatusFail, observed: "digest sha256:" + strings.Repeat("0", 64) + " does not exist in api"}),
-		s("repository deleted under the task definition", func(w *fakeAWS) { delete(w.repos, monolith) },
+		s("repository deleted under the task definition", func(w *fakeAWS) { delete(w.repos, workshop.Monolith) },
 			want{id: p + "task-definition-api", status: workshop.StatusFail, observed: "repository api does not exist (module 1/3)",
 				fix: "IMAGE=<ACCOUNT>.dkr.ecr.us-east-1.amazonaws.com/api:v1"}),
 		// The target group.
-		s("target group in the default VPC", func(w *fakeAWS) { w.tg(monolith).tg.VpcId = aws.String(fakeDefaultVPC) },
+		s("target group in the default VPC", func(w *fakeAWS) { w.tg(workshop.Monolith).tg.VpcId = aws.String(fakeDefaultVPC) },
 			want{id: p + "target-group-api", status: workshop.StatusFail,
 				observed: "target group api: it is in VPC " + fakeDefaultVPC + ", not the stack's VPC " + fakeVPC + " (a common slip: the default VPC)",
 				hint:     "cannot be changed",
-				fix: "aws elbv2 delete-target-group --target-group-arn " + fakeTGArn(monolith) + " --region us-east-1 && aws elbv2 create-target-group --name api --protocol HTTP --port 3000 --target-type ip --vpc-id " + fakeVPC +
+				fix: "aws elbv2 delete-target-group --target-group-arn " + fakeTGArn(workshop.Monolith) + " --region us-east-1 && aws elbv2 create-target-group --name api --protocol HTTP --port 3000 --target-type ip --vpc-id " + fakeVPC +
 					" --health-check-path / --health-check-interval-seconds 6 --health-check-timeout-seconds 5 --healthy-threshold-count 2 --unhealthy-threshold-count 2",
-				resource: fakeTGArn(monolith)},
+				resource: fakeTGArn(workshop.Monolith)},
 			skipBecause(p+"listener-forwards-to-api", titleTGAPI, "failed"),
 			skipBecause(p+"service-api", titleTGAPI, "failed"),
 			want{id: p + "alb-root", status: workshop.StatusSkip, observed: titleTGAPI}),
-		s("target group of type instance", func(w *fakeAWS) { w.tg(monolith).tg.TargetType = elbtypes.TargetTypeEnumInstance },
+		s("target group of type instance", func(w *fakeAWS) { w.tg(workshop.Monolith).tg.TargetType = elbtypes.TargetTypeEnumInstance },
 			want{id: p + "target-group-api", status: workshop.StatusFail, observed: `target type is "instance", not ip (Fargate tasks register by IP)`}),
-		s("target group on port 80", func(w *fakeAWS) { w.tg(monolith).tg.Port = aws.Int32(80) },
+		s("target group on port 80", func(w *fakeAWS) { w.tg(workshop.Monolith).tg.Port = aws.Int32(80) },
 			want{id: p + "target-group-api", status: workshop.StatusFail, observed: "port is 80, not 3000"}),
 		s("target group HTTPS with another health check", func(w *fakeAWS) {
-			w.tg(monolith).tg.Protocol = elbtypes.ProtocolEnumHttps
-			w.tg(monolith).tg.HealthCheckPath = aws.String("/health")
+			w.tg(workshop.Monolith).tg.Protocol = elbtypes.ProtocolEnumHttps
+			w.tg(workshop.Monolith).tg.HealthCheckPath = aws.String("/health")
 		},
 			want{id: p + "target-group-api", status: workshop.StatusFail, observed: `protocol is HTTPS, not HTTP; health check path is "/health", not /`}),
-		s("target group missing", func(w *fakeAWS) { delete(w.targetGroups, monolith) },
+		s("target group missing", func(w *fakeAWS) { delete(w.targetGroups, workshop.Monolith) },
 			want{id: p + "target-group-api", status: workshop.StatusFail, observed: "no target group named api",
 				fix: "aws elbv2 create-target-group --name api --protocol HTTP --port 3000 --target-type ip --vpc-id " + fakeVPC}),
 		// The listener.
@@ -413,7 +413,7 @@ func module2Scenarios() []scenario {
 			l.l.Port, l.l.Protocol = aws.Int32(443), elbtypes.ProtocolEnumHttps
 		},
 			want{id: p + "listener-forwards-to-api", status: workshop.StatusFail, observed: "the load balancer has no HTTP:80 listener",
-				fix: "aws elbv2 create-listener --load-balancer-arn " + fakeALBArn + " --protocol HTTP --port 80 --default-actions Type=forward,TargetGroupArn=" + fakeTGArn(monolith)},
+				fix: "aws elbv2 create-listener --load-balancer-arn " + fakeALBArn + " --protocol HTTP --port 80 --default-actions Type=forward,TargetGroupArn=" + fakeTGArn(workshop.Monolith)},
 			skipBecause(p+"alb-root", titleListener, "failed"),
 			skipBecause(p+"alb-api-users", titleListener, "failed")),
 		s("load balancer deleted", func(w *fakeAWS) { w.albArn, w.listeners = "", nil },
@@ -424,7 +424,7 @@ func module2Scenarios() []scenario {
 		},
 			want{id: p + "listener-forwards-to-api", status: workshop.StatusFail, observed: "HTTP:80 default action → other",
 				hint:     "must forward to target group api",
-				fix:      "aws elbv2 modify-listener --listener-arn " + fakeListenerArn + " --default-actions Type=forward,TargetGroupArn=" + fakeTGArn(monolith),
+				fix:      "aws elbv2 modify-listener --listener-arn " + fakeListenerArn + " --default-actions Type=forward,TargetGroupArn=" + fakeTGArn(workshop.Monolith),
 				resource: fakeListenerArn},
 			skipBecause(p+"alb-root", titleListener, "failed")),
 		s("default action is a fixed response", func(w *fakeAWS) {
@@ -433,52 +433,52 @@ func module2Scenarios() []scenario {
 		},
 			want{id: p + "listener-forwards-to-api", status: workshop.StatusFail, observed: "HTTP:80 default action → fixed-response"}),
 		// The service.
-		s("service missing", func(w *fakeAWS) { delete(w.services, monolith) },
+		s("service missing", func(w *fakeAWS) { delete(w.services, workshop.Monolith) },
 			want{id: p + "service-api", status: workshop.StatusFail, observed: "no service api in cluster " + cluster,
 				fix: "aws ecs create-service --cluster " + cluster + " --service-name api --task-definition api --desired-count 2 --launch-type FARGATE" +
 					" --network-configuration 'awsvpcConfiguration={subnets=[subnet-0aaa1111,subnet-0bbb2222],securityGroups=[sg-0task3000],assignPublicIp=ENABLED}'" +
-					" --load-balancers targetGroupArn=" + fakeTGArn(monolith) + ",containerName=api,containerPort=3000"},
+					" --load-balancers targetGroupArn=" + fakeTGArn(workshop.Monolith) + ",containerName=api,containerPort=3000"},
 			skipBecause(p+"service-api-running", titleSvcAPI, "failed"),
 			want{id: p + "targets-healthy", status: workshop.StatusSkip, observed: titleSvcAPI}),
-		s("service deleted (INACTIVE)", func(w *fakeAWS) { w.services[monolith].Status = aws.String("INACTIVE") },
+		s("service deleted (INACTIVE)", func(w *fakeAWS) { w.services[workshop.Monolith].Status = aws.String("INACTIVE") },
 			want{id: p + "service-api", status: workshop.StatusFail, observed: "no service api in cluster"}),
-		s("service not behind the target group", func(w *fakeAWS) { w.services[monolith].LoadBalancers = nil },
+		s("service not behind the target group", func(w *fakeAWS) { w.services[workshop.Monolith].LoadBalancers = nil },
 			want{id: p + "service-api", status: workshop.StatusFail, observed: "service api is not attached to target group api with container api:3000",
 				hint:     "delete the service and create it again",
 				fix:      "aws ecs delete-service --cluster " + cluster + " --service api --force --region us-east-1 && aws ecs create-service --cluster " + cluster,
 				resource: "service/" + cluster + "/api"}),
 		s("service behind the group with another container", func(w *fakeAWS) {
-			w.services[monolith].LoadBalancers[0].ContainerName = aws.String("web")
+			w.services[workshop.Monolith].LoadBalancers[0].ContainerName = aws.String("web")
 		},
 			want{id: p + "service-api", status: workshop.StatusFail, observed: "is not attached to target group api"}),
 		s("service runs another family", func(w *fakeAWS) {
-			w.services[monolith].TaskDefinition = aws.String("arn:aws:ecs:us-east-1:123456789012:task-definition/web:3")
+			w.services[workshop.Monolith].TaskDefinition = aws.String("arn:aws:ecs:us-east-1:123456789012:task-definition/web:3")
 		},
 			want{id: p + "service-api", status: workshop.StatusFail, observed: "runs task definition arn:aws:ecs:us-east-1:123456789012:task-definition/web:3, not family api"}),
-		s("service runs 1 task", func(w *fakeAWS) { w.scale(monolith, 1, 1) },
+		s("service runs 1 task", func(w *fakeAWS) { w.scale(workshop.Monolith, 1, 1) },
 			want{id: p + "service-api-running", status: workshop.StatusFail, observed: "desired 1, running 1, pending 0",
 				hint: "at least 2 task(s)", fix: "aws ecs update-service --cluster " + cluster + " --service api --desired-count 2 --region us-east-1"},
 			skipBecause(p+"targets-healthy", titleRunAPI, "failed")),
-		s("deployment in progress", func(w *fakeAWS) { w.startDeployment(monolith, 0) },
+		s("deployment in progress", func(w *fakeAWS) { w.startDeployment(workshop.Monolith, 0) },
 			want{id: p + "service-api-running", status: workshop.StatusWaiting,
 				observed: "desired 2, running 0, pending 2, 1 deployment(s) in progress", hint: "about a minute"},
 			skipBecause(p+"targets-healthy", titleRunAPI, "is still converging"),
 			want{id: p + "alb-root", status: workshop.StatusSkip, observed: "is still converging"}),
 		s("rolling update", func(w *fakeAWS) {
-			svc := w.services[monolith]
+			svc := w.services[workshop.Monolith]
 			old := svc.Deployments[0]
 			old.Status = aws.String("ACTIVE")
-			w.registerTaskDefinition(monolith, fakeRepoURI(monolith)+":v1")
+			w.registerTaskDefinition(workshop.Monolith, fakeRepoURI(workshop.Monolith)+":v1")
 			svc.Deployments = []ecstypes.Deployment{{Id: aws.String("ecs-svc/new"), Status: aws.String("PRIMARY"),
 				RolloutState: ecstypes.DeploymentRolloutStateInProgress, DesiredCount: 2, PendingCount: 2}, old}
 		},
 			want{id: p + "service-api-running", status: workshop.StatusWaiting, observed: "desired 2, running 2, pending 0, 2 deployment(s) in progress"}),
 		s("tasks fail to pull their image", func(w *fakeAWS) {
-			w.startDeployment(monolith, 4)
-			w.stopTask(monolith, "Task failed to start", "", nil)
-			w.stopTask(monolith, "Task failed to start",
-				"CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref "+fakeRepoURI(monolith)+":v1: not found", nil)
-			w.serviceEvent(monolith, "(service api) is unable to consistently start tasks successfully.")
+			w.startDeployment(workshop.Monolith, 4)
+			w.stopTask(workshop.Monolith, "Task failed to start", "", nil)
+			w.stopTask(workshop.Monolith, "Task failed to start",
+				"CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref "+fakeRepoURI(workshop.Monolith)+":v1: not found", nil)
+			w.serviceEvent(workshop.Monolith, "(service api) is unable to consistently start tasks successfully.")
 		},
 			want{id: p + "service-api-running", status: workshop.StatusFail,
 				observed: "desired 2, running 0, pending 2; last stopped task: Task failed to start (container api: CannotPullContainerError: pull image manifest",
@@ -489,32 +489,32 @@ func module2Scenarios() []scenario {
 				observed: "; latest event: (service api) is unable to consistently start tasks successfully."},
 			skipBecause(p+"targets-healthy", titleRunAPI, "failed")),
 		s("tasks crash", func(w *fakeAWS) {
-			w.startDeployment(monolith, 2)
-			w.stopTask(monolith, "Essential container in task exited", "", aws.Int32(1))
+			w.startDeployment(workshop.Monolith, 2)
+			w.stopTask(workshop.Monolith, "Essential container in task exited", "", aws.Int32(1))
 		},
 			want{id: p + "service-api-running", status: workshop.StatusFail,
 				observed: "last stopped task: Essential container in task exited (container api exit code 1)"}),
 		s("deployment rolled back by the circuit breaker", func(w *fakeAWS) {
-			w.startDeployment(monolith, 0)
-			w.services[monolith].Deployments[0].RolloutState = ecstypes.DeploymentRolloutStateFailed
+			w.startDeployment(workshop.Monolith, 0)
+			w.services[workshop.Monolith].Deployments[0].RolloutState = ecstypes.DeploymentRolloutStateFailed
 		},
 			want{id: p + "service-api-running", status: workshop.StatusFail, observed: "desired 2, running 0"}),
 		// The targets.
 		s("targets unhealthy", func(w *fakeAWS) {
-			w.setTargets(monolith, elbtypes.TargetHealthStateEnumUnhealthy, elbtypes.TargetHealthStateEnumUnhealthy)
+			w.setTargets(workshop.Monolith, elbtypes.TargetHealthStateEnumUnhealthy, elbtypes.TargetHealthStateEnumUnhealthy)
 		},
 			want{id: p + "targets-healthy", status: workshop.StatusFail,
 				observed: "0 healthy of 2 target(s); 10.0.0.10:3000 unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [404])",
 				hint:     "does not answer GET / on port 3000",
-				fix:      "aws elbv2 describe-target-health --target-group-arn " + fakeTGArn(monolith), resource: fakeTGArn(monolith)},
+				fix:      "aws elbv2 describe-target-health --target-group-arn " + fakeTGArn(workshop.Monolith), resource: fakeTGArn(workshop.Monolith)},
 			skipBecause(p+"alb-root", titleHealthy, "failed"),
 			skipBecause(p+"alb-api-users", titleHealthy, "failed")),
 		s("one of two targets healthy", func(w *fakeAWS) {
-			w.setTargets(monolith, elbtypes.TargetHealthStateEnumHealthy, elbtypes.TargetHealthStateEnumDraining)
+			w.setTargets(workshop.Monolith, elbtypes.TargetHealthStateEnumHealthy, elbtypes.TargetHealthStateEnumDraining)
 		},
 			want{id: p + "targets-healthy", status: workshop.StatusFail, observed: "1 healthy of 2 target(s); 10.0.1.11:3000 draining (Target.DeregistrationInProgress"}),
 		s("targets in their first health checks", func(w *fakeAWS) {
-			w.setTargets(monolith, elbtypes.TargetHealthStateEnumInitial, elbtypes.TargetHealthStateEnumInitial)
+			w.setTargets(workshop.Monolith, elbtypes.TargetHealthStateEnumInitial, elbtypes.TargetHealthStateEnumInitial)
 		},
 			want{id: p + "targets-healthy", status: workshop.StatusWaiting,
 				observed: "0 healthy of 2 target(s); 2 still in their first health checks", hint: "6 s apart"},
@@ -607,9 +607,9 @@ func module4ServiceScenarios(svc string) []scenario {
 			want{id: p + "service-" + svc + "-running", status: workshop.StatusSkip, observed: titleTD},
 			want{id: p + "targets-" + svc + "-healthy", status: workshop.StatusSkip, observed: titleTD},
 			want{id: p + "probe-" + svc, status: workshop.StatusSkip, observed: titleTD}),
-		s("task definition runs the monolith's image", func(w *fakeAWS) { w.registerTaskDefinition(svc, fakeRepoURI(monolith)+":v1") },
+		s("task definition runs the monolith's image", func(w *fakeAWS) { w.registerTaskDefinition(svc, fakeRepoURI(workshop.Monolith)+":v1") },
 			want{id: p + "task-definition-" + svc, status: workshop.StatusFail,
-				observed: svc + ":2 image " + fakeRepoURI(monolith) + ":v1 is not from repository " + uri}),
+				observed: svc + ":2 image " + fakeRepoURI(workshop.Monolith) + ":v1 is not from repository " + uri}),
 		s("task definition image tag not pushed", func(w *fakeAWS) { w.registerTaskDefinition(svc, uri+":latest") },
 			want{id: p + "task-definition-" + svc, status: workshop.StatusFail, observed: "tag latest does not exist in " + svc}),
 		s("target group in the default VPC", func(w *fakeAWS) { w.tg(svc).tg.VpcId = aws.String(fakeDefaultVPC) },
@@ -637,7 +637,7 @@ func module4ServiceScenarios(svc string) []scenario {
 			skipBecause(p+"service-"+svc+"-running", titleSvc, "failed"),
 			want{id: p + "probe-" + svc, status: workshop.StatusSkip, observed: titleSvc}),
 		s("service not behind its group", func(w *fakeAWS) {
-			w.services[svc].LoadBalancers[0].TargetGroupArn = aws.String(w.tgArn(monolith))
+			w.services[svc].LoadBalancers[0].TargetGroupArn = aws.String(w.tgArn(workshop.Monolith))
 		},
 			want{id: p + "service-" + svc, status: workshop.StatusFail,
 				observed: "service " + svc + " is not attached to target group " + svc + " with container " + svc + ":3000"}),
@@ -692,20 +692,20 @@ func module4Scenarios() []scenario {
 			{id: p + "probe-threads", status: workshop.StatusPass, observed: "GET http://" + fakeALBHost + "/api/threads → 200 OK, X-Service: threads, same data as the monolith"},
 		}},
 		s("drop-traffic missing", func(w *fakeAWS) {
-			w.setDefault(monolith)
-			delete(w.targetGroups, drop)
+			w.setDefault(workshop.Monolith)
+			delete(w.targetGroups, workshop.DropTargetGroup)
 		},
 			want{id: p + "target-group-drop-traffic", status: workshop.StatusFail, observed: "no target group named drop-traffic"},
 			skipBecause(p+"traffic-switched", dropTitle, "failed")),
-		s("drop-traffic of type instance", func(w *fakeAWS) { w.tg(drop).tg.TargetType = elbtypes.TargetTypeEnumInstance },
+		s("drop-traffic of type instance", func(w *fakeAWS) { w.tg(workshop.DropTargetGroup).tg.TargetType = elbtypes.TargetTypeEnumInstance },
 			want{id: p + "target-group-drop-traffic", status: workshop.StatusFail, observed: `target type is "instance"`},
 			skipBecause(p+"traffic-switched", dropTitle, "failed")),
-		s("a rule still forwards to api", func(w *fakeAWS) { w.addRule(10, "/api/*", monolith) },
+		s("a rule still forwards to api", func(w *fakeAWS) { w.addRule(10, "/api/*", workshop.Monolith) },
 			want{id: p + "traffic-switched", status: workshop.StatusFail, observed: "still forwarding to api: rule /api/* (priority 10)",
 				notObserved: "default action", hint: "Delete every rule that forwards to api",
 				fix: "aws elbv2 delete-rule --rule-arn arn:aws:elasticloadbalancing:"},
 			want{id: p + "probe-users", status: workshop.StatusPass}),
-		s("default action still to api", func(w *fakeAWS) { w.setDefault(monolith) },
+		s("default action still to api", func(w *fakeAWS) { w.setDefault(workshop.Monolith) },
 			want{id: p + "traffic-switched", status: workshop.StatusFail, observed: "still forwarding to api: the default action; default action → api"}),
 		s("default action to a fixed response", func(w *fakeAWS) {
 			w.httpListener().l.DefaultActions = []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse}}
@@ -714,23 +714,23 @@ func module4Scenarios() []scenario {
 		s("default action split between drop-traffic and api", func(w *fakeAWS) {
 			w.httpListener().l.DefaultActions = []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward,
 				ForwardConfig: &elbtypes.ForwardActionConfig{TargetGroups: []elbtypes.TargetGroupTuple{
-					{TargetGroupArn: aws.String(w.tgArn(drop)), Weight: aws.Int32(9)},
-					{TargetGroupArn: aws.String(w.tgArn(monolith)), Weight: aws.Int32(1)}}}}}
+					{TargetGroupArn: aws.String(w.tgArn(workshop.DropTargetGroup)), Weight: aws.Int32(9)},
+					{TargetGroupArn: aws.String(w.tgArn(workshop.Monolith)), Weight: aws.Int32(1)}}}}}
 		},
 			want{id: p + "traffic-switched", status: workshop.StatusFail, observed: "default action → drop-traffic, api"}),
 		{name: "api weight 0 in the default action", world: finishedAccount, target: workshop.TargetModule4, passes: true,
 			mutate: func(w *fakeAWS) {
 				w.httpListener().l.DefaultActions = []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward,
 					ForwardConfig: &elbtypes.ForwardActionConfig{TargetGroups: []elbtypes.TargetGroupTuple{
-						{TargetGroupArn: aws.String(w.tgArn(drop)), Weight: aws.Int32(1)},
-						{TargetGroupArn: aws.String(w.tgArn(monolith)), Weight: aws.Int32(0)}}}}}
+						{TargetGroupArn: aws.String(w.tgArn(workshop.DropTargetGroup)), Weight: aws.Int32(1)},
+						{TargetGroupArn: aws.String(w.tgArn(workshop.Monolith)), Weight: aws.Int32(0)}}}}}
 			},
 			wants: []want{{id: p + "traffic-switched", status: workshop.StatusPass}}},
-		s("api still runs 2 tasks", func(w *fakeAWS) { w.scale(monolith, 2, 2) },
+		s("api still runs 2 tasks", func(w *fakeAWS) { w.scale(workshop.Monolith, 2, 2) },
 			want{id: p + "api-scaled-down", status: workshop.StatusFail, observed: "service api: desired 2, running 2",
 				hint: "Scale the monolith down", fix: "aws ecs update-service --cluster " + cluster + " --service api --desired-count 0",
 				resource: "service/" + cluster + "/api"}),
-		s("api tasks draining", func(w *fakeAWS) { w.services[monolith].RunningCount = 1 },
+		s("api tasks draining", func(w *fakeAWS) { w.services[workshop.Monolith].RunningCount = 1 },
 			want{id: p + "api-scaled-down", status: workshop.StatusWaiting, observed: "desired 0, running 1: tasks are draining", hint: "drain"}),
 		s("no listener", func(w *fakeAWS) { w.listeners = nil },
 			want{id: ready, status: workshop.StatusFail, observed: "the load balancer has no HTTP:80 listener", hint: "Module 2 adds the listener"},
@@ -775,7 +775,7 @@ func cleanupScenarios() []scenario {
 		return scenario{name: name, world: world, mutate: mutate, target: workshop.TargetCleanup, passes: passes, wants: wants}
 	}
 	var survivors []want
-	for _, svc := range allServices() {
+	for _, svc := range workshop.Services() {
 		survivors = append(survivors,
 			want{id: p + "services", status: workshop.StatusFail, resource: "service/" + cluster + "/" + svc,
 				fix: "aws ecs delete-service --cluster " + cluster + " --service " + svc + " --force --region us-east-1"},
@@ -814,7 +814,7 @@ func cleanupScenarios() []scenario {
 				observed: "4 service(s) left: api (ACTIVE, 0 running), posts (ACTIVE, 1 running), threads (ACTIVE, 1 running), users (ACTIVE, 1 running)",
 				hint:     "keep running (and billing)"},
 			want{id: p + "target-groups", status: workshop.StatusFail, observed: "5 target group(s) left: api, drop-traffic, posts, threads, users",
-				resource: fakeTGArn(drop)},
+				resource: fakeTGArn(workshop.DropTargetGroup)},
 			want{id: p + "stack", status: workshop.StatusFail, observed: "stack BreakTheMonolith-Demo is CREATE_COMPLETE",
 				fix:      "aws cloudformation delete-stack --stack-name BreakTheMonolith-Demo --region us-east-1 && aws cloudformation wait stack-delete-complete --stack-name BreakTheMonolith-Demo --region us-east-1",
 				resource: fakeStackID},

@@ -72,7 +72,7 @@ func (w *fakeAWS) createStackGroups() {
 		fakeLBGroup: {GroupId: aws.String(fakeLBGroup), GroupName: aws.String("BreakTheMonolith-Demo-LoadBalancerSecurityGroup"), VpcId: aws.String(fakeVPC),
 			IpPermissions: []ec2types.IpPermission{tcpFromCIDR(80, "0.0.0.0/0")}},
 		fakeTaskGroup: {GroupId: aws.String(fakeTaskGroup), GroupName: aws.String("BreakTheMonolith-Demo-ServiceSecurityGroup"), VpcId: aws.String(fakeVPC),
-			IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(appPort), ToPort: aws.Int32(appPort),
+			IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(workshop.AppPort), ToPort: aws.Int32(workshop.AppPort),
 				UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: aws.String(fakeLBGroup), UserId: aws.String(fakeAccountID)}}}}},
 		fakeDefaultGroup: {GroupId: aws.String(fakeDefaultGroup), GroupName: aws.String("default"), VpcId: aws.String(fakeVPC),
 			IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("-1"),
@@ -188,5 +188,5 @@ func (w *fakeAWS) ListSecrets(_ context.Context, in *secretsmanager.ListSecretsI
 func (w *fakeAWS) storeSecret(name string) {
 	w.secrets = append(w.secrets, smtypes.SecretListEntry{Name: aws.String(name),
 		ARN:  aws.String("arn:aws:secretsmanager:us-east-1:123456789012:secret:" + name + "-AbCdEf"),
-		Tags: []smtypes.Tag{{Key: aws.String(managedTag), Value: aws.String("true")}}})
+		Tags: []smtypes.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String("true")}}})
 }

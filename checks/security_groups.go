@@ -143,7 +143,7 @@ func taskGroupPrivate(f *facts) outcome {
 	var extra, fixes []string
 	fromLB := false
 	for _, in := range ingresses(tasks) {
-		if in.sourceGroup == lbID && (in.protocol == "tcp" || in.protocol == "6") && in.from == appPort && in.to == appPort {
+		if in.sourceGroup == lbID && (in.protocol == "tcp" || in.protocol == "6") && in.from == workshop.AppPort && in.to == workshop.AppPort {
 			fromLB = true
 			continue
 		}

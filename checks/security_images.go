@@ -23,7 +23,7 @@ func mask(v string) string {
 // workshop's families that has one, in the order of allServices.
 func taskDefinitions(f *facts) ([]*ecstypes.TaskDefinition, error) {
 	var tds []*ecstypes.TaskDefinition
-	for _, fam := range allServices() {
+	for _, fam := range workshop.Services() {
 		td, err := f.getTaskDefinition(fam)
 		if err != nil {
 			return nil, err
@@ -96,7 +96,7 @@ func workshopRepos(f *facts) ([]ecrtypes.Repository, *outcome) {
 		return nil, &o
 	}
 	var out []ecrtypes.Repository
-	for _, name := range allServices() {
+	for _, name := range workshop.Services() {
 		if r, ok := repos[name]; ok {
 			out = append(out, r)
 		}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // taskDefinitionOK judges the latest revision of a service's task
@@ -33,8 +35,8 @@ func taskDefinitionOK(f *facts, svc string) outcome {
 	if c == nil {
 		problems = append(problems, fmt.Sprintf("has no container named %s", svc))
 	} else {
-		if !hasPort(c, appPort) {
-			problems = append(problems, fmt.Sprintf("container %s does not map port %d", svc, appPort))
+		if !hasPort(c, workshop.AppPort) {
+			problems = append(problems, fmt.Sprintf("container %s does not map port %d", svc, workshop.AppPort))
 		}
 		p, err := imageProblem(f, svc, aws.ToString(c.Image))
 		if err != nil {
@@ -48,7 +50,7 @@ func taskDefinitionOK(f *facts, svc string) outcome {
 		return fail(label+" "+strings.Join(problems, "; "),
 			"Register a new revision from the template; services pick up the latest revision on their next deployment.", fix, arn)
 	}
-	return pass(fmt.Sprintf("%s runs %s on port %d (FARGATE, awsvpc)", label, aws.ToString(c.Image), appPort), arn)
+	return pass(fmt.Sprintf("%s runs %s on port %d (FARGATE, awsvpc)", label, aws.ToString(c.Image), workshop.AppPort), arn)
 }
 
 func hasCompat(cs []ecstypes.Compatibility, want ecstypes.Compatibility) bool {

@@ -18,6 +18,7 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/breakthemonolith/workshop/internal/workshop"
 	"github.com/breakthemonolith/workshop/sample-app/forum"
 )
 
@@ -58,13 +59,13 @@ func fakeRepoURI(name string) string {
 // api with 2 healthy tasks.
 func monolithDeployed() *fakeAWS {
 	w := newFakeAWS()
-	w.addRepository(monolith)
-	w.pushImage(monolith, "v1", "linux/amd64")
+	w.addRepository(workshop.Monolith)
+	w.pushImage(workshop.Monolith, "v1", "linux/amd64")
 	w.deployStack()
-	w.registerTaskDefinition(monolith, fakeRepoURI(monolith)+":v1")
-	w.createTargetGroup(monolith, forum.Monolith)
-	w.createListener(monolith)
-	w.createService(monolith, 2, 2)
+	w.registerTaskDefinition(workshop.Monolith, fakeRepoURI(workshop.Monolith)+":v1")
+	w.createTargetGroup(workshop.Monolith, forum.Monolith)
+	w.createListener(workshop.Monolith)
+	w.createService(workshop.Monolith, 2, 2)
 	return w
 }
 
@@ -74,26 +75,26 @@ func finishedAccount() *fakeAWS {
 	w := monolithDeployed()
 	// Module 3: one repository per microservice; some images are OCI
 	// indexes with an attestation, as docker buildx pushes them.
-	for _, svc := range microservices() {
+	for _, svc := range workshop.Microservices() {
 		w.addRepository(svc)
 	}
 	w.pushIndex("users", "v1", "linux/amd64", "unknown/unknown")
 	w.pushImage("threads", "v1", "linux/amd64")
 	w.pushIndex("posts", "v1", "linux/amd64", "unknown/unknown")
 	// Module 4.
-	for _, svc := range microservices() {
+	for _, svc := range workshop.Microservices() {
 		w.registerTaskDefinition(svc, fakeRepoURI(svc)+":v1")
 		w.createTargetGroup(svc, forum.Service(svc))
 	}
-	w.createTargetGroup(drop, "")
-	for i, svc := range microservices() {
+	w.createTargetGroup(workshop.DropTargetGroup, "")
+	for i, svc := range workshop.Microservices() {
 		w.addRule(i+1, "/api/"+svc+"*", svc)
 	}
-	for _, svc := range microservices() {
+	for _, svc := range workshop.Microservices() {
 		w.createService(svc, 1, 1)
 	}
-	w.setDefault(drop)
-	w.scale(monolith, 0, 0)
+	w.setDefault(workshop.DropTargetGroup)
+	w.scale(workshop.Monolith, 0, 0)
 	return w
 }
 
@@ -223,10 +224,10 @@ func (w *fakeAWS) deployStack() {
 	w.stack = &cfntypes.Stack{
 		StackName: aws.String(fakeStack), StackId: aws.String(fakeStackID),
 		StackStatus: cfntypes.StackStatusCreateComplete, CreationTime: &created,
-		Tags: []cfntypes.Tag{{Key: aws.String(managedTag), Value: aws.String("true")}},
+		Tags: []cfntypes.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String("true")}},
 	}
 	outputs := fakeStackOutputs()
-	for _, k := range append(requiredOutputs(), "LoadBalancerSecurityGroup") {
+	for _, k := range append(workshop.RequiredOutputs(), "LoadBalancerSecurityGroup") {
 		w.stack.Outputs = append(w.stack.Outputs, cfntypes.Output{OutputKey: aws.String(k), OutputValue: aws.String(outputs[k])})
 	}
 	w.createStackGroups()
@@ -292,7 +293,7 @@ func (w *fakeAWS) registerTaskDefinition(family, image string) *ecstypes.TaskDef
 		ExecutionRoleArn: aws.String(fakeExecRole),
 		ContainerDefinitions: []ecstypes.ContainerDefinition{{
 			Name: aws.String(family), Image: aws.String(image), Essential: aws.Bool(true),
-			PortMappings: []ecstypes.PortMapping{{ContainerPort: aws.Int32(appPort), HostPort: aws.Int32(appPort), Protocol: ecstypes.TransportProtocolTcp}},
+			PortMappings: []ecstypes.PortMapping{{ContainerPort: aws.Int32(workshop.AppPort), HostPort: aws.Int32(workshop.AppPort), Protocol: ecstypes.TransportProtocolTcp}},
 			LogConfiguration: &ecstypes.LogConfiguration{LogDriver: ecstypes.LogDriverAwslogs, Options: map[string]string{
 				"awslogs-group": fakeLogGroup, "awslogs-region": fakeRegion, "awslogs-stream-prefix": family}},
 		}},
@@ -317,7 +318,7 @@ func (w *fakeAWS) createService(name string, desired, running int32) *ecstypes.S
 		ServiceName: aws.String(name), ServiceArn: aws.String(w.serviceArn(name)), ClusterArn: aws.String(fakeClusterArn),
 		Status: aws.String("ACTIVE"), LaunchType: ecstypes.LaunchTypeFargate, TaskDefinition: aws.String(td), CreatedAt: &created,
 		LoadBalancers: []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(w.tgArn(name)), ContainerName: aws.String(name),
-			ContainerPort: aws.Int32(appPort)}},
+			ContainerPort: aws.Int32(workshop.AppPort)}},
 		DeploymentConfiguration: &ecstypes.DeploymentConfiguration{MinimumHealthyPercent: aws.Int32(100), MaximumPercent: aws.Int32(200),
 			DeploymentCircuitBreaker: &ecstypes.DeploymentCircuitBreaker{}},
 		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
@@ -398,7 +399,7 @@ func (w *fakeAWS) stopTask(service, stoppedReason, containerReason string, exitC
 func (w *fakeAWS) createTargetGroup(name string, backend forum.Service) *fakeTargetGroup {
 	tg := &fakeTargetGroup{backend: backend, tg: elbtypes.TargetGroup{
 		TargetGroupName: aws.String(name), TargetGroupArn: aws.String(fakeTGArn(name)),
-		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(appPort), VpcId: aws.String(fakeVPC),
+		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(workshop.AppPort), VpcId: aws.String(fakeVPC),
 		TargetType: elbtypes.TargetTypeEnumIp, HealthCheckPath: aws.String("/"), HealthCheckProtocol: elbtypes.ProtocolEnumHttp,
 		HealthCheckIntervalSeconds: aws.Int32(6), HealthCheckTimeoutSeconds: aws.Int32(5),
 		HealthyThresholdCount: aws.Int32(2), UnhealthyThresholdCount: aws.Int32(2),
@@ -442,7 +443,7 @@ func (w *fakeAWS) setTargets(name string, states ...elbtypes.TargetHealthStateEn
 		}
 		tg.health = append(tg.health, elbtypes.TargetHealthDescription{
 			Target: &elbtypes.TargetDescription{Id: aws.String("10.0." + strconv.Itoa(i%2) + "." + strconv.Itoa(10+i)),
-				Port: aws.Int32(appPort), AvailabilityZone: aws.String("us-east-1" + string(rune('a'+i%2)))},
+				Port: aws.Int32(workshop.AppPort), AvailabilityZone: aws.String("us-east-1" + string(rune('a'+i%2)))},
 			HealthCheckPort: aws.String("3000"), TargetHealth: h,
 		})
 	}

@@ -20,7 +20,9 @@ var files embed.FS
 
 // Files returns the sample app's source tree: README.md, .dockerignore, the
 // forum package with its data and tests, and one folder per service with its
-// main.go and Dockerfile. It does not include go.mod; see GoMod.
+// main.go and Dockerfile, named like the service (workshop.Services), whose
+// image and ECR repository also carry that name. It does not include go.mod;
+// see GoMod.
 func Files() fs.FS {
 	return files
 }
@@ -28,10 +30,4 @@ func Files() fs.FS {
 // GoMod returns the go.mod of the sample app's own module.
 func GoMod() []byte {
 	return []byte("module " + ModulePath + "\n\ngo " + GoVersion + "\n")
-}
-
-// Services lists the folder under services/ of each service, monolith first.
-// The folder name is also the service's image and ECR repository name.
-func Services() []string {
-	return []string{"api", "users", "threads", "posts"}
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/breakthemonolith/workshop/internal/scaffold"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
-	sampleapp "github.com/breakthemonolith/workshop/sample-app"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // maxImageBytes is the size limit of a service image.
@@ -62,7 +62,7 @@ func TestImagesBuildFromInitFolderAndServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	suffix := fmt.Sprintf("%d", os.Getpid())
-	for _, svc := range sampleapp.Services() {
+	for _, svc := range workshop.Services() {
 		t.Run(svc, func(t *testing.T) {
 			image := "workshop-test-" + svc + ":" + suffix
 			t.Cleanup(func() { _ = exec.Command(docker, "image", "rm", "-f", image).Run() })

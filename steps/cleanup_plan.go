@@ -200,7 +200,7 @@ func findServices(ctx context.Context, c CleanupClients, in planInput) ([]found,
 	if cluster == "" {
 		return nil, nil
 	}
-	out, err := c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: allServices(),
+	out, err := c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: workshop.Services(),
 		Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
 	if err != nil {
 		if cloud.Code(err) == "ClusterNotFoundException" {
@@ -246,7 +246,7 @@ func findTargetGroups(ctx context.Context, c CleanupClients, _ planInput) ([]fou
 	}
 	var fs []found
 	for _, tg := range tgs.TargetGroups {
-		if n := aws.ToString(tg.TargetGroupName); contains(append(allServices(), drop), n) {
+		if n := aws.ToString(tg.TargetGroupName); contains(append(workshop.Services(), workshop.DropTargetGroup), n) {
 			fs = append(fs, found{Deletion: Deletion{Kind: "target group", Name: n, ID: aws.ToString(tg.TargetGroupArn)}})
 		}
 	}
@@ -277,12 +277,12 @@ func findStack(_ context.Context, _ CleanupClients, in planInput) ([]found, erro
 	}
 	return []found{{Deletion: Deletion{Kind: "stack", Name: in.stackName + " (network, cluster, load balancer, role, log group)", ID: aws.ToString(in.stack.StackId)},
 		managed: in.stackOwned, keep: in.stackName,
-		reason: "not tagged " + managedTag + "=true and not made from the workshop's template: the learner's own"}}, nil
+		reason: "not tagged " + workshop.ManagedTagKey + "=true and not made from the workshop's template: the learner's own"}}, nil
 }
 
 func findTaskDefinitions(ctx context.Context, c CleanupClients, _ planInput) ([]found, error) {
 	var fs []found
-	for _, fam := range allServices() {
+	for _, fam := range workshop.Services() {
 		revs, err := c.ECS.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String(fam), Status: ecstypes.TaskDefinitionStatusActive})
 		if err != nil {
 			return nil, fmt.Errorf("list task definitions %s: %s", fam, cloud.Message(err))
@@ -311,7 +311,7 @@ func findRepositories(ctx context.Context, c CleanupClients, _ planInput) ([]fou
 	var fs []found
 	for _, r := range repos.Repositories {
 		name := aws.ToString(r.RepositoryName)
-		if !contains(allServices(), name) {
+		if !contains(workshop.Services(), name) {
 			continue
 		}
 		tags, err := c.ECR.ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: r.RepositoryArn})

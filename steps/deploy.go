@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/breakthemonolith/workshop/internal/workshop"
@@ -14,16 +15,16 @@ func module2() Module {
 		step(m2+"create-stack", "Create the network, cluster and load balancer with CloudFormation", KindAPI,
 			[]string{m2 + "stack-settled", m2 + "stack-outputs", m2 + "cluster-active"}, createStack).runs(ensureStack),
 		step(m2+"register-task-definition", "Register the task definition api", KindAPI,
-			[]string{m2 + "task-definition-api"}, func(s *script) { registerTaskDefinitions(s, monolith) }).
-			runs(ensureTaskDefinitions(monolith)),
+			[]string{m2 + "task-definition-api"}, func(s *script) { registerTaskDefinitions(s, workshop.Monolith) }).
+			runs(ensureTaskDefinitions(workshop.Monolith)),
 		step(m2+"create-target-group", "Create the target group api", KindAPI,
-			[]string{m2 + "target-group-api"}, func(s *script) { createTargetGroups(s, monolith) }).
-			runs(ensureTargetGroups(monolith)),
+			[]string{m2 + "target-group-api"}, func(s *script) { createTargetGroups(s, workshop.Monolith) }).
+			runs(ensureTargetGroups(workshop.Monolith)),
 		step(m2+"create-listener", "Add the HTTP:80 listener, forwarding to api", KindAPI,
 			[]string{m2 + "listener-forwards-to-api"}, createListener).runs(ensureListener),
 		step(m2+"create-service", "Run the service api with 2 tasks behind the load balancer", KindAPI,
 			[]string{m2 + "service-api", m2 + "service-api-running", m2 + "targets-healthy"},
-			func(s *script) { createServices(s, monolith) }).runs(ensureServices(monolith)),
+			func(s *script) { createServices(s, workshop.Monolith) }).runs(ensureServices(workshop.Monolith)),
 		step(m2+"validate", "Open the monolith through the load balancer", KindProbe,
 			[]string{m2 + "alb-root", m2 + "alb-api-users"},
 			func(s *script) { probe(s, "/", "/api/users", "/api/threads", "/api/posts") }).
@@ -44,7 +45,7 @@ func createStack(s *script) {
 func registerTaskDefinitions(s *script, services ...string) {
 	role, logs := s.output("TaskExecutionRoleArn"), s.output("LogGroup")
 	for _, svc := range services {
-		image := suffix(s.repoURI(svc), ":"+imageTag)
+		image := suffix(s.repoURI(svc), ":"+workshop.ImageTag)
 		raw, err := templates.Raw(templates.TaskDefinitionPath(svc))
 		if err != nil {
 			s.comment("the task definition template of %s is missing: %v", svc, err)
@@ -78,14 +79,14 @@ func unquote(word string) string {
 func createTargetGroups(s *script, names ...string) {
 	vpc := s.output("VPCId")
 	for _, n := range names {
-		s.line(s.aws("elbv2 create-target-group --name", n, "--protocol HTTP --port", appPort, "--target-type ip --vpc-id", vpc,
+		s.line(s.aws("elbv2 create-target-group --name", n, "--protocol HTTP --port", strconv.Itoa(workshop.AppPort), "--target-type ip --vpc-id", vpc,
 			"--health-check-path / --health-check-interval-seconds 6 --health-check-timeout-seconds 5",
 			"--healthy-threshold-count 2 --unhealthy-threshold-count 2 --tags", tagsKV))
 	}
 }
 
 func createListener(s *script) {
-	alb, tg := s.output("ALBArn"), s.targetGroup(monolith)
+	alb, tg := s.output("ALBArn"), s.targetGroup(workshop.Monolith)
 	s.line(s.aws("elbv2 create-listener --load-balancer-arn", alb, "--protocol HTTP --port 80",
 		"--default-actions Type=forward,TargetGroupArn="+tg, "--tags", tagsKV))
 }
@@ -97,7 +98,7 @@ func createServices(s *script, services ...string) {
 		s.line(s.aws("ecs create-service --cluster", cluster, "--service-name", svc, "--task-definition", svc,
 			"--desired-count", desiredCount(svc), "--launch-type FARGATE",
 			`--network-configuration "awsvpcConfiguration={subnets=[`+inline(subnets)+`],securityGroups=[`+inline(sg)+`],assignPublicIp=ENABLED}"`,
-			"--load-balancers", `"targetGroupArn=`+inline(tg)+`,containerName=`+svc+`,containerPort=`+appPort+`"`,
+			"--load-balancers", `"targetGroupArn=`+inline(tg)+`,containerName=`+svc+`,containerPort=`+strconv.Itoa(workshop.AppPort)+`"`,
 			"--tags", tagsLower))
 	}
 	s.comment("Tasks take about a minute to start and pass two health checks. To wait for them:")

@@ -9,12 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
 	"github.com/breakthemonolith/workshop/checks"
 	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/scaffold"
@@ -37,7 +31,7 @@ type learner struct {
 	dir      string
 	env      []string
 	endpoint string
-	cfg      aws.Config
+	aws      *cloud.Clients
 	runner   *checks.Runner
 	// lookup decides, step by step, whether explain knows the values
 	// (looked up from the account) or prints the commands that find them.
@@ -60,11 +54,8 @@ func newLearner(t *testing.T) *learner {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)
 	}
-	l.cfg, err = cloud.LoadConfig(context.Background(), cloud.Options{Getenv: os.Getenv})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.runner = &checks.Runner{Clients: checks.NewClients(l.cfg, &http.Client{Timeout: 5 * time.Second}, stubLocal{}),
+	l.aws = testpeers.ClientsAt(t, endpoint, nil)
+	l.runner = &checks.Runner{Clients: checks.ClientsFrom(l.aws, &http.Client{Timeout: 5 * time.Second}, stubLocal{}),
 		Options: checks.Options{Stack: "BreakTheMonolith-Demo", Region: "us-east-1", Endpoint: endpoint, Getenv: os.Getenv}}
 	return l
 }
@@ -78,8 +69,7 @@ func (l *learner) do(id string) {
 	}
 	v := steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: l.endpoint}
 	if l.lookup {
-		err := steps.Lookup(context.Background(), steps.Readers{STS: sts.NewFromConfig(l.cfg), ECR: ecr.NewFromConfig(l.cfg),
-			CFN: cloudformation.NewFromConfig(l.cfg), ELB: elb.NewFromConfig(l.cfg)}, &v)
+		err := steps.Lookup(context.Background(), steps.Readers{STS: l.aws.STS, ECR: l.aws.ECR, CFN: l.aws.CFN, ELB: l.aws.ELB}, &v)
 		if err != nil {
 			l.t.Fatalf("lookup: %v", err)
 		}

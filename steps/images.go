@@ -11,10 +11,10 @@ func module1() Module {
 		"Put the monolith in a container image for linux/amd64 and store it in a private ECR repository.",
 		step("module-1/create-repository", "Create the ECR repository api", KindAPI,
 			[]string{"module-1/repository-api"},
-			func(s *script) { createRepositories(s, monolith) }).runs(ensureRepositories(monolith)),
+			func(s *script) { createRepositories(s, workshop.Monolith) }).runs(ensureRepositories(workshop.Monolith)),
 		step("module-1/push-image", "Build the monolith's image and push it as api:v1", KindDocker,
 			[]string{"module-1/image-api", "module-1/platform-api"},
-			func(s *script) { buildAndPush(s, monolith) }).runs(pushImages(monolith)),
+			func(s *script) { buildAndPush(s, workshop.Monolith) }).runs(pushImages(workshop.Monolith)),
 	)
 }
 
@@ -22,11 +22,11 @@ func module3() Module {
 	return module(workshop.TargetModule3,
 		"Build the users, threads and posts services, each in its own image and repository.",
 		step("module-3/create-repositories", "Create the ECR repositories users, threads and posts", KindAPI,
-			conditionsFor("module-3/repository-", microservices()),
-			func(s *script) { createRepositories(s, microservices()...) }).runs(ensureRepositories(microservices()...)),
+			conditionsFor("module-3/repository-", workshop.Microservices()),
+			func(s *script) { createRepositories(s, workshop.Microservices()...) }).runs(ensureRepositories(workshop.Microservices()...)),
 		step("module-3/push-images", "Build the three services' images and push them as v1", KindDocker,
-			append(conditionsFor("module-3/image-", microservices()), conditionsFor("module-3/platform-", microservices())...),
-			func(s *script) { buildAndPush(s, microservices()...) }).runs(pushImages(microservices()...)),
+			append(conditionsFor("module-3/image-", workshop.Microservices()), conditionsFor("module-3/platform-", workshop.Microservices())...),
+			func(s *script) { buildAndPush(s, workshop.Microservices()...) }).runs(pushImages(workshop.Microservices()...)),
 	)
 }
 
@@ -61,15 +61,15 @@ func buildAndPush(s *script, services ...string) {
 	for _, svc := range services {
 		uri := s.repoURI(svc)
 		s.comment("Build for linux/amd64, the platform of the Fargate tasks, even on an Apple silicon Mac.")
-		build := "docker build --platform linux/amd64 -f services/" + svc + "/Dockerfile -t " + suffix(uri, ":"+imageTag)
+		build := "docker build --platform linux/amd64 -f services/" + svc + "/Dockerfile -t " + suffix(uri, ":"+workshop.ImageTag)
 		if s.v.GoImage != "" {
 			build += " --build-arg GO_IMAGE=" + shellQuote(s.v.GoImage)
 		}
 		s.line(build, ".")
 		if s.v.PushFromHost {
-			s.line("workshop sandbox push", suffix(uri, ":"+imageTag))
+			s.line("workshop sandbox push", suffix(uri, ":"+workshop.ImageTag))
 		} else {
-			s.line("docker push", suffix(uri, ":"+imageTag))
+			s.line("docker push", suffix(uri, ":"+workshop.ImageTag))
 		}
 	}
 }

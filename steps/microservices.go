@@ -12,23 +12,23 @@ func module4() Module {
 	return module(workshop.TargetModule4,
 		"Run users, threads and posts as their own services behind path rules, then switch the traffic away from the monolith.",
 		step(m4+"register-task-definitions", "Register the task definitions users, threads and posts", KindAPI,
-			conditionsFor(m4+"task-definition-", microservices()),
-			func(s *script) { registerTaskDefinitions(s, microservices()...) }).runs(ensureTaskDefinitions(microservices()...)),
+			conditionsFor(m4+"task-definition-", workshop.Microservices()),
+			func(s *script) { registerTaskDefinitions(s, workshop.Microservices()...) }).runs(ensureTaskDefinitions(workshop.Microservices()...)),
 		step(m4+"create-target-groups", "Create the target groups users, threads, posts and drop-traffic", KindAPI,
-			append([]string{m4 + "module-2-ready"}, conditionsFor(m4+"target-group-", append(microservices(), drop))...),
-			func(s *script) { createTargetGroups(s, append(microservices(), drop)...) }).
-			runs(ensureTargetGroups(append(microservices(), drop)...)),
+			append([]string{m4 + "module-2-ready"}, conditionsFor(m4+"target-group-", append(workshop.Microservices(), workshop.DropTargetGroup))...),
+			func(s *script) { createTargetGroups(s, append(workshop.Microservices(), workshop.DropTargetGroup)...) }).
+			runs(ensureTargetGroups(append(workshop.Microservices(), workshop.DropTargetGroup)...)),
 		step(m4+"create-rules", "Route /api/users*, /api/threads* and /api/posts* to their services", KindAPI,
-			conditionsFor(m4+"rule-", microservices()), createRules).runs(ensureRules),
+			conditionsFor(m4+"rule-", workshop.Microservices()), createRules).runs(ensureRules),
 		step(m4+"create-services", "Run the services users, threads and posts", KindAPI,
-			append(conditionsFor(m4+"service-", microservices()), runningConditions(m4)...),
-			func(s *script) { createServices(s, microservices()...) }).runs(ensureServices(microservices()...)),
+			append(conditionsFor(m4+"service-", workshop.Microservices()), runningConditions(m4)...),
+			func(s *script) { createServices(s, workshop.Microservices()...) }).runs(ensureServices(workshop.Microservices()...)),
 		step(m4+"switch-traffic", "Stop sending traffic to the monolith", KindAPI,
 			[]string{m4 + "traffic-switched"}, switchTraffic).runs(switchTrafficAway),
 		step(m4+"scale-down-api", "Scale the monolith down to 0 tasks", KindAPI,
 			[]string{m4 + "api-scaled-down"}, scaleDownMonolith).runs(scaleDown),
 		step(m4+"validate", "Check each path is answered by its own service", KindProbe,
-			conditionsFor(m4+"probe-", microservices()),
+			conditionsFor(m4+"probe-", workshop.Microservices()),
 			func(s *script) { probe(s, "/api/users", "/api/threads", "/api/posts") }).
 			runs(probeAnswers(map[string]string{"/api/users": "users", "/api/threads": "threads", "/api/posts": "posts"})),
 	)
@@ -36,7 +36,7 @@ func module4() Module {
 
 func runningConditions(prefix string) []string {
 	var out []string
-	for _, svc := range microservices() {
+	for _, svc := range workshop.Microservices() {
 		out = append(out, prefix+"service-"+svc+"-running", prefix+"targets-"+svc+"-healthy")
 	}
 	return out
@@ -66,12 +66,12 @@ func switchTraffic(s *script) {
 	}
 	s.comment("Requests no rule matches now go to drop-traffic, a target group with no targets (503).")
 	s.line(s.aws("elbv2 modify-listener --listener-arn", listener,
-		"--default-actions Type=forward,TargetGroupArn="+s.targetGroup(drop)))
+		"--default-actions Type=forward,TargetGroupArn="+s.targetGroup(workshop.DropTargetGroup)))
 }
 
 func scaleDownMonolith(s *script) {
 	s.comment("The service stays, at 0 tasks, so rolling back is one command.")
-	s.line(s.aws("ecs update-service --cluster", s.output("ClusterName"), "--service", monolith, "--desired-count 0"))
+	s.line(s.aws("ecs update-service --cluster", s.output("ClusterName"), "--service", workshop.Monolith, "--desired-count 0"))
 }
 
 func cleanup() Module {
@@ -93,7 +93,7 @@ func cleanup() Module {
 
 func deleteServices(s *script) {
 	cluster := s.output("ClusterName")
-	for _, svc := range allServices() {
+	for _, svc := range workshop.Services() {
 		s.line(s.aws("ecs delete-service --cluster", cluster, "--service", svc, "--force"))
 	}
 	s.line(s.aws("ecs wait services-inactive --cluster", cluster, "--services", "api users threads posts"))
@@ -102,7 +102,7 @@ func deleteServices(s *script) {
 func deleteTargetGroups(s *script) {
 	s.comment("A target group in use by a listener cannot be deleted: the listener (and its rules) go first.")
 	s.line(s.aws("elbv2 delete-listener --listener-arn", s.listener()))
-	for _, n := range append(allServices(), drop) {
+	for _, n := range append(workshop.Services(), workshop.DropTargetGroup) {
 		s.line(s.aws("elbv2 delete-target-group --target-group-arn", s.targetGroup(n)))
 	}
 }
@@ -113,7 +113,7 @@ func deleteStack(s *script) {
 }
 
 func deregisterTaskDefinitions(s *script) {
-	for _, svc := range allServices() {
+	for _, svc := range workshop.Services() {
 		s.line("for td in $(" + s.aws("ecs list-task-definitions --family-prefix", svc,
 			"--status ACTIVE --query 'taskDefinitionArns[]' --output text") + "); do " +
 			s.aws("ecs deregister-task-definition --task-definition", `"$td"`) + " >/dev/null; done")
@@ -121,7 +121,7 @@ func deregisterTaskDefinitions(s *script) {
 }
 
 func deleteRepositories(s *script) {
-	for _, svc := range allServices() {
+	for _, svc := range workshop.Services() {
 		s.line(s.aws("ecr delete-repository --repository-name", svc, "--force"))
 	}
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // notOurs is why something with a workshop name is left alone.
-const notOurs = "not tagged " + managedTag + "=true"
+const notOurs = "not tagged " + workshop.ManagedTagKey + "=true"
 
 // templateGetter reads a stack's template.
 type templateGetter interface {
@@ -40,5 +40,5 @@ func stackOwned(ctx context.Context, cfn templateGetter, st *cfntypes.Stack) (bo
 // foreignStackError refuses to touch a stack the workshop did not make.
 func foreignStackError(name string) error {
 	return fmt.Errorf("use stack %s: it is not the workshop's (no %s=true tag, not the workshop's template), and the workshop never changes what it did not create; pass --stack with another name, for example --stack %s-workshop",
-		name, managedTag, name)
+		name, workshop.ManagedTagKey, name)
 }

@@ -23,7 +23,7 @@ func ensureRepositories(services ...string) func(context.Context, *runner) (bool
 			out, err := r.env.Clients.ECR.CreateRepository(ctx, &ecr.CreateRepositoryInput{
 				RepositoryName:             aws.String(svc),
 				ImageScanningConfiguration: &ecrtypes.ImageScanningConfiguration{ScanOnPush: true},
-				Tags:                       []ecrtypes.Tag{{Key: aws.String(managedTag), Value: aws.String("true")}},
+				Tags:                       []ecrtypes.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String(workshop.ManagedTagValue)}},
 			})
 			if cloud.Code(err) == "RepositoryAlreadyExistsException" {
 				continue

@@ -35,7 +35,7 @@ func ensureTaskDefinitions(services ...string) func(context.Context, *runner) (b
 			if err != nil {
 				return changed, err
 			}
-			raw, err := templates.TaskDefinition(svc, templates.TaskDefinitionValues{Image: repo + ":" + imageTag,
+			raw, err := templates.TaskDefinition(svc, templates.TaskDefinitionValues{Image: repo + ":" + workshop.ImageTag,
 				ExecutionRoleArn: role, LogGroup: logs, Region: r.v().Region})
 			if err != nil {
 				return changed, err
@@ -118,8 +118,8 @@ func ensureServices(services ...string) func(context.Context, *runner) (bool, er
 				NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
 					Subnets: strings.Split(v.Outputs["PublicSubnets"], ","), SecurityGroups: []string{v.Outputs["ServiceSecurityGroup"]},
 					AssignPublicIp: ecstypes.AssignPublicIpEnabled}},
-				LoadBalancers: []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(tg), ContainerName: aws.String(svc), ContainerPort: aws.Int32(3000)}},
-				Tags:          []ecstypes.Tag{{Key: aws.String(managedTag), Value: aws.String("true")}},
+				LoadBalancers: []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(tg), ContainerName: aws.String(svc), ContainerPort: aws.Int32(workshop.AppPort)}},
+				Tags:          []ecstypes.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String(workshop.ManagedTagValue)}},
 			})
 			if err != nil {
 				return changed, fmt.Errorf("create service %s: %s", svc, cloud.Message(err))
@@ -139,7 +139,7 @@ func repairService(ctx context.Context, r *runner, cluster string, s ecstypes.Se
 	svc := aws.ToString(s.ServiceName)
 	in := &ecs.UpdateServiceInput{Cluster: aws.String(cluster), Service: aws.String(svc)}
 	var what []string
-	if s.DesiredCount < desired(svc) && svc != monolith {
+	if s.DesiredCount < desired(svc) && svc != workshop.Monolith {
 		in.DesiredCount = aws.Int32(desired(svc))
 		what = append(what, fmt.Sprintf("%d task(s)", desired(svc)))
 	}
@@ -162,7 +162,7 @@ func repairService(ctx context.Context, r *runner, cluster string, s ecstypes.Se
 }
 
 func desired(svc string) int32 {
-	if svc == monolith {
+	if svc == workshop.Monolith {
 		return 2
 	}
 	return 1
@@ -333,16 +333,16 @@ func scaleDown(ctx context.Context, r *runner) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	svcs, err := describeServices(ctx, r, cluster, []string{monolith})
+	svcs, err := describeServices(ctx, r, cluster, []string{workshop.Monolith})
 	if err != nil {
 		return false, err
 	}
-	s, ok := svcs[monolith]
+	s, ok := svcs[workshop.Monolith]
 	if !ok || aws.ToString(s.Status) != "ACTIVE" || s.DesiredCount == 0 {
 		return false, nil
 	}
 	if _, err := r.env.Clients.ECS.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: aws.String(cluster),
-		Service: aws.String(monolith), DesiredCount: aws.Int32(0)}); err != nil {
+		Service: aws.String(workshop.Monolith), DesiredCount: aws.Int32(0)}); err != nil {
 		return false, fmt.Errorf("scale service api to 0: %s", cloud.Message(err))
 	}
 	r.did("service api: desired 2 → 0 (kept for a rollback)")

@@ -10,11 +10,12 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 	"github.com/breakthemonolith/workshop/templates"
 )
 
 func elbTags() []elbtypes.Tag {
-	return []elbtypes.Tag{{Key: aws.String(managedTag), Value: aws.String("true")}}
+	return []elbtypes.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String(workshop.ManagedTagValue)}}
 }
 
 // ensureTargetGroups creates the target groups that do not exist yet. One
@@ -38,7 +39,7 @@ func ensureTargetGroups(names ...string) func(context.Context, *runner) (bool, e
 				continue
 			}
 			out, err := r.env.Clients.ELB.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{
-				Name: aws.String(name), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(3000), VpcId: aws.String(vpc),
+				Name: aws.String(name), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(workshop.AppPort), VpcId: aws.String(vpc),
 				TargetType: elbtypes.TargetTypeEnumIp, HealthCheckProtocol: elbtypes.ProtocolEnumHttp, HealthCheckPath: aws.String("/"),
 				HealthCheckIntervalSeconds: aws.Int32(6), HealthCheckTimeoutSeconds: aws.Int32(5),
 				HealthyThresholdCount: aws.Int32(2), UnhealthyThresholdCount: aws.Int32(2),
@@ -65,7 +66,7 @@ func ensureListener(ctx context.Context, r *runner) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	tg, err := need(r.v().TargetGroupArns[monolith], "target group api", "module-2/create-target-group")
+	tg, err := need(r.v().TargetGroupArns[workshop.Monolith], "target group api", "module-2/create-target-group")
 	if err != nil {
 		return false, err
 	}
@@ -156,7 +157,7 @@ func switchTrafficAway(ctx context.Context, r *runner) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	dropTG, err := need(r.v().TargetGroupArns[drop], "target group drop-traffic", "module-4/create-target-groups")
+	dropTG, err := need(r.v().TargetGroupArns[workshop.DropTargetGroup], "target group drop-traffic", "module-4/create-target-groups")
 	if err != nil {
 		return false, err
 	}

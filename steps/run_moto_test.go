@@ -7,13 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
 	"github.com/breakthemonolith/workshop/internal/workshop"
 	"github.com/breakthemonolith/workshop/steps"
 )
@@ -40,8 +33,7 @@ func (e *events) reset() []workshop.Event {
 
 func (l *learner) runEnv(rec *events) *steps.Env {
 	return &steps.Env{
-		Clients: steps.Clients{STS: sts.NewFromConfig(l.cfg), ECR: ecr.NewFromConfig(l.cfg), CFN: cloudformation.NewFromConfig(l.cfg),
-			ECS: ecs.NewFromConfig(l.cfg), ELB: elb.NewFromConfig(l.cfg), Logs: cloudwatchlogs.NewFromConfig(l.cfg)},
+		Clients:        steps.Clients{STS: l.aws.STS, ECR: l.aws.ECR, CFN: l.aws.CFN, ECS: l.aws.ECS, ELB: l.aws.ELB, Logs: l.aws.Logs},
 		Values:         steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: l.endpoint},
 		Report:         rec,
 		Poll:           10 * time.Millisecond,

@@ -35,7 +35,7 @@ func registerRevision(ctx context.Context, r *runner, td *ecstypes.TaskDefinitio
 	// A new revision changes no earlier one, the learner's included; it is
 	// the workshop's, and tagged so.
 	if !workshop.IsManaged(ecsTags(tags)) {
-		tags = append(tags, ecstypes.Tag{Key: aws.String(managedTag), Value: aws.String("true")})
+		tags = append(tags, ecstypes.Tag{Key: aws.String(workshop.ManagedTagKey), Value: aws.String(workshop.ManagedTagValue)})
 	}
 	out, err := r.env.Clients.ECS.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
 		Family: td.Family, ContainerDefinitions: td.ContainerDefinitions, Cpu: td.Cpu, Memory: td.Memory,
@@ -100,12 +100,12 @@ func ensureCircuitBreakers(ctx context.Context, r *runner) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	svcs, err := describeServices(ctx, r, cluster, allServices())
+	svcs, err := describeServices(ctx, r, cluster, workshop.Services())
 	if err != nil {
 		return false, err
 	}
 	changed := false
-	for _, name := range allServices() {
+	for _, name := range workshop.Services() {
 		s, ok := svcs[name]
 		if !ok || aws.ToString(s.Status) != "ACTIVE" || isSafe(s) {
 			continue

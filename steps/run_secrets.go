@@ -27,7 +27,7 @@ func ensureSecretsMoved(ctx context.Context, r *runner) (bool, error) {
 		return false, err
 	}
 	changed, stackChecked := false, false
-	for _, family := range allServices() {
+	for _, family := range workshop.Services() {
 		td, tags, err := latestRevision(ctx, r, family)
 		if err != nil {
 			return changed, err
@@ -83,7 +83,7 @@ func ensureSecretsMoved(ctx context.Context, r *runner) (bool, error) {
 func storeSecret(ctx context.Context, r *runner, c *SecurityClients, name, value string) (string, error) {
 	out, err := c.Secrets.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String(name), SecretString: aws.String(value),
 		Description: aws.String("Moved out of a task definition's environment by the workshop's module 5"),
-		Tags:        []smtypes.Tag{{Key: aws.String(managedTag), Value: aws.String("true")}}})
+		Tags:        []smtypes.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String(workshop.ManagedTagValue)}}})
 	if cloud.Code(err) == "ResourceExistsException" {
 		d, derr := c.Secrets.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(name)})
 		if derr != nil {
@@ -114,7 +114,7 @@ func ensureHardRepositories(ctx context.Context, r *runner) (bool, error) {
 	changed := false
 	for _, repo := range repos.Repositories {
 		name := aws.ToString(repo.RepositoryName)
-		if !contains(allServices(), name) {
+		if !contains(workshop.Services(), name) {
 			continue
 		}
 		if !strings.HasPrefix(string(repo.ImageTagMutability), string(ecrtypes.ImageTagMutabilityImmutable)) {
@@ -146,7 +146,7 @@ func ensureHardRepositories(ctx context.Context, r *runner) (bool, error) {
 // it by digest, and deploys it.
 func pinImages(ctx context.Context, r *runner, c *SecurityClients) (bool, error) {
 	changed := false
-	for _, family := range allServices() {
+	for _, family := range workshop.Services() {
 		td, tags, err := latestRevision(ctx, r, family)
 		if err != nil {
 			return changed, err

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // The narrow interfaces of module 5's run actions.
@@ -156,7 +157,7 @@ func ensureTightGroups(ctx context.Context, r *runner) (bool, error) {
 		for _, src := range sources(g) {
 			var why string
 			switch {
-			case id == tasks && src.tcp(3000) && len(src.perm.UserIdGroupPairs) == 1 && aws.ToString(src.perm.UserIdGroupPairs[0].GroupId) == lb:
+			case id == tasks && src.tcp(workshop.AppPort) && len(src.perm.UserIdGroupPairs) == 1 && aws.ToString(src.perm.UserIdGroupPairs[0].GroupId) == lb:
 				fromLB = true
 				continue
 			case id == tasks:
@@ -180,7 +181,7 @@ func ensureTightGroups(ctx context.Context, r *runner) (bool, error) {
 	}
 	if !fromLB {
 		_, err := c.EC2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(tasks),
-			IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(3000), ToPort: aws.Int32(3000),
+			IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(workshop.AppPort), ToPort: aws.Int32(workshop.AppPort),
 				UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: aws.String(lb), Description: aws.String("Port 3000 from the load balancer only")}}}}})
 		if err != nil {
 			return changed, fmt.Errorf("admit tcp 3000 from %s on %s: %s", lb, tasks, cloud.Message(err))
@@ -191,8 +192,8 @@ func ensureTightGroups(ctx context.Context, r *runner) (bool, error) {
 	return changed, nil
 }
 
-// NewSecurityClients builds module 5's clients from an AWS configuration.
+// NewSecurityClients is module 5's clients from an AWS configuration.
 func NewSecurityClients(cfg aws.Config) *SecurityClients {
-	return &SecurityClients{EC2: ec2.NewFromConfig(cfg), WAF: wafv2.NewFromConfig(cfg),
-		Secrets: secretsmanager.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg)}
+	c := cloud.NewClients(cfg)
+	return &SecurityClients{EC2: c.EC2, WAF: c.WAF, Secrets: c.Secrets, ECR: c.ECR}
 }

@@ -56,7 +56,7 @@ func ensureStack(ctx context.Context, r *runner) (bool, error) {
 			TemplateBody: aws.String(string(body)),
 			Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam},
 			OnFailure:    cfntypes.OnFailureRollback,
-			Tags:         []cfntypes.Tag{{Key: aws.String(managedTag), Value: aws.String("true")}},
+			Tags:         []cfntypes.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String(workshop.ManagedTagValue)}},
 		})
 		if err != nil {
 			return false, fmt.Errorf("create stack %s: %s", name, cloud.Message(err))
@@ -77,7 +77,7 @@ func ensureStack(ctx context.Context, r *runner) (bool, error) {
 		StackName:    aws.String(name),
 		TemplateBody: aws.String(string(body)),
 		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam},
-		Tags:         []cfntypes.Tag{{Key: aws.String(managedTag), Value: aws.String("true")}},
+		Tags:         []cfntypes.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String(workshop.ManagedTagValue)}},
 	})
 	if err != nil && strings.Contains(cloud.Message(err), "No updates are to be performed") {
 		return false, nil

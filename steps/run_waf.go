@@ -161,7 +161,7 @@ func ensureRateLimit(ctx context.Context, r *runner) (bool, error) {
 			Description: aws.String(fmt.Sprintf("Break the monolith, module 5: at most %d requests per 5 minutes from one IP address, %d from module 5's burst",
 				rateLimit, burstLimit)),
 			DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, Rules: workshopRules(0),
-			VisibilityConfig: visibility(webACLName), Tags: []waftypes.Tag{{Key: aws.String(managedTag), Value: aws.String("true")}}})
+			VisibilityConfig: visibility(webACLName), Tags: []waftypes.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String(workshop.ManagedTagValue)}}})
 		if err != nil {
 			return false, fmt.Errorf("create web ACL %s: %s", webACLName, cloud.Message(err))
 		}
@@ -192,14 +192,10 @@ func taggedManaged(ctx context.Context, c *SecurityClients, arn *string) (bool, 
 	if err != nil {
 		return false, fmt.Errorf("read the tags of web ACL %s: %s", aws.ToString(arn), cloud.Message(err))
 	}
-	if tags.TagInfoForResource != nil {
-		for _, t := range tags.TagInfoForResource.TagList {
-			if aws.ToString(t.Key) == managedTag && aws.ToString(t.Value) == "true" {
-				return true, nil
-			}
-		}
+	if tags.TagInfoForResource == nil {
+		return false, nil
 	}
-	return false, nil
+	return workshop.IsManaged(cloud.TagMap(tags.TagInfoForResource.TagList, func(t waftypes.Tag) (*string, *string) { return t.Key, t.Value })), nil
 }
 
 // addRateRules adds the workshop's rate-based rules to an existing web ACL,

@@ -114,7 +114,7 @@ func enableCircuitBreaker(s *script) {
 	cluster := s.output("ClusterName")
 	s.comment("A deployment whose tasks keep failing stops and rolls back to the last one that worked;")
 	s.comment("100%%/200%%: new tasks start and pass the load balancer's health check before old ones stop.")
-	s.line("for svc in " + strings.Join(allServices(), " ") + "; do")
+	s.line("for svc in " + strings.Join(workshop.Services(), " ") + "; do")
 	s.line("  " + s.aws("ecs update-service --cluster", cluster, `--service "$svc"`,
 		"--deployment-configuration", "'"+deploymentConfiguration+"'", "--query service.deploymentConfiguration"))
 	s.line("done")
@@ -127,7 +127,7 @@ func moveSecrets(s *script) {
 	s.comment("role may read those), and a new revision takes it from `secrets`. (The workshop's task")
 	s.comment("definitions have one container, containerDefinitions[0].)")
 	env := "taskDefinition.containerDefinitions[].environment[] | "
-	s.line("for family in " + strings.Join(allServices(), " ") + "; do")
+	s.line("for family in " + strings.Join(workshop.Services(), " ") + "; do")
 	s.line("  names=$(" + s.aws(`ecs describe-task-definition --task-definition "$family" --query`,
 		`"`+env+`[?contains(name, 'PASSWORD') || contains(name, 'SECRET') || contains(name, 'TOKEN') || contains(name, 'KEY') || starts_with(value, 'AKIA') || starts_with(value, 'ASIA')].name"`,
 		"--output text") + " 2>/dev/null || true)")
@@ -152,13 +152,13 @@ func moveSecrets(s *script) {
 
 func hardenRepositories(s *script) {
 	cluster := s.output("ClusterName")
-	s.line("for repo in " + strings.Join(allServices(), " ") + "; do")
+	s.line("for repo in " + strings.Join(workshop.Services(), " ") + "; do")
 	s.line("  " + s.aws("ecr put-image-tag-mutability --repository-name \"$repo\" --image-tag-mutability IMMUTABLE") + " >/dev/null")
 	s.line("  " + s.aws("ecr put-image-scanning-configuration --repository-name \"$repo\" --image-scanning-configuration scanOnPush=true") + " >/dev/null")
 	s.line("done")
 	s.comment("ECR encrypts every repository at rest (AES256) already; a KMS key is chosen at creation only.")
 	s.comment("A task definition that names its image by latest (or by no tag) gets a revision with the digest:")
-	s.line("for family in " + strings.Join(allServices(), " ") + "; do")
+	s.line("for family in " + strings.Join(workshop.Services(), " ") + "; do")
 	s.line("  image=$(" + s.aws(`ecs describe-task-definition --task-definition "$family" --query 'taskDefinition.containerDefinitions[0].image' --output text`) + " 2>/dev/null || true)")
 	s.line(`  case "$image" in "" | *@*) continue ;; esac`)
 	s.line(`  case "${image##*/}" in`)

@@ -43,7 +43,7 @@ func (l *learner) mistakes() {
 	defer l.plantSecret()
 	sg := l.sh("cloudformation", "describe-stacks", "--stack-name", "BreakTheMonolith-Demo",
 		"--query", "Stacks[0].Outputs[?OutputKey=='ServiceSecurityGroup'].OutputValue")
-	if _, err := ec2.NewFromConfig(l.cfg).AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(sg),
+	if _, err := l.aws.EC2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(sg),
 		IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22),
 			IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}}); err != nil {
 		l.t.Fatal(err)
@@ -54,7 +54,7 @@ func (l *learner) mistakes() {
 func (l *learner) plantSecret() {
 	l.t.Helper()
 	ctx := context.Background()
-	c := ecs.NewFromConfig(l.cfg)
+	c := l.aws.ECS
 	td, err := c.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("users")})
 	if err != nil {
 		l.t.Fatal(err)
@@ -93,7 +93,7 @@ func TestSecurityStepsAgainstMoto(t *testing.T) {
 	l := newLearner(t)
 	rec := &events{}
 	env := l.runEnv(rec)
-	env.Clients.Security = steps.NewSecurityClients(l.cfg)
+	env.Clients.Security = &steps.SecurityClients{EC2: l.aws.EC2, WAF: l.aws.WAF, Secrets: l.aws.Secrets, ECR: l.aws.ECR}
 	l.deployed(env, rec)
 	l.mistakes()
 	before := l.security()

@@ -100,20 +100,20 @@ func notTheSandbox(ctx context.Context, endpoint string) string {
 // newCheckRunner builds the checks' clients from the selected AWS
 // configuration and the local machine.
 func newCheckRunner(ctx context.Context, f *Factory) (*checks.Runner, error) {
-	cfg, rec, err := f.awsConfig(ctx)
+	c, rec, err := f.awsClients(ctx)
 	if err != nil {
 		return nil, err
 	}
 	httpClient := &http.Client{Timeout: 10 * time.Second}
 	return &checks.Runner{
-		Clients: checks.NewClients(cfg, httpClient, localMachine{}),
+		Clients: checks.ClientsFrom(c, httpClient, localMachine{}),
 		Options: checks.Options{
 			Stack:         f.Global.Stack,
-			Region:        cfg.Region,
-			Endpoint:      aws.ToString(cfg.BaseEndpoint),
+			Region:        c.Region(),
+			Endpoint:      c.Endpoint(),
 			Sandbox:       f.Global.Sandbox,
 			OtherRegions:  configuredRegions(f.Getenv),
-			StackReaderIn: checks.StackReaderIn(cfg),
+			StackReaderIn: func(region string) checks.StackReader { return c.ForRegion(region).CFN },
 			Getenv:        f.Getenv,
 			Now:           f.Now,
 			APICalls:      rec.Calls,

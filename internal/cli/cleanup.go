@@ -6,12 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	"github.com/spf13/cobra"
 
 	"github.com/breakthemonolith/workshop/steps"
@@ -45,13 +39,11 @@ workshop name is listed and left alone. At the end it says what is left.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Stack = f.Global.Stack
 			opts.Clients = func(ctx context.Context) (steps.CleanupClients, error) {
-				cfg, _, err := f.awsConfig(ctx)
+				c, _, err := f.awsClients(ctx)
 				if err != nil {
 					return steps.CleanupClients{}, err
 				}
-				return steps.CleanupClients{ECR: ecr.NewFromConfig(cfg), ECS: ecs.NewFromConfig(cfg),
-					ELB: elb.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
-					WAF: wafv2.NewFromConfig(cfg), Secrets: secretsmanager.NewFromConfig(cfg)}, nil
+				return cleanupClients(c), nil
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // testFactory returns a factory over buffers and a fixed environment.
@@ -87,7 +89,7 @@ func TestGlobalFlagsAreParsed(t *testing.T) {
 	}
 	f, _, _ = testFactory(nil)
 	run(context.Background(), f, []string{"version"})
-	if f.Global.Stack != DefaultStack {
+	if f.Global.Stack != workshop.DefaultStack {
 		t.Errorf("default stack %q", f.Global.Stack)
 	}
 }
@@ -161,7 +163,7 @@ func TestRegionAndStackNames(t *testing.T) {
 // item 8).
 func TestSandboxRefusesOtherRegion(t *testing.T) {
 	f, _, _ := testFactory(map[string]string{"WORKSHOP_SANDBOX_ADDR": "127.0.0.1:1"})
-	f.Global = &GlobalOptions{Sandbox: true, Region: "xx-fake-1", Stack: DefaultStack}
+	f.Global = &GlobalOptions{Sandbox: true, Region: "xx-fake-1", Stack: workshop.DefaultStack}
 	_, _, err := f.awsConfig(context.Background())
 	if exitCode(err) != ExitUsage || err == nil || !strings.Contains(err.Error(), "--region xx-fake-1 with --sandbox") {
 		t.Errorf("got exit %d (%v), want a usage error naming the region", exitCode(err), err)

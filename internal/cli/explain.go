@@ -6,11 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
@@ -79,23 +74,18 @@ func explainRun(ctx context.Context, opts *explainOptions) error {
 // lookupValues finds the values the commands need in the selected account.
 func lookupValues(ctx context.Context, f *Factory) (steps.Values, error) {
 	v := steps.Values{Stack: f.Global.Stack, Region: f.Global.Region}
-	cfg, _, err := f.awsConfig(ctx)
+	c, _, err := f.awsClients(ctx)
 	if err != nil {
 		return v, err
 	}
-	v.Region = cfg.Region
-	v.Endpoint = aws.ToString(cfg.BaseEndpoint)
+	v.Region = c.Region()
+	v.Endpoint = c.Endpoint()
 	v.GoImage = f.Getenv("WORKSHOP_GO_IMAGE")
 	v.Sandbox = f.Global.Sandbox
 	if f.Global.Sandbox {
 		v.PushFromHost = pushFromHost(ctx, strings.TrimPrefix(cloud.SandboxEndpoint(f.Getenv), "http://"))
 	}
-	err = steps.Lookup(ctx, steps.Readers{
-		STS: sts.NewFromConfig(cfg),
-		ECR: ecr.NewFromConfig(cfg),
-		CFN: cloudformation.NewFromConfig(cfg),
-		ELB: elb.NewFromConfig(cfg),
-	}, &v)
+	err = steps.Lookup(ctx, lookupReaders(c), &v)
 	if err != nil {
 		return v, errors.New(cloud.Message(err))
 	}

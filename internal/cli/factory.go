@@ -40,9 +40,6 @@ type GlobalOptions struct {
 	NoColor bool
 }
 
-// DefaultStack is the stack name of the original tutorial.
-const DefaultStack = "BreakTheMonolith-Demo"
-
 // ColorEnabled reports whether output to stderr may use colour: not when
 // --no-color or NO_COLOR is set, nor when stderr is not a terminal.
 func (f *Factory) ColorEnabled() bool {

@@ -1,6 +1,10 @@
 package cli
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
+)
 
 // followUp formats a workshop command for the learner to run next, as they
 // would type it: the global flags in effect (so it reaches the same account,
@@ -19,7 +23,7 @@ func (g *GlobalOptions) followUp(args ...string) string {
 		if g.Region != "" {
 			parts = append(parts, "--region", g.Region)
 		}
-		if g.Stack != "" && g.Stack != DefaultStack {
+		if g.Stack != "" && g.Stack != workshop.DefaultStack {
 			parts = append(parts, "--stack", g.Stack)
 		}
 	}

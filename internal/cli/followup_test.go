@@ -3,6 +3,8 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 func TestFollowUp(t *testing.T) {
@@ -12,8 +14,8 @@ func TestFollowUp(t *testing.T) {
 		want string
 	}{
 		{nil, []string{"check", "all"}, "workshop check all"},
-		{&GlobalOptions{Stack: DefaultStack}, []string{"check", "all"}, "workshop check all"},
-		{&GlobalOptions{Sandbox: true, Stack: DefaultStack}, []string{"check", "all"}, "workshop --sandbox check all"},
+		{&GlobalOptions{Stack: workshop.DefaultStack}, []string{"check", "all"}, "workshop check all"},
+		{&GlobalOptions{Sandbox: true, Stack: workshop.DefaultStack}, []string{"check", "all"}, "workshop --sandbox check all"},
 		{&GlobalOptions{Profile: "dev", Region: "eu-west-1", Stack: "My Stack", Plain: true, NoColor: true}, []string{"run", "module-2"},
 			"workshop --profile dev --region eu-west-1 --stack 'My Stack' run module-2"},
 	}
@@ -29,7 +31,7 @@ func TestFollowUp(t *testing.T) {
 // (issue #15 item 2: 'run all --sandbox' said 'Next: workshop check all',
 // which exits 3 without a region).
 func TestNextLinesCarryGlobalFlags(t *testing.T) {
-	g := &GlobalOptions{Sandbox: true, Stack: DefaultStack}
+	g := &GlobalOptions{Sandbox: true, Stack: workshop.DefaultStack}
 	if got := nextStep(g, nil); !strings.Contains(got, "'workshop --sandbox cleanup'") {
 		t.Errorf("nextStep, all passed: %q", got)
 	}

@@ -124,7 +124,7 @@ func TestDockerImagesAgainstARealRegistry(t *testing.T) {
 	docker := testpeers.Docker(t)
 	builder := testpeers.GoBuilderImage(t, docker)
 	f, _ := motoFactory(t)
-	cfg, _, err := f.awsConfig(context.Background())
+	c, _, err := f.awsClients(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestDockerImagesAgainstARealRegistry(t *testing.T) {
 	}
 	defer eng.Close()
 	newImages := func() *dockerImages {
-		return &dockerImages{engine: eng, ecr: ecr.NewFromConfig(cfg), dir: filepath.Join(t.TempDir(), "app"),
+		return &dockerImages{engine: eng, ecr: c.ECR, dir: filepath.Join(t.TempDir(), "app"),
 			buildArgs: map[string]string{"GO_IMAGE": builder}}
 	}
 	var events []workshop.Event

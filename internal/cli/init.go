@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/breakthemonolith/workshop/internal/scaffold"
-	sampleapp "github.com/breakthemonolith/workshop/sample-app"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // DefaultInitDir is the folder `workshop init` writes to without an argument.
@@ -82,7 +82,7 @@ func initRun(opts *initOptions) error {
 		buildArg = " --build-arg GO_IMAGE=" + shellQuote(opts.GoImage)
 	}
 	fmt.Fprintf(w, "Next: cd %s && docker build --platform linux/amd64 -f services/%s/Dockerfile -t %s%s .\n",
-		shellQuote(filepath.Clean(opts.Dir)), sampleapp.Services()[0], sampleapp.Services()[0], buildArg)
+		shellQuote(filepath.Clean(opts.Dir)), workshop.Monolith, workshop.Monolith, buildArg)
 	return nil
 }
 

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -21,6 +20,7 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/sandbox"
 	"github.com/breakthemonolith/workshop/internal/scaffold"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
@@ -34,7 +34,7 @@ type offline struct {
 	addr string
 	dir  string
 	env  map[string]string
-	cfg  aws.Config
+	aws  *cloud.Clients
 }
 
 // startOffline starts a sandbox (with the engine) and writes the learner's
@@ -79,8 +79,7 @@ func startOffline(t *testing.T) *offline {
 	}
 	return &offline{t: t, addr: addr, dir: dir,
 		env: map[string]string{"WORKSHOP_SANDBOX_ADDR": addr, "WORKSHOP_GO_IMAGE": builder},
-		cfg: aws.Config{Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr),
-			Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}}
+		aws: testpeers.ClientsAt(t, "http://"+addr, nil)}
 }
 
 // in is o reporting to the (sub)test t.
@@ -224,7 +223,7 @@ func TestOfflineWorkshopEndToEnd(t *testing.T) {
 		t.Fatalf("check all after run all: exit %d\n%s", code, errOut)
 	}
 
-	stacks, err := cloudformation.NewFromConfig(o.cfg).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("BreakTheMonolith-Demo")})
+	stacks, err := o.aws.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("BreakTheMonolith-Demo")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +239,7 @@ func TestOfflineWorkshopEndToEnd(t *testing.T) {
 		}
 	}
 
-	svc, lb := ecs.NewFromConfig(o.cfg), elb.NewFromConfig(o.cfg)
+	svc, lb := o.aws.ECS, o.aws.ELB
 	cluster := aws.String(outputs["ClusterName"])
 	listeners, err := lb.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(outputs["ALBArn"])})
 	if err != nil || len(listeners.Listeners) != 1 {
@@ -346,7 +345,7 @@ func TestOfflineWorkshopEndToEnd(t *testing.T) {
 	// with the burst header), so the learner is never locked out.
 	t.Run("module 5 and the WAF rate limit", func(t *testing.T) {
 		o := o.in(t)
-		if _, err := ec2.NewFromConfig(o.cfg).AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
+		if _, err := o.aws.EC2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
 			GroupId: aws.String(outputs["ServiceSecurityGroup"]), IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"),
 				FromPort: aws.Int32(22), ToPort: aws.Int32(22), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}}); err != nil {
 			t.Fatal(err)

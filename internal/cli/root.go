@@ -2,6 +2,8 @@ package cli
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // newRootCmd builds the command tree. onStart is called once the command
@@ -42,7 +44,7 @@ WAF, Secrets Manager, IAM, CloudWatch Logs) and --sandbox points any command at 
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.Profile, "profile", "", "AWS profile to use (default: the standard AWS configuration)")
 	pf.StringVar(&g.Region, "region", "", "AWS region to use (default: the standard AWS configuration)")
-	pf.StringVar(&g.Stack, "stack", DefaultStack, "name of the module 2 CloudFormation stack")
+	pf.StringVar(&g.Stack, "stack", workshop.DefaultStack, "name of the module 2 CloudFormation stack")
 	pf.BoolVar(&g.Sandbox, "sandbox", false, "use the local AWS sandbox instead of an AWS account")
 	pf.BoolVar(&g.Plain, "plain", false, "print plain lines instead of the terminal UI")
 	pf.BoolVar(&g.NoColor, "no-color", false, "turn colour off (NO_COLOR does the same)")

@@ -11,13 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 
 	"github.com/breakthemonolith/workshop/internal/engine"
@@ -117,7 +110,7 @@ func checkTargetOf(name string) string {
 
 // newRunEnv builds the clients, the confirmation and the progress printer.
 func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, error) {
-	cfg, _, err := f.awsConfig(ctx)
+	c, _, err := f.awsClients(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +124,7 @@ func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, erro
 		if img := f.Getenv("WORKSHOP_GO_IMAGE"); img != "" {
 			args = map[string]string{"GO_IMAGE": img}
 		}
-		images = &dockerImages{engine: eng, ecr: ecr.NewFromConfig(cfg), dir: o.Dir, buildArgs: args, upload: f.Global.Sandbox}
+		images = &dockerImages{engine: eng, ecr: c.ECR, dir: o.Dir, buildArgs: args, upload: f.Global.Sandbox}
 	}
 	serviceTimeout := 10 * time.Minute
 	if o.TimeoutSet {
@@ -144,12 +137,10 @@ func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, erro
 		stackTakes = "a few seconds on the sandbox"
 	}
 	return &steps.Env{
-		Poll:       poll,
-		StackTakes: stackTakes,
-		Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
-			ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg),
-			Security: steps.NewSecurityClients(cfg)},
-		Values:         steps.Values{Region: cfg.Region, Stack: f.Global.Stack, Endpoint: aws.ToString(cfg.BaseEndpoint)},
+		Poll:           poll,
+		StackTakes:     stackTakes,
+		Clients:        runClients(c),
+		Values:         steps.Values{Region: c.Region(), Stack: f.Global.Stack, Endpoint: c.Endpoint()},
 		Report:         p,
 		Confirm:        confirmer(o),
 		StackTimeout:   o.Timeout,

@@ -141,5 +141,5 @@ func connectSandboxPush(ctx context.Context, f *Factory) (sandboxRegistry, image
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return ecr.NewFromConfig(cfg), eng, func() { _ = eng.Close() }, nil
+	return cloud.NewClients(cfg).ECR, eng, func() { _ = eng.Close() }, nil
 }

@@ -10,11 +10,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
 	"github.com/breakthemonolith/workshop/internal/engine"
-	"github.com/breakthemonolith/workshop/internal/sandbox"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
@@ -25,17 +23,9 @@ import (
 func TestSandboxPushAndRunUploadLandInTheSandbox(t *testing.T) {
 	docker := testpeers.Docker(t)
 	ctx := context.Background()
-	s, err := sandbox.New(sandbox.Options{Addr: "127.0.0.1:0", DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	addr := s.Addr()
-	c := ecr.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	sb := testpeers.SandboxClients(t)
+	addr := strings.TrimPrefix(sb.Endpoint(), "http://")
+	c := sb.ECR
 	for _, repo := range []string{"api", "users"} {
 		if _, err := c.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String(repo)}); err != nil {
 			t.Fatal(err)

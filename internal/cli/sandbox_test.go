@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -19,6 +18,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox"
+	"github.com/breakthemonolith/workshop/internal/testpeers"
 )
 
 func TestSandboxEnv(t *testing.T) {
@@ -150,8 +150,7 @@ func TestSandboxCheckModule1(t *testing.T) {
 		t.Errorf("an empty sandbox: exit %d\n%s", code, out)
 	}
 
-	c := ecr.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	c := testpeers.ClientsAt(t, "http://"+addr, nil).ECR
 	if _, err := c.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String("api")}); err != nil {
 		t.Fatal(err)
 	}

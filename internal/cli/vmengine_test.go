@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox"
@@ -151,9 +150,7 @@ func TestWorkshopOnAnEngineInAVM(t *testing.T) {
 		t.Fatalf("check all: exit %d\n%s", code, out)
 	}
 
-	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
-	stacks, err := cloudformation.NewFromConfig(cfg).DescribeStacks(context.Background(),
+	stacks, err := testpeers.ClientsAt(t, "http://"+addr, nil).CFN.DescribeStacks(context.Background(),
 		&cloudformation.DescribeStacksInput{StackName: aws.String("BreakTheMonolith-Demo")})
 	if err != nil || len(stacks.Stacks) != 1 {
 		t.Fatalf("describe the stack: %v", err)

@@ -1,5 +1,6 @@
-// Package cloud builds the AWS SDK configuration the workshop uses (the
-// learner's standard AWS configuration, or the local sandbox), counts and
+// Package cloud is the workshop's one entrance to AWS: it builds the AWS SDK
+// configuration the workshop uses (the learner's standard AWS configuration,
+// or the local sandbox) and the one set of SDK clients from it, counts and
 // records the API calls a command makes, and translates AWS errors into
 // words a learner can act on.
 package cloud

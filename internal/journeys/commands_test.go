@@ -19,8 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/breakthemonolith/workshop/internal/cli"
 	"github.com/breakthemonolith/workshop/internal/sandbox"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // journeyCommands are the script commands beyond testscript's own.
@@ -251,7 +251,7 @@ func appURL(ts *testscript.TestScript) string {
 		BaseEndpoint: aws.String("http://" + ts.Getenv("WORKSHOP_SANDBOX_ADDR")),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 	})
-	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(cli.DefaultStack)})
+	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(workshop.DefaultStack)})
 	ts.Check(err)
 	for _, o := range out.Stacks[0].Outputs {
 		if aws.ToString(o.OutputKey) == "Url" {

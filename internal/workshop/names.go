@@ -1,0 +1,32 @@
+package workshop
+
+// The names and settings the workshop gives its resources (design §4): the
+// one naming contract that the checks, the steps, the commands and the
+// sample app share. The target groups are in routing.go, the managed tag in
+// managed.go.
+const (
+	// DefaultStack is the module 2 CloudFormation stack's name, as in the
+	// original tutorial.
+	DefaultStack = "BreakTheMonolith-Demo"
+	// Monolith is the monolith's service, repository, task definition
+	// family, container and target group name.
+	Monolith = "api"
+	// ImageTag is the tag every image is pushed with.
+	ImageTag = "v1"
+	// AppPort is the port every service's container listens on.
+	AppPort = 3000
+)
+
+// Microservices lists the services split out of the monolith in module 3,
+// in the order of their listener rule priorities. Each name is also the
+// service's repository, task definition family, container and target group.
+func Microservices() []string { return []string{"users", "threads", "posts"} }
+
+// Services lists the monolith and the microservices, monolith first.
+func Services() []string { return append([]string{Monolith}, Microservices()...) }
+
+// RequiredOutputs are the module 2 stack outputs the later steps read.
+func RequiredOutputs() []string {
+	return []string{"ClusterName", "Url", "ALBArn", "VPCId", "PublicSubnets",
+		"ServiceSecurityGroup", "TaskExecutionRoleArn", "LogGroup"}
+}

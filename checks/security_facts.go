@@ -12,12 +12,13 @@ import (
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/inventory"
 )
 
 // getSecurityGroups returns every security group of the stack's VPC, with
 // their ingress rules, or nil when the stack has no VPC yet.
 func (f *facts) getSecurityGroups() ([]ec2types.SecurityGroup, error) {
-	return f.groups.get(func() ([]ec2types.SecurityGroup, error) {
+	return f.groups.Get(func() ([]ec2types.SecurityGroup, error) {
 		st, err := f.getStack()
 		vpc := output(st, "VPCId")
 		if err != nil || vpc == "" {
@@ -29,7 +30,7 @@ func (f *facts) getSecurityGroups() ([]ec2types.SecurityGroup, error) {
 		for p.HasMorePages() {
 			page, err := p.NextPage(f.ctx)
 			if err != nil {
-				return nil, wrap("ec2:DescribeSecurityGroups", err)
+				return nil, inventory.Wrap("ec2:DescribeSecurityGroups", err)
 			}
 			groups = append(groups, page.SecurityGroups...)
 		}
@@ -40,7 +41,7 @@ func (f *facts) getSecurityGroups() ([]ec2types.SecurityGroup, error) {
 // getWebACL returns the WAF web ACL associated with the stack's load
 // balancer, or nil when there is none.
 func (f *facts) getWebACL() (*waftypes.WebACL, error) {
-	return f.webACL.get(func() (*waftypes.WebACL, error) {
+	return f.webACL.Get(func() (*waftypes.WebACL, error) {
 		st, err := f.getStack()
 		alb := output(st, "ALBArn")
 		if err != nil || alb == "" {
@@ -51,7 +52,7 @@ func (f *facts) getWebACL() (*waftypes.WebACL, error) {
 			return nil, nil
 		}
 		if err != nil {
-			return nil, wrap("wafv2:GetWebACLForResource", err)
+			return nil, inventory.Wrap("wafv2:GetWebACLForResource", err)
 		}
 		return out.WebACL, nil
 	})
@@ -59,13 +60,13 @@ func (f *facts) getWebACL() (*waftypes.WebACL, error) {
 
 // getWebACLs returns the region's regional web ACLs.
 func (f *facts) getWebACLs() ([]waftypes.WebACLSummary, error) {
-	return f.webACLs.get(func() ([]waftypes.WebACLSummary, error) {
+	return f.webACLs.Get(func() ([]waftypes.WebACLSummary, error) {
 		var all []waftypes.WebACLSummary
 		in := &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional, Limit: aws.Int32(100)}
 		for {
 			out, err := f.c.WAF.ListWebACLs(f.ctx, in)
 			if err != nil {
-				return nil, wrap("wafv2:ListWebACLs", err)
+				return nil, inventory.Wrap("wafv2:ListWebACLs", err)
 			}
 			all = append(all, out.WebACLs...)
 			if aws.ToString(out.NextMarker) == "" {
@@ -78,14 +79,14 @@ func (f *facts) getWebACLs() ([]waftypes.WebACLSummary, error) {
 
 // getSecrets returns the secrets whose names start with module 5's prefix.
 func (f *facts) getSecrets() ([]smtypes.SecretListEntry, error) {
-	return f.secrets.get(func() ([]smtypes.SecretListEntry, error) {
+	return f.secrets.Get(func() ([]smtypes.SecretListEntry, error) {
 		var all []smtypes.SecretListEntry
 		p := secretsmanager.NewListSecretsPaginator(f.c.Secrets, &secretsmanager.ListSecretsInput{
 			Filters: []smtypes.Filter{{Key: smtypes.FilterNameStringTypeName, Values: []string{secretPrefix}}}})
 		for p.HasMorePages() {
 			page, err := p.NextPage(f.ctx)
 			if err != nil {
-				return nil, wrap("secretsmanager:ListSecrets", err)
+				return nil, inventory.Wrap("secretsmanager:ListSecrets", err)
 			}
 			for _, s := range page.SecretList {
 				if strings.HasPrefix(aws.ToString(s.Name), secretPrefix) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -47,7 +46,6 @@ type facts struct {
 	cluster      inventory.Lazy[*ecstypes.Cluster]
 	taskDefs     inventory.Memo[string, *ecstypes.TaskDefinition]
 	families     inventory.Lazy[[]string]
-	revisions    inventory.Memo[string, []string]
 	health       inventory.Memo[string, []elbtypes.TargetHealthDescription]
 	stopped      inventory.Memo[string, *ecstypes.Task]
 	probes       inventory.Memo[string, probeResult]
@@ -145,24 +143,7 @@ func (f *facts) getTaskDefinition(family string) (*ecstypes.TaskDefinition, erro
 
 // getActiveRevisions returns the ARNs of a family's ACTIVE revisions.
 func (f *facts) getActiveRevisions(family string) ([]string, error) {
-	return f.revisions.Get(family, func() ([]string, error) {
-		var arns []string
-		p := ecs.NewListTaskDefinitionsPaginator(f.c.ECS, &ecs.ListTaskDefinitionsInput{
-			FamilyPrefix: aws.String(family), Status: ecstypes.TaskDefinitionStatusActive})
-		for p.HasMorePages() {
-			page, err := p.NextPage(f.ctx)
-			if err != nil {
-				return nil, inventory.Wrap("ecs:ListTaskDefinitions", err)
-			}
-			for _, arn := range page.TaskDefinitionArns {
-				// The prefix also matches longer families (api-v2): keep family's own.
-				if name, _, ok := strings.Cut(arn[strings.LastIndex(arn, "/")+1:], ":"); ok && name == family {
-					arns = append(arns, arn)
-				}
-			}
-		}
-		return arns, nil
-	})
+	return f.inv.ActiveRevisions(family)
 }
 
 // getFamilies returns the task definition families with an ACTIVE revision.

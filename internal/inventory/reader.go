@@ -1,7 +1,7 @@
 // Package inventory reads the workshop's part of an AWS account: who the
 // caller is, the ECR repositories, the module 2 stack and its outputs, the
-// target groups, the load balancer's listeners and rules, and the ECS
-// services, each at most once per Reader; and it tells the workshop's
+// target groups, the load balancer's listeners and rules, the ECS
+// services and the task definitions' revisions, each at most once per Reader; and it tells the workshop's
 // resources from the learner's look-alikes by their tags (ownership.go).
 // The checks, the values 'explain' fills in and the clean-up plan all read
 // the account through it.
@@ -9,6 +9,7 @@ package inventory
 
 import (
 	"context"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -39,9 +40,10 @@ type (
 	StackReader interface {
 		DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
 	}
-	// ServiceReader describes ECS services.
+	// ServiceReader describes ECS services and lists task definitions.
 	ServiceReader interface {
 		DescribeServices(context.Context, *ecs.DescribeServicesInput, ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
+		ListTaskDefinitions(context.Context, *ecs.ListTaskDefinitionsInput, ...func(*ecs.Options)) (*ecs.ListTaskDefinitionsOutput, error)
 	}
 	// LoadBalancerReader lists target groups, listeners and rules.
 	LoadBalancerReader interface {
@@ -79,12 +81,15 @@ type Reader struct {
 	services []string
 
 	identity     Lazy[Identity]
+	repoList     Lazy[[]ecrtypes.Repository]
 	repositories Lazy[map[string]ecrtypes.Repository]
 	stackState   Lazy[*cfntypes.Stack]
+	tgList       Lazy[[]elbtypes.TargetGroup]
 	targetGroups Lazy[map[string]elbtypes.TargetGroup]
 	listeners    Lazy[[]elbtypes.Listener]
 	rules        Lazy[[]elbtypes.Rule]
 	serviceState Lazy[map[string]ecstypes.Service]
+	revisions    Memo[string, []string]
 }
 
 // New returns a Reader of the account c reads, for the stack named stack
@@ -104,19 +109,33 @@ func (r *Reader) Identity() (Identity, error) {
 	})
 }
 
-// Repositories are every ECR repository of the region, by name.
-func (r *Reader) Repositories() (map[string]ecrtypes.Repository, error) {
-	return r.repositories.Get(func() (map[string]ecrtypes.Repository, error) {
-		repos := map[string]ecrtypes.Repository{}
+// RepositoryList is every ECR repository of the region, in the order ECR
+// lists them.
+func (r *Reader) RepositoryList() ([]ecrtypes.Repository, error) {
+	return r.repoList.Get(func() ([]ecrtypes.Repository, error) {
+		var repos []ecrtypes.Repository
 		p := ecr.NewDescribeRepositoriesPaginator(r.c.ECR, &ecr.DescribeRepositoriesInput{MaxResults: aws.Int32(1000)})
 		for p.HasMorePages() {
 			page, err := p.NextPage(r.ctx)
 			if err != nil {
 				return nil, Wrap("ecr:DescribeRepositories", err)
 			}
-			for _, repo := range page.Repositories {
-				repos[aws.ToString(repo.RepositoryName)] = repo
-			}
+			repos = append(repos, page.Repositories...)
+		}
+		return repos, nil
+	})
+}
+
+// Repositories are every ECR repository of the region, by name.
+func (r *Reader) Repositories() (map[string]ecrtypes.Repository, error) {
+	return r.repositories.Get(func() (map[string]ecrtypes.Repository, error) {
+		list, err := r.RepositoryList()
+		if err != nil {
+			return nil, err
+		}
+		repos := make(map[string]ecrtypes.Repository, len(list))
+		for _, repo := range list {
+			repos[aws.ToString(repo.RepositoryName)] = repo
 		}
 		return repos, nil
 	})
@@ -164,19 +183,33 @@ func Outputs(st *cfntypes.Stack) map[string]string {
 	return m
 }
 
-// TargetGroups are every target group of the region, by name.
-func (r *Reader) TargetGroups() (map[string]elbtypes.TargetGroup, error) {
-	return r.targetGroups.Get(func() (map[string]elbtypes.TargetGroup, error) {
-		tgs := map[string]elbtypes.TargetGroup{}
+// TargetGroupList is every target group of the region, in the order the
+// load balancer service lists them.
+func (r *Reader) TargetGroupList() ([]elbtypes.TargetGroup, error) {
+	return r.tgList.Get(func() ([]elbtypes.TargetGroup, error) {
+		var tgs []elbtypes.TargetGroup
 		p := elb.NewDescribeTargetGroupsPaginator(r.c.ELB, &elb.DescribeTargetGroupsInput{})
 		for p.HasMorePages() {
 			page, err := p.NextPage(r.ctx)
 			if err != nil {
 				return nil, Wrap("elasticloadbalancing:DescribeTargetGroups", err)
 			}
-			for _, tg := range page.TargetGroups {
-				tgs[aws.ToString(tg.TargetGroupName)] = tg
-			}
+			tgs = append(tgs, page.TargetGroups...)
+		}
+		return tgs, nil
+	})
+}
+
+// TargetGroups are every target group of the region, by name.
+func (r *Reader) TargetGroups() (map[string]elbtypes.TargetGroup, error) {
+	return r.targetGroups.Get(func() (map[string]elbtypes.TargetGroup, error) {
+		list, err := r.TargetGroupList()
+		if err != nil {
+			return nil, err
+		}
+		tgs := make(map[string]elbtypes.TargetGroup, len(list))
+		for _, tg := range list {
+			tgs[aws.ToString(tg.TargetGroupName)] = tg
 		}
 		return tgs, nil
 	})
@@ -256,5 +289,28 @@ func (r *Reader) Services() (map[string]ecstypes.Service, error) {
 			}
 		}
 		return svcs, nil
+	})
+}
+
+// ActiveRevisions are the ARNs of a task definition family's ACTIVE
+// revisions.
+func (r *Reader) ActiveRevisions(family string) ([]string, error) {
+	return r.revisions.Get(family, func() ([]string, error) {
+		var arns []string
+		p := ecs.NewListTaskDefinitionsPaginator(r.c.ECS, &ecs.ListTaskDefinitionsInput{
+			FamilyPrefix: aws.String(family), Status: ecstypes.TaskDefinitionStatusActive})
+		for p.HasMorePages() {
+			page, err := p.NextPage(r.ctx)
+			if err != nil {
+				return nil, Wrap("ecs:ListTaskDefinitions", err)
+			}
+			for _, arn := range page.TaskDefinitionArns {
+				// The prefix also matches longer families (api-v2): keep family's own.
+				if name, _, ok := strings.Cut(arn[strings.LastIndex(arn, "/")+1:], ":"); ok && name == family {
+					arns = append(arns, arn)
+				}
+			}
+		}
+		return arns, nil
 	})
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+
+	"github.com/breakthemonolith/workshop/internal/inventory"
 )
 
 // The narrow interfaces below list only the SDK methods the checks call; the
@@ -135,7 +137,7 @@ func NewClients(cfg aws.Config, httpClient *http.Client, local Local) Clients {
 		Secrets: secrets,
 		HTTP:    httpClient,
 		Local:   local,
-		Owned:   tagOwnership{cfn: cfn, ecs: ecsC, ecr: ecrC, elb: elbC, waf: waf, secrets: secrets},
+		Owned:   inventory.Ownership{CFN: cfn, ECS: ecsC, ECR: ecrC, ELB: elbC, WAF: waf, Secrets: secrets},
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/inventory"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
@@ -52,14 +53,11 @@ func findWebACLs(ctx context.Context, c CleanupClients, in planInput) ([]found, 
 	var fs []found
 	for _, acl := range list.WebACLs {
 		arn, name := aws.ToString(acl.ARN), aws.ToString(acl.Name)
-		tags, err := c.WAF.ListTagsForResource(ctx, &wafv2.ListTagsForResourceInput{ResourceARN: acl.ARN})
+		tags, err := in.own.Tags(ctx, inventory.KindWebACL, arn)
 		if err != nil {
 			return nil, fmt.Errorf("read the tags of web ACL %s: %s", name, cloud.Message(err))
 		}
-		var managed bool
-		if tags.TagInfoForResource != nil {
-			managed = workshop.IsManaged(cloud.TagMap(tags.TagInfoForResource.TagList, func(t waftypes.Tag) (*string, *string) { return t.Key, t.Value }))
-		}
+		managed := workshop.IsManaged(tags)
 		if !managed && name != webACLName {
 			continue
 		}
@@ -90,7 +88,7 @@ func findSecrets(ctx context.Context, c CleanupClients, _ planInput) ([]found, e
 			continue
 		}
 		fs = append(fs, found{Deletion: Deletion{Kind: "secret", Name: name, ID: aws.ToString(s.ARN)},
-			managed: workshop.IsManaged(cloud.TagMap(s.Tags, func(t smtypes.Tag) (*string, *string) { return t.Key, t.Value }))})
+			managed: inventory.ManagedSecret(s)})
 	}
 	return fs, nil
 }

@@ -42,10 +42,7 @@ type Values struct {
 type Readers struct {
 	STS inventory.IdentityReader
 	ECR inventory.RepositoryReader
-	CFN interface {
-		inventory.StackReader
-		templateGetter
-	}
+	CFN inventory.StackTagReader
 	ELB inventory.LoadBalancerReader
 }
 

@@ -19,8 +19,6 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
-	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/inventory"
@@ -53,9 +51,6 @@ type facts struct {
 	docker       inventory.Lazy[DockerInfo]
 	awsCLI       inventory.Lazy[string]
 	groups       inventory.Lazy[[]ec2types.SecurityGroup]
-	webACL       inventory.Lazy[*waftypes.WebACL]
-	webACLs      inventory.Lazy[[]waftypes.WebACLSummary]
-	secrets      inventory.Lazy[[]smtypes.SecretListEntry]
 }
 
 func (f *facts) getIdentity() (inventory.Identity, error) { return f.inv.Identity() }

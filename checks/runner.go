@@ -165,7 +165,7 @@ func (r *Runner) Run(ctx context.Context, target workshop.Target) (workshop.Resu
 	fetchCtx, cancel := context.WithCancel(ctx)
 	f := &facts{ctx: fetchCtx, c: r.Clients, stackID: r.Options.Stack, opts: &r.Options, fix: r.fixes(),
 		inv: inventory.New(fetchCtx, inventory.Clients{STS: r.Clients.STS, ECR: r.Clients.ECR, CFN: r.Clients.CFN, ECS: r.Clients.ECS,
-			ELB: r.Clients.ELB}, r.Options.Stack, allServices())}
+			ELB: r.Clients.ELB, WAF: r.Clients.WAF, Secrets: r.Clients.Secrets}, r.Options.Stack, allServices())}
 	defer func() {
 		cancel() // stop fetches no check waited for
 		f.wg.Wait()

@@ -101,7 +101,7 @@ func (p Plan) String() string {
 // left alone, and listed as such.
 func PlanCleanup(ctx context.Context, c CleanupClients, stack string) (Plan, error) {
 	var p Plan
-	inv := inventory.New(ctx, inventory.Clients{ECR: c.ECR, CFN: c.CFN, ECS: c.ECS, ELB: c.ELB}, stack, allServices())
+	inv := inventory.New(ctx, inventory.Clients{ECR: c.ECR, CFN: c.CFN, ECS: c.ECS, ELB: c.ELB, WAF: c.WAF, Secrets: c.Secrets}, stack, allServices())
 	in := planInput{stackName: stack, outputs: map[string]string{}, inv: inv,
 		own: inventory.Ownership{CFN: c.CFN, ECS: c.ECS, ECR: c.ECR, ELB: c.ELB, WAF: c.WAF}}
 	st, err := inv.Stack()

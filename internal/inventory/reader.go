@@ -1,7 +1,8 @@
 // Package inventory reads the workshop's part of an AWS account: who the
 // caller is, the ECR repositories, the module 2 stack and its outputs, the
 // target groups, the load balancer's listeners and rules, the ECS
-// services and the task definitions' revisions, each at most once per Reader; and it tells the workshop's
+// services, the task definitions' revisions and module 5's web ACL and
+// secrets, each at most once per Reader; and it tells the workshop's
 // resources from the learner's look-alikes by their tags (ownership.go).
 // The checks, the values 'explain' fills in and the clean-up plan all read
 // the account through it.
@@ -20,7 +21,9 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
 )
@@ -61,6 +64,9 @@ type Clients struct {
 	CFN StackReader
 	ECS ServiceReader
 	ELB LoadBalancerReader
+	// WAF and Secrets read what module 5 creates (security.go).
+	WAF     WebACLReader
+	Secrets SecretLister
 }
 
 // Identity is who the caller is.
@@ -90,6 +96,9 @@ type Reader struct {
 	rules        Lazy[[]elbtypes.Rule]
 	serviceState Lazy[map[string]ecstypes.Service]
 	revisions    Memo[string, []string]
+	webACL       Lazy[*waftypes.WebACL]
+	webACLs      Lazy[[]waftypes.WebACLSummary]
+	secrets      Memo[string, []smtypes.SecretListEntry]
 }
 
 // New returns a Reader of the account c reads, for the stack named stack

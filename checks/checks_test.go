@@ -16,6 +16,7 @@ import (
 
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
+	"github.com/breakthemonolith/workshop/internal/inventory"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
@@ -694,11 +695,11 @@ func TestRunnerWithoutClockOrCounter(t *testing.T) {
 }
 
 func TestWrappedErrorsKeepTheirCause(t *testing.T) {
-	if wrap("ecs:DescribeServices", nil) != nil {
-		t.Error("wrap(nil) is not nil")
+	if inventory.Wrap("ecs:DescribeServices", nil) != nil {
+		t.Error("inventory.Wrap(nil) is not nil")
 	}
 	cause := throttled()
-	err := wrap("ecs:DescribeServices", cause)
+	err := inventory.Wrap("ecs:DescribeServices", cause)
 	if !errors.Is(err, cause) || err.Error() != "ecs:DescribeServices: ThrottlingException: Rate exceeded" {
 		t.Errorf("wrap = %q, unwraps to the cause: %t", err, errors.Is(err, cause))
 	}

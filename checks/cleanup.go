@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/breakthemonolith/workshop/internal/inventory"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
@@ -31,7 +32,7 @@ func cleanupChecks(x fixer) []check {
 				for _, name := range workshop.Services() {
 					s, ok := svcs[name]
 					if ok {
-						mine, err := f.owned(kindService, aws.ToString(s.ServiceArn))
+						mine, err := f.owned(inventory.KindService, aws.ToString(s.ServiceArn))
 						if err != nil {
 							return failed(err)
 						}
@@ -69,7 +70,7 @@ func cleanupChecks(x fixer) []check {
 				var left, arns, fixes, foreign []string
 				for _, name := range append(workshop.Services(), workshop.DropTargetGroup) {
 					if tg, ok := tgs[name]; ok {
-						mine, err := f.owned(kindTargetGroup, aws.ToString(tg.TargetGroupArn))
+						mine, err := f.owned(inventory.KindTargetGroup, aws.ToString(tg.TargetGroupArn))
 						if err != nil {
 							return failed(err)
 						}
@@ -96,7 +97,7 @@ func cleanupChecks(x fixer) []check {
 				}
 				status := string(st.StackStatus)
 				arn := aws.ToString(st.StackId)
-				mine, err := f.owned(kindStack, arn)
+				mine, err := f.owned(inventory.KindStack, arn)
 				if err != nil {
 					return failed(err)
 				}
@@ -135,7 +136,7 @@ func cleanupChecks(x fixer) []check {
 					}
 					var mine []string
 					for _, rev := range revs {
-						ok, err := f.owned(kindTaskDefinition, rev)
+						ok, err := f.owned(inventory.KindTaskDefinition, rev)
 						if err != nil {
 							return failed(err)
 						}
@@ -165,7 +166,7 @@ func cleanupChecks(x fixer) []check {
 				var left, arns, fixes, foreign []string
 				for _, name := range workshop.Services() {
 					if r, ok := repos[name]; ok {
-						mine, err := f.owned(kindRepository, name)
+						mine, err := f.owned(inventory.KindRepository, name)
 						if err != nil {
 							return failed(err)
 						}

@@ -2,6 +2,8 @@ package checks
 
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/breakthemonolith/workshop/internal/inventory"
 )
 
 // The names module 5 gives what it creates (steps/security.go).
@@ -21,7 +23,7 @@ func webACLGone(f *facts) outcome {
 		if aws.ToString(a.Name) != webACLName {
 			continue
 		}
-		mine, err := f.owned(kindWebACL, aws.ToString(a.ARN))
+		mine, err := f.owned(inventory.KindWebACL, aws.ToString(a.ARN))
 		if err != nil {
 			return failed(err)
 		}
@@ -52,7 +54,7 @@ func secretsGone(f *facts) outcome {
 	var left, arns, fixes, foreign []string
 	for _, s := range secrets {
 		name := aws.ToString(s.Name)
-		mine, err := f.owned(kindSecret, aws.ToString(s.ARN))
+		mine, err := f.owned(inventory.KindSecret, aws.ToString(s.ARN))
 		if err != nil {
 			return failed(err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/inventory"
 )
 
 // The narrow interfaces below list only the SDK methods the checks call; the
@@ -125,7 +126,7 @@ type Clients struct {
 func ClientsFrom(c *cloud.Clients, httpClient *http.Client, local Local) Clients {
 	return Clients{STS: c.STS, ECR: c.ECR, CFN: c.CFN, ECS: c.ECS, ELB: c.ELB, IAM: c.IAM, EC2: c.EC2,
 		WAF: c.WAF, Secrets: c.Secrets, HTTP: httpClient, Local: local,
-		Owned: tagOwnership{cfn: c.CFN, ecs: c.ECS, ecr: c.ECR, elb: c.ELB, waf: c.WAF, secrets: c.Secrets}}
+		Owned: inventory.Ownership{CFN: c.CFN, ECS: c.ECS, ECR: c.ECR, ELB: c.ELB, WAF: c.WAF, Secrets: c.Secrets}}
 }
 
 // NewClients is ClientsFrom the clients of an AWS configuration.

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
+	"github.com/breakthemonolith/workshop/internal/inventory"
 	"github.com/breakthemonolith/workshop/templates"
 )
 
@@ -24,7 +25,7 @@ import (
 // except what is named in fakeAWS.foreign (an ARN, or a repository name).
 
 func (w *fakeAWS) ownership() Ownership {
-	return tagOwnership{cfn: w, ecs: fakeECSTags{w}, ecr: fakeECRTags{w}, elb: w, waf: fakeWAFTags{w}, secrets: w}
+	return inventory.Ownership{CFN: w, ECS: fakeECSTags{w}, ECR: fakeECRTags{w}, ELB: w, WAF: fakeWAFTags{w}, Secrets: w}
 }
 
 // managedTags answers with the workshop's tag unless id is foreign; the

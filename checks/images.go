@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+
+	"github.com/breakthemonolith/workshop/internal/inventory"
 )
 
 // Manifest media types that ECR stores.
@@ -79,14 +81,14 @@ func imageLabel(repo string, img ecrtypes.ImageDetail) string {
 // entries of an index, or the configuration of a single-platform image,
 // which ECR serves through a presigned URL.
 func (f *facts) getPlatforms(repo, digest string) ([]string, error) {
-	return f.platforms.get(repo+"@"+digest, func() ([]string, error) {
+	return f.platforms.Get(repo+"@"+digest, func() ([]string, error) {
 		out, err := f.c.ECR.BatchGetImage(f.ctx, &ecr.BatchGetImageInput{
 			RepositoryName:     aws.String(repo),
 			ImageIds:           []ecrtypes.ImageIdentifier{{ImageDigest: aws.String(digest)}},
 			AcceptedMediaTypes: []string{mediaOCIIndex, mediaDockerList, mediaOCIManifest, mediaDockerManifest},
 		})
 		if err != nil {
-			return nil, wrap("ecr:BatchGetImage", err)
+			return nil, inventory.Wrap("ecr:BatchGetImage", err)
 		}
 		if len(out.Images) == 0 {
 			reason := "no manifest returned"
@@ -125,7 +127,7 @@ func (f *facts) configPlatform(repo, digest string) (platform, error) {
 	url, err := f.c.ECR.GetDownloadUrlForLayer(f.ctx, &ecr.GetDownloadUrlForLayerInput{
 		RepositoryName: aws.String(repo), LayerDigest: aws.String(digest)})
 	if err != nil {
-		return platform{}, wrap("ecr:GetDownloadUrlForLayer", err)
+		return platform{}, inventory.Wrap("ecr:GetDownloadUrlForLayer", err)
 	}
 	req, err := http.NewRequestWithContext(f.ctx, http.MethodGet, aws.ToString(url.DownloadUrl), nil)
 	if err != nil {

@@ -61,7 +61,7 @@ func baseURL(raw string) string {
 
 // getProbe sends GET path to the load balancer.
 func (f *facts) getProbe(path string) (probeResult, error) {
-	return f.probes.get(path, func() (probeResult, error) {
+	return f.probes.Get(path, func() (probeResult, error) {
 		st, err := f.getStack()
 		base := baseURL(output(st, "Url"))
 		if err != nil || base == "" {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/inventory"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
@@ -59,9 +60,9 @@ func skipped(reason string) outcome {
 // failed turns an error from a fact into an outcome: an API error is the
 // check's own problem (status error), never the learner's.
 func failed(err error) outcome {
-	var api *apiError
+	var api *inventory.Error
 	if errors.As(err, &api) {
-		observed, hint := cloud.Describe(api.action, api.err)
+		observed, hint := cloud.Describe(api.Action, api.Err)
 		return outcome{status: workshop.StatusError, observed: observed, hint: hint}
 	}
 	return outcome{status: workshop.StatusError, observed: err.Error()}
@@ -162,7 +163,9 @@ func (r *Runner) Run(ctx context.Context, target workshop.Target) (workshop.Resu
 	started := now()
 	calls0 := r.calls()
 	fetchCtx, cancel := context.WithCancel(ctx)
-	f := &facts{ctx: fetchCtx, c: r.Clients, stackID: r.Options.Stack, opts: &r.Options, fix: r.fixes()}
+	f := &facts{ctx: fetchCtx, c: r.Clients, stackID: r.Options.Stack, opts: &r.Options, fix: r.fixes(),
+		inv: inventory.New(fetchCtx, inventory.Clients{STS: r.Clients.STS, ECR: r.Clients.ECR, CFN: r.Clients.CFN, ECS: r.Clients.ECS,
+			ELB: r.Clients.ELB, WAF: r.Clients.WAF, Secrets: r.Clients.Secrets}, r.Options.Stack, workshop.Services())}
 	defer func() {
 		cancel() // stop fetches no check waited for
 		f.wg.Wait()
@@ -207,11 +210,7 @@ func targetNames() string {
 
 // identityError explains why the caller's identity could not be resolved.
 func identityError(err error) error {
-	var api *apiError
-	inner := err
-	if errors.As(err, &api) {
-		inner = api.err
-	}
+	inner := inventory.Cause(err)
 	switch cloud.Classify(inner) {
 	case cloud.KindUnreachable:
 		if why, hint := cloud.RegionLookup(inner); why != "" {

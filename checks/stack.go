@@ -74,7 +74,7 @@ func firstFailure(f *facts) string {
 
 // stackElsewhere returns the other configured regions where the stack exists.
 func (f *facts) stackElsewhere() []string {
-	found, _ := f.otherRegions.get(func() ([]string, error) {
+	found, _ := f.otherRegions.Get(func() ([]string, error) {
 		if f.opts.StackReaderIn == nil {
 			return nil, nil
 		}

@@ -8,13 +8,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/inventory"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
@@ -37,6 +35,7 @@ type cleanupECS interface {
 type cleanupELB interface {
 	DescribeTargetGroups(context.Context, *elb.DescribeTargetGroupsInput, ...func(*elb.Options)) (*elb.DescribeTargetGroupsOutput, error)
 	DescribeListeners(context.Context, *elb.DescribeListenersInput, ...func(*elb.Options)) (*elb.DescribeListenersOutput, error)
+	DescribeRules(context.Context, *elb.DescribeRulesInput, ...func(*elb.Options)) (*elb.DescribeRulesOutput, error)
 	DescribeTags(context.Context, *elb.DescribeTagsInput, ...func(*elb.Options)) (*elb.DescribeTagsOutput, error)
 	DeleteListener(context.Context, *elb.DeleteListenerInput, ...func(*elb.Options)) (*elb.DeleteListenerOutput, error)
 	DeleteTargetGroup(context.Context, *elb.DeleteTargetGroupInput, ...func(*elb.Options)) (*elb.DeleteTargetGroupOutput, error)
@@ -102,10 +101,12 @@ func (p Plan) String() string {
 // left alone, and listed as such.
 func PlanCleanup(ctx context.Context, c CleanupClients, stack string) (Plan, error) {
 	var p Plan
-	in := planInput{stackName: stack, outputs: map[string]string{}}
-	st, err := (&stackWatch{r: &runner{env: &Env{Clients: Clients{CFN: c.CFN}}}, name: stack}).describe(ctx)
+	inv := inventory.New(ctx, inventory.Clients{ECR: c.ECR, CFN: c.CFN, ECS: c.ECS, ELB: c.ELB, WAF: c.WAF, Secrets: c.Secrets}, stack, workshop.Services())
+	in := planInput{stackName: stack, outputs: map[string]string{}, inv: inv,
+		own: inventory.Ownership{CFN: c.CFN, ECS: c.ECS, ECR: c.ECR, ELB: c.ELB, WAF: c.WAF}}
+	st, err := inv.Stack()
 	if err != nil {
-		return p, err
+		return p, fmt.Errorf("describe stack %s: %s", stack, cloud.Message(inventory.Cause(err)))
 	}
 	if st != nil {
 		owned, err := stackOwned(ctx, c.CFN, st)
@@ -116,9 +117,7 @@ func PlanCleanup(ctx context.Context, c CleanupClients, stack string) (Plan, err
 		if owned {
 			// Only the workshop's own stack says where its cluster and load
 			// balancer are.
-			for _, o := range st.Outputs {
-				in.outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-			}
+			in.outputs = inventory.Outputs(st)
 		}
 	}
 	for _, kind := range cleanupKinds() {
@@ -138,12 +137,15 @@ func PlanCleanup(ctx context.Context, c CleanupClients, stack string) (Plan, err
 }
 
 // planInput is what every kind of resource is found with: the stack asked
-// for, whether it is the workshop's, and its outputs when it is.
+// for, whether it is the workshop's, and its outputs when it is; the
+// account's inventory and the reader of its tags.
 type planInput struct {
 	stackName  string
 	stack      *cfntypes.Stack
 	stackOwned bool
 	outputs    map[string]string
+	inv        *inventory.Reader
+	own        inventory.Ownership
 }
 
 // found is one resource with a workshop name, and whether the workshop
@@ -191,30 +193,23 @@ func cleanupKinds() []resourceKind {
 	}
 }
 
-func ecsTags(tags []ecstypes.Tag) map[string]string {
-	return cloud.TagMap(tags, func(t ecstypes.Tag) (*string, *string) { return t.Key, t.Value })
-}
-
-func findServices(ctx context.Context, c CleanupClients, in planInput) ([]found, error) {
+func findServices(_ context.Context, _ CleanupClients, in planInput) ([]found, error) {
 	cluster := in.outputs["ClusterName"]
 	if cluster == "" {
 		return nil, nil
 	}
-	out, err := c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: workshop.Services(),
-		Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
+	svcs, err := in.inv.Services()
 	if err != nil {
-		if cloud.Code(err) == "ClusterNotFoundException" {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("describe services: %s", cloud.Message(err))
+		return nil, fmt.Errorf("describe services: %s", cloud.Message(inventory.Cause(err)))
 	}
 	var fs []found
-	for _, s := range out.Services {
-		if aws.ToString(s.Status) != "ACTIVE" {
+	for _, name := range workshop.Services() {
+		s, ok := svcs[name]
+		if !ok || aws.ToString(s.Status) != "ACTIVE" {
 			continue
 		}
 		fs = append(fs, found{Deletion: Deletion{Kind: "service", Name: aws.ToString(s.ServiceName), ID: aws.ToString(s.ServiceArn), Cluster: cluster},
-			managed: workshop.IsManaged(ecsTags(s.Tags))})
+			managed: inventory.ManagedService(s)})
 	}
 	return fs, nil
 }
@@ -222,30 +217,29 @@ func findServices(ctx context.Context, c CleanupClients, in planInput) ([]found,
 // findListeners lists the listeners of the workshop's load balancer: they
 // belong to its stack, which would take them anyway; they go first so the
 // target groups are free to delete.
-func findListeners(ctx context.Context, c CleanupClients, in planInput) ([]found, error) {
-	alb := in.outputs["ALBArn"]
-	if alb == "" {
+func findListeners(_ context.Context, _ CleanupClients, in planInput) ([]found, error) {
+	if in.outputs["ALBArn"] == "" {
 		return nil, nil
 	}
-	out, err := c.ELB.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(alb)})
+	listeners, err := in.inv.Listeners()
 	if err != nil {
 		return nil, nil
 	}
 	var fs []found
-	for _, l := range out.Listeners {
+	for _, l := range listeners {
 		fs = append(fs, found{Deletion: Deletion{Kind: "listener", Name: fmt.Sprintf("%s:%d", l.Protocol, aws.ToInt32(l.Port)), ID: aws.ToString(l.ListenerArn)},
 			managed: true})
 	}
 	return fs, nil
 }
 
-func findTargetGroups(ctx context.Context, c CleanupClients, _ planInput) ([]found, error) {
-	tgs, err := c.ELB.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{})
+func findTargetGroups(ctx context.Context, _ CleanupClients, in planInput) ([]found, error) {
+	tgs, err := in.inv.TargetGroupList()
 	if err != nil {
-		return nil, fmt.Errorf("describe target groups: %s", cloud.Message(err))
+		return nil, fmt.Errorf("describe target groups: %s", cloud.Message(inventory.Cause(err)))
 	}
 	var fs []found
-	for _, tg := range tgs.TargetGroups {
+	for _, tg := range tgs {
 		if n := aws.ToString(tg.TargetGroupName); contains(append(workshop.Services(), workshop.DropTargetGroup), n) {
 			fs = append(fs, found{Deletion: Deletion{Kind: "target group", Name: n, ID: aws.ToString(tg.TargetGroupArn)}})
 		}
@@ -257,13 +251,9 @@ func findTargetGroups(ctx context.Context, c CleanupClients, _ planInput) ([]fou
 	for i, f := range fs {
 		arns[i] = f.ID
 	}
-	tags, err := c.ELB.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: arns})
+	managed, err := in.own.ManagedTargetGroups(ctx, arns)
 	if err != nil {
 		return nil, fmt.Errorf("read the target groups' tags: %s", cloud.Message(err))
-	}
-	managed := map[string]bool{}
-	for _, d := range tags.TagDescriptions {
-		managed[aws.ToString(d.ResourceArn)] = workshop.IsManaged(cloud.TagMap(d.Tags, func(t elbtypes.Tag) (*string, *string) { return t.Key, t.Value }))
 	}
 	for i := range fs {
 		fs[i].managed = managed[fs[i].ID]
@@ -280,46 +270,42 @@ func findStack(_ context.Context, _ CleanupClients, in planInput) ([]found, erro
 		reason: "not tagged " + workshop.ManagedTagKey + "=true and not made from the workshop's template: the learner's own"}}, nil
 }
 
-func findTaskDefinitions(ctx context.Context, c CleanupClients, _ planInput) ([]found, error) {
+func findTaskDefinitions(ctx context.Context, _ CleanupClients, in planInput) ([]found, error) {
 	var fs []found
 	for _, fam := range workshop.Services() {
-		revs, err := c.ECS.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String(fam), Status: ecstypes.TaskDefinitionStatusActive})
+		revs, err := in.inv.ActiveRevisions(fam)
 		if err != nil {
-			return nil, fmt.Errorf("list task definitions %s: %s", fam, cloud.Message(err))
+			return nil, fmt.Errorf("list task definitions %s: %s", fam, cloud.Message(inventory.Cause(err)))
 		}
-		for _, arn := range revs.TaskDefinitionArns {
+		for _, arn := range revs {
 			rev := arn[strings.LastIndex(arn, "/")+1:]
-			if n, _, _ := strings.Cut(rev, ":"); n != fam {
-				continue
-			}
-			td, err := c.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn),
-				Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
+			tags, err := in.own.Tags(ctx, inventory.KindTaskDefinition, arn)
 			if err != nil {
 				return nil, fmt.Errorf("describe task definition %s: %s", rev, cloud.Message(err))
 			}
-			fs = append(fs, found{Deletion: Deletion{Kind: "task definition", Name: rev, ID: arn}, managed: workshop.IsManaged(ecsTags(td.Tags))})
+			fs = append(fs, found{Deletion: Deletion{Kind: "task definition", Name: rev, ID: arn}, managed: workshop.IsManaged(tags)})
 		}
 	}
 	return fs, nil
 }
 
-func findRepositories(ctx context.Context, c CleanupClients, _ planInput) ([]found, error) {
-	repos, err := c.ECR.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{MaxResults: aws.Int32(1000)})
+func findRepositories(ctx context.Context, _ CleanupClients, in planInput) ([]found, error) {
+	repos, err := in.inv.RepositoryList()
 	if err != nil {
-		return nil, fmt.Errorf("describe repositories: %s", cloud.Message(err))
+		return nil, fmt.Errorf("describe repositories: %s", cloud.Message(inventory.Cause(err)))
 	}
 	var fs []found
-	for _, r := range repos.Repositories {
+	for _, r := range repos {
 		name := aws.ToString(r.RepositoryName)
 		if !contains(workshop.Services(), name) {
 			continue
 		}
-		tags, err := c.ECR.ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: r.RepositoryArn})
+		tags, err := in.own.Tags(ctx, inventory.KindRepository, aws.ToString(r.RepositoryArn))
 		if err != nil {
 			return nil, fmt.Errorf("read the tags of repository %s: %s", name, cloud.Message(err))
 		}
 		fs = append(fs, found{Deletion: Deletion{Kind: "repository", Name: name + " (with its images)", ID: name}, keep: name,
-			managed: workshop.IsManaged(cloud.TagMap(tags.Tags, func(t ecrtypes.Tag) (*string, *string) { return t.Key, t.Value }))})
+			managed: workshop.IsManaged(tags)})
 	}
 	return fs, nil
 }

@@ -7,11 +7,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/inventory"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
@@ -41,25 +41,22 @@ func findWebACLs(ctx context.Context, c CleanupClients, in planInput) ([]found, 
 	}
 	alb, guarding := in.outputs["ALBArn"], ""
 	if alb != "" {
-		if out, err := c.WAF.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(alb)}); err == nil && out.WebACL != nil {
-			guarding = aws.ToString(out.WebACL.ARN)
+		if acl, err := in.inv.WebACL(); err == nil && acl != nil {
+			guarding = aws.ToString(acl.ARN)
 		}
 	}
-	list, err := c.WAF.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional, Limit: aws.Int32(100)})
+	acls, err := in.inv.WebACLs()
 	if err != nil {
-		return nil, fmt.Errorf("list the web ACLs: %s", cloud.Message(err))
+		return nil, fmt.Errorf("list the web ACLs: %s", cloud.Message(inventory.Cause(err)))
 	}
 	var fs []found
-	for _, acl := range list.WebACLs {
+	for _, acl := range acls {
 		arn, name := aws.ToString(acl.ARN), aws.ToString(acl.Name)
-		tags, err := c.WAF.ListTagsForResource(ctx, &wafv2.ListTagsForResourceInput{ResourceARN: acl.ARN})
+		tags, err := in.own.Tags(ctx, inventory.KindWebACL, arn)
 		if err != nil {
 			return nil, fmt.Errorf("read the tags of web ACL %s: %s", name, cloud.Message(err))
 		}
-		var managed bool
-		if tags.TagInfoForResource != nil {
-			managed = workshop.IsManaged(cloud.TagMap(tags.TagInfoForResource.TagList, func(t waftypes.Tag) (*string, *string) { return t.Key, t.Value }))
-		}
+		managed := workshop.IsManaged(tags)
 		if !managed && name != webACLName {
 			continue
 		}
@@ -74,23 +71,19 @@ func findWebACLs(ctx context.Context, c CleanupClients, in planInput) ([]found, 
 
 // findSecrets finds module 5's secrets by their prefix; only those tagged
 // workshop:managed=true are the workshop's. A nil client is not looked at.
-func findSecrets(ctx context.Context, c CleanupClients, _ planInput) ([]found, error) {
+func findSecrets(_ context.Context, c CleanupClients, in planInput) ([]found, error) {
 	if c.Secrets == nil {
 		return nil, nil
 	}
-	out, err := c.Secrets.ListSecrets(ctx, &secretsmanager.ListSecretsInput{MaxResults: aws.Int32(100),
-		Filters: []smtypes.Filter{{Key: smtypes.FilterNameStringTypeName, Values: []string{secretPrefix}}}})
+	secrets, err := in.inv.Secrets(secretPrefix)
 	if err != nil {
-		return nil, fmt.Errorf("list the secrets: %s", cloud.Message(err))
+		return nil, fmt.Errorf("list the secrets: %s", cloud.Message(inventory.Cause(err)))
 	}
 	var fs []found
-	for _, s := range out.SecretList {
+	for _, s := range secrets {
 		name := aws.ToString(s.Name)
-		if !strings.HasPrefix(name, secretPrefix) {
-			continue
-		}
 		fs = append(fs, found{Deletion: Deletion{Kind: "secret", Name: name, ID: aws.ToString(s.ARN)},
-			managed: workshop.IsManaged(cloud.TagMap(s.Tags, func(t smtypes.Tag) (*string, *string) { return t.Key, t.Value }))})
+			managed: inventory.ManagedSecret(s)})
 	}
 	return fs, nil
 }

@@ -3,38 +3,27 @@ package steps
 import (
 	"context"
 	"fmt"
-	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/inventory"
 	"github.com/breakthemonolith/workshop/internal/workshop"
-	"github.com/breakthemonolith/workshop/templates"
 )
 
 // notOurs is why something with a workshop name is left alone.
 const notOurs = "not tagged " + workshop.ManagedTagKey + "=true"
 
-// templateGetter reads a stack's template.
-type templateGetter interface {
-	GetTemplate(context.Context, *cloudformation.GetTemplateInput, ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error)
+// stackOwned reports whether the workshop made stack st (see
+// inventory.StackOwned): its tag or its template says so, never its name.
+func stackOwned(ctx context.Context, cfn inventory.TemplateReader, st *cfntypes.Stack) (bool, error) {
+	return inventory.StackOwned(ctx, cfn, st)
 }
 
-// stackOwned reports whether the workshop made stack st: it carries the
-// workshop's tag, or (made before stacks were tagged) its template is the
-// workshop's, recognised by templates.StackMarker. Its name proves nothing.
-func stackOwned(ctx context.Context, cfn templateGetter, st *cfntypes.Stack) (bool, error) {
-	if workshop.IsManaged(cloud.TagMap(st.Tags, func(t cfntypes.Tag) (*string, *string) { return t.Key, t.Value })) {
-		return true, nil
-	}
-	out, err := cfn.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: st.StackId})
-	if err != nil {
-		return false, fmt.Errorf("read the template of stack %s: %s", aws.ToString(st.StackName), cloud.Message(err))
-	}
-	body := strings.Join(strings.Fields(aws.ToString(out.TemplateBody)), " ")
-	return strings.Contains(body, templates.StackMarker), nil
+// ecsTags turns an ECS tag list into key to value.
+func ecsTags(tags []ecstypes.Tag) map[string]string {
+	return cloud.TagMap(tags, func(t ecstypes.Tag) (*string, *string) { return t.Key, t.Value })
 }
 
 // foreignStackError refuses to touch a stack the workshop did not make.

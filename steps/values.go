@@ -6,12 +6,10 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/breakthemonolith/workshop/internal/inventory"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // Values are the learner's real values that the commands need. Any of them
@@ -50,83 +48,61 @@ type Values struct {
 
 // Readers are the read-only AWS calls Lookup makes.
 type Readers struct {
-	STS interface {
-		GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
-	}
-	ECR interface {
-		DescribeRepositories(context.Context, *ecr.DescribeRepositoriesInput, ...func(*ecr.Options)) (*ecr.DescribeRepositoriesOutput, error)
-	}
-	CFN interface {
-		DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
-		templateGetter
-	}
-	ELB interface {
-		DescribeListeners(context.Context, *elb.DescribeListenersInput, ...func(*elb.Options)) (*elb.DescribeListenersOutput, error)
-		DescribeTargetGroups(context.Context, *elb.DescribeTargetGroupsInput, ...func(*elb.Options)) (*elb.DescribeTargetGroupsOutput, error)
-		DescribeRules(context.Context, *elb.DescribeRulesInput, ...func(*elb.Options)) (*elb.DescribeRulesOutput, error)
-	}
+	STS inventory.IdentityReader
+	ECR inventory.RepositoryReader
+	CFN inventory.StackTagReader
+	ELB inventory.LoadBalancerReader
 }
 
 // Lookup fills in what it can find of v from the account. What it cannot
 // find stays empty (the commands look it up when they run); the error says
 // why the account could not be read at all, if it could not.
 func Lookup(ctx context.Context, r Readers, v *Values) error {
-	id, err := r.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	inv := inventory.New(ctx, inventory.Clients{STS: r.STS, ECR: r.ECR, CFN: r.CFN, ELB: r.ELB}, v.Stack, workshop.Services())
+	id, err := inv.Identity()
 	if err != nil {
-		return err
+		return inventory.Cause(err)
 	}
-	v.Account = aws.ToString(id.Account)
+	v.Account = id.Account
 	var errs []error
-	repos, err := r.ECR.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{MaxResults: aws.Int32(1000)})
-	if err == nil {
+	if repos, err := inv.Repositories(); err == nil {
 		v.RepositoryURIs = map[string]string{}
-		for _, repo := range repos.Repositories {
-			v.RepositoryURIs[aws.ToString(repo.RepositoryName)] = aws.ToString(repo.RepositoryUri)
+		for name, repo := range repos {
+			v.RepositoryURIs[name] = aws.ToString(repo.RepositoryUri)
 		}
 	} else {
-		errs = append(errs, err)
+		errs = append(errs, inventory.Cause(err))
 	}
-	stacks, err := r.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(v.Stack)})
+	st, err := inv.Stack()
 	owned := false
-	if err == nil && len(stacks.Stacks) > 0 && stacks.Stacks[0].StackStatus != cfntypes.StackStatusDeleteComplete {
+	if err == nil && st != nil {
 		// Only the workshop's own stack says where to work: a look-alike's
 		// outputs would lead the steps into the learner's resources.
-		if owned, err = stackOwned(ctx, r.CFN, &stacks.Stacks[0]); err != nil {
+		if owned, err = stackOwned(ctx, r.CFN, st); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if owned {
-		v.Outputs = map[string]string{}
-		for _, o := range stacks.Stacks[0].Outputs {
-			v.Outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-		}
+		v.Outputs = inventory.Outputs(st)
 	}
-	tgs, err := r.ELB.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{})
-	if err == nil {
+	if tgs, err := inv.TargetGroups(); err == nil {
 		v.TargetGroupArns = map[string]string{}
-		for _, tg := range tgs.TargetGroups {
-			v.TargetGroupArns[aws.ToString(tg.TargetGroupName)] = aws.ToString(tg.TargetGroupArn)
+		for name, tg := range tgs {
+			v.TargetGroupArns[name] = aws.ToString(tg.TargetGroupArn)
 		}
 	} else {
-		errs = append(errs, err)
+		errs = append(errs, inventory.Cause(err))
 	}
-	if alb := v.Outputs["ALBArn"]; alb != "" {
-		ls, err := r.ELB.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(alb)})
-		if err == nil {
-			for _, l := range ls.Listeners {
-				if aws.ToInt32(l.Port) == 80 && l.Protocol == elbtypes.ProtocolEnumHttp {
-					v.ListenerArn = aws.ToString(l.ListenerArn)
-				}
-			}
+	if owned {
+		if l, err := inv.HTTPListener(); err == nil && l != nil {
+			v.ListenerArn = aws.ToString(l.ListenerArn)
 		}
 	}
-	if v.ListenerArn != "" && v.TargetGroupArns["api"] != "" {
-		rules, err := r.ELB.DescribeRules(ctx, &elb.DescribeRulesInput{ListenerArn: aws.String(v.ListenerArn)})
-		if err == nil {
-			for _, rule := range rules.Rules {
-				if !aws.ToBool(rule.IsDefault) && forwardsTo(rule.Actions, v.TargetGroupArns["api"]) {
-					v.MonolithRuleArns = append(v.MonolithRuleArns, aws.ToString(rule.RuleArn))
-				}
+	if v.ListenerArn != "" && v.TargetGroupArns[workshop.Monolith] != "" {
+		rules, _ := inv.Rules()
+		for _, rule := range rules {
+			if !aws.ToBool(rule.IsDefault) && forwardsTo(rule.Actions, v.TargetGroupArns[workshop.Monolith]) {
+				v.MonolithRuleArns = append(v.MonolithRuleArns, aws.ToString(rule.RuleArn))
 			}
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/breakthemonolith/workshop/internal/engine"
+	"github.com/breakthemonolith/workshop/internal/live"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 	"github.com/breakthemonolith/workshop/steps"
 )
@@ -193,34 +194,7 @@ func (p *linePrinter) Report(e workshop.Event) {
 		}
 		p.pushed[key] = true
 	}
-	if line, ok := eventLine(e); ok {
+	if line, ok := live.Line(e, live.Style{}); ok {
 		fmt.Fprintln(p.w, line)
 	}
-}
-
-// eventLine is the one-line form of an event.
-func eventLine(e workshop.Event) (string, bool) {
-	switch e.Kind {
-	case workshop.EventStepStarted:
-		return fmt.Sprintf("▶ %s: %s", e.Step, e.Message), true
-	case workshop.EventStepDone, workshop.EventStepUnchanged:
-		return fmt.Sprintf("✔ %s: %s", e.Step, e.Message), true
-	case workshop.EventAction:
-		return "  + " + e.Message, true
-	case workshop.EventResource:
-		line := fmt.Sprintf("  · %-36s %-42s %s", e.ID, e.Type, e.Status)
-		if e.Reason != "" && e.Reason != "User Initiated" {
-			line += ": " + e.Reason
-		}
-		return line, true
-	case workshop.EventWaiting:
-		return "  … " + e.Message, true
-	case workshop.EventDiagnosis:
-		return "  ! " + e.Message, true
-	case workshop.EventLog:
-		return "  | " + e.Message, true
-	case workshop.EventProgress:
-		return fmt.Sprintf("  ↑ %s %s", e.ID, e.Status), true
-	}
-	return "", false
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -32,6 +33,7 @@ func journeyCommands() map[string]func(ts *testscript.TestScript, neg bool, args
 		"fixes":       cmdFixes,
 		"screen":      cmdScreen,
 		"foreign":     cmdForeign,
+		"waitfile":    cmdWaitFile,
 	}
 }
 
@@ -356,4 +358,28 @@ func cmdForeign(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("usage: foreign start|stop")
 	}
+}
+
+// cmdWaitFile waits (up to a minute) until a file, such as a background
+// command's redirected output, matches a regular expression, and sets an
+// environment variable to its first group:
+//
+//	waitfile FILE REGEXP NAME
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: waitfile FILE REGEXP NAME")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		data, _ := os.ReadFile(ts.MkAbs(args[0]))
+		if m := re.FindSubmatch(data); len(m) > 1 {
+			ts.Setenv(args[2], string(m[1]))
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	data, _ := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Fatalf("after a minute %s does not match %q:\n%s", args[0], args[1], data)
 }

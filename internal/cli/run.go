@@ -71,7 +71,7 @@ first when it does not exist.`,
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "answer yes to confirmations (replacing a stack that failed to create)")
-	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 30*time.Minute, "how long to wait for the stack; when given, it bounds the wait for services to settle too (10m otherwise)")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 30*time.Minute, "how long to wait for the stack, and, when given, for the services to settle (else ten minutes)")
 	cmd.Flags().StringVar(&opts.Dir, "dir", DefaultInitDir, "the folder 'workshop init' wrote, to build the images from")
 	return cmd
 }

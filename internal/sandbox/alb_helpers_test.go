@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // albServer starts a sandbox whose health checks count 20 ms as a second
@@ -45,7 +47,7 @@ func mutate(s *Server, f func(st *state)) {
 
 // lbFixture adds a load balancer (its port comes from sync).
 func lbFixture(st *state, name string) *elbLoadBalancer {
-	lb := &elbLoadBalancer{Name: name, Region: "us-east-1", ID: hexID(16), Type: "application", Scheme: "internet-facing",
+	lb := &elbLoadBalancer{Name: name, Region: "us-east-1", ID: awsproto.HexID(16), Type: "application", Scheme: "internet-facing",
 		DNSName: name + "-1.us-east-1.elb.localhost", CreatedAt: time.Now()}
 	st.ELB.LoadBalancers[lb.arn()] = lb
 	return lb
@@ -55,7 +57,7 @@ func lbFixture(st *state, name string) *elbLoadBalancer {
 // (1 s; the first check runs at once) with a 45 s timeout, so that a busy
 // machine does not make targets flap, and thresholds 2/2, with targets.
 func tgFixture(st *state, name string, targets ...elbTarget) *elbTargetGroup {
-	tg := &elbTargetGroup{Name: name, Region: "us-east-1", ID: hexID(16), Protocol: "HTTP", Port: 3000, TargetType: "ip",
+	tg := &elbTargetGroup{Name: name, Region: "us-east-1", ID: awsproto.HexID(16), Protocol: "HTTP", Port: 3000, TargetType: "ip",
 		HealthCheckEnabled: true, HealthCheckPort: "traffic-port", HealthCheckPath: "/health", Interval: 50, Timeout: 45,
 		Healthy: 2, Unhealthy: 2, Matcher: "200-299", Targets: targets, CreatedAt: time.Now()}
 	st.ELB.TargetGroups[tg.arn()] = tg
@@ -64,7 +66,7 @@ func tgFixture(st *state, name string, targets ...elbTarget) *elbTargetGroup {
 
 // listenerFixture adds a listener with default actions.
 func listenerFixture(st *state, lb *elbLoadBalancer, port int, actions ...elbAction) *elbListener {
-	l := &elbListener{LoadBalancerArn: lb.arn(), ID: hexID(16), DefaultRuleID: hexID(16), Port: port, Protocol: "HTTP",
+	l := &elbListener{LoadBalancerArn: lb.arn(), ID: awsproto.HexID(16), DefaultRuleID: awsproto.HexID(16), Port: port, Protocol: "HTTP",
 		DefaultActions: actions, CreatedAt: time.Now()}
 	st.ELB.Listeners[l.arn()] = l
 	return l
@@ -72,7 +74,7 @@ func listenerFixture(st *state, lb *elbLoadBalancer, port int, actions ...elbAct
 
 // ruleFixture adds a rule.
 func ruleFixture(st *state, l *elbListener, priority int, conds []elbCondition, actions ...elbAction) {
-	r := &elbRule{ListenerArn: l.arn(), ID: hexID(16), Priority: priority, Conditions: conds, Actions: actions, CreatedAt: time.Now()}
+	r := &elbRule{ListenerArn: l.arn(), ID: awsproto.HexID(16), Priority: priority, Conditions: conds, Actions: actions, CreatedAt: time.Now()}
 	st.ELB.Rules[r.arn()] = r
 }
 

@@ -6,14 +6,14 @@
 //
 //	/v2/...                         Docker Registry v2 (ECR's registry)       registry.go
 //	/_sandbox/...                   the sandbox's own endpoints (layer URLs)  server.go
-//	X-Amz-Target: Prefix.Operation  awsJson services (ECR, ECS, Logs)         awsjson.go
-//	Action=...&Version=...          awsQuery services (STS, CFN, ELBv2, IAM)  awsquery.go
+//	X-Amz-Target: Prefix.Operation  awsJson services (ECR, ECS, Logs)         awsproto/json.go
+//	Action=...&Version=...          awsQuery services (STS, CFN, ELBv2, IAM)  awsproto/query.go
 //
 // Each AWS service lives in its own file (sts.go, ecr*.go, cfn_*.go) and registers its
 // operations with the router by its protocol marker: a JSON target prefix
-// (router.json) or a query API version (router.query). An operation is a
-// function from a decoded request to a response value or an *apiError; the
-// protocol files do the envelopes, error shapes, request ids and the
+// (Router.HandleJSON) or a query API version (Router.HandleQuery). An
+// operation is a function from a decoded request to a response value or an
+// *awsproto.Error; package awsproto does the envelopes, error shapes, request ids and the
 // --latency delay. A service keeps its part of the persisted state in a
 // field of state (state.go); operations run under the server's lock and
 // mark the call as mutating, after which the whole state is written

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/cfn"
 )
 
@@ -19,15 +20,15 @@ const (
 type ec2Service struct{ srv *Server }
 
 // register adds EC2's operations to the router.
-func (e *ec2Service) register(r *router) {
-	ops := map[string]queryOp{
+func (e *ec2Service) register(r *awsproto.Router) {
+	ops := map[string]awsproto.QueryOp{
 		"DescribeVpcs":              e.describeVpcs,
 		"DescribeSubnets":           e.describeSubnets,
 		"DescribeSecurityGroups":    e.describeSecurityGroups,
 		"DescribeAvailabilityZones": e.describeAvailabilityZones,
 	}
 	e.registerRules(ops)
-	r.handleEC2(ec2Version, ec2Namespace, ops)
+	r.HandleEC2(ec2Version, ec2Namespace, ops)
 }
 
 // tagXML is EC2's lower-camel tag item.
@@ -36,7 +37,7 @@ type tagXML struct {
 	Value string `xml:"value"`
 }
 
-func ec2Tags(in []resourceTag) []tagXML {
+func ec2Tags(in []awsproto.Tag) []tagXML {
 	out := make([]tagXML, 0, len(in))
 	for _, t := range in {
 		out = append(out, tagXML(t))
@@ -46,7 +47,7 @@ func ec2Tags(in []resourceTag) []tagXML {
 
 // matches applies Filter.N to one item, whose values for a filter name
 // come from values (nil: the filter does not apply, so nothing matches).
-func matches(filters []ec2Filter, tags []resourceTag, values func(name string) []string) bool {
+func matches(filters []awsproto.EC2Filter, tags []awsproto.Tag, values func(name string) []string) bool {
 	for _, f := range filters {
 		var have []string
 		if len(f.Name) > 4 && f.Name[:4] == "tag:" {
@@ -81,7 +82,7 @@ func matches(filters []ec2Filter, tags []resourceTag, values func(name string) [
 func notFound(ids []string, exists func(string) bool, code, what string) error {
 	for _, id := range ids {
 		if !exists(id) {
-			return clientErr(code, "The %s '%s' does not exist", what, id)
+			return awsproto.ClientErr(code, "The %s '%s' does not exist", what, id)
 		}
 	}
 	return nil
@@ -98,21 +99,21 @@ type vpcXML struct {
 	TagSet          []tagXML `xml:"tagSet>item"`
 }
 
-func (e *ec2Service) describeVpcs(c *call, form url.Values) (any, error) {
+func (e *ec2Service) describeVpcs(c *awsproto.Call, form url.Values) (any, error) {
 	st := &e.srv.state.EC2
-	ids := queryList(form, "VpcId", "")
-	if err := notFound(ids, func(id string) bool { v := st.VPCs[id]; return v != nil && v.Region == c.region },
+	ids := awsproto.QueryList(form, "VpcId", "")
+	if err := notFound(ids, func(id string) bool { v := st.VPCs[id]; return v != nil && v.Region == c.Region },
 		"InvalidVpcID.NotFound", "vpc ID"); err != nil {
 		return nil, err
 	}
-	filters := ec2Filters(form)
+	filters := awsproto.EC2Filters(form)
 	out := &struct {
-		ec2Meta
+		awsproto.EC2Meta
 		Vpcs []vpcXML `xml:"vpcSet>item"`
 	}{Vpcs: []vpcXML{}}
 	for _, id := range sortedIDs(st.VPCs) {
 		v := st.VPCs[id]
-		if v.Region != c.region || (len(ids) > 0 && !slices.Contains(ids, id)) {
+		if v.Region != c.Region || (len(ids) > 0 && !slices.Contains(ids, id)) {
 			continue
 		}
 		if !matches(filters, v.Tags, func(name string) []string {
@@ -130,7 +131,7 @@ func (e *ec2Service) describeVpcs(c *call, form url.Values) (any, error) {
 		}) {
 			continue
 		}
-		out.Vpcs = append(out.Vpcs, vpcXML{VpcID: v.ID, OwnerID: Account, State: "available", CidrBlock: v.CidrBlock,
+		out.Vpcs = append(out.Vpcs, vpcXML{VpcID: v.ID, OwnerID: awsproto.Account, State: "available", CidrBlock: v.CidrBlock,
 			DhcpOptionsID: "dopt-00000000000000001", InstanceTenancy: "default", TagSet: ec2Tags(v.Tags)})
 	}
 	return out, nil
@@ -161,21 +162,21 @@ type subnetXML struct {
 	TagSet                  []tagXML `xml:"tagSet>item"`
 }
 
-func (e *ec2Service) describeSubnets(c *call, form url.Values) (any, error) {
+func (e *ec2Service) describeSubnets(c *awsproto.Call, form url.Values) (any, error) {
 	st := &e.srv.state.EC2
-	ids := queryList(form, "SubnetId", "")
-	if err := notFound(ids, func(id string) bool { s := st.Subnets[id]; return s != nil && s.Region == c.region },
+	ids := awsproto.QueryList(form, "SubnetId", "")
+	if err := notFound(ids, func(id string) bool { s := st.Subnets[id]; return s != nil && s.Region == c.Region },
 		"InvalidSubnetID.NotFound", "subnet ID"); err != nil {
 		return nil, err
 	}
-	filters := ec2Filters(form)
+	filters := awsproto.EC2Filters(form)
 	out := &struct {
-		ec2Meta
+		awsproto.EC2Meta
 		Subnets []subnetXML `xml:"subnetSet>item"`
 	}{Subnets: []subnetXML{}}
 	for _, id := range sortedIDs(st.Subnets) {
 		s := st.Subnets[id]
-		if s.Region != c.region || (len(ids) > 0 && !slices.Contains(ids, id)) {
+		if s.Region != c.Region || (len(ids) > 0 && !slices.Contains(ids, id)) {
 			continue
 		}
 		if !matches(filters, s.Tags, func(name string) []string {
@@ -200,8 +201,8 @@ func (e *ec2Service) describeSubnets(c *call, form url.Values) (any, error) {
 			ones, bits := n.Mask.Size()
 			free = 1<<(bits-ones) - 5
 		}
-		out.Subnets = append(out.Subnets, subnetXML{SubnetID: s.ID, State: "available", VpcID: s.VpcID, OwnerID: Account,
-			SubnetArn: "arn:aws:ec2:" + s.Region + ":" + Account + ":subnet/" + s.ID, CidrBlock: s.CidrBlock,
+		out.Subnets = append(out.Subnets, subnetXML{SubnetID: s.ID, State: "available", VpcID: s.VpcID, OwnerID: awsproto.Account,
+			SubnetArn: "arn:aws:ec2:" + s.Region + ":" + awsproto.Account + ":subnet/" + s.ID, CidrBlock: s.CidrBlock,
 			AvailableIPAddressCount: free, AvailabilityZone: s.AvailabilityZone,
 			AvailabilityZoneID: zoneID(s.Region, s.AvailabilityZone), MapPublicIPOnLaunch: s.MapPublicIPOnLaunch,
 			TagSet: ec2Tags(s.Tags)})
@@ -252,28 +253,28 @@ func permissions(rules []ec2Rule) []ipPermXML {
 			p.IPRanges = []ipRangeXML{{CidrIP: r.CidrIP, Description: r.Description}}
 		}
 		if r.SourceGroupID != "" {
-			p.Groups = []groupPairXML{{GroupID: r.SourceGroupID, UserID: Account, Description: r.Description}}
+			p.Groups = []groupPairXML{{GroupID: r.SourceGroupID, UserID: awsproto.Account, Description: r.Description}}
 		}
 		out = append(out, p)
 	}
 	return out
 }
 
-func (e *ec2Service) describeSecurityGroups(c *call, form url.Values) (any, error) {
+func (e *ec2Service) describeSecurityGroups(c *awsproto.Call, form url.Values) (any, error) {
 	st := &e.srv.state.EC2
-	ids, names := queryList(form, "GroupId", ""), queryList(form, "GroupName", "")
-	if err := notFound(ids, func(id string) bool { g := st.SecurityGroups[id]; return g != nil && g.Region == c.region },
+	ids, names := awsproto.QueryList(form, "GroupId", ""), awsproto.QueryList(form, "GroupName", "")
+	if err := notFound(ids, func(id string) bool { g := st.SecurityGroups[id]; return g != nil && g.Region == c.Region },
 		"InvalidGroup.NotFound", "security group"); err != nil {
 		return nil, err
 	}
-	filters := ec2Filters(form)
+	filters := awsproto.EC2Filters(form)
 	out := &struct {
-		ec2Meta
+		awsproto.EC2Meta
 		Groups []sgXML `xml:"securityGroupInfo>item"`
 	}{Groups: []sgXML{}}
 	for _, id := range sortedIDs(st.SecurityGroups) {
 		g := st.SecurityGroups[id]
-		if g.Region != c.region || (len(ids) > 0 && !slices.Contains(ids, id)) ||
+		if g.Region != c.Region || (len(ids) > 0 && !slices.Contains(ids, id)) ||
 			(len(names) > 0 && !slices.Contains(names, g.Name)) {
 			continue
 		}
@@ -292,11 +293,11 @@ func (e *ec2Service) describeSecurityGroups(c *call, form url.Values) (any, erro
 		}) {
 			continue
 		}
-		out.Groups = append(out.Groups, sgXML{OwnerID: Account, GroupID: g.ID, GroupName: g.Name, GroupDescription: g.Description,
+		out.Groups = append(out.Groups, sgXML{OwnerID: awsproto.Account, GroupID: g.ID, GroupName: g.Name, GroupDescription: g.Description,
 			VpcID: g.VpcID, IPPermissions: permissions(g.Ingress), IPPermissionsEg: permissions(g.Egress), TagSet: ec2Tags(g.Tags)})
 	}
 	if len(names) > 0 && len(out.Groups) == 0 {
-		return nil, clientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", names[0])
+		return nil, awsproto.ClientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", names[0])
 	}
 	return out, nil
 }
@@ -313,23 +314,23 @@ type azItemXML struct {
 	MessageSet []string `xml:"messageSet>item"`
 }
 
-func (e *ec2Service) describeAvailabilityZones(c *call, form url.Values) (any, error) {
-	names := queryList(form, "ZoneName", "")
-	zones := cfn.DefaultAZs(c.region)
+func (e *ec2Service) describeAvailabilityZones(c *awsproto.Call, form url.Values) (any, error) {
+	names := awsproto.QueryList(form, "ZoneName", "")
+	zones := cfn.DefaultAZs(c.Region)
 	if err := notFound(names, func(n string) bool { return slices.Contains(zones, n) },
 		"InvalidParameterValue", "availability zone"); err != nil {
 		return nil, err
 	}
-	filters := ec2Filters(form)
+	filters := awsproto.EC2Filters(form)
 	out := &struct {
-		ec2Meta
+		awsproto.EC2Meta
 		Zones []azItemXML `xml:"availabilityZoneInfo>item"`
 	}{Zones: []azItemXML{}}
 	for _, z := range zones {
 		if len(names) > 0 && !slices.Contains(names, z) {
 			continue
 		}
-		id := zoneID(c.region, z)
+		id := zoneID(c.Region, z)
 		if !matches(filters, nil, func(name string) []string {
 			switch name {
 			case "zone-name":
@@ -339,14 +340,14 @@ func (e *ec2Service) describeAvailabilityZones(c *call, form url.Values) (any, e
 			case "state":
 				return []string{"available"}
 			case "region-name":
-				return []string{c.region}
+				return []string{c.Region}
 			}
 			return nil
 		}) {
 			continue
 		}
-		out.Zones = append(out.Zones, azItemXML{ZoneName: z, ZoneState: "available", RegionName: c.region, ZoneID: id,
-			ZoneType: "availability-zone", OptIn: "opt-in-not-required", GroupName: c.region, Network: c.region})
+		out.Zones = append(out.Zones, azItemXML{ZoneName: z, ZoneState: "available", RegionName: c.Region, ZoneID: id,
+			ZoneType: "availability-zone", OptIn: "opt-in-not-required", GroupName: c.Region, Network: c.Region})
 	}
 	return out, nil
 }

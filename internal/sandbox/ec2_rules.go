@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // The security group rule calls of EC2: AuthorizeSecurityGroupIngress,
@@ -14,7 +16,7 @@ import (
 // stacks made (ec2State.SecurityGroups).
 
 // registerRules adds the rule operations to EC2's operations.
-func (e *ec2Service) registerRules(ops map[string]queryOp) {
+func (e *ec2Service) registerRules(ops map[string]awsproto.QueryOp) {
 	ops["AuthorizeSecurityGroupIngress"] = e.authorizeIngress
 	ops["RevokeSecurityGroupIngress"] = e.revokeIngress
 	ops["DescribeSecurityGroupRules"] = e.describeRules
@@ -66,11 +68,11 @@ func rulesFrom(form url.Values) ([]ec2Rule, error) {
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			return 0, clientErr("InvalidParameterValue", "Invalid value '%s' for port", s)
+			return 0, awsproto.ClientErr("InvalidParameterValue", "Invalid value '%s' for port", s)
 		}
 		return n, nil
 	}
-	perms := queryStructs(form, "IpPermissions", "")
+	perms := awsproto.QueryStructs(form, "IpPermissions", "")
 	if len(perms) == 0 && form.Get("IpProtocol") != "" {
 		perms = []map[string]string{{"IpProtocol": form.Get("IpProtocol"), "FromPort": form.Get("FromPort"),
 			"ToPort": form.Get("ToPort"), "IpRanges.1.CidrIp": form.Get("CidrIp")}}
@@ -78,7 +80,7 @@ func rulesFrom(form url.Values) ([]ec2Rule, error) {
 	for _, p := range perms {
 		proto := normProtocol(p["IpProtocol"])
 		if proto == "" {
-			return nil, clientErr("MissingParameter", "The request must contain the parameter ipProtocol")
+			return nil, awsproto.ClientErr("MissingParameter", "The request must contain the parameter ipProtocol")
 		}
 		from, err := port(p["FromPort"])
 		if err != nil {
@@ -89,7 +91,7 @@ func rulesFrom(form url.Values) ([]ec2Rule, error) {
 			return nil, err
 		}
 		if proto != "-1" && proto != "icmp" && (from < 0 || to < from || to > 65535) {
-			return nil, clientErr("InvalidParameterValue", "Invalid TCP/UDP port range %d-%d", from, to)
+			return nil, awsproto.ClientErr("InvalidParameterValue", "Invalid TCP/UDP port range %d-%d", from, to)
 		}
 		base := ec2Rule{Protocol: proto, FromPort: from, ToPort: to}
 		if proto == "-1" {
@@ -109,7 +111,7 @@ func rulesFrom(form url.Values) ([]ec2Rule, error) {
 					r.SourceGroupID = v
 				} else {
 					if parseCIDR(v) == nil {
-						return nil, clientErr("InvalidParameterValue", "CIDR block %s is malformed", v)
+						return nil, awsproto.ClientErr("InvalidParameterValue", "CIDR block %s is malformed", v)
 					}
 					r.CidrIP = v
 				}
@@ -117,34 +119,34 @@ func rulesFrom(form url.Values) ([]ec2Rule, error) {
 			}
 		}
 		if len(out) == n {
-			return nil, clientErr("InvalidParameterValue", "The request must name a source: an IP range or a security group")
+			return nil, awsproto.ClientErr("InvalidParameterValue", "The request must name a source: an IP range or a security group")
 		}
 	}
-	if len(out) == 0 && len(queryList(form, "SecurityGroupRuleId", "")) == 0 {
-		return nil, clientErr("MissingParameter", "The request must contain the parameter ipPermissions")
+	if len(out) == 0 && len(awsproto.QueryList(form, "SecurityGroupRuleId", "")) == 0 {
+		return nil, awsproto.ClientErr("MissingParameter", "The request must contain the parameter ipPermissions")
 	}
 	return out, nil
 }
 
 // ingressGroup finds the group a rule call names by GroupId (or GroupName).
-func (e *ec2Service) ingressGroup(c *call, form url.Values) (*ec2SecurityGroup, error) {
+func (e *ec2Service) ingressGroup(c *awsproto.Call, form url.Values) (*ec2SecurityGroup, error) {
 	st := &e.srv.state.EC2
 	if id := form.Get("GroupId"); id != "" {
-		if g := st.SecurityGroups[id]; g != nil && g.Region == c.region {
+		if g := st.SecurityGroups[id]; g != nil && g.Region == c.Region {
 			return g, nil
 		}
-		return nil, clientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
+		return nil, awsproto.ClientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
 	}
 	name := form.Get("GroupName")
 	for _, id := range sortedIDs(st.SecurityGroups) {
-		if g := st.SecurityGroups[id]; g.Region == c.region && g.Name == name && name != "" {
+		if g := st.SecurityGroups[id]; g.Region == c.Region && g.Name == name && name != "" {
 			return g, nil
 		}
 	}
-	return nil, clientErr("MissingParameter", "The request must contain the parameter groupId")
+	return nil, awsproto.ClientErr("MissingParameter", "The request must contain the parameter groupId")
 }
 
-func (e *ec2Service) authorizeIngress(c *call, form url.Values) (any, error) {
+func (e *ec2Service) authorizeIngress(c *awsproto.Call, form url.Values) (any, error) {
 	g, err := e.ingressGroup(c, form)
 	if err != nil {
 		return nil, err
@@ -155,30 +157,30 @@ func (e *ec2Service) authorizeIngress(c *call, form url.Values) (any, error) {
 	}
 	for _, r := range rules {
 		if r.SourceGroupID != "" && e.srv.state.EC2.SecurityGroups[r.SourceGroupID] == nil {
-			return nil, clientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", r.SourceGroupID)
+			return nil, awsproto.ClientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", r.SourceGroupID)
 		}
 		for _, have := range g.Ingress {
 			if sameRule(have, r) {
-				return nil, clientErr("InvalidPermission.Duplicate",
+				return nil, awsproto.ClientErr("InvalidPermission.Duplicate",
 					"the specified rule \"peer: %s, %s, ALLOW\" already exists", r.source(), r.ports())
 			}
 		}
 	}
 	out := &struct {
-		ec2Meta
+		awsproto.EC2Meta
 		Return bool        `xml:"return"`
 		Rules  []sgRuleXML `xml:"securityGroupRuleSet>item"`
 	}{Return: true}
 	for _, r := range rules {
-		r.ID = "sgr-" + hexID(17)
+		r.ID = "sgr-" + awsproto.HexID(17)
 		g.Ingress = append(g.Ingress, r)
 		out.Rules = append(out.Rules, sgRuleOut(g, false, r))
 	}
-	c.changed()
+	c.Changed()
 	return out, nil
 }
 
-func (e *ec2Service) revokeIngress(c *call, form url.Values) (any, error) {
+func (e *ec2Service) revokeIngress(c *awsproto.Call, form url.Values) (any, error) {
 	g, err := e.ingressGroup(c, form)
 	if err != nil {
 		return nil, err
@@ -187,24 +189,24 @@ func (e *ec2Service) revokeIngress(c *call, form url.Values) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ids := queryList(form, "SecurityGroupRuleId", "")
+	ids := awsproto.QueryList(form, "SecurityGroupRuleId", "")
 	for _, id := range ids {
 		if !slices.ContainsFunc(g.Ingress, func(have ec2Rule) bool { return ruleID(g.ID, false, have) == id }) {
-			return nil, clientErr("InvalidSecurityGroupRuleId.NotFound", "The security group rule ID '%s' does not exist", id)
+			return nil, awsproto.ClientErr("InvalidSecurityGroupRuleId.NotFound", "The security group rule ID '%s' does not exist", id)
 		}
 	}
 	for _, r := range rules {
 		if !slices.ContainsFunc(g.Ingress, func(have ec2Rule) bool { return sameRule(have, r) }) {
-			return nil, clientErr("InvalidPermission.NotFound", "The specified rule does not exist in this security group.")
+			return nil, awsproto.ClientErr("InvalidPermission.NotFound", "The specified rule does not exist in this security group.")
 		}
 	}
 	g.Ingress = slices.DeleteFunc(g.Ingress, func(have ec2Rule) bool {
 		return slices.Contains(ids, ruleID(g.ID, false, have)) ||
 			slices.ContainsFunc(rules, func(r ec2Rule) bool { return sameRule(have, r) })
 	})
-	c.changed()
+	c.Changed()
 	return &struct {
-		ec2Meta
+		awsproto.EC2Meta
 		Return bool `xml:"return"`
 	}{Return: true}, nil
 }
@@ -231,7 +233,7 @@ type refGroupXML struct {
 }
 
 func sgRuleOut(g *ec2SecurityGroup, egress bool, r ec2Rule) sgRuleXML {
-	x := sgRuleXML{ID: ruleID(g.ID, egress, r), GroupID: g.ID, OwnerID: Account, IsEgress: egress,
+	x := sgRuleXML{ID: ruleID(g.ID, egress, r), GroupID: g.ID, OwnerID: awsproto.Account, IsEgress: egress,
 		Protocol: normProtocol(r.Protocol), FromPort: r.FromPort, ToPort: r.ToPort, Desc: r.Description, Tags: []tagXML{}}
 	if x.Protocol == "-1" {
 		x.FromPort, x.ToPort = -1, -1
@@ -242,22 +244,22 @@ func sgRuleOut(g *ec2SecurityGroup, egress bool, r ec2Rule) sgRuleXML {
 	case r.CidrIP != "":
 		x.CidrIPv4 = r.CidrIP
 	case r.SourceGroupID != "":
-		x.Referenced = &refGroupXML{GroupID: r.SourceGroupID, UserID: Account}
+		x.Referenced = &refGroupXML{GroupID: r.SourceGroupID, UserID: awsproto.Account}
 	}
 	return x
 }
 
-func (e *ec2Service) describeRules(c *call, form url.Values) (any, error) {
+func (e *ec2Service) describeRules(c *awsproto.Call, form url.Values) (any, error) {
 	st := &e.srv.state.EC2
-	ids := queryList(form, "SecurityGroupRuleId", "")
-	filters := ec2Filters(form)
+	ids := awsproto.QueryList(form, "SecurityGroupRuleId", "")
+	filters := awsproto.EC2Filters(form)
 	out := &struct {
-		ec2Meta
+		awsproto.EC2Meta
 		Rules []sgRuleXML `xml:"securityGroupRuleSet>item"`
 	}{Rules: []sgRuleXML{}}
 	for _, gid := range sortedIDs(st.SecurityGroups) {
 		g := st.SecurityGroups[gid]
-		if g.Region != c.region {
+		if g.Region != c.Region {
 			continue
 		}
 		for _, egress := range []bool{false, true} {

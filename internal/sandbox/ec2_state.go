@@ -3,6 +3,8 @@ package sandbox
 import (
 	"strconv"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // ec2State is EC2's part of the state: the network resources stacks made,
@@ -37,37 +39,37 @@ func (e *ec2State) fill() {
 
 // ec2VPC is a VPC.
 type ec2VPC struct {
-	ID                 string        `json:"id"`
-	Region             string        `json:"region"`
-	CidrBlock          string        `json:"cidrBlock"`
-	DefaultSecurityGrp string        `json:"defaultSecurityGroup"`
-	MainRouteTable     string        `json:"mainRouteTable"`
-	EnableDNSSupport   bool          `json:"enableDnsSupport"`
-	EnableDNSHostnames bool          `json:"enableDnsHostnames"`
-	Tags               []resourceTag `json:"tags,omitempty"`
+	ID                 string         `json:"id"`
+	Region             string         `json:"region"`
+	CidrBlock          string         `json:"cidrBlock"`
+	DefaultSecurityGrp string         `json:"defaultSecurityGroup"`
+	MainRouteTable     string         `json:"mainRouteTable"`
+	EnableDNSSupport   bool           `json:"enableDnsSupport"`
+	EnableDNSHostnames bool           `json:"enableDnsHostnames"`
+	Tags               []awsproto.Tag `json:"tags,omitempty"`
 }
 
 // ec2Subnet is a subnet of a VPC.
 type ec2Subnet struct {
-	ID                  string        `json:"id"`
-	Region              string        `json:"region"`
-	VpcID               string        `json:"vpcId"`
-	CidrBlock           string        `json:"cidrBlock"`
-	AvailabilityZone    string        `json:"availabilityZone"`
-	MapPublicIPOnLaunch bool          `json:"mapPublicIpOnLaunch"`
-	Tags                []resourceTag `json:"tags,omitempty"`
+	ID                  string         `json:"id"`
+	Region              string         `json:"region"`
+	VpcID               string         `json:"vpcId"`
+	CidrBlock           string         `json:"cidrBlock"`
+	AvailabilityZone    string         `json:"availabilityZone"`
+	MapPublicIPOnLaunch bool           `json:"mapPublicIpOnLaunch"`
+	Tags                []awsproto.Tag `json:"tags,omitempty"`
 }
 
 // ec2SecurityGroup is a security group of a VPC.
 type ec2SecurityGroup struct {
-	ID          string        `json:"id"`
-	Region      string        `json:"region"`
-	VpcID       string        `json:"vpcId"`
-	Name        string        `json:"name"`
-	Description string        `json:"description"`
-	Ingress     []ec2Rule     `json:"ingress,omitempty"`
-	Egress      []ec2Rule     `json:"egress,omitempty"`
-	Tags        []resourceTag `json:"tags,omitempty"`
+	ID          string         `json:"id"`
+	Region      string         `json:"region"`
+	VpcID       string         `json:"vpcId"`
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	Ingress     []ec2Rule      `json:"ingress,omitempty"`
+	Egress      []ec2Rule      `json:"egress,omitempty"`
+	Tags        []awsproto.Tag `json:"tags,omitempty"`
 }
 
 // ec2Rule is one rule of a security group, from one source.
@@ -85,10 +87,10 @@ type ec2Rule struct {
 
 // ec2Gateway is an internet gateway and the VPCs it is attached to.
 type ec2Gateway struct {
-	ID          string        `json:"id"`
-	Region      string        `json:"region"`
-	Attachments []string      `json:"attachments,omitempty"`
-	Tags        []resourceTag `json:"tags,omitempty"`
+	ID          string         `json:"id"`
+	Region      string         `json:"region"`
+	Attachments []string       `json:"attachments,omitempty"`
+	Tags        []awsproto.Tag `json:"tags,omitempty"`
 }
 
 // ec2RouteTable is a route table, its routes and subnet associations.
@@ -99,7 +101,7 @@ type ec2RouteTable struct {
 	Main         bool             `json:"main,omitempty"`
 	Routes       []ec2Route       `json:"routes,omitempty"`
 	Associations []ec2Association `json:"associations,omitempty"`
-	Tags         []resourceTag    `json:"tags,omitempty"`
+	Tags         []awsproto.Tag   `json:"tags,omitempty"`
 }
 
 // ec2Route is one route of a route table.

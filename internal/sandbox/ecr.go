@@ -3,6 +3,8 @@ package sandbox
 import (
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // ecrTargetPrefix is ECR's awsJson X-Amz-Target prefix.
@@ -49,8 +51,8 @@ type ecrTag struct {
 type ecrService struct{ srv *Server }
 
 // register adds ECR's operations to the router.
-func (e *ecrService) register(r *router) {
-	r.handleJSON(ecrTargetPrefix, map[string]jsonOp{
+func (e *ecrService) register(r *awsproto.Router) {
+	ops := map[string]awsproto.JSONOp{
 		"CreateRepository":       e.createRepository,
 		"DescribeRepositories":   e.describeRepositories,
 		"DeleteRepository":       e.deleteRepository,
@@ -64,8 +66,9 @@ func (e *ecrService) register(r *router) {
 		"PutImage":               e.putImageOp,
 		"GetDownloadUrlForLayer": e.getDownloadURLForLayer,
 		"GetAuthorizationToken":  e.getAuthorizationToken,
-	})
-	e.registerSettings(r.json[ecrTargetPrefix])
+	}
+	e.registerSettings(ops)
+	r.HandleJSON(ecrTargetPrefix, ops)
 }
 
 // validRepoName applies ECR's rule for repository names: 2 to 256
@@ -106,14 +109,14 @@ func (e *ecrService) repo(region, name string) (*ecrRepository, error) {
 	return nil, repoNotFound(name)
 }
 
-func repoNotFound(name string) *apiError {
-	return clientErr("RepositoryNotFoundException",
-		"The repository with name '%s' does not exist in the registry with id '%s'", name, Account)
+func repoNotFound(name string) *awsproto.Error {
+	return awsproto.ClientErr("RepositoryNotFoundException",
+		"The repository with name '%s' does not exist in the registry with id '%s'", name, awsproto.Account)
 }
 
 // repoARN is a repository's ARN.
 func repoARN(region, name string) string {
-	return "arn:aws:ecr:" + region + ":" + Account + ":repository/" + name
+	return "arn:aws:ecr:" + region + ":" + awsproto.Account + ":repository/" + name
 }
 
 // repoFromARN reads the region and name of a repository ARN.
@@ -134,7 +137,7 @@ type repositoryOut struct {
 	RegistryID                 string         `json:"registryId"`
 	RepositoryName             string         `json:"repositoryName"`
 	RepositoryURI              string         `json:"repositoryUri"`
-	CreatedAt                  epoch          `json:"createdAt"`
+	CreatedAt                  awsproto.Epoch `json:"createdAt"`
 	ImageTagMutability         string         `json:"imageTagMutability"`
 	ImageScanningConfiguration map[string]any `json:"imageScanningConfiguration"`
 	EncryptionConfiguration    map[string]any `json:"encryptionConfiguration"`
@@ -142,8 +145,8 @@ type repositoryOut struct {
 
 func (e *ecrService) repositoryOut(r *ecrRepository) repositoryOut {
 	return repositoryOut{
-		RepositoryArn: repoARN(r.Region, r.Name), RegistryID: Account, RepositoryName: r.Name,
-		RepositoryURI: e.repoURI(r.Name), CreatedAt: epoch(r.CreatedAt), ImageTagMutability: r.TagMutability,
+		RepositoryArn: repoARN(r.Region, r.Name), RegistryID: awsproto.Account, RepositoryName: r.Name,
+		RepositoryURI: e.repoURI(r.Name), CreatedAt: awsproto.Epoch(r.CreatedAt), ImageTagMutability: r.TagMutability,
 		ImageScanningConfiguration: map[string]any{"scanOnPush": r.ScanOnPush},
 		EncryptionConfiguration:    map[string]any{"encryptionType": r.EncryptionType},
 	}

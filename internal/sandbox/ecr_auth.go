@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
@@ -19,17 +20,17 @@ const registryUser = "AWS"
 // does not really expire.
 const tokenLifetime = 12 * time.Hour
 
-func (e *ecrService) getAuthorizationToken(c *call, body []byte) (any, error) {
+func (e *ecrService) getAuthorizationToken(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		RegistryIDs []string `json:"registryIds"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	token := base64.StdEncoding.EncodeToString([]byte(registryUser + ":" + e.srv.state.RegistryPassword))
 	return map[string]any{"authorizationData": []map[string]any{{
 		"authorizationToken": token,
-		"expiresAt":          epoch(c.now.Add(tokenLifetime)),
+		"expiresAt":          awsproto.Epoch(c.Now.Add(tokenLifetime)),
 		"proxyEndpoint":      e.srv.Endpoint(),
 	}}}, nil
 }
@@ -38,23 +39,23 @@ func (e *ecrService) getAuthorizationToken(c *call, body []byte) (any, error) {
 // presigned URL that needs no credentials, and so does the sandbox.
 const layerPath = "/_sandbox/ecr/layer/"
 
-func (e *ecrService) getDownloadURLForLayer(c *call, body []byte) (any, error) {
+func (e *ecrService) getDownloadURLForLayer(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		RepositoryName string `json:"repositoryName"`
 		LayerDigest    string `json:"layerDigest"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	if _, err := e.repo(c.region, in.RepositoryName); err != nil {
+	if _, err := e.repo(c.Region, in.RepositoryName); err != nil {
 		return nil, err
 	}
 	if _, ok := e.srv.blobs.has(in.LayerDigest); !ok {
-		return nil, clientErr("LayersNotFoundException",
+		return nil, awsproto.ClientErr("LayersNotFoundException",
 			"The layer with digest '%s' does not exist in the repository with name '%s' in the registry with id '%s'",
-			in.LayerDigest, in.RepositoryName, Account)
+			in.LayerDigest, in.RepositoryName, awsproto.Account)
 	}
-	u := e.srv.Endpoint() + layerPath + c.region + "/" + in.LayerDigest + "?repository=" + url.QueryEscape(in.RepositoryName)
+	u := e.srv.Endpoint() + layerPath + c.Region + "/" + in.LayerDigest + "?repository=" + url.QueryEscape(in.RepositoryName)
 	return map[string]any{"downloadUrl": u, "layerDigest": in.LayerDigest}, nil
 }
 

@@ -3,18 +3,20 @@ package sandbox
 import (
 	"maps"
 	"slices"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // imageDetail is ECR's ImageDetail.
 type imageDetail struct {
-	RegistryID             string   `json:"registryId"`
-	RepositoryName         string   `json:"repositoryName"`
-	ImageDigest            string   `json:"imageDigest"`
-	ImageTags              []string `json:"imageTags,omitempty"`
-	ImageSizeInBytes       int64    `json:"imageSizeInBytes"`
-	ImagePushedAt          epoch    `json:"imagePushedAt"`
-	ImageManifestMediaType string   `json:"imageManifestMediaType"`
-	ArtifactMediaType      string   `json:"artifactMediaType,omitempty"`
+	RegistryID             string         `json:"registryId"`
+	RepositoryName         string         `json:"repositoryName"`
+	ImageDigest            string         `json:"imageDigest"`
+	ImageTags              []string       `json:"imageTags,omitempty"`
+	ImageSizeInBytes       int64          `json:"imageSizeInBytes"`
+	ImagePushedAt          awsproto.Epoch `json:"imagePushedAt"`
+	ImageManifestMediaType string         `json:"imageManifestMediaType"`
+	ArtifactMediaType      string         `json:"artifactMediaType,omitempty"`
 }
 
 type imagesIn struct {
@@ -29,12 +31,12 @@ type imagesIn struct {
 }
 
 // decodeImagesIn decodes an image call and finds its repository.
-func (e *ecrService) decodeImagesIn(c *call, body []byte) (*ecrRepository, imagesIn, error) {
+func (e *ecrService) decodeImagesIn(c *awsproto.Call, body []byte) (*ecrRepository, imagesIn, error) {
 	var in imagesIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, in, err
 	}
-	r, err := e.repo(c.region, in.RepositoryName)
+	r, err := e.repo(c.Region, in.RepositoryName)
 	return r, in, err
 }
 
@@ -62,7 +64,7 @@ func sortedImages(r *ecrRepository) []*ecrImage {
 	return out
 }
 
-func (e *ecrService) describeImages(c *call, body []byte) (any, error) {
+func (e *ecrService) describeImages(c *awsproto.Call, body []byte) (any, error) {
 	r, in, err := e.decodeImagesIn(c, body)
 	if err != nil {
 		return nil, err
@@ -70,14 +72,14 @@ func (e *ecrService) describeImages(c *call, body []byte) (any, error) {
 	var images []*ecrImage
 	if len(in.ImageIDs) > 0 {
 		if in.MaxResults != nil || in.NextToken != "" {
-			return nil, clientErr("InvalidParameterException", "maxResults and nextToken cannot be used together with imageIds")
+			return nil, awsproto.ClientErr("InvalidParameterException", "maxResults and nextToken cannot be used together with imageIds")
 		}
 		for _, id := range in.ImageIDs {
 			img, fail := r.resolve(id)
 			if fail != nil {
-				return nil, clientErr("ImageNotFoundException",
+				return nil, awsproto.ClientErr("ImageNotFoundException",
 					"The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist within the repository with name '%s' in the registry with id '%s'",
-					orNull(id.ImageDigest), orNull(id.ImageTag), r.Name, Account)
+					orNull(id.ImageDigest), orNull(id.ImageTag), r.Name, awsproto.Account)
 			}
 			if !slices.Contains(images, img) {
 				images = append(images, img)
@@ -90,14 +92,14 @@ func (e *ecrService) describeImages(c *call, body []byte) (any, error) {
 			}
 		}
 	}
-	pg, next, err := page(images, func(i *ecrImage) string { return i.Digest }, in.MaxResults, in.NextToken, 100)
+	pg, next, err := awsproto.Page(images, func(i *ecrImage) string { return i.Digest }, in.MaxResults, in.NextToken, 100)
 	if err != nil {
 		return nil, err
 	}
 	details := make([]imageDetail, 0, len(pg))
 	for _, img := range pg {
-		details = append(details, imageDetail{RegistryID: Account, RepositoryName: r.Name, ImageDigest: img.Digest,
-			ImageTags: img.Tags, ImageSizeInBytes: img.Size, ImagePushedAt: epoch(img.PushedAt),
+		details = append(details, imageDetail{RegistryID: awsproto.Account, RepositoryName: r.Name, ImageDigest: img.Digest,
+			ImageTags: img.Tags, ImageSizeInBytes: img.Size, ImagePushedAt: awsproto.Epoch(img.PushedAt),
 			ImageManifestMediaType: img.MediaType, ArtifactMediaType: img.ArtifactMediaType})
 	}
 	res := map[string]any{"imageDetails": details}
@@ -114,7 +116,7 @@ func orNull(s string) string {
 	return s
 }
 
-func (e *ecrService) listImages(c *call, body []byte) (any, error) {
+func (e *ecrService) listImages(c *awsproto.Call, body []byte) (any, error) {
 	r, in, err := e.decodeImagesIn(c, body)
 	if err != nil {
 		return nil, err
@@ -132,7 +134,7 @@ func (e *ecrService) listImages(c *call, body []byte) (any, error) {
 		}
 	}
 	key := func(id imageID) string { return id.ImageDigest + " " + id.ImageTag }
-	pg, next, err := page(ids, key, in.MaxResults, in.NextToken, 100)
+	pg, next, err := awsproto.Page(ids, key, in.MaxResults, in.NextToken, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +154,7 @@ type imageOut struct {
 	ImageManifestMediaType string  `json:"imageManifestMediaType"`
 }
 
-func (e *ecrService) batchGetImage(c *call, body []byte) (any, error) {
+func (e *ecrService) batchGetImage(c *awsproto.Call, body []byte) (any, error) {
 	r, in, err := e.decodeImagesIn(c, body)
 	if err != nil {
 		return nil, err
@@ -169,13 +171,13 @@ func (e *ecrService) batchGetImage(c *call, body []byte) (any, error) {
 			continue
 		}
 		out := imageID{ImageDigest: img.Digest, ImageTag: id.ImageTag}
-		images = append(images, imageOut{RegistryID: Account, RepositoryName: r.Name, ImageID: out,
+		images = append(images, imageOut{RegistryID: awsproto.Account, RepositoryName: r.Name, ImageID: out,
 			ImageManifest: img.Manifest, ImageManifestMediaType: img.MediaType})
 	}
 	return map[string]any{"images": images, "failures": failures}, nil
 }
 
-func (e *ecrService) batchDeleteImage(c *call, body []byte) (any, error) {
+func (e *ecrService) batchDeleteImage(c *awsproto.Call, body []byte) (any, error) {
 	r, in, err := e.decodeImagesIn(c, body)
 	if err != nil {
 		return nil, err
@@ -189,7 +191,7 @@ func (e *ecrService) batchDeleteImage(c *call, body []byte) (any, error) {
 		}
 		r.deleteImage(id, img)
 		deleted = append(deleted, imageID{ImageDigest: img.Digest, ImageTag: id.ImageTag})
-		c.changed()
+		c.Changed()
 	}
 	return map[string]any{"imageIds": deleted, "failures": failures}, nil
 }
@@ -202,22 +204,22 @@ type putImageIn struct {
 	ImageDigest            string `json:"imageDigest"`
 }
 
-func (e *ecrService) putImageOp(c *call, body []byte) (any, error) {
+func (e *ecrService) putImageOp(c *awsproto.Call, body []byte) (any, error) {
 	var in putImageIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	r, err := e.repo(c.region, in.RepositoryName)
+	r, err := e.repo(c.Region, in.RepositoryName)
 	if err != nil {
 		return nil, err
 	}
-	img, err := e.storeImage(r, c.now, pushRequest{manifest: []byte(in.ImageManifest),
+	img, err := e.storeImage(r, c.Now, pushRequest{manifest: []byte(in.ImageManifest),
 		mediaType: in.ImageManifestMediaType, tag: in.ImageTag, digest: in.ImageDigest})
 	if err != nil {
 		return nil, err
 	}
-	c.changed()
-	return map[string]any{"image": imageOut{RegistryID: Account, RepositoryName: r.Name,
+	c.Changed()
+	return map[string]any{"image": imageOut{RegistryID: awsproto.Account, RepositoryName: r.Name,
 		ImageID:       imageID{ImageDigest: img.Digest, ImageTag: in.ImageTag},
 		ImageManifest: img.Manifest, ImageManifestMediaType: img.MediaType}}, nil
 }

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"maps"
 	"slices"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 type createRepositoryIn struct {
@@ -17,13 +19,13 @@ type createRepositoryIn struct {
 	} `json:"encryptionConfiguration"`
 }
 
-func (e *ecrService) createRepository(c *call, body []byte) (any, error) {
+func (e *ecrService) createRepository(c *awsproto.Call, body []byte) (any, error) {
 	var in createRepositoryIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if !validRepoName(in.RepositoryName) {
-		return nil, clientErr("InvalidParameterException",
+		return nil, awsproto.ClientErr("InvalidParameterException",
 			"Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*' and have length between 2 and 256'")
 	}
 	switch in.ImageTagMutability {
@@ -31,18 +33,18 @@ func (e *ecrService) createRepository(c *call, body []byte) (any, error) {
 		in.ImageTagMutability = "MUTABLE"
 	case "MUTABLE", "IMMUTABLE":
 	default:
-		return nil, clientErr("InvalidParameterException",
+		return nil, awsproto.ClientErr("InvalidParameterException",
 			"Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [MUTABLE, IMMUTABLE]'")
 	}
 	if err := validTags(in.Tags); err != nil {
 		return nil, err
 	}
-	regionRepos := e.srv.state.ECR[c.region]
+	regionRepos := e.srv.state.ECR[c.Region]
 	if regionRepos[in.RepositoryName] != nil {
-		return nil, clientErr("RepositoryAlreadyExistsException",
-			"The repository with name '%s' already exists in the registry with id '%s'", in.RepositoryName, Account)
+		return nil, awsproto.ClientErr("RepositoryAlreadyExistsException",
+			"The repository with name '%s' already exists in the registry with id '%s'", in.RepositoryName, awsproto.Account)
 	}
-	r := &ecrRepository{Name: in.RepositoryName, Region: c.region, CreatedAt: c.now,
+	r := &ecrRepository{Name: in.RepositoryName, Region: c.Region, CreatedAt: c.Now,
 		TagMutability: in.ImageTagMutability, EncryptionType: "AES256", Tags: mergeTags(nil, in.Tags)}
 	if in.ImageScanningConfiguration != nil {
 		r.ScanOnPush = in.ImageScanningConfiguration.ScanOnPush
@@ -52,10 +54,10 @@ func (e *ecrService) createRepository(c *call, body []byte) (any, error) {
 	}
 	if regionRepos == nil {
 		regionRepos = map[string]*ecrRepository{}
-		e.srv.state.ECR[c.region] = regionRepos
+		e.srv.state.ECR[c.Region] = regionRepos
 	}
 	regionRepos[r.Name] = r
-	c.changed()
+	c.Changed()
 	return map[string]any{"repository": e.repositoryOut(r)}, nil
 }
 
@@ -65,31 +67,31 @@ type describeRepositoriesIn struct {
 	NextToken       string   `json:"nextToken"`
 }
 
-func (e *ecrService) describeRepositories(c *call, body []byte) (any, error) {
+func (e *ecrService) describeRepositories(c *awsproto.Call, body []byte) (any, error) {
 	var in describeRepositoriesIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	var repos []*ecrRepository
 	if len(in.RepositoryNames) > 0 {
 		if in.MaxResults != nil || in.NextToken != "" {
-			return nil, clientErr("InvalidParameterException",
+			return nil, awsproto.ClientErr("InvalidParameterException",
 				"maxResults and nextToken cannot be used together with repositoryNames")
 		}
 		for _, name := range in.RepositoryNames {
-			r, err := e.repo(c.region, name)
+			r, err := e.repo(c.Region, name)
 			if err != nil {
 				return nil, err
 			}
 			repos = append(repos, r)
 		}
 	} else {
-		regionRepos := e.srv.state.ECR[c.region]
+		regionRepos := e.srv.state.ECR[c.Region]
 		for _, name := range slices.Sorted(maps.Keys(regionRepos)) {
 			repos = append(repos, regionRepos[name])
 		}
 	}
-	pg, next, err := page(repos, func(r *ecrRepository) string { return r.Name }, in.MaxResults, in.NextToken, 100)
+	pg, next, err := awsproto.Page(repos, func(r *ecrRepository) string { return r.Name }, in.MaxResults, in.NextToken, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -109,22 +111,22 @@ type deleteRepositoryIn struct {
 	Force          bool   `json:"force"`
 }
 
-func (e *ecrService) deleteRepository(c *call, body []byte) (any, error) {
+func (e *ecrService) deleteRepository(c *awsproto.Call, body []byte) (any, error) {
 	var in deleteRepositoryIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	r, err := e.repo(c.region, in.RepositoryName)
+	r, err := e.repo(c.Region, in.RepositoryName)
 	if err != nil {
 		return nil, err
 	}
 	if len(r.Images) > 0 && !in.Force {
-		return nil, clientErr("RepositoryNotEmptyException",
+		return nil, awsproto.ClientErr("RepositoryNotEmptyException",
 			"The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images",
-			r.Name, Account)
+			r.Name, awsproto.Account)
 	}
-	delete(e.srv.state.ECR[c.region], r.Name)
-	c.changed()
+	delete(e.srv.state.ECR[c.Region], r.Name)
+	c.Changed()
 	return map[string]any{"repository": e.repositoryOut(r)}, nil
 }
 
@@ -139,18 +141,18 @@ type resourceIn struct {
 // taggedRepo decodes a tagging call and finds its repository.
 func (e *ecrService) taggedRepo(body []byte) (*ecrRepository, resourceIn, error) {
 	var in resourceIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, in, err
 	}
 	region, name, ok := repoFromARN(in.ResourceArn)
 	if !ok {
-		return nil, in, clientErr("InvalidParameterException", "Invalid parameter at 'resourceArn': %q is not a repository ARN", in.ResourceArn)
+		return nil, in, awsproto.ClientErr("InvalidParameterException", "Invalid parameter at 'resourceArn': %q is not a repository ARN", in.ResourceArn)
 	}
 	r, err := e.repo(region, name)
 	return r, in, err
 }
 
-func (e *ecrService) listTagsForResource(_ *call, body []byte) (any, error) {
+func (e *ecrService) listTagsForResource(_ *awsproto.Call, body []byte) (any, error) {
 	r, _, err := e.taggedRepo(body)
 	if err != nil {
 		return nil, err
@@ -162,7 +164,7 @@ func (e *ecrService) listTagsForResource(_ *call, body []byte) (any, error) {
 	return map[string]any{"tags": tags}, nil
 }
 
-func (e *ecrService) tagResource(c *call, body []byte) (any, error) {
+func (e *ecrService) tagResource(c *awsproto.Call, body []byte) (any, error) {
 	r, in, err := e.taggedRepo(body)
 	if err != nil {
 		return nil, err
@@ -171,17 +173,17 @@ func (e *ecrService) tagResource(c *call, body []byte) (any, error) {
 		return nil, err
 	}
 	r.Tags = mergeTags(r.Tags, in.Tags)
-	c.changed()
+	c.Changed()
 	return map[string]any{}, nil
 }
 
-func (e *ecrService) untagResource(c *call, body []byte) (any, error) {
+func (e *ecrService) untagResource(c *awsproto.Call, body []byte) (any, error) {
 	r, in, err := e.taggedRepo(body)
 	if err != nil {
 		return nil, err
 	}
 	r.Tags = slices.DeleteFunc(r.Tags, func(t ecrTag) bool { return slices.Contains(in.TagKeys, t.Key) })
-	c.changed()
+	c.Changed()
 	return map[string]any{}, nil
 }
 
@@ -189,7 +191,7 @@ func (e *ecrService) untagResource(c *call, body []byte) (any, error) {
 func validTags(tags []ecrTag) error {
 	for _, t := range tags {
 		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 {
-			return clientErr("InvalidTagParameterException", "a tag key must have 1 to 128 characters and a value at most 256")
+			return awsproto.ClientErr("InvalidTagParameterException", "a tag key must have 1 to 128 characters and a value at most 256")
 		}
 	}
 	return nil

@@ -1,41 +1,45 @@
 package sandbox
 
+import (
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+)
+
 // ECR's repository settings calls: tag mutability and scanning on push.
 // (Encryption is set at creation and cannot change, as in ECR.)
 
 // registerSettings adds the settings operations to ECR's operations.
-func (e *ecrService) registerSettings(ops map[string]jsonOp) {
+func (e *ecrService) registerSettings(ops map[string]awsproto.JSONOp) {
 	ops["PutImageTagMutability"] = e.putImageTagMutability
 	ops["PutImageScanningConfiguration"] = e.putImageScanningConfiguration
 }
 
-func (e *ecrService) putImageTagMutability(c *call, body []byte) (any, error) {
+func (e *ecrService) putImageTagMutability(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		RegistryID         string `json:"registryId"`
 		RepositoryName     string `json:"repositoryName"`
 		ImageTagMutability string `json:"imageTagMutability"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	switch in.ImageTagMutability {
 	case "MUTABLE", "IMMUTABLE":
 	default:
-		return nil, clientErr("InvalidParameterException",
+		return nil, awsproto.ClientErr("InvalidParameterException",
 			"Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [MUTABLE, IMMUTABLE]'")
 	}
-	r, err := e.repo(c.region, in.RepositoryName)
+	r, err := e.repo(c.Region, in.RepositoryName)
 	if err != nil {
 		return nil, err
 	}
 	if r.TagMutability != in.ImageTagMutability {
 		r.TagMutability = in.ImageTagMutability
-		c.changed()
+		c.Changed()
 	}
-	return map[string]any{"registryId": Account, "repositoryName": r.Name, "imageTagMutability": r.TagMutability}, nil
+	return map[string]any{"registryId": awsproto.Account, "repositoryName": r.Name, "imageTagMutability": r.TagMutability}, nil
 }
 
-func (e *ecrService) putImageScanningConfiguration(c *call, body []byte) (any, error) {
+func (e *ecrService) putImageScanningConfiguration(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		RegistryID                 string `json:"registryId"`
 		RepositoryName             string `json:"repositoryName"`
@@ -43,20 +47,20 @@ func (e *ecrService) putImageScanningConfiguration(c *call, body []byte) (any, e
 			ScanOnPush bool `json:"scanOnPush"`
 		} `json:"imageScanningConfiguration"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if in.ImageScanningConfiguration == nil {
-		return nil, clientErr("InvalidParameterException", "imageScanningConfiguration is required")
+		return nil, awsproto.ClientErr("InvalidParameterException", "imageScanningConfiguration is required")
 	}
-	r, err := e.repo(c.region, in.RepositoryName)
+	r, err := e.repo(c.Region, in.RepositoryName)
 	if err != nil {
 		return nil, err
 	}
 	if r.ScanOnPush != in.ImageScanningConfiguration.ScanOnPush {
 		r.ScanOnPush = in.ImageScanningConfiguration.ScanOnPush
-		c.changed()
+		c.Changed()
 	}
-	return map[string]any{"registryId": Account, "repositoryName": r.Name,
+	return map[string]any{"registryId": awsproto.Account, "repositoryName": r.Name,
 		"imageScanningConfiguration": map[string]any{"scanOnPush": r.ScanOnPush}}, nil
 }

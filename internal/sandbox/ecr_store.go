@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // Manifest media types.
@@ -63,11 +65,11 @@ type pushRequest struct {
 // tag) and on missing layers. The caller holds the lock and saves.
 func (e *ecrService) storeImage(r *ecrRepository, now time.Time, p pushRequest) (*ecrImage, error) {
 	if len(p.manifest) > maxManifestBytes {
-		return nil, clientErr("InvalidParameterException", "Invalid parameter at 'imageManifest': larger than %d bytes", maxManifestBytes)
+		return nil, awsproto.ClientErr("InvalidParameterException", "Invalid parameter at 'imageManifest': larger than %d bytes", maxManifestBytes)
 	}
 	var m parsedManifest
 	if err := json.Unmarshal(p.manifest, &m); err != nil {
-		return nil, clientErr("InvalidParameterException", "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'")
+		return nil, awsproto.ClientErr("InvalidParameterException", "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'")
 	}
 	mediaType := p.mediaType
 	switch {
@@ -78,15 +80,15 @@ func (e *ecrService) storeImage(r *ecrRepository, now time.Time, p pushRequest) 
 	case mediaType == "":
 		mediaType = mediaOCIManifest
 	case m.MediaType != "" && m.MediaType != mediaType:
-		return nil, clientErr("InvalidParameterException",
+		return nil, awsproto.ClientErr("InvalidParameterException",
 			"Invalid parameter at 'imageManifestMediaType': %s does not match the manifest's mediaType %s", mediaType, m.MediaType)
 	}
 	if p.tag != "" && !validImageTag(p.tag) {
-		return nil, clientErr("InvalidParameterException", "Invalid parameter at 'imageTag' failed to satisfy constraint: 'must have length between 1 and 300'")
+		return nil, awsproto.ClientErr("InvalidParameterException", "Invalid parameter at 'imageTag' failed to satisfy constraint: 'must have length between 1 and 300'")
 	}
 	digest := digestOf(p.manifest)
 	if p.digest != "" && p.digest != digest {
-		return nil, clientErr("InvalidParameterException",
+		return nil, awsproto.ClientErr("InvalidParameterException",
 			"Invalid parameter at 'imageDigest': %s is not the digest of the manifest (%s)", p.digest, digest)
 	}
 	var size int64
@@ -102,9 +104,9 @@ func (e *ecrService) storeImage(r *ecrRepository, now time.Time, p pushRequest) 
 			}
 		}
 		if len(missing) > 0 {
-			return nil, clientErr("LayersNotFoundException",
+			return nil, awsproto.ClientErr("LayersNotFoundException",
 				"Layers with digests '[%s]' required for pushing image into repository with name '%s' in the registry with id '%s' do not exist",
-				strings.Join(missing, ", "), r.Name, Account)
+				strings.Join(missing, ", "), r.Name, awsproto.Account)
 		}
 		for _, l := range m.Layers {
 			size += l.Size
@@ -122,14 +124,14 @@ func (e *ecrService) storeImage(r *ecrRepository, now time.Time, p pushRequest) 
 		if p.fromRegistry {
 			return existing, nil
 		}
-		return nil, clientErr("ImageAlreadyExistsException",
+		return nil, awsproto.ClientErr("ImageAlreadyExistsException",
 			"Image with digest '%s' and tag '%s' already exists in the repository with name '%s' in registry with id '%s'",
-			digest, p.tag, r.Name, Account)
+			digest, p.tag, r.Name, awsproto.Account)
 	}
 	if p.tag != "" {
 		if owner := r.imageTagged(p.tag); owner != nil && owner != existing {
 			if r.TagMutability == "IMMUTABLE" {
-				return nil, clientErr("ImageTagAlreadyExistsException",
+				return nil, awsproto.ClientErr("ImageTagAlreadyExistsException",
 					"The image tag '%s' already exists in the '%s' repository and cannot be overwritten because the repository is immutable.",
 					p.tag, r.Name)
 			}

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"sort"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // ELBv2's awsQuery version and response namespace.
@@ -58,7 +60,7 @@ type elbLoadBalancer struct {
 	LocalPort      int            `json:"localPort,omitempty"`
 	ListenerPorts  map[string]int `json:"listenerPorts,omitempty"` // by listener id
 	CreatedAt      time.Time      `json:"createdAt"`
-	Tags           []resourceTag  `json:"tags,omitempty"`
+	Tags           []awsproto.Tag `json:"tags,omitempty"`
 }
 
 // typeShort is app or net, as ARNs spell the type.
@@ -74,15 +76,15 @@ func (lb *elbLoadBalancer) fullName() string { return lb.typeShort() + "/" + lb.
 
 // arn is the load balancer's ARN.
 func (lb *elbLoadBalancer) arn() string {
-	return "arn:aws:elasticloadbalancing:" + lb.Region + ":" + Account + ":loadbalancer/" + lb.fullName()
+	return "arn:aws:elasticloadbalancing:" + lb.Region + ":" + awsproto.Account + ":loadbalancer/" + lb.fullName()
 }
 
 // elbService serves ELBv2's API.
 type elbService struct{ srv *Server }
 
 // register adds ELBv2's operations to the router.
-func (e *elbService) register(r *router) {
-	r.handleQuery(elbVersion, elbNamespace, map[string]queryOp{
+func (e *elbService) register(r *awsproto.Router) {
+	r.HandleQuery(elbVersion, elbNamespace, map[string]awsproto.QueryOp{
 		"DescribeLoadBalancers": e.describeLoadBalancers,
 		"CreateTargetGroup":     e.createTargetGroup,
 		"DescribeTargetGroups":  e.describeTargetGroups,
@@ -106,18 +108,18 @@ func (e *elbService) register(r *router) {
 
 // lbXML is ELBv2's LoadBalancer shape.
 type lbXML struct {
-	LoadBalancerArn       string   `xml:"LoadBalancerArn"`
-	DNSName               string   `xml:"DNSName"`
-	CanonicalHostedZoneID string   `xml:"CanonicalHostedZoneId"`
-	CreatedTime           isoTime  `xml:"CreatedTime"`
-	LoadBalancerName      string   `xml:"LoadBalancerName"`
-	Scheme                string   `xml:"Scheme"`
-	VpcID                 string   `xml:"VpcId"`
-	State                 lbState  `xml:"State"`
-	Type                  string   `xml:"Type"`
-	AvailabilityZones     []azXML  `xml:"AvailabilityZones>member"`
-	SecurityGroups        []string `xml:"SecurityGroups>member"`
-	IPAddressType         string   `xml:"IpAddressType"`
+	LoadBalancerArn       string           `xml:"LoadBalancerArn"`
+	DNSName               string           `xml:"DNSName"`
+	CanonicalHostedZoneID string           `xml:"CanonicalHostedZoneId"`
+	CreatedTime           awsproto.ISOTime `xml:"CreatedTime"`
+	LoadBalancerName      string           `xml:"LoadBalancerName"`
+	Scheme                string           `xml:"Scheme"`
+	VpcID                 string           `xml:"VpcId"`
+	State                 lbState          `xml:"State"`
+	Type                  string           `xml:"Type"`
+	AvailabilityZones     []azXML          `xml:"AvailabilityZones>member"`
+	SecurityGroups        []string         `xml:"SecurityGroups>member"`
+	IPAddressType         string           `xml:"IpAddressType"`
 }
 
 type lbState struct {
@@ -129,11 +131,11 @@ type azXML struct {
 	SubnetID string `xml:"SubnetId"`
 }
 
-func (e *elbService) describeLoadBalancers(c *call, form url.Values) (any, error) {
-	arns, names := queryList(form, "LoadBalancerArns", "member"), queryList(form, "Names", "member")
+func (e *elbService) describeLoadBalancers(c *awsproto.Call, form url.Values) (any, error) {
+	arns, names := awsproto.QueryList(form, "LoadBalancerArns", "member"), awsproto.QueryList(form, "Names", "member")
 	var list []*elbLoadBalancer
 	for _, lb := range e.srv.state.ELB.LoadBalancers {
-		if lb.Region == c.region {
+		if lb.Region == c.Region {
 			list = append(list, lb)
 		}
 	}
@@ -149,9 +151,9 @@ func (e *elbService) describeLoadBalancers(c *call, form url.Values) (any, error
 			}
 			if found == nil {
 				if len(names) > 0 {
-					return nil, clientErr("LoadBalancerNotFound", "Load balancers '[%s]' not found", want)
+					return nil, awsproto.ClientErr("LoadBalancerNotFound", "Load balancers '[%s]' not found", want)
 				}
-				return nil, clientErr("LoadBalancerNotFound", "One or more load balancers not found")
+				return nil, awsproto.ClientErr("LoadBalancerNotFound", "One or more load balancers not found")
 			}
 			picked = append(picked, found)
 		}
@@ -162,7 +164,7 @@ func (e *elbService) describeLoadBalancers(c *call, form url.Values) (any, error
 	}{}
 	for _, lb := range list {
 		x := lbXML{LoadBalancerArn: lb.arn(), DNSName: lb.DNSName, CanonicalHostedZoneID: albHostedZone,
-			CreatedTime: isoTime(lb.CreatedAt), LoadBalancerName: lb.Name, Scheme: lb.Scheme, VpcID: lb.VpcID,
+			CreatedTime: awsproto.ISOTime(lb.CreatedAt), LoadBalancerName: lb.Name, Scheme: lb.Scheme, VpcID: lb.VpcID,
 			State: lbState{Code: "active"}, Type: lb.Type, SecurityGroups: lb.SecurityGroups, IPAddressType: "ipv4"}
 		for _, id := range lb.Subnets {
 			az := ""

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // elbAction is a listener or rule action: forward, fixed-response or
@@ -84,7 +86,7 @@ func parseActions(form url.Values, name string, st *elbState) ([]elbAction, erro
 		switch a.Type {
 		case "forward":
 			fwd := &elbForward{}
-			for _, m := range queryStructs(form, p+"ForwardConfig.TargetGroups", "member") {
+			for _, m := range awsproto.QueryStructs(form, p+"ForwardConfig.TargetGroups", "member") {
 				w := 1
 				if m["Weight"] != "" {
 					w, _ = strconv.Atoi(m["Weight"])
@@ -96,7 +98,7 @@ func parseActions(form url.Values, name string, st *elbState) ([]elbAction, erro
 				fwd.TargetGroups = []elbWeighted{{TargetGroupArn: a.TargetGroupArn, Weight: 1}}
 			}
 			if len(fwd.TargetGroups) == 0 {
-				return nil, clientErr("ValidationError", "A target group ARN must be specified")
+				return nil, awsproto.ClientErr("ValidationError", "A target group ARN must be specified")
 			}
 			if len(fwd.TargetGroups) == 1 && a.TargetGroupArn == "" {
 				a.TargetGroupArn = fwd.TargetGroups[0].TargetGroupArn
@@ -104,14 +106,14 @@ func parseActions(form url.Values, name string, st *elbState) ([]elbAction, erro
 			a.ForwardConfig = fwd
 			for _, arn := range a.targetGroups() {
 				if st.TargetGroups[arn] == nil {
-					return nil, clientErr("TargetGroupNotFound", "Target groups '%s' not found", arn)
+					return nil, awsproto.ClientErr("TargetGroupNotFound", "Target groups '%s' not found", arn)
 				}
 			}
 		case "fixed-response":
 			a.FixedResponse = &elbFixed{StatusCode: form.Get(p + "FixedResponseConfig.StatusCode"),
 				ContentType: form.Get(p + "FixedResponseConfig.ContentType"), MessageBody: form.Get(p + "FixedResponseConfig.MessageBody")}
 			if a.FixedResponse.StatusCode == "" {
-				return nil, clientErr("ValidationError", "A status code must be specified for a fixed-response action")
+				return nil, awsproto.ClientErr("ValidationError", "A status code must be specified for a fixed-response action")
 			}
 		case "redirect":
 			r := &elbRedirectCfg{Protocol: "#{protocol}", Port: "#{port}", Host: "#{host}", Path: "/#{path}", Query: "#{query}",
@@ -122,11 +124,11 @@ func parseActions(form url.Values, name string, st *elbState) ([]elbAction, erro
 				}
 			}
 			if r.StatusCode != "HTTP_301" && r.StatusCode != "HTTP_302" {
-				return nil, clientErr("ValidationError", "A redirect status code must be HTTP_301 or HTTP_302")
+				return nil, awsproto.ClientErr("ValidationError", "A redirect status code must be HTTP_301 or HTTP_302")
 			}
 			a.Redirect = r
 		default:
-			return nil, clientErr("ValidationError", "Action type '%s' must be one of 'forward', 'redirect', 'fixed-response'", a.Type)
+			return nil, awsproto.ClientErr("ValidationError", "Action type '%s' must be one of 'forward', 'redirect', 'fixed-response'", a.Type)
 		}
 		if a.Order == 0 {
 			a.Order = i
@@ -134,7 +136,7 @@ func parseActions(form url.Values, name string, st *elbState) ([]elbAction, erro
 		out = append(out, a)
 	}
 	if len(out) == 0 {
-		return nil, clientErr("ValidationError", "At least one action must be specified")
+		return nil, awsproto.ClientErr("ValidationError", "At least one action must be specified")
 	}
 	return out, nil
 }
@@ -191,17 +193,17 @@ func parseConditions(form url.Values) ([]elbCondition, error) {
 			return out, nil
 		}
 		c := elbCondition{Field: form.Get(p + "Field")}
-		values := queryList(form, p+"Values", "member")
+		values := awsproto.QueryList(form, p+"Values", "member")
 		switch c.Field {
 		case "path-pattern":
-			values = append(values, queryList(form, p+"PathPatternConfig.Values", "member")...)
+			values = append(values, awsproto.QueryList(form, p+"PathPatternConfig.Values", "member")...)
 		case "host-header":
-			values = append(values, queryList(form, p+"HostHeaderConfig.Values", "member")...)
+			values = append(values, awsproto.QueryList(form, p+"HostHeaderConfig.Values", "member")...)
 		default:
-			return nil, clientErr("ValidationError", "Condition field '%s' is not supported by the sandbox: use path-pattern or host-header", c.Field)
+			return nil, awsproto.ClientErr("ValidationError", "Condition field '%s' is not supported by the sandbox: use path-pattern or host-header", c.Field)
 		}
 		if len(values) == 0 {
-			return nil, clientErr("ValidationError", "A condition value must be specified")
+			return nil, awsproto.ClientErr("ValidationError", "A condition value must be specified")
 		}
 		c.Values = values
 		out = append(out, c)

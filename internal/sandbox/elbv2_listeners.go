@@ -5,19 +5,21 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // elbListener is a listener of a load balancer. Its default rule is not
 // stored apart: DefaultRuleID names it and DefaultActions are its actions.
 type elbListener struct {
-	LoadBalancerArn string        `json:"loadBalancerArn"`
-	ID              string        `json:"id"`
-	DefaultRuleID   string        `json:"defaultRuleId"`
-	Port            int           `json:"port"`
-	Protocol        string        `json:"protocol"`
-	DefaultActions  []elbAction   `json:"defaultActions"`
-	Tags            []resourceTag `json:"tags,omitempty"`
-	CreatedAt       time.Time     `json:"createdAt"`
+	LoadBalancerArn string         `json:"loadBalancerArn"`
+	ID              string         `json:"id"`
+	DefaultRuleID   string         `json:"defaultRuleId"`
+	Port            int            `json:"port"`
+	Protocol        string         `json:"protocol"`
+	DefaultActions  []elbAction    `json:"defaultActions"`
+	Tags            []awsproto.Tag `json:"tags,omitempty"`
+	CreatedAt       time.Time      `json:"createdAt"`
 }
 
 // arn is the listener's ARN: the load balancer's, with listener/ and the id.
@@ -59,7 +61,7 @@ func (e *elbService) checkAssociation(lbArn string, actions []elbAction) error {
 		for _, tg := range a.targetGroups() {
 			for _, other := range e.srv.state.ELB.loadBalancersOf(tg) {
 				if other != lbArn {
-					return clientErr("TargetGroupAssociationLimit", "The following target groups cannot be associated with more than one load balancer: %s", tg)
+					return awsproto.ClientErr("TargetGroupAssociationLimit", "The following target groups cannot be associated with more than one load balancer: %s", tg)
 				}
 			}
 		}
@@ -67,11 +69,11 @@ func (e *elbService) checkAssociation(lbArn string, actions []elbAction) error {
 	return nil
 }
 
-func (e *elbService) createListener(c *call, form url.Values) (any, error) {
+func (e *elbService) createListener(c *awsproto.Call, form url.Values) (any, error) {
 	lbArn := form.Get("LoadBalancerArn")
 	lb := e.srv.state.ELB.LoadBalancers[lbArn]
 	if lb == nil {
-		return nil, clientErr("LoadBalancerNotFound", "One or more load balancers not found")
+		return nil, awsproto.ClientErr("LoadBalancerNotFound", "One or more load balancers not found")
 	}
 	port, err := formInt(form, "Port", 0)
 	if err != nil {
@@ -82,7 +84,7 @@ func (e *elbService) createListener(c *call, form url.Values) (any, error) {
 		protocol = "HTTP"
 	}
 	if port < 1 || port > 65535 {
-		return nil, clientErr("ValidationError", "A listener port must be specified between 1 and 65535")
+		return nil, awsproto.ClientErr("ValidationError", "A listener port must be specified between 1 and 65535")
 	}
 	actions, err := parseActions(form, "DefaultActions", &e.srv.state.ELB)
 	if err != nil {
@@ -93,37 +95,37 @@ func (e *elbService) createListener(c *call, form url.Values) (any, error) {
 			if l.Protocol == protocol && sameJSON(l.DefaultActions, actions) {
 				return listenersOut(l), nil // the same listener again: AWS answers with it
 			}
-			return nil, clientErr("DuplicateListener", "A listener already exists on this port for this load balancer '%s'", lbArn)
+			return nil, awsproto.ClientErr("DuplicateListener", "A listener already exists on this port for this load balancer '%s'", lbArn)
 		}
 	}
 	if err := e.checkAssociation(lbArn, actions); err != nil {
 		return nil, err
 	}
-	l := &elbListener{LoadBalancerArn: lbArn, ID: hexID(16), DefaultRuleID: hexID(16), Port: port, Protocol: protocol,
-		DefaultActions: actions, Tags: tagsForm(form), CreatedAt: c.now}
+	l := &elbListener{LoadBalancerArn: lbArn, ID: awsproto.HexID(16), DefaultRuleID: awsproto.HexID(16), Port: port, Protocol: protocol,
+		DefaultActions: actions, Tags: tagsForm(form), CreatedAt: c.Now}
 	e.srv.state.ELB.Listeners[l.arn()] = l
-	c.changed()
+	c.Changed()
 	return listenersOut(l), nil
 }
 
-func (e *elbService) describeListeners(c *call, form url.Values) (any, error) {
-	lbArn, arns := form.Get("LoadBalancerArn"), queryList(form, "ListenerArns", "member")
+func (e *elbService) describeListeners(c *awsproto.Call, form url.Values) (any, error) {
+	lbArn, arns := form.Get("LoadBalancerArn"), awsproto.QueryList(form, "ListenerArns", "member")
 	if lbArn == "" && len(arns) == 0 {
-		return nil, clientErr("ValidationError", "You must specify either listener ARNs or a load balancer ARN")
+		return nil, awsproto.ClientErr("ValidationError", "You must specify either listener ARNs or a load balancer ARN")
 	}
 	var list []*elbListener
 	if len(arns) > 0 {
 		for _, arn := range arns {
 			l := e.srv.state.ELB.Listeners[arn]
 			if l == nil {
-				return nil, clientErr("ListenerNotFound", "One or more listeners not found")
+				return nil, awsproto.ClientErr("ListenerNotFound", "One or more listeners not found")
 			}
 			list = append(list, l)
 		}
 		return listenersOut(list...), nil
 	}
 	if e.srv.state.ELB.LoadBalancers[lbArn] == nil {
-		return nil, clientErr("LoadBalancerNotFound", "One or more load balancers not found")
+		return nil, awsproto.ClientErr("LoadBalancerNotFound", "One or more load balancers not found")
 	}
 	for _, l := range e.srv.state.ELB.Listeners {
 		if l.LoadBalancerArn == lbArn {
@@ -138,12 +140,12 @@ func (e *elbService) describeListeners(c *call, form url.Values) (any, error) {
 func (e *elbService) listener(arn string) (*elbListener, error) {
 	l := e.srv.state.ELB.Listeners[arn]
 	if l == nil {
-		return nil, clientErr("ListenerNotFound", "One or more listeners not found")
+		return nil, awsproto.ClientErr("ListenerNotFound", "One or more listeners not found")
 	}
 	return l, nil
 }
 
-func (e *elbService) modifyListener(c *call, form url.Values) (any, error) {
+func (e *elbService) modifyListener(c *awsproto.Call, form url.Values) (any, error) {
 	l, err := e.listener(form.Get("ListenerArn"))
 	if err != nil {
 		return nil, err
@@ -155,7 +157,7 @@ func (e *elbService) modifyListener(c *call, form url.Values) (any, error) {
 	if port != l.Port {
 		for _, o := range e.srv.state.ELB.Listeners {
 			if o != l && o.LoadBalancerArn == l.LoadBalancerArn && o.Port == port {
-				return nil, clientErr("DuplicateListener", "A listener already exists on this port for this load balancer '%s'", l.LoadBalancerArn)
+				return nil, awsproto.ClientErr("DuplicateListener", "A listener already exists on this port for this load balancer '%s'", l.LoadBalancerArn)
 			}
 		}
 	}
@@ -170,17 +172,17 @@ func (e *elbService) modifyListener(c *call, form url.Values) (any, error) {
 		l.DefaultActions = actions
 	}
 	l.Port, l.Protocol = port, formOr(form, "Protocol", l.Protocol)
-	c.changed()
+	c.Changed()
 	return listenersOut(l), nil
 }
 
-func (e *elbService) deleteListener(c *call, form url.Values) (any, error) {
+func (e *elbService) deleteListener(c *awsproto.Call, form url.Values) (any, error) {
 	l, err := e.listener(form.Get("ListenerArn"))
 	if err != nil {
 		return nil, err
 	}
 	e.srv.state.ELB.dropListener(l)
-	c.changed()
+	c.Changed()
 	return struct{}{}, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // elbRule is a listener rule other than the default one.
@@ -15,7 +17,7 @@ type elbRule struct {
 	Priority    int            `json:"priority"`
 	Conditions  []elbCondition `json:"conditions"`
 	Actions     []elbAction    `json:"actions"`
-	Tags        []resourceTag  `json:"tags,omitempty"`
+	Tags        []awsproto.Tag `json:"tags,omitempty"`
 	CreatedAt   time.Time      `json:"createdAt"`
 }
 
@@ -60,14 +62,14 @@ func (e *elbService) findRule(arn string) (*elbRule, *elbListener, error) {
 			return nil, l, nil
 		}
 	}
-	return nil, nil, clientErr("RuleNotFound", "One or more rules not found")
+	return nil, nil, awsproto.ClientErr("RuleNotFound", "One or more rules not found")
 }
 
 // maxListenerRules is ELB's quota of rules per listener, the default
 // rule not counted.
 const maxListenerRules = 100
 
-func (e *elbService) createRule(c *call, form url.Values) (any, error) {
+func (e *elbService) createRule(c *awsproto.Call, form url.Values) (any, error) {
 	l, err := e.listener(form.Get("ListenerArn"))
 	if err != nil {
 		return nil, err
@@ -77,14 +79,14 @@ func (e *elbService) createRule(c *call, form url.Values) (any, error) {
 		return nil, err
 	}
 	if priority < 1 || priority > 50000 {
-		return nil, clientErr("ValidationError", "Priority must be between 1 and 50000")
+		return nil, awsproto.ClientErr("ValidationError", "Priority must be between 1 and 50000")
 	}
 	conds, err := parseConditions(form)
 	if err != nil {
 		return nil, err
 	}
 	if len(conds) == 0 {
-		return nil, clientErr("ValidationError", "A condition must be specified")
+		return nil, awsproto.ClientErr("ValidationError", "A condition must be specified")
 	}
 	actions, err := parseActions(form, "Actions", &e.srv.state.ELB)
 	if err != nil {
@@ -94,27 +96,27 @@ func (e *elbService) createRule(c *call, form url.Values) (any, error) {
 	rules := 0
 	for _, r := range e.srv.state.ELB.Rules {
 		if r.ListenerArn == listenerArn && r.Priority == priority {
-			return nil, clientErr("PriorityInUse", "Priority '%d' is currently in use", priority)
+			return nil, awsproto.ClientErr("PriorityInUse", "Priority '%d' is currently in use", priority)
 		}
 		if r.ListenerArn == listenerArn {
 			rules++
 		}
 	}
 	if rules >= maxListenerRules {
-		return nil, clientErr("TooManyRules", "You've reached the limit on the number of rules per listener (%d)", maxListenerRules)
+		return nil, awsproto.ClientErr("TooManyRules", "You've reached the limit on the number of rules per listener (%d)", maxListenerRules)
 	}
 	if err := e.checkAssociation(l.LoadBalancerArn, actions); err != nil {
 		return nil, err
 	}
-	r := &elbRule{ListenerArn: listenerArn, ID: hexID(16), Priority: priority, Conditions: conds, Actions: actions,
-		Tags: tagsForm(form), CreatedAt: c.now}
+	r := &elbRule{ListenerArn: listenerArn, ID: awsproto.HexID(16), Priority: priority, Conditions: conds, Actions: actions,
+		Tags: tagsForm(form), CreatedAt: c.Now}
 	e.srv.state.ELB.Rules[r.arn()] = r
-	c.changed()
+	c.Changed()
 	return rulesXML{Rules: []ruleXML{ruleOut(r)}}, nil
 }
 
-func (e *elbService) describeRules(c *call, form url.Values) (any, error) {
-	listenerArn, arns := form.Get("ListenerArn"), queryList(form, "RuleArns", "member")
+func (e *elbService) describeRules(c *awsproto.Call, form url.Values) (any, error) {
+	listenerArn, arns := form.Get("ListenerArn"), awsproto.QueryList(form, "RuleArns", "member")
 	out := rulesXML{Rules: []ruleXML{}}
 	if len(arns) > 0 {
 		for _, arn := range arns {
@@ -131,7 +133,7 @@ func (e *elbService) describeRules(c *call, form url.Values) (any, error) {
 		return out, nil
 	}
 	if listenerArn == "" {
-		return nil, clientErr("ValidationError", "You must specify either listener ARN or rule ARNs")
+		return nil, awsproto.ClientErr("ValidationError", "You must specify either listener ARN or rule ARNs")
 	}
 	l, err := e.listener(listenerArn)
 	if err != nil {
@@ -151,7 +153,7 @@ func (e *elbService) describeRules(c *call, form url.Values) (any, error) {
 	return out, nil
 }
 
-func (e *elbService) modifyRule(c *call, form url.Values) (any, error) {
+func (e *elbService) modifyRule(c *awsproto.Call, form url.Values) (any, error) {
 	r, l, err := e.findRule(form.Get("RuleArn"))
 	if err != nil {
 		return nil, err
@@ -164,14 +166,14 @@ func (e *elbService) modifyRule(c *call, form url.Values) (any, error) {
 	}
 	if l != nil { // the default rule: only its actions change
 		if hasPrefix(form, "Conditions.member.") {
-			return nil, clientErr("OperationNotPermitted", "Conditions cannot be specified for the default rule '%s'", l.defaultRuleARN())
+			return nil, awsproto.ClientErr("OperationNotPermitted", "Conditions cannot be specified for the default rule '%s'", l.defaultRuleARN())
 		}
 		if actions != nil {
 			if err := e.checkAssociation(l.LoadBalancerArn, actions); err != nil {
 				return nil, err
 			}
 			l.DefaultActions = actions
-			c.changed()
+			c.Changed()
 		}
 		return rulesXML{Rules: []ruleXML{defaultRuleOut(l)}}, nil
 	}
@@ -190,20 +192,20 @@ func (e *elbService) modifyRule(c *call, form url.Values) (any, error) {
 		}
 		r.Actions = actions
 	}
-	c.changed()
+	c.Changed()
 	return rulesXML{Rules: []ruleXML{ruleOut(r)}}, nil
 }
 
-func (e *elbService) deleteRule(c *call, form url.Values) (any, error) {
+func (e *elbService) deleteRule(c *awsproto.Call, form url.Values) (any, error) {
 	arn := form.Get("RuleArn")
 	r, l, err := e.findRule(arn)
 	if err != nil {
 		return nil, err
 	}
 	if l != nil {
-		return nil, clientErr("OperationNotPermitted", "Default rule '%s' cannot be deleted", arn)
+		return nil, awsproto.ClientErr("OperationNotPermitted", "Default rule '%s' cannot be deleted", arn)
 	}
 	delete(e.srv.state.ELB.Rules, r.arn())
-	c.changed()
+	c.Changed()
 	return struct{}{}, nil
 }

@@ -4,48 +4,50 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // tagsOf returns the tags of an ELBv2 resource (load balancer, target
 // group, listener or rule) by ARN, or the resource type's not-found error.
-func (e *elbService) tagsOf(arn string) (*[]resourceTag, error) {
+func (e *elbService) tagsOf(arn string) (*[]awsproto.Tag, error) {
 	st := &e.srv.state.ELB
 	switch {
 	case strings.Contains(arn, ":targetgroup/"):
 		if tg := st.TargetGroups[arn]; tg != nil {
 			return &tg.Tags, nil
 		}
-		return nil, clientErr("TargetGroupNotFound", "Target groups '%s' not found", arn)
+		return nil, awsproto.ClientErr("TargetGroupNotFound", "Target groups '%s' not found", arn)
 	case strings.Contains(arn, ":listener-rule/"):
 		if r := st.Rules[arn]; r != nil {
 			return &r.Tags, nil
 		}
-		return nil, clientErr("RuleNotFound", "One or more rules not found")
+		return nil, awsproto.ClientErr("RuleNotFound", "One or more rules not found")
 	case strings.Contains(arn, ":listener/"):
 		if l := st.Listeners[arn]; l != nil {
 			return &l.Tags, nil
 		}
-		return nil, clientErr("ListenerNotFound", "One or more listeners not found")
+		return nil, awsproto.ClientErr("ListenerNotFound", "One or more listeners not found")
 	case strings.Contains(arn, ":loadbalancer/"):
 		if lb := st.LoadBalancers[arn]; lb != nil {
 			return &lb.Tags, nil
 		}
-		return nil, clientErr("LoadBalancerNotFound", "Load balancer '%s' not found", arn)
+		return nil, awsproto.ClientErr("LoadBalancerNotFound", "Load balancer '%s' not found", arn)
 	}
-	return nil, clientErr("ValidationError", "'%s' is not a valid load balancer, target group, listener or rule ARN", arn)
+	return nil, awsproto.ClientErr("ValidationError", "'%s' is not a valid load balancer, target group, listener or rule ARN", arn)
 }
 
-func (e *elbService) describeTags(c *call, form url.Values) (any, error) {
+func (e *elbService) describeTags(c *awsproto.Call, form url.Values) (any, error) {
 	type tagDescription struct {
-		ResourceArn string        `xml:"ResourceArn"`
-		Tags        []resourceTag `xml:"Tags>member"`
+		ResourceArn string         `xml:"ResourceArn"`
+		Tags        []awsproto.Tag `xml:"Tags>member"`
 	}
 	out := struct {
 		TagDescriptions []tagDescription `xml:"TagDescriptions>member"`
 	}{TagDescriptions: []tagDescription{}}
-	arns := queryList(form, "ResourceArns", "member")
+	arns := awsproto.QueryList(form, "ResourceArns", "member")
 	if len(arns) == 0 || len(arns) > 20 {
-		return nil, clientErr("ValidationError", "ResourceArns must name 1 to 20 resources")
+		return nil, awsproto.ClientErr("ValidationError", "ResourceArns must name 1 to 20 resources")
 	}
 	for _, arn := range arns {
 		tags, err := e.tagsOf(arn)
@@ -57,12 +59,12 @@ func (e *elbService) describeTags(c *call, form url.Values) (any, error) {
 	return out, nil
 }
 
-func (e *elbService) addTags(c *call, form url.Values) (any, error) {
+func (e *elbService) addTags(c *awsproto.Call, form url.Values) (any, error) {
 	add := tagsForm(form)
 	if len(add) == 0 {
-		return nil, clientErr("ValidationError", "At least one tag must be specified")
+		return nil, awsproto.ClientErr("ValidationError", "At least one tag must be specified")
 	}
-	arns := queryList(form, "ResourceArns", "member")
+	arns := awsproto.QueryList(form, "ResourceArns", "member")
 	for _, arn := range arns { // all or nothing
 		if _, err := e.tagsOf(arn); err != nil {
 			return nil, err
@@ -82,17 +84,17 @@ func (e *elbService) addTags(c *call, form url.Values) (any, error) {
 			}
 		}
 		if len(*tags) > 50 {
-			return nil, clientErr("TooManyTags", "The quota for the number of tags that can be assigned to a load balancer has been reached")
+			return nil, awsproto.ClientErr("TooManyTags", "The quota for the number of tags that can be assigned to a load balancer has been reached")
 		}
 		sort.SliceStable(*tags, func(i, j int) bool { return (*tags)[i].Key < (*tags)[j].Key })
 	}
-	c.changed()
+	c.Changed()
 	return struct{}{}, nil
 }
 
-func (e *elbService) removeTags(c *call, form url.Values) (any, error) {
-	keys := queryList(form, "TagKeys", "member")
-	for _, arn := range queryList(form, "ResourceArns", "member") {
+func (e *elbService) removeTags(c *awsproto.Call, form url.Values) (any, error) {
+	keys := awsproto.QueryList(form, "TagKeys", "member")
+	for _, arn := range awsproto.QueryList(form, "ResourceArns", "member") {
 		tags, err := e.tagsOf(arn)
 		if err != nil {
 			return nil, err
@@ -105,6 +107,6 @@ func (e *elbService) removeTags(c *call, form url.Values) (any, error) {
 		}
 		*tags = kept
 	}
-	c.changed()
+	c.Changed()
 	return struct{}{}, nil
 }

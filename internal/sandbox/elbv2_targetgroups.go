@@ -5,30 +5,32 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // elbTargetGroup is a target group with its health check settings and
 // registered targets.
 type elbTargetGroup struct {
-	Name                string        `json:"name"`
-	Region              string        `json:"region"`
-	ID                  string        `json:"id"`
-	Protocol            string        `json:"protocol"`
-	Port                int           `json:"port"`
-	VpcID               string        `json:"vpcId"`
-	TargetType          string        `json:"targetType"`
-	HealthCheckProtocol string        `json:"healthCheckProtocol"`
-	HealthCheckPort     string        `json:"healthCheckPort"`
-	HealthCheckEnabled  bool          `json:"healthCheckEnabled"`
-	HealthCheckPath     string        `json:"healthCheckPath"`
-	Interval            int           `json:"interval"`
-	Timeout             int           `json:"timeout"`
-	Healthy             int           `json:"healthy"`
-	Unhealthy           int           `json:"unhealthy"`
-	Matcher             string        `json:"matcher"`
-	Targets             []elbTarget   `json:"targets,omitempty"`
-	Tags                []resourceTag `json:"tags,omitempty"`
-	CreatedAt           time.Time     `json:"createdAt"`
+	Name                string         `json:"name"`
+	Region              string         `json:"region"`
+	ID                  string         `json:"id"`
+	Protocol            string         `json:"protocol"`
+	Port                int            `json:"port"`
+	VpcID               string         `json:"vpcId"`
+	TargetType          string         `json:"targetType"`
+	HealthCheckProtocol string         `json:"healthCheckProtocol"`
+	HealthCheckPort     string         `json:"healthCheckPort"`
+	HealthCheckEnabled  bool           `json:"healthCheckEnabled"`
+	HealthCheckPath     string         `json:"healthCheckPath"`
+	Interval            int            `json:"interval"`
+	Timeout             int            `json:"timeout"`
+	Healthy             int            `json:"healthy"`
+	Unhealthy           int            `json:"unhealthy"`
+	Matcher             string         `json:"matcher"`
+	Targets             []elbTarget    `json:"targets,omitempty"`
+	Tags                []awsproto.Tag `json:"tags,omitempty"`
+	CreatedAt           time.Time      `json:"createdAt"`
 }
 
 // elbTarget is a registered target.
@@ -40,7 +42,7 @@ type elbTarget struct {
 
 // arn is the target group's ARN.
 func (tg *elbTargetGroup) arn() string {
-	return "arn:aws:elasticloadbalancing:" + tg.Region + ":" + Account + ":targetgroup/" + tg.Name + "/" + tg.ID
+	return "arn:aws:elasticloadbalancing:" + tg.Region + ":" + awsproto.Account + ":targetgroup/" + tg.Name + "/" + tg.ID
 }
 
 // loadBalancersOf returns the load balancers whose listeners or rules
@@ -93,7 +95,7 @@ func formInt(form url.Values, key string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, clientErr("ValidationError", "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be an integer", v, key)
+		return 0, awsproto.ClientErr("ValidationError", "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be an integer", v, key)
 	}
 	return n, nil
 }
@@ -106,15 +108,15 @@ func formOr(form url.Values, key, def string) string {
 	return def
 }
 
-func (e *elbService) createTargetGroup(c *call, form url.Values) (any, error) {
+func (e *elbService) createTargetGroup(c *awsproto.Call, form url.Values) (any, error) {
 	name := form.Get("Name")
 	if !validTargetGroupName(name) {
-		return nil, clientErr("ValidationError", "Target group name '%s' can only contain characters that are alphanumeric characters or hyphens(-)", name)
+		return nil, awsproto.ClientErr("ValidationError", "Target group name '%s' can only contain characters that are alphanumeric characters or hyphens(-)", name)
 	}
-	tg := &elbTargetGroup{Name: name, Region: c.region, ID: hexID(16), Protocol: form.Get("Protocol"), VpcID: form.Get("VpcId"),
+	tg := &elbTargetGroup{Name: name, Region: c.Region, ID: awsproto.HexID(16), Protocol: form.Get("Protocol"), VpcID: form.Get("VpcId"),
 		TargetType: formOr(form, "TargetType", "instance"), HealthCheckPort: formOr(form, "HealthCheckPort", "traffic-port"),
 		HealthCheckEnabled: form.Get("HealthCheckEnabled") != "false", HealthCheckPath: formOr(form, "HealthCheckPath", "/"),
-		Matcher: formOr(form, "Matcher.HttpCode", "200"), Tags: tagsForm(form), CreatedAt: c.now}
+		Matcher: formOr(form, "Matcher.HttpCode", "200"), Tags: tagsForm(form), CreatedAt: c.Now}
 	tg.HealthCheckProtocol = formOr(form, "HealthCheckProtocol", tg.Protocol)
 	var err error
 	if tg.Port, err = formInt(form, "Port", 0); err != nil {
@@ -132,26 +134,26 @@ func (e *elbService) createTargetGroup(c *call, form url.Values) (any, error) {
 	}
 	if tg.TargetType != "lambda" {
 		if tg.Protocol == "" || tg.Port == 0 || tg.VpcID == "" {
-			return nil, clientErr("ValidationError", "A protocol, a port and a VPC ID must be specified for a target group of target type '%s'", tg.TargetType)
+			return nil, awsproto.ClientErr("ValidationError", "A protocol, a port and a VPC ID must be specified for a target group of target type '%s'", tg.TargetType)
 		}
 		if v := e.srv.state.EC2.VPCs[tg.VpcID]; v == nil {
-			return nil, clientErr("ValidationError", "The VPC ID '%s' is not found", tg.VpcID)
+			return nil, awsproto.ClientErr("ValidationError", "The VPC ID '%s' is not found", tg.VpcID)
 		}
 	}
 	if tg.Timeout >= tg.Interval {
-		return nil, clientErr("ValidationError", "Health check interval must be greater than the timeout.")
+		return nil, awsproto.ClientErr("ValidationError", "Health check interval must be greater than the timeout.")
 	}
 	for _, old := range e.srv.state.ELB.TargetGroups {
-		if old.Region != c.region || old.Name != name {
+		if old.Region != c.Region || old.Name != name {
 			continue
 		}
 		if old.Protocol == tg.Protocol && old.Port == tg.Port && old.VpcID == tg.VpcID && old.TargetType == tg.TargetType {
 			return tgList(e.srv.state, old), nil // the same settings: AWS answers with the existing group
 		}
-		return nil, clientErr("DuplicateTargetGroupName", "A target group with the same name '%s' exists, but with different settings", name)
+		return nil, awsproto.ClientErr("DuplicateTargetGroupName", "A target group with the same name '%s' exists, but with different settings", name)
 	}
 	e.srv.state.ELB.TargetGroups[tg.arn()] = tg
-	c.changed()
+	c.Changed()
 	return tgList(e.srv.state, tg), nil
 }
 
@@ -203,12 +205,12 @@ func tgList(st *state, tgs ...*elbTargetGroup) tgListXML {
 	return out
 }
 
-func (e *elbService) describeTargetGroups(c *call, form url.Values) (any, error) {
-	arns, names := queryList(form, "TargetGroupArns", "member"), queryList(form, "Names", "member")
+func (e *elbService) describeTargetGroups(c *awsproto.Call, form url.Values) (any, error) {
+	arns, names := awsproto.QueryList(form, "TargetGroupArns", "member"), awsproto.QueryList(form, "Names", "member")
 	lbArn := form.Get("LoadBalancerArn")
 	var list []*elbTargetGroup
 	for _, tg := range e.srv.state.ELB.TargetGroups {
-		if tg.Region == c.region {
+		if tg.Region == c.Region {
 			list = append(list, tg)
 		}
 	}
@@ -225,16 +227,16 @@ func (e *elbService) describeTargetGroups(c *call, form url.Values) (any, error)
 			}
 			if found == nil {
 				if len(names) > 0 {
-					return nil, clientErr("TargetGroupNotFound", "Target groups '[%s]' not found", want)
+					return nil, awsproto.ClientErr("TargetGroupNotFound", "Target groups '[%s]' not found", want)
 				}
-				return nil, clientErr("TargetGroupNotFound", "One or more target groups not found")
+				return nil, awsproto.ClientErr("TargetGroupNotFound", "One or more target groups not found")
 			}
 			picked = append(picked, found)
 		}
 		list = picked
 	case lbArn != "":
 		if e.srv.state.ELB.LoadBalancers[lbArn] == nil {
-			return nil, clientErr("LoadBalancerNotFound", "Load balancer '%s' not found", lbArn)
+			return nil, awsproto.ClientErr("LoadBalancerNotFound", "Load balancer '%s' not found", lbArn)
 		}
 		var picked []*elbTargetGroup
 		for _, tg := range list {
@@ -247,26 +249,26 @@ func (e *elbService) describeTargetGroups(c *call, form url.Values) (any, error)
 	return tgList(e.srv.state, list...), nil
 }
 
-func (e *elbService) deleteTargetGroup(c *call, form url.Values) (any, error) {
+func (e *elbService) deleteTargetGroup(c *awsproto.Call, form url.Values) (any, error) {
 	arn := form.Get("TargetGroupArn")
 	tg := e.srv.state.ELB.TargetGroups[arn]
 	if tg == nil {
 		return struct{}{}, nil // deleting a missing target group succeeds, as in AWS
 	}
 	if len(e.srv.state.ELB.loadBalancersOf(arn)) > 0 {
-		return nil, clientErr("ResourceInUse", "Target group '%s' is currently in use by a listener or a rule", arn)
+		return nil, awsproto.ClientErr("ResourceInUse", "Target group '%s' is currently in use by a listener or a rule", arn)
 	}
 	delete(e.srv.state.ELB.TargetGroups, arn)
-	c.changed()
+	c.Changed()
 	return struct{}{}, nil
 }
 
 // tagsForm reads Tags.member.N.Key/Value.
-func tagsForm(form url.Values) []resourceTag {
-	var out []resourceTag
-	for _, m := range queryStructs(form, "Tags", "member") {
+func tagsForm(form url.Values) []awsproto.Tag {
+	var out []awsproto.Tag
+	for _, m := range awsproto.QueryStructs(form, "Tags", "member") {
 		if m["Key"] != "" {
-			out = append(out, resourceTag{Key: m["Key"], Value: m["Value"]})
+			out = append(out, awsproto.Tag{Key: m["Key"], Value: m["Value"]})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Key < out[j].Key })

@@ -3,13 +3,15 @@ package sandbox
 import (
 	"net/url"
 	"strconv"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // targetGroup returns the target group with arn, or TargetGroupNotFound.
 func (e *elbService) targetGroup(arn string) (*elbTargetGroup, error) {
 	tg := e.srv.state.ELB.TargetGroups[arn]
 	if tg == nil {
-		return nil, clientErr("TargetGroupNotFound", "Target groups '%s' not found", arn)
+		return nil, awsproto.ClientErr("TargetGroupNotFound", "Target groups '%s' not found", arn)
 	}
 	return tg, nil
 }
@@ -18,22 +20,22 @@ func (e *elbService) targetGroup(arn string) (*elbTargetGroup, error) {
 // defaulting to the target group's.
 func targetsForm(form url.Values, tg *elbTargetGroup) ([]elbTarget, error) {
 	var out []elbTarget
-	for _, m := range queryStructs(form, "Targets", "member") {
+	for _, m := range awsproto.QueryStructs(form, "Targets", "member") {
 		t := elbTarget{ID: m["Id"], Port: tg.Port, AZ: m["AvailabilityZone"]}
 		if m["Port"] != "" {
 			p, err := strconv.Atoi(m["Port"])
 			if err != nil || p < 1 || p > 65535 {
-				return nil, clientErr("ValidationError", "Port '%s' is not valid", m["Port"])
+				return nil, awsproto.ClientErr("ValidationError", "Port '%s' is not valid", m["Port"])
 			}
 			t.Port = p
 		}
 		if t.ID == "" {
-			return nil, clientErr("ValidationError", "A target ID must be specified")
+			return nil, awsproto.ClientErr("ValidationError", "A target ID must be specified")
 		}
 		out = append(out, t)
 	}
 	if len(out) == 0 {
-		return nil, clientErr("ValidationError", "At least one target must be specified")
+		return nil, awsproto.ClientErr("ValidationError", "At least one target must be specified")
 	}
 	return out, nil
 }
@@ -41,7 +43,7 @@ func targetsForm(form url.Values, tg *elbTargetGroup) ([]elbTarget, error) {
 // maxTargetsPerGroup is ELB's quota of targets per target group.
 const maxTargetsPerGroup = 1000
 
-func (e *elbService) registerTargets(c *call, form url.Values) (any, error) {
+func (e *elbService) registerTargets(c *awsproto.Call, form url.Values) (any, error) {
 	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
 	if err != nil {
 		return nil, err
@@ -53,25 +55,25 @@ func (e *elbService) registerTargets(c *call, form url.Values) (any, error) {
 	added := 0
 	for _, t := range targets {
 		if tg.TargetType == "ip" && !validIP(t.ID) {
-			return nil, clientErr("InvalidTarget", "The IP address '%s' is not a valid IPv4 address", t.ID)
+			return nil, awsproto.ClientErr("InvalidTarget", "The IP address '%s' is not a valid IPv4 address", t.ID)
 		}
 		if indexTarget(tg.Targets, t) < 0 {
 			added++
 		}
 	}
 	if len(tg.Targets)+added > maxTargetsPerGroup {
-		return nil, clientErr("TooManyTargets", "You've reached the limit on the number of targets per target group (%d)", maxTargetsPerGroup)
+		return nil, awsproto.ClientErr("TooManyTargets", "You've reached the limit on the number of targets per target group (%d)", maxTargetsPerGroup)
 	}
 	for _, t := range targets {
 		if indexTarget(tg.Targets, t) < 0 {
 			tg.Targets = append(tg.Targets, t)
 		}
 	}
-	c.changed()
+	c.Changed()
 	return struct{}{}, nil
 }
 
-func (e *elbService) deregisterTargets(c *call, form url.Values) (any, error) {
+func (e *elbService) deregisterTargets(c *awsproto.Call, form url.Values) (any, error) {
 	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
 	if err != nil {
 		return nil, err
@@ -83,11 +85,11 @@ func (e *elbService) deregisterTargets(c *call, form url.Values) (any, error) {
 	for _, t := range targets {
 		i := indexTarget(tg.Targets, t)
 		if i < 0 {
-			return nil, clientErr("InvalidTarget", "The following targets are not registered in target group: '%s'", t.ID)
+			return nil, awsproto.ClientErr("InvalidTarget", "The following targets are not registered in target group: '%s'", t.ID)
 		}
 		tg.Targets = append(tg.Targets[:i], tg.Targets[i+1:]...)
 	}
-	c.changed()
+	c.Changed()
 	return struct{}{}, nil
 }
 
@@ -148,7 +150,7 @@ func (e *elbService) health(tg *elbTargetGroup, t elbTarget) targetHealthXML {
 	return h
 }
 
-func (e *elbService) describeTargetHealth(c *call, form url.Values) (any, error) {
+func (e *elbService) describeTargetHealth(c *awsproto.Call, form url.Values) (any, error) {
 	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
 	if err != nil {
 		return nil, err

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // logsTargetPrefix is CloudWatch Logs' awsJson X-Amz-Target prefix.
@@ -18,8 +20,8 @@ const logsTargetPrefix = "Logs_20140328"
 type logsService struct{ srv *Server }
 
 // register adds CloudWatch Logs' operations to the router.
-func (l *logsService) register(r *router) {
-	r.handleJSON(logsTargetPrefix, map[string]jsonOp{
+func (l *logsService) register(r *awsproto.Router) {
+	r.HandleJSON(logsTargetPrefix, map[string]awsproto.JSONOp{
 		"CreateLogGroup":        l.createLogGroup,
 		"DescribeLogGroups":     l.describeLogGroups,
 		"DeleteLogGroup":        l.deleteLogGroup,
@@ -54,60 +56,60 @@ func retentionDays() []int {
 }
 
 // group returns a log group, or ResourceNotFoundException.
-func (l *logsService) group(c *call, name string) (*logGroup, error) {
-	g := l.srv.state.Logs.Groups[c.region+"/"+name]
+func (l *logsService) group(c *awsproto.Call, name string) (*logGroup, error) {
+	g := l.srv.state.Logs.Groups[c.Region+"/"+name]
 	if g == nil {
-		return nil, clientErr("ResourceNotFoundException", "The specified log group does not exist.")
+		return nil, awsproto.ClientErr("ResourceNotFoundException", "The specified log group does not exist.")
 	}
 	return g, nil
 }
 
 // arn is the group's ARN as DescribeLogGroups's arn shows it (with ":*").
 func (g *logGroup) arn() string {
-	return "arn:aws:logs:" + g.Region + ":" + Account + ":log-group:" + g.Name + ":*"
+	return "arn:aws:logs:" + g.Region + ":" + awsproto.Account + ":log-group:" + g.Name + ":*"
 }
 
-func (l *logsService) createLogGroup(c *call, body []byte) (any, error) {
+func (l *logsService) createLogGroup(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName string            `json:"logGroupName"`
 		Tags         map[string]string `json:"tags"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if !validLogGroupName(in.LogGroupName) {
-		return nil, clientErr("InvalidParameterException", "1 validation error detected: Value '%s' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+", in.LogGroupName)
+		return nil, awsproto.ClientErr("InvalidParameterException", "1 validation error detected: Value '%s' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+", in.LogGroupName)
 	}
-	key := c.region + "/" + in.LogGroupName
+	key := c.Region + "/" + in.LogGroupName
 	if l.srv.state.Logs.Groups[key] != nil {
-		return nil, clientErr("ResourceAlreadyExistsException", "The specified log group already exists")
+		return nil, awsproto.ClientErr("ResourceAlreadyExistsException", "The specified log group already exists")
 	}
-	g := &logGroup{Name: in.LogGroupName, Region: c.region, CreatedAt: c.now}
+	g := &logGroup{Name: in.LogGroupName, Region: c.Region, CreatedAt: c.Now}
 	keys := make([]string, 0, len(in.Tags))
 	for k := range in.Tags {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		g.Tags = append(g.Tags, resourceTag{Key: k, Value: in.Tags[k]})
+		g.Tags = append(g.Tags, awsproto.Tag{Key: k, Value: in.Tags[k]})
 	}
 	l.srv.state.Logs.Groups[key] = g
-	c.changed()
+	c.Changed()
 	return struct{}{}, nil
 }
 
-func (l *logsService) describeLogGroups(c *call, body []byte) (any, error) {
+func (l *logsService) describeLogGroups(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupNamePrefix string `json:"logGroupNamePrefix"`
 		Limit              *int   `json:"limit"`
 		NextToken          string `json:"nextToken"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	var groups []*logGroup
 	for _, g := range l.srv.state.Logs.Groups {
-		if g.Region == c.region && strings.HasPrefix(g.Name, in.LogGroupNamePrefix) {
+		if g.Region == c.Region && strings.HasPrefix(g.Name, in.LogGroupNamePrefix) {
 			groups = append(groups, g)
 		}
 	}
@@ -129,27 +131,27 @@ func (l *logsService) describeLogGroups(c *call, body []byte) (any, error) {
 	return pageOut("logGroups", out, next), nil
 }
 
-func (l *logsService) deleteLogGroup(c *call, body []byte) (any, error) {
+func (l *logsService) deleteLogGroup(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName string `json:"logGroupName"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if _, err := l.group(c, in.LogGroupName); err != nil {
 		return nil, err
 	}
-	delete(l.srv.state.Logs.Groups, c.region+"/"+in.LogGroupName)
-	c.changed()
+	delete(l.srv.state.Logs.Groups, c.Region+"/"+in.LogGroupName)
+	c.Changed()
 	return struct{}{}, nil
 }
 
-func (l *logsService) putRetentionPolicy(c *call, body []byte) (any, error) {
+func (l *logsService) putRetentionPolicy(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName    string `json:"logGroupName"`
 		RetentionInDays int    `json:"retentionInDays"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	g, err := l.group(c, in.LogGroupName)
@@ -157,18 +159,18 @@ func (l *logsService) putRetentionPolicy(c *call, body []byte) (any, error) {
 		return nil, err
 	}
 	if !slices.Contains(retentionDays(), in.RetentionInDays) {
-		return nil, clientErr("InvalidParameterException", "1 validation error detected: Value '%d' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: %v", in.RetentionInDays, retentionDays())
+		return nil, awsproto.ClientErr("InvalidParameterException", "1 validation error detected: Value '%d' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: %v", in.RetentionInDays, retentionDays())
 	}
 	g.RetentionDays = in.RetentionInDays
-	c.changed()
+	c.Changed()
 	return struct{}{}, nil
 }
 
-func (l *logsService) deleteRetentionPolicy(c *call, body []byte) (any, error) {
+func (l *logsService) deleteRetentionPolicy(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName string `json:"logGroupName"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	g, err := l.group(c, in.LogGroupName)
@@ -176,7 +178,7 @@ func (l *logsService) deleteRetentionPolicy(c *call, body []byte) (any, error) {
 		return nil, err
 	}
 	g.RetentionDays = 0
-	c.changed()
+	c.Changed()
 	return struct{}{}, nil
 }
 
@@ -187,7 +189,7 @@ func offsetPage[T any](items []T, limit *int, def int, nextToken string) ([]T, s
 	n := def
 	if limit != nil {
 		if *limit < 1 || *limit > def {
-			return nil, "", clientErr("InvalidParameterException", "1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and %d", *limit, def)
+			return nil, "", awsproto.ClientErr("InvalidParameterException", "1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and %d", *limit, def)
 		}
 		n = *limit
 	}
@@ -196,7 +198,7 @@ func offsetPage[T any](items []T, limit *int, def int, nextToken string) ([]T, s
 		raw, err := base64.RawURLEncoding.DecodeString(nextToken)
 		off, perr := strconv.Atoi(strings.TrimPrefix(string(raw), "o/"))
 		if err != nil || perr != nil || !strings.HasPrefix(string(raw), "o/") || off < 0 {
-			return nil, "", clientErr("InvalidParameterException", "The specified nextToken is invalid.")
+			return nil, "", awsproto.ClientErr("InvalidParameterException", "The specified nextToken is invalid.")
 		}
 		start = min(off, len(items))
 	}

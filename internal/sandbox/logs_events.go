@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // GetLogEvents's tokens name a position in the stream: "f/<n>" reads
@@ -21,7 +23,7 @@ func parseEventsToken(tok string) (forward bool, pos int64, err error) {
 	dir, num, ok := strings.Cut(tok, "/")
 	n, perr := strconv.ParseInt(num, 10, 64)
 	if !ok || perr != nil || n < 0 || (dir != "f" && dir != "b") {
-		return false, 0, clientErr("InvalidParameterException", "The specified nextToken is invalid.")
+		return false, 0, awsproto.ClientErr("InvalidParameterException", "The specified nextToken is invalid.")
 	}
 	return dir == "f", n, nil
 }
@@ -32,7 +34,7 @@ func eventLimit(limit *int) (int, error) {
 		return 10000, nil
 	}
 	if *limit < 1 || *limit > 10000 {
-		return 0, clientErr("InvalidParameterException", "1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and 10000", *limit)
+		return 0, awsproto.ClientErr("InvalidParameterException", "1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and 10000", *limit)
 	}
 	return *limit, nil
 }
@@ -43,7 +45,7 @@ func inTimeRange(ts int64, start, end *int64) bool {
 	return (start == nil || ts >= *start) && (end == nil || ts < *end)
 }
 
-func (l *logsService) getLogEvents(c *call, body []byte) (any, error) {
+func (l *logsService) getLogEvents(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName  string `json:"logGroupName"`
 		LogStreamName string `json:"logStreamName"`
@@ -53,7 +55,7 @@ func (l *logsService) getLogEvents(c *call, body []byte) (any, error) {
 		StartFromHead *bool  `json:"startFromHead"`
 		NextToken     string `json:"nextToken"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	limit, err := eventLimit(in.Limit)

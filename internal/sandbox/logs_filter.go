@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // filterTerms reads a FilterLogEvents filterPattern. The sandbox knows the
@@ -15,14 +17,14 @@ import (
 func filterTerms(pattern string) ([]string, error) {
 	p := strings.TrimSpace(pattern)
 	if strings.HasPrefix(p, "{") || strings.HasPrefix(p, "[") || strings.HasPrefix(p, "?") {
-		return nil, clientErr("InvalidParameterException", "the sandbox supports plain filter patterns only (terms and \"quoted phrases\"), not %q", pattern)
+		return nil, awsproto.ClientErr("InvalidParameterException", "the sandbox supports plain filter patterns only (terms and \"quoted phrases\"), not %q", pattern)
 	}
 	var terms []string
 	for p != "" {
 		if p[0] == '"' {
 			end := strings.IndexByte(p[1:], '"')
 			if end < 0 {
-				return nil, clientErr("InvalidParameterException", "Invalid character(s) in term '%s'", p)
+				return nil, awsproto.ClientErr("InvalidParameterException", "Invalid character(s) in term '%s'", p)
 			}
 			terms = append(terms, p[1:end+1])
 			p = strings.TrimSpace(p[end+2:])
@@ -60,7 +62,7 @@ func (f filteredEvent) eventID() string {
 	return fmt.Sprintf("%020d%010d%026d", f.ev.Timestamp, h.Sum32(), f.pos)
 }
 
-func (l *logsService) filterLogEvents(c *call, body []byte) (any, error) {
+func (l *logsService) filterLogEvents(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName        string   `json:"logGroupName"`
 		LogStreamNames      []string `json:"logStreamNames"`
@@ -71,11 +73,11 @@ func (l *logsService) filterLogEvents(c *call, body []byte) (any, error) {
 		Limit               *int     `json:"limit"`
 		NextToken           string   `json:"nextToken"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if len(in.LogStreamNames) > 0 && in.LogStreamNamePrefix != "" {
-		return nil, clientErr("InvalidParameterException", "logStreamNames and logStreamNamePrefix are mutually exclusive")
+		return nil, awsproto.ClientErr("InvalidParameterException", "logStreamNames and logStreamNamePrefix are mutually exclusive")
 	}
 	terms, err := filterTerms(in.FilterPattern)
 	if err != nil {

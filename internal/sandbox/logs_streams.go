@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // maxStreamEvents is how many events a log stream keeps: PutLogEvents drops
@@ -37,14 +39,14 @@ type logEvent struct {
 }
 
 // stream returns a group's log stream, or ResourceNotFoundException.
-func (l *logsService) stream(c *call, group, name string) (*logGroup, *logStream, error) {
+func (l *logsService) stream(c *awsproto.Call, group, name string) (*logGroup, *logStream, error) {
 	g, err := l.group(c, group)
 	if err != nil {
 		return nil, nil, err
 	}
 	st := g.Streams[name]
 	if st == nil {
-		return nil, nil, clientErr("ResourceNotFoundException", "The specified log stream does not exist.")
+		return nil, nil, awsproto.ClientErr("ResourceNotFoundException", "The specified log stream does not exist.")
 	}
 	return g, st, nil
 }
@@ -69,12 +71,12 @@ func (st *logStream) storedBytes() int64 {
 // sequenceToken is the stream's upload sequence token, 56 digits as AWS's.
 func (st *logStream) sequenceToken() string { return fmt.Sprintf("%056d", st.Uploads+1) }
 
-func (l *logsService) createLogStream(c *call, body []byte) (any, error) {
+func (l *logsService) createLogStream(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName  string `json:"logGroupName"`
 		LogStreamName string `json:"logStreamName"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	g, err := l.group(c, in.LogGroupName)
@@ -82,20 +84,20 @@ func (l *logsService) createLogStream(c *call, body []byte) (any, error) {
 		return nil, err
 	}
 	if in.LogStreamName == "" || len(in.LogStreamName) > 512 || strings.ContainsAny(in.LogStreamName, ":*") {
-		return nil, clientErr("InvalidParameterException", "1 validation error detected: Value '%s' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*", in.LogStreamName)
+		return nil, awsproto.ClientErr("InvalidParameterException", "1 validation error detected: Value '%s' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*", in.LogStreamName)
 	}
 	if g.Streams[in.LogStreamName] != nil {
-		return nil, clientErr("ResourceAlreadyExistsException", "The specified log stream already exists")
+		return nil, awsproto.ClientErr("ResourceAlreadyExistsException", "The specified log stream already exists")
 	}
 	if g.Streams == nil {
 		g.Streams = map[string]*logStream{}
 	}
-	g.Streams[in.LogStreamName] = &logStream{Name: in.LogStreamName, CreatedAt: c.now}
-	c.changed()
+	g.Streams[in.LogStreamName] = &logStream{Name: in.LogStreamName, CreatedAt: c.Now}
+	c.Changed()
 	return struct{}{}, nil
 }
 
-func (l *logsService) describeLogStreams(c *call, body []byte) (any, error) {
+func (l *logsService) describeLogStreams(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName        string `json:"logGroupName"`
 		LogStreamNamePrefix string `json:"logStreamNamePrefix"`
@@ -104,7 +106,7 @@ func (l *logsService) describeLogStreams(c *call, body []byte) (any, error) {
 		Limit               *int   `json:"limit"`
 		NextToken           string `json:"nextToken"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	g, err := l.group(c, in.LogGroupName)
@@ -115,10 +117,10 @@ func (l *logsService) describeLogStreams(c *call, body []byte) (any, error) {
 	case "", "LogStreamName":
 	case "LastEventTime":
 		if in.LogStreamNamePrefix != "" {
-			return nil, clientErr("InvalidParameterException", "Cannot order by LastEventTime with a logStreamNamePrefix.")
+			return nil, awsproto.ClientErr("InvalidParameterException", "Cannot order by LastEventTime with a logStreamNamePrefix.")
 		}
 	default:
-		return nil, clientErr("InvalidParameterException", "1 validation error detected: Value '%s' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]", in.OrderBy)
+		return nil, awsproto.ClientErr("InvalidParameterException", "1 validation error detected: Value '%s' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]", in.OrderBy)
 	}
 	var streams []*logStream
 	for _, st := range g.Streams {
@@ -140,7 +142,7 @@ func (l *logsService) describeLogStreams(c *call, body []byte) (any, error) {
 	out := []map[string]any{}
 	for _, st := range streams {
 		m := map[string]any{"logStreamName": st.Name, "creationTime": st.CreatedAt.UnixMilli(),
-			"arn":                 "arn:aws:logs:" + g.Region + ":" + Account + ":log-group:" + g.Name + ":log-stream:" + st.Name,
+			"arn":                 "arn:aws:logs:" + g.Region + ":" + awsproto.Account + ":log-group:" + g.Name + ":log-stream:" + st.Name,
 			"uploadSequenceToken": st.sequenceToken(), "storedBytes": 0}
 		if len(st.Events) > 0 {
 			m["firstEventTimestamp"] = st.Events[0].Timestamp
@@ -161,7 +163,7 @@ func (st *logStream) lastEventTime() int64 {
 	return st.Events[len(st.Events)-1].Timestamp
 }
 
-func (l *logsService) putLogEvents(c *call, body []byte) (any, error) {
+func (l *logsService) putLogEvents(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName  string `json:"logGroupName"`
 		LogStreamName string `json:"logStreamName"`
@@ -170,26 +172,26 @@ func (l *logsService) putLogEvents(c *call, body []byte) (any, error) {
 			Message   string `json:"message"`
 		} `json:"logEvents"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if len(in.LogEvents) < 1 || len(in.LogEvents) > 10000 {
-		return nil, clientErr("InvalidParameterException", "1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length between 1 and 10000")
+		return nil, awsproto.ClientErr("InvalidParameterException", "1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length between 1 and 10000")
 	}
 	_, st, err := l.stream(c, in.LogGroupName, in.LogStreamName)
 	if err != nil {
 		return nil, err
 	}
-	now := c.now.UnixMilli()
+	now := c.Now.UnixMilli()
 	batch := make([]logEvent, 0, len(in.LogEvents))
 	for i, ev := range in.LogEvents {
 		if ev.Timestamp == nil || ev.Message == "" {
-			return nil, clientErr("InvalidParameterException", "1 validation error detected: Value at 'logEvents.%d.member' failed to satisfy constraint: timestamp and a non-empty message are required", i+1)
+			return nil, awsproto.ClientErr("InvalidParameterException", "1 validation error detected: Value at 'logEvents.%d.member' failed to satisfy constraint: timestamp and a non-empty message are required", i+1)
 		}
 		batch = append(batch, logEvent{Timestamp: *ev.Timestamp, Ingested: now, Message: ev.Message})
 	}
 	st.add(batch, now)
-	c.changed()
+	c.Changed()
 	return map[string]any{"nextSequenceToken": st.sequenceToken()}, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"net"
 	"slices"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/cfn"
 )
 
@@ -29,17 +30,17 @@ func createVPC(p *provCall, props map[string]any) (created, error) {
 		return created{}, p.handlerErr("Ec2", "InvalidRequest", "The CIDR '%s' is invalid.", cidr)
 	}
 	e := &p.st.EC2
-	v := &ec2VPC{ID: "vpc-" + hexID(17), Region: p.region, CidrBlock: cidr, Tags: tagsProp(props),
+	v := &ec2VPC{ID: "vpc-" + awsproto.HexID(17), Region: p.region, CidrBlock: cidr, Tags: tagsProp(props),
 		EnableDNSSupport:   props["EnableDnsSupport"] == nil || boolProp(props, "EnableDnsSupport"),
 		EnableDNSHostnames: boolProp(props, "EnableDnsHostnames")}
-	sg := &ec2SecurityGroup{ID: "sg-" + hexID(17), Region: p.region, VpcID: v.ID, Name: "default",
+	sg := &ec2SecurityGroup{ID: "sg-" + awsproto.HexID(17), Region: p.region, VpcID: v.ID, Name: "default",
 		Description: "default VPC security group", Egress: []ec2Rule{allTraffic()}}
-	rt := &ec2RouteTable{ID: "rtb-" + hexID(17), Region: p.region, VpcID: v.ID, Main: true,
+	rt := &ec2RouteTable{ID: "rtb-" + awsproto.HexID(17), Region: p.region, VpcID: v.ID, Main: true,
 		Routes: []ec2Route{{Destination: cidr, GatewayID: "local"}}}
 	v.DefaultSecurityGrp, v.MainRouteTable = sg.ID, rt.ID
 	e.VPCs[v.ID], e.SecurityGroups[sg.ID], e.RouteTables[rt.ID] = v, sg, rt
 	return created{id: v.ID, attrs: map[string]string{"CidrBlock": cidr, "DefaultSecurityGroup": sg.ID, "VpcId": v.ID,
-		"DefaultNetworkAcl": "acl-" + hexID(17)}}, nil
+		"DefaultNetworkAcl": "acl-" + awsproto.HexID(17)}}, nil
 }
 
 // maskSize is the prefix length of n, 0 for nil.
@@ -107,7 +108,7 @@ func createSubnet(p *provCall, props map[string]any) (created, error) {
 			"Value (%s) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: %s.",
 			az, joinComma(zones))
 	}
-	s := &ec2Subnet{ID: "subnet-" + hexID(17), Region: p.region, VpcID: vpcID, CidrBlock: cidr, AvailabilityZone: az,
+	s := &ec2Subnet{ID: "subnet-" + awsproto.HexID(17), Region: p.region, VpcID: vpcID, CidrBlock: cidr, AvailabilityZone: az,
 		MapPublicIPOnLaunch: boolProp(props, "MapPublicIpOnLaunch"), Tags: tagsProp(props)}
 	p.st.EC2.Subnets[s.ID] = s
 	return created{id: s.ID, attrs: map[string]string{"AvailabilityZone": az, "VpcId": vpcID, "SubnetId": s.ID,
@@ -132,7 +133,7 @@ func deleteSubnet(p *provCall, id string, _ map[string]string) error {
 }
 
 func createIGW(p *provCall, props map[string]any) (created, error) {
-	g := &ec2Gateway{ID: "igw-" + hexID(17), Region: p.region, Tags: tagsProp(props)}
+	g := &ec2Gateway{ID: "igw-" + awsproto.HexID(17), Region: p.region, Tags: tagsProp(props)}
 	p.st.EC2.InternetGateways[g.ID] = g
 	return created{id: g.ID, attrs: map[string]string{"InternetGatewayId": g.ID}}, nil
 }
@@ -179,7 +180,7 @@ func createRouteTable(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	rt := &ec2RouteTable{ID: "rtb-" + hexID(17), Region: p.region, VpcID: vpcID, Tags: tagsProp(props),
+	rt := &ec2RouteTable{ID: "rtb-" + awsproto.HexID(17), Region: p.region, VpcID: vpcID, Tags: tagsProp(props),
 		Routes: []ec2Route{{Destination: v.CidrBlock, GatewayID: "local"}}}
 	p.st.EC2.RouteTables[rt.ID] = rt
 	return created{id: rt.ID, attrs: map[string]string{"RouteTableId": rt.ID}}, nil
@@ -258,7 +259,7 @@ func createAssociation(p *provCall, props map[string]any) (created, error) {
 	if p.st.EC2.Subnets[subnetID] == nil {
 		return created{}, p.handlerErr("Ec2", "NotFound", "The subnet ID '%s' does not exist", subnetID)
 	}
-	a := ec2Association{ID: "rtbassoc-" + hexID(17), SubnetID: subnetID}
+	a := ec2Association{ID: "rtbassoc-" + awsproto.HexID(17), SubnetID: subnetID}
 	rt.Associations = append(rt.Associations, a)
 	return created{id: a.ID, attrs: map[string]string{"table": rtID, "Id": a.ID}}, nil
 }
@@ -317,7 +318,7 @@ func createSecurityGroup(p *provCall, props map[string]any) (created, error) {
 	if name == "" {
 		name = p.name(255)
 	}
-	sg := &ec2SecurityGroup{ID: "sg-" + hexID(17), Region: p.region, VpcID: vpcID, Name: name, Description: desc,
+	sg := &ec2SecurityGroup{ID: "sg-" + awsproto.HexID(17), Region: p.region, VpcID: vpcID, Name: name, Description: desc,
 		Tags: tagsProp(props), Egress: []ec2Rule{allTraffic()}}
 	list, _ := props["SecurityGroupIngress"].([]any)
 	for _, e := range list {
@@ -350,7 +351,7 @@ func createIngress(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	r.ID = "sgr-" + hexID(17)
+	r.ID = "sgr-" + awsproto.HexID(17)
 	sg.Ingress = append(sg.Ingress, r)
 	return created{id: r.ID, attrs: map[string]string{"group": groupID, "Id": r.ID}}, nil
 }

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 )
 
 func createCluster(p *provCall, props map[string]any) (created, error) {
@@ -93,7 +96,7 @@ func createLoadBalancer(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, p.handlerErr("ElasticLoadBalancingV2", "InternalFailure", "no local port for the load balancer: %v", err)
 	}
-	id := hexID(16)
+	id := awsproto.HexID(16)
 	lb := &elbLoadBalancer{Name: name, Region: p.region, Type: typ, Scheme: scheme, VpcID: vpcID, Subnets: subnets,
 		SecurityGroups: groups, ID: id, CreatedAt: p.now, Tags: tagsProp(props),
 		DNSName: p.srv.alb.address(port), LocalPort: port}
@@ -137,7 +140,7 @@ func createRole(p *provCall, props map[string]any) (created, error) {
 	if name == "" {
 		name = p.name(64)
 	}
-	if p.st.IAM.Roles[name] != nil || name == ecsServiceLinkedRoleName {
+	if p.st.IAM.Roles[name] != nil || name == iam.ECSServiceLinkedRole {
 		return created{}, p.handlerErr("Iam", "AlreadyExists", "Role with name %s already exists.", name)
 	}
 	path := str(props, "Path")
@@ -148,11 +151,11 @@ func createRole(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	r := &iamRole{Name: name, Path: path, ID: "AROA" + upperAlnum(17), AssumeRolePolicy: policy,
+	r := &iam.Role{Name: name, Path: path, ID: "AROA" + awsproto.UpperAlnum(17), AssumeRolePolicy: policy,
 		Description: str(props, "Description"), ManagedPolicies: strList(props, "ManagedPolicyArns"),
 		MaxSessionDuration: maxSession, Tags: tagsProp(props), CreatedAt: p.now}
 	p.st.IAM.Roles[name] = r
-	return created{id: name, attrs: map[string]string{"Arn": r.arn(), "RoleId": r.ID}}, nil
+	return created{id: name, attrs: map[string]string{"Arn": r.ARN(), "RoleId": r.ID}}, nil
 }
 
 func deleteRole(p *provCall, id string, _ map[string]string) error {
@@ -162,11 +165,11 @@ func deleteRole(p *provCall, id string, _ map[string]string) error {
 
 // logGroup is a CloudWatch Logs log group, made by a stack or by the Logs API (logs.go).
 type logGroup struct {
-	Name          string        `json:"name"`
-	Region        string        `json:"region"`
-	RetentionDays int           `json:"retentionInDays,omitempty"`
-	CreatedAt     time.Time     `json:"createdAt"`
-	Tags          []resourceTag `json:"tags,omitempty"`
+	Name          string         `json:"name"`
+	Region        string         `json:"region"`
+	RetentionDays int            `json:"retentionInDays,omitempty"`
+	CreatedAt     time.Time      `json:"createdAt"`
+	Tags          []awsproto.Tag `json:"tags,omitempty"`
 	// Streams are the group's log streams by name (logs.go).
 	Streams map[string]*logStream `json:"streams,omitempty"`
 }
@@ -190,7 +193,7 @@ func createLogGroup(p *provCall, props map[string]any) (created, error) {
 		return created{}, err
 	}
 	p.st.Logs.Groups[key] = &logGroup{Name: name, Region: p.region, RetentionDays: days, CreatedAt: p.now, Tags: tagsProp(props)}
-	return created{id: name, attrs: map[string]string{"Arn": "arn:aws:logs:" + p.region + ":" + Account + ":log-group:" + name + ":*"}}, nil
+	return created{id: name, attrs: map[string]string{"Arn": "arn:aws:logs:" + p.region + ":" + awsproto.Account + ":log-group:" + name + ":*"}}, nil
 }
 
 func deleteLogGroup(p *provCall, id string, _ map[string]string) error {
@@ -225,7 +228,7 @@ func createRepository(p *provCall, props map[string]any) (created, error) {
 }
 
 // ecrTags converts resource tags to ECR's.
-func ecrTags(in []resourceTag) []ecrTag {
+func ecrTags(in []awsproto.Tag) []ecrTag {
 	var out []ecrTag
 	for _, t := range in {
 		out = append(out, ecrTag(t))
@@ -240,7 +243,7 @@ func deleteRepositoryResource(p *provCall, id string, _ map[string]string) error
 	}
 	if len(r.Images) > 0 && !r.EmptyOnDelete {
 		return p.handlerErr("Ecr", "GeneralServiceException",
-			"The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images", id, Account)
+			"The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images", id, awsproto.Account)
 	}
 	delete(p.st.ECR[p.region], id)
 	return nil

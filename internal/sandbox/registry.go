@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // The registry serves the repositories of DefaultRegion: a registry address
@@ -61,11 +63,11 @@ func (s *Server) serveRegistry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	repo := s.state.ECR[DefaultRegion][name]
+	repo := s.state.ECR[awsproto.DefaultRegion][name]
 	s.mu.Unlock()
 	if repo == nil {
 		registryError(w, http.StatusNotFound, "NAME_UNKNOWN",
-			"The repository with name '"+name+"' does not exist in the registry with id '"+Account+"'")
+			"The repository with name '"+name+"' does not exist in the registry with id '"+awsproto.Account+"'")
 		return
 	}
 	switch kind {
@@ -107,7 +109,7 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref
 	case http.MethodGet, http.MethodHead:
 		s.mu.Lock()
 		var img *ecrImage
-		if repo := s.state.ECR[DefaultRegion][name]; repo != nil {
+		if repo := s.state.ECR[awsproto.DefaultRegion][name]; repo != nil {
 			img, _ = repo.resolve(id)
 		}
 		var manifest []byte
@@ -135,10 +137,10 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		repo := s.state.ECR[DefaultRegion][name]
+		repo := s.state.ECR[awsproto.DefaultRegion][name]
 		if repo == nil {
 			registryError(w, http.StatusNotFound, "NAME_UNKNOWN",
-				"The repository with name '"+name+"' does not exist in the registry with id '"+Account+"'")
+				"The repository with name '"+name+"' does not exist in the registry with id '"+awsproto.Account+"'")
 			return
 		}
 		p := pushRequest{manifest: body, mediaType: r.Header.Get("Content-Type"), fromRegistry: true}
@@ -165,7 +167,7 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref
 	case http.MethodDelete:
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		repo := s.state.ECR[DefaultRegion][name]
+		repo := s.state.ECR[awsproto.DefaultRegion][name]
 		var img *ecrImage
 		if repo != nil {
 			img, _ = repo.resolve(id)
@@ -187,7 +189,7 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref
 
 // writeManifestError maps ECR's refusal of a manifest to a registry error.
 func (s *Server) writeManifestError(w http.ResponseWriter, err error) {
-	var aerr *apiError
+	var aerr *awsproto.Error
 	if !errors.As(err, &aerr) {
 		registryError(w, http.StatusInternalServerError, "UNKNOWN", err.Error())
 		return
@@ -210,7 +212,7 @@ func (s *Server) serveTags(w http.ResponseWriter, r *http.Request, name string) 
 	}
 	s.mu.Lock()
 	tags := []string{}
-	if repo := s.state.ECR[DefaultRegion][name]; repo != nil {
+	if repo := s.state.ECR[awsproto.DefaultRegion][name]; repo != nil {
 		for _, d := range slices.Sorted(maps.Keys(repo.Images)) {
 			tags = append(tags, repo.Images[d].Tags...)
 		}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // Secrets Manager (awsJson 1.1, X-Amz-Target secretsmanager.*): secrets with
@@ -25,24 +27,24 @@ func (s *secretsState) fill() {
 
 // smSecret is one secret and its current value.
 type smSecret struct {
-	ARN          string        `json:"arn"`
-	Name         string        `json:"name"`
-	Region       string        `json:"region"`
-	Description  string        `json:"description,omitempty"`
-	SecretString string        `json:"secretString,omitempty"`
-	SecretBinary []byte        `json:"secretBinary,omitempty"`
-	VersionID    string        `json:"versionId"`
-	Tags         []resourceTag `json:"tags,omitempty"`
-	CreatedAt    time.Time     `json:"createdAt"`
-	ChangedAt    time.Time     `json:"changedAt"`
+	ARN          string         `json:"arn"`
+	Name         string         `json:"name"`
+	Region       string         `json:"region"`
+	Description  string         `json:"description,omitempty"`
+	SecretString string         `json:"secretString,omitempty"`
+	SecretBinary []byte         `json:"secretBinary,omitempty"`
+	VersionID    string         `json:"versionId"`
+	Tags         []awsproto.Tag `json:"tags,omitempty"`
+	CreatedAt    time.Time      `json:"createdAt"`
+	ChangedAt    time.Time      `json:"changedAt"`
 	// DeletedAt is set once the secret is scheduled for deletion.
 	DeletedAt *time.Time `json:"deletedAt,omitempty"`
 }
 
 type secretsService struct{ srv *Server }
 
-func (s *secretsService) register(r *router) {
-	r.handleJSON(secretsTargetPrefix, map[string]jsonOp{
+func (s *secretsService) register(r *awsproto.Router) {
+	r.HandleJSON(secretsTargetPrefix, map[string]awsproto.JSONOp{
 		"CreateSecret":   s.create,
 		"DescribeSecret": s.describe,
 		"GetSecretValue": s.getValue,
@@ -52,60 +54,60 @@ func (s *secretsService) register(r *router) {
 	})
 }
 
-func secretNotFound() *apiError {
-	return clientErr("ResourceNotFoundException", "Secrets Manager can't find the specified secret.")
+func secretNotFound() *awsproto.Error {
+	return awsproto.ClientErr("ResourceNotFoundException", "Secrets Manager can't find the specified secret.")
 }
 
 // find resolves a SecretId: an ARN, a partial ARN (without the random
 // suffix), or a name.
-func (s *secretsService) find(c *call, id string) (*smSecret, error) {
+func (s *secretsService) find(c *awsproto.Call, id string) (*smSecret, error) {
 	if sec := s.srv.state.Secrets.Secrets[id]; sec != nil {
 		return sec, nil
 	}
 	for _, arn := range sortedIDs(s.srv.state.Secrets.Secrets) {
 		sec := s.srv.state.Secrets.Secrets[arn]
-		if sec.Region == c.region && (sec.Name == id || strings.HasPrefix(arn, id+"-") && strings.HasPrefix(id, "arn:")) {
+		if sec.Region == c.Region && (sec.Name == id || strings.HasPrefix(arn, id+"-") && strings.HasPrefix(id, "arn:")) {
 			return sec, nil
 		}
 	}
 	return nil, secretNotFound()
 }
 
-func (s *secretsService) create(c *call, body []byte) (any, error) {
+func (s *secretsService) create(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
-		Name         string        `json:"Name"`
-		Description  string        `json:"Description"`
-		SecretString *string       `json:"SecretString"`
-		SecretBinary []byte        `json:"SecretBinary"`
-		Tags         []resourceTag `json:"Tags"`
+		Name         string         `json:"Name"`
+		Description  string         `json:"Description"`
+		SecretString *string        `json:"SecretString"`
+		SecretBinary []byte         `json:"SecretBinary"`
+		Tags         []awsproto.Tag `json:"Tags"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if in.Name == "" || len(in.Name) > 512 || strings.ContainsAny(in.Name, " \t\n") {
-		return nil, clientErr("InvalidParameterException", "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!")
+		return nil, awsproto.ClientErr("InvalidParameterException", "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!")
 	}
 	if sec, err := s.find(c, in.Name); err == nil {
 		if sec.DeletedAt != nil {
-			return nil, clientErr("InvalidRequestException", "You can't create this secret because a secret with this name is already scheduled for deletion.")
+			return nil, awsproto.ClientErr("InvalidRequestException", "You can't create this secret because a secret with this name is already scheduled for deletion.")
 		}
-		return nil, clientErr("ResourceExistsException", "The operation failed because the secret %s already exists.", in.Name)
+		return nil, awsproto.ClientErr("ResourceExistsException", "The operation failed because the secret %s already exists.", in.Name)
 	}
-	sec := &smSecret{ARN: "arn:aws:secretsmanager:" + c.region + ":" + Account + ":secret:" + in.Name + "-" + alnum6(),
-		Name: in.Name, Region: c.region, Description: in.Description, SecretBinary: in.SecretBinary,
-		VersionID: newRequestID(), Tags: in.Tags, CreatedAt: c.now, ChangedAt: c.now}
+	sec := &smSecret{ARN: "arn:aws:secretsmanager:" + c.Region + ":" + awsproto.Account + ":secret:" + in.Name + "-" + alnum6(),
+		Name: in.Name, Region: c.Region, Description: in.Description, SecretBinary: in.SecretBinary,
+		VersionID: awsproto.NewRequestID(), Tags: in.Tags, CreatedAt: c.Now, ChangedAt: c.Now}
 	if in.SecretString != nil {
 		sec.SecretString = *in.SecretString
 	}
 	s.srv.state.Secrets.Secrets[sec.ARN] = sec
-	c.changed()
+	c.Changed()
 	return map[string]any{"ARN": sec.ARN, "Name": sec.Name, "VersionId": sec.VersionID}, nil
 }
 
 // alnum6 is the random suffix Secrets Manager adds to a secret's ARN.
 func alnum6() string {
 	const chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	b := []byte(upperAlnum(6))
+	b := []byte(awsproto.UpperAlnum(6))
 	for i := range b {
 		b[i] = chars[int(b[i])%len(chars)]
 	}
@@ -115,27 +117,27 @@ func alnum6() string {
 func (sec *smSecret) out() map[string]any {
 	tags := slices.Clone(sec.Tags)
 	if tags == nil {
-		tags = []resourceTag{}
+		tags = []awsproto.Tag{}
 	}
 	o := map[string]any{"ARN": sec.ARN, "Name": sec.Name, "Description": sec.Description, "Tags": tags,
-		"CreatedDate": epoch(sec.CreatedAt), "LastChangedDate": epoch(sec.ChangedAt),
+		"CreatedDate": awsproto.Epoch(sec.CreatedAt), "LastChangedDate": awsproto.Epoch(sec.ChangedAt),
 		"VersionIdsToStages": map[string][]string{sec.VersionID: {"AWSCURRENT"}}}
 	if sec.DeletedAt != nil {
-		o["DeletedDate"] = epoch(*sec.DeletedAt)
+		o["DeletedDate"] = awsproto.Epoch(*sec.DeletedAt)
 	}
 	return o
 }
 
 type secretIDIn struct {
-	SecretID                   string        `json:"SecretId"`
-	ForceDeleteWithoutRecovery bool          `json:"ForceDeleteWithoutRecovery"`
-	RecoveryWindowInDays       int           `json:"RecoveryWindowInDays"`
-	Tags                       []resourceTag `json:"Tags"`
+	SecretID                   string         `json:"SecretId"`
+	ForceDeleteWithoutRecovery bool           `json:"ForceDeleteWithoutRecovery"`
+	RecoveryWindowInDays       int            `json:"RecoveryWindowInDays"`
+	Tags                       []awsproto.Tag `json:"Tags"`
 }
 
-func (s *secretsService) describe(c *call, body []byte) (any, error) {
+func (s *secretsService) describe(c *awsproto.Call, body []byte) (any, error) {
 	var in secretIDIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	sec, err := s.find(c, in.SecretID)
@@ -145,9 +147,9 @@ func (s *secretsService) describe(c *call, body []byte) (any, error) {
 	return sec.out(), nil
 }
 
-func (s *secretsService) getValue(c *call, body []byte) (any, error) {
+func (s *secretsService) getValue(c *awsproto.Call, body []byte) (any, error) {
 	var in secretIDIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	sec, err := s.find(c, in.SecretID)
@@ -155,10 +157,10 @@ func (s *secretsService) getValue(c *call, body []byte) (any, error) {
 		return nil, err
 	}
 	if sec.DeletedAt != nil {
-		return nil, clientErr("InvalidRequestException", "You can't perform this operation on the secret because it was marked for deletion.")
+		return nil, awsproto.ClientErr("InvalidRequestException", "You can't perform this operation on the secret because it was marked for deletion.")
 	}
 	o := map[string]any{"ARN": sec.ARN, "Name": sec.Name, "VersionId": sec.VersionID,
-		"VersionStages": []string{"AWSCURRENT"}, "CreatedDate": epoch(sec.ChangedAt)}
+		"VersionStages": []string{"AWSCURRENT"}, "CreatedDate": awsproto.Epoch(sec.ChangedAt)}
 	if sec.SecretBinary != nil {
 		o["SecretBinary"] = sec.SecretBinary
 	} else {
@@ -167,42 +169,42 @@ func (s *secretsService) getValue(c *call, body []byte) (any, error) {
 	return o, nil
 }
 
-func (s *secretsService) delete(c *call, body []byte) (any, error) {
+func (s *secretsService) delete(c *awsproto.Call, body []byte) (any, error) {
 	var in secretIDIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if in.ForceDeleteWithoutRecovery && in.RecoveryWindowInDays != 0 {
-		return nil, clientErr("InvalidParameterException", "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.")
+		return nil, awsproto.ClientErr("InvalidParameterException", "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.")
 	}
 	days := in.RecoveryWindowInDays
 	if days == 0 {
 		days = 30
 	}
 	if !in.ForceDeleteWithoutRecovery && (days < 7 || days > 30) {
-		return nil, clientErr("InvalidParameterException", "RecoveryWindowInDays must be between 7 and 30 days.")
+		return nil, awsproto.ClientErr("InvalidParameterException", "RecoveryWindowInDays must be between 7 and 30 days.")
 	}
 	sec, err := s.find(c, in.SecretID)
 	if err != nil {
 		return nil, err
 	}
-	when := c.now
+	when := c.Now
 	if in.ForceDeleteWithoutRecovery {
 		delete(s.srv.state.Secrets.Secrets, sec.ARN)
 	} else {
 		if sec.DeletedAt == nil {
-			now := c.now
+			now := c.Now
 			sec.DeletedAt = &now
 		}
 		when = sec.DeletedAt.Add(time.Duration(days) * 24 * time.Hour)
 	}
-	c.changed()
-	return map[string]any{"ARN": sec.ARN, "Name": sec.Name, "DeletionDate": epoch(when)}, nil
+	c.Changed()
+	return map[string]any{"ARN": sec.ARN, "Name": sec.Name, "DeletionDate": awsproto.Epoch(when)}, nil
 }
 
-func (s *secretsService) tag(c *call, body []byte) (any, error) {
+func (s *secretsService) tag(c *awsproto.Call, body []byte) (any, error) {
 	var in secretIDIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	sec, err := s.find(c, in.SecretID)
@@ -210,34 +212,34 @@ func (s *secretsService) tag(c *call, body []byte) (any, error) {
 		return nil, err
 	}
 	for _, t := range in.Tags {
-		i := slices.IndexFunc(sec.Tags, func(have resourceTag) bool { return have.Key == t.Key })
+		i := slices.IndexFunc(sec.Tags, func(have awsproto.Tag) bool { return have.Key == t.Key })
 		if i >= 0 {
 			sec.Tags[i] = t
 		} else {
 			sec.Tags = append(sec.Tags, t)
 		}
 	}
-	c.changed()
+	c.Changed()
 	return map[string]any{}, nil
 }
 
 // list answers ListSecrets, with the name, tag-key and tag-value filters
 // (prefix matches, as Secrets Manager does); secrets scheduled for
 // deletion are left out.
-func (s *secretsService) list(c *call, body []byte) (any, error) {
+func (s *secretsService) list(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Filters []struct {
 			Key    string   `json:"Key"`
 			Values []string `json:"Values"`
 		} `json:"Filters"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	out := []map[string]any{}
 	for _, arn := range sortedIDs(s.srv.state.Secrets.Secrets) {
 		sec := s.srv.state.Secrets.Secrets[arn]
-		if sec.Region != c.region || sec.DeletedAt != nil {
+		if sec.Region != c.Region || sec.DeletedAt != nil {
 			continue
 		}
 		ok := true
@@ -255,7 +257,7 @@ func (s *secretsService) list(c *call, body []byte) (any, error) {
 					have = append(have, t.Value)
 				}
 			default:
-				return nil, clientErr("InvalidParameterException", "The filter key %q is not supported by the sandbox.", f.Key)
+				return nil, awsproto.ClientErr("InvalidParameterException", "The filter key %q is not supported by the sandbox.", f.Key)
 			}
 			ok = ok && slices.ContainsFunc(f.Values, func(v string) bool {
 				return slices.ContainsFunc(have, func(h string) bool { return strings.HasPrefix(h, v) })

@@ -10,6 +10,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
+	"github.com/breakthemonolith/workshop/internal/sandbox/store"
+	"github.com/breakthemonolith/workshop/internal/sandbox/sts"
 )
 
 // DefaultAddr is where the sandbox listens unless told otherwise.
@@ -43,7 +48,7 @@ type Options struct {
 type Server struct {
 	opts   Options
 	log    *slog.Logger
-	routes *router
+	routes *awsproto.Router
 	blobs  *blobStore
 	reg    http.Handler // go-containerregistry's registry, for blobs
 	alb    *dataPlane   // the load balancers, answering locally (alb.go)
@@ -53,11 +58,11 @@ type Server struct {
 	// manifest change runs under it.
 	mu    sync.Mutex
 	state *state
-	file  *stateFile
+	file  stateFile
 
 	tasks *taskRunner // ECS's data plane: runs the services' tasks
 
-	lock      *dataLock // the data folder's lock file, held while serving
+	lock      *store.Lock // the data folder's lock file, held while serving
 	ln        net.Listener
 	httpSrv   *http.Server
 	closeOnce sync.Once
@@ -79,7 +84,7 @@ func New(opts Options) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	file := &stateFile{dir: opts.DataDir}
+	file := stateFile{&store.File{Dir: opts.DataDir}}
 	st, err := file.load()
 	if err != nil {
 		return nil, err
@@ -88,7 +93,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, log: log, routes: newRouter(), blobs: blobs, state: st, file: file,
+	s := &Server{opts: opts, log: log, routes: awsproto.NewRouter(), blobs: blobs, state: st, file: file,
 		alb: newDataPlane(log, opts.Addr, opts.RemoteEngine)}
 	s.reg = newBlobRegistry(blobs, log)
 	s.tasks = newTaskRunner(s, opts.Containers, opts.DataDir)
@@ -100,10 +105,10 @@ func New(opts Options) (*Server, error) {
 		state, _, _ := s.alb.health(tgArn, t)
 		return state
 	}
-	registerSTS(s.routes)
+	sts.Register(s.routes)
 	(&ecrService{srv: s}).register(s.routes)
 	(&ec2Service{srv: s}).register(s.routes)
-	(&iamService{srv: s}).register(s.routes)
+	iam.New(func() *iam.State { return &s.state.IAM }).Register(s.routes)
 	(&ecsService{srv: s}).register(s.routes)
 	(&elbService{srv: s}).register(s.routes)
 	(&logsService{srv: s}).register(s.routes)
@@ -120,14 +125,14 @@ func New(opts Options) (*Server, error) {
 // running sandbox holds it), listens on the configured address and serves
 // in the background until Close is called or ctx is done.
 func (s *Server) Start(ctx context.Context) error {
-	lock, err := lockDataDir(s.opts.DataDir)
+	lock, err := store.LockDir(s.opts.DataDir)
 	if err != nil {
 		return err
 	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.opts.Addr)
 	if err != nil {
-		_ = lock.release()
+		_ = lock.Release()
 		return fmt.Errorf("start the sandbox: listen on %s: %w", s.opts.Addr, err)
 	}
 	s.lock = lock
@@ -219,16 +224,16 @@ func (s *Server) Close() error {
 	s.alb.close()
 	if err != nil {
 		if cerr := s.httpSrv.Close(); cerr != nil {
-			return errors.Join(fmt.Errorf("stop the sandbox: %w", cerr), s.lock.release())
+			return errors.Join(fmt.Errorf("stop the sandbox: %w", cerr), s.lock.Release())
 		}
 	}
-	return s.lock.release()
+	return s.lock.Release()
 }
 
 // ServeHTTP routes a request by protocol marker: registry paths, the
 // sandbox's own paths, X-Amz-Target (awsJson), else awsQuery.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	requestID := newRequestID()
+	requestID := awsproto.NewRequestID()
 	w.Header().Set("x-amzn-RequestId", requestID)
 	s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "target", r.Header.Get("X-Amz-Target"))
 	switch {
@@ -240,9 +245,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ready"}` + "\n"))
 	case r.Header.Get("X-Amz-Target") != "":
-		s.serveJSON(w, r, requestID)
+		s.routes.ServeJSON(w, r, requestID, s.invoke)
 	default:
-		s.serveQuery(w, r, requestID)
+		s.routes.ServeQuery(w, r, requestID, s.invoke)
 	}
 }
 
@@ -252,21 +257,21 @@ const HealthPath = "/_sandbox/health"
 
 // invoke runs an API operation: after the configured latency, under the
 // state lock, writing the state when the operation changed it.
-func (s *Server) invoke(r *http.Request, requestID string, op func(*call) (any, error)) (any, error) {
+func (s *Server) invoke(r *http.Request, requestID string, op func(*awsproto.Call) (any, error)) (any, error) {
 	if s.opts.Latency > 0 {
 		t := time.NewTimer(s.opts.Latency)
 		select {
 		case <-r.Context().Done():
 			t.Stop()
-			return nil, clientErr("RequestCanceled", "the client went away")
+			return nil, awsproto.ClientErr("RequestCanceled", "the client went away")
 		case <-t.C:
 		}
 	}
-	c := &call{ctx: r.Context(), region: regionOf(r), requestID: requestID, now: time.Now().UTC()}
+	c := awsproto.NewCall(r, requestID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out, err := op(c)
-	if c.mutated {
+	if c.Mutated() {
 		s.tasks.poke()
 		s.alb.sync(s.state)
 		if serr := s.file.save(s.state); serr != nil {
@@ -289,7 +294,7 @@ func (s *Server) undo(saveErr error) error {
 	} else {
 		s.log.Warn("sandbox state not restored", "err", err)
 	}
-	return &apiError{Status: 503, Code: "ServiceUnavailable",
+	return &awsproto.Error{Status: 503, Code: "ServiceUnavailable",
 		Message: "The sandbox could not save the change (see its log), so nothing changed: free some disk space, then retry.", Receiver: true}
 }
 

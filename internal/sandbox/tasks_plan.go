@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // maxLaunchBackoff caps the wait between failed task launches of a
@@ -170,7 +172,7 @@ func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []st
 	}
 	if svc.Status == "DRAINING" {
 		before := svc.Status
-		ecs.settle(&call{now: now}, svc)
+		ecs.settle(&awsproto.Call{Now: now}, svc)
 		changed = changed || svc.Status != before
 	}
 	return launch, stop, changed
@@ -291,7 +293,7 @@ func (r *taskRunner) failed(svc *ecsServiceItem, deploymentID string, now time.T
 // newTask adds a PROVISIONING task of the service's primary deployment.
 func (r *taskRunner) newTask(svc *ecsServiceItem, now time.Time) *ecsTask {
 	d := svc.Deployments[0]
-	t := &ecsTask{ID: hexID(32), Cluster: svc.Cluster, Region: svc.Region, TaskDefinition: d.TaskDefinition,
+	t := &ecsTask{ID: awsproto.HexID(32), Cluster: svc.Cluster, Region: svc.Region, TaskDefinition: d.TaskDefinition,
 		Group: "service:" + svc.Name, DeploymentID: d.ID, LastStatus: "PROVISIONING", DesiredStatus: "RUNNING",
 		LaunchType: svc.LaunchType, CreatedAt: now}
 	if td := (&ecsService{srv: r.srv}).findTaskDef(svc.Region, d.TaskDefinition); td != nil {

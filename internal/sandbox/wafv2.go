@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // WAFv2 (awsJson 1.1, X-Amz-Target AWSWAF_20190729.*): regional web ACLs
@@ -43,13 +45,13 @@ type wafWebACL struct {
 	Rules            []json.RawMessage `json:"rules"`
 	VisibilityConfig json.RawMessage   `json:"visibilityConfig"`
 	LockToken        string            `json:"lockToken"`
-	Tags             []resourceTag     `json:"tags,omitempty"`
+	Tags             []awsproto.Tag    `json:"tags,omitempty"`
 }
 
 type wafService struct{ srv *Server }
 
-func (s *wafService) register(r *router) {
-	r.handleJSON(wafTargetPrefix, map[string]jsonOp{
+func (s *wafService) register(r *awsproto.Router) {
+	r.HandleJSON(wafTargetPrefix, map[string]awsproto.JSONOp{
 		"CreateWebACL":         s.createWebACL,
 		"GetWebACL":            s.getWebACL,
 		"UpdateWebACL":         s.updateWebACL,
@@ -62,7 +64,9 @@ func (s *wafService) register(r *router) {
 	})
 }
 
-func wafErr(code, format string, args ...any) *apiError { return clientErr(code, format, args...) }
+func wafErr(code, format string, args ...any) *awsproto.Error {
+	return awsproto.ClientErr(code, format, args...)
+}
 
 // wafRuleIn is the part of a rule the sandbox checks and enforces.
 type wafRuleIn struct {
@@ -206,7 +210,7 @@ type webACLIn struct {
 	DefaultAction    json.RawMessage   `json:"DefaultAction"`
 	Rules            []json.RawMessage `json:"Rules"`
 	VisibilityConfig json.RawMessage   `json:"VisibilityConfig"`
-	Tags             []resourceTag     `json:"Tags"`
+	Tags             []awsproto.Tag    `json:"Tags"`
 }
 
 func (in *webACLIn) check(create bool) error {
@@ -225,9 +229,9 @@ func (in *webACLIn) check(create bool) error {
 	return checkRules(in.Rules)
 }
 
-func (s *wafService) find(c *call, name, scope, id string) (*wafWebACL, error) {
+func (s *wafService) find(c *awsproto.Call, name, scope, id string) (*wafWebACL, error) {
 	for _, a := range s.srv.state.WAF.WebACLs {
-		if a.Region == c.region && a.Name == name && a.Scope == scope && a.ID == id {
+		if a.Region == c.Region && a.Name == name && a.Scope == scope && a.ID == id {
 			return a, nil
 		}
 	}
@@ -245,39 +249,39 @@ func (a *wafWebACL) out() map[string]any {
 	}
 	return map[string]any{"ARN": a.ARN, "Id": a.ID, "Name": a.Name, "Description": a.Description,
 		"DefaultAction": a.DefaultAction, "Rules": rules, "VisibilityConfig": a.VisibilityConfig,
-		"Capacity": 2 * len(rules), "ManagedByFirewallManager": false, "LabelNamespace": "awswaf:" + Account + ":webacl:" + a.Name + ":"}
+		"Capacity": 2 * len(rules), "ManagedByFirewallManager": false, "LabelNamespace": "awswaf:" + awsproto.Account + ":webacl:" + a.Name + ":"}
 }
 
-func (s *wafService) createWebACL(c *call, body []byte) (any, error) {
+func (s *wafService) createWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in webACLIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if err := in.check(true); err != nil {
 		return nil, err
 	}
 	for _, a := range s.srv.state.WAF.WebACLs {
-		if a.Region == c.region && a.Scope == in.Scope && a.Name == in.Name {
+		if a.Region == c.Region && a.Scope == in.Scope && a.Name == in.Name {
 			return nil, wafErr("WAFDuplicateItemException", "AWS WAF couldn’t perform the operation because some resource in your request is a duplicate of an existing one.")
 		}
 	}
-	id := newRequestID()
+	id := awsproto.NewRequestID()
 	scope := "regional"
 	if in.Scope == "CLOUDFRONT" {
 		scope = "global"
 	}
-	a := &wafWebACL{ARN: "arn:aws:wafv2:" + c.region + ":" + Account + ":" + scope + "/webacl/" + in.Name + "/" + id,
-		ID: id, Name: in.Name, Region: c.region, Scope: in.Scope, Description: in.Description,
+	a := &wafWebACL{ARN: "arn:aws:wafv2:" + c.Region + ":" + awsproto.Account + ":" + scope + "/webacl/" + in.Name + "/" + id,
+		ID: id, Name: in.Name, Region: c.Region, Scope: in.Scope, Description: in.Description,
 		DefaultAction: in.DefaultAction, Rules: in.Rules, VisibilityConfig: in.VisibilityConfig,
-		LockToken: newRequestID(), Tags: in.Tags}
+		LockToken: awsproto.NewRequestID(), Tags: in.Tags}
 	s.srv.state.WAF.WebACLs[a.ARN] = a
-	c.changed()
+	c.Changed()
 	return map[string]any{"Summary": a.summary()}, nil
 }
 
-func (s *wafService) getWebACL(c *call, body []byte) (any, error) {
+func (s *wafService) getWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in webACLIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	a, err := s.find(c, in.Name, in.Scope, in.ID)
@@ -287,9 +291,9 @@ func (s *wafService) getWebACL(c *call, body []byte) (any, error) {
 	return map[string]any{"WebACL": a.out(), "LockToken": a.LockToken}, nil
 }
 
-func (s *wafService) updateWebACL(c *call, body []byte) (any, error) {
+func (s *wafService) updateWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in webACLIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if err := in.check(false); err != nil {
@@ -303,17 +307,17 @@ func (s *wafService) updateWebACL(c *call, body []byte) (any, error) {
 		return nil, wafErr("WAFOptimisticLockException", "AWS WAF couldn’t save your changes because someone changed the resource after you started to edit it. Reapply your changes.")
 	}
 	a.Description, a.DefaultAction, a.Rules, a.VisibilityConfig = in.Description, in.DefaultAction, in.Rules, in.VisibilityConfig
-	a.LockToken = newRequestID()
-	c.changed()
+	a.LockToken = awsproto.NewRequestID()
+	c.Changed()
 	s.srv.waf.publish(&s.srv.state.WAF)
 	return map[string]any{"NextLockToken": a.LockToken}, nil
 }
 
-func (s *wafService) listWebACLs(c *call, body []byte) (any, error) {
+func (s *wafService) listWebACLs(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Scope string `json:"Scope"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if in.Scope != "REGIONAL" && in.Scope != "CLOUDFRONT" {
@@ -321,16 +325,16 @@ func (s *wafService) listWebACLs(c *call, body []byte) (any, error) {
 	}
 	list := []map[string]any{}
 	for _, arn := range sortedIDs(s.srv.state.WAF.WebACLs) {
-		if a := s.srv.state.WAF.WebACLs[arn]; a.Region == c.region && a.Scope == in.Scope {
+		if a := s.srv.state.WAF.WebACLs[arn]; a.Region == c.Region && a.Scope == in.Scope {
 			list = append(list, a.summary())
 		}
 	}
 	return map[string]any{"WebACLs": list}, nil
 }
 
-func (s *wafService) deleteWebACL(c *call, body []byte) (any, error) {
+func (s *wafService) deleteWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in webACLIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	a, err := s.find(c, in.Name, in.Scope, in.ID)
@@ -344,7 +348,7 @@ func (s *wafService) deleteWebACL(c *call, body []byte) (any, error) {
 		if s.srv.state.ELB.LoadBalancers[lb] == nil {
 			// Deleting a load balancer ends its association, as in AWS.
 			delete(s.srv.state.WAF.Associations, lb)
-			c.changed()
+			c.Changed()
 			continue
 		}
 		if acl == a.ARN {
@@ -352,7 +356,7 @@ func (s *wafService) deleteWebACL(c *call, body []byte) (any, error) {
 		}
 	}
 	delete(s.srv.state.WAF.WebACLs, a.ARN)
-	c.changed()
+	c.Changed()
 	s.srv.waf.publish(&s.srv.state.WAF)
 	return map[string]any{}, nil
 }
@@ -366,12 +370,12 @@ func (s *wafService) loadBalancer(arn string) error {
 	return nil
 }
 
-func (s *wafService) associate(c *call, body []byte) (any, error) {
+func (s *wafService) associate(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		WebACLArn   string `json:"WebACLArn"`
 		ResourceArn string `json:"ResourceArn"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	a := s.srv.state.WAF.WebACLs[in.WebACLArn]
@@ -383,32 +387,32 @@ func (s *wafService) associate(c *call, body []byte) (any, error) {
 	}
 	if s.srv.state.WAF.Associations[in.ResourceArn] != a.ARN {
 		s.srv.state.WAF.Associations[in.ResourceArn] = a.ARN
-		c.changed()
+		c.Changed()
 		s.srv.waf.publish(&s.srv.state.WAF)
 	}
 	return map[string]any{}, nil
 }
 
-func (s *wafService) disassociate(c *call, body []byte) (any, error) {
+func (s *wafService) disassociate(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		ResourceArn string `json:"ResourceArn"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if _, ok := s.srv.state.WAF.Associations[in.ResourceArn]; ok {
 		delete(s.srv.state.WAF.Associations, in.ResourceArn)
-		c.changed()
+		c.Changed()
 		s.srv.waf.publish(&s.srv.state.WAF)
 	}
 	return map[string]any{}, nil
 }
 
-func (s *wafService) getWebACLForResource(_ *call, body []byte) (any, error) {
+func (s *wafService) getWebACLForResource(_ *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		ResourceArn string `json:"ResourceArn"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if err := s.loadBalancer(in.ResourceArn); err != nil {
@@ -420,11 +424,11 @@ func (s *wafService) getWebACLForResource(_ *call, body []byte) (any, error) {
 	return map[string]any{}, nil
 }
 
-func (s *wafService) listTags(_ *call, body []byte) (any, error) {
+func (s *wafService) listTags(_ *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		ResourceARN string `json:"ResourceARN"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	a := s.srv.state.WAF.WebACLs[in.ResourceARN]
@@ -433,7 +437,7 @@ func (s *wafService) listTags(_ *call, body []byte) (any, error) {
 	}
 	tags := slices.Clone(a.Tags)
 	if tags == nil {
-		tags = []resourceTag{}
+		tags = []awsproto.Tag{}
 	}
 	return map[string]any{"TagInfoForResource": map[string]any{"ResourceARN": a.ARN, "TagList": tags}}, nil
 }

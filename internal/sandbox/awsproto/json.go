@@ -1,4 +1,4 @@
-package sandbox
+package awsproto
 
 import (
 	"bytes"
@@ -13,17 +13,22 @@ import (
 // maxAPIBody bounds the body of an API call (not of registry uploads).
 const maxAPIBody = 10 << 20
 
-// serveJSON serves an awsJson request (X-Amz-Target: Prefix.Operation).
-func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, requestID string) {
+// Invoker runs an operation for a request the way the server runs them all
+// (after the configured latency, under the state lock, saving a change):
+// the protocol handlers decode, call it, and encode.
+type Invoker func(r *http.Request, requestID string, op func(*Call) (any, error)) (any, error)
+
+// ServeJSON serves an awsJson request (X-Amz-Target: Prefix.Operation).
+func (rt *Router) ServeJSON(w http.ResponseWriter, r *http.Request, requestID string, invoke Invoker) {
 	target := r.Header.Get("X-Amz-Target")
 	prefix, opName, _ := cutLast(target, ".")
-	op := s.routes.json[prefix][opName]
+	op := rt.json[prefix][opName]
 	if op == nil {
-		writeJSONError(w, clientErr("UnknownOperationException", "operation %q is not supported by the sandbox", target))
+		writeJSONError(w, ClientErr("UnknownOperationException", "operation %q is not supported by the sandbox", target))
 		return
 	}
 	if r.Method != http.MethodPost {
-		writeJSONError(w, clientErr("SerializationException", "awsJson requests must be POST, not %s", r.Method))
+		writeJSONError(w, ClientErr("SerializationException", "awsJson requests must be POST, not %s", r.Method))
 		return
 	}
 	body, aerr := readAPIBody(w, r)
@@ -34,14 +39,14 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, requestID str
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
-	out, err := s.invoke(r, requestID, func(c *call) (any, error) { return op(c, body) })
+	out, err := invoke(r, requestID, func(c *Call) (any, error) { return op(c, body) })
 	if err != nil {
-		writeJSONError(w, asAPIError(err))
+		writeJSONError(w, AsError(err))
 		return
 	}
 	data, err := json.Marshal(out)
 	if err != nil {
-		writeJSONError(w, serverErr("ServerException", "encode the response: %v", err))
+		writeJSONError(w, ServerErr("ServerException", "encode the response: %v", err))
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
@@ -50,38 +55,38 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, requestID str
 	_, _ = w.Write(data)
 }
 
-// decodeJSON decodes an operation's input, answering malformed JSON or a
+// DecodeJSON decodes an operation's input, answering malformed JSON or a
 // value of the wrong type with SerializationException as AWS does.
-func decodeJSON(body []byte, v any) error {
+func DecodeJSON(body []byte, v any) error {
 	if !json.Valid(body) {
-		return clientErr("SerializationException", "the request body is not valid JSON")
+		return ClientErr("SerializationException", "the request body is not valid JSON")
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return clientErr("SerializationException", "field %q: expected %s, found a JSON %s", te.Field, te.Type, te.Value)
+			return ClientErr("SerializationException", "field %q: expected %s, found a JSON %s", te.Field, te.Type, te.Value)
 		}
-		return clientErr("SerializationException", "the request body does not match the operation's input: %v", err)
+		return ClientErr("SerializationException", "the request body does not match the operation's input: %v", err)
 	}
 	return nil
 }
 
 // readAPIBody reads an API call's body, refusing one over maxAPIBody.
-func readAPIBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
+func readAPIBody(w http.ResponseWriter, r *http.Request) ([]byte, *Error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAPIBody))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Code: "SerializationException",
+		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "SerializationException",
 			Message: "the request body is larger than " + strconv.Itoa(maxAPIBody) + " bytes"}
 	case err != nil:
-		return nil, clientErr("SerializationException", "read the request body: %v", err)
+		return nil, ClientErr("SerializationException", "read the request body: %v", err)
 	}
 	return body, nil
 }
 
 // writeJSONError writes the awsJson error envelope.
-func writeJSONError(w http.ResponseWriter, e *apiError) {
+func writeJSONError(w http.ResponseWriter, e *Error) {
 	data, _ := json.Marshal(map[string]string{"__type": e.Code, "message": e.Message})
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.Header().Set("X-Amzn-ErrorType", e.Code)
@@ -90,13 +95,13 @@ func writeJSONError(w http.ResponseWriter, e *apiError) {
 	_, _ = w.Write(data)
 }
 
-// asAPIError turns an operation's error into the error the client sees.
-func asAPIError(err error) *apiError {
-	var aerr *apiError
+// AsError turns an operation's error into the error the client sees.
+func AsError(err error) *Error {
+	var aerr *Error
 	if errors.As(err, &aerr) {
 		return aerr
 	}
-	return serverErr("ServerException", "%v", err)
+	return ServerErr("ServerException", "%v", err)
 }
 
 // cutLast splits s around the last sep.

@@ -1,4 +1,4 @@
-package sandbox
+package store
 
 import (
 	"errors"
@@ -28,16 +28,16 @@ func (e *DataInUseError) Error() string {
 	return fmt.Sprintf("start sandbox: data folder %s is in use by another sandbox (pid %d)", e.Dir, e.PID)
 }
 
-// dataLock is a held lock file.
-type dataLock struct {
+// Lock is a held lock file.
+type Lock struct {
 	mu   sync.Mutex // Close may run twice at once (its caller and ctx's end)
 	path string
 }
 
-// lockDataDir takes dir's lock file: it is made under another name and
+// LockDir takes dir's lock file: it is made under another name and
 // linked into place, so it appears whole or not at all. A lock left by a
 // sandbox that is gone (its process no longer exists) is taken over.
-func lockDataDir(dir string) (*dataLock, error) {
+func LockDir(dir string) (*Lock, error) {
 	path := filepath.Join(dir, lockName)
 	tmp, err := os.CreateTemp(dir, lockName+".*")
 	if err != nil {
@@ -51,7 +51,7 @@ func lockDataDir(dir string) (*dataLock, error) {
 	for range 2 {
 		err := os.Link(tmp.Name(), path)
 		if err == nil {
-			return &dataLock{path: path}, nil
+			return &Lock{path: path}, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("start sandbox: lock data folder %s: %w", dir, err)
@@ -68,8 +68,8 @@ func lockDataDir(dir string) (*dataLock, error) {
 	return nil, fmt.Errorf("start sandbox: data folder %s is being locked by another sandbox", dir)
 }
 
-// release removes the lock file; releasing twice is harmless.
-func (l *dataLock) release() error {
+// Release removes the lock file; releasing twice is harmless.
+func (l *Lock) Release() error {
 	if l == nil {
 		return nil
 	}

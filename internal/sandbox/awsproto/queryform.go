@@ -1,14 +1,14 @@
-package sandbox
+package awsproto
 
 import (
 	"net/url"
 	"strconv"
 )
 
-// queryList reads an awsQuery list, Name.member.1, Name.member.2, … (or,
+// QueryList reads an awsQuery list, Name.member.1, Name.member.2, … (or,
 // with member "", the ec2Query form Name.1, Name.2, …), stopping at the
 // first gap as AWS does.
-func queryList(form url.Values, name, member string) []string {
+func QueryList(form url.Values, name, member string) []string {
 	var out []string
 	for i := 1; ; i++ {
 		key := name + "." + strconv.Itoa(i)
@@ -23,9 +23,9 @@ func queryList(form url.Values, name, member string) []string {
 	}
 }
 
-// queryStructs reads an awsQuery list of structures, Name.member.N.Field,
+// QueryStructs reads an awsQuery list of structures, Name.member.N.Field,
 // as one map of field to value per member.
-func queryStructs(form url.Values, name, member string) []map[string]string {
+func QueryStructs(form url.Values, name, member string) []map[string]string {
 	var out []map[string]string
 	for i := 1; ; i++ {
 		prefix := name + "." + strconv.Itoa(i) + "."
@@ -45,21 +45,21 @@ func queryStructs(form url.Values, name, member string) []map[string]string {
 	}
 }
 
-// ec2Filter is one Filter.N of an ec2Query Describe call.
-type ec2Filter struct {
+// EC2Filter is one Filter.N of an ec2Query Describe call.
+type EC2Filter struct {
 	Name   string
 	Values []string
 }
 
-// ec2Filters reads Filter.N.Name and Filter.N.Value.M.
-func ec2Filters(form url.Values) []ec2Filter {
-	var out []ec2Filter
+// EC2Filters reads Filter.N.Name and Filter.N.Value.M.
+func EC2Filters(form url.Values) []EC2Filter {
+	var out []EC2Filter
 	for i := 1; ; i++ {
 		p := "Filter." + strconv.Itoa(i)
 		name := form.Get(p + ".Name")
 		if name == "" {
 			return out
 		}
-		out = append(out, ec2Filter{Name: name, Values: queryList(form, p+".Value", "")})
+		out = append(out, EC2Filter{Name: name, Values: QueryList(form, p+".Value", "")})
 	}
 }

@@ -1,4 +1,4 @@
-package sandbox
+package awsproto
 
 import (
 	"bytes"
@@ -8,9 +8,9 @@ import (
 	"strconv"
 )
 
-// serveQuery serves an awsQuery request (Action and Version form fields, in
+// ServeQuery serves an awsQuery request (Action and Version form fields, in
 // a POST body or the URL's query).
-func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, requestID string) {
+func (rt *Router) ServeQuery(w http.ResponseWriter, r *http.Request, requestID string, invoke Invoker) {
 	form, aerr := queryForm(w, r)
 	if aerr != nil {
 		writeQueryError(w, "", requestID, aerr)
@@ -18,24 +18,24 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, requestID st
 	}
 	action, version := form.Get("Action"), form.Get("Version")
 	if action == "" {
-		writeQueryError(w, "", requestID, clientErr("MissingAction",
+		writeQueryError(w, "", requestID, ClientErr("MissingAction",
 			"the request names no Action (and no X-Amz-Target): the sandbox cannot tell which AWS API it is for"))
 		return
 	}
-	svc, ok := s.routes.query[version]
+	svc, ok := rt.query[version]
 	op := svc.ops[action]
 	if !ok || op == nil {
-		writeQueryError(w, svc.namespace, requestID, clientErr("InvalidAction",
+		writeQueryError(w, svc.namespace, requestID, ClientErr("InvalidAction",
 			"Could not find operation %s for version %s", action, version))
 		return
 	}
-	out, err := s.invoke(r, requestID, func(c *call) (any, error) { return op(c, form) })
+	out, err := invoke(r, requestID, func(c *Call) (any, error) { return op(c, form) })
 	if svc.ec2 {
 		writeEC2(w, action, svc.namespace, requestID, out, err)
 		return
 	}
 	if err != nil {
-		writeQueryError(w, svc.namespace, requestID, asAPIError(err))
+		writeQueryError(w, svc.namespace, requestID, AsError(err))
 		return
 	}
 	var buf bytes.Buffer
@@ -59,7 +59,7 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, requestID st
 		err = enc.Flush()
 	}
 	if err != nil {
-		writeQueryError(w, svc.namespace, requestID, serverErr("InternalFailure", "encode the response: %v", err))
+		writeQueryError(w, svc.namespace, requestID, ServerErr("InternalFailure", "encode the response: %v", err))
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml")
@@ -70,10 +70,10 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, requestID st
 
 // queryForm reads the form of a query request: the URL's query plus, for a
 // POST, the url-encoded body.
-func queryForm(w http.ResponseWriter, r *http.Request) (url.Values, *apiError) {
+func queryForm(w http.ResponseWriter, r *http.Request) (url.Values, *Error) {
 	form, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return nil, clientErr("MalformedQueryString", "the URL's query string is malformed: %v", err)
+		return nil, ClientErr("MalformedQueryString", "the URL's query string is malformed: %v", err)
 	}
 	if r.Method == http.MethodPost {
 		body, aerr := readAPIBody(w, r)
@@ -83,7 +83,7 @@ func queryForm(w http.ResponseWriter, r *http.Request) (url.Values, *apiError) {
 		}
 		posted, err := url.ParseQuery(string(body))
 		if err != nil {
-			return nil, clientErr("MalformedQueryString", "the request body is not a url-encoded form: %v", err)
+			return nil, ClientErr("MalformedQueryString", "the request body is not a url-encoded form: %v", err)
 		}
 		for k, v := range posted {
 			form[k] = append(form[k], v...)
@@ -93,7 +93,7 @@ func queryForm(w http.ResponseWriter, r *http.Request) (url.Values, *apiError) {
 }
 
 // writeQueryError writes the awsQuery error envelope.
-func writeQueryError(w http.ResponseWriter, namespace, requestID string, e *apiError) {
+func writeQueryError(w http.ResponseWriter, namespace, requestID string, e *Error) {
 	type errorBody struct {
 		Type    string `xml:"Type"`
 		Code    string `xml:"Code"`
@@ -115,22 +115,22 @@ func writeQueryError(w http.ResponseWriter, namespace, requestID string, e *apiE
 	_, _ = w.Write(data)
 }
 
-// ec2Reply is the response value of an ec2Query operation: a struct whose
-// fields are the children of <OperationResponse>, with ec2Meta embedded.
-type ec2Reply interface{ setRequestID(id string) }
+// EC2Reply is the response value of an ec2Query operation: a struct whose
+// fields are the children of <OperationResponse>, with EC2Meta embedded.
+type EC2Reply interface{ setRequestID(id string) }
 
-// ec2Meta carries the lower-case requestId of every ec2Query response.
-type ec2Meta struct {
+// EC2Meta carries the lower-case requestId of every ec2Query response.
+type EC2Meta struct {
 	RequestID string `xml:"requestId"`
 }
 
-func (m *ec2Meta) setRequestID(id string) { m.RequestID = id }
+func (m *EC2Meta) setRequestID(id string) { m.RequestID = id }
 
 // writeEC2 writes an ec2Query response or error envelope.
 func writeEC2(w http.ResponseWriter, action, namespace, requestID string, out any, err error) {
 	var data []byte
 	if err == nil {
-		if r, ok := out.(ec2Reply); ok {
+		if r, ok := out.(EC2Reply); ok {
 			r.setRequestID(requestID)
 		}
 		start := xml.StartElement{Name: xml.Name{Local: action + "Response"},
@@ -139,12 +139,12 @@ func writeEC2(w http.ResponseWriter, action, namespace, requestID string, out an
 		if err = xml.NewEncoder(&buf).EncodeElement(out, start); err == nil {
 			data = buf.Bytes()
 		} else {
-			err = serverErr("InternalError", "encode the response: %v", err)
+			err = ServerErr("InternalError", "encode the response: %v", err)
 		}
 	}
 	status := http.StatusOK
 	if err != nil {
-		e := asAPIError(err)
+		e := AsError(err)
 		status = e.Status
 		type ec2Error struct {
 			Code    string `xml:"Code"`

@@ -3,10 +3,10 @@ package sandbox
 import (
 	"encoding/json"
 	"strings"
-	"time"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
+	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 )
 
 func createCluster(p *provCall, props map[string]any) (created, error) {
@@ -163,22 +163,6 @@ func deleteRole(p *provCall, id string, _ map[string]string) error {
 	return nil
 }
 
-// logGroup is a CloudWatch Logs log group, made by a stack or by the Logs API (logs.go).
-type logGroup struct {
-	Name          string         `json:"name"`
-	Region        string         `json:"region"`
-	RetentionDays int            `json:"retentionInDays,omitempty"`
-	CreatedAt     time.Time      `json:"createdAt"`
-	Tags          []awsproto.Tag `json:"tags,omitempty"`
-	// Streams are the group's log streams by name (logs.go).
-	Streams map[string]*logStream `json:"streams,omitempty"`
-}
-
-// logsState is CloudWatch Logs' part of the state: groups by region/name.
-type logsState struct {
-	Groups map[string]*logGroup `json:"groups"`
-}
-
 func createLogGroup(p *provCall, props map[string]any) (created, error) {
 	name := str(props, "LogGroupName")
 	if name == "" {
@@ -192,7 +176,7 @@ func createLogGroup(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	p.st.Logs.Groups[key] = &logGroup{Name: name, Region: p.region, RetentionDays: days, CreatedAt: p.now, Tags: tagsProp(props)}
+	p.st.Logs.Groups[key] = &logs.Group{Name: name, Region: p.region, RetentionDays: days, CreatedAt: p.now, Tags: tagsProp(props)}
 	return created{id: name, attrs: map[string]string{"Arn": "arn:aws:logs:" + p.region + ":" + awsproto.Account + ":log-group:" + name + ":*"}}, nil
 }
 

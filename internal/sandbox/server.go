@@ -13,6 +13,7 @@ import (
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
+	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 	"github.com/breakthemonolith/workshop/internal/sandbox/sts"
 )
@@ -111,7 +112,7 @@ func New(opts Options) (*Server, error) {
 	iam.New(func() *iam.State { return &s.state.IAM }).Register(s.routes)
 	(&ecsService{srv: s}).register(s.routes)
 	(&elbService{srv: s}).register(s.routes)
-	(&logsService{srv: s}).register(s.routes)
+	logs.New(func() *logs.State { return &s.state.Logs }).Register(s.routes)
 	(&cfnService{srv: s}).register(s.routes)
 	(&wafService{srv: s}).register(s.routes)
 	(&secretsService{srv: s}).register(s.routes)

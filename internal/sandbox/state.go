@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
+	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 )
 
@@ -25,12 +26,12 @@ type state struct {
 	ECR              ecrState `json:"ecr"`
 	// CFN holds the stacks; the services below hold what stacks (and later
 	// the learner's API calls) created.
-	CFN  cfnState  `json:"cloudformation"`
-	EC2  ec2State  `json:"ec2"`
-	IAM  iam.State `json:"iam"`
-	ECS  ecsState  `json:"ecs"`
-	ELB  elbState  `json:"elbv2"`
-	Logs logsState `json:"logs"`
+	CFN  cfnState   `json:"cloudformation"`
+	EC2  ec2State   `json:"ec2"`
+	IAM  iam.State  `json:"iam"`
+	ECS  ecsState   `json:"ecs"`
+	ELB  elbState   `json:"elbv2"`
+	Logs logs.State `json:"logs"`
 	// WAF and Secrets serve module 5 (wafv2.go, secretsmanager.go).
 	WAF     wafState     `json:"wafv2"`
 	Secrets secretsState `json:"secretsmanager"`
@@ -49,7 +50,7 @@ func (st *state) fill() {
 	st.ECS.fill()
 	st.ELB.fill()
 	if st.Logs.Groups == nil {
-		st.Logs.Groups = map[string]*logGroup{}
+		st.Logs.Groups = map[string]*logs.Group{}
 	}
 	st.WAF.fill()
 	st.Secrets.fill()

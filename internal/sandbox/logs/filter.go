@@ -1,4 +1,4 @@
-package sandbox
+package logs
 
 import (
 	"fmt"
@@ -51,7 +51,7 @@ func matchTerms(msg string, terms []string) bool {
 type filteredEvent struct {
 	stream string
 	pos    int64
-	ev     logEvent
+	ev     Event
 }
 
 // eventID is a found event's id: its timestamp, its stream's hash and its
@@ -62,7 +62,7 @@ func (f filteredEvent) eventID() string {
 	return fmt.Sprintf("%020d%010d%026d", f.ev.Timestamp, h.Sum32(), f.pos)
 }
 
-func (l *logsService) filterLogEvents(c *awsproto.Call, body []byte) (any, error) {
+func (l *Service) filterLogEvents(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName        string   `json:"logGroupName"`
 		LogStreamNames      []string `json:"logStreamNames"`
@@ -88,12 +88,12 @@ func (l *logsService) filterLogEvents(c *awsproto.Call, body []byte) (any, error
 		return nil, err
 	}
 	var found []filteredEvent
-	searched := []map[string]any{}
+	searched := []searchedStream{}
 	for name, st := range g.Streams {
 		if len(in.LogStreamNames) > 0 && !slices.Contains(in.LogStreamNames, name) || !strings.HasPrefix(name, in.LogStreamNamePrefix) {
 			continue
 		}
-		searched = append(searched, map[string]any{"logStreamName": name, "searchedCompletely": true})
+		searched = append(searched, searchedStream{LogStreamName: name, SearchedCompletely: true})
 		for i, ev := range st.Events {
 			if inTimeRange(ev.Timestamp, in.StartTime, in.EndTime) && matchTerms(ev.Message, terms) {
 				found = append(found, filteredEvent{stream: name, pos: st.Dropped + int64(i), ev: ev})
@@ -111,7 +111,7 @@ func (l *logsService) filterLogEvents(c *awsproto.Call, body []byte) (any, error
 		return a.pos < b.pos
 	})
 	sort.Slice(searched, func(i, j int) bool {
-		return searched[i]["logStreamName"].(string) < searched[j]["logStreamName"].(string)
+		return searched[i].LogStreamName < searched[j].LogStreamName
 	})
 	limit, err := eventLimit(in.Limit)
 	if err != nil {
@@ -121,12 +121,32 @@ func (l *logsService) filterLogEvents(c *awsproto.Call, body []byte) (any, error
 	if err != nil {
 		return nil, err
 	}
-	events := make([]map[string]any, 0, len(found))
+	events := make([]filteredLogEvent, 0, len(found))
 	for _, f := range found {
-		events = append(events, map[string]any{"logStreamName": f.stream, "timestamp": f.ev.Timestamp,
-			"ingestionTime": f.ev.Ingested, "message": f.ev.Message, "eventId": f.eventID()})
+		events = append(events, filteredLogEvent{LogStreamName: f.stream, Timestamp: f.ev.Timestamp,
+			IngestionTime: f.ev.Ingested, Message: f.ev.Message, EventID: f.eventID()})
 	}
-	out := pageOut("events", events, next)
-	out["searchedLogStreams"] = searched
-	return out, nil
+	return filterLogEventsOut{Events: events, NextToken: next, SearchedLogStreams: searched}, nil
+}
+
+// searchedStream is Logs' SearchedLogStream.
+type searchedStream struct {
+	LogStreamName      string `json:"logStreamName"`
+	SearchedCompletely bool   `json:"searchedCompletely"`
+}
+
+// filteredLogEvent is Logs' FilteredLogEvent.
+type filteredLogEvent struct {
+	EventID       string `json:"eventId"`
+	IngestionTime int64  `json:"ingestionTime"`
+	LogStreamName string `json:"logStreamName"`
+	Message       string `json:"message"`
+	Timestamp     int64  `json:"timestamp"`
+}
+
+// filterLogEventsOut is FilterLogEvents' response.
+type filterLogEventsOut struct {
+	Events             []filteredLogEvent `json:"events"`
+	NextToken          string             `json:"nextToken,omitempty"`
+	SearchedLogStreams []searchedStream   `json:"searchedLogStreams"`
 }

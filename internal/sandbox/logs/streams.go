@@ -1,4 +1,4 @@
-package sandbox
+package logs
 
 import (
 	"fmt"
@@ -15,12 +15,12 @@ import (
 // if its retention had expired.
 const maxStreamEvents = 10000
 
-// logStream is a log stream of a group, with its events oldest first (by
+// Stream is a log stream of a group, with its events oldest first (by
 // timestamp, then by arrival).
-type logStream struct {
-	Name      string     `json:"name"`
-	CreatedAt time.Time  `json:"createdAt"`
-	Events    []logEvent `json:"events,omitempty"`
+type Stream struct {
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"createdAt"`
+	Events    []Event   `json:"events,omitempty"`
 	// Dropped counts the events cut off the front by maxStreamEvents, so
 	// that an event's position (Dropped + its index), which GetLogEvents's
 	// tokens name, stays put when older ones go.
@@ -31,15 +31,15 @@ type logStream struct {
 	LastIngested int64 `json:"lastIngested,omitempty"`
 }
 
-// logEvent is one log event; times are epoch milliseconds.
-type logEvent struct {
+// Event is one log event; times are epoch milliseconds.
+type Event struct {
 	Timestamp int64  `json:"t"`
 	Ingested  int64  `json:"i"`
 	Message   string `json:"m"`
 }
 
 // stream returns a group's log stream, or ResourceNotFoundException.
-func (l *logsService) stream(c *awsproto.Call, group, name string) (*logGroup, *logStream, error) {
+func (l *Service) stream(c *awsproto.Call, group, name string) (*Group, *Stream, error) {
 	g, err := l.group(c, group)
 	if err != nil {
 		return nil, nil, err
@@ -52,7 +52,7 @@ func (l *logsService) stream(c *awsproto.Call, group, name string) (*logGroup, *
 }
 
 // storedBytes is the size of the group's stored messages.
-func (g *logGroup) storedBytes() int64 {
+func (g *Group) storedBytes() int64 {
 	var n int64
 	for _, st := range g.Streams {
 		n += st.storedBytes()
@@ -60,7 +60,7 @@ func (g *logGroup) storedBytes() int64 {
 	return n
 }
 
-func (st *logStream) storedBytes() int64 {
+func (st *Stream) storedBytes() int64 {
 	var n int64
 	for _, ev := range st.Events {
 		n += int64(len(ev.Message))
@@ -69,9 +69,9 @@ func (st *logStream) storedBytes() int64 {
 }
 
 // sequenceToken is the stream's upload sequence token, 56 digits as AWS's.
-func (st *logStream) sequenceToken() string { return fmt.Sprintf("%056d", st.Uploads+1) }
+func (st *Stream) sequenceToken() string { return fmt.Sprintf("%056d", st.Uploads+1) }
 
-func (l *logsService) createLogStream(c *awsproto.Call, body []byte) (any, error) {
+func (l *Service) createLogStream(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName  string `json:"logGroupName"`
 		LogStreamName string `json:"logStreamName"`
@@ -90,14 +90,14 @@ func (l *logsService) createLogStream(c *awsproto.Call, body []byte) (any, error
 		return nil, awsproto.ClientErr("ResourceAlreadyExistsException", "The specified log stream already exists")
 	}
 	if g.Streams == nil {
-		g.Streams = map[string]*logStream{}
+		g.Streams = map[string]*Stream{}
 	}
-	g.Streams[in.LogStreamName] = &logStream{Name: in.LogStreamName, CreatedAt: c.Now}
+	g.Streams[in.LogStreamName] = &Stream{Name: in.LogStreamName, CreatedAt: c.Now}
 	c.Changed()
 	return struct{}{}, nil
 }
 
-func (l *logsService) describeLogStreams(c *awsproto.Call, body []byte) (any, error) {
+func (l *Service) describeLogStreams(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName        string `json:"logGroupName"`
 		LogStreamNamePrefix string `json:"logStreamNamePrefix"`
@@ -122,7 +122,7 @@ func (l *logsService) describeLogStreams(c *awsproto.Call, body []byte) (any, er
 	default:
 		return nil, awsproto.ClientErr("InvalidParameterException", "1 validation error detected: Value '%s' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]", in.OrderBy)
 	}
-	var streams []*logStream
+	var streams []*Stream
 	for _, st := range g.Streams {
 		if strings.HasPrefix(st.Name, in.LogStreamNamePrefix) {
 			streams = append(streams, st)
@@ -139,31 +139,49 @@ func (l *logsService) describeLogStreams(c *awsproto.Call, body []byte) (any, er
 	if err != nil {
 		return nil, err
 	}
-	out := []map[string]any{}
+	out := describeLogStreamsOut{LogStreams: []logStreamOut{}, NextToken: next}
 	for _, st := range streams {
-		m := map[string]any{"logStreamName": st.Name, "creationTime": st.CreatedAt.UnixMilli(),
-			"arn":                 "arn:aws:logs:" + g.Region + ":" + awsproto.Account + ":log-group:" + g.Name + ":log-stream:" + st.Name,
-			"uploadSequenceToken": st.sequenceToken(), "storedBytes": 0}
+		m := logStreamOut{LogStreamName: st.Name, CreationTime: st.CreatedAt.UnixMilli(),
+			Arn:                 "arn:aws:logs:" + g.Region + ":" + awsproto.Account + ":log-group:" + g.Name + ":log-stream:" + st.Name,
+			UploadSequenceToken: st.sequenceToken()}
 		if len(st.Events) > 0 {
-			m["firstEventTimestamp"] = st.Events[0].Timestamp
-			m["lastEventTimestamp"] = st.lastEventTime()
-			m["lastIngestionTime"] = st.LastIngested
+			first, last, ingested := st.Events[0].Timestamp, st.lastEventTime(), st.LastIngested
+			m.FirstEventTimestamp, m.LastEventTimestamp, m.LastIngestionTime = &first, &last, &ingested
 		}
-		out = append(out, m)
+		out.LogStreams = append(out.LogStreams, m)
 	}
-	return pageOut("logStreams", out, next), nil
+	return out, nil
+}
+
+// logStreamOut is Logs' LogStream; the event times are there once the
+// stream has events.
+type logStreamOut struct {
+	Arn                 string `json:"arn"`
+	CreationTime        int64  `json:"creationTime"`
+	FirstEventTimestamp *int64 `json:"firstEventTimestamp,omitempty"`
+	LastEventTimestamp  *int64 `json:"lastEventTimestamp,omitempty"`
+	LastIngestionTime   *int64 `json:"lastIngestionTime,omitempty"`
+	LogStreamName       string `json:"logStreamName"`
+	StoredBytes         int64  `json:"storedBytes"`
+	UploadSequenceToken string `json:"uploadSequenceToken"`
+}
+
+// describeLogStreamsOut is DescribeLogStreams' response.
+type describeLogStreamsOut struct {
+	LogStreams []logStreamOut `json:"logStreams"`
+	NextToken  string         `json:"nextToken,omitempty"`
 }
 
 // lastEventTime is the timestamp of the stream's newest event, 0 when it
 // has none.
-func (st *logStream) lastEventTime() int64 {
+func (st *Stream) lastEventTime() int64 {
 	if len(st.Events) == 0 {
 		return 0
 	}
 	return st.Events[len(st.Events)-1].Timestamp
 }
 
-func (l *logsService) putLogEvents(c *awsproto.Call, body []byte) (any, error) {
+func (l *Service) putLogEvents(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName  string `json:"logGroupName"`
 		LogStreamName string `json:"logStreamName"`
@@ -183,25 +201,27 @@ func (l *logsService) putLogEvents(c *awsproto.Call, body []byte) (any, error) {
 		return nil, err
 	}
 	now := c.Now.UnixMilli()
-	batch := make([]logEvent, 0, len(in.LogEvents))
+	batch := make([]Event, 0, len(in.LogEvents))
 	for i, ev := range in.LogEvents {
 		if ev.Timestamp == nil || ev.Message == "" {
 			return nil, awsproto.ClientErr("InvalidParameterException", "1 validation error detected: Value at 'logEvents.%d.member' failed to satisfy constraint: timestamp and a non-empty message are required", i+1)
 		}
-		batch = append(batch, logEvent{Timestamp: *ev.Timestamp, Ingested: now, Message: ev.Message})
+		batch = append(batch, Event{Timestamp: *ev.Timestamp, Ingested: now, Message: ev.Message})
 	}
-	st.add(batch, now)
+	st.Add(batch, now)
 	c.Changed()
-	return map[string]any{"nextSequenceToken": st.sequenceToken()}, nil
+	return struct {
+		NextSequenceToken string `json:"nextSequenceToken"`
+	}{st.sequenceToken()}, nil
 }
 
-// add stores a batch of events ingested at now (epoch ms), dropping the
+// Add stores a batch of events ingested at now (epoch ms), dropping the
 // oldest beyond maxStreamEvents.
-func (st *logStream) add(batch []logEvent, now int64) {
+func (st *Stream) Add(batch []Event, now int64) {
 	sort.SliceStable(batch, func(i, j int) bool { return batch[i].Timestamp < batch[j].Timestamp })
 	st.Events = mergeEvents(st.Events, batch)
 	if over := len(st.Events) - maxStreamEvents; over > 0 {
-		st.Events = append([]logEvent(nil), st.Events[over:]...)
+		st.Events = append([]Event(nil), st.Events[over:]...)
 		st.Dropped += int64(over)
 	}
 	st.Uploads++
@@ -210,11 +230,11 @@ func (st *logStream) add(batch []logEvent, now int64) {
 
 // mergeEvents merges a sorted batch into a stream's sorted events; an event
 // goes after those with the same timestamp already stored.
-func mergeEvents(old, batch []logEvent) []logEvent {
+func mergeEvents(old, batch []Event) []Event {
 	if len(old) == 0 || old[len(old)-1].Timestamp <= batch[0].Timestamp {
 		return append(old, batch...)
 	}
-	out := make([]logEvent, 0, len(old)+len(batch))
+	out := make([]Event, 0, len(old)+len(batch))
 	i, j := 0, 0
 	for i < len(old) || j < len(batch) {
 		if j == len(batch) || i < len(old) && old[i].Timestamp <= batch[j].Timestamp {

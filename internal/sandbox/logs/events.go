@@ -1,4 +1,4 @@
-package sandbox
+package logs
 
 import (
 	"fmt"
@@ -45,7 +45,7 @@ func inTimeRange(ts int64, start, end *int64) bool {
 	return (start == nil || ts >= *start) && (end == nil || ts < *end)
 }
 
-func (l *logsService) getLogEvents(c *awsproto.Call, body []byte) (any, error) {
+func (l *Service) getLogEvents(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName  string `json:"logGroupName"`
 		LogStreamName string `json:"logStreamName"`
@@ -102,10 +102,25 @@ func (l *logsService) getLogEvents(c *awsproto.Call, body []byte) (any, error) {
 			lo = picked[0]
 		}
 	}
-	events := make([]map[string]any, 0, len(picked))
+	events := make([]outputEvent, 0, len(picked))
 	for _, p := range picked {
 		ev := st.Events[p-first]
-		events = append(events, map[string]any{"timestamp": ev.Timestamp, "ingestionTime": ev.Ingested, "message": ev.Message})
+		events = append(events, outputEvent{Timestamp: ev.Timestamp, IngestionTime: ev.Ingested, Message: ev.Message})
 	}
-	return map[string]any{"events": events, "nextForwardToken": eventsToken('f', hi), "nextBackwardToken": eventsToken('b', lo)}, nil
+	return getLogEventsOut{Events: events, NextForwardToken: eventsToken('f', hi), NextBackwardToken: eventsToken('b', lo)}, nil
+}
+
+// outputEvent is Logs' OutputLogEvent. (Fields of the response shapes are
+// in the order of their JSON names, as the maps they replace were encoded.)
+type outputEvent struct {
+	IngestionTime int64  `json:"ingestionTime"`
+	Message       string `json:"message"`
+	Timestamp     int64  `json:"timestamp"`
+}
+
+// getLogEventsOut is GetLogEvents' response.
+type getLogEventsOut struct {
+	Events            []outputEvent `json:"events"`
+	NextBackwardToken string        `json:"nextBackwardToken"`
+	NextForwardToken  string        `json:"nextForwardToken"`
 }

@@ -1,4 +1,9 @@
-package sandbox
+// Package logs serves the sandbox's CloudWatch Logs: log groups, their
+// streams and events (PutLogEvents, GetLogEvents, FilterLogEvents). The
+// groups are shared with CloudFormation's AWS::Logs::LogGroup provider and
+// the task runner, which copies the containers' output into their streams
+// through Stream.Add.
+package logs
 
 import (
 	"encoding/base64"
@@ -6,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
@@ -13,14 +19,33 @@ import (
 // logsTargetPrefix is CloudWatch Logs' awsJson X-Amz-Target prefix.
 const logsTargetPrefix = "Logs_20140328"
 
-// logsService serves CloudWatch Logs: log groups (shared with the
+// Group is a CloudWatch Logs log group, made by a stack or by the Logs API (logs.go).
+type Group struct {
+	Name          string         `json:"name"`
+	Region        string         `json:"region"`
+	RetentionDays int            `json:"retentionInDays,omitempty"`
+	CreatedAt     time.Time      `json:"createdAt"`
+	Tags          []awsproto.Tag `json:"tags,omitempty"`
+	// Streams are the group's log streams by name (logs.go).
+	Streams map[string]*Stream `json:"streams,omitempty"`
+}
+
+// State is CloudWatch Logs' part of the state: groups by region/name.
+type State struct {
+	Groups map[string]*Group `json:"groups"`
+}
+
+// Service serves CloudWatch Logs: log groups (shared with the
 // AWS::Logs::LogGroup provider, providers_other.go), streams (logs_streams.go)
 // and their events (logs_events.go, logs_filter.go), all kept in the state's
 // logs part.
-type logsService struct{ srv *Server }
+type Service struct{ state func() *State }
 
-// register adds CloudWatch Logs' operations to the router.
-func (l *logsService) register(r *awsproto.Router) {
+// New is the Logs service over its part of the state.
+func New(state func() *State) *Service { return &Service{state: state} }
+
+// Register adds CloudWatch Logs' operations to the router.
+func (l *Service) Register(r *awsproto.Router) {
 	r.HandleJSON(logsTargetPrefix, map[string]awsproto.JSONOp{
 		"CreateLogGroup":        l.createLogGroup,
 		"DescribeLogGroups":     l.describeLogGroups,
@@ -56,8 +81,8 @@ func retentionDays() []int {
 }
 
 // group returns a log group, or ResourceNotFoundException.
-func (l *logsService) group(c *awsproto.Call, name string) (*logGroup, error) {
-	g := l.srv.state.Logs.Groups[c.Region+"/"+name]
+func (l *Service) group(c *awsproto.Call, name string) (*Group, error) {
+	g := l.state().Groups[c.Region+"/"+name]
 	if g == nil {
 		return nil, awsproto.ClientErr("ResourceNotFoundException", "The specified log group does not exist.")
 	}
@@ -65,11 +90,11 @@ func (l *logsService) group(c *awsproto.Call, name string) (*logGroup, error) {
 }
 
 // arn is the group's ARN as DescribeLogGroups's arn shows it (with ":*").
-func (g *logGroup) arn() string {
+func (g *Group) arn() string {
 	return "arn:aws:logs:" + g.Region + ":" + awsproto.Account + ":log-group:" + g.Name + ":*"
 }
 
-func (l *logsService) createLogGroup(c *awsproto.Call, body []byte) (any, error) {
+func (l *Service) createLogGroup(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName string            `json:"logGroupName"`
 		Tags         map[string]string `json:"tags"`
@@ -81,10 +106,10 @@ func (l *logsService) createLogGroup(c *awsproto.Call, body []byte) (any, error)
 		return nil, awsproto.ClientErr("InvalidParameterException", "1 validation error detected: Value '%s' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+", in.LogGroupName)
 	}
 	key := c.Region + "/" + in.LogGroupName
-	if l.srv.state.Logs.Groups[key] != nil {
+	if l.state().Groups[key] != nil {
 		return nil, awsproto.ClientErr("ResourceAlreadyExistsException", "The specified log group already exists")
 	}
-	g := &logGroup{Name: in.LogGroupName, Region: c.Region, CreatedAt: c.Now}
+	g := &Group{Name: in.LogGroupName, Region: c.Region, CreatedAt: c.Now}
 	keys := make([]string, 0, len(in.Tags))
 	for k := range in.Tags {
 		keys = append(keys, k)
@@ -93,12 +118,12 @@ func (l *logsService) createLogGroup(c *awsproto.Call, body []byte) (any, error)
 	for _, k := range keys {
 		g.Tags = append(g.Tags, awsproto.Tag{Key: k, Value: in.Tags[k]})
 	}
-	l.srv.state.Logs.Groups[key] = g
+	l.state().Groups[key] = g
 	c.Changed()
 	return struct{}{}, nil
 }
 
-func (l *logsService) describeLogGroups(c *awsproto.Call, body []byte) (any, error) {
+func (l *Service) describeLogGroups(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupNamePrefix string `json:"logGroupNamePrefix"`
 		Limit              *int   `json:"limit"`
@@ -107,8 +132,8 @@ func (l *logsService) describeLogGroups(c *awsproto.Call, body []byte) (any, err
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	var groups []*logGroup
-	for _, g := range l.srv.state.Logs.Groups {
+	var groups []*Group
+	for _, g := range l.state().Groups {
 		if g.Region == c.Region && strings.HasPrefix(g.Name, in.LogGroupNamePrefix) {
 			groups = append(groups, g)
 		}
@@ -118,20 +143,34 @@ func (l *logsService) describeLogGroups(c *awsproto.Call, body []byte) (any, err
 	if err != nil {
 		return nil, err
 	}
-	out := []map[string]any{}
+	out := describeLogGroupsOut{LogGroups: []logGroupOut{}, NextToken: next}
 	for _, g := range groups {
-		m := map[string]any{"logGroupName": g.Name, "creationTime": g.CreatedAt.UnixMilli(), "arn": g.arn(),
-			"logGroupArn": strings.TrimSuffix(g.arn(), ":*"), "metricFilterCount": 0, "storedBytes": g.storedBytes(),
-			"logGroupClass": "STANDARD"}
-		if g.RetentionDays > 0 {
-			m["retentionInDays"] = g.RetentionDays
-		}
-		out = append(out, m)
+		out.LogGroups = append(out.LogGroups, logGroupOut{LogGroupName: g.Name, CreationTime: g.CreatedAt.UnixMilli(), Arn: g.arn(),
+			LogGroupArn: strings.TrimSuffix(g.arn(), ":*"), StoredBytes: g.storedBytes(), LogGroupClass: "STANDARD",
+			RetentionInDays: g.RetentionDays})
 	}
-	return pageOut("logGroups", out, next), nil
+	return out, nil
 }
 
-func (l *logsService) deleteLogGroup(c *awsproto.Call, body []byte) (any, error) {
+// logGroupOut is Logs' LogGroup.
+type logGroupOut struct {
+	Arn               string `json:"arn"`
+	CreationTime      int64  `json:"creationTime"`
+	LogGroupArn       string `json:"logGroupArn"`
+	LogGroupClass     string `json:"logGroupClass"`
+	LogGroupName      string `json:"logGroupName"`
+	MetricFilterCount int    `json:"metricFilterCount"`
+	RetentionInDays   int    `json:"retentionInDays,omitempty"`
+	StoredBytes       int64  `json:"storedBytes"`
+}
+
+// describeLogGroupsOut is DescribeLogGroups' response.
+type describeLogGroupsOut struct {
+	LogGroups []logGroupOut `json:"logGroups"`
+	NextToken string        `json:"nextToken,omitempty"`
+}
+
+func (l *Service) deleteLogGroup(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName string `json:"logGroupName"`
 	}
@@ -141,12 +180,12 @@ func (l *logsService) deleteLogGroup(c *awsproto.Call, body []byte) (any, error)
 	if _, err := l.group(c, in.LogGroupName); err != nil {
 		return nil, err
 	}
-	delete(l.srv.state.Logs.Groups, c.Region+"/"+in.LogGroupName)
+	delete(l.state().Groups, c.Region+"/"+in.LogGroupName)
 	c.Changed()
 	return struct{}{}, nil
 }
 
-func (l *logsService) putRetentionPolicy(c *awsproto.Call, body []byte) (any, error) {
+func (l *Service) putRetentionPolicy(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName    string `json:"logGroupName"`
 		RetentionInDays int    `json:"retentionInDays"`
@@ -166,7 +205,7 @@ func (l *logsService) putRetentionPolicy(c *awsproto.Call, body []byte) (any, er
 	return struct{}{}, nil
 }
 
-func (l *logsService) deleteRetentionPolicy(c *awsproto.Call, body []byte) (any, error) {
+func (l *Service) deleteRetentionPolicy(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		LogGroupName string `json:"logGroupName"`
 	}
@@ -208,14 +247,4 @@ func offsetPage[T any](items []T, limit *int, def int, nextToken string) ([]T, s
 		next = base64.RawURLEncoding.EncodeToString([]byte("o/" + strconv.Itoa(end)))
 	}
 	return items[start:end], next, nil
-}
-
-// pageOut is a listing's response: the items under key and nextToken when
-// there is a next page.
-func pageOut(key string, items []map[string]any, next string) map[string]any {
-	out := map[string]any{key: items}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	return out
 }

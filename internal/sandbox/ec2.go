@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"path"
 	"slices"
-	"sort"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/cfn"
@@ -111,7 +110,7 @@ func (e *ec2Service) describeVpcs(c *awsproto.Call, form url.Values) (any, error
 		awsproto.EC2Meta
 		Vpcs []vpcXML `xml:"vpcSet>item"`
 	}{Vpcs: []vpcXML{}}
-	for _, id := range sortedIDs(st.VPCs) {
+	for _, id := range awsproto.SortedKeys(st.VPCs) {
 		v := st.VPCs[id]
 		if v.Region != c.Region || (len(ids) > 0 && !slices.Contains(ids, id)) {
 			continue
@@ -135,16 +134,6 @@ func (e *ec2Service) describeVpcs(c *awsproto.Call, form url.Values) (any, error
 			DhcpOptionsID: "dopt-00000000000000001", InstanceTenancy: "default", TagSet: ec2Tags(v.Tags)})
 	}
 	return out, nil
-}
-
-// sortedIDs returns the keys of m in order.
-func sortedIDs[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 type subnetXML struct {
@@ -174,7 +163,7 @@ func (e *ec2Service) describeSubnets(c *awsproto.Call, form url.Values) (any, er
 		awsproto.EC2Meta
 		Subnets []subnetXML `xml:"subnetSet>item"`
 	}{Subnets: []subnetXML{}}
-	for _, id := range sortedIDs(st.Subnets) {
+	for _, id := range awsproto.SortedKeys(st.Subnets) {
 		s := st.Subnets[id]
 		if s.Region != c.Region || (len(ids) > 0 && !slices.Contains(ids, id)) {
 			continue
@@ -272,7 +261,7 @@ func (e *ec2Service) describeSecurityGroups(c *awsproto.Call, form url.Values) (
 		awsproto.EC2Meta
 		Groups []sgXML `xml:"securityGroupInfo>item"`
 	}{Groups: []sgXML{}}
-	for _, id := range sortedIDs(st.SecurityGroups) {
+	for _, id := range awsproto.SortedKeys(st.SecurityGroups) {
 		g := st.SecurityGroups[id]
 		if g.Region != c.Region || (len(ids) > 0 && !slices.Contains(ids, id)) ||
 			(len(names) > 0 && !slices.Contains(names, g.Name)) {

@@ -138,7 +138,7 @@ func (e *ec2Service) ingressGroup(c *awsproto.Call, form url.Values) (*ec2Securi
 		return nil, awsproto.ClientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
 	}
 	name := form.Get("GroupName")
-	for _, id := range sortedIDs(st.SecurityGroups) {
+	for _, id := range awsproto.SortedKeys(st.SecurityGroups) {
 		if g := st.SecurityGroups[id]; g.Region == c.Region && g.Name == name && name != "" {
 			return g, nil
 		}
@@ -257,7 +257,7 @@ func (e *ec2Service) describeRules(c *awsproto.Call, form url.Values) (any, erro
 		awsproto.EC2Meta
 		Rules []sgRuleXML `xml:"securityGroupRuleSet>item"`
 	}{Rules: []sgRuleXML{}}
-	for _, gid := range sortedIDs(st.SecurityGroups) {
+	for _, gid := range awsproto.SortedKeys(st.SecurityGroups) {
 		g := st.SecurityGroups[gid]
 		if g.Region != c.Region {
 			continue

@@ -14,6 +14,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 	"github.com/breakthemonolith/workshop/internal/sandbox/sts"
 )
@@ -115,7 +116,7 @@ func New(opts Options) (*Server, error) {
 	logs.New(func() *logs.State { return &s.state.Logs }).Register(s.routes)
 	(&cfnService{srv: s}).register(s.routes)
 	(&wafService{srv: s}).register(s.routes)
-	(&secretsService{srv: s}).register(s.routes)
+	secretsmanager.New(func() *secretsmanager.State { return &s.state.Secrets }).Register(s.routes)
 	s.waf = newWAFLimiter()
 	s.waf.publish(&s.state.WAF)
 	s.alb.allow = s.wafAllowsRequest

@@ -8,6 +8,7 @@ import (
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 )
 
@@ -33,8 +34,8 @@ type state struct {
 	ELB  elbState   `json:"elbv2"`
 	Logs logs.State `json:"logs"`
 	// WAF and Secrets serve module 5 (wafv2.go, secretsmanager.go).
-	WAF     wafState     `json:"wafv2"`
-	Secrets secretsState `json:"secretsmanager"`
+	WAF     wafState             `json:"wafv2"`
+	Secrets secretsmanager.State `json:"secretsmanager"`
 }
 
 // fill gives every service an empty part where it has none, so that a
@@ -53,7 +54,7 @@ func (st *state) fill() {
 		st.Logs.Groups = map[string]*logs.Group{}
 	}
 	st.WAF.fill()
-	st.Secrets.fill()
+	st.Secrets.Fill()
 }
 
 // newState is the state of a fresh data directory.

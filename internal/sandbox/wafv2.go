@@ -324,7 +324,7 @@ func (s *wafService) listWebACLs(c *awsproto.Call, body []byte) (any, error) {
 		return nil, wafErr("WAFInvalidParameterException", "Error reason: Scope must be REGIONAL or CLOUDFRONT., field: SCOPE_VALUE")
 	}
 	list := []map[string]any{}
-	for _, arn := range sortedIDs(s.srv.state.WAF.WebACLs) {
+	for _, arn := range awsproto.SortedKeys(s.srv.state.WAF.WebACLs) {
 		if a := s.srv.state.WAF.WebACLs[arn]; a.Region == c.Region && a.Scope == in.Scope {
 			list = append(list, a.summary())
 		}

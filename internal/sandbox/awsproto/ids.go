@@ -3,6 +3,7 @@ package awsproto
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"sort"
 	"time"
 )
 
@@ -58,4 +59,14 @@ func ISOPtr(t *time.Time) *ISOTime {
 	}
 	v := ISOTime(*t)
 	return &v
+}
+
+// SortedKeys returns the keys of m in order.
+func SortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

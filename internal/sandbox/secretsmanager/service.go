@@ -1,4 +1,7 @@
-package sandbox
+// Package secretsmanager serves the sandbox's Secrets Manager (awsJson 1.1,
+// X-Amz-Target secretsmanager.*): secrets with one current version each,
+// tags, and deletion with a recovery window.
+package secretsmanager
 
 import (
 	"slices"
@@ -8,25 +11,22 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
-// Secrets Manager (awsJson 1.1, X-Amz-Target secretsmanager.*): secrets with
-// one current version each, tags, and deletion with a recovery window.
-
 const secretsTargetPrefix = "secretsmanager"
 
-// secretsState is Secrets Manager's part of the state.
-type secretsState struct {
+// State is Secrets Manager's part of the state.
+type State struct {
 	// Secrets by ARN.
-	Secrets map[string]*smSecret `json:"secrets"`
+	Secrets map[string]*Secret `json:"secrets"`
 }
 
-func (s *secretsState) fill() {
+func (s *State) Fill() {
 	if s.Secrets == nil {
-		s.Secrets = map[string]*smSecret{}
+		s.Secrets = map[string]*Secret{}
 	}
 }
 
-// smSecret is one secret and its current value.
-type smSecret struct {
+// Secret is one secret and its current value.
+type Secret struct {
 	ARN          string         `json:"arn"`
 	Name         string         `json:"name"`
 	Region       string         `json:"region"`
@@ -41,9 +41,17 @@ type smSecret struct {
 	DeletedAt *time.Time `json:"deletedAt,omitempty"`
 }
 
-type secretsService struct{ srv *Server }
+// Service serves Secrets Manager over its part of the state.
+type Service struct{ state func() *State }
 
-func (s *secretsService) register(r *awsproto.Router) {
+// New is Secrets Manager's service; state returns its current
+// part of the state.
+func New(state func() *State) *Service {
+	return &Service{state: state}
+}
+
+// Register adds Secrets Manager's operations to the router.
+func (s *Service) Register(r *awsproto.Router) {
 	r.HandleJSON(secretsTargetPrefix, map[string]awsproto.JSONOp{
 		"CreateSecret":   s.create,
 		"DescribeSecret": s.describe,
@@ -60,12 +68,12 @@ func secretNotFound() *awsproto.Error {
 
 // find resolves a SecretId: an ARN, a partial ARN (without the random
 // suffix), or a name.
-func (s *secretsService) find(c *awsproto.Call, id string) (*smSecret, error) {
-	if sec := s.srv.state.Secrets.Secrets[id]; sec != nil {
+func (s *Service) find(c *awsproto.Call, id string) (*Secret, error) {
+	if sec := s.state().Secrets[id]; sec != nil {
 		return sec, nil
 	}
-	for _, arn := range sortedIDs(s.srv.state.Secrets.Secrets) {
-		sec := s.srv.state.Secrets.Secrets[arn]
+	for _, arn := range awsproto.SortedKeys(s.state().Secrets) {
+		sec := s.state().Secrets[arn]
 		if sec.Region == c.Region && (sec.Name == id || strings.HasPrefix(arn, id+"-") && strings.HasPrefix(id, "arn:")) {
 			return sec, nil
 		}
@@ -73,7 +81,7 @@ func (s *secretsService) find(c *awsproto.Call, id string) (*smSecret, error) {
 	return nil, secretNotFound()
 }
 
-func (s *secretsService) create(c *awsproto.Call, body []byte) (any, error) {
+func (s *Service) create(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Name         string         `json:"Name"`
 		Description  string         `json:"Description"`
@@ -93,15 +101,19 @@ func (s *secretsService) create(c *awsproto.Call, body []byte) (any, error) {
 		}
 		return nil, awsproto.ClientErr("ResourceExistsException", "The operation failed because the secret %s already exists.", in.Name)
 	}
-	sec := &smSecret{ARN: "arn:aws:secretsmanager:" + c.Region + ":" + awsproto.Account + ":secret:" + in.Name + "-" + alnum6(),
+	sec := &Secret{ARN: "arn:aws:secretsmanager:" + c.Region + ":" + awsproto.Account + ":secret:" + in.Name + "-" + alnum6(),
 		Name: in.Name, Region: c.Region, Description: in.Description, SecretBinary: in.SecretBinary,
 		VersionID: awsproto.NewRequestID(), Tags: in.Tags, CreatedAt: c.Now, ChangedAt: c.Now}
 	if in.SecretString != nil {
 		sec.SecretString = *in.SecretString
 	}
-	s.srv.state.Secrets.Secrets[sec.ARN] = sec
+	s.state().Secrets[sec.ARN] = sec
 	c.Changed()
-	return map[string]any{"ARN": sec.ARN, "Name": sec.Name, "VersionId": sec.VersionID}, nil
+	return struct {
+		ARN       string `json:"ARN"`
+		Name      string `json:"Name"`
+		VersionID string `json:"VersionId"`
+	}{sec.ARN, sec.Name, sec.VersionID}, nil
 }
 
 // alnum6 is the random suffix Secrets Manager adds to a secret's ARN.
@@ -114,16 +126,31 @@ func alnum6() string {
 	return string(b)
 }
 
-func (sec *smSecret) out() map[string]any {
+// secretOut is DescribeSecret's response and ListSecrets' SecretListEntry.
+// (Fields of the response shapes are in the order of their JSON names, as
+// the maps they replace were encoded.)
+type secretOut struct {
+	ARN                string              `json:"ARN"`
+	CreatedDate        awsproto.Epoch      `json:"CreatedDate"`
+	DeletedDate        *awsproto.Epoch     `json:"DeletedDate,omitempty"`
+	Description        string              `json:"Description"`
+	LastChangedDate    awsproto.Epoch      `json:"LastChangedDate"`
+	Name               string              `json:"Name"`
+	Tags               []awsproto.Tag      `json:"Tags"`
+	VersionIdsToStages map[string][]string `json:"VersionIdsToStages"`
+}
+
+func (sec *Secret) out() secretOut {
 	tags := slices.Clone(sec.Tags)
 	if tags == nil {
 		tags = []awsproto.Tag{}
 	}
-	o := map[string]any{"ARN": sec.ARN, "Name": sec.Name, "Description": sec.Description, "Tags": tags,
-		"CreatedDate": awsproto.Epoch(sec.CreatedAt), "LastChangedDate": awsproto.Epoch(sec.ChangedAt),
-		"VersionIdsToStages": map[string][]string{sec.VersionID: {"AWSCURRENT"}}}
+	o := secretOut{ARN: sec.ARN, Name: sec.Name, Description: sec.Description, Tags: tags,
+		CreatedDate: awsproto.Epoch(sec.CreatedAt), LastChangedDate: awsproto.Epoch(sec.ChangedAt),
+		VersionIdsToStages: map[string][]string{sec.VersionID: {"AWSCURRENT"}}}
 	if sec.DeletedAt != nil {
-		o["DeletedDate"] = awsproto.Epoch(*sec.DeletedAt)
+		d := awsproto.Epoch(*sec.DeletedAt)
+		o.DeletedDate = &d
 	}
 	return o
 }
@@ -135,7 +162,7 @@ type secretIDIn struct {
 	Tags                       []awsproto.Tag `json:"Tags"`
 }
 
-func (s *secretsService) describe(c *awsproto.Call, body []byte) (any, error) {
+func (s *Service) describe(c *awsproto.Call, body []byte) (any, error) {
 	var in secretIDIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -147,7 +174,7 @@ func (s *secretsService) describe(c *awsproto.Call, body []byte) (any, error) {
 	return sec.out(), nil
 }
 
-func (s *secretsService) getValue(c *awsproto.Call, body []byte) (any, error) {
+func (s *Service) getValue(c *awsproto.Call, body []byte) (any, error) {
 	var in secretIDIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -159,17 +186,29 @@ func (s *secretsService) getValue(c *awsproto.Call, body []byte) (any, error) {
 	if sec.DeletedAt != nil {
 		return nil, awsproto.ClientErr("InvalidRequestException", "You can't perform this operation on the secret because it was marked for deletion.")
 	}
-	o := map[string]any{"ARN": sec.ARN, "Name": sec.Name, "VersionId": sec.VersionID,
-		"VersionStages": []string{"AWSCURRENT"}, "CreatedDate": awsproto.Epoch(sec.ChangedAt)}
+	o := secretValueOut{ARN: sec.ARN, Name: sec.Name, VersionID: sec.VersionID,
+		VersionStages: []string{"AWSCURRENT"}, CreatedDate: awsproto.Epoch(sec.ChangedAt)}
 	if sec.SecretBinary != nil {
-		o["SecretBinary"] = sec.SecretBinary
+		o.SecretBinary = sec.SecretBinary // any: an empty binary is still sent
 	} else {
-		o["SecretString"] = sec.SecretString
+		o.SecretString = &sec.SecretString
 	}
 	return o, nil
 }
 
-func (s *secretsService) delete(c *awsproto.Call, body []byte) (any, error) {
+// secretValueOut is GetSecretValue's response: the value as a binary or a
+// string, whichever the secret holds.
+type secretValueOut struct {
+	ARN           string         `json:"ARN"`
+	CreatedDate   awsproto.Epoch `json:"CreatedDate"`
+	Name          string         `json:"Name"`
+	SecretBinary  any            `json:"SecretBinary,omitempty"`
+	SecretString  *string        `json:"SecretString,omitempty"`
+	VersionID     string         `json:"VersionId"`
+	VersionStages []string       `json:"VersionStages"`
+}
+
+func (s *Service) delete(c *awsproto.Call, body []byte) (any, error) {
 	var in secretIDIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -190,7 +229,7 @@ func (s *secretsService) delete(c *awsproto.Call, body []byte) (any, error) {
 	}
 	when := c.Now
 	if in.ForceDeleteWithoutRecovery {
-		delete(s.srv.state.Secrets.Secrets, sec.ARN)
+		delete(s.state().Secrets, sec.ARN)
 	} else {
 		if sec.DeletedAt == nil {
 			now := c.Now
@@ -199,10 +238,14 @@ func (s *secretsService) delete(c *awsproto.Call, body []byte) (any, error) {
 		when = sec.DeletedAt.Add(time.Duration(days) * 24 * time.Hour)
 	}
 	c.Changed()
-	return map[string]any{"ARN": sec.ARN, "Name": sec.Name, "DeletionDate": awsproto.Epoch(when)}, nil
+	return struct {
+		ARN          string         `json:"ARN"`
+		DeletionDate awsproto.Epoch `json:"DeletionDate"`
+		Name         string         `json:"Name"`
+	}{sec.ARN, awsproto.Epoch(when), sec.Name}, nil
 }
 
-func (s *secretsService) tag(c *awsproto.Call, body []byte) (any, error) {
+func (s *Service) tag(c *awsproto.Call, body []byte) (any, error) {
 	var in secretIDIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -220,13 +263,13 @@ func (s *secretsService) tag(c *awsproto.Call, body []byte) (any, error) {
 		}
 	}
 	c.Changed()
-	return map[string]any{}, nil
+	return struct{}{}, nil
 }
 
 // list answers ListSecrets, with the name, tag-key and tag-value filters
 // (prefix matches, as Secrets Manager does); secrets scheduled for
 // deletion are left out.
-func (s *secretsService) list(c *awsproto.Call, body []byte) (any, error) {
+func (s *Service) list(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Filters []struct {
 			Key    string   `json:"Key"`
@@ -236,9 +279,9 @@ func (s *secretsService) list(c *awsproto.Call, body []byte) (any, error) {
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	out := []map[string]any{}
-	for _, arn := range sortedIDs(s.srv.state.Secrets.Secrets) {
-		sec := s.srv.state.Secrets.Secrets[arn]
+	out := []secretOut{}
+	for _, arn := range awsproto.SortedKeys(s.state().Secrets) {
+		sec := s.state().Secrets[arn]
 		if sec.Region != c.Region || sec.DeletedAt != nil {
 			continue
 		}
@@ -267,5 +310,7 @@ func (s *secretsService) list(c *awsproto.Call, body []byte) (any, error) {
 			out = append(out, sec.out())
 		}
 	}
-	return map[string]any{"SecretList": out}, nil
+	return struct {
+		SecretList []secretOut `json:"SecretList"`
+	}{out}, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 	"github.com/breakthemonolith/workshop/internal/sandbox/sts"
+	"github.com/breakthemonolith/workshop/internal/sandbox/wafv2"
 )
 
 // DefaultAddr is where the sandbox listens unless told otherwise.
@@ -52,9 +53,9 @@ type Server struct {
 	log    *slog.Logger
 	routes *awsproto.Router
 	blobs  *blobStore
-	reg    http.Handler // go-containerregistry's registry, for blobs
-	alb    *dataPlane   // the load balancers, answering locally (alb.go)
-	waf    *wafLimiter  // enforces the web ACLs' rate-based rules
+	reg    http.Handler   // go-containerregistry's registry, for blobs
+	alb    *dataPlane     // the load balancers, answering locally (alb.go)
+	waf    *wafv2.Limiter // enforces the web ACLs' rate-based rules
 
 	// mu guards state and its file: every API operation and every
 	// manifest change runs under it.
@@ -115,11 +116,12 @@ func New(opts Options) (*Server, error) {
 	(&elbService{srv: s}).register(s.routes)
 	logs.New(func() *logs.State { return &s.state.Logs }).Register(s.routes)
 	(&cfnService{srv: s}).register(s.routes)
-	(&wafService{srv: s}).register(s.routes)
+	s.waf = wafv2.NewLimiter()
+	wafv2.New(func() *wafv2.State { return &s.state.WAF }, s.waf,
+		func(arn string) bool { return s.state.ELB.LoadBalancers[arn] != nil }).Register(s.routes)
 	secretsmanager.New(func() *secretsmanager.State { return &s.state.Secrets }).Register(s.routes)
-	s.waf = newWAFLimiter()
-	s.waf.publish(&s.state.WAF)
-	s.alb.allow = s.wafAllowsRequest
+	s.waf.Publish(&s.state.WAF)
+	s.alb.allow = s.waf.AllowsRequest
 	return s, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
+	"github.com/breakthemonolith/workshop/internal/sandbox/wafv2"
 )
 
 // stateVersion is the layout of state.json; a file of another version is
@@ -34,7 +35,7 @@ type state struct {
 	ELB  elbState   `json:"elbv2"`
 	Logs logs.State `json:"logs"`
 	// WAF and Secrets serve module 5 (wafv2.go, secretsmanager.go).
-	WAF     wafState             `json:"wafv2"`
+	WAF     wafv2.State          `json:"wafv2"`
 	Secrets secretsmanager.State `json:"secretsmanager"`
 }
 
@@ -53,7 +54,7 @@ func (st *state) fill() {
 	if st.Logs.Groups == nil {
 		st.Logs.Groups = map[string]*logs.Group{}
 	}
-	st.WAF.fill()
+	st.WAF.Fill()
 	st.Secrets.Fill()
 }
 

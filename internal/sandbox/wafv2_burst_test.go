@@ -12,11 +12,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	wafsvc "github.com/breakthemonolith/workshop/internal/sandbox/wafv2"
 	"github.com/breakthemonolith/workshop/sample-app/forum"
 )
 
 // TestWAFBurstThroughAStandInProxy plays the load balancer proxy's part
-// with the hook it is to call (wafAllowsRequest, then writeWAFBlocked) in
+// with the hook it is to call (the WAF limiter's AllowsRequest, then WriteBlocked) in
 // front of the forum: a burst passes before the web ACL is associated
 // through the API, and is throttled after.
 func TestWAFBurstThroughAStandInProxy(t *testing.T) {
@@ -116,8 +117,8 @@ func wafStandIn(t *testing.T) (string, *httptest.Server, *wafv2.Client) {
 		t.Fatal(err)
 	}
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.wafAllowsRequest(lbARN, r) {
-			writeWAFBlocked(w)
+		if !s.waf.AllowsRequest(lbARN, r) {
+			wafsvc.WriteBlocked(w)
 			return
 		}
 		app.ServeHTTP(w, r)

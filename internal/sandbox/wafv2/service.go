@@ -1,4 +1,9 @@
-package sandbox
+// Package wafv2 serves the sandbox's WAFv2 (awsJson 1.1, X-Amz-Target
+// AWSWAF_20190729.*): regional web ACLs with their rules, and their
+// association with load balancers. The rules are kept as the client sent
+// them; the Limiter (limiter.go) holds their rate-based statements, which
+// the load balancers' data plane asks about every request.
+package wafv2
 
 import (
 	"encoding/json"
@@ -9,32 +14,28 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
-// WAFv2 (awsJson 1.1, X-Amz-Target AWSWAF_20190729.*): regional web ACLs
-// with their rules, and their association with load balancers. The rules
-// are kept as the client sent them; the load balancer enforces their
-// rate-based statements (wafv2_limiter.go).
-
 const wafTargetPrefix = "AWSWAF_20190729"
 
-// wafState is WAFv2's part of the state.
-type wafState struct {
+// State is WAFv2's part of the state.
+type State struct {
 	// WebACLs by ARN.
-	WebACLs map[string]*wafWebACL `json:"webACLs"`
+	WebACLs map[string]*WebACL `json:"webACLs"`
 	// Associations maps a load balancer's ARN to its web ACL's ARN.
 	Associations map[string]string `json:"associations"`
 }
 
-func (w *wafState) fill() {
+// Fill gives a state read from an older file its empty maps.
+func (w *State) Fill() {
 	if w.WebACLs == nil {
-		w.WebACLs = map[string]*wafWebACL{}
+		w.WebACLs = map[string]*WebACL{}
 	}
 	if w.Associations == nil {
 		w.Associations = map[string]string{}
 	}
 }
 
-// wafWebACL is one web ACL.
-type wafWebACL struct {
+// WebACL is one web ACL.
+type WebACL struct {
 	ARN              string            `json:"arn"`
 	ID               string            `json:"id"`
 	Name             string            `json:"name"`
@@ -48,9 +49,20 @@ type wafWebACL struct {
 	Tags             []awsproto.Tag    `json:"tags,omitempty"`
 }
 
-type wafService struct{ srv *Server }
+type Service struct {
+	state   func() *State
+	limiter *Limiter
+	// hasLoadBalancer reports whether ELBv2 has the load balancer arn.
+	hasLoadBalancer func(arn string) bool
+}
 
-func (s *wafService) register(r *awsproto.Router) {
+// New is WAFv2's service over its part of the state, publishing the
+// web ACLs' rate-based rules to limiter, which the load balancers ask.
+func New(state func() *State, limiter *Limiter, hasLoadBalancer func(arn string) bool) *Service {
+	return &Service{state: state, limiter: limiter, hasLoadBalancer: hasLoadBalancer}
+}
+
+func (s *Service) Register(r *awsproto.Router) {
 	r.HandleJSON(wafTargetPrefix, map[string]awsproto.JSONOp{
 		"CreateWebACL":         s.createWebACL,
 		"GetWebACL":            s.getWebACL,
@@ -229,8 +241,8 @@ func (in *webACLIn) check(create bool) error {
 	return checkRules(in.Rules)
 }
 
-func (s *wafService) find(c *awsproto.Call, name, scope, id string) (*wafWebACL, error) {
-	for _, a := range s.srv.state.WAF.WebACLs {
+func (s *Service) find(c *awsproto.Call, name, scope, id string) (*WebACL, error) {
+	for _, a := range s.state().WebACLs {
 		if a.Region == c.Region && a.Name == name && a.Scope == scope && a.ID == id {
 			return a, nil
 		}
@@ -238,21 +250,46 @@ func (s *wafService) find(c *awsproto.Call, name, scope, id string) (*wafWebACL,
 	return nil, wafErr("WAFNonexistentItemException", "AWS WAF couldn’t perform the operation because your resource doesn’t exist.")
 }
 
-func (a *wafWebACL) summary() map[string]any {
-	return map[string]any{"ARN": a.ARN, "Id": a.ID, "Name": a.Name, "Description": a.Description, "LockToken": a.LockToken}
+// webACLSummary is WAFv2's WebACLSummary. (Fields of the response shapes
+// are in the order of their JSON names, as the maps they replace were
+// encoded.)
+type webACLSummary struct {
+	ARN         string `json:"ARN"`
+	Description string `json:"Description"`
+	ID          string `json:"Id"`
+	LockToken   string `json:"LockToken"`
+	Name        string `json:"Name"`
 }
 
-func (a *wafWebACL) out() map[string]any {
+func (a *WebACL) summary() webACLSummary {
+	return webACLSummary{ARN: a.ARN, ID: a.ID, Name: a.Name, Description: a.Description, LockToken: a.LockToken}
+}
+
+// webACLOut is WAFv2's WebACL.
+type webACLOut struct {
+	ARN                      string            `json:"ARN"`
+	Capacity                 int               `json:"Capacity"`
+	DefaultAction            json.RawMessage   `json:"DefaultAction"`
+	Description              string            `json:"Description"`
+	ID                       string            `json:"Id"`
+	LabelNamespace           string            `json:"LabelNamespace"`
+	ManagedByFirewallManager bool              `json:"ManagedByFirewallManager"`
+	Name                     string            `json:"Name"`
+	Rules                    []json.RawMessage `json:"Rules"`
+	VisibilityConfig         json.RawMessage   `json:"VisibilityConfig"`
+}
+
+func (a *WebACL) out() webACLOut {
 	rules := a.Rules
 	if rules == nil {
 		rules = []json.RawMessage{}
 	}
-	return map[string]any{"ARN": a.ARN, "Id": a.ID, "Name": a.Name, "Description": a.Description,
-		"DefaultAction": a.DefaultAction, "Rules": rules, "VisibilityConfig": a.VisibilityConfig,
-		"Capacity": 2 * len(rules), "ManagedByFirewallManager": false, "LabelNamespace": "awswaf:" + awsproto.Account + ":webacl:" + a.Name + ":"}
+	return webACLOut{ARN: a.ARN, ID: a.ID, Name: a.Name, Description: a.Description,
+		DefaultAction: a.DefaultAction, Rules: rules, VisibilityConfig: a.VisibilityConfig,
+		Capacity: 2 * len(rules), LabelNamespace: "awswaf:" + awsproto.Account + ":webacl:" + a.Name + ":"}
 }
 
-func (s *wafService) createWebACL(c *awsproto.Call, body []byte) (any, error) {
+func (s *Service) createWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in webACLIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -260,7 +297,7 @@ func (s *wafService) createWebACL(c *awsproto.Call, body []byte) (any, error) {
 	if err := in.check(true); err != nil {
 		return nil, err
 	}
-	for _, a := range s.srv.state.WAF.WebACLs {
+	for _, a := range s.state().WebACLs {
 		if a.Region == c.Region && a.Scope == in.Scope && a.Name == in.Name {
 			return nil, wafErr("WAFDuplicateItemException", "AWS WAF couldn’t perform the operation because some resource in your request is a duplicate of an existing one.")
 		}
@@ -270,16 +307,18 @@ func (s *wafService) createWebACL(c *awsproto.Call, body []byte) (any, error) {
 	if in.Scope == "CLOUDFRONT" {
 		scope = "global"
 	}
-	a := &wafWebACL{ARN: "arn:aws:wafv2:" + c.Region + ":" + awsproto.Account + ":" + scope + "/webacl/" + in.Name + "/" + id,
+	a := &WebACL{ARN: "arn:aws:wafv2:" + c.Region + ":" + awsproto.Account + ":" + scope + "/webacl/" + in.Name + "/" + id,
 		ID: id, Name: in.Name, Region: c.Region, Scope: in.Scope, Description: in.Description,
 		DefaultAction: in.DefaultAction, Rules: in.Rules, VisibilityConfig: in.VisibilityConfig,
 		LockToken: awsproto.NewRequestID(), Tags: in.Tags}
-	s.srv.state.WAF.WebACLs[a.ARN] = a
+	s.state().WebACLs[a.ARN] = a
 	c.Changed()
-	return map[string]any{"Summary": a.summary()}, nil
+	return struct {
+		Summary webACLSummary `json:"Summary"`
+	}{a.summary()}, nil
 }
 
-func (s *wafService) getWebACL(c *awsproto.Call, body []byte) (any, error) {
+func (s *Service) getWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in webACLIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -288,10 +327,13 @@ func (s *wafService) getWebACL(c *awsproto.Call, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"WebACL": a.out(), "LockToken": a.LockToken}, nil
+	return struct {
+		LockToken string    `json:"LockToken"`
+		WebACL    webACLOut `json:"WebACL"`
+	}{a.LockToken, a.out()}, nil
 }
 
-func (s *wafService) updateWebACL(c *awsproto.Call, body []byte) (any, error) {
+func (s *Service) updateWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in webACLIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -309,11 +351,13 @@ func (s *wafService) updateWebACL(c *awsproto.Call, body []byte) (any, error) {
 	a.Description, a.DefaultAction, a.Rules, a.VisibilityConfig = in.Description, in.DefaultAction, in.Rules, in.VisibilityConfig
 	a.LockToken = awsproto.NewRequestID()
 	c.Changed()
-	s.srv.waf.publish(&s.srv.state.WAF)
-	return map[string]any{"NextLockToken": a.LockToken}, nil
+	s.limiter.Publish(s.state())
+	return struct {
+		NextLockToken string `json:"NextLockToken"`
+	}{a.LockToken}, nil
 }
 
-func (s *wafService) listWebACLs(c *awsproto.Call, body []byte) (any, error) {
+func (s *Service) listWebACLs(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Scope string `json:"Scope"`
 	}
@@ -323,16 +367,18 @@ func (s *wafService) listWebACLs(c *awsproto.Call, body []byte) (any, error) {
 	if in.Scope != "REGIONAL" && in.Scope != "CLOUDFRONT" {
 		return nil, wafErr("WAFInvalidParameterException", "Error reason: Scope must be REGIONAL or CLOUDFRONT., field: SCOPE_VALUE")
 	}
-	list := []map[string]any{}
-	for _, arn := range awsproto.SortedKeys(s.srv.state.WAF.WebACLs) {
-		if a := s.srv.state.WAF.WebACLs[arn]; a.Region == c.Region && a.Scope == in.Scope {
+	list := []webACLSummary{}
+	for _, arn := range awsproto.SortedKeys(s.state().WebACLs) {
+		if a := s.state().WebACLs[arn]; a.Region == c.Region && a.Scope == in.Scope {
 			list = append(list, a.summary())
 		}
 	}
-	return map[string]any{"WebACLs": list}, nil
+	return struct {
+		WebACLs []webACLSummary `json:"WebACLs"`
+	}{list}, nil
 }
 
-func (s *wafService) deleteWebACL(c *awsproto.Call, body []byte) (any, error) {
+func (s *Service) deleteWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in webACLIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -344,10 +390,10 @@ func (s *wafService) deleteWebACL(c *awsproto.Call, body []byte) (any, error) {
 	if in.LockToken != a.LockToken {
 		return nil, wafErr("WAFOptimisticLockException", "AWS WAF couldn’t save your changes because someone changed the resource after you started to edit it. Reapply your changes.")
 	}
-	for lb, acl := range s.srv.state.WAF.Associations {
-		if s.srv.state.ELB.LoadBalancers[lb] == nil {
+	for lb, acl := range s.state().Associations {
+		if !s.hasLoadBalancer(lb) {
 			// Deleting a load balancer ends its association, as in AWS.
-			delete(s.srv.state.WAF.Associations, lb)
+			delete(s.state().Associations, lb)
 			c.Changed()
 			continue
 		}
@@ -355,22 +401,22 @@ func (s *wafService) deleteWebACL(c *awsproto.Call, body []byte) (any, error) {
 			return nil, wafErr("WAFAssociatedItemException", "AWS WAF couldn’t perform the operation because your resource is being used by another resource or it’s associated with another resource.")
 		}
 	}
-	delete(s.srv.state.WAF.WebACLs, a.ARN)
+	delete(s.state().WebACLs, a.ARN)
 	c.Changed()
-	s.srv.waf.publish(&s.srv.state.WAF)
-	return map[string]any{}, nil
+	s.limiter.Publish(s.state())
+	return struct{}{}, nil
 }
 
 // loadBalancer checks that a resource ARN names an application load
 // balancer of the sandbox.
-func (s *wafService) loadBalancer(arn string) error {
-	if !strings.Contains(arn, ":loadbalancer/app/") || s.srv.state.ELB.LoadBalancers[arn] == nil {
+func (s *Service) loadBalancer(arn string) error {
+	if !strings.Contains(arn, ":loadbalancer/app/") || !s.hasLoadBalancer(arn) {
 		return wafErr("WAFNonexistentItemException", "AWS WAF couldn’t perform the operation because your resource doesn’t exist.")
 	}
 	return nil
 }
 
-func (s *wafService) associate(c *awsproto.Call, body []byte) (any, error) {
+func (s *Service) associate(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		WebACLArn   string `json:"WebACLArn"`
 		ResourceArn string `json:"ResourceArn"`
@@ -378,37 +424,37 @@ func (s *wafService) associate(c *awsproto.Call, body []byte) (any, error) {
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	a := s.srv.state.WAF.WebACLs[in.WebACLArn]
+	a := s.state().WebACLs[in.WebACLArn]
 	if a == nil || a.Scope != "REGIONAL" {
 		return nil, wafErr("WAFNonexistentItemException", "AWS WAF couldn’t perform the operation because your resource doesn’t exist.")
 	}
 	if err := s.loadBalancer(in.ResourceArn); err != nil {
 		return nil, err
 	}
-	if s.srv.state.WAF.Associations[in.ResourceArn] != a.ARN {
-		s.srv.state.WAF.Associations[in.ResourceArn] = a.ARN
+	if s.state().Associations[in.ResourceArn] != a.ARN {
+		s.state().Associations[in.ResourceArn] = a.ARN
 		c.Changed()
-		s.srv.waf.publish(&s.srv.state.WAF)
+		s.limiter.Publish(s.state())
 	}
-	return map[string]any{}, nil
+	return struct{}{}, nil
 }
 
-func (s *wafService) disassociate(c *awsproto.Call, body []byte) (any, error) {
+func (s *Service) disassociate(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		ResourceArn string `json:"ResourceArn"`
 	}
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	if _, ok := s.srv.state.WAF.Associations[in.ResourceArn]; ok {
-		delete(s.srv.state.WAF.Associations, in.ResourceArn)
+	if _, ok := s.state().Associations[in.ResourceArn]; ok {
+		delete(s.state().Associations, in.ResourceArn)
 		c.Changed()
-		s.srv.waf.publish(&s.srv.state.WAF)
+		s.limiter.Publish(s.state())
 	}
-	return map[string]any{}, nil
+	return struct{}{}, nil
 }
 
-func (s *wafService) getWebACLForResource(_ *awsproto.Call, body []byte) (any, error) {
+func (s *Service) getWebACLForResource(_ *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		ResourceArn string `json:"ResourceArn"`
 	}
@@ -418,20 +464,22 @@ func (s *wafService) getWebACLForResource(_ *awsproto.Call, body []byte) (any, e
 	if err := s.loadBalancer(in.ResourceArn); err != nil {
 		return nil, err
 	}
-	if a := s.srv.state.WAF.WebACLs[s.srv.state.WAF.Associations[in.ResourceArn]]; a != nil {
-		return map[string]any{"WebACL": a.out()}, nil
+	if a := s.state().WebACLs[s.state().Associations[in.ResourceArn]]; a != nil {
+		return struct {
+			WebACL webACLOut `json:"WebACL"`
+		}{a.out()}, nil
 	}
-	return map[string]any{}, nil
+	return struct{}{}, nil
 }
 
-func (s *wafService) listTags(_ *awsproto.Call, body []byte) (any, error) {
+func (s *Service) listTags(_ *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		ResourceARN string `json:"ResourceARN"`
 	}
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	a := s.srv.state.WAF.WebACLs[in.ResourceARN]
+	a := s.state().WebACLs[in.ResourceARN]
 	if a == nil {
 		return nil, wafErr("WAFNonexistentItemException", "AWS WAF couldn’t perform the operation because your resource doesn’t exist.")
 	}
@@ -439,5 +487,11 @@ func (s *wafService) listTags(_ *awsproto.Call, body []byte) (any, error) {
 	if tags == nil {
 		tags = []awsproto.Tag{}
 	}
-	return map[string]any{"TagInfoForResource": map[string]any{"ResourceARN": a.ARN, "TagList": tags}}, nil
+	type tagInfo struct {
+		ResourceARN string         `json:"ResourceARN"`
+		TagList     []awsproto.Tag `json:"TagList"`
+	}
+	return struct {
+		TagInfoForResource tagInfo `json:"TagInfoForResource"`
+	}{tagInfo{a.ARN, tags}}, nil
 }

@@ -1,4 +1,4 @@
-package sandbox
+package wafv2
 
 import (
 	"encoding/json"
@@ -43,7 +43,7 @@ func TestWAFLimiter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := newWAFLimiter()
+			l := NewLimiter()
 			l.use(tt.rules)
 			for i, r := range tt.reqs {
 				if got := l.Allow(r.lb, r.ip, nil, t0.Add(r.at)); got != r.want {
@@ -56,7 +56,7 @@ func TestWAFLimiter(t *testing.T) {
 
 func TestWAFLimiterForgetsIdleClients(t *testing.T) {
 	t0 := time.Now()
-	l := newWAFLimiter()
+	l := NewLimiter()
 	l.use(map[string][]wafRateRule{"lb": {{ACL: "a", Name: "r", Limit: 10, Window: time.Minute}}})
 	for i := 0; i <= maxTracked; i++ {
 		l.Allow("lb", "10.0."+itoa(i/256)+"."+itoa(i%256), nil, t0)
@@ -74,37 +74,36 @@ func itoa(i int) string {
 // TestWAFRateRulesFromTheState reads the rules the proxy enforces from the
 // web ACL associated with a load balancer: blocking rate-based rules only.
 func TestWAFRateRulesFromTheState(t *testing.T) {
-	s, err := New(Options{Addr: "127.0.0.1:0", DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := &State{}
+	st.Fill()
+	l := NewLimiter()
 	rule := func(name, action string, limit, window int) json.RawMessage {
 		r, _ := json.Marshal(map[string]any{"Name": name, "Priority": 0, "Action": map[string]any{action: map[string]any{}},
 			"Statement":        map[string]any{"RateBasedStatement": map[string]any{"Limit": limit, "AggregateKeyType": "IP", "EvaluationWindowSec": window}},
 			"VisibilityConfig": map[string]any{}})
 		return r
 	}
-	s.state.WAF.WebACLs["acl"] = &wafWebACL{ARN: "acl", Rules: []json.RawMessage{rule("blocks", "Block", 10, 0), rule("counts", "Count", 10, 60)}}
-	s.state.WAF.Associations["lb"] = "acl"
-	s.waf.publish(&s.state.WAF)
-	got := s.waf.rulesFor("lb")
+	st.WebACLs["acl"] = &WebACL{ARN: "acl", Rules: []json.RawMessage{rule("blocks", "Block", 10, 0), rule("counts", "Count", 10, 60)}}
+	st.Associations["lb"] = "acl"
+	l.Publish(st)
+	got := l.rulesFor("lb")
 	if len(got) != 1 || got[0].Name != "blocks" || got[0].Limit != 10 || got[0].Window != 5*time.Minute {
 		t.Fatalf("rules %+v, want the blocking rule with the 5-minute default window", got)
 	}
-	if s.waf.rulesFor("other") != nil {
+	if l.rulesFor("other") != nil {
 		t.Error("a load balancer without a web ACL has rules")
 	}
 	// The proxy's hook: 10 requests pass, the 11th gets 403.
 	for i := 1; i <= 11; i++ {
 		r := httptest.NewRequest(http.MethodGet, "/api/users", nil)
 		r.RemoteAddr = "198.51.100.7:50000"
-		allowed := s.wafAllowsRequest("lb", r)
+		allowed := l.AllowsRequest("lb", r)
 		if allowed != (i <= 10) {
 			t.Fatalf("request %d: allowed %t", i, allowed)
 		}
 		if !allowed {
 			rec := httptest.NewRecorder()
-			writeWAFBlocked(rec)
+			WriteBlocked(rec)
 			if rec.Code != http.StatusForbidden {
 				t.Errorf("blocked with %d", rec.Code)
 			}
@@ -116,20 +115,19 @@ func TestWAFRateRulesFromTheState(t *testing.T) {
 // calls for every request, with the workshop's web ACL: one rate-based
 // rule of 100 requests per 5 minutes (a burst from one client).
 func BenchmarkWAFAllowsRequest(b *testing.B) {
-	s, err := New(Options{Addr: "127.0.0.1:0", DataDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
+	st := &State{}
+	st.Fill()
+	l := NewLimiter()
 	rule, _ := json.Marshal(map[string]any{"Name": "r", "Priority": 0, "Action": map[string]any{"Block": map[string]any{}},
 		"Statement":        map[string]any{"RateBasedStatement": map[string]any{"Limit": 100, "AggregateKeyType": "IP"}},
 		"VisibilityConfig": map[string]any{}})
-	s.state.WAF.WebACLs["acl"] = &wafWebACL{ARN: "acl", Rules: []json.RawMessage{rule}}
-	s.state.WAF.Associations["lb"] = "acl"
-	s.waf.publish(&s.state.WAF)
+	st.WebACLs["acl"] = &WebACL{ARN: "acl", Rules: []json.RawMessage{rule}}
+	st.Associations["lb"] = "acl"
+	l.Publish(st)
 	r := httptest.NewRequest(http.MethodGet, "/api/users", nil)
 	r.RemoteAddr = "198.51.100.7:50000"
 	b.ReportAllocs()
 	for b.Loop() {
-		s.wafAllowsRequest("lb", r)
+		l.AllowsRequest("lb", r)
 	}
 }

@@ -1,4 +1,4 @@
-package sandbox
+package wafv2
 
 import (
 	"encoding/json"
@@ -56,7 +56,7 @@ func (c *wafHeaderSize) matches(h http.Header) bool {
 	return false
 }
 
-// wafLimiter decides whether a request through a load balancer passes the
+// Limiter decides whether a request through a load balancer passes the
 // rate-based rules of its web ACL, as WAF does: a client whose requests in
 // the trailing window exceed a rule's limit is blocked (403) until its rate
 // falls under the limit again. Blocked requests count too.
@@ -64,7 +64,7 @@ func (c *wafHeaderSize) matches(h http.Header) bool {
 // The request path takes no lock of the Server's: the WAF operations publish
 // the rules that guard each load balancer after every change (publish), and
 // a request reads that snapshot.
-type wafLimiter struct {
+type Limiter struct {
 	// rules maps a load balancer's ARN to the blocking rate-based rules
 	// that guard it (none when no web ACL is associated).
 	rules atomic.Pointer[map[string][]wafRateRule]
@@ -76,24 +76,24 @@ type wafLimiter struct {
 	seen map[string][]time.Time
 }
 
-func newWAFLimiter() *wafLimiter {
-	return &wafLimiter{seen: map[string][]time.Time{}}
+func NewLimiter() *Limiter {
+	return &Limiter{seen: map[string][]time.Time{}}
 }
 
 // use replaces the rules, by load balancer ARN.
-func (l *wafLimiter) use(rules map[string][]wafRateRule) { l.rules.Store(&rules) }
+func (l *Limiter) use(rules map[string][]wafRateRule) { l.rules.Store(&rules) }
 
 // rulesFor returns the rules that guard a load balancer.
-func (l *wafLimiter) rulesFor(lbARN string) []wafRateRule {
+func (l *Limiter) rulesFor(lbARN string) []wafRateRule {
 	if m := l.rules.Load(); m != nil {
 		return (*m)[lbARN]
 	}
 	return nil
 }
 
-// publish reads the rules of every associated web ACL from WAF's state;
+// Publish reads the rules of every associated web ACL from WAF's state;
 // the caller holds Server.mu.
-func (l *wafLimiter) publish(st *wafState) {
+func (l *Limiter) Publish(st *State) {
 	m := map[string][]wafRateRule{}
 	for lb, arn := range st.Associations {
 		if acl := st.WebACLs[arn]; acl != nil {
@@ -110,14 +110,14 @@ const maxTracked = 10000
 // Allow counts a request from clientIP with header h through the load
 // balancer lbARN at now, and reports whether it passes every rate-based
 // rule.
-func (l *wafLimiter) Allow(lbARN, clientIP string, h http.Header, now time.Time) bool {
+func (l *Limiter) Allow(lbARN, clientIP string, h http.Header, now time.Time) bool {
 	return l.allow(l.rulesFor(lbARN), clientIP, h, now)
 }
 
 // allow counts a request against rules already looked up. A rule with a
 // scope-down statement the request does not match neither counts it nor
 // blocks it.
-func (l *wafLimiter) allow(rules []wafRateRule, clientIP string, h http.Header, now time.Time) bool {
+func (l *Limiter) allow(rules []wafRateRule, clientIP string, h http.Header, now time.Time) bool {
 	if len(rules) == 0 {
 		return true
 	}
@@ -152,7 +152,7 @@ func (l *wafLimiter) allow(rules []wafRateRule, clientIP string, h http.Header, 
 }
 
 // forget drops the clients with no request in the longest window.
-func (l *wafLimiter) forget(now time.Time, rules []wafRateRule) {
+func (l *Limiter) forget(now time.Time, rules []wafRateRule) {
 	longest := 10 * time.Minute
 	for _, r := range rules {
 		longest = max(longest, r.Window)
@@ -165,7 +165,7 @@ func (l *wafLimiter) forget(now time.Time, rules []wafRateRule) {
 }
 
 // rateRulesOf reads the blocking rate-based rules of a web ACL.
-func rateRulesOf(acl *wafWebACL) []wafRateRule {
+func rateRulesOf(acl *WebACL) []wafRateRule {
 	var out []wafRateRule
 	for _, raw := range acl.Rules {
 		var r wafRuleIn
@@ -196,20 +196,20 @@ func rateRulesOf(acl *wafWebACL) []wafRateRule {
 	return out
 }
 
-// wafAllowsRequest reports whether a request through the load balancer
+// AllowsRequest reports whether a request through the load balancer
 // lbARN passes its web ACL's rate-based rules, counting it: the client is
 // the connection's address (or, for FORWARDED_IP rules, the first address
 // of X-Forwarded-For), and a rule's scope-down statement is matched against
-// the request's headers. It takes no lock of the Server's and is safe for
+// the request's headers. It takes no lock of the server's and is safe for
 // concurrent use: the load balancer's data plane calls it for every request
 // (dataPlane.allow) and answers a refused one with 403.
-func (s *Server) wafAllowsRequest(lbARN string, r *http.Request) bool {
-	rules := s.waf.rulesFor(lbARN)
+func (l *Limiter) AllowsRequest(lbARN string, r *http.Request) bool {
+	rules := l.rulesFor(lbARN)
 	forwarded := false
 	for _, rule := range rules {
 		forwarded = forwarded || rule.Forwarded
 	}
-	return s.waf.allow(rules, clientAddress(r, forwarded), r.Header, time.Now())
+	return l.allow(rules, clientAddress(r, forwarded), r.Header, time.Now())
 }
 
 // clientAddress is the IP address a request comes from.
@@ -230,9 +230,9 @@ func clientAddress(r *http.Request, forwarded bool) string {
 // wafBlockedBody is the page WAF answers a blocked request with.
 const wafBlockedBody = "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n</body>\r\n</html>\r\n"
 
-// writeWAFBlocked answers a request a rate-based rule blocked, as an
+// WriteBlocked answers a request a rate-based rule blocked, as an
 // application load balancer with WAF does.
-func writeWAFBlocked(w http.ResponseWriter) {
+func WriteBlocked(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html")
 	w.Header().Set("Content-Length", strconv.Itoa(len(wafBlockedBody)))
 	w.Header().Set("Server", "awselb/2.0")

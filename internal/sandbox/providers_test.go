@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 )
 
 // TestProvidersBuildTheWorkshopNetwork creates the workshop template's
@@ -79,11 +81,11 @@ func TestProvidersBuildTheWorkshopNetwork(t *testing.T) {
 		}
 		return rec.Body.String()
 	}
-	body := call(url.Values{"Action": {"DescribeSubnets"}, "Version": {ec2Version}, "Filter.1.Name": {"vpc-id"}, "Filter.1.Value.1": {vpc.id}})
+	body := call(url.Values{"Action": {"DescribeSubnets"}, "Version": {ec2.Version}, "Filter.1.Name": {"vpc-id"}, "Filter.1.Value.1": {vpc.id}})
 	if strings.Count(body, "<subnetId>") != 2 || !strings.Contains(body, "<availabilityZone>us-east-1b</availabilityZone>") {
 		t.Errorf("DescribeSubnets: %s", body)
 	}
-	body = call(url.Values{"Action": {"DescribeSecurityGroups"}, "Version": {ec2Version}, "Filter.1.Name": {"vpc-id"}, "Filter.1.Value.1": {vpc.id}})
+	body = call(url.Values{"Action": {"DescribeSecurityGroups"}, "Version": {ec2.Version}, "Filter.1.Name": {"vpc-id"}, "Filter.1.Value.1": {vpc.id}})
 	if strings.Count(body, "<groupId>") != 4 || !strings.Contains(body, "<fromPort>3000</fromPort>") { // 3 groups + the ALB group as a source
 		t.Errorf("DescribeSecurityGroups: %s", body)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
@@ -110,7 +111,7 @@ func New(opts Options) (*Server, error) {
 	}
 	sts.Register(s.routes)
 	(&ecrService{srv: s}).register(s.routes)
-	(&ec2Service{srv: s}).register(s.routes)
+	ec2.New(func() *ec2.State { return &s.state.EC2 }).Register(s.routes)
 	iam.New(func() *iam.State { return &s.state.IAM }).Register(s.routes)
 	(&ecsService{srv: s}).register(s.routes)
 	(&elbService{srv: s}).register(s.routes)

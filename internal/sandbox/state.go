@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
@@ -29,7 +30,7 @@ type state struct {
 	// CFN holds the stacks; the services below hold what stacks (and later
 	// the learner's API calls) created.
 	CFN  cfnState   `json:"cloudformation"`
-	EC2  ec2State   `json:"ec2"`
+	EC2  ec2.State  `json:"ec2"`
 	IAM  iam.State  `json:"iam"`
 	ECS  ecsState   `json:"ecs"`
 	ELB  elbState   `json:"elbv2"`
@@ -45,7 +46,7 @@ func (st *state) fill() {
 	if st.ECR == nil {
 		st.ECR = ecrState{}
 	}
-	st.EC2.fill()
+	st.EC2.Fill()
 	if st.IAM.Roles == nil {
 		st.IAM.Roles = map[string]*iam.Role{}
 	}

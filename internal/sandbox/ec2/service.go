@@ -1,4 +1,9 @@
-package sandbox
+// Package ec2 serves the sandbox's EC2 (ec2Query): Describe calls over the
+// VPCs, subnets, security groups, gateways and route tables that
+// CloudFormation stacks create, and the security group rule calls
+// (rules.go). Its state (state.go) is shared with the providers that create
+// those resources and read by ECS, ELBv2 and the task runner.
+package ec2
 
 import (
 	"net/url"
@@ -11,15 +16,18 @@ import (
 
 // EC2's ec2Query version and response namespace (no trailing slash).
 const (
-	ec2Version   = "2016-11-15"
+	Version      = "2016-11-15"
 	ec2Namespace = "http://ec2.amazonaws.com/doc/2016-11-15"
 )
 
-// ec2Service serves EC2's Describe calls over what stacks created.
-type ec2Service struct{ srv *Server }
+// Service serves EC2's Describe calls over what stacks created.
+type Service struct{ state func() *State }
 
-// register adds EC2's operations to the router.
-func (e *ec2Service) register(r *awsproto.Router) {
+// New is EC2's service over its part of the state.
+func New(state func() *State) *Service { return &Service{state: state} }
+
+// Register adds EC2's operations to the router.
+func (e *Service) Register(r *awsproto.Router) {
 	ops := map[string]awsproto.QueryOp{
 		"DescribeVpcs":              e.describeVpcs,
 		"DescribeSubnets":           e.describeSubnets,
@@ -27,7 +35,7 @@ func (e *ec2Service) register(r *awsproto.Router) {
 		"DescribeAvailabilityZones": e.describeAvailabilityZones,
 	}
 	e.registerRules(ops)
-	r.HandleEC2(ec2Version, ec2Namespace, ops)
+	r.HandleEC2(Version, ec2Namespace, ops)
 }
 
 // tagXML is EC2's lower-camel tag item.
@@ -98,8 +106,8 @@ type vpcXML struct {
 	TagSet          []tagXML `xml:"tagSet>item"`
 }
 
-func (e *ec2Service) describeVpcs(c *awsproto.Call, form url.Values) (any, error) {
-	st := &e.srv.state.EC2
+func (e *Service) describeVpcs(c *awsproto.Call, form url.Values) (any, error) {
+	st := e.state()
 	ids := awsproto.QueryList(form, "VpcId", "")
 	if err := notFound(ids, func(id string) bool { v := st.VPCs[id]; return v != nil && v.Region == c.Region },
 		"InvalidVpcID.NotFound", "vpc ID"); err != nil {
@@ -151,8 +159,8 @@ type subnetXML struct {
 	TagSet                  []tagXML `xml:"tagSet>item"`
 }
 
-func (e *ec2Service) describeSubnets(c *awsproto.Call, form url.Values) (any, error) {
-	st := &e.srv.state.EC2
+func (e *Service) describeSubnets(c *awsproto.Call, form url.Values) (any, error) {
+	st := e.state()
 	ids := awsproto.QueryList(form, "SubnetId", "")
 	if err := notFound(ids, func(id string) bool { s := st.Subnets[id]; return s != nil && s.Region == c.Region },
 		"InvalidSubnetID.NotFound", "subnet ID"); err != nil {
@@ -186,7 +194,7 @@ func (e *ec2Service) describeSubnets(c *awsproto.Call, form url.Values) (any, er
 			continue
 		}
 		free := 0
-		if n := parseCIDR(s.CidrBlock); n != nil {
+		if n := ParseCIDR(s.CidrBlock); n != nil {
 			ones, bits := n.Mask.Size()
 			free = 1<<(bits-ones) - 5
 		}
@@ -230,7 +238,7 @@ type sgXML struct {
 }
 
 // permissions renders rules as IpPermissions, one per rule.
-func permissions(rules []ec2Rule) []ipPermXML {
+func permissions(rules []Rule) []ipPermXML {
 	out := []ipPermXML{}
 	for _, r := range rules {
 		p := ipPermXML{IPProtocol: r.Protocol}
@@ -249,8 +257,8 @@ func permissions(rules []ec2Rule) []ipPermXML {
 	return out
 }
 
-func (e *ec2Service) describeSecurityGroups(c *awsproto.Call, form url.Values) (any, error) {
-	st := &e.srv.state.EC2
+func (e *Service) describeSecurityGroups(c *awsproto.Call, form url.Values) (any, error) {
+	st := e.state()
 	ids, names := awsproto.QueryList(form, "GroupId", ""), awsproto.QueryList(form, "GroupName", "")
 	if err := notFound(ids, func(id string) bool { g := st.SecurityGroups[id]; return g != nil && g.Region == c.Region },
 		"InvalidGroup.NotFound", "security group"); err != nil {
@@ -303,7 +311,7 @@ type azItemXML struct {
 	MessageSet []string `xml:"messageSet>item"`
 }
 
-func (e *ec2Service) describeAvailabilityZones(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) describeAvailabilityZones(c *awsproto.Call, form url.Values) (any, error) {
 	names := awsproto.QueryList(form, "ZoneName", "")
 	zones := cfn.DefaultAZs(c.Region)
 	if err := notFound(names, func(n string) bool { return slices.Contains(zones, n) },

@@ -1,4 +1,4 @@
-package sandbox
+package ec2
 
 import (
 	"crypto/sha256"
@@ -16,7 +16,7 @@ import (
 // stacks made (ec2State.SecurityGroups).
 
 // registerRules adds the rule operations to EC2's operations.
-func (e *ec2Service) registerRules(ops map[string]awsproto.QueryOp) {
+func (e *Service) registerRules(ops map[string]awsproto.QueryOp) {
 	ops["AuthorizeSecurityGroupIngress"] = e.authorizeIngress
 	ops["RevokeSecurityGroupIngress"] = e.revokeIngress
 	ops["DescribeSecurityGroupRules"] = e.describeRules
@@ -24,7 +24,7 @@ func (e *ec2Service) registerRules(ops map[string]awsproto.QueryOp) {
 
 // ruleID is the rule's id: its own, or one derived from its group and
 // content for rules made before rules had ids, so it is stable.
-func ruleID(groupID string, egress bool, r ec2Rule) string {
+func ruleID(groupID string, egress bool, r Rule) string {
 	if r.ID != "" {
 		return r.ID
 	}
@@ -50,7 +50,7 @@ func normProtocol(p string) string {
 
 // sameRule reports whether two rules admit the same traffic from the same
 // source (descriptions and ids aside).
-func sameRule(a, b ec2Rule) bool {
+func sameRule(a, b Rule) bool {
 	if normProtocol(a.Protocol) != normProtocol(b.Protocol) || a.CidrIP != b.CidrIP || a.SourceGroupID != b.SourceGroupID {
 		return false
 	}
@@ -60,8 +60,8 @@ func sameRule(a, b ec2Rule) bool {
 // rulesFrom reads IpPermissions.N (with IpRanges.M, Ipv6Ranges.M and
 // Groups.M), or the flat GroupId/IpProtocol/FromPort/ToPort/CidrIp form, as
 // one rule per source.
-func rulesFrom(form url.Values) ([]ec2Rule, error) {
-	var out []ec2Rule
+func rulesFrom(form url.Values) ([]Rule, error) {
+	var out []Rule
 	port := func(s string) (int, error) {
 		if s == "" {
 			return -1, nil
@@ -93,7 +93,7 @@ func rulesFrom(form url.Values) ([]ec2Rule, error) {
 		if proto != "-1" && proto != "icmp" && (from < 0 || to < from || to > 65535) {
 			return nil, awsproto.ClientErr("InvalidParameterValue", "Invalid TCP/UDP port range %d-%d", from, to)
 		}
-		base := ec2Rule{Protocol: proto, FromPort: from, ToPort: to}
+		base := Rule{Protocol: proto, FromPort: from, ToPort: to}
 		if proto == "-1" {
 			base.FromPort, base.ToPort = -1, -1
 		}
@@ -110,7 +110,7 @@ func rulesFrom(form url.Values) ([]ec2Rule, error) {
 				if src.list == "Groups" {
 					r.SourceGroupID = v
 				} else {
-					if parseCIDR(v) == nil {
+					if ParseCIDR(v) == nil {
 						return nil, awsproto.ClientErr("InvalidParameterValue", "CIDR block %s is malformed", v)
 					}
 					r.CidrIP = v
@@ -129,8 +129,8 @@ func rulesFrom(form url.Values) ([]ec2Rule, error) {
 }
 
 // ingressGroup finds the group a rule call names by GroupId (or GroupName).
-func (e *ec2Service) ingressGroup(c *awsproto.Call, form url.Values) (*ec2SecurityGroup, error) {
-	st := &e.srv.state.EC2
+func (e *Service) ingressGroup(c *awsproto.Call, form url.Values) (*SecurityGroup, error) {
+	st := e.state()
 	if id := form.Get("GroupId"); id != "" {
 		if g := st.SecurityGroups[id]; g != nil && g.Region == c.Region {
 			return g, nil
@@ -146,7 +146,7 @@ func (e *ec2Service) ingressGroup(c *awsproto.Call, form url.Values) (*ec2Securi
 	return nil, awsproto.ClientErr("MissingParameter", "The request must contain the parameter groupId")
 }
 
-func (e *ec2Service) authorizeIngress(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) authorizeIngress(c *awsproto.Call, form url.Values) (any, error) {
 	g, err := e.ingressGroup(c, form)
 	if err != nil {
 		return nil, err
@@ -156,7 +156,7 @@ func (e *ec2Service) authorizeIngress(c *awsproto.Call, form url.Values) (any, e
 		return nil, err
 	}
 	for _, r := range rules {
-		if r.SourceGroupID != "" && e.srv.state.EC2.SecurityGroups[r.SourceGroupID] == nil {
+		if r.SourceGroupID != "" && e.state().SecurityGroups[r.SourceGroupID] == nil {
 			return nil, awsproto.ClientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", r.SourceGroupID)
 		}
 		for _, have := range g.Ingress {
@@ -180,7 +180,7 @@ func (e *ec2Service) authorizeIngress(c *awsproto.Call, form url.Values) (any, e
 	return out, nil
 }
 
-func (e *ec2Service) revokeIngress(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) revokeIngress(c *awsproto.Call, form url.Values) (any, error) {
 	g, err := e.ingressGroup(c, form)
 	if err != nil {
 		return nil, err
@@ -191,18 +191,18 @@ func (e *ec2Service) revokeIngress(c *awsproto.Call, form url.Values) (any, erro
 	}
 	ids := awsproto.QueryList(form, "SecurityGroupRuleId", "")
 	for _, id := range ids {
-		if !slices.ContainsFunc(g.Ingress, func(have ec2Rule) bool { return ruleID(g.ID, false, have) == id }) {
+		if !slices.ContainsFunc(g.Ingress, func(have Rule) bool { return ruleID(g.ID, false, have) == id }) {
 			return nil, awsproto.ClientErr("InvalidSecurityGroupRuleId.NotFound", "The security group rule ID '%s' does not exist", id)
 		}
 	}
 	for _, r := range rules {
-		if !slices.ContainsFunc(g.Ingress, func(have ec2Rule) bool { return sameRule(have, r) }) {
+		if !slices.ContainsFunc(g.Ingress, func(have Rule) bool { return sameRule(have, r) }) {
 			return nil, awsproto.ClientErr("InvalidPermission.NotFound", "The specified rule does not exist in this security group.")
 		}
 	}
-	g.Ingress = slices.DeleteFunc(g.Ingress, func(have ec2Rule) bool {
+	g.Ingress = slices.DeleteFunc(g.Ingress, func(have Rule) bool {
 		return slices.Contains(ids, ruleID(g.ID, false, have)) ||
-			slices.ContainsFunc(rules, func(r ec2Rule) bool { return sameRule(have, r) })
+			slices.ContainsFunc(rules, func(r Rule) bool { return sameRule(have, r) })
 	})
 	c.Changed()
 	return &struct {
@@ -232,7 +232,7 @@ type refGroupXML struct {
 	UserID  string `xml:"userId"`
 }
 
-func sgRuleOut(g *ec2SecurityGroup, egress bool, r ec2Rule) sgRuleXML {
+func sgRuleOut(g *SecurityGroup, egress bool, r Rule) sgRuleXML {
 	x := sgRuleXML{ID: ruleID(g.ID, egress, r), GroupID: g.ID, OwnerID: awsproto.Account, IsEgress: egress,
 		Protocol: normProtocol(r.Protocol), FromPort: r.FromPort, ToPort: r.ToPort, Desc: r.Description, Tags: []tagXML{}}
 	if x.Protocol == "-1" {
@@ -249,8 +249,8 @@ func sgRuleOut(g *ec2SecurityGroup, egress bool, r ec2Rule) sgRuleXML {
 	return x
 }
 
-func (e *ec2Service) describeRules(c *awsproto.Call, form url.Values) (any, error) {
-	st := &e.srv.state.EC2
+func (e *Service) describeRules(c *awsproto.Call, form url.Values) (any, error) {
+	st := e.state()
 	ids := awsproto.QueryList(form, "SecurityGroupRuleId", "")
 	filters := awsproto.EC2Filters(form)
 	out := &struct {
@@ -291,14 +291,14 @@ func (e *ec2Service) describeRules(c *awsproto.Call, form url.Values) (any, erro
 }
 
 // source and ports word a rule as EC2's errors do.
-func (r ec2Rule) source() string {
+func (r Rule) source() string {
 	if r.SourceGroupID != "" {
 		return r.SourceGroupID
 	}
 	return r.CidrIP
 }
 
-func (r ec2Rule) ports() string {
+func (r Rule) ports() string {
 	if normProtocol(r.Protocol) == "-1" {
 		return "ALL"
 	}

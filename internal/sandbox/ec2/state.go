@@ -1,44 +1,45 @@
-package sandbox
+package ec2
 
 import (
+	"net"
 	"strconv"
 	"strings"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
-// ec2State is EC2's part of the state: the network resources stacks made,
+// State is EC2's part of the state: the network resources stacks made,
 // each keyed by its id (ids are unique across regions; each records its
 // region).
-type ec2State struct {
-	VPCs             map[string]*ec2VPC           `json:"vpcs"`
-	Subnets          map[string]*ec2Subnet        `json:"subnets"`
-	SecurityGroups   map[string]*ec2SecurityGroup `json:"securityGroups"`
-	InternetGateways map[string]*ec2Gateway       `json:"internetGateways"`
-	RouteTables      map[string]*ec2RouteTable    `json:"routeTables"`
+type State struct {
+	VPCs             map[string]*VPC           `json:"vpcs"`
+	Subnets          map[string]*Subnet        `json:"subnets"`
+	SecurityGroups   map[string]*SecurityGroup `json:"securityGroups"`
+	InternetGateways map[string]*Gateway       `json:"internetGateways"`
+	RouteTables      map[string]*RouteTable    `json:"routeTables"`
 }
 
-// fill makes the nil maps empty.
-func (e *ec2State) fill() {
+// Fill makes the nil maps empty.
+func (e *State) Fill() {
 	if e.VPCs == nil {
-		e.VPCs = map[string]*ec2VPC{}
+		e.VPCs = map[string]*VPC{}
 	}
 	if e.Subnets == nil {
-		e.Subnets = map[string]*ec2Subnet{}
+		e.Subnets = map[string]*Subnet{}
 	}
 	if e.SecurityGroups == nil {
-		e.SecurityGroups = map[string]*ec2SecurityGroup{}
+		e.SecurityGroups = map[string]*SecurityGroup{}
 	}
 	if e.InternetGateways == nil {
-		e.InternetGateways = map[string]*ec2Gateway{}
+		e.InternetGateways = map[string]*Gateway{}
 	}
 	if e.RouteTables == nil {
-		e.RouteTables = map[string]*ec2RouteTable{}
+		e.RouteTables = map[string]*RouteTable{}
 	}
 }
 
-// ec2VPC is a VPC.
-type ec2VPC struct {
+// VPC is a VPC.
+type VPC struct {
 	ID                 string         `json:"id"`
 	Region             string         `json:"region"`
 	CidrBlock          string         `json:"cidrBlock"`
@@ -49,8 +50,8 @@ type ec2VPC struct {
 	Tags               []awsproto.Tag `json:"tags,omitempty"`
 }
 
-// ec2Subnet is a subnet of a VPC.
-type ec2Subnet struct {
+// Subnet is a subnet of a VPC.
+type Subnet struct {
 	ID                  string         `json:"id"`
 	Region              string         `json:"region"`
 	VpcID               string         `json:"vpcId"`
@@ -60,20 +61,20 @@ type ec2Subnet struct {
 	Tags                []awsproto.Tag `json:"tags,omitempty"`
 }
 
-// ec2SecurityGroup is a security group of a VPC.
-type ec2SecurityGroup struct {
+// SecurityGroup is a security group of a VPC.
+type SecurityGroup struct {
 	ID          string         `json:"id"`
 	Region      string         `json:"region"`
 	VpcID       string         `json:"vpcId"`
 	Name        string         `json:"name"`
 	Description string         `json:"description"`
-	Ingress     []ec2Rule      `json:"ingress,omitempty"`
-	Egress      []ec2Rule      `json:"egress,omitempty"`
+	Ingress     []Rule         `json:"ingress,omitempty"`
+	Egress      []Rule         `json:"egress,omitempty"`
 	Tags        []awsproto.Tag `json:"tags,omitempty"`
 }
 
-// ec2Rule is one rule of a security group, from one source.
-type ec2Rule struct {
+// Rule is one rule of a security group, from one source.
+type Rule struct {
 	// ID is the rule's id (sgr-…), set for rules made by
 	// AWS::EC2::SecurityGroupIngress so that they can be removed.
 	ID            string `json:"id,omitempty"`
@@ -85,33 +86,33 @@ type ec2Rule struct {
 	Description   string `json:"description,omitempty"`
 }
 
-// ec2Gateway is an internet gateway and the VPCs it is attached to.
-type ec2Gateway struct {
+// Gateway is an internet gateway and the VPCs it is attached to.
+type Gateway struct {
 	ID          string         `json:"id"`
 	Region      string         `json:"region"`
 	Attachments []string       `json:"attachments,omitempty"`
 	Tags        []awsproto.Tag `json:"tags,omitempty"`
 }
 
-// ec2RouteTable is a route table, its routes and subnet associations.
-type ec2RouteTable struct {
-	ID           string           `json:"id"`
-	Region       string           `json:"region"`
-	VpcID        string           `json:"vpcId"`
-	Main         bool             `json:"main,omitempty"`
-	Routes       []ec2Route       `json:"routes,omitempty"`
-	Associations []ec2Association `json:"associations,omitempty"`
-	Tags         []awsproto.Tag   `json:"tags,omitempty"`
+// RouteTable is a route table, its routes and subnet associations.
+type RouteTable struct {
+	ID           string         `json:"id"`
+	Region       string         `json:"region"`
+	VpcID        string         `json:"vpcId"`
+	Main         bool           `json:"main,omitempty"`
+	Routes       []Route        `json:"routes,omitempty"`
+	Associations []Association  `json:"associations,omitempty"`
+	Tags         []awsproto.Tag `json:"tags,omitempty"`
 }
 
-// ec2Route is one route of a route table.
-type ec2Route struct {
+// Route is one route of a route table.
+type Route struct {
 	Destination string `json:"destination"`
 	GatewayID   string `json:"gatewayId,omitempty"`
 }
 
-// ec2Association ties a subnet to a route table.
-type ec2Association struct {
+// Association ties a subnet to a route table.
+type Association struct {
 	ID       string `json:"id"`
 	SubnetID string `json:"subnetId"`
 }
@@ -132,4 +133,13 @@ func zoneID(region, zone string) string {
 		n = int(zone[len(region)]-'a') + 1
 	}
 	return abbr.String() + "-az" + strconv.Itoa(n)
+}
+
+// ParseCIDR reads an IPv4 CIDR block, or nil.
+func ParseCIDR(s string) *net.IPNet {
+	ip, n, err := net.ParseCIDR(s)
+	if err != nil || ip.To4() == nil || !ip.Equal(n.IP) {
+		return nil
+	}
+	return n
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 )
@@ -190,11 +191,11 @@ func createRepository(p *provCall, props map[string]any) (created, error) {
 	if name == "" {
 		name = strings.ToLower(p.name(256))
 	}
-	if !validRepoName(name) {
+	if !ecr.ValidRepoName(name) {
 		return created{}, p.propErr("#/RepositoryName: failed validation constraint for keyword [pattern]")
 	}
 	if p.st.ECR[p.region] == nil {
-		p.st.ECR[p.region] = map[string]*ecrRepository{}
+		p.st.ECR[p.region] = map[string]*ecr.Repository{}
 	}
 	if p.st.ECR[p.region][name] != nil {
 		return created{}, p.handlerErr("Ecr", "AlreadyExists", "Resource of type 'AWS::ECR::Repository' with identifier '%s' already exists.", name)
@@ -204,18 +205,18 @@ func createRepository(p *provCall, props map[string]any) (created, error) {
 		mut = "MUTABLE"
 	}
 	scan, _ := props["ImageScanningConfiguration"].(map[string]any)
-	p.st.ECR[p.region][name] = &ecrRepository{Name: name, Region: p.region, CreatedAt: p.now, TagMutability: mut,
+	p.st.ECR[p.region][name] = &ecr.Repository{Name: name, Region: p.region, CreatedAt: p.now, TagMutability: mut,
 		ScanOnPush: boolProp(scan, "ScanOnPush"), EncryptionType: "AES256", Tags: ecrTags(tagsProp(props)),
 		EmptyOnDelete: boolProp(props, "EmptyOnDelete")}
-	return created{id: name, attrs: map[string]string{"Arn": repoARN(p.region, name),
+	return created{id: name, attrs: map[string]string{"Arn": ecr.RepoARN(p.region, name),
 		"RepositoryUri": p.srv.publicAddr() + "/" + name}}, nil
 }
 
 // ecrTags converts resource tags to ECR's.
-func ecrTags(in []awsproto.Tag) []ecrTag {
-	var out []ecrTag
+func ecrTags(in []awsproto.Tag) []ecr.Tag {
+	var out []ecr.Tag
 	for _, t := range in {
-		out = append(out, ecrTag(t))
+		out = append(out, ecr.Tag(t))
 	}
 	return out
 }

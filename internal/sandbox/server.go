@@ -13,6 +13,7 @@ import (
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
@@ -53,8 +54,8 @@ type Server struct {
 	opts   Options
 	log    *slog.Logger
 	routes *awsproto.Router
-	blobs  *blobStore
-	reg    http.Handler   // go-containerregistry's registry, for blobs
+	blobs  *ecr.BlobStore
+	ecr    *ecr.Service   // ECR's API and its registry (/v2/)
 	alb    *dataPlane     // the load balancers, answering locally (alb.go)
 	waf    *wafv2.Limiter // enforces the web ACLs' rate-based rules
 
@@ -93,13 +94,12 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := newBlobStore(opts.DataDir)
+	blobs, err := ecr.NewBlobStore(opts.DataDir)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{opts: opts, log: log, routes: awsproto.NewRouter(), blobs: blobs, state: st, file: file,
 		alb: newDataPlane(log, opts.Addr, opts.RemoteEngine)}
-	s.reg = newBlobRegistry(blobs, log)
 	s.tasks = newTaskRunner(s, opts.Containers, opts.DataDir)
 	// The two data planes meet here: the load balancer dials a task's
 	// target at its container's published port, and the task runner reads
@@ -110,7 +110,9 @@ func New(opts Options) (*Server, error) {
 		return state
 	}
 	sts.Register(s.routes)
-	(&ecrService{srv: s}).register(s.routes)
+	s.ecr = ecr.New(func() ecr.State { return s.state.ECR }, func() string { return s.state.RegistryPassword },
+		serverHost{s}, blobs, ecr.NewBlobRegistry(blobs, log), s.Endpoint, s.publicAddr)
+	s.ecr.Register(s.routes)
 	ec2.New(func() *ec2.State { return &s.state.EC2 }).Register(s.routes)
 	iam.New(func() *iam.State { return &s.state.IAM }).Register(s.routes)
 	(&ecsService{srv: s}).register(s.routes)
@@ -243,9 +245,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "target", r.Header.Get("X-Amz-Target"))
 	switch {
 	case r.URL.Path == "/v2" || strings.HasPrefix(r.URL.Path, "/v2/"):
-		s.serveRegistry(w, r)
-	case strings.HasPrefix(r.URL.Path, layerPath):
-		s.serveLayer(w, r)
+		s.ecr.ServeRegistry(w, r)
+	case strings.HasPrefix(r.URL.Path, ecr.LayerPath):
+		s.ecr.ServeLayer(w, r)
 	case r.URL.Path == HealthPath:
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ready"}` + "\n"))
@@ -309,4 +311,22 @@ func (s *Server) saveLocked() {
 	if err := s.file.save(s.state); err != nil {
 		s.log.Warn("sandbox state not saved", "err", err)
 	}
+}
+
+// serverHost gives ECR's registry the server's state lock and save, for
+// its requests, which are not API calls.
+type serverHost struct{ s *Server }
+
+// Lock takes the state lock.
+func (h serverHost) Lock() { h.s.mu.Lock() }
+
+// Unlock releases the state lock.
+func (h serverHost) Unlock() { h.s.mu.Unlock() }
+
+// Save writes the state (lock held), undoing the change when that fails.
+func (h serverHost) Save() error {
+	if err := h.s.file.save(h.s.state); err != nil {
+		return h.s.undo(err)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
@@ -25,8 +26,8 @@ type state struct {
 	// RegistryPassword is the password of the registry's user AWS, which
 	// ECR's GetAuthorizationToken hands out. It is made once per data
 	// directory, so a docker login survives restarts.
-	RegistryPassword string   `json:"registryPassword"`
-	ECR              ecrState `json:"ecr"`
+	RegistryPassword string    `json:"registryPassword"`
+	ECR              ecr.State `json:"ecr"`
 	// CFN holds the stacks; the services below hold what stacks (and later
 	// the learner's API calls) created.
 	CFN  cfnState   `json:"cloudformation"`
@@ -44,7 +45,7 @@ type state struct {
 // state file written before a service existed still loads.
 func (st *state) fill() {
 	if st.ECR == nil {
-		st.ECR = ecrState{}
+		st.ECR = ecr.State{}
 	}
 	st.EC2.Fill()
 	if st.IAM.Roles == nil {

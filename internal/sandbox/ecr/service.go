@@ -1,6 +1,14 @@
-package sandbox
+// Package ecr serves the sandbox's ECR: its API (repositories, images,
+// settings, authorization tokens and layer URLs) and the Docker Registry v2
+// API at /v2/ (registry.go) that docker push and pull use, backed by the
+// same repositories and by a blob store in the data directory (blobs.go).
+// The server hands it its state lock and save (StateHost), since registry
+// requests are not API calls; the task runner reads images and blobs to
+// load them into the container engine.
+package ecr
 
 import (
+	"net/http"
 	"strings"
 	"time"
 
@@ -10,27 +18,27 @@ import (
 // ecrTargetPrefix is ECR's awsJson X-Amz-Target prefix.
 const ecrTargetPrefix = "AmazonEC2ContainerRegistry_V20150921"
 
-// ecrState is ECR's part of the state: repositories by region, then name.
-type ecrState map[string]map[string]*ecrRepository
+// State is ECR's part of the state: repositories by region, then name.
+type State map[string]map[string]*Repository
 
-// ecrRepository is one repository and its images.
-type ecrRepository struct {
+// Repository is one repository and its images.
+type Repository struct {
 	Name           string    `json:"name"`
 	Region         string    `json:"region"`
 	CreatedAt      time.Time `json:"createdAt"`
 	TagMutability  string    `json:"imageTagMutability"`
 	ScanOnPush     bool      `json:"scanOnPush"`
 	EncryptionType string    `json:"encryptionType"`
-	Tags           []ecrTag  `json:"tags,omitempty"`
+	Tags           []Tag     `json:"tags,omitempty"`
 	// EmptyOnDelete lets CloudFormation delete the repository with its
 	// images (the template property of the same name).
 	EmptyOnDelete bool `json:"emptyOnDelete,omitempty"`
 	// Images are keyed by manifest digest.
-	Images map[string]*ecrImage `json:"images,omitempty"`
+	Images map[string]*Image `json:"images,omitempty"`
 }
 
-// ecrImage is one manifest pushed to a repository.
-type ecrImage struct {
+// Image is one manifest pushed to a repository.
+type Image struct {
 	Digest    string `json:"digest"`
 	MediaType string `json:"mediaType"`
 	// ArtifactMediaType is the media type of the image's configuration.
@@ -41,17 +49,43 @@ type ecrImage struct {
 	PushedAt          time.Time `json:"pushedAt"`
 }
 
-// ecrTag is a resource tag; ECR spells its keys Key and Value.
-type ecrTag struct {
+// Tag is a resource tag; ECR spells its keys Key and Value.
+type Tag struct {
 	Key   string `json:"Key"`
 	Value string `json:"Value"`
 }
 
-// ecrService serves ECR's API; the registry (registry.go) shares its state.
-type ecrService struct{ srv *Server }
+// Service serves ECR's API; the registry (registry.go) shares its state.
+type Service struct {
+	state    func() State
+	password func() string // the registry user's password (RegistryPassword)
+	host     StateHost
+	blobs    *BlobStore
+	reg      http.Handler  // go-containerregistry's registry, for blobs
+	endpoint func() string // the sandbox's URL, http://host:port
+	addr     func() string // the sandbox's host:port, as image names start
+}
 
-// register adds ECR's operations to the router.
-func (e *ecrService) register(r *awsproto.Router) {
+// StateHost is what ECR needs of the server beyond its own state: the lock
+// every operation runs under, for the registry's requests, which are not
+// API calls.
+type StateHost interface {
+	// Lock and Unlock take and release the state lock.
+	Lock()
+	Unlock()
+	// Save writes the state (lock held); when that fails the state goes
+	// back to its last save, and the error is for the client.
+	Save() error
+}
+
+// New is ECR's service and registry.
+func New(state func() State, password func() string, host StateHost, blobs *BlobStore, reg http.Handler,
+	endpoint, addr func() string) *Service {
+	return &Service{state: state, password: password, host: host, blobs: blobs, reg: reg, endpoint: endpoint, addr: addr}
+}
+
+// Register adds ECR's operations to the router.
+func (e *Service) Register(r *awsproto.Router) {
 	ops := map[string]awsproto.JSONOp{
 		"CreateRepository":       e.createRepository,
 		"DescribeRepositories":   e.describeRepositories,
@@ -71,11 +105,11 @@ func (e *ecrService) register(r *awsproto.Router) {
 	r.HandleJSON(ecrTargetPrefix, ops)
 }
 
-// validRepoName applies ECR's rule for repository names: 2 to 256
+// ValidRepoName applies ECR's rule for repository names: 2 to 256
 // characters, slash-separated components of lower-case letters and digits
 // joined by single '.', '_' or '-' (the pattern
 // (?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*).
-func validRepoName(name string) bool {
+func ValidRepoName(name string) bool {
 	if len(name) < 2 || len(name) > 256 {
 		return false
 	}
@@ -102,8 +136,8 @@ func validRepoName(name string) bool {
 }
 
 // repo returns a repository, or RepositoryNotFoundException.
-func (e *ecrService) repo(region, name string) (*ecrRepository, error) {
-	if r := e.srv.state.ECR[region][name]; r != nil {
+func (e *Service) repo(region, name string) (*Repository, error) {
+	if r := e.state()[region][name]; r != nil {
 		return r, nil
 	}
 	return nil, repoNotFound(name)
@@ -114,8 +148,8 @@ func repoNotFound(name string) *awsproto.Error {
 		"The repository with name '%s' does not exist in the registry with id '%s'", name, awsproto.Account)
 }
 
-// repoARN is a repository's ARN.
-func repoARN(region, name string) string {
+// RepoARN is a repository's ARN.
+func RepoARN(region, name string) string {
 	return "arn:aws:ecr:" + region + ":" + awsproto.Account + ":repository/" + name
 }
 
@@ -129,7 +163,7 @@ func repoFromARN(arn string) (region, name string, ok bool) {
 }
 
 // repoURI is what docker push accepts: the sandbox's address and the name.
-func (e *ecrService) repoURI(name string) string { return e.srv.publicAddr() + "/" + name }
+func (e *Service) repoURI(name string) string { return e.addr() + "/" + name }
 
 // repositoryOut is ECR's Repository shape.
 type repositoryOut struct {
@@ -143,9 +177,9 @@ type repositoryOut struct {
 	EncryptionConfiguration    map[string]any `json:"encryptionConfiguration"`
 }
 
-func (e *ecrService) repositoryOut(r *ecrRepository) repositoryOut {
+func (e *Service) repositoryOut(r *Repository) repositoryOut {
 	return repositoryOut{
-		RepositoryArn: repoARN(r.Region, r.Name), RegistryID: awsproto.Account, RepositoryName: r.Name,
+		RepositoryArn: RepoARN(r.Region, r.Name), RegistryID: awsproto.Account, RepositoryName: r.Name,
 		RepositoryURI: e.repoURI(r.Name), CreatedAt: awsproto.Epoch(r.CreatedAt), ImageTagMutability: r.TagMutability,
 		ImageScanningConfiguration: map[string]any{"scanOnPush": r.ScanOnPush},
 		EncryptionConfiguration:    map[string]any{"encryptionType": r.EncryptionType},

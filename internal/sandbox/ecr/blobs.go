@@ -1,4 +1,4 @@
-package sandbox
+package ecr
 
 import (
 	"context"
@@ -15,27 +15,27 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
-// blobStore keeps registry blobs (layers and image configurations) as files
+// BlobStore keeps registry blobs (layers and image configurations) as files
 // named by digest under the data directory. It is go-containerregistry's
 // BlobHandler, so that registry's upload protocol fills it.
-type blobStore struct{ dir string }
+type BlobStore struct{ dir string }
 
-func newBlobStore(dataDir string) (*blobStore, error) {
+func NewBlobStore(dataDir string) (*BlobStore, error) {
 	dir := filepath.Join(dataDir, "blobs")
 	if err := os.MkdirAll(filepath.Join(dir, "sha256"), 0o700); err != nil {
 		return nil, fmt.Errorf("create the registry's blob directory: %w", err)
 	}
-	return &blobStore{dir: dir}, nil
+	return &BlobStore{dir: dir}, nil
 }
 
-// newBlobRegistry is go-containerregistry's registry handler storing blobs
+// NewBlobRegistry is go-containerregistry's registry handler storing blobs
 // in b. The sandbox serves manifests itself (they are ECR images); this
 // handler only serves blob reads and uploads.
-func newBlobRegistry(b *blobStore, log *slog.Logger) http.Handler {
+func NewBlobRegistry(b *BlobStore, log *slog.Logger) http.Handler {
 	return registry.New(registry.WithBlobHandler(b), registry.Logger(slog.NewLogLogger(log.Handler(), slog.LevelDebug)))
 }
 
-func (b *blobStore) path(h v1.Hash) (string, error) {
+func (b *BlobStore) path(h v1.Hash) (string, error) {
 	if h.Algorithm != "sha256" || len(h.Hex) != 64 {
 		return "", registry.ErrNotFound
 	}
@@ -43,7 +43,7 @@ func (b *blobStore) path(h v1.Hash) (string, error) {
 }
 
 // Stat implements registry.BlobStatHandler.
-func (b *blobStore) Stat(_ context.Context, _ string, h v1.Hash) (int64, error) {
+func (b *BlobStore) Stat(_ context.Context, _ string, h v1.Hash) (int64, error) {
 	p, err := b.path(h)
 	if err != nil {
 		return 0, err
@@ -59,7 +59,7 @@ func (b *blobStore) Stat(_ context.Context, _ string, h v1.Hash) (int64, error) 
 }
 
 // Get implements registry.BlobHandler.
-func (b *blobStore) Get(_ context.Context, _ string, h v1.Hash) (io.ReadCloser, error) {
+func (b *BlobStore) Get(_ context.Context, _ string, h v1.Hash) (io.ReadCloser, error) {
 	p, err := b.path(h)
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func (b *blobStore) Get(_ context.Context, _ string, h v1.Hash) (io.ReadCloser, 
 
 // Put implements registry.BlobPutHandler: rc verifies the digest as it is
 // read, so a blob lands under its name only when complete and correct.
-func (b *blobStore) Put(_ context.Context, _ string, h v1.Hash, rc io.ReadCloser) error {
+func (b *BlobStore) Put(_ context.Context, _ string, h v1.Hash, rc io.ReadCloser) error {
 	defer rc.Close()
 	p, err := b.path(h)
 	if err != nil {
@@ -98,7 +98,7 @@ func (b *blobStore) Put(_ context.Context, _ string, h v1.Hash, rc io.ReadCloser
 }
 
 // has reports whether the blob named by digest is stored, and its size.
-func (b *blobStore) has(digest string) (int64, bool) {
+func (b *BlobStore) has(digest string) (int64, bool) {
 	h, err := v1.NewHash(digest)
 	if err != nil {
 		return 0, false

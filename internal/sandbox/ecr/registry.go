@@ -1,4 +1,4 @@
-package sandbox
+package ecr
 
 import (
 	"crypto/subtle"
@@ -29,26 +29,26 @@ func registryError(w http.ResponseWriter, status int, code, message string) {
 
 // registryAuthorized checks the Basic credentials: user AWS and the
 // password GetAuthorizationToken hands out.
-func (s *Server) registryAuthorized(r *http.Request) bool {
+func (s *Service) registryAuthorized(r *http.Request) bool {
 	user, password, ok := r.BasicAuth()
 	if !ok || user != registryUser {
 		return false
 	}
-	s.mu.Lock()
-	want := s.state.RegistryPassword
-	s.mu.Unlock()
+	s.host.Lock()
+	want := s.password()
+	s.host.Unlock()
 	return subtle.ConstantTimeCompare([]byte(password), []byte(want)) == 1
 }
 
-// serveRegistry serves /v2/: authentication, then the repository must exist
+// ServeRegistry serves /v2/: authentication, then the repository must exist
 // in ECR (there is no push-to-create), then manifests and tags from ECR's
 // state and blobs through go-containerregistry's handler.
-func (s *Server) serveRegistry(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeRegistry(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
 	if !s.registryAuthorized(r) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="workshop sandbox ECR"`)
 		registryError(w, http.StatusUnauthorized, "UNAUTHORIZED",
-			"authentication required: log in with 'aws ecr get-login-password | docker login --username AWS --password-stdin "+s.publicAddr()+"'")
+			"authentication required: log in with 'aws ecr get-login-password | docker login --username AWS --password-stdin "+s.addr()+"'")
 		return
 	}
 	rest := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/v2"), "/")
@@ -62,9 +62,9 @@ func (s *Server) serveRegistry(w http.ResponseWriter, r *http.Request) {
 		registryError(w, http.StatusNotFound, "NAME_UNKNOWN", "the sandbox's registry does not serve "+r.URL.Path)
 		return
 	}
-	s.mu.Lock()
-	repo := s.state.ECR[awsproto.DefaultRegion][name]
-	s.mu.Unlock()
+	s.host.Lock()
+	repo := s.state()[awsproto.DefaultRegion][name]
+	s.host.Unlock()
 	if repo == nil {
 		registryError(w, http.StatusNotFound, "NAME_UNKNOWN",
 			"The repository with name '"+name+"' does not exist in the registry with id '"+awsproto.Account+"'")
@@ -99,17 +99,17 @@ func splitRegistryPath(p string) (name, kind, ref string) {
 
 // serveManifest serves GET, HEAD, PUT and DELETE of a manifest by tag or
 // digest, backed by the repository's ECR images.
-func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref string) {
-	e := &ecrService{srv: s}
+func (s *Service) serveManifest(w http.ResponseWriter, r *http.Request, name, ref string) {
+	e := s
 	id := imageID{ImageTag: ref}
 	if strings.HasPrefix(ref, "sha256:") {
 		id = imageID{ImageDigest: ref}
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		s.mu.Lock()
-		var img *ecrImage
-		if repo := s.state.ECR[awsproto.DefaultRegion][name]; repo != nil {
+		s.host.Lock()
+		var img *Image
+		if repo := s.state()[awsproto.DefaultRegion][name]; repo != nil {
 			img, _ = repo.resolve(id)
 		}
 		var manifest []byte
@@ -117,7 +117,7 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref
 		if img != nil {
 			manifest, mediaType, digest = []byte(img.Manifest), img.MediaType, img.Digest
 		}
-		s.mu.Unlock()
+		s.host.Unlock()
 		if img == nil {
 			registryError(w, http.StatusNotFound, "MANIFEST_UNKNOWN", "Requested image not found")
 			return
@@ -135,9 +135,9 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref
 			registryError(w, http.StatusBadRequest, "MANIFEST_INVALID", "read the manifest: "+err.Error())
 			return
 		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		repo := s.state.ECR[awsproto.DefaultRegion][name]
+		s.host.Lock()
+		defer s.host.Unlock()
+		repo := s.state()[awsproto.DefaultRegion][name]
 		if repo == nil {
 			registryError(w, http.StatusNotFound, "NAME_UNKNOWN",
 				"The repository with name '"+name+"' does not exist in the registry with id '"+awsproto.Account+"'")
@@ -157,18 +157,18 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref
 			s.writeManifestError(w, err)
 			return
 		}
-		if err := s.file.save(s.state); err != nil {
-			registryError(w, http.StatusServiceUnavailable, "UNAVAILABLE", s.undo(err).Error())
+		if err := s.host.Save(); err != nil {
+			registryError(w, http.StatusServiceUnavailable, "UNAVAILABLE", err.Error())
 			return
 		}
 		w.Header().Set("Docker-Content-Digest", img.Digest)
 		w.Header().Set("Location", "/v2/"+name+"/manifests/"+img.Digest)
 		w.WriteHeader(http.StatusCreated)
 	case http.MethodDelete:
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		repo := s.state.ECR[awsproto.DefaultRegion][name]
-		var img *ecrImage
+		s.host.Lock()
+		defer s.host.Unlock()
+		repo := s.state()[awsproto.DefaultRegion][name]
+		var img *Image
 		if repo != nil {
 			img, _ = repo.resolve(id)
 		}
@@ -177,8 +177,8 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref
 			return
 		}
 		repo.deleteImage(id, img)
-		if err := s.file.save(s.state); err != nil {
-			registryError(w, http.StatusServiceUnavailable, "UNAVAILABLE", s.undo(err).Error())
+		if err := s.host.Save(); err != nil {
+			registryError(w, http.StatusServiceUnavailable, "UNAVAILABLE", err.Error())
 			return
 		}
 		w.WriteHeader(http.StatusAccepted)
@@ -188,7 +188,7 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request, name, ref
 }
 
 // writeManifestError maps ECR's refusal of a manifest to a registry error.
-func (s *Server) writeManifestError(w http.ResponseWriter, err error) {
+func (s *Service) writeManifestError(w http.ResponseWriter, err error) {
 	var aerr *awsproto.Error
 	if !errors.As(err, &aerr) {
 		registryError(w, http.StatusInternalServerError, "UNKNOWN", err.Error())
@@ -205,19 +205,19 @@ func (s *Server) writeManifestError(w http.ResponseWriter, err error) {
 }
 
 // serveTags serves NAME/tags/list.
-func (s *Server) serveTags(w http.ResponseWriter, r *http.Request, name string) {
+func (s *Service) serveTags(w http.ResponseWriter, r *http.Request, name string) {
 	if r.Method != http.MethodGet {
 		registryError(w, http.StatusMethodNotAllowed, "UNSUPPORTED", "unsupported method "+r.Method)
 		return
 	}
-	s.mu.Lock()
+	s.host.Lock()
 	tags := []string{}
-	if repo := s.state.ECR[awsproto.DefaultRegion][name]; repo != nil {
+	if repo := s.state()[awsproto.DefaultRegion][name]; repo != nil {
 		for _, d := range slices.Sorted(maps.Keys(repo.Images)) {
 			tags = append(tags, repo.Images[d].Tags...)
 		}
 	}
-	s.mu.Unlock()
+	s.host.Unlock()
 	slices.Sort(tags)
 	data, _ := json.Marshal(map[string]any{"name": name, "tags": tags})
 	w.Header().Set("Content-Type", "application/json")

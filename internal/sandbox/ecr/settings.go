@@ -1,4 +1,4 @@
-package sandbox
+package ecr
 
 import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
@@ -8,12 +8,12 @@ import (
 // (Encryption is set at creation and cannot change, as in ECR.)
 
 // registerSettings adds the settings operations to ECR's operations.
-func (e *ecrService) registerSettings(ops map[string]awsproto.JSONOp) {
+func (e *Service) registerSettings(ops map[string]awsproto.JSONOp) {
 	ops["PutImageTagMutability"] = e.putImageTagMutability
 	ops["PutImageScanningConfiguration"] = e.putImageScanningConfiguration
 }
 
-func (e *ecrService) putImageTagMutability(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) putImageTagMutability(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		RegistryID         string `json:"registryId"`
 		RepositoryName     string `json:"repositoryName"`
@@ -39,7 +39,7 @@ func (e *ecrService) putImageTagMutability(c *awsproto.Call, body []byte) (any, 
 	return map[string]any{"registryId": awsproto.Account, "repositoryName": r.Name, "imageTagMutability": r.TagMutability}, nil
 }
 
-func (e *ecrService) putImageScanningConfiguration(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) putImageScanningConfiguration(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		RegistryID                 string `json:"registryId"`
 		RepositoryName             string `json:"repositoryName"`

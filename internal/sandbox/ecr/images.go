@@ -1,4 +1,4 @@
-package sandbox
+package ecr
 
 import (
 	"maps"
@@ -31,7 +31,7 @@ type imagesIn struct {
 }
 
 // decodeImagesIn decodes an image call and finds its repository.
-func (e *ecrService) decodeImagesIn(c *awsproto.Call, body []byte) (*ecrRepository, imagesIn, error) {
+func (e *Service) decodeImagesIn(c *awsproto.Call, body []byte) (*Repository, imagesIn, error) {
 	var in imagesIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, in, err
@@ -41,7 +41,7 @@ func (e *ecrService) decodeImagesIn(c *awsproto.Call, body []byte) (*ecrReposito
 }
 
 // tagStatusMatches applies a filter's tagStatus (TAGGED, UNTAGGED, ANY).
-func (in imagesIn) tagStatusMatches(img *ecrImage) bool {
+func (in imagesIn) tagStatusMatches(img *Image) bool {
 	if in.Filter == nil {
 		return true
 	}
@@ -56,20 +56,20 @@ func (in imagesIn) tagStatusMatches(img *ecrImage) bool {
 
 // sortedImages are a repository's images in digest order (the pagination
 // order).
-func sortedImages(r *ecrRepository) []*ecrImage {
-	var out []*ecrImage
+func sortedImages(r *Repository) []*Image {
+	var out []*Image
 	for _, d := range slices.Sorted(maps.Keys(r.Images)) {
 		out = append(out, r.Images[d])
 	}
 	return out
 }
 
-func (e *ecrService) describeImages(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) describeImages(c *awsproto.Call, body []byte) (any, error) {
 	r, in, err := e.decodeImagesIn(c, body)
 	if err != nil {
 		return nil, err
 	}
-	var images []*ecrImage
+	var images []*Image
 	if len(in.ImageIDs) > 0 {
 		if in.MaxResults != nil || in.NextToken != "" {
 			return nil, awsproto.ClientErr("InvalidParameterException", "maxResults and nextToken cannot be used together with imageIds")
@@ -92,7 +92,7 @@ func (e *ecrService) describeImages(c *awsproto.Call, body []byte) (any, error) 
 			}
 		}
 	}
-	pg, next, err := awsproto.Page(images, func(i *ecrImage) string { return i.Digest }, in.MaxResults, in.NextToken, 100)
+	pg, next, err := awsproto.Page(images, func(i *Image) string { return i.Digest }, in.MaxResults, in.NextToken, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func orNull(s string) string {
 	return s
 }
 
-func (e *ecrService) listImages(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) listImages(c *awsproto.Call, body []byte) (any, error) {
 	r, in, err := e.decodeImagesIn(c, body)
 	if err != nil {
 		return nil, err
@@ -154,7 +154,7 @@ type imageOut struct {
 	ImageManifestMediaType string  `json:"imageManifestMediaType"`
 }
 
-func (e *ecrService) batchGetImage(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) batchGetImage(c *awsproto.Call, body []byte) (any, error) {
 	r, in, err := e.decodeImagesIn(c, body)
 	if err != nil {
 		return nil, err
@@ -177,7 +177,7 @@ func (e *ecrService) batchGetImage(c *awsproto.Call, body []byte) (any, error) {
 	return map[string]any{"images": images, "failures": failures}, nil
 }
 
-func (e *ecrService) batchDeleteImage(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) batchDeleteImage(c *awsproto.Call, body []byte) (any, error) {
 	r, in, err := e.decodeImagesIn(c, body)
 	if err != nil {
 		return nil, err
@@ -204,7 +204,7 @@ type putImageIn struct {
 	ImageDigest            string `json:"imageDigest"`
 }
 
-func (e *ecrService) putImageOp(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) putImageOp(c *awsproto.Call, body []byte) (any, error) {
 	var in putImageIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package sandbox
+package ecr
 
 import (
 	"encoding/base64"
@@ -20,26 +20,26 @@ const registryUser = "AWS"
 // does not really expire.
 const tokenLifetime = 12 * time.Hour
 
-func (e *ecrService) getAuthorizationToken(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) getAuthorizationToken(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		RegistryIDs []string `json:"registryIds"`
 	}
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	token := base64.StdEncoding.EncodeToString([]byte(registryUser + ":" + e.srv.state.RegistryPassword))
+	token := base64.StdEncoding.EncodeToString([]byte(registryUser + ":" + e.password()))
 	return map[string]any{"authorizationData": []map[string]any{{
 		"authorizationToken": token,
 		"expiresAt":          awsproto.Epoch(c.Now.Add(tokenLifetime)),
-		"proxyEndpoint":      e.srv.Endpoint(),
+		"proxyEndpoint":      e.endpoint(),
 	}}}, nil
 }
 
-// layerPath is where GetDownloadUrlForLayer's URLs point: ECR hands out a
+// LayerPath is where GetDownloadUrlForLayer's URLs point: ECR hands out a
 // presigned URL that needs no credentials, and so does the sandbox.
-const layerPath = "/_sandbox/ecr/layer/"
+const LayerPath = "/_sandbox/ecr/layer/"
 
-func (e *ecrService) getDownloadURLForLayer(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) getDownloadURLForLayer(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		RepositoryName string `json:"repositoryName"`
 		LayerDigest    string `json:"layerDigest"`
@@ -50,26 +50,26 @@ func (e *ecrService) getDownloadURLForLayer(c *awsproto.Call, body []byte) (any,
 	if _, err := e.repo(c.Region, in.RepositoryName); err != nil {
 		return nil, err
 	}
-	if _, ok := e.srv.blobs.has(in.LayerDigest); !ok {
+	if _, ok := e.blobs.has(in.LayerDigest); !ok {
 		return nil, awsproto.ClientErr("LayersNotFoundException",
 			"The layer with digest '%s' does not exist in the repository with name '%s' in the registry with id '%s'",
 			in.LayerDigest, in.RepositoryName, awsproto.Account)
 	}
-	u := e.srv.Endpoint() + layerPath + c.Region + "/" + in.LayerDigest + "?repository=" + url.QueryEscape(in.RepositoryName)
+	u := e.endpoint() + LayerPath + c.Region + "/" + in.LayerDigest + "?repository=" + url.QueryEscape(in.RepositoryName)
 	return map[string]any{"downloadUrl": u, "layerDigest": in.LayerDigest}, nil
 }
 
-// serveLayer serves a blob at a URL from GetDownloadUrlForLayer.
-func (s *Server) serveLayer(w http.ResponseWriter, r *http.Request) {
+// ServeLayer serves a blob at a URL from GetDownloadUrlForLayer.
+func (s *Service) ServeLayer(w http.ResponseWriter, r *http.Request) {
 	notFound := func() { http.Error(w, "layer not found", http.StatusNotFound) }
-	region, digest, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, layerPath), "/")
+	region, digest, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, LayerPath), "/")
 	if !ok || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		notFound()
 		return
 	}
-	s.mu.Lock()
-	repo := s.state.ECR[region][r.URL.Query().Get("repository")]
-	s.mu.Unlock()
+	s.host.Lock()
+	repo := s.state()[region][r.URL.Query().Get("repository")]
+	s.host.Unlock()
 	h, err := v1.NewHash(digest)
 	if repo == nil || err != nil {
 		notFound()

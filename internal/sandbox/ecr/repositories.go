@@ -1,4 +1,4 @@
-package sandbox
+package ecr
 
 import (
 	"maps"
@@ -8,9 +8,9 @@ import (
 )
 
 type createRepositoryIn struct {
-	RepositoryName             string   `json:"repositoryName"`
-	ImageTagMutability         string   `json:"imageTagMutability"`
-	Tags                       []ecrTag `json:"tags"`
+	RepositoryName             string `json:"repositoryName"`
+	ImageTagMutability         string `json:"imageTagMutability"`
+	Tags                       []Tag  `json:"tags"`
 	ImageScanningConfiguration *struct {
 		ScanOnPush bool `json:"scanOnPush"`
 	} `json:"imageScanningConfiguration"`
@@ -19,12 +19,12 @@ type createRepositoryIn struct {
 	} `json:"encryptionConfiguration"`
 }
 
-func (e *ecrService) createRepository(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) createRepository(c *awsproto.Call, body []byte) (any, error) {
 	var in createRepositoryIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	if !validRepoName(in.RepositoryName) {
+	if !ValidRepoName(in.RepositoryName) {
 		return nil, awsproto.ClientErr("InvalidParameterException",
 			"Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*' and have length between 2 and 256'")
 	}
@@ -39,12 +39,12 @@ func (e *ecrService) createRepository(c *awsproto.Call, body []byte) (any, error
 	if err := validTags(in.Tags); err != nil {
 		return nil, err
 	}
-	regionRepos := e.srv.state.ECR[c.Region]
+	regionRepos := e.state()[c.Region]
 	if regionRepos[in.RepositoryName] != nil {
 		return nil, awsproto.ClientErr("RepositoryAlreadyExistsException",
 			"The repository with name '%s' already exists in the registry with id '%s'", in.RepositoryName, awsproto.Account)
 	}
-	r := &ecrRepository{Name: in.RepositoryName, Region: c.Region, CreatedAt: c.Now,
+	r := &Repository{Name: in.RepositoryName, Region: c.Region, CreatedAt: c.Now,
 		TagMutability: in.ImageTagMutability, EncryptionType: "AES256", Tags: mergeTags(nil, in.Tags)}
 	if in.ImageScanningConfiguration != nil {
 		r.ScanOnPush = in.ImageScanningConfiguration.ScanOnPush
@@ -53,8 +53,8 @@ func (e *ecrService) createRepository(c *awsproto.Call, body []byte) (any, error
 		r.EncryptionType = in.EncryptionConfiguration.EncryptionType
 	}
 	if regionRepos == nil {
-		regionRepos = map[string]*ecrRepository{}
-		e.srv.state.ECR[c.Region] = regionRepos
+		regionRepos = map[string]*Repository{}
+		e.state()[c.Region] = regionRepos
 	}
 	regionRepos[r.Name] = r
 	c.Changed()
@@ -67,12 +67,12 @@ type describeRepositoriesIn struct {
 	NextToken       string   `json:"nextToken"`
 }
 
-func (e *ecrService) describeRepositories(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) describeRepositories(c *awsproto.Call, body []byte) (any, error) {
 	var in describeRepositoriesIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	var repos []*ecrRepository
+	var repos []*Repository
 	if len(in.RepositoryNames) > 0 {
 		if in.MaxResults != nil || in.NextToken != "" {
 			return nil, awsproto.ClientErr("InvalidParameterException",
@@ -86,12 +86,12 @@ func (e *ecrService) describeRepositories(c *awsproto.Call, body []byte) (any, e
 			repos = append(repos, r)
 		}
 	} else {
-		regionRepos := e.srv.state.ECR[c.Region]
+		regionRepos := e.state()[c.Region]
 		for _, name := range slices.Sorted(maps.Keys(regionRepos)) {
 			repos = append(repos, regionRepos[name])
 		}
 	}
-	pg, next, err := awsproto.Page(repos, func(r *ecrRepository) string { return r.Name }, in.MaxResults, in.NextToken, 100)
+	pg, next, err := awsproto.Page(repos, func(r *Repository) string { return r.Name }, in.MaxResults, in.NextToken, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ type deleteRepositoryIn struct {
 	Force          bool   `json:"force"`
 }
 
-func (e *ecrService) deleteRepository(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) deleteRepository(c *awsproto.Call, body []byte) (any, error) {
 	var in deleteRepositoryIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -125,7 +125,7 @@ func (e *ecrService) deleteRepository(c *awsproto.Call, body []byte) (any, error
 			"The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images",
 			r.Name, awsproto.Account)
 	}
-	delete(e.srv.state.ECR[c.Region], r.Name)
+	delete(e.state()[c.Region], r.Name)
 	c.Changed()
 	return map[string]any{"repository": e.repositoryOut(r)}, nil
 }
@@ -134,12 +134,12 @@ func (e *ecrService) deleteRepository(c *awsproto.Call, body []byte) (any, error
 
 type resourceIn struct {
 	ResourceArn string   `json:"resourceArn"`
-	Tags        []ecrTag `json:"tags"`
+	Tags        []Tag    `json:"tags"`
 	TagKeys     []string `json:"tagKeys"`
 }
 
 // taggedRepo decodes a tagging call and finds its repository.
-func (e *ecrService) taggedRepo(body []byte) (*ecrRepository, resourceIn, error) {
+func (e *Service) taggedRepo(body []byte) (*Repository, resourceIn, error) {
 	var in resourceIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, in, err
@@ -152,19 +152,19 @@ func (e *ecrService) taggedRepo(body []byte) (*ecrRepository, resourceIn, error)
 	return r, in, err
 }
 
-func (e *ecrService) listTagsForResource(_ *awsproto.Call, body []byte) (any, error) {
+func (e *Service) listTagsForResource(_ *awsproto.Call, body []byte) (any, error) {
 	r, _, err := e.taggedRepo(body)
 	if err != nil {
 		return nil, err
 	}
 	tags := r.Tags
 	if tags == nil {
-		tags = []ecrTag{}
+		tags = []Tag{}
 	}
 	return map[string]any{"tags": tags}, nil
 }
 
-func (e *ecrService) tagResource(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) tagResource(c *awsproto.Call, body []byte) (any, error) {
 	r, in, err := e.taggedRepo(body)
 	if err != nil {
 		return nil, err
@@ -177,18 +177,18 @@ func (e *ecrService) tagResource(c *awsproto.Call, body []byte) (any, error) {
 	return map[string]any{}, nil
 }
 
-func (e *ecrService) untagResource(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) untagResource(c *awsproto.Call, body []byte) (any, error) {
 	r, in, err := e.taggedRepo(body)
 	if err != nil {
 		return nil, err
 	}
-	r.Tags = slices.DeleteFunc(r.Tags, func(t ecrTag) bool { return slices.Contains(in.TagKeys, t.Key) })
+	r.Tags = slices.DeleteFunc(r.Tags, func(t Tag) bool { return slices.Contains(in.TagKeys, t.Key) })
 	c.Changed()
 	return map[string]any{}, nil
 }
 
 // validTags checks tag keys: present and at most 128 characters.
-func validTags(tags []ecrTag) error {
+func validTags(tags []Tag) error {
 	for _, t := range tags {
 		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 {
 			return awsproto.ClientErr("InvalidTagParameterException", "a tag key must have 1 to 128 characters and a value at most 256")
@@ -198,9 +198,9 @@ func validTags(tags []ecrTag) error {
 }
 
 // mergeTags sets each of add on tags, replacing the value of a key present.
-func mergeTags(tags, add []ecrTag) []ecrTag {
+func mergeTags(tags, add []Tag) []Tag {
 	for _, t := range add {
-		i := slices.IndexFunc(tags, func(x ecrTag) bool { return x.Key == t.Key })
+		i := slices.IndexFunc(tags, func(x Tag) bool { return x.Key == t.Key })
 		if i >= 0 {
 			tags[i].Value = t.Value
 		} else {

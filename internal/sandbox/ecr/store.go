@@ -1,4 +1,4 @@
-package sandbox
+package ecr
 
 import (
 	"crypto/sha256"
@@ -28,8 +28,8 @@ type descriptor struct {
 	Size      int64  `json:"size"`
 }
 
-// parsedManifest is the part of an image manifest or index the sandbox reads.
-type parsedManifest struct {
+// ParsedManifest is the part of an image manifest or index the sandbox reads.
+type ParsedManifest struct {
 	SchemaVersion int          `json:"schemaVersion"`
 	MediaType     string       `json:"mediaType"`
 	Config        *descriptor  `json:"config"`
@@ -37,8 +37,8 @@ type parsedManifest struct {
 	Manifests     []descriptor `json:"manifests"`
 }
 
-// isIndex reports whether a media type is a manifest list or index.
-func isIndex(mediaType string) bool {
+// IsIndex reports whether a media type is a manifest list or index.
+func IsIndex(mediaType string) bool {
 	return mediaType == mediaDockerList || mediaType == mediaOCIIndex
 }
 
@@ -63,11 +63,11 @@ type pushRequest struct {
 // storeImage adds a manifest to a repository, or tags an image it holds,
 // following ECR's rules on tags (immutable repositories refuse to move a
 // tag) and on missing layers. The caller holds the lock and saves.
-func (e *ecrService) storeImage(r *ecrRepository, now time.Time, p pushRequest) (*ecrImage, error) {
+func (e *Service) storeImage(r *Repository, now time.Time, p pushRequest) (*Image, error) {
 	if len(p.manifest) > maxManifestBytes {
 		return nil, awsproto.ClientErr("InvalidParameterException", "Invalid parameter at 'imageManifest': larger than %d bytes", maxManifestBytes)
 	}
-	var m parsedManifest
+	var m ParsedManifest
 	if err := json.Unmarshal(p.manifest, &m); err != nil {
 		return nil, awsproto.ClientErr("InvalidParameterException", "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'")
 	}
@@ -92,14 +92,14 @@ func (e *ecrService) storeImage(r *ecrRepository, now time.Time, p pushRequest) 
 			"Invalid parameter at 'imageDigest': %s is not the digest of the manifest (%s)", p.digest, digest)
 	}
 	var size int64
-	if !isIndex(mediaType) {
+	if !IsIndex(mediaType) {
 		var missing []string
 		refs := m.Layers
 		if m.Config != nil {
 			refs = append([]descriptor{*m.Config}, refs...)
 		}
 		for _, l := range refs {
-			if _, ok := e.srv.blobs.has(l.Digest); !ok {
+			if _, ok := e.blobs.has(l.Digest); !ok {
 				missing = append(missing, l.Digest)
 			}
 		}
@@ -129,7 +129,7 @@ func (e *ecrService) storeImage(r *ecrRepository, now time.Time, p pushRequest) 
 			digest, p.tag, r.Name, awsproto.Account)
 	}
 	if p.tag != "" {
-		if owner := r.imageTagged(p.tag); owner != nil && owner != existing {
+		if owner := r.ImageTagged(p.tag); owner != nil && owner != existing {
 			if r.TagMutability == "IMMUTABLE" {
 				return nil, awsproto.ClientErr("ImageTagAlreadyExistsException",
 					"The image tag '%s' already exists in the '%s' repository and cannot be overwritten because the repository is immutable.",
@@ -139,12 +139,12 @@ func (e *ecrService) storeImage(r *ecrRepository, now time.Time, p pushRequest) 
 		}
 	}
 	if existing == nil {
-		existing = &ecrImage{Digest: digest, MediaType: mediaType, Manifest: string(p.manifest), Size: size, PushedAt: now}
+		existing = &Image{Digest: digest, MediaType: mediaType, Manifest: string(p.manifest), Size: size, PushedAt: now}
 		if m.Config != nil {
 			existing.ArtifactMediaType = m.Config.MediaType
 		}
 		if r.Images == nil {
-			r.Images = map[string]*ecrImage{}
+			r.Images = map[string]*Image{}
 		}
 		r.Images[digest] = existing
 	}
@@ -154,8 +154,8 @@ func (e *ecrService) storeImage(r *ecrRepository, now time.Time, p pushRequest) 
 	return existing, nil
 }
 
-// imageTagged returns the image carrying tag, or nil.
-func (r *ecrRepository) imageTagged(tag string) *ecrImage {
+// ImageTagged returns the image carrying tag, or nil.
+func (r *Repository) ImageTagged(tag string) *Image {
 	for _, img := range r.Images {
 		if slices.Contains(img.Tags, tag) {
 			return img
@@ -188,8 +188,8 @@ type imageFailure struct {
 
 // resolve finds the image an identifier names, or says why not as an
 // ImageFailure.
-func (r *ecrRepository) resolve(id imageID) (*ecrImage, *imageFailure) {
-	fail := func(code, reason string) (*ecrImage, *imageFailure) {
+func (r *Repository) resolve(id imageID) (*Image, *imageFailure) {
+	fail := func(code, reason string) (*Image, *imageFailure) {
 		return nil, &imageFailure{ImageID: id, FailureCode: code, FailureReason: reason}
 	}
 	switch {
@@ -205,7 +205,7 @@ func (r *ecrRepository) resolve(id imageID) (*ecrImage, *imageFailure) {
 		}
 		return img, nil
 	default:
-		if img := r.imageTagged(id.ImageTag); img != nil {
+		if img := r.ImageTagged(id.ImageTag); img != nil {
 			return img, nil
 		}
 		return fail("ImageNotFound", "Requested image not found")
@@ -214,7 +214,7 @@ func (r *ecrRepository) resolve(id imageID) (*ecrImage, *imageFailure) {
 
 // deleteImage removes an identifier's image (by digest) or tag (by tag; the
 // image goes with its last tag).
-func (r *ecrRepository) deleteImage(id imageID, img *ecrImage) {
+func (r *Repository) deleteImage(id imageID, img *Image) {
 	if id.ImageDigest == "" && len(img.Tags) > 1 {
 		img.Tags = slices.DeleteFunc(img.Tags, func(t string) bool { return t == id.ImageTag })
 		return

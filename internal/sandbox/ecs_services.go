@@ -197,7 +197,7 @@ func (e *ecsService) checkLoadBalancer(td *ecsTaskDef, lb ecsLB) error {
 	if tg == nil {
 		return awsproto.ClientErr("InvalidParameterException", "Unable to assume the service linked role. Please verify that the ECS service linked role exists. (target group %s does not exist)", lb.TargetGroupArn)
 	}
-	if len(e.srv.state.ELB.loadBalancersOf(lb.TargetGroupArn)) == 0 {
+	if len(e.srv.state.ELB.LoadBalancersOf(lb.TargetGroupArn)) == 0 {
 		return awsproto.ClientErr("InvalidParameterException", "The target group with targetGroupArn %s does not have an associated load balancer.", lb.TargetGroupArn)
 	}
 	hasContainer, hasPort := td.containerPort(lb.ContainerName, lb.ContainerPort)
@@ -329,7 +329,7 @@ func (e *ecsService) serviceOut(s *ecsServiceItem, withTags bool) map[string]any
 	o := map[string]any{"serviceArn": s.arn(), "serviceName": s.Name, "clusterArn": clusterARN(s.Region, s.Cluster),
 		"status": s.Status, "desiredCount": s.DesiredCount, "runningCount": running, "pendingCount": pending,
 		"launchType": s.LaunchType, "platformVersion": "LATEST", "platformFamily": "Linux", "taskDefinition": s.TaskDefinition,
-		"loadBalancers": orEmpty(s.LoadBalancers), "serviceRegistries": []any{}, "deployments": deps, "events": events,
+		"loadBalancers": awsproto.OrEmpty(s.LoadBalancers), "serviceRegistries": []any{}, "deployments": deps, "events": events,
 		"createdAt": awsproto.Epoch(s.CreatedAt), "createdBy": "arn:aws:iam::" + awsproto.Account + ":root", "schedulingStrategy": "REPLICA",
 		"deploymentConfiguration": s.DeploymentConfig.out(),
 		"deploymentController":    map[string]any{"type": "ECS"}, "enableECSManagedTags": false, "propagateTags": "NONE",
@@ -339,7 +339,7 @@ func (e *ecsService) serviceOut(s *ecsServiceItem, withTags bool) map[string]any
 		o["networkConfiguration"] = s.Network
 	}
 	if withTags {
-		o["tags"] = orEmpty(ecsTagsOut(s.Tags))
+		o["tags"] = awsproto.OrEmpty(ecsTagsOut(s.Tags))
 	}
 	return o
 }
@@ -402,7 +402,7 @@ func (e *ecsService) listServices(c *awsproto.Call, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{"serviceArns": orEmpty(pg)}
+	out := map[string]any{"serviceArns": awsproto.OrEmpty(pg)}
 	if next != "" {
 		out["nextToken"] = next
 	}

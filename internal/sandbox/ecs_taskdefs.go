@@ -143,15 +143,7 @@ func (e *ecsService) registerTaskDefinition(c *awsproto.Call, body []byte) (any,
 		Tags: ecsTagsIn(in.Tags), RegisteredAt: c.Now}
 	e.srv.state.ECS.TaskDefs[key] = append(revs, td)
 	c.Changed()
-	return map[string]any{"taskDefinition": td.out(), "tags": orEmpty(ecsTagsOut(td.Tags))}, nil
-}
-
-// orEmpty makes a nil slice an empty one, so it encodes as [].
-func orEmpty[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
+	return map[string]any{"taskDefinition": td.out(), "tags": awsproto.OrEmpty(ecsTagsOut(td.Tags))}, nil
 }
 
 // findTaskDef resolves a task definition given as family (its latest
@@ -195,7 +187,7 @@ func (e *ecsService) describeTaskDefinition(c *awsproto.Call, body []byte) (any,
 	}
 	out := map[string]any{"taskDefinition": td.out()}
 	if includes(in.Include, "TAGS") {
-		out["tags"] = orEmpty(ecsTagsOut(td.Tags))
+		out["tags"] = awsproto.OrEmpty(ecsTagsOut(td.Tags))
 	}
 	return out, nil
 }
@@ -314,7 +306,7 @@ func (e *ecsService) listTaskDefinitionFamilies(c *awsproto.Call, body []byte) (
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{"families": orEmpty(pg)}
+	out := map[string]any{"families": awsproto.OrEmpty(pg)}
 	if next != "" {
 		out["nextToken"] = next
 	}

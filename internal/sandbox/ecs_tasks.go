@@ -129,7 +129,7 @@ func (e *ecsService) listTasks(c *awsproto.Call, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{"taskArns": orEmpty(pg)}
+	out := map[string]any{"taskArns": awsproto.OrEmpty(pg)}
 	if next != "" {
 		out["nextToken"] = next
 	}

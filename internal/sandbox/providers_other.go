@@ -6,6 +6,7 @@ import (
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 )
@@ -98,13 +99,13 @@ func createLoadBalancer(p *provCall, props map[string]any) (created, error) {
 		return created{}, p.handlerErr("ElasticLoadBalancingV2", "InternalFailure", "no local port for the load balancer: %v", err)
 	}
 	id := awsproto.HexID(16)
-	lb := &elbLoadBalancer{Name: name, Region: p.region, Type: typ, Scheme: scheme, VpcID: vpcID, Subnets: subnets,
+	lb := &elbv2.LoadBalancer{Name: name, Region: p.region, Type: typ, Scheme: scheme, VpcID: vpcID, Subnets: subnets,
 		SecurityGroups: groups, ID: id, CreatedAt: p.now, Tags: tagsProp(props),
 		DNSName: p.srv.alb.address(port), LocalPort: port}
-	arn := lb.arn()
+	arn := lb.ARN()
 	p.st.ELB.LoadBalancers[arn] = lb
-	return created{id: arn, attrs: map[string]string{"DNSName": lb.DNSName, "LoadBalancerFullName": lb.fullName(),
-		"LoadBalancerName": name, "CanonicalHostedZoneID": albHostedZone, "LoadBalancerArn": arn,
+	return created{id: arn, attrs: map[string]string{"DNSName": lb.DNSName, "LoadBalancerFullName": lb.FullName(),
+		"LoadBalancerName": name, "CanonicalHostedZoneID": elbv2.HostedZone, "LoadBalancerArn": arn,
 		"SecurityGroups": strings.Join(groups, ",")}}, nil
 }
 
@@ -121,7 +122,7 @@ func listOfMaps(v any) []map[string]any {
 }
 
 func deleteLoadBalancer(p *provCall, id string, _ map[string]string) error {
-	p.st.ELB.dropLoadBalancer(id)
+	p.st.ELB.DropLoadBalancer(id)
 	return nil
 }
 

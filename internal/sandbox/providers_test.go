@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // TestProvidersBuildTheWorkshopNetwork creates the workshop template's
@@ -89,7 +90,7 @@ func TestProvidersBuildTheWorkshopNetwork(t *testing.T) {
 	if strings.Count(body, "<groupId>") != 4 || !strings.Contains(body, "<fromPort>3000</fromPort>") { // 3 groups + the ALB group as a source
 		t.Errorf("DescribeSecurityGroups: %s", body)
 	}
-	body = call(url.Values{"Action": {"DescribeLoadBalancers"}, "Version": {elbVersion}, "LoadBalancerArns.member.1": {lb.id}})
+	body = call(url.Values{"Action": {"DescribeLoadBalancers"}, "Version": {elbv2.Version}, "LoadBalancerArns.member.1": {lb.id}})
 	if !strings.Contains(body, "<Code>active</Code>") || !strings.Contains(body, "<VpcId>"+vpc.id+"</VpcId>") {
 		t.Errorf("DescribeLoadBalancers: %s", body)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
@@ -55,6 +56,7 @@ type Server struct {
 	log    *slog.Logger
 	routes *awsproto.Router
 	blobs  *ecr.BlobStore
+	elb    *elbv2.Service // ELBv2's API, which the CloudFormation providers call
 	ecr    *ecr.Service   // ECR's API and its registry (/v2/)
 	alb    *dataPlane     // the load balancers, answering locally (alb.go)
 	waf    *wafv2.Limiter // enforces the web ACLs' rate-based rules
@@ -105,8 +107,8 @@ func New(opts Options) (*Server, error) {
 	// target at its container's published port, and the task runner reads
 	// the load balancer's health checks.
 	s.alb.resolve = s.tasks.dialAddr
-	s.tasks.health = func(tgArn string, t elbTarget) string {
-		state, _, _ := s.alb.health(tgArn, t)
+	s.tasks.health = func(tgArn string, t elbv2.Target) string {
+		state, _, _ := s.alb.Health(tgArn, t)
 		return state
 	}
 	sts.Register(s.routes)
@@ -116,7 +118,8 @@ func New(opts Options) (*Server, error) {
 	ec2.New(func() *ec2.State { return &s.state.EC2 }).Register(s.routes)
 	iam.New(func() *iam.State { return &s.state.IAM }).Register(s.routes)
 	(&ecsService{srv: s}).register(s.routes)
-	(&elbService{srv: s}).register(s.routes)
+	s.elb = elbv2.New(func() *elbv2.State { return &s.state.ELB }, func() *ec2.State { return &s.state.EC2 }, s.alb)
+	s.elb.Register(s.routes)
 	logs.New(func() *logs.State { return &s.state.Logs }).Register(s.routes)
 	(&cfnService{srv: s}).register(s.routes)
 	s.waf = wafv2.NewLimiter()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
@@ -30,12 +31,12 @@ type state struct {
 	ECR              ecr.State `json:"ecr"`
 	// CFN holds the stacks; the services below hold what stacks (and later
 	// the learner's API calls) created.
-	CFN  cfnState   `json:"cloudformation"`
-	EC2  ec2.State  `json:"ec2"`
-	IAM  iam.State  `json:"iam"`
-	ECS  ecsState   `json:"ecs"`
-	ELB  elbState   `json:"elbv2"`
-	Logs logs.State `json:"logs"`
+	CFN  cfnState    `json:"cloudformation"`
+	EC2  ec2.State   `json:"ec2"`
+	IAM  iam.State   `json:"iam"`
+	ECS  ecsState    `json:"ecs"`
+	ELB  elbv2.State `json:"elbv2"`
+	Logs logs.State  `json:"logs"`
 	// WAF and Secrets serve module 5 (wafv2.go, secretsmanager.go).
 	WAF     wafv2.State          `json:"wafv2"`
 	Secrets secretsmanager.State `json:"secretsmanager"`
@@ -52,7 +53,7 @@ func (st *state) fill() {
 		st.IAM.Roles = map[string]*iam.Role{}
 	}
 	st.ECS.fill()
-	st.ELB.fill()
+	st.ELB.Fill()
 	if st.Logs.Groups == nil {
 		st.Logs.Groups = map[string]*logs.Group{}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // maxLaunchBackoff caps the wait between failed task launches of a
@@ -262,7 +263,7 @@ func (r *taskRunner) targetState(tt taskTarget) string {
 	if r.health == nil {
 		return "healthy"
 	}
-	return r.health(tt.TargetGroupArn, elbTarget{ID: tt.ID, Port: tt.Port})
+	return r.health(tt.TargetGroupArn, elbv2.Target{ID: tt.ID, Port: tt.Port})
 }
 
 // mayLaunch applies the deployment's launch backoff after failures.

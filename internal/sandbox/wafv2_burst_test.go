@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	wafsvc "github.com/breakthemonolith/workshop/internal/sandbox/wafv2"
 	"github.com/breakthemonolith/workshop/sample-app/forum"
 )
@@ -103,7 +104,7 @@ func wafStandIn(t *testing.T) (string, *httptest.Server, *wafv2.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	lb := &elbLoadBalancer{Name: "BreakT-LoadB-1", Region: "us-east-1", ID: "50dc6c495c0c9188", Type: "application", Scheme: "internet-facing"}
+	lb := &elbv2.LoadBalancer{Name: "BreakT-LoadB-1", Region: "us-east-1", ID: "50dc6c495c0c9188", Type: "application", Scheme: "internet-facing"}
 	lbARN := "arn:aws:elasticloadbalancing:us-east-1:" + awsproto.Account + ":loadbalancer/app/BreakT-LoadB-1/50dc6c495c0c9188"
 	s.mu.Lock()
 	s.state.ELB.LoadBalancers[lbARN] = lb

@@ -1,4 +1,4 @@
-package sandbox
+package elbv2
 
 import (
 	"encoding/json"
@@ -9,26 +9,26 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
-// elbAction is a listener or rule action: forward, fixed-response or
+// Action is a listener or rule action: forward, fixed-response or
 // redirect. A forward always carries its ForwardConfig, as AWS answers
 // with both forms.
-type elbAction struct {
+type Action struct {
 	Type           string          `json:"type" xml:"Type"`
 	Order          int             `json:"order,omitempty" xml:"Order,omitempty"`
 	TargetGroupArn string          `json:"targetGroupArn,omitempty" xml:"TargetGroupArn,omitempty"`
-	ForwardConfig  *elbForward     `json:"forwardConfig,omitempty" xml:"ForwardConfig,omitempty"`
-	FixedResponse  *elbFixed       `json:"fixedResponse,omitempty" xml:"FixedResponseConfig,omitempty"`
-	Redirect       *elbRedirectCfg `json:"redirect,omitempty" xml:"RedirectConfig,omitempty"`
+	ForwardConfig  *Forward        `json:"forwardConfig,omitempty" xml:"ForwardConfig,omitempty"`
+	FixedResponse  *Fixed          `json:"fixedResponse,omitempty" xml:"FixedResponseConfig,omitempty"`
+	Redirect       *RedirectConfig `json:"redirect,omitempty" xml:"RedirectConfig,omitempty"`
 }
 
-// elbForward is ForwardActionConfig.
-type elbForward struct {
-	TargetGroups []elbWeighted `json:"targetGroups" xml:"TargetGroups>member"`
+// Forward is ForwardActionConfig.
+type Forward struct {
+	TargetGroups []Weighted    `json:"targetGroups" xml:"TargetGroups>member"`
 	Stickiness   elbStickiness `json:"stickiness" xml:"TargetGroupStickinessConfig"`
 }
 
-// elbWeighted is TargetGroupTuple.
-type elbWeighted struct {
+// Weighted is TargetGroupTuple.
+type Weighted struct {
 	TargetGroupArn string `json:"targetGroupArn" xml:"TargetGroupArn"`
 	Weight         int    `json:"weight" xml:"Weight"`
 }
@@ -38,15 +38,15 @@ type elbStickiness struct {
 	Enabled bool `json:"enabled" xml:"Enabled"`
 }
 
-// elbFixed is FixedResponseActionConfig.
-type elbFixed struct {
+// Fixed is FixedResponseActionConfig.
+type Fixed struct {
 	StatusCode  string `json:"statusCode" xml:"StatusCode"`
 	ContentType string `json:"contentType,omitempty" xml:"ContentType,omitempty"`
 	MessageBody string `json:"messageBody,omitempty" xml:"MessageBody,omitempty"`
 }
 
-// elbRedirectCfg is RedirectActionConfig.
-type elbRedirectCfg struct {
+// RedirectConfig is RedirectActionConfig.
+type RedirectConfig struct {
 	Protocol   string `json:"protocol" xml:"Protocol"`
 	Port       string `json:"port" xml:"Port"`
 	Host       string `json:"host" xml:"Host"`
@@ -55,8 +55,8 @@ type elbRedirectCfg struct {
 	StatusCode string `json:"statusCode" xml:"StatusCode"`
 }
 
-// targetGroups returns the ARNs the action forwards to.
-func (a elbAction) targetGroups() []string {
+// TargetGroupARNs returns the ARNs the action forwards to.
+func (a Action) TargetGroupARNs() []string {
 	var arns []string
 	if a.Type != "forward" {
 		return nil
@@ -74,28 +74,28 @@ func (a elbAction) targetGroups() []string {
 
 // parseActions reads Name.member.N actions from a query form and checks
 // them against the state: forward targets must exist.
-func parseActions(form url.Values, name string, st *elbState) ([]elbAction, error) {
-	var out []elbAction
+func parseActions(form url.Values, name string, st *State) ([]Action, error) {
+	var out []Action
 	for i := 1; ; i++ {
 		p := name + ".member." + strconv.Itoa(i) + "."
 		if !hasPrefix(form, p) {
 			break
 		}
-		a := elbAction{Type: form.Get(p + "Type"), TargetGroupArn: form.Get(p + "TargetGroupArn")}
+		a := Action{Type: form.Get(p + "Type"), TargetGroupArn: form.Get(p + "TargetGroupArn")}
 		a.Order, _ = strconv.Atoi(form.Get(p + "Order"))
 		switch a.Type {
 		case "forward":
-			fwd := &elbForward{}
+			fwd := &Forward{}
 			for _, m := range awsproto.QueryStructs(form, p+"ForwardConfig.TargetGroups", "member") {
 				w := 1
 				if m["Weight"] != "" {
 					w, _ = strconv.Atoi(m["Weight"])
 				}
-				fwd.TargetGroups = append(fwd.TargetGroups, elbWeighted{TargetGroupArn: m["TargetGroupArn"], Weight: w})
+				fwd.TargetGroups = append(fwd.TargetGroups, Weighted{TargetGroupArn: m["TargetGroupArn"], Weight: w})
 			}
 			fwd.Stickiness.Enabled = form.Get(p+"ForwardConfig.TargetGroupStickinessConfig.Enabled") == "true"
 			if len(fwd.TargetGroups) == 0 && a.TargetGroupArn != "" {
-				fwd.TargetGroups = []elbWeighted{{TargetGroupArn: a.TargetGroupArn, Weight: 1}}
+				fwd.TargetGroups = []Weighted{{TargetGroupArn: a.TargetGroupArn, Weight: 1}}
 			}
 			if len(fwd.TargetGroups) == 0 {
 				return nil, awsproto.ClientErr("ValidationError", "A target group ARN must be specified")
@@ -104,19 +104,19 @@ func parseActions(form url.Values, name string, st *elbState) ([]elbAction, erro
 				a.TargetGroupArn = fwd.TargetGroups[0].TargetGroupArn
 			}
 			a.ForwardConfig = fwd
-			for _, arn := range a.targetGroups() {
+			for _, arn := range a.TargetGroupARNs() {
 				if st.TargetGroups[arn] == nil {
 					return nil, awsproto.ClientErr("TargetGroupNotFound", "Target groups '%s' not found", arn)
 				}
 			}
 		case "fixed-response":
-			a.FixedResponse = &elbFixed{StatusCode: form.Get(p + "FixedResponseConfig.StatusCode"),
+			a.FixedResponse = &Fixed{StatusCode: form.Get(p + "FixedResponseConfig.StatusCode"),
 				ContentType: form.Get(p + "FixedResponseConfig.ContentType"), MessageBody: form.Get(p + "FixedResponseConfig.MessageBody")}
 			if a.FixedResponse.StatusCode == "" {
 				return nil, awsproto.ClientErr("ValidationError", "A status code must be specified for a fixed-response action")
 			}
 		case "redirect":
-			r := &elbRedirectCfg{Protocol: "#{protocol}", Port: "#{port}", Host: "#{host}", Path: "/#{path}", Query: "#{query}",
+			r := &RedirectConfig{Protocol: "#{protocol}", Port: "#{port}", Host: "#{host}", Path: "/#{path}", Query: "#{query}",
 				StatusCode: form.Get(p + "RedirectConfig.StatusCode")}
 			for key, dst := range map[string]*string{"Protocol": &r.Protocol, "Port": &r.Port, "Host": &r.Host, "Path": &r.Path, "Query": &r.Query} {
 				if v, ok := form[p+"RedirectConfig."+key]; ok && len(v) > 0 {
@@ -151,10 +151,10 @@ func hasPrefix(form url.Values, p string) bool {
 	return false
 }
 
-// elbCondition is a rule condition. Values keeps the legacy form and the
+// Condition is a rule condition. Values keeps the legacy form and the
 // Field's config (PathPatternConfig, HostHeaderConfig) the same values, as
 // AWS answers with both.
-type elbCondition struct {
+type Condition struct {
 	Field  string   `json:"field" xml:"Field"`
 	Values []string `json:"values" xml:"Values>member"`
 }
@@ -172,7 +172,7 @@ type valuesXML struct {
 }
 
 // xml is the condition's wire form.
-func (c elbCondition) xml() conditionXML {
+func (c Condition) xml() conditionXML {
 	x := conditionXML{Field: c.Field, Values: c.Values}
 	switch c.Field {
 	case "path-pattern":
@@ -185,14 +185,14 @@ func (c elbCondition) xml() conditionXML {
 
 // parseConditions reads Conditions.member.N in both forms: Values.member.M
 // and PathPatternConfig/HostHeaderConfig.Values.member.M.
-func parseConditions(form url.Values) ([]elbCondition, error) {
-	var out []elbCondition
+func parseConditions(form url.Values) ([]Condition, error) {
+	var out []Condition
 	for i := 1; ; i++ {
 		p := "Conditions.member." + strconv.Itoa(i) + "."
 		if !hasPrefix(form, p) {
 			return out, nil
 		}
-		c := elbCondition{Field: form.Get(p + "Field")}
+		c := Condition{Field: form.Get(p + "Field")}
 		values := awsproto.QueryList(form, p+"Values", "member")
 		switch c.Field {
 		case "path-pattern":

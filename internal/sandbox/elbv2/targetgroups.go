@@ -1,7 +1,8 @@
-package sandbox
+package elbv2
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -9,9 +10,9 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
-// elbTargetGroup is a target group with its health check settings and
+// TargetGroup is a target group with its health check settings and
 // registered targets.
-type elbTargetGroup struct {
+type TargetGroup struct {
 	Name                string         `json:"name"`
 	Region              string         `json:"region"`
 	ID                  string         `json:"id"`
@@ -28,37 +29,37 @@ type elbTargetGroup struct {
 	Healthy             int            `json:"healthy"`
 	Unhealthy           int            `json:"unhealthy"`
 	Matcher             string         `json:"matcher"`
-	Targets             []elbTarget    `json:"targets,omitempty"`
+	Targets             []Target       `json:"targets,omitempty"`
 	Tags                []awsproto.Tag `json:"tags,omitempty"`
 	CreatedAt           time.Time      `json:"createdAt"`
 }
 
-// elbTarget is a registered target.
-type elbTarget struct {
+// Target is a registered target.
+type Target struct {
 	ID   string `json:"id"`
 	Port int    `json:"port"`
 	AZ   string `json:"az,omitempty"`
 }
 
-// arn is the target group's ARN.
-func (tg *elbTargetGroup) arn() string {
+// ARN is the target group's ARN.
+func (tg *TargetGroup) ARN() string {
 	return "arn:aws:elasticloadbalancing:" + tg.Region + ":" + awsproto.Account + ":targetgroup/" + tg.Name + "/" + tg.ID
 }
 
-// loadBalancersOf returns the load balancers whose listeners or rules
+// LoadBalancersOf returns the load balancers whose listeners or rules
 // forward to the target group, sorted.
-func (e *elbState) loadBalancersOf(tgArn string) []string {
+func (e *State) LoadBalancersOf(tgArn string) []string {
 	set := map[string]bool{}
 	for _, l := range e.Listeners {
 		for _, a := range l.DefaultActions {
-			if includes(a.targetGroups(), tgArn) {
+			if slices.Contains(a.TargetGroupARNs(), tgArn) {
 				set[l.LoadBalancerArn] = true
 			}
 		}
 	}
 	for _, r := range e.Rules {
 		for _, a := range r.Actions {
-			if includes(a.targetGroups(), tgArn) {
+			if slices.Contains(a.TargetGroupARNs(), tgArn) {
 				if l := e.Listeners[r.ListenerArn]; l != nil {
 					set[l.LoadBalancerArn] = true
 				}
@@ -108,12 +109,12 @@ func formOr(form url.Values, key, def string) string {
 	return def
 }
 
-func (e *elbService) createTargetGroup(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) CreateTargetGroup(c *awsproto.Call, form url.Values) (any, error) {
 	name := form.Get("Name")
 	if !validTargetGroupName(name) {
 		return nil, awsproto.ClientErr("ValidationError", "Target group name '%s' can only contain characters that are alphanumeric characters or hyphens(-)", name)
 	}
-	tg := &elbTargetGroup{Name: name, Region: c.Region, ID: awsproto.HexID(16), Protocol: form.Get("Protocol"), VpcID: form.Get("VpcId"),
+	tg := &TargetGroup{Name: name, Region: c.Region, ID: awsproto.HexID(16), Protocol: form.Get("Protocol"), VpcID: form.Get("VpcId"),
 		TargetType: formOr(form, "TargetType", "instance"), HealthCheckPort: formOr(form, "HealthCheckPort", "traffic-port"),
 		HealthCheckEnabled: form.Get("HealthCheckEnabled") != "false", HealthCheckPath: formOr(form, "HealthCheckPath", "/"),
 		Matcher: formOr(form, "Matcher.HttpCode", "200"), Tags: tagsForm(form), CreatedAt: c.Now}
@@ -136,25 +137,25 @@ func (e *elbService) createTargetGroup(c *awsproto.Call, form url.Values) (any, 
 		if tg.Protocol == "" || tg.Port == 0 || tg.VpcID == "" {
 			return nil, awsproto.ClientErr("ValidationError", "A protocol, a port and a VPC ID must be specified for a target group of target type '%s'", tg.TargetType)
 		}
-		if v := e.srv.state.EC2.VPCs[tg.VpcID]; v == nil {
+		if v := e.ec2().VPCs[tg.VpcID]; v == nil {
 			return nil, awsproto.ClientErr("ValidationError", "The VPC ID '%s' is not found", tg.VpcID)
 		}
 	}
 	if tg.Timeout >= tg.Interval {
 		return nil, awsproto.ClientErr("ValidationError", "Health check interval must be greater than the timeout.")
 	}
-	for _, old := range e.srv.state.ELB.TargetGroups {
+	for _, old := range e.state().TargetGroups {
 		if old.Region != c.Region || old.Name != name {
 			continue
 		}
 		if old.Protocol == tg.Protocol && old.Port == tg.Port && old.VpcID == tg.VpcID && old.TargetType == tg.TargetType {
-			return tgList(e.srv.state, old), nil // the same settings: AWS answers with the existing group
+			return tgList(e.state(), old), nil // the same settings: AWS answers with the existing group
 		}
 		return nil, awsproto.ClientErr("DuplicateTargetGroupName", "A target group with the same name '%s' exists, but with different settings", name)
 	}
-	e.srv.state.ELB.TargetGroups[tg.arn()] = tg
+	e.state().TargetGroups[tg.ARN()] = tg
 	c.Changed()
-	return tgList(e.srv.state, tg), nil
+	return tgList(e.state(), tg), nil
 }
 
 // tgXML is ELBv2's TargetGroup shape.
@@ -180,48 +181,48 @@ type tgXML struct {
 }
 
 // tgOut is a target group's wire form.
-func tgOut(st *state, tg *elbTargetGroup) tgXML {
-	x := tgXML{TargetGroupArn: tg.arn(), TargetGroupName: tg.Name, Protocol: tg.Protocol, Port: tg.Port, VpcID: tg.VpcID,
+func tgOut(st *State, tg *TargetGroup) tgXML {
+	x := tgXML{TargetGroupArn: tg.ARN(), TargetGroupName: tg.Name, Protocol: tg.Protocol, Port: tg.Port, VpcID: tg.VpcID,
 		HealthCheckProtocol: tg.HealthCheckProtocol, HealthCheckPort: tg.HealthCheckPort, HealthCheckEnabled: tg.HealthCheckEnabled,
 		HealthCheckIntervalSeconds: tg.Interval, HealthCheckTimeoutSeconds: tg.Timeout, HealthyThresholdCount: tg.Healthy,
 		UnhealthyThresholdCount: tg.Unhealthy, HealthCheckPath: tg.HealthCheckPath, Matcher: tg.Matcher,
-		LoadBalancerArns: st.ELB.loadBalancersOf(tg.arn()), TargetType: tg.TargetType, IPAddressType: "ipv4"}
+		LoadBalancerArns: st.LoadBalancersOf(tg.ARN()), TargetType: tg.TargetType, IPAddressType: "ipv4"}
 	if tg.Protocol == "HTTP" || tg.Protocol == "HTTPS" {
 		x.ProtocolVersion = "HTTP1"
 	}
 	return x
 }
 
-// tgListXML is the result of CreateTargetGroup and DescribeTargetGroups.
-type tgListXML struct {
+// TargetGroupsXML is the result of CreateTargetGroup and DescribeTargetGroups.
+type TargetGroupsXML struct {
 	TargetGroups []tgXML `xml:"TargetGroups>member"`
 }
 
-func tgList(st *state, tgs ...*elbTargetGroup) tgListXML {
-	out := tgListXML{TargetGroups: []tgXML{}}
+func tgList(st *State, tgs ...*TargetGroup) TargetGroupsXML {
+	out := TargetGroupsXML{TargetGroups: []tgXML{}}
 	for _, tg := range tgs {
 		out.TargetGroups = append(out.TargetGroups, tgOut(st, tg))
 	}
 	return out
 }
 
-func (e *elbService) describeTargetGroups(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) describeTargetGroups(c *awsproto.Call, form url.Values) (any, error) {
 	arns, names := awsproto.QueryList(form, "TargetGroupArns", "member"), awsproto.QueryList(form, "Names", "member")
 	lbArn := form.Get("LoadBalancerArn")
-	var list []*elbTargetGroup
-	for _, tg := range e.srv.state.ELB.TargetGroups {
+	var list []*TargetGroup
+	for _, tg := range e.state().TargetGroups {
 		if tg.Region == c.Region {
 			list = append(list, tg)
 		}
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].arn() < list[j].arn() })
+	sort.Slice(list, func(i, j int) bool { return list[i].ARN() < list[j].ARN() })
 	switch {
 	case len(arns) > 0 || len(names) > 0:
-		var picked []*elbTargetGroup
+		var picked []*TargetGroup
 		for _, want := range append(arns, names...) {
-			var found *elbTargetGroup
+			var found *TargetGroup
 			for _, tg := range list {
-				if tg.arn() == want || tg.Name == want {
+				if tg.ARN() == want || tg.Name == want {
 					found = tg
 				}
 			}
@@ -235,30 +236,30 @@ func (e *elbService) describeTargetGroups(c *awsproto.Call, form url.Values) (an
 		}
 		list = picked
 	case lbArn != "":
-		if e.srv.state.ELB.LoadBalancers[lbArn] == nil {
+		if e.state().LoadBalancers[lbArn] == nil {
 			return nil, awsproto.ClientErr("LoadBalancerNotFound", "Load balancer '%s' not found", lbArn)
 		}
-		var picked []*elbTargetGroup
+		var picked []*TargetGroup
 		for _, tg := range list {
-			if includes(e.srv.state.ELB.loadBalancersOf(tg.arn()), lbArn) {
+			if slices.Contains(e.state().LoadBalancersOf(tg.ARN()), lbArn) {
 				picked = append(picked, tg)
 			}
 		}
 		list = picked
 	}
-	return tgList(e.srv.state, list...), nil
+	return tgList(e.state(), list...), nil
 }
 
-func (e *elbService) deleteTargetGroup(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) DeleteTargetGroup(c *awsproto.Call, form url.Values) (any, error) {
 	arn := form.Get("TargetGroupArn")
-	tg := e.srv.state.ELB.TargetGroups[arn]
+	tg := e.state().TargetGroups[arn]
 	if tg == nil {
 		return struct{}{}, nil // deleting a missing target group succeeds, as in AWS
 	}
-	if len(e.srv.state.ELB.loadBalancersOf(arn)) > 0 {
+	if len(e.state().LoadBalancersOf(arn)) > 0 {
 		return nil, awsproto.ClientErr("ResourceInUse", "Target group '%s' is currently in use by a listener or a rule", arn)
 	}
-	delete(e.srv.state.ELB.TargetGroups, arn)
+	delete(e.state().TargetGroups, arn)
 	c.Changed()
 	return struct{}{}, nil
 }

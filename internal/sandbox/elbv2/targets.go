@@ -1,4 +1,4 @@
-package sandbox
+package elbv2
 
 import (
 	"net/url"
@@ -8,8 +8,8 @@ import (
 )
 
 // targetGroup returns the target group with arn, or TargetGroupNotFound.
-func (e *elbService) targetGroup(arn string) (*elbTargetGroup, error) {
-	tg := e.srv.state.ELB.TargetGroups[arn]
+func (e *Service) targetGroup(arn string) (*TargetGroup, error) {
+	tg := e.state().TargetGroups[arn]
 	if tg == nil {
 		return nil, awsproto.ClientErr("TargetGroupNotFound", "Target groups '%s' not found", arn)
 	}
@@ -18,10 +18,10 @@ func (e *elbService) targetGroup(arn string) (*elbTargetGroup, error) {
 
 // targetsForm reads Targets.member.N.Id/Port/AvailabilityZone, the port
 // defaulting to the target group's.
-func targetsForm(form url.Values, tg *elbTargetGroup) ([]elbTarget, error) {
-	var out []elbTarget
+func targetsForm(form url.Values, tg *TargetGroup) ([]Target, error) {
+	var out []Target
 	for _, m := range awsproto.QueryStructs(form, "Targets", "member") {
-		t := elbTarget{ID: m["Id"], Port: tg.Port, AZ: m["AvailabilityZone"]}
+		t := Target{ID: m["Id"], Port: tg.Port, AZ: m["AvailabilityZone"]}
 		if m["Port"] != "" {
 			p, err := strconv.Atoi(m["Port"])
 			if err != nil || p < 1 || p > 65535 {
@@ -43,7 +43,7 @@ func targetsForm(form url.Values, tg *elbTargetGroup) ([]elbTarget, error) {
 // maxTargetsPerGroup is ELB's quota of targets per target group.
 const maxTargetsPerGroup = 1000
 
-func (e *elbService) registerTargets(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) RegisterTargets(c *awsproto.Call, form url.Values) (any, error) {
 	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func (e *elbService) registerTargets(c *awsproto.Call, form url.Values) (any, er
 		if tg.TargetType == "ip" && !validIP(t.ID) {
 			return nil, awsproto.ClientErr("InvalidTarget", "The IP address '%s' is not a valid IPv4 address", t.ID)
 		}
-		if indexTarget(tg.Targets, t) < 0 {
+		if IndexTarget(tg.Targets, t) < 0 {
 			added++
 		}
 	}
@@ -65,7 +65,7 @@ func (e *elbService) registerTargets(c *awsproto.Call, form url.Values) (any, er
 		return nil, awsproto.ClientErr("TooManyTargets", "You've reached the limit on the number of targets per target group (%d)", maxTargetsPerGroup)
 	}
 	for _, t := range targets {
-		if indexTarget(tg.Targets, t) < 0 {
+		if IndexTarget(tg.Targets, t) < 0 {
 			tg.Targets = append(tg.Targets, t)
 		}
 	}
@@ -73,7 +73,7 @@ func (e *elbService) registerTargets(c *awsproto.Call, form url.Values) (any, er
 	return struct{}{}, nil
 }
 
-func (e *elbService) deregisterTargets(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) deregisterTargets(c *awsproto.Call, form url.Values) (any, error) {
 	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
 	if err != nil {
 		return nil, err
@@ -83,7 +83,7 @@ func (e *elbService) deregisterTargets(c *awsproto.Call, form url.Values) (any, 
 		return nil, err
 	}
 	for _, t := range targets {
-		i := indexTarget(tg.Targets, t)
+		i := IndexTarget(tg.Targets, t)
 		if i < 0 {
 			return nil, awsproto.ClientErr("InvalidTarget", "The following targets are not registered in target group: '%s'", t.ID)
 		}
@@ -93,8 +93,8 @@ func (e *elbService) deregisterTargets(c *awsproto.Call, form url.Values) (any, 
 	return struct{}{}, nil
 }
 
-// indexTarget returns t's index in list, or -1.
-func indexTarget(list []elbTarget, t elbTarget) int {
+// IndexTarget returns t's index in list, or -1.
+func IndexTarget(list []Target, t Target) int {
 	for i, x := range list {
 		if x.ID == t.ID && x.Port == t.Port {
 			return i
@@ -139,18 +139,18 @@ type targetHealthXML struct {
 }
 
 // health is a target's health from the data plane's checks (alb_health.go).
-func (e *elbService) health(tg *elbTargetGroup, t elbTarget) targetHealthXML {
+func (e *Service) health(tg *TargetGroup, t Target) targetHealthXML {
 	var h targetHealthXML
 	h.Target.ID, h.Target.Port, h.Target.AZ = t.ID, t.Port, t.AZ
 	h.HealthCheckPort = strconv.Itoa(t.Port)
 	if n, err := strconv.Atoi(tg.HealthCheckPort); err == nil {
 		h.HealthCheckPort = strconv.Itoa(n)
 	}
-	h.TargetHealth.State, h.TargetHealth.Reason, h.TargetHealth.Description = e.srv.alb.health(tg.arn(), t)
+	h.TargetHealth.State, h.TargetHealth.Reason, h.TargetHealth.Description = e.lbs.Health(tg.ARN(), t)
 	return h
 }
 
-func (e *elbService) describeTargetHealth(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) describeTargetHealth(c *awsproto.Call, form url.Values) (any, error) {
 	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
 	if err != nil {
 		return nil, err
@@ -168,7 +168,7 @@ func (e *elbService) describeTargetHealth(c *awsproto.Call, form url.Values) (an
 		}
 		return out, nil
 	}
-	for _, t := range append(append([]elbTarget(nil), tg.Targets...), e.srv.alb.draining(tg.arn())...) {
+	for _, t := range append(append([]Target(nil), tg.Targets...), e.lbs.Draining(tg.ARN())...) {
 		out.Descriptions = append(out.Descriptions, e.health(tg, t))
 	}
 	return out, nil

@@ -1,7 +1,8 @@
-package sandbox
+package elbv2
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -10,8 +11,8 @@ import (
 
 // tagsOf returns the tags of an ELBv2 resource (load balancer, target
 // group, listener or rule) by ARN, or the resource type's not-found error.
-func (e *elbService) tagsOf(arn string) (*[]awsproto.Tag, error) {
-	st := &e.srv.state.ELB
+func (e *Service) tagsOf(arn string) (*[]awsproto.Tag, error) {
+	st := e.state()
 	switch {
 	case strings.Contains(arn, ":targetgroup/"):
 		if tg := st.TargetGroups[arn]; tg != nil {
@@ -37,7 +38,7 @@ func (e *elbService) tagsOf(arn string) (*[]awsproto.Tag, error) {
 	return nil, awsproto.ClientErr("ValidationError", "'%s' is not a valid load balancer, target group, listener or rule ARN", arn)
 }
 
-func (e *elbService) describeTags(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) describeTags(c *awsproto.Call, form url.Values) (any, error) {
 	type tagDescription struct {
 		ResourceArn string         `xml:"ResourceArn"`
 		Tags        []awsproto.Tag `xml:"Tags>member"`
@@ -54,12 +55,12 @@ func (e *elbService) describeTags(c *awsproto.Call, form url.Values) (any, error
 		if err != nil {
 			return nil, err
 		}
-		out.TagDescriptions = append(out.TagDescriptions, tagDescription{ResourceArn: arn, Tags: orEmpty(*tags)})
+		out.TagDescriptions = append(out.TagDescriptions, tagDescription{ResourceArn: arn, Tags: awsproto.OrEmpty(*tags)})
 	}
 	return out, nil
 }
 
-func (e *elbService) addTags(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) addTags(c *awsproto.Call, form url.Values) (any, error) {
 	add := tagsForm(form)
 	if len(add) == 0 {
 		return nil, awsproto.ClientErr("ValidationError", "At least one tag must be specified")
@@ -92,7 +93,7 @@ func (e *elbService) addTags(c *awsproto.Call, form url.Values) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *elbService) removeTags(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) removeTags(c *awsproto.Call, form url.Values) (any, error) {
 	keys := awsproto.QueryList(form, "TagKeys", "member")
 	for _, arn := range awsproto.QueryList(form, "ResourceArns", "member") {
 		tags, err := e.tagsOf(arn)
@@ -101,7 +102,7 @@ func (e *elbService) removeTags(c *awsproto.Call, form url.Values) (any, error) 
 		}
 		kept := (*tags)[:0]
 		for _, t := range *tags {
-			if !includes(keys, t.Key) {
+			if !slices.Contains(keys, t.Key) {
 				kept = append(kept, t)
 			}
 		}

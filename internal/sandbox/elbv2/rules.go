@@ -1,4 +1,4 @@
-package sandbox
+package elbv2
 
 import (
 	"net/url"
@@ -10,19 +10,19 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
-// elbRule is a listener rule other than the default one.
-type elbRule struct {
+// Rule is a listener rule other than the default one.
+type Rule struct {
 	ListenerArn string         `json:"listenerArn"`
 	ID          string         `json:"id"`
 	Priority    int            `json:"priority"`
-	Conditions  []elbCondition `json:"conditions"`
-	Actions     []elbAction    `json:"actions"`
+	Conditions  []Condition    `json:"conditions"`
+	Actions     []Action       `json:"actions"`
 	Tags        []awsproto.Tag `json:"tags,omitempty"`
 	CreatedAt   time.Time      `json:"createdAt"`
 }
 
-// arn is the rule's ARN.
-func (r *elbRule) arn() string {
+// ARN is the rule's ARN.
+func (r *Rule) ARN() string {
 	return strings.Replace(r.ListenerArn, ":listener/", ":listener-rule/", 1) + "/" + r.ID
 }
 
@@ -31,33 +31,33 @@ type ruleXML struct {
 	RuleArn    string         `xml:"RuleArn"`
 	Priority   string         `xml:"Priority"`
 	Conditions []conditionXML `xml:"Conditions>member"`
-	Actions    []elbAction    `xml:"Actions>member"`
+	Actions    []Action       `xml:"Actions>member"`
 	IsDefault  bool           `xml:"IsDefault"`
 }
 
-type rulesXML struct {
+type RulesXML struct {
 	Rules []ruleXML `xml:"Rules>member"`
 }
 
-func ruleOut(r *elbRule) ruleXML {
-	x := ruleXML{RuleArn: r.arn(), Priority: strconv.Itoa(r.Priority), Conditions: []conditionXML{}, Actions: r.Actions}
+func ruleOut(r *Rule) ruleXML {
+	x := ruleXML{RuleArn: r.ARN(), Priority: strconv.Itoa(r.Priority), Conditions: []conditionXML{}, Actions: r.Actions}
 	for _, c := range r.Conditions {
 		x.Conditions = append(x.Conditions, c.xml())
 	}
 	return x
 }
 
-func defaultRuleOut(l *elbListener) ruleXML {
+func defaultRuleOut(l *Listener) ruleXML {
 	return ruleXML{RuleArn: l.defaultRuleARN(), Priority: "default", Conditions: []conditionXML{}, Actions: l.DefaultActions, IsDefault: true}
 }
 
 // findRule returns the rule with arn, or the listener whose default rule
 // it is, or RuleNotFound.
-func (e *elbService) findRule(arn string) (*elbRule, *elbListener, error) {
-	if r := e.srv.state.ELB.Rules[arn]; r != nil {
+func (e *Service) findRule(arn string) (*Rule, *Listener, error) {
+	if r := e.state().Rules[arn]; r != nil {
 		return r, nil, nil
 	}
-	for _, l := range e.srv.state.ELB.Listeners {
+	for _, l := range e.state().Listeners {
 		if l.defaultRuleARN() == arn {
 			return nil, l, nil
 		}
@@ -69,7 +69,7 @@ func (e *elbService) findRule(arn string) (*elbRule, *elbListener, error) {
 // rule not counted.
 const maxListenerRules = 100
 
-func (e *elbService) createRule(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) CreateRule(c *awsproto.Call, form url.Values) (any, error) {
 	l, err := e.listener(form.Get("ListenerArn"))
 	if err != nil {
 		return nil, err
@@ -88,13 +88,13 @@ func (e *elbService) createRule(c *awsproto.Call, form url.Values) (any, error) 
 	if len(conds) == 0 {
 		return nil, awsproto.ClientErr("ValidationError", "A condition must be specified")
 	}
-	actions, err := parseActions(form, "Actions", &e.srv.state.ELB)
+	actions, err := parseActions(form, "Actions", e.state())
 	if err != nil {
 		return nil, err
 	}
-	listenerArn := l.arn()
+	listenerArn := l.ARN()
 	rules := 0
-	for _, r := range e.srv.state.ELB.Rules {
+	for _, r := range e.state().Rules {
 		if r.ListenerArn == listenerArn && r.Priority == priority {
 			return nil, awsproto.ClientErr("PriorityInUse", "Priority '%d' is currently in use", priority)
 		}
@@ -108,16 +108,16 @@ func (e *elbService) createRule(c *awsproto.Call, form url.Values) (any, error) 
 	if err := e.checkAssociation(l.LoadBalancerArn, actions); err != nil {
 		return nil, err
 	}
-	r := &elbRule{ListenerArn: listenerArn, ID: awsproto.HexID(16), Priority: priority, Conditions: conds, Actions: actions,
+	r := &Rule{ListenerArn: listenerArn, ID: awsproto.HexID(16), Priority: priority, Conditions: conds, Actions: actions,
 		Tags: tagsForm(form), CreatedAt: c.Now}
-	e.srv.state.ELB.Rules[r.arn()] = r
+	e.state().Rules[r.ARN()] = r
 	c.Changed()
-	return rulesXML{Rules: []ruleXML{ruleOut(r)}}, nil
+	return RulesXML{Rules: []ruleXML{ruleOut(r)}}, nil
 }
 
-func (e *elbService) describeRules(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) describeRules(c *awsproto.Call, form url.Values) (any, error) {
 	listenerArn, arns := form.Get("ListenerArn"), awsproto.QueryList(form, "RuleArns", "member")
-	out := rulesXML{Rules: []ruleXML{}}
+	out := RulesXML{Rules: []ruleXML{}}
 	if len(arns) > 0 {
 		for _, arn := range arns {
 			r, l, err := e.findRule(arn)
@@ -139,8 +139,8 @@ func (e *elbService) describeRules(c *awsproto.Call, form url.Values) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	var list []*elbRule
-	for _, r := range e.srv.state.ELB.Rules {
+	var list []*Rule
+	for _, r := range e.state().Rules {
 		if r.ListenerArn == listenerArn {
 			list = append(list, r)
 		}
@@ -153,14 +153,14 @@ func (e *elbService) describeRules(c *awsproto.Call, form url.Values) (any, erro
 	return out, nil
 }
 
-func (e *elbService) modifyRule(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) modifyRule(c *awsproto.Call, form url.Values) (any, error) {
 	r, l, err := e.findRule(form.Get("RuleArn"))
 	if err != nil {
 		return nil, err
 	}
-	var actions []elbAction
+	var actions []Action
 	if hasPrefix(form, "Actions.member.") {
-		if actions, err = parseActions(form, "Actions", &e.srv.state.ELB); err != nil {
+		if actions, err = parseActions(form, "Actions", e.state()); err != nil {
 			return nil, err
 		}
 	}
@@ -175,7 +175,7 @@ func (e *elbService) modifyRule(c *awsproto.Call, form url.Values) (any, error) 
 			l.DefaultActions = actions
 			c.Changed()
 		}
-		return rulesXML{Rules: []ruleXML{defaultRuleOut(l)}}, nil
+		return RulesXML{Rules: []ruleXML{defaultRuleOut(l)}}, nil
 	}
 	if hasPrefix(form, "Conditions.member.") {
 		conds, err := parseConditions(form)
@@ -185,7 +185,7 @@ func (e *elbService) modifyRule(c *awsproto.Call, form url.Values) (any, error) 
 		r.Conditions = conds
 	}
 	if actions != nil {
-		if owner := e.srv.state.ELB.Listeners[r.ListenerArn]; owner != nil {
+		if owner := e.state().Listeners[r.ListenerArn]; owner != nil {
 			if err := e.checkAssociation(owner.LoadBalancerArn, actions); err != nil {
 				return nil, err
 			}
@@ -193,10 +193,10 @@ func (e *elbService) modifyRule(c *awsproto.Call, form url.Values) (any, error) 
 		r.Actions = actions
 	}
 	c.Changed()
-	return rulesXML{Rules: []ruleXML{ruleOut(r)}}, nil
+	return RulesXML{Rules: []ruleXML{ruleOut(r)}}, nil
 }
 
-func (e *elbService) deleteRule(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) DeleteRule(c *awsproto.Call, form url.Values) (any, error) {
 	arn := form.Get("RuleArn")
 	r, l, err := e.findRule(arn)
 	if err != nil {
@@ -205,7 +205,7 @@ func (e *elbService) deleteRule(c *awsproto.Call, form url.Values) (any, error) 
 	if l != nil {
 		return nil, awsproto.ClientErr("OperationNotPermitted", "Default rule '%s' cannot be deleted", arn)
 	}
-	delete(e.srv.state.ELB.Rules, r.arn())
+	delete(e.state().Rules, r.ARN())
 	c.Changed()
 	return struct{}{}, nil
 }

@@ -1,4 +1,4 @@
-package sandbox
+package elbv2
 
 import (
 	"net/url"
@@ -9,46 +9,46 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
-// elbListener is a listener of a load balancer. Its default rule is not
+// Listener is a listener of a load balancer. Its default rule is not
 // stored apart: DefaultRuleID names it and DefaultActions are its actions.
-type elbListener struct {
+type Listener struct {
 	LoadBalancerArn string         `json:"loadBalancerArn"`
 	ID              string         `json:"id"`
 	DefaultRuleID   string         `json:"defaultRuleId"`
 	Port            int            `json:"port"`
 	Protocol        string         `json:"protocol"`
-	DefaultActions  []elbAction    `json:"defaultActions"`
+	DefaultActions  []Action       `json:"defaultActions"`
 	Tags            []awsproto.Tag `json:"tags,omitempty"`
 	CreatedAt       time.Time      `json:"createdAt"`
 }
 
-// arn is the listener's ARN: the load balancer's, with listener/ and the id.
-func (l *elbListener) arn() string {
+// ARN is the listener's ARN: the load balancer's, with listener/ and the id.
+func (l *Listener) ARN() string {
 	return strings.Replace(l.LoadBalancerArn, ":loadbalancer/", ":listener/", 1) + "/" + l.ID
 }
 
 // defaultRuleARN is the ARN of the listener's default rule.
-func (l *elbListener) defaultRuleARN() string {
-	return strings.Replace(l.arn(), ":listener/", ":listener-rule/", 1) + "/" + l.DefaultRuleID
+func (l *Listener) defaultRuleARN() string {
+	return strings.Replace(l.ARN(), ":listener/", ":listener-rule/", 1) + "/" + l.DefaultRuleID
 }
 
 // listenerXML is ELBv2's Listener shape.
 type listenerXML struct {
-	ListenerArn     string      `xml:"ListenerArn"`
-	LoadBalancerArn string      `xml:"LoadBalancerArn"`
-	Port            int         `xml:"Port"`
-	Protocol        string      `xml:"Protocol"`
-	DefaultActions  []elbAction `xml:"DefaultActions>member"`
+	ListenerArn     string   `xml:"ListenerArn"`
+	LoadBalancerArn string   `xml:"LoadBalancerArn"`
+	Port            int      `xml:"Port"`
+	Protocol        string   `xml:"Protocol"`
+	DefaultActions  []Action `xml:"DefaultActions>member"`
 }
 
-type listenersXML struct {
+type ListenersXML struct {
 	Listeners []listenerXML `xml:"Listeners>member"`
 }
 
-func listenersOut(ls ...*elbListener) listenersXML {
-	out := listenersXML{Listeners: []listenerXML{}}
+func listenersOut(ls ...*Listener) ListenersXML {
+	out := ListenersXML{Listeners: []listenerXML{}}
 	for _, l := range ls {
-		out.Listeners = append(out.Listeners, listenerXML{ListenerArn: l.arn(), LoadBalancerArn: l.LoadBalancerArn,
+		out.Listeners = append(out.Listeners, listenerXML{ListenerArn: l.ARN(), LoadBalancerArn: l.LoadBalancerArn,
 			Port: l.Port, Protocol: l.Protocol, DefaultActions: l.DefaultActions})
 	}
 	return out
@@ -56,10 +56,10 @@ func listenersOut(ls ...*elbListener) listenersXML {
 
 // checkAssociation refuses to put a target group behind a second load
 // balancer, as AWS does.
-func (e *elbService) checkAssociation(lbArn string, actions []elbAction) error {
+func (e *Service) checkAssociation(lbArn string, actions []Action) error {
 	for _, a := range actions {
-		for _, tg := range a.targetGroups() {
-			for _, other := range e.srv.state.ELB.loadBalancersOf(tg) {
+		for _, tg := range a.TargetGroupARNs() {
+			for _, other := range e.state().LoadBalancersOf(tg) {
 				if other != lbArn {
 					return awsproto.ClientErr("TargetGroupAssociationLimit", "The following target groups cannot be associated with more than one load balancer: %s", tg)
 				}
@@ -69,9 +69,9 @@ func (e *elbService) checkAssociation(lbArn string, actions []elbAction) error {
 	return nil
 }
 
-func (e *elbService) createListener(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) CreateListener(c *awsproto.Call, form url.Values) (any, error) {
 	lbArn := form.Get("LoadBalancerArn")
-	lb := e.srv.state.ELB.LoadBalancers[lbArn]
+	lb := e.state().LoadBalancers[lbArn]
 	if lb == nil {
 		return nil, awsproto.ClientErr("LoadBalancerNotFound", "One or more load balancers not found")
 	}
@@ -86,11 +86,11 @@ func (e *elbService) createListener(c *awsproto.Call, form url.Values) (any, err
 	if port < 1 || port > 65535 {
 		return nil, awsproto.ClientErr("ValidationError", "A listener port must be specified between 1 and 65535")
 	}
-	actions, err := parseActions(form, "DefaultActions", &e.srv.state.ELB)
+	actions, err := parseActions(form, "DefaultActions", e.state())
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range e.srv.state.ELB.Listeners {
+	for _, l := range e.state().Listeners {
 		if l.LoadBalancerArn == lbArn && l.Port == port {
 			if l.Protocol == protocol && sameJSON(l.DefaultActions, actions) {
 				return listenersOut(l), nil // the same listener again: AWS answers with it
@@ -101,22 +101,22 @@ func (e *elbService) createListener(c *awsproto.Call, form url.Values) (any, err
 	if err := e.checkAssociation(lbArn, actions); err != nil {
 		return nil, err
 	}
-	l := &elbListener{LoadBalancerArn: lbArn, ID: awsproto.HexID(16), DefaultRuleID: awsproto.HexID(16), Port: port, Protocol: protocol,
+	l := &Listener{LoadBalancerArn: lbArn, ID: awsproto.HexID(16), DefaultRuleID: awsproto.HexID(16), Port: port, Protocol: protocol,
 		DefaultActions: actions, Tags: tagsForm(form), CreatedAt: c.Now}
-	e.srv.state.ELB.Listeners[l.arn()] = l
+	e.state().Listeners[l.ARN()] = l
 	c.Changed()
 	return listenersOut(l), nil
 }
 
-func (e *elbService) describeListeners(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) describeListeners(c *awsproto.Call, form url.Values) (any, error) {
 	lbArn, arns := form.Get("LoadBalancerArn"), awsproto.QueryList(form, "ListenerArns", "member")
 	if lbArn == "" && len(arns) == 0 {
 		return nil, awsproto.ClientErr("ValidationError", "You must specify either listener ARNs or a load balancer ARN")
 	}
-	var list []*elbListener
+	var list []*Listener
 	if len(arns) > 0 {
 		for _, arn := range arns {
-			l := e.srv.state.ELB.Listeners[arn]
+			l := e.state().Listeners[arn]
 			if l == nil {
 				return nil, awsproto.ClientErr("ListenerNotFound", "One or more listeners not found")
 			}
@@ -124,10 +124,10 @@ func (e *elbService) describeListeners(c *awsproto.Call, form url.Values) (any, 
 		}
 		return listenersOut(list...), nil
 	}
-	if e.srv.state.ELB.LoadBalancers[lbArn] == nil {
+	if e.state().LoadBalancers[lbArn] == nil {
 		return nil, awsproto.ClientErr("LoadBalancerNotFound", "One or more load balancers not found")
 	}
-	for _, l := range e.srv.state.ELB.Listeners {
+	for _, l := range e.state().Listeners {
 		if l.LoadBalancerArn == lbArn {
 			list = append(list, l)
 		}
@@ -137,15 +137,15 @@ func (e *elbService) describeListeners(c *awsproto.Call, form url.Values) (any, 
 }
 
 // listener returns the listener with arn, or ListenerNotFound.
-func (e *elbService) listener(arn string) (*elbListener, error) {
-	l := e.srv.state.ELB.Listeners[arn]
+func (e *Service) listener(arn string) (*Listener, error) {
+	l := e.state().Listeners[arn]
 	if l == nil {
 		return nil, awsproto.ClientErr("ListenerNotFound", "One or more listeners not found")
 	}
 	return l, nil
 }
 
-func (e *elbService) modifyListener(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) modifyListener(c *awsproto.Call, form url.Values) (any, error) {
 	l, err := e.listener(form.Get("ListenerArn"))
 	if err != nil {
 		return nil, err
@@ -155,14 +155,14 @@ func (e *elbService) modifyListener(c *awsproto.Call, form url.Values) (any, err
 		return nil, err
 	}
 	if port != l.Port {
-		for _, o := range e.srv.state.ELB.Listeners {
+		for _, o := range e.state().Listeners {
 			if o != l && o.LoadBalancerArn == l.LoadBalancerArn && o.Port == port {
 				return nil, awsproto.ClientErr("DuplicateListener", "A listener already exists on this port for this load balancer '%s'", l.LoadBalancerArn)
 			}
 		}
 	}
 	if hasPrefix(form, "DefaultActions.member.") {
-		actions, err := parseActions(form, "DefaultActions", &e.srv.state.ELB)
+		actions, err := parseActions(form, "DefaultActions", e.state())
 		if err != nil {
 			return nil, err
 		}
@@ -176,19 +176,19 @@ func (e *elbService) modifyListener(c *awsproto.Call, form url.Values) (any, err
 	return listenersOut(l), nil
 }
 
-func (e *elbService) deleteListener(c *awsproto.Call, form url.Values) (any, error) {
+func (e *Service) DeleteListener(c *awsproto.Call, form url.Values) (any, error) {
 	l, err := e.listener(form.Get("ListenerArn"))
 	if err != nil {
 		return nil, err
 	}
-	e.srv.state.ELB.dropListener(l)
+	e.state().DropListener(l)
 	c.Changed()
 	return struct{}{}, nil
 }
 
-// dropListener deletes a listener and its rules.
-func (e *elbState) dropListener(l *elbListener) {
-	arn := l.arn()
+// DropListener deletes a listener and its rules.
+func (e *State) DropListener(l *Listener) {
+	arn := l.ARN()
 	for ruleArn, r := range e.Rules {
 		if r.ListenerArn == arn {
 			delete(e.Rules, ruleArn)
@@ -197,11 +197,11 @@ func (e *elbState) dropListener(l *elbListener) {
 	delete(e.Listeners, arn)
 }
 
-// dropLoadBalancer deletes a load balancer with its listeners and rules.
-func (e *elbState) dropLoadBalancer(arn string) {
+// DropLoadBalancer deletes a load balancer with its listeners and rules.
+func (e *State) DropLoadBalancer(arn string) {
 	for _, l := range e.Listeners {
 		if l.LoadBalancerArn == arn {
-			e.dropListener(l)
+			e.DropListener(l)
 		}
 	}
 	delete(e.LoadBalancers, arn)

@@ -28,11 +28,19 @@ func (e *Service) getAuthorizationToken(c *awsproto.Call, body []byte) (any, err
 		return nil, err
 	}
 	token := base64.StdEncoding.EncodeToString([]byte(registryUser + ":" + e.password()))
-	return map[string]any{"authorizationData": []map[string]any{{
-		"authorizationToken": token,
-		"expiresAt":          awsproto.Epoch(c.Now.Add(tokenLifetime)),
-		"proxyEndpoint":      e.endpoint(),
-	}}}, nil
+	return struct {
+		AuthorizationData []authorizationData `json:"authorizationData"`
+	}{[]authorizationData{{AuthorizationToken: token, ExpiresAt: awsproto.Epoch(c.Now.Add(tokenLifetime)),
+		ProxyEndpoint: e.endpoint()}}}, nil
+}
+
+// authorizationData is ECR's AuthorizationData. (Fields of the response
+// shapes are in the order of their JSON names, as the maps they replace
+// were encoded.)
+type authorizationData struct {
+	AuthorizationToken string         `json:"authorizationToken"`
+	ExpiresAt          awsproto.Epoch `json:"expiresAt"`
+	ProxyEndpoint      string         `json:"proxyEndpoint"`
 }
 
 // LayerPath is where GetDownloadUrlForLayer's URLs point: ECR hands out a
@@ -56,7 +64,10 @@ func (e *Service) getDownloadURLForLayer(c *awsproto.Call, body []byte) (any, er
 			in.LayerDigest, in.RepositoryName, awsproto.Account)
 	}
 	u := e.endpoint() + LayerPath + c.Region + "/" + in.LayerDigest + "?repository=" + url.QueryEscape(in.RepositoryName)
-	return map[string]any{"downloadUrl": u, "layerDigest": in.LayerDigest}, nil
+	return struct {
+		DownloadURL string `json:"downloadUrl"`
+		LayerDigest string `json:"layerDigest"`
+	}{u, in.LayerDigest}, nil
 }
 
 // ServeLayer serves a blob at a URL from GetDownloadUrlForLayer.

@@ -102,11 +102,10 @@ func (e *Service) describeImages(c *awsproto.Call, body []byte) (any, error) {
 			ImageTags: img.Tags, ImageSizeInBytes: img.Size, ImagePushedAt: awsproto.Epoch(img.PushedAt),
 			ImageManifestMediaType: img.MediaType, ArtifactMediaType: img.ArtifactMediaType})
 	}
-	res := map[string]any{"imageDetails": details}
-	if next != "" {
-		res["nextToken"] = next
-	}
-	return res, nil
+	return struct {
+		ImageDetails []imageDetail `json:"imageDetails"`
+		NextToken    string        `json:"nextToken,omitempty"`
+	}{details, next}, nil
 }
 
 func orNull(s string) string {
@@ -138,11 +137,10 @@ func (e *Service) listImages(c *awsproto.Call, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := map[string]any{"imageIds": append([]imageID{}, pg...)}
-	if next != "" {
-		res["nextToken"] = next
-	}
-	return res, nil
+	return struct {
+		ImageIDs  []imageID `json:"imageIds"`
+		NextToken string    `json:"nextToken,omitempty"`
+	}{append([]imageID{}, pg...), next}, nil
 }
 
 // imageOut is ECR's Image shape.
@@ -174,7 +172,10 @@ func (e *Service) batchGetImage(c *awsproto.Call, body []byte) (any, error) {
 		images = append(images, imageOut{RegistryID: awsproto.Account, RepositoryName: r.Name, ImageID: out,
 			ImageManifest: img.Manifest, ImageManifestMediaType: img.MediaType})
 	}
-	return map[string]any{"images": images, "failures": failures}, nil
+	return struct {
+		Failures []imageFailure `json:"failures"`
+		Images   []imageOut     `json:"images"`
+	}{failures, images}, nil
 }
 
 func (e *Service) batchDeleteImage(c *awsproto.Call, body []byte) (any, error) {
@@ -193,7 +194,10 @@ func (e *Service) batchDeleteImage(c *awsproto.Call, body []byte) (any, error) {
 		deleted = append(deleted, imageID{ImageDigest: img.Digest, ImageTag: id.ImageTag})
 		c.Changed()
 	}
-	return map[string]any{"imageIds": deleted, "failures": failures}, nil
+	return struct {
+		Failures []imageFailure `json:"failures"`
+		ImageIDs []imageID      `json:"imageIds"`
+	}{failures, deleted}, nil
 }
 
 type putImageIn struct {
@@ -219,7 +223,9 @@ func (e *Service) putImageOp(c *awsproto.Call, body []byte) (any, error) {
 		return nil, err
 	}
 	c.Changed()
-	return map[string]any{"image": imageOut{RegistryID: awsproto.Account, RepositoryName: r.Name,
+	return struct {
+		Image imageOut `json:"image"`
+	}{imageOut{RegistryID: awsproto.Account, RepositoryName: r.Name,
 		ImageID:       imageID{ImageDigest: img.Digest, ImageTag: in.ImageTag},
 		ImageManifest: img.Manifest, ImageManifestMediaType: img.MediaType}}, nil
 }

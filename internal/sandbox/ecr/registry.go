@@ -20,7 +20,13 @@ import (
 
 // registryError writes a Docker Registry v2 error.
 func registryError(w http.ResponseWriter, status int, code, message string) {
-	data, _ := json.Marshal(map[string]any{"errors": []map[string]string{{"code": code, "message": message}}})
+	type registryErr struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
+	data, _ := json.Marshal(struct {
+		Errors []registryErr `json:"errors"`
+	}{[]registryErr{{code, message}}})
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(status)
@@ -219,7 +225,10 @@ func (s *Service) serveTags(w http.ResponseWriter, r *http.Request, name string)
 	}
 	s.host.Unlock()
 	slices.Sort(tags)
-	data, _ := json.Marshal(map[string]any{"name": name, "tags": tags})
+	data, _ := json.Marshal(struct {
+		Name string   `json:"name"`
+		Tags []string `json:"tags"`
+	}{name, tags})
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(data)
 }

@@ -58,7 +58,9 @@ func (e *Service) createRepository(c *awsproto.Call, body []byte) (any, error) {
 	}
 	regionRepos[r.Name] = r
 	c.Changed()
-	return map[string]any{"repository": e.repositoryOut(r)}, nil
+	return struct {
+		Repository repositoryOut `json:"repository"`
+	}{e.repositoryOut(r)}, nil
 }
 
 type describeRepositoriesIn struct {
@@ -99,11 +101,10 @@ func (e *Service) describeRepositories(c *awsproto.Call, body []byte) (any, erro
 	for _, r := range pg {
 		out = append(out, e.repositoryOut(r))
 	}
-	res := map[string]any{"repositories": out}
-	if next != "" {
-		res["nextToken"] = next
-	}
-	return res, nil
+	return struct {
+		NextToken    string          `json:"nextToken,omitempty"`
+		Repositories []repositoryOut `json:"repositories"`
+	}{next, out}, nil
 }
 
 type deleteRepositoryIn struct {
@@ -127,7 +128,9 @@ func (e *Service) deleteRepository(c *awsproto.Call, body []byte) (any, error) {
 	}
 	delete(e.state()[c.Region], r.Name)
 	c.Changed()
-	return map[string]any{"repository": e.repositoryOut(r)}, nil
+	return struct {
+		Repository repositoryOut `json:"repository"`
+	}{e.repositoryOut(r)}, nil
 }
 
 // Tags.
@@ -161,7 +164,9 @@ func (e *Service) listTagsForResource(_ *awsproto.Call, body []byte) (any, error
 	if tags == nil {
 		tags = []Tag{}
 	}
-	return map[string]any{"tags": tags}, nil
+	return struct {
+		Tags []Tag `json:"tags"`
+	}{tags}, nil
 }
 
 func (e *Service) tagResource(c *awsproto.Call, body []byte) (any, error) {
@@ -174,7 +179,7 @@ func (e *Service) tagResource(c *awsproto.Call, body []byte) (any, error) {
 	}
 	r.Tags = mergeTags(r.Tags, in.Tags)
 	c.Changed()
-	return map[string]any{}, nil
+	return struct{}{}, nil
 }
 
 func (e *Service) untagResource(c *awsproto.Call, body []byte) (any, error) {
@@ -184,7 +189,7 @@ func (e *Service) untagResource(c *awsproto.Call, body []byte) (any, error) {
 	}
 	r.Tags = slices.DeleteFunc(r.Tags, func(t Tag) bool { return slices.Contains(in.TagKeys, t.Key) })
 	c.Changed()
-	return map[string]any{}, nil
+	return struct{}{}, nil
 }
 
 // validTags checks tag keys: present and at most 128 characters.

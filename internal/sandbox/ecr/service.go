@@ -167,21 +167,31 @@ func (e *Service) repoURI(name string) string { return e.addr() + "/" + name }
 
 // repositoryOut is ECR's Repository shape.
 type repositoryOut struct {
-	RepositoryArn              string         `json:"repositoryArn"`
-	RegistryID                 string         `json:"registryId"`
-	RepositoryName             string         `json:"repositoryName"`
-	RepositoryURI              string         `json:"repositoryUri"`
-	CreatedAt                  awsproto.Epoch `json:"createdAt"`
-	ImageTagMutability         string         `json:"imageTagMutability"`
-	ImageScanningConfiguration map[string]any `json:"imageScanningConfiguration"`
-	EncryptionConfiguration    map[string]any `json:"encryptionConfiguration"`
+	RepositoryArn              string           `json:"repositoryArn"`
+	RegistryID                 string           `json:"registryId"`
+	RepositoryName             string           `json:"repositoryName"`
+	RepositoryURI              string           `json:"repositoryUri"`
+	CreatedAt                  awsproto.Epoch   `json:"createdAt"`
+	ImageTagMutability         string           `json:"imageTagMutability"`
+	ImageScanningConfiguration scanningConfig   `json:"imageScanningConfiguration"`
+	EncryptionConfiguration    encryptionConfig `json:"encryptionConfiguration"`
+}
+
+// scanningConfig is ECR's ImageScanningConfiguration.
+type scanningConfig struct {
+	ScanOnPush bool `json:"scanOnPush"`
+}
+
+// encryptionConfig is ECR's EncryptionConfiguration.
+type encryptionConfig struct {
+	EncryptionType string `json:"encryptionType"`
 }
 
 func (e *Service) repositoryOut(r *Repository) repositoryOut {
 	return repositoryOut{
 		RepositoryArn: RepoARN(r.Region, r.Name), RegistryID: awsproto.Account, RepositoryName: r.Name,
 		RepositoryURI: e.repoURI(r.Name), CreatedAt: awsproto.Epoch(r.CreatedAt), ImageTagMutability: r.TagMutability,
-		ImageScanningConfiguration: map[string]any{"scanOnPush": r.ScanOnPush},
-		EncryptionConfiguration:    map[string]any{"encryptionType": r.EncryptionType},
+		ImageScanningConfiguration: scanningConfig{r.ScanOnPush},
+		EncryptionConfiguration:    encryptionConfig{r.EncryptionType},
 	}
 }

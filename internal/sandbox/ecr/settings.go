@@ -36,7 +36,11 @@ func (e *Service) putImageTagMutability(c *awsproto.Call, body []byte) (any, err
 		r.TagMutability = in.ImageTagMutability
 		c.Changed()
 	}
-	return map[string]any{"registryId": awsproto.Account, "repositoryName": r.Name, "imageTagMutability": r.TagMutability}, nil
+	return struct {
+		ImageTagMutability string `json:"imageTagMutability"`
+		RegistryID         string `json:"registryId"`
+		RepositoryName     string `json:"repositoryName"`
+	}{r.TagMutability, awsproto.Account, r.Name}, nil
 }
 
 func (e *Service) putImageScanningConfiguration(c *awsproto.Call, body []byte) (any, error) {
@@ -61,6 +65,9 @@ func (e *Service) putImageScanningConfiguration(c *awsproto.Call, body []byte) (
 		r.ScanOnPush = in.ImageScanningConfiguration.ScanOnPush
 		c.Changed()
 	}
-	return map[string]any{"registryId": awsproto.Account, "repositoryName": r.Name,
-		"imageScanningConfiguration": map[string]any{"scanOnPush": r.ScanOnPush}}, nil
+	return struct {
+		ImageScanningConfiguration scanningConfig `json:"imageScanningConfiguration"`
+		RegistryID                 string         `json:"registryId"`
+		RepositoryName             string         `json:"repositoryName"`
+	}{scanningConfig{r.ScanOnPush}, awsproto.Account, r.Name}, nil
 }

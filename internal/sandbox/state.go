@@ -37,7 +37,7 @@ type state struct {
 	ECS  ecsState    `json:"ecs"`
 	ELB  elbv2.State `json:"elbv2"`
 	Logs logs.State  `json:"logs"`
-	// WAF and Secrets serve module 5 (wafv2.go, secretsmanager.go).
+	// WAF and Secrets serve module 5 (packages wafv2 and secretsmanager).
 	WAF     wafv2.State          `json:"wafv2"`
 	Secrets secretsmanager.State `json:"secretsmanager"`
 }

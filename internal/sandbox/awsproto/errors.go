@@ -13,6 +13,7 @@ type Error struct {
 	Receiver bool
 }
 
+// Error is the code and the message, as a Go error reads.
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // ClientErr is a 400 error with the given code and message.

@@ -29,6 +29,7 @@ type Router struct {
 	query map[string]queryService
 }
 
+// NewRouter is a router with no services yet.
 func NewRouter() *Router {
 	return &Router{json: map[string]map[string]JSONOp{}, query: map[string]queryService{}}
 }

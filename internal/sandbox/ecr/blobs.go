@@ -20,6 +20,7 @@ import (
 // BlobHandler, so that registry's upload protocol fills it.
 type BlobStore struct{ dir string }
 
+// NewBlobStore opens the blob store under the data directory.
 func NewBlobStore(dataDir string) (*BlobStore, error) {
 	dir := filepath.Join(dataDir, "blobs")
 	if err := os.MkdirAll(filepath.Join(dir, "sha256"), 0o700); err != nil {

@@ -41,6 +41,8 @@ type listenerXML struct {
 	DefaultActions  []Action `xml:"DefaultActions>member"`
 }
 
+// ListenersXML is the Listeners list of CreateListener and
+// DescribeListeners.
 type ListenersXML struct {
 	Listeners []listenerXML `xml:"Listeners>member"`
 }
@@ -69,6 +71,8 @@ func (e *Service) checkAssociation(lbArn string, actions []Action) error {
 	return nil
 }
 
+// CreateListener is ELBv2's CreateListener (the CloudFormation provider
+// calls it too).
 func (e *Service) CreateListener(c *awsproto.Call, form url.Values) (any, error) {
 	lbArn := form.Get("LoadBalancerArn")
 	lb := e.state().LoadBalancers[lbArn]
@@ -176,6 +180,7 @@ func (e *Service) modifyListener(c *awsproto.Call, form url.Values) (any, error)
 	return listenersOut(l), nil
 }
 
+// DeleteListener is ELBv2's DeleteListener.
 func (e *Service) DeleteListener(c *awsproto.Call, form url.Values) (any, error) {
 	l, err := e.listener(form.Get("ListenerArn"))
 	if err != nil {

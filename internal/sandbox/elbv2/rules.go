@@ -35,6 +35,7 @@ type ruleXML struct {
 	IsDefault  bool           `xml:"IsDefault"`
 }
 
+// RulesXML is the Rules list of CreateRule and DescribeRules.
 type RulesXML struct {
 	Rules []ruleXML `xml:"Rules>member"`
 }
@@ -69,6 +70,8 @@ func (e *Service) findRule(arn string) (*Rule, *Listener, error) {
 // rule not counted.
 const maxListenerRules = 100
 
+// CreateRule is ELBv2's CreateRule (the CloudFormation provider calls it
+// too).
 func (e *Service) CreateRule(c *awsproto.Call, form url.Values) (any, error) {
 	l, err := e.listener(form.Get("ListenerArn"))
 	if err != nil {
@@ -196,6 +199,7 @@ func (e *Service) modifyRule(c *awsproto.Call, form url.Values) (any, error) {
 	return RulesXML{Rules: []ruleXML{ruleOut(r)}}, nil
 }
 
+// DeleteRule is ELBv2's DeleteRule.
 func (e *Service) DeleteRule(c *awsproto.Call, form url.Values) (any, error) {
 	arn := form.Get("RuleArn")
 	r, l, err := e.findRule(arn)

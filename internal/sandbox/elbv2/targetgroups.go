@@ -109,6 +109,8 @@ func formOr(form url.Values, key, def string) string {
 	return def
 }
 
+// CreateTargetGroup is ELBv2's CreateTargetGroup (the CloudFormation
+// provider calls it too).
 func (e *Service) CreateTargetGroup(c *awsproto.Call, form url.Values) (any, error) {
 	name := form.Get("Name")
 	if !validTargetGroupName(name) {
@@ -250,6 +252,7 @@ func (e *Service) describeTargetGroups(c *awsproto.Call, form url.Values) (any, 
 	return tgList(e.state(), list...), nil
 }
 
+// DeleteTargetGroup is ELBv2's DeleteTargetGroup.
 func (e *Service) DeleteTargetGroup(c *awsproto.Call, form url.Values) (any, error) {
 	arn := form.Get("TargetGroupArn")
 	tg := e.state().TargetGroups[arn]

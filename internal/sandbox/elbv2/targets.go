@@ -43,6 +43,7 @@ func targetsForm(form url.Values, tg *TargetGroup) ([]Target, error) {
 // maxTargetsPerGroup is ELB's quota of targets per target group.
 const maxTargetsPerGroup = 1000
 
+// RegisterTargets is ELBv2's RegisterTargets.
 func (e *Service) RegisterTargets(c *awsproto.Call, form url.Values) (any, error) {
 	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
 	if err != nil {
@@ -138,7 +139,7 @@ type targetHealthXML struct {
 	} `xml:"TargetHealth"`
 }
 
-// health is a target's health from the data plane's checks (alb_health.go).
+// health is a target's health from the data plane's checks (alb_health.go in package sandbox).
 func (e *Service) health(tg *TargetGroup, t Target) targetHealthXML {
 	var h targetHealthXML
 	h.Target.ID, h.Target.Port, h.Target.AZ = t.ID, t.Port, t.AZ

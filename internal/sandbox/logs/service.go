@@ -19,14 +19,14 @@ import (
 // logsTargetPrefix is CloudWatch Logs' awsJson X-Amz-Target prefix.
 const logsTargetPrefix = "Logs_20140328"
 
-// Group is a CloudWatch Logs log group, made by a stack or by the Logs API (logs.go).
+// Group is a CloudWatch Logs log group, made by a stack or by the Logs API.
 type Group struct {
 	Name          string         `json:"name"`
 	Region        string         `json:"region"`
 	RetentionDays int            `json:"retentionInDays,omitempty"`
 	CreatedAt     time.Time      `json:"createdAt"`
 	Tags          []awsproto.Tag `json:"tags,omitempty"`
-	// Streams are the group's log streams by name (logs.go).
+	// Streams are the group's log streams by name (streams.go).
 	Streams map[string]*Stream `json:"streams,omitempty"`
 }
 
@@ -36,8 +36,8 @@ type State struct {
 }
 
 // Service serves CloudWatch Logs: log groups (shared with the
-// AWS::Logs::LogGroup provider, providers_other.go), streams (logs_streams.go)
-// and their events (logs_events.go, logs_filter.go), all kept in the state's
+// AWS::Logs::LogGroup provider in package sandbox), streams (streams.go)
+// and their events (events.go, filter.go), all kept in the state's
 // logs part.
 type Service struct{ state func() *State }
 

@@ -19,6 +19,7 @@ type State struct {
 	Secrets map[string]*Secret `json:"secrets"`
 }
 
+// Fill gives a state read from an older file its empty map.
 func (s *State) Fill() {
 	if s.Secrets == nil {
 		s.Secrets = map[string]*Secret{}

@@ -76,6 +76,8 @@ type Limiter struct {
 	seen map[string][]time.Time
 }
 
+// NewLimiter is a limiter with no rules yet: everything passes until
+// Publish gives it the web ACLs'.
 func NewLimiter() *Limiter {
 	return &Limiter{seen: map[string][]time.Time{}}
 }

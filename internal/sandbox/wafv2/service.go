@@ -49,6 +49,7 @@ type WebACL struct {
 	Tags             []awsproto.Tag    `json:"tags,omitempty"`
 }
 
+// Service serves WAFv2's API over its part of the state.
 type Service struct {
 	state   func() *State
 	limiter *Limiter
@@ -62,6 +63,7 @@ func New(state func() *State, limiter *Limiter, hasLoadBalancer func(arn string)
 	return &Service{state: state, limiter: limiter, hasLoadBalancer: hasLoadBalancer}
 }
 
+// Register adds WAFv2's operations to the router.
 func (s *Service) Register(r *awsproto.Router) {
 	r.HandleJSON(wafTargetPrefix, map[string]awsproto.JSONOp{
 		"CreateWebACL":         s.createWebACL,

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // BenchmarkALBProxy compares a GET straight to a backend with the same GET
@@ -31,14 +33,14 @@ func BenchmarkALBProxy(b *testing.B) {
 	}
 	one, two := backend(), backend()
 	s := albServer(b, "", nil)
-	var lb *elbLoadBalancer
-	var tg *elbTargetGroup
+	var lb *elbv2.LoadBalancer
+	var tg *elbv2.TargetGroup
 	mutate(s, func(st *state) {
 		lb = lbFixture(st, "bench")
 		tg = tgFixture(st, "bench", targetOf(one), targetOf(two))
 		tg.HealthCheckPath, tg.Interval, tg.Timeout = "/", 250, 200 // a check every 5 s
 		l := listenerFixture(st, lb, 80, forward(tg))
-		ruleFixture(st, l, 10, []elbCondition{paths("/api/threads*")}, fixed("404", "", "no"))
+		ruleFixture(st, l, 10, []elbv2.Condition{paths("/api/threads*")}, fixed("404", "", "no"))
 	})
 	for _, t := range tg.Targets {
 		waitHealth(b, s, tg, t, healthHealthy, "")
@@ -73,9 +75,9 @@ func BenchmarkALBProxy(b *testing.B) {
 }
 
 // targetOf is an httptest server as a target.
-func targetOf(srv *httptest.Server) elbTarget {
+func targetOf(srv *httptest.Server) elbv2.Target {
 	port, _ := strconv.Atoi(srv.URL[len("http://127.0.0.1:"):])
-	return elbTarget{ID: "127.0.0.1", Port: port}
+	return elbv2.Target{ID: "127.0.0.1", Port: port}
 }
 
 // getOK GETs url and reads the body, failing b on anything but 200.

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // checkResult is one health check's outcome.
@@ -71,7 +73,7 @@ func (d *dataPlane) startChecker(g *tgHealth, th *targetHealth) {
 // on the health check port, within the timeout, no redirects followed, the
 // status code judged by the matcher. With checks disabled it only resolves
 // the target's address.
-func (d *dataPlane) check(ctx context.Context, cfg *hcConfig, t elbTarget) checkResult {
+func (d *dataPlane) check(ctx context.Context, cfg *hcConfig, t elbv2.Target) checkResult {
 	res := checkResult{addr: d.dialAddr(t.ID, t.Port)}
 	if !cfg.enabled {
 		res.ok = true

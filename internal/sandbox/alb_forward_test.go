@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // TestALBForwarding checks the proxy's HTTP handling: request bodies of
@@ -46,8 +48,8 @@ func TestALBForwarding(t *testing.T) {
 	}))
 	defer app.Close()
 	s := albServer(t, "", nil)
-	var lb *elbLoadBalancer
-	var tg *elbTargetGroup
+	var lb *elbv2.LoadBalancer
+	var tg *elbv2.TargetGroup
 	mutate(s, func(st *state) {
 		lb = lbFixture(st, "fwd")
 		tg = tgFixture(st, "fwd", targetOf(app))

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // Target health states and reasons, as DescribeTargetHealth reports them.
@@ -41,7 +43,7 @@ type targetKey struct {
 
 // targetHealth is one target's health and checker.
 type targetHealth struct {
-	target              elbTarget
+	target              elbv2.Target
 	state, reason, desc string
 	passes, fails       int    // consecutive results
 	addr                string // where requests go, from the last check
@@ -75,7 +77,7 @@ func (p *targetPool) next() *backend {
 
 // backend is a healthy target with the reverse proxy that dials it.
 type backend struct {
-	target elbTarget
+	target elbv2.Target
 	addr   string
 	conns  connPool               // keep-alive connections (alb_forward.go)
 	proxy  *httputil.ReverseProxy // for upgrades and 100-continue
@@ -83,7 +85,7 @@ type backend struct {
 
 // newBackend makes a target's proxy: the request keeps its Host header,
 // X-Forwarded-For gets the client's address appended.
-func (d *dataPlane) newBackend(t elbTarget, addr string) *backend {
+func (d *dataPlane) newBackend(t elbv2.Target, addr string) *backend {
 	b := &backend{target: t, addr: addr}
 	b.proxy = &httputil.ReverseProxy{
 		Director: func(r *http.Request) {
@@ -107,7 +109,7 @@ func (d *dataPlane) syncGroups(st *state) {
 			continue
 		}
 		for _, a := range l.DefaultActions {
-			for _, arn := range a.targetGroups() {
+			for _, arn := range a.TargetGroupARNs() {
 				inUse[arn] = true
 			}
 		}
@@ -117,7 +119,7 @@ func (d *dataPlane) syncGroups(st *state) {
 			continue
 		}
 		for _, a := range r.Actions {
-			for _, arn := range a.targetGroups() {
+			for _, arn := range a.TargetGroupARNs() {
 				inUse[arn] = true
 			}
 		}
@@ -145,7 +147,7 @@ func (d *dataPlane) syncGroups(st *state) {
 }
 
 // syncTargets updates one group's targets from its registrations.
-func (d *dataPlane) syncTargets(g *tgHealth, tg *elbTargetGroup) {
+func (d *dataPlane) syncTargets(g *tgHealth, tg *elbv2.TargetGroup) {
 	registered := make(map[targetKey]bool, len(tg.Targets))
 	for _, t := range tg.Targets {
 		k := targetKey{t.ID, t.Port}
@@ -241,7 +243,7 @@ func sameBackends(a, b []*backend) bool {
 	return true
 }
 
-// health is a target's health as DescribeTargetHealth reports it: state,
+// Health is a target's health as DescribeTargetHealth reports it: state,
 // reason and description (the last two empty when healthy). It is safe to
 // call from any goroutine, with or without Server.mu held; the ECS
 // scheduler uses it to judge a rollout and to replace failing tasks.
@@ -255,7 +257,7 @@ func sameBackends(a, b []*backend) bool {
 //	unused     Target.NotInUse                no listener or rule forwards to the group
 //	           Target.NotRegistered           not registered (or the group is gone)
 //	unavailable Target.HealthCheckDisabled    health checks are off: it gets traffic
-func (d *dataPlane) health(tgArn string, t elbTarget) (state, reason, description string) {
+func (d *dataPlane) Health(tgArn string, t elbv2.Target) (state, reason, description string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var th *targetHealth
@@ -274,12 +276,12 @@ func (d *dataPlane) health(tgArn string, t elbTarget) (state, reason, descriptio
 	return th.state, th.reason, th.desc
 }
 
-// draining returns the group's targets that are draining, for
+// Draining returns the group's targets that are draining, for
 // DescribeTargetHealth (which lists them beside the registered ones).
-func (d *dataPlane) draining(tgArn string) []elbTarget {
+func (d *dataPlane) Draining(tgArn string) []elbv2.Target {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var out []elbTarget
+	var out []elbv2.Target
 	if g := d.groups[tgArn]; g != nil {
 		for _, th := range g.targets {
 			if th.draining {
@@ -304,7 +306,7 @@ type hcConfig struct {
 }
 
 // newHCConfig reads a target group's settings; unit is one "second".
-func newHCConfig(tg *elbTargetGroup, unit time.Duration) *hcConfig {
+func newHCConfig(tg *elbv2.TargetGroup, unit time.Duration) *hcConfig {
 	c := &hcConfig{enabled: tg.HealthCheckEnabled, path: tg.HealthCheckPath, port: tg.HealthCheckPort,
 		interval: time.Duration(max(tg.Interval, 1)) * unit, timeout: time.Duration(max(tg.Timeout, 1)) * unit,
 		healthy: max(tg.Healthy, 1), unhealthy: max(tg.Unhealthy, 1)}

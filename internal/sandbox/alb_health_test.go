@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // TestALBHealthTransitions drives one target through the states
@@ -17,9 +19,9 @@ func TestALBHealthTransitions(t *testing.T) {
 	s := albServer(t, "", nil)
 	b := newBackend(t, "app")
 	target := b.target()
-	var lb *elbLoadBalancer
-	var tg *elbTargetGroup
-	var l *elbListener
+	var lb *elbv2.LoadBalancer
+	var tg *elbv2.TargetGroup
+	var l *elbv2.Listener
 	mutate(s, func(st *state) {
 		lb = lbFixture(st, "health")
 		tg = tgFixture(st, "app", target)
@@ -49,7 +51,7 @@ func TestALBHealthTransitions(t *testing.T) {
 	}
 	b.status.Store(404)
 	waitHealth(t, s, tg, target, healthUnhealthy, "Target.ResponseCodeMismatch")
-	if _, _, desc := s.alb.health(tg.arn(), target); desc != "Health checks failed with these codes: [404]" {
+	if _, _, desc := s.alb.Health(tg.ARN(), target); desc != "Health checks failed with these codes: [404]" {
 		t.Errorf("description %q", desc)
 	}
 	b.status.Store(200)
@@ -57,10 +59,10 @@ func TestALBHealthTransitions(t *testing.T) {
 
 	// Deregistered: draining (listed by DescribeTargetHealth, no traffic), then gone.
 	mutate(s, func(st *state) { tg.Targets = nil })
-	if state, reason, _ := s.alb.health(tg.arn(), target); state != healthDraining || reason != "Target.DeregistrationInProgress" {
+	if state, reason, _ := s.alb.Health(tg.ARN(), target); state != healthDraining || reason != "Target.DeregistrationInProgress" {
 		t.Errorf("deregistered target is %s/%s, want draining", state, reason)
 	}
-	if d := s.alb.draining(tg.arn()); len(d) != 1 || d[0] != target {
+	if d := s.alb.Draining(tg.ARN()); len(d) != 1 || d[0] != target {
 		t.Errorf("draining targets %v", d)
 	}
 	if res, _ := get(t, c, lb.LocalPort, "", "/"); res.StatusCode != 503 {
@@ -69,9 +71,9 @@ func TestALBHealthTransitions(t *testing.T) {
 	waitHealth(t, s, tg, target, healthUnused, "Target.NotRegistered")
 
 	// Registered again, then the listener goes: unused.
-	mutate(s, func(st *state) { tg.Targets = []elbTarget{target} })
+	mutate(s, func(st *state) { tg.Targets = []elbv2.Target{target} })
 	waitHealth(t, s, tg, target, healthHealthy, "")
-	mutate(s, func(st *state) { st.ELB.dropListener(l) })
+	mutate(s, func(st *state) { st.ELB.DropListener(l) })
 	waitHealth(t, s, tg, target, healthUnused, "Target.NotInUse")
 
 	// Back in use with the target down: connection refused.
@@ -82,8 +84,8 @@ func TestALBHealthTransitions(t *testing.T) {
 
 	// The group deleted: its targets are no longer registered anywhere.
 	mutate(s, func(st *state) {
-		st.ELB.dropListener(l)
-		delete(st.ELB.TargetGroups, tg.arn())
+		st.ELB.DropListener(l)
+		delete(st.ELB.TargetGroups, tg.ARN())
 	})
 	waitHealth(t, s, tg, target, healthUnused, "Target.NotRegistered")
 }
@@ -96,21 +98,21 @@ func TestALBHealthBeforeStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	target := elbTarget{ID: "10.0.0.5", Port: 3000}
-	var tg *elbTargetGroup
+	target := elbv2.Target{ID: "10.0.0.5", Port: 3000}
+	var tg *elbv2.TargetGroup
 	mutate(s, func(st *state) {
 		lb := lbFixture(st, "cold")
 		tg = tgFixture(st, "cold", target)
 		listenerFixture(st, lb, 80, forward(tg))
 	})
 	for _, c := range []struct {
-		target               elbTarget
+		target               elbv2.Target
 		state, reason, descr string
 	}{
 		{target, healthInitial, "Elb.RegistrationInProgress", "Target registration is in progress"},
-		{elbTarget{ID: "10.0.0.6", Port: 3000}, healthUnused, "Target.NotRegistered", "Target is not registered to the target group"},
+		{elbv2.Target{ID: "10.0.0.6", Port: 3000}, healthUnused, "Target.NotRegistered", "Target is not registered to the target group"},
 	} {
-		if st, re, de := s.alb.health(tg.arn(), c.target); st != c.state || re != c.reason || de != c.descr {
+		if st, re, de := s.alb.Health(tg.ARN(), c.target); st != c.state || re != c.reason || de != c.descr {
 			t.Errorf("%v: %s/%s/%s", c.target, st, re, de)
 		}
 	}
@@ -119,7 +121,7 @@ func TestALBHealthBeforeStart(t *testing.T) {
 func TestALBRoundRobinAndResolve(t *testing.T) {
 	one, two := newBackend(t, "one"), newBackend(t, "two")
 	// Targets registered by container IP, dialled through the resolver.
-	byIP := map[string]elbTarget{"172.17.0.5": one.target(), "172.17.0.6": two.target()}
+	byIP := map[string]elbv2.Target{"172.17.0.5": one.target(), "172.17.0.6": two.target()}
 	s := albServer(t, "", func(d *dataPlane) {
 		d.resolve = func(ip string, port int) string {
 			if port != 3000 {
@@ -128,11 +130,11 @@ func TestALBRoundRobinAndResolve(t *testing.T) {
 			return "127.0.0.1:" + strconv.Itoa(byIP[ip].Port)
 		}
 	})
-	var lb *elbLoadBalancer
-	var tg *elbTargetGroup
+	var lb *elbv2.LoadBalancer
+	var tg *elbv2.TargetGroup
 	mutate(s, func(st *state) {
 		lb = lbFixture(st, "rr")
-		tg = tgFixture(st, "rr", elbTarget{ID: "172.17.0.5", Port: 3000}, elbTarget{ID: "172.17.0.6", Port: 3000})
+		tg = tgFixture(st, "rr", elbv2.Target{ID: "172.17.0.5", Port: 3000}, elbv2.Target{ID: "172.17.0.6", Port: 3000})
 		listenerFixture(st, lb, 80, forward(tg))
 	})
 	for _, target := range tg.Targets {
@@ -163,7 +165,7 @@ func TestALBWAFHook(t *testing.T) {
 			return false
 		}
 	})
-	var lb *elbLoadBalancer
+	var lb *elbv2.LoadBalancer
 	mutate(s, func(st *state) {
 		lb = lbFixture(st, "waf")
 		listenerFixture(st, lb, 80, forward(tgFixture(st, "waf", b.target())))
@@ -172,7 +174,7 @@ func TestALBWAFHook(t *testing.T) {
 	if res.StatusCode != 403 || !strings.Contains(body, "403 Forbidden") || b.hits.Load() != 0 {
 		t.Errorf("%d %q, %d requests reached the target", res.StatusCode, body, b.hits.Load())
 	}
-	if len(asked) != 1 || asked[0] != lb.arn()+" 127.0.0.1" {
+	if len(asked) != 1 || asked[0] != lb.ARN()+" 127.0.0.1" {
 		t.Errorf("the hook was asked %q", asked)
 	}
 }
@@ -185,8 +187,8 @@ func TestALBPortsSurviveARestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var lb *elbLoadBalancer
-	var l8080 *elbListener
+	var lb *elbv2.LoadBalancer
+	var l8080 *elbv2.Listener
 	s.mu.Lock()
 	lb = lbFixture(s.state, "old") // as an old state file has it: an .elb.localhost name, no port
 	listenerFixture(s.state, lb, 80, fixed("200", "", "eighty"))
@@ -207,9 +209,9 @@ func TestALBPortsSurviveARestart(t *testing.T) {
 	}
 
 	s = albServer(t, dir, nil)
-	var again *elbLoadBalancer
+	var again *elbv2.LoadBalancer
 	s.mu.Lock()
-	again = s.state.ELB.LoadBalancers[lb.arn()]
+	again = s.state.ELB.LoadBalancers[lb.ARN()]
 	s.mu.Unlock()
 	if again.LocalPort != port || again.ListenerPorts[l8080.ID] != other || again.DNSName != lb.DNSName {
 		t.Fatalf("after a restart: %q port %d listeners %v, want %q %d %d", again.DNSName, again.LocalPort, again.ListenerPorts,
@@ -243,11 +245,11 @@ func TestALBCloseLeavesNothingRunning(t *testing.T) {
 	if err := s.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	var lb *elbLoadBalancer
-	var tg *elbTargetGroup
+	var lb *elbv2.LoadBalancer
+	var tg *elbv2.TargetGroup
 	mutate(s, func(st *state) {
 		lb = lbFixture(st, "leak")
-		tg = tgFixture(st, "leak", b.target(), elbTarget{ID: "127.0.0.1", Port: 1})
+		tg = tgFixture(st, "leak", b.target(), elbv2.Target{ID: "127.0.0.1", Port: 1})
 		listenerFixture(st, lb, 80, forward(tg))
 		listenerFixture(st, lb, 81, forward(tg))
 	})
@@ -280,7 +282,7 @@ func TestALBCloseLeavesNothingRunning(t *testing.T) {
 func TestALBTakenPortMoves(t *testing.T) {
 	dir := t.TempDir()
 	s := albServer(t, dir, nil)
-	var lb *elbLoadBalancer
+	var lb *elbv2.LoadBalancer
 	mutate(s, func(st *state) {
 		lb = lbFixture(st, "moved")
 		listenerFixture(st, lb, 80, fixed("200", "", "here"))
@@ -299,7 +301,7 @@ func TestALBTakenPortMoves(t *testing.T) {
 	defer blocker.Close()
 	s = albServer(t, dir, nil)
 	s.mu.Lock()
-	moved := *s.state.ELB.LoadBalancers[lb.arn()]
+	moved := *s.state.ELB.LoadBalancers[lb.ARN()]
 	s.mu.Unlock()
 	if moved.LocalPort == port || moved.DNSName != "127.0.0.1:"+strconv.Itoa(moved.LocalPort) {
 		t.Fatalf("port %d taken: the load balancer is at %q (port %d)", port, moved.DNSName, moved.LocalPort)
@@ -308,7 +310,7 @@ func TestALBTakenPortMoves(t *testing.T) {
 		t.Errorf("moved port answered %d %q", res.StatusCode, body)
 	}
 	saved, err := s.file.load()
-	if err != nil || saved.ELB.LoadBalancers[lb.arn()].LocalPort != moved.LocalPort {
+	if err != nil || saved.ELB.LoadBalancers[lb.ARN()].LocalPort != moved.LocalPort {
 		t.Errorf("the new port was not saved: %v", err)
 	}
 }

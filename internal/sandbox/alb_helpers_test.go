@@ -10,6 +10,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // albServer starts a sandbox whose health checks count 20 ms as a second
@@ -44,48 +47,48 @@ func mutate(s *Server, f func(st *state)) {
 }
 
 // lbFixture adds a load balancer (its port comes from sync).
-func lbFixture(st *state, name string) *elbLoadBalancer {
-	lb := &elbLoadBalancer{Name: name, Region: "us-east-1", ID: hexID(16), Type: "application", Scheme: "internet-facing",
+func lbFixture(st *state, name string) *elbv2.LoadBalancer {
+	lb := &elbv2.LoadBalancer{Name: name, Region: "us-east-1", ID: awsproto.HexID(16), Type: "application", Scheme: "internet-facing",
 		DNSName: name + "-1.us-east-1.elb.localhost", CreatedAt: time.Now()}
-	st.ELB.LoadBalancers[lb.arn()] = lb
+	st.ELB.LoadBalancers[lb.ARN()] = lb
 	return lb
 }
 
 // tgFixture adds a target group checked on /health every 50 "seconds"
 // (1 s; the first check runs at once) with a 45 s timeout, so that a busy
 // machine does not make targets flap, and thresholds 2/2, with targets.
-func tgFixture(st *state, name string, targets ...elbTarget) *elbTargetGroup {
-	tg := &elbTargetGroup{Name: name, Region: "us-east-1", ID: hexID(16), Protocol: "HTTP", Port: 3000, TargetType: "ip",
+func tgFixture(st *state, name string, targets ...elbv2.Target) *elbv2.TargetGroup {
+	tg := &elbv2.TargetGroup{Name: name, Region: "us-east-1", ID: awsproto.HexID(16), Protocol: "HTTP", Port: 3000, TargetType: "ip",
 		HealthCheckEnabled: true, HealthCheckPort: "traffic-port", HealthCheckPath: "/health", Interval: 50, Timeout: 45,
 		Healthy: 2, Unhealthy: 2, Matcher: "200-299", Targets: targets, CreatedAt: time.Now()}
-	st.ELB.TargetGroups[tg.arn()] = tg
+	st.ELB.TargetGroups[tg.ARN()] = tg
 	return tg
 }
 
 // listenerFixture adds a listener with default actions.
-func listenerFixture(st *state, lb *elbLoadBalancer, port int, actions ...elbAction) *elbListener {
-	l := &elbListener{LoadBalancerArn: lb.arn(), ID: hexID(16), DefaultRuleID: hexID(16), Port: port, Protocol: "HTTP",
+func listenerFixture(st *state, lb *elbv2.LoadBalancer, port int, actions ...elbv2.Action) *elbv2.Listener {
+	l := &elbv2.Listener{LoadBalancerArn: lb.ARN(), ID: awsproto.HexID(16), DefaultRuleID: awsproto.HexID(16), Port: port, Protocol: "HTTP",
 		DefaultActions: actions, CreatedAt: time.Now()}
-	st.ELB.Listeners[l.arn()] = l
+	st.ELB.Listeners[l.ARN()] = l
 	return l
 }
 
 // ruleFixture adds a rule.
-func ruleFixture(st *state, l *elbListener, priority int, conds []elbCondition, actions ...elbAction) {
-	r := &elbRule{ListenerArn: l.arn(), ID: hexID(16), Priority: priority, Conditions: conds, Actions: actions, CreatedAt: time.Now()}
-	st.ELB.Rules[r.arn()] = r
+func ruleFixture(st *state, l *elbv2.Listener, priority int, conds []elbv2.Condition, actions ...elbv2.Action) {
+	r := &elbv2.Rule{ListenerArn: l.ARN(), ID: awsproto.HexID(16), Priority: priority, Conditions: conds, Actions: actions, CreatedAt: time.Now()}
+	st.ELB.Rules[r.ARN()] = r
 }
 
-func forward(tg *elbTargetGroup) elbAction {
-	return elbAction{Type: "forward", TargetGroupArn: tg.arn()}
+func forward(tg *elbv2.TargetGroup) elbv2.Action {
+	return elbv2.Action{Type: "forward", TargetGroupArn: tg.ARN()}
 }
 
-func fixed(code, contentType, body string) elbAction {
-	return elbAction{Type: "fixed-response", FixedResponse: &elbFixed{StatusCode: code, ContentType: contentType, MessageBody: body}}
+func fixed(code, contentType, body string) elbv2.Action {
+	return elbv2.Action{Type: "fixed-response", FixedResponse: &elbv2.Fixed{StatusCode: code, ContentType: contentType, MessageBody: body}}
 }
 
-func paths(v ...string) elbCondition { return elbCondition{Field: "path-pattern", Values: v} }
-func hosts(v ...string) elbCondition { return elbCondition{Field: "host-header", Values: v} }
+func paths(v ...string) elbv2.Condition { return elbv2.Condition{Field: "path-pattern", Values: v} }
+func hosts(v ...string) elbv2.Condition { return elbv2.Condition{Field: "host-header", Values: v} }
 
 // backendServer is an httptest server standing for a task: it answers
 // /health with its status (200 at first, or hangs while hang is set) and
@@ -137,19 +140,19 @@ func newBackend(t testing.TB, name string) *backendServer {
 }
 
 // target is the backend as a registered target: 127.0.0.1 and its port.
-func (b *backendServer) target() elbTarget {
+func (b *backendServer) target() elbv2.Target {
 	_, port, _ := net.SplitHostPort(b.Listener.Addr().String())
 	n, _ := strconv.Atoi(port)
-	return elbTarget{ID: "127.0.0.1", Port: n}
+	return elbv2.Target{ID: "127.0.0.1", Port: n}
 }
 
 // waitHealth waits (up to 10 s) until the target's health is state with
 // reason, or fails t with the last one seen.
-func waitHealth(t testing.TB, s *Server, tg *elbTargetGroup, target elbTarget, state, reason string) {
+func waitHealth(t testing.TB, s *Server, tg *elbv2.TargetGroup, target elbv2.Target, state, reason string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		st, re, desc := s.alb.health(tg.arn(), target)
+		st, re, desc := s.alb.Health(tg.ARN(), target)
 		if st == state && re == reason {
 			return
 		}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // handler serves one local port from the current routing snapshot.
@@ -109,9 +111,9 @@ func albError(w http.ResponseWriter, code int) {
 // and #{query}. #{port} is the local port the request came in on (so a
 // redirect keeps working in the sandbox); a scheme's default port is left
 // out of the URL.
-func redirectURL(cfg *elbRedirectCfg, r *http.Request, localPort int) string {
+func redirectURL(cfg *elbv2.RedirectConfig, r *http.Request, localPort int) string {
 	if cfg == nil {
-		cfg = &elbRedirectCfg{}
+		cfg = &elbv2.RedirectConfig{}
 	}
 	host, port := r.Host, strconv.Itoa(localPort)
 	if h, p, err := net.SplitHostPort(r.Host); err == nil {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // routing is an immutable snapshot of what every bound port does, built by
@@ -62,7 +64,7 @@ type routeAction struct {
 	contentType string
 	body        string
 	// redirect
-	redirect *elbRedirectCfg
+	redirect *elbv2.RedirectConfig
 }
 
 // weightedPool is a target group's pool with its forward weight.
@@ -171,11 +173,11 @@ func (a *routeAction) pick() *backend {
 // the target groups' pools are up to date.
 func (d *dataPlane) buildRoutes(st *state) *routing {
 	out := &routing{ports: map[int]*portRoute{}}
-	byLB := map[string][]*elbListener{}
+	byLB := map[string][]*elbv2.Listener{}
 	for _, l := range st.ELB.Listeners {
 		byLB[l.LoadBalancerArn] = append(byLB[l.LoadBalancerArn], l)
 	}
-	rulesOf := map[string][]*elbRule{}
+	rulesOf := map[string][]*elbv2.Rule{}
 	for _, r := range st.ELB.Rules {
 		rulesOf[r.ListenerArn] = append(rulesOf[r.ListenerArn], r)
 	}
@@ -197,14 +199,14 @@ func (d *dataPlane) buildRoutes(st *state) *routing {
 			if port == 0 {
 				continue
 			}
-			out.ports[port] = d.listenerRoute(arn, l, rulesOf[l.arn()])
+			out.ports[port] = d.listenerRoute(arn, l, rulesOf[l.ARN()])
 		}
 	}
 	return out
 }
 
 // listenerRoute compiles a listener and its rules.
-func (d *dataPlane) listenerRoute(lbArn string, l *elbListener, rules []*elbRule) *portRoute {
+func (d *dataPlane) listenerRoute(lbArn string, l *elbv2.Listener, rules []*elbv2.Rule) *portRoute {
 	pr := &portRoute{lbArn: lbArn, listening: true, port: l.Port, portText: strconv.Itoa(l.Port), def: d.action(l.DefaultActions)}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].Priority < rules[j].Priority })
 	for _, r := range rules {
@@ -226,8 +228,8 @@ func (d *dataPlane) listenerRoute(lbArn string, l *elbListener, rules []*elbRule
 
 // primaryListener is the listener a load balancer's own port serves: port
 // 80, else the lowest port. nil when there is none.
-func primaryListener(ls []*elbListener) *elbListener {
-	var best *elbListener
+func primaryListener(ls []*elbv2.Listener) *elbv2.Listener {
+	var best *elbv2.Listener
 	for _, l := range ls {
 		switch {
 		case l.Port == 80:
@@ -242,7 +244,7 @@ func primaryListener(ls []*elbListener) *elbListener {
 // action compiles the action a rule performs: the last of its actions by
 // order (the earlier ones would be authentication, which the sandbox does
 // not model).
-func (d *dataPlane) action(list []elbAction) *routeAction {
+func (d *dataPlane) action(list []elbv2.Action) *routeAction {
 	if len(list) == 0 {
 		return &routeAction{kind: actFixed, status: http.StatusServiceUnavailable}
 	}
@@ -269,7 +271,7 @@ func (d *dataPlane) action(list []elbAction) *routeAction {
 		return &routeAction{kind: actRedirect, redirect: a.Redirect}
 	}
 	ra := &routeAction{kind: actForward}
-	weights := []elbWeighted{{TargetGroupArn: a.TargetGroupArn, Weight: 1}}
+	weights := []elbv2.Weighted{{TargetGroupArn: a.TargetGroupArn, Weight: 1}}
 	if a.ForwardConfig != nil && len(a.ForwardConfig.TargetGroups) > 0 {
 		weights = a.ForwardConfig.TargetGroups
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 func TestWildcard(t *testing.T) {
@@ -69,28 +71,28 @@ func TestALBRouting(t *testing.T) {
 	s := albServer(t, "", func(d *dataPlane) { d.targetTimeout = 300 * time.Millisecond })
 	def, users, weighted, zero, flaky := newBackend(t, "default"), newBackend(t, "users"), newBackend(t, "weighted"),
 		newBackend(t, "zero"), newBackend(t, "flaky")
-	var lb *elbLoadBalancer
-	var other *elbListener
-	var tgs []*elbTargetGroup
+	var lb *elbv2.LoadBalancer
+	var other *elbv2.Listener
+	var tgs []*elbv2.TargetGroup
 	mutate(s, func(st *state) {
 		lb = lbFixture(st, "routing")
 		tgDef, tgUsers, tgW, tgZero, tgFlaky := tgFixture(st, "default", def.target()), tgFixture(st, "users", users.target()),
 			tgFixture(st, "weighted", weighted.target()), tgFixture(st, "zero", zero.target()), tgFixture(st, "flaky", flaky.target())
 		tgEmpty := tgFixture(st, "empty")
-		tgs = []*elbTargetGroup{tgDef, tgUsers, tgW, tgFlaky}
+		tgs = []*elbv2.TargetGroup{tgDef, tgUsers, tgW, tgFlaky}
 		l := listenerFixture(st, lb, 80, forward(tgDef))
-		ruleFixture(st, l, 10, []elbCondition{paths("/api/users*")}, forward(tgUsers))
-		ruleFixture(st, l, 5, []elbCondition{paths("/api/users/admin")}, fixed("403", "text/plain", "no"))
-		ruleFixture(st, l, 20, []elbCondition{hosts("*.example.com")}, elbAction{Type: "redirect", Redirect: &elbRedirectCfg{
+		ruleFixture(st, l, 10, []elbv2.Condition{paths("/api/users*")}, forward(tgUsers))
+		ruleFixture(st, l, 5, []elbv2.Condition{paths("/api/users/admin")}, fixed("403", "text/plain", "no"))
+		ruleFixture(st, l, 20, []elbv2.Condition{hosts("*.example.com")}, elbv2.Action{Type: "redirect", Redirect: &elbv2.RedirectConfig{
 			Protocol: "HTTPS", Host: "#{host}", Port: "443", Path: "/#{path}", Query: "#{query}", StatusCode: "HTTP_301"}})
-		ruleFixture(st, l, 25, []elbCondition{paths("/old/*")}, elbAction{Type: "redirect", Redirect: &elbRedirectCfg{
+		ruleFixture(st, l, 25, []elbv2.Condition{paths("/old/*")}, elbv2.Action{Type: "redirect", Redirect: &elbv2.RedirectConfig{
 			Protocol: "#{protocol}", Host: "#{host}", Port: "#{port}", Path: "/new", Query: "from=old&#{query}", StatusCode: "HTTP_302"}})
-		ruleFixture(st, l, 30, []elbCondition{paths("/v?/ping", "/ping")}, fixed("200", "application/json", `{"pong":true}`))
-		ruleFixture(st, l, 40, []elbCondition{paths("/weighted*")}, elbAction{Type: "forward", ForwardConfig: &elbForward{
-			TargetGroups: []elbWeighted{{TargetGroupArn: tgW.arn(), Weight: 3}, {TargetGroupArn: tgZero.arn(), Weight: 0}}}})
-		ruleFixture(st, l, 50, []elbCondition{hosts("API.Example.org"), paths("/both")}, fixed("200", "", "both"))
-		ruleFixture(st, l, 60, []elbCondition{paths("/slow", "/garbage")}, forward(tgFlaky))
-		ruleFixture(st, l, 70, []elbCondition{paths("/empty*")}, forward(tgEmpty))
+		ruleFixture(st, l, 30, []elbv2.Condition{paths("/v?/ping", "/ping")}, fixed("200", "application/json", `{"pong":true}`))
+		ruleFixture(st, l, 40, []elbv2.Condition{paths("/weighted*")}, elbv2.Action{Type: "forward", ForwardConfig: &elbv2.Forward{
+			TargetGroups: []elbv2.Weighted{{TargetGroupArn: tgW.ARN(), Weight: 3}, {TargetGroupArn: tgZero.ARN(), Weight: 0}}}})
+		ruleFixture(st, l, 50, []elbv2.Condition{hosts("API.Example.org"), paths("/both")}, fixed("200", "", "both"))
+		ruleFixture(st, l, 60, []elbv2.Condition{paths("/slow", "/garbage")}, forward(tgFlaky))
+		ruleFixture(st, l, 70, []elbv2.Condition{paths("/empty*")}, forward(tgEmpty))
 		other = listenerFixture(st, lb, 8080, fixed("200", "", "eight"))
 	})
 	for _, tg := range tgs {

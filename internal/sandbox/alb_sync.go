@@ -4,6 +4,8 @@ import (
 	"maps"
 	"sort"
 	"strconv"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // sync brings the data plane in line with the state: binds the ports of
@@ -34,7 +36,7 @@ func (d *dataPlane) sync(st *state) bool {
 // closes the ports nothing uses any more.
 func (d *dataPlane) syncPorts(st *state) bool {
 	changed := false
-	lbs := make([]*elbLoadBalancer, 0, len(st.ELB.LoadBalancers))
+	lbs := make([]*elbv2.LoadBalancer, 0, len(st.ELB.LoadBalancers))
 	for _, lb := range st.ELB.LoadBalancers {
 		lbs = append(lbs, lb)
 	}
@@ -44,13 +46,13 @@ func (d *dataPlane) syncPorts(st *state) bool {
 		}
 		return lbs[i].ID < lbs[j].ID
 	})
-	byLB := map[string][]*elbListener{}
+	byLB := map[string][]*elbv2.Listener{}
 	for _, l := range st.ELB.Listeners {
 		byLB[l.LoadBalancerArn] = append(byLB[l.LoadBalancerArn], l)
 	}
 	claimed := map[int]bool{}
 	for _, lb := range lbs {
-		ls := byLB[lb.arn()]
+		ls := byLB[lb.ARN()]
 		sort.Slice(ls, func(i, j int) bool { return ls[i].Port < ls[j].Port })
 		primary := primaryListener(ls)
 		label := "load balancer " + lb.Name

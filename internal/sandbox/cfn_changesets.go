@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // noChangesReason is the StatusReason of a change set that changes
@@ -25,7 +27,7 @@ type changeSet struct {
 	TemplateBody    string            `json:"templateBody"`
 	Params          map[string]string `json:"params,omitempty"`
 	Capabilities    []string          `json:"capabilities,omitempty"`
-	Tags            []resourceTag     `json:"tags,omitempty"`
+	Tags            []awsproto.Tag    `json:"tags,omitempty"`
 	Changes         []csChange        `json:"changes,omitempty"`
 }
 
@@ -39,8 +41,8 @@ type csChange struct {
 }
 
 // changeSetNotFound is CloudFormation's 404 for a missing change set.
-func changeSetNotFound(name string) *apiError {
-	return &apiError{Status: http.StatusNotFound, Code: "ChangeSetNotFound", Message: "ChangeSet [" + name + "] does not exist"}
+func changeSetNotFound(name string) *awsproto.Error {
+	return &awsproto.Error{Status: http.StatusNotFound, Code: "ChangeSetNotFound", Message: "ChangeSet [" + name + "] does not exist"}
 }
 
 // findChangeSet finds a change set of st by name or ARN.
@@ -54,10 +56,10 @@ func findChangeSet(st *cfnStack, nameOrID string) *changeSet {
 }
 
 // lookupChangeSet finds a change set by ARN, or by name in StackName's stack.
-func (f *cfnService) lookupChangeSet(c *call, form url.Values) (*cfnStack, *changeSet, error) {
+func (f *cfnService) lookupChangeSet(c *awsproto.Call, form url.Values) (*cfnStack, *changeSet, error) {
 	name := form.Get("ChangeSetName")
 	if strings.HasPrefix(name, "arn:") {
-		for _, st := range f.liveStacks(c.region) {
+		for _, st := range f.liveStacks(c.Region) {
 			if cs := findChangeSet(st, name); cs != nil {
 				return st, cs, nil
 			}
@@ -68,7 +70,7 @@ func (f *cfnService) lookupChangeSet(c *call, form url.Values) (*cfnStack, *chan
 	if stackName == "" {
 		return nil, nil, validationErr("StackName must be specified if ChangeSetName is not specified as an ARN.")
 	}
-	st := f.findStack(c.region, stackName)
+	st := f.findStack(c.Region, stackName)
 	if st == nil {
 		return nil, nil, changeSetNotFound(name)
 	}
@@ -79,7 +81,7 @@ func (f *cfnService) lookupChangeSet(c *call, form url.Values) (*cfnStack, *chan
 	return st, cs, nil
 }
 
-func (f *cfnService) createChangeSet(c *call, form url.Values) (any, error) {
+func (f *cfnService) createChangeSet(c *awsproto.Call, form url.Values) (any, error) {
 	name, csName := form.Get("StackName"), form.Get("ChangeSetName")
 	if err := validStackName(name); err != nil {
 		return nil, err
@@ -91,12 +93,12 @@ func (f *cfnService) createChangeSet(c *call, form url.Values) (any, error) {
 	if typ == "" {
 		typ = "UPDATE"
 	}
-	st := f.findStack(c.region, name)
+	st := f.findStack(c.Region, name)
 	var prev *cfnStack
 	switch typ {
 	case "CREATE":
 		if st != nil && st.Status != "REVIEW_IN_PROGRESS" {
-			return nil, clientErr("AlreadyExistsException", "Stack [%s] already exists", name)
+			return nil, awsproto.ClientErr("AlreadyExistsException", "Stack [%s] already exists", name)
 		}
 	case "UPDATE":
 		if st == nil || st.Status == "REVIEW_IN_PROGRESS" {
@@ -115,10 +117,10 @@ func (f *cfnService) createChangeSet(c *call, form url.Values) (any, error) {
 		return nil, err
 	}
 	if st != nil && findChangeSet(st, csName) != nil {
-		return nil, clientErr("AlreadyExistsException", "ChangeSet %s already exists", csName)
+		return nil, awsproto.ClientErr("AlreadyExistsException", "ChangeSet %s already exists", csName)
 	}
 	if st == nil {
-		st = &cfnStack{ID: stackARN(c.region, name), Name: name, Region: c.region, CreatedAt: c.now,
+		st = &cfnStack{ID: stackARN(c.Region, name), Name: name, Region: c.Region, CreatedAt: c.Now,
 			Resources: map[string]*cfnResource{}}
 	}
 	run, err := f.newRun(c, st, in.tmpl, in.resolved)
@@ -127,16 +129,16 @@ func (f *cfnService) createChangeSet(c *call, form url.Values) (any, error) {
 	}
 	if st.Status == "" {
 		f.srv.state.CFN.Stacks = append(f.srv.state.CFN.Stacks, st)
-		st.stackEvent(c.now, "REVIEW_IN_PROGRESS", "User Initiated")
+		st.stackEvent(c.Now, "REVIEW_IN_PROGRESS", "User Initiated")
 	}
-	cs := &changeSet{ID: "arn:aws:cloudformation:" + c.region + ":" + Account + ":changeSet/" + csName + "/" + newRequestID(),
+	cs := &changeSet{ID: "arn:aws:cloudformation:" + c.Region + ":" + awsproto.Account + ":changeSet/" + csName + "/" + awsproto.NewRequestID(),
 		Name: csName, Type: typ, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Description: form.Get("Description"),
-		CreatedAt: c.now, TemplateBody: in.body, Params: in.params, Capabilities: in.caps, Tags: in.tags, Changes: run.changes()}
+		CreatedAt: c.Now, TemplateBody: in.body, Params: in.params, Capabilities: in.caps, Tags: in.tags, Changes: run.changes()}
 	if typ == "UPDATE" && in.body == st.TemplateBody && sameParams(in.params, st.Params) {
 		cs.Status, cs.StatusReason, cs.ExecutionStatus, cs.Changes = "FAILED", noChangesReason, "UNAVAILABLE", nil
 	}
 	st.ChangeSets = append(st.ChangeSets, cs)
-	c.changed()
+	c.Changed()
 	return struct {
 		ID      string `xml:"Id"`
 		StackID string `xml:"StackId"`
@@ -172,7 +174,7 @@ func (r *stackRun) changes() []csChange {
 	return out
 }
 
-func (f *cfnService) describeChangeSet(c *call, form url.Values) (any, error) {
+func (f *cfnService) describeChangeSet(c *awsproto.Call, form url.Values) (any, error) {
 	st, cs, err := f.lookupChangeSet(c, form)
 	if err != nil {
 		return nil, err
@@ -191,23 +193,23 @@ func (f *cfnService) describeChangeSet(c *call, form url.Values) (any, error) {
 		ResourceChange resourceChange `xml:"ResourceChange"`
 	}
 	type result struct {
-		ChangeSetName   string        `xml:"ChangeSetName"`
-		ChangeSetID     string        `xml:"ChangeSetId"`
-		StackID         string        `xml:"StackId"`
-		StackName       string        `xml:"StackName"`
-		Description     string        `xml:"Description,omitempty"`
-		Parameters      []paramXML    `xml:"Parameters>member"`
-		CreationTime    isoTime       `xml:"CreationTime"`
-		ExecutionStatus string        `xml:"ExecutionStatus"`
-		Status          string        `xml:"Status"`
-		StatusReason    string        `xml:"StatusReason,omitempty"`
-		Capabilities    []string      `xml:"Capabilities>member"`
-		Tags            []resourceTag `xml:"Tags>member"`
-		Changes         []change      `xml:"Changes>member"`
-		IncludeNested   bool          `xml:"IncludeNestedStacks"`
+		ChangeSetName   string           `xml:"ChangeSetName"`
+		ChangeSetID     string           `xml:"ChangeSetId"`
+		StackID         string           `xml:"StackId"`
+		StackName       string           `xml:"StackName"`
+		Description     string           `xml:"Description,omitempty"`
+		Parameters      []paramXML       `xml:"Parameters>member"`
+		CreationTime    awsproto.ISOTime `xml:"CreationTime"`
+		ExecutionStatus string           `xml:"ExecutionStatus"`
+		Status          string           `xml:"Status"`
+		StatusReason    string           `xml:"StatusReason,omitempty"`
+		Capabilities    []string         `xml:"Capabilities>member"`
+		Tags            []awsproto.Tag   `xml:"Tags>member"`
+		Changes         []change         `xml:"Changes>member"`
+		IncludeNested   bool             `xml:"IncludeNestedStacks"`
 	}
 	out := result{ChangeSetName: cs.Name, ChangeSetID: cs.ID, StackID: st.ID, StackName: st.Name, Description: cs.Description,
-		CreationTime: isoTime(cs.CreatedAt), ExecutionStatus: cs.ExecutionStatus, Status: cs.Status, StatusReason: cs.StatusReason,
+		CreationTime: awsproto.ISOTime(cs.CreatedAt), ExecutionStatus: cs.ExecutionStatus, Status: cs.Status, StatusReason: cs.StatusReason,
 		Capabilities: cs.Capabilities, Tags: cs.Tags}
 	out.Parameters = f.paramsXML(&cfnStack{TemplateBody: cs.TemplateBody, Params: cs.Params})
 	for _, ch := range cs.Changes {
@@ -221,13 +223,13 @@ func (f *cfnService) describeChangeSet(c *call, form url.Values) (any, error) {
 	return out, nil
 }
 
-func (f *cfnService) executeChangeSet(c *call, form url.Values) (any, error) {
+func (f *cfnService) executeChangeSet(c *awsproto.Call, form url.Values) (any, error) {
 	st, cs, err := f.lookupChangeSet(c, form)
 	if err != nil {
 		return nil, err
 	}
 	if cs.ExecutionStatus != "AVAILABLE" {
-		return nil, clientErr("InvalidChangeSetStatus", "ChangeSet [%s] cannot be executed in its current status of [%s]", cs.ID, cs.Status)
+		return nil, awsproto.ClientErr("InvalidChangeSetStatus", "ChangeSet [%s] cannot be executed in its current status of [%s]", cs.ID, cs.Status)
 	}
 	t, err := f.parse(cs.TemplateBody)
 	if err != nil {
@@ -238,7 +240,7 @@ func (f *cfnService) executeChangeSet(c *call, form url.Values) (any, error) {
 		return nil, validationErr("%s", err.Error())
 	}
 	in := &stackInput{body: cs.TemplateBody, tmpl: t, resolved: resolved, params: cs.Params, caps: cs.Capabilities, tags: cs.Tags}
-	c.changed()
+	c.Changed()
 	st.ChangeSets = nil
 	if cs.Type == "CREATE" {
 		run, err := f.newRun(c, st, t, resolved)
@@ -261,7 +263,7 @@ func (f *cfnService) executeChangeSet(c *call, form url.Values) (any, error) {
 	return struct{}{}, nil
 }
 
-func (f *cfnService) deleteChangeSet(c *call, form url.Values) (any, error) {
+func (f *cfnService) deleteChangeSet(c *awsproto.Call, form url.Values) (any, error) {
 	st, cs, err := f.lookupChangeSet(c, form)
 	if err != nil {
 		return nil, err
@@ -272,31 +274,31 @@ func (f *cfnService) deleteChangeSet(c *call, form url.Values) (any, error) {
 			break
 		}
 	}
-	c.changed()
+	c.Changed()
 	return struct{}{}, nil
 }
 
-func (f *cfnService) listChangeSets(c *call, form url.Values) (any, error) {
+func (f *cfnService) listChangeSets(c *awsproto.Call, form url.Values) (any, error) {
 	st, err := f.namedStack(c, form)
 	if err != nil {
 		return nil, err
 	}
 	type summary struct {
-		StackID         string  `xml:"StackId"`
-		StackName       string  `xml:"StackName"`
-		ChangeSetID     string  `xml:"ChangeSetId"`
-		ChangeSetName   string  `xml:"ChangeSetName"`
-		ExecutionStatus string  `xml:"ExecutionStatus"`
-		Status          string  `xml:"Status"`
-		StatusReason    string  `xml:"StatusReason,omitempty"`
-		CreationTime    isoTime `xml:"CreationTime"`
-		Description     string  `xml:"Description,omitempty"`
+		StackID         string           `xml:"StackId"`
+		StackName       string           `xml:"StackName"`
+		ChangeSetID     string           `xml:"ChangeSetId"`
+		ChangeSetName   string           `xml:"ChangeSetName"`
+		ExecutionStatus string           `xml:"ExecutionStatus"`
+		Status          string           `xml:"Status"`
+		StatusReason    string           `xml:"StatusReason,omitempty"`
+		CreationTime    awsproto.ISOTime `xml:"CreationTime"`
+		Description     string           `xml:"Description,omitempty"`
 	}
 	var out []summary
 	for _, cs := range st.ChangeSets {
 		out = append(out, summary{StackID: st.ID, StackName: st.Name, ChangeSetID: cs.ID, ChangeSetName: cs.Name,
 			ExecutionStatus: cs.ExecutionStatus, Status: cs.Status, StatusReason: cs.StatusReason,
-			CreationTime: isoTime(cs.CreatedAt), Description: cs.Description})
+			CreationTime: awsproto.ISOTime(cs.CreatedAt), Description: cs.Description})
 	}
 	return struct {
 		Summaries []summary `xml:"Summaries>member"`

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"net/url"
 	"sort"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // paramXML is CloudFormation's Parameter shape.
@@ -21,21 +23,21 @@ type outputXML struct {
 
 // stackXML is CloudFormation's Stack shape.
 type stackXML struct {
-	StackID           string        `xml:"StackId"`
-	StackName         string        `xml:"StackName"`
-	Description       string        `xml:"Description,omitempty"`
-	Parameters        []paramXML    `xml:"Parameters>member"`
-	CreationTime      isoTime       `xml:"CreationTime"`
-	DeletionTime      *isoTime      `xml:"DeletionTime,omitempty"`
-	LastUpdatedTime   *isoTime      `xml:"LastUpdatedTime,omitempty"`
-	StackStatus       string        `xml:"StackStatus"`
-	StackStatusReason string        `xml:"StackStatusReason,omitempty"`
-	DisableRollback   bool          `xml:"DisableRollback"`
-	NotificationARNs  struct{}      `xml:"NotificationARNs"`
-	Capabilities      []string      `xml:"Capabilities>member"`
-	Outputs           []outputXML   `xml:"Outputs>member"`
-	Tags              []resourceTag `xml:"Tags>member"`
-	EnableTermination bool          `xml:"EnableTerminationProtection"`
+	StackID           string            `xml:"StackId"`
+	StackName         string            `xml:"StackName"`
+	Description       string            `xml:"Description,omitempty"`
+	Parameters        []paramXML        `xml:"Parameters>member"`
+	CreationTime      awsproto.ISOTime  `xml:"CreationTime"`
+	DeletionTime      *awsproto.ISOTime `xml:"DeletionTime,omitempty"`
+	LastUpdatedTime   *awsproto.ISOTime `xml:"LastUpdatedTime,omitempty"`
+	StackStatus       string            `xml:"StackStatus"`
+	StackStatusReason string            `xml:"StackStatusReason,omitempty"`
+	DisableRollback   bool              `xml:"DisableRollback"`
+	NotificationARNs  struct{}          `xml:"NotificationARNs"`
+	Capabilities      []string          `xml:"Capabilities>member"`
+	Outputs           []outputXML       `xml:"Outputs>member"`
+	Tags              []awsproto.Tag    `xml:"Tags>member"`
+	EnableTermination bool              `xml:"EnableTerminationProtection"`
 	Drift             struct {
 		Status string `xml:"StackDriftStatus"`
 	} `xml:"DriftInformation"`
@@ -63,7 +65,7 @@ func (f *cfnService) paramsXML(st *cfnStack) []paramXML {
 // stackXML renders a stack.
 func (f *cfnService) stackXML(st *cfnStack) stackXML {
 	x := stackXML{StackID: st.ID, StackName: st.Name, Description: st.Description, Parameters: f.paramsXML(st),
-		CreationTime: isoTime(st.CreatedAt), DeletionTime: isoPtr(st.DeletedAt), LastUpdatedTime: isoPtr(st.UpdatedAt),
+		CreationTime: awsproto.ISOTime(st.CreatedAt), DeletionTime: awsproto.ISOPtr(st.DeletedAt), LastUpdatedTime: awsproto.ISOPtr(st.UpdatedAt),
 		StackStatus: st.Status, StackStatusReason: st.StatusReason, DisableRollback: st.DisableRollback,
 		Capabilities: st.Capabilities, Tags: st.Tags}
 	x.Drift.Status = "NOT_CHECKED"
@@ -73,19 +75,19 @@ func (f *cfnService) stackXML(st *cfnStack) stackXML {
 	return x
 }
 
-func (f *cfnService) describeStacks(c *call, form url.Values) (any, error) {
+func (f *cfnService) describeStacks(c *awsproto.Call, form url.Values) (any, error) {
 	type result struct {
 		Stacks []stackXML `xml:"Stacks>member"`
 	}
 	name := form.Get("StackName")
 	if name == "" {
 		var out result
-		for _, st := range f.liveStacks(c.region) {
+		for _, st := range f.liveStacks(c.Region) {
 			out.Stacks = append(out.Stacks, f.stackXML(st))
 		}
 		return out, nil
 	}
-	st := f.findStack(c.region, name)
+	st := f.findStack(c.Region, name)
 	if st == nil {
 		return nil, validationErr("Stack with id %s does not exist", name)
 	}
@@ -93,16 +95,16 @@ func (f *cfnService) describeStacks(c *call, form url.Values) (any, error) {
 }
 
 // namedStack finds the stack a StackName names, or "Stack [X] does not exist".
-func (f *cfnService) namedStack(c *call, form url.Values) (*cfnStack, error) {
+func (f *cfnService) namedStack(c *awsproto.Call, form url.Values) (*cfnStack, error) {
 	name := form.Get("StackName")
-	st := f.findStack(c.region, name)
+	st := f.findStack(c.Region, name)
 	if st == nil {
 		return nil, validationErr("Stack [%s] does not exist", name)
 	}
 	return st, nil
 }
 
-func (f *cfnService) describeStackEvents(c *call, form url.Values) (any, error) {
+func (f *cfnService) describeStackEvents(c *awsproto.Call, form url.Values) (any, error) {
 	st, err := f.namedStack(c, form)
 	if err != nil {
 		return nil, err
@@ -127,21 +129,21 @@ type resourceDrift struct {
 	Status string `xml:"StackResourceDriftStatus"`
 }
 
-func (f *cfnService) describeStackResources(c *call, form url.Values) (any, error) {
+func (f *cfnService) describeStackResources(c *awsproto.Call, form url.Values) (any, error) {
 	type resourceXML struct {
-		StackName            string        `xml:"StackName"`
-		StackID              string        `xml:"StackId"`
-		LogicalResourceID    string        `xml:"LogicalResourceId"`
-		PhysicalResourceID   string        `xml:"PhysicalResourceId,omitempty"`
-		ResourceType         string        `xml:"ResourceType"`
-		Timestamp            isoTime       `xml:"Timestamp"`
-		ResourceStatus       string        `xml:"ResourceStatus"`
-		ResourceStatusReason string        `xml:"ResourceStatusReason,omitempty"`
-		Drift                resourceDrift `xml:"DriftInformation"`
+		StackName            string           `xml:"StackName"`
+		StackID              string           `xml:"StackId"`
+		LogicalResourceID    string           `xml:"LogicalResourceId"`
+		PhysicalResourceID   string           `xml:"PhysicalResourceId,omitempty"`
+		ResourceType         string           `xml:"ResourceType"`
+		Timestamp            awsproto.ISOTime `xml:"Timestamp"`
+		ResourceStatus       string           `xml:"ResourceStatus"`
+		ResourceStatusReason string           `xml:"ResourceStatusReason,omitempty"`
+		Drift                resourceDrift    `xml:"DriftInformation"`
 	}
 	var st *cfnStack
 	if phys := form.Get("PhysicalResourceId"); phys != "" && form.Get("StackName") == "" {
-		for _, s := range f.liveStacks(c.region) {
+		for _, s := range f.liveStacks(c.Region) {
 			for _, r := range s.Resources {
 				if r.PhysicalID == phys {
 					st = s
@@ -164,7 +166,7 @@ func (f *cfnService) describeStackResources(c *call, form url.Values) (any, erro
 			continue
 		}
 		out = append(out, resourceXML{StackName: st.Name, StackID: st.ID, LogicalResourceID: r.LogicalID,
-			PhysicalResourceID: r.PhysicalID, ResourceType: r.Type, Timestamp: isoTime(r.Updated),
+			PhysicalResourceID: r.PhysicalID, ResourceType: r.Type, Timestamp: awsproto.ISOTime(r.Updated),
 			ResourceStatus: r.Status, ResourceStatusReason: r.StatusReason, Drift: resourceDrift{"NOT_CHECKED"}})
 	}
 	return struct {
@@ -172,15 +174,15 @@ func (f *cfnService) describeStackResources(c *call, form url.Values) (any, erro
 	}{out}, nil
 }
 
-func (f *cfnService) listStackResources(c *call, form url.Values) (any, error) {
+func (f *cfnService) listStackResources(c *awsproto.Call, form url.Values) (any, error) {
 	type summaryXML struct {
-		LogicalResourceID    string        `xml:"LogicalResourceId"`
-		PhysicalResourceID   string        `xml:"PhysicalResourceId,omitempty"`
-		ResourceType         string        `xml:"ResourceType"`
-		LastUpdated          isoTime       `xml:"LastUpdatedTimestamp"`
-		ResourceStatus       string        `xml:"ResourceStatus"`
-		ResourceStatusReason string        `xml:"ResourceStatusReason,omitempty"`
-		Drift                resourceDrift `xml:"DriftInformation"`
+		LogicalResourceID    string           `xml:"LogicalResourceId"`
+		PhysicalResourceID   string           `xml:"PhysicalResourceId,omitempty"`
+		ResourceType         string           `xml:"ResourceType"`
+		LastUpdated          awsproto.ISOTime `xml:"LastUpdatedTimestamp"`
+		ResourceStatus       string           `xml:"ResourceStatus"`
+		ResourceStatusReason string           `xml:"ResourceStatusReason,omitempty"`
+		Drift                resourceDrift    `xml:"DriftInformation"`
 	}
 	st, err := f.namedStack(c, form)
 	if err != nil {
@@ -189,7 +191,7 @@ func (f *cfnService) listStackResources(c *call, form url.Values) (any, error) {
 	var out []summaryXML
 	for _, r := range stackResources(st) {
 		out = append(out, summaryXML{LogicalResourceID: r.LogicalID, PhysicalResourceID: r.PhysicalID, ResourceType: r.Type,
-			LastUpdated: isoTime(r.Updated), ResourceStatus: r.Status, ResourceStatusReason: r.StatusReason,
+			LastUpdated: awsproto.ISOTime(r.Updated), ResourceStatus: r.Status, ResourceStatusReason: r.StatusReason,
 			Drift: resourceDrift{"NOT_CHECKED"}})
 	}
 	return struct {
@@ -197,7 +199,7 @@ func (f *cfnService) listStackResources(c *call, form url.Values) (any, error) {
 	}{out}, nil
 }
 
-func (f *cfnService) getTemplate(c *call, form url.Values) (any, error) {
+func (f *cfnService) getTemplate(c *awsproto.Call, form url.Values) (any, error) {
 	st, err := f.namedStack(c, form)
 	if err != nil {
 		return nil, err

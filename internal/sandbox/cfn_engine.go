@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/cfn"
 )
 
@@ -17,7 +18,7 @@ import (
 // the providers, recording events.
 type stackRun struct {
 	f     *cfnService
-	c     *call
+	c     *awsproto.Call
 	st    *cfnStack
 	tmpl  *cfn.Template
 	ctx   *cfn.Context
@@ -26,9 +27,9 @@ type stackRun struct {
 
 // newRun prepares a run of tmpl with resolved parameters on st; it
 // evaluates the template's conditions, whose errors are ValidationErrors.
-func (f *cfnService) newRun(c *call, st *cfnStack, tmpl *cfn.Template, resolved map[string]any) (*stackRun, error) {
+func (f *cfnService) newRun(c *awsproto.Call, st *cfnStack, tmpl *cfn.Template, resolved map[string]any) (*stackRun, error) {
 	r := &stackRun{f: f, c: c, st: st, tmpl: tmpl, provs: f.srv.providers()}
-	r.ctx = &cfn.Context{Region: st.Region, AccountID: Account, StackName: st.Name, StackID: st.ID,
+	r.ctx = &cfn.Context{Region: st.Region, AccountID: awsproto.Account, StackName: st.Name, StackID: st.ID,
 		Parameters: resolved, Mappings: tmpl.Mappings, Ref: r.ref, GetAtt: r.getAtt, ImportValue: r.importValue}
 	conds, err := cfn.EvaluateConditions(tmpl, r.ctx)
 	if err != nil {
@@ -96,15 +97,15 @@ func (r *stackRun) importValue(name string) (string, error) {
 
 // event records a resource event at the call's time.
 func (r *stackRun) event(res *cfnResource, physicalID, status, reason string) {
-	r.st.resourceEvent(r.c.now, res, physicalID, status, reason)
+	r.st.resourceEvent(r.c.Now, res, physicalID, status, reason)
 }
 
 // stackEvent records a stack event at the call's time.
-func (r *stackRun) stackEvent(status, reason string) { r.st.stackEvent(r.c.now, status, reason) }
+func (r *stackRun) stackEvent(status, reason string) { r.st.stackEvent(r.c.Now, status, reason) }
 
 // provCall is the provider invocation for a logical id.
 func (r *stackRun) provCall(logical string) *provCall {
-	return &provCall{srv: r.f.srv, st: r.f.srv.state, region: r.st.Region, now: r.c.now, stack: r.st.Name, logical: logical}
+	return &provCall{srv: r.f.srv, st: r.f.srv.state, region: r.st.Region, now: r.c.Now, stack: r.st.Name, logical: logical}
 }
 
 // props evaluates a resource's properties.
@@ -283,7 +284,7 @@ func (r *stackRun) outputs() ([]cfnOutput, error) {
 	for k := range outs {
 		keys = append(keys, k)
 	}
-	sortStrings(keys)
+	sort.Strings(keys)
 	var list []cfnOutput
 	for _, k := range keys {
 		o := outs[k]
@@ -303,7 +304,7 @@ func (r *stackRun) outputs() ([]cfnOutput, error) {
 
 // errText is an error's client-visible text.
 func errText(err error) string {
-	var ae *apiError
+	var ae *awsproto.Error
 	if errors.As(err, &ae) {
 		return ae.Message
 	}

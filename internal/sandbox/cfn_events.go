@@ -1,6 +1,10 @@
 package sandbox
 
-import "time"
+import (
+	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+)
 
 // cfnEvent is one stack event, stored oldest first.
 type cfnEvent struct {
@@ -27,7 +31,7 @@ func (st *cfnStack) eventTime(now time.Time) time.Time {
 // stackEvent records a stack-level event and sets the stack's status.
 func (st *cfnStack) stackEvent(now time.Time, status, reason string) {
 	st.Status, st.StatusReason = status, reason
-	st.Events = append(st.Events, cfnEvent{ID: newRequestID(), Time: st.eventTime(now), LogicalID: st.Name,
+	st.Events = append(st.Events, cfnEvent{ID: awsproto.NewRequestID(), Time: st.eventTime(now), LogicalID: st.Name,
 		PhysicalID: st.ID, Type: "AWS::CloudFormation::Stack", Status: status, StatusReason: reason})
 }
 
@@ -36,21 +40,21 @@ func (st *cfnStack) resourceEvent(now time.Time, r *cfnResource, physicalID, sta
 	r.Status, r.StatusReason = status, reason
 	t := st.eventTime(now)
 	r.Updated = t
-	st.Events = append(st.Events, cfnEvent{ID: r.LogicalID + "-" + status + "-" + t.Format(isoLayout), Time: t,
+	st.Events = append(st.Events, cfnEvent{ID: r.LogicalID + "-" + status + "-" + t.Format(awsproto.ISOLayout), Time: t,
 		LogicalID: r.LogicalID, PhysicalID: physicalID, Type: r.Type, Status: status, StatusReason: reason})
 }
 
 // eventXML is CloudFormation's StackEvent shape.
 type eventXML struct {
-	StackID              string  `xml:"StackId"`
-	EventID              string  `xml:"EventId"`
-	StackName            string  `xml:"StackName"`
-	LogicalResourceID    string  `xml:"LogicalResourceId"`
-	PhysicalResourceID   string  `xml:"PhysicalResourceId"`
-	ResourceType         string  `xml:"ResourceType"`
-	Timestamp            isoTime `xml:"Timestamp"`
-	ResourceStatus       string  `xml:"ResourceStatus"`
-	ResourceStatusReason string  `xml:"ResourceStatusReason,omitempty"`
+	StackID              string           `xml:"StackId"`
+	EventID              string           `xml:"EventId"`
+	StackName            string           `xml:"StackName"`
+	LogicalResourceID    string           `xml:"LogicalResourceId"`
+	PhysicalResourceID   string           `xml:"PhysicalResourceId"`
+	ResourceType         string           `xml:"ResourceType"`
+	Timestamp            awsproto.ISOTime `xml:"Timestamp"`
+	ResourceStatus       string           `xml:"ResourceStatus"`
+	ResourceStatusReason string           `xml:"ResourceStatusReason,omitempty"`
 }
 
 // eventsNewestFirst renders a stack's events, newest first.
@@ -59,7 +63,7 @@ func (st *cfnStack) eventsNewestFirst() []eventXML {
 	for i := len(st.Events) - 1; i >= 0; i-- {
 		e := st.Events[i]
 		out = append(out, eventXML{StackID: st.ID, EventID: e.ID, StackName: st.Name, LogicalResourceID: e.LogicalID,
-			PhysicalResourceID: e.PhysicalID, ResourceType: e.Type, Timestamp: isoTime(e.Time),
+			PhysicalResourceID: e.PhysicalID, ResourceType: e.Type, Timestamp: awsproto.ISOTime(e.Time),
 			ResourceStatus: e.Status, ResourceStatusReason: e.StatusReason})
 	}
 	return out

@@ -38,7 +38,7 @@ func (r *stackRun) runCreate(in *stackInput, onFailure string) {
 	if onFailure == "DELETE" {
 		r.stackEvent("DELETE_IN_PROGRESS", "User Initiated")
 		r.stackEvent("DELETE_COMPLETE", "")
-		now := r.c.now
+		now := r.c.Now
 		st.DeletedAt = &now
 	}
 }
@@ -57,7 +57,7 @@ func (r *stackRun) runUpdate(in *stackInput, prev *stackRun) {
 	if err == nil {
 		r.stackEvent("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "")
 		r.cleanup(prev)
-		now := r.c.now
+		now := r.c.Now
 		st.TemplateBody, st.Description, st.Params, st.Outputs = in.body, r.tmpl.Description, in.params, outs
 		st.Capabilities, st.UpdatedAt = in.caps, &now
 		if in.tags != nil {
@@ -105,6 +105,6 @@ func (r *stackRun) runDelete(retain map[string]bool) {
 		return
 	}
 	r.stackEvent("DELETE_COMPLETE", "")
-	now := r.c.now
+	now := r.c.Now
 	st.DeletedAt, st.ChangeSets = &now, nil
 }

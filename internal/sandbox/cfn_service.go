@@ -2,8 +2,10 @@ package sandbox
 
 import (
 	"net/url"
+	"sort"
 	"strings"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/cfn"
 )
 
@@ -13,8 +15,8 @@ import (
 type cfnService struct{ srv *Server }
 
 // register adds CloudFormation's operations to the router.
-func (f *cfnService) register(r *router) {
-	r.handleQuery(cfnVersion, cfnNamespace, map[string]queryOp{
+func (f *cfnService) register(r *awsproto.Router) {
+	r.HandleQuery(cfnVersion, cfnNamespace, map[string]awsproto.QueryOp{
 		"CreateStack":            f.createStack,
 		"UpdateStack":            f.updateStack,
 		"DeleteStack":            f.deleteStack,
@@ -34,13 +36,13 @@ func (f *cfnService) register(r *router) {
 }
 
 // validationErr is CloudFormation's ValidationError.
-func validationErr(format string, args ...any) *apiError {
-	return clientErr("ValidationError", format, args...)
+func validationErr(format string, args ...any) *awsproto.Error {
+	return awsproto.ClientErr("ValidationError", format, args...)
 }
 
 // stackARN is the id of a new stack.
 func stackARN(region, name string) string {
-	return "arn:aws:cloudformation:" + region + ":" + Account + ":stack/" + name + "/" + newRequestID()
+	return "arn:aws:cloudformation:" + region + ":" + awsproto.Account + ":stack/" + name + "/" + awsproto.NewRequestID()
 }
 
 // validStackName checks CloudFormation's stack name pattern.
@@ -121,7 +123,7 @@ type stackInput struct {
 	resolved map[string]any
 	params   map[string]string
 	caps     []string
-	tags     []resourceTag
+	tags     []awsproto.Tag
 }
 
 // maxTemplateBody is CloudFormation's limit on a TemplateBody (larger
@@ -167,9 +169,9 @@ func (f *cfnService) readStackInput(form url.Values, prev *cfnStack) (*stackInpu
 	if err != nil {
 		return nil, err
 	}
-	in := &stackInput{body: body, tmpl: t, caps: queryList(form, "Capabilities", "member")}
+	in := &stackInput{body: body, tmpl: t, caps: awsproto.QueryList(form, "Capabilities", "member")}
 	given := map[string]string{}
-	for _, p := range queryStructs(form, "Parameters", "member") {
+	for _, p := range awsproto.QueryStructs(form, "Parameters", "member") {
 		key := p["ParameterKey"]
 		if p["UsePreviousValue"] == "true" {
 			v, ok := "", false
@@ -189,10 +191,10 @@ func (f *cfnService) readStackInput(form url.Values, prev *cfnStack) (*stackInpu
 	}
 	in.params = paramStrings(in.resolved)
 	if need := requiredCapability(t); need != "" && !hasCapability(in.caps, need) {
-		return nil, clientErr("InsufficientCapabilitiesException", "Requires capabilities : [%s]", need)
+		return nil, awsproto.ClientErr("InsufficientCapabilitiesException", "Requires capabilities : [%s]", need)
 	}
-	for _, tag := range queryStructs(form, "Tags", "member") {
-		in.tags = append(in.tags, resourceTag{Key: tag["Key"], Value: tag["Value"]})
+	for _, tag := range awsproto.QueryStructs(form, "Tags", "member") {
+		in.tags = append(in.tags, awsproto.Tag{Key: tag["Key"], Value: tag["Value"]})
 	}
 	return in, nil
 }
@@ -254,7 +256,7 @@ func iamTypes(t *cfn.Template) []string {
 	for k := range set {
 		out = append(out, k)
 	}
-	sortStrings(out)
+	sort.Strings(out)
 	return out
 }
 

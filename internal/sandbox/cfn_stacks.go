@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"net/url"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // stackIDResult is the StackId result of CreateStack and UpdateStack.
@@ -27,7 +29,7 @@ func onFailure(form url.Values) (string, error) {
 		"Member must satisfy enum value set: [DO_NOTHING, ROLLBACK, DELETE]", v)
 }
 
-func (f *cfnService) createStack(c *call, form url.Values) (any, error) {
+func (f *cfnService) createStack(c *awsproto.Call, form url.Values) (any, error) {
 	name := form.Get("StackName")
 	if err := validStackName(name); err != nil {
 		return nil, err
@@ -36,28 +38,28 @@ func (f *cfnService) createStack(c *call, form url.Values) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f.findStack(c.region, name) != nil {
-		return nil, clientErr("AlreadyExistsException", "Stack [%s] already exists", name)
+	if f.findStack(c.Region, name) != nil {
+		return nil, awsproto.ClientErr("AlreadyExistsException", "Stack [%s] already exists", name)
 	}
 	in, err := f.readStackInput(form, nil)
 	if err != nil {
 		return nil, err
 	}
-	st := &cfnStack{ID: stackARN(c.region, name), Name: name, Region: c.region, CreatedAt: c.now}
+	st := &cfnStack{ID: stackARN(c.Region, name), Name: name, Region: c.Region, CreatedAt: c.Now}
 	run, err := f.newRun(c, st, in.tmpl, in.resolved)
 	if err != nil {
 		return nil, err
 	}
 	f.srv.state.CFN.Stacks = append(f.srv.state.CFN.Stacks, st)
-	c.changed()
+	c.Changed()
 	run.runCreate(in, failure)
 	f.pruneDeleted()
 	return stackIDResult{StackID: st.ID}, nil
 }
 
-func (f *cfnService) updateStack(c *call, form url.Values) (any, error) {
+func (f *cfnService) updateStack(c *awsproto.Call, form url.Values) (any, error) {
 	name := form.Get("StackName")
-	st := f.findStack(c.region, name)
+	st := f.findStack(c.Region, name)
 	if st == nil || st.Status == "DELETE_COMPLETE" || st.Status == "REVIEW_IN_PROGRESS" {
 		return nil, validationErr("Stack [%s] does not exist", name)
 	}
@@ -78,7 +80,7 @@ func (f *cfnService) updateStack(c *call, form url.Values) (any, error) {
 }
 
 // update runs an update of st to in.
-func (f *cfnService) update(c *call, st *cfnStack, in *stackInput) error {
+func (f *cfnService) update(c *awsproto.Call, st *cfnStack, in *stackInput) error {
 	run, err := f.newRun(c, st, in.tmpl, in.resolved)
 	if err != nil {
 		return err
@@ -87,13 +89,13 @@ func (f *cfnService) update(c *call, st *cfnStack, in *stackInput) error {
 	if err != nil {
 		return err
 	}
-	c.changed()
+	c.Changed()
 	run.runUpdate(in, prev)
 	return nil
 }
 
 // currentRun is a run of the stack's current template and parameters.
-func (f *cfnService) currentRun(c *call, st *cfnStack) (*stackRun, error) {
+func (f *cfnService) currentRun(c *awsproto.Call, st *cfnStack) (*stackRun, error) {
 	t, err := f.parse(st.TemplateBody)
 	if err != nil {
 		return nil, err
@@ -105,16 +107,16 @@ func (f *cfnService) currentRun(c *call, st *cfnStack) (*stackRun, error) {
 	return f.newRun(c, st, t, resolved)
 }
 
-func (f *cfnService) deleteStack(c *call, form url.Values) (any, error) {
+func (f *cfnService) deleteStack(c *awsproto.Call, form url.Values) (any, error) {
 	name := form.Get("StackName")
 	if name == "" {
 		return nil, validationErr("1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null")
 	}
-	st := f.findStack(c.region, name)
+	st := f.findStack(c.Region, name)
 	if st == nil || st.Status == "DELETE_COMPLETE" {
 		return nil, nil
 	}
-	c.changed()
+	c.Changed()
 	run := &stackRun{f: f, c: c, st: st, provs: f.srv.providers()}
 	if prev, err := f.currentRun(c, st); err == nil {
 		run = prev
@@ -123,7 +125,7 @@ func (f *cfnService) deleteStack(c *call, form url.Values) (any, error) {
 		st.Resources = map[string]*cfnResource{}
 	}
 	retain := map[string]bool{}
-	for _, id := range queryList(form, "RetainResources", "member") {
+	for _, id := range awsproto.QueryList(form, "RetainResources", "member") {
 		retain[id] = true
 	}
 	run.runDelete(retain)

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/cfn"
 )
 
@@ -25,7 +26,7 @@ func capabilities(t *cfn.Template) ([]string, string) {
 	return []string{need}, "The following resource(s) require capabilities: [" + strings.Join(iamTypes(t), ", ") + "]"
 }
 
-func (f *cfnService) validateTemplate(c *call, form url.Values) (any, error) {
+func (f *cfnService) validateTemplate(c *awsproto.Call, form url.Values) (any, error) {
 	_, t, err := f.readTemplate(form, nil)
 	if err != nil {
 		return nil, err
@@ -57,10 +58,10 @@ func sortedParamKeys(t *cfn.Template) []string {
 	return keys
 }
 
-func (f *cfnService) getTemplateSummary(c *call, form url.Values) (any, error) {
+func (f *cfnService) getTemplateSummary(c *awsproto.Call, form url.Values) (any, error) {
 	var t *cfn.Template
 	if name := form.Get("StackName"); name != "" {
-		st := f.findStack(c.region, name)
+		st := f.findStack(c.Region, name)
 		if st == nil {
 			return nil, validationErr("Stack with id %s does not exist", name)
 		}

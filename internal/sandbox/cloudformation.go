@@ -1,6 +1,10 @@
 package sandbox
 
-import "time"
+import (
+	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+)
 
 // CloudFormation's awsQuery version and response namespace. The operations
 // live in cfn_*.go; resources are made by the providers (providers.go).
@@ -34,7 +38,7 @@ type cfnStack struct {
 	// strings, list types comma-joined.
 	Params       map[string]string `json:"params,omitempty"`
 	Capabilities []string          `json:"capabilities,omitempty"`
-	Tags         []resourceTag     `json:"tags,omitempty"`
+	Tags         []awsproto.Tag    `json:"tags,omitempty"`
 	// DisableRollback is OnFailure DO_NOTHING.
 	DisableRollback bool         `json:"disableRollback,omitempty"`
 	Outputs         []cfnOutput  `json:"outputs,omitempty"`

@@ -4,20 +4,38 @@
 //
 // Requests are routed by protocol marker, never by user agent:
 //
-//	/v2/...                         Docker Registry v2 (ECR's registry)       registry.go
-//	/_sandbox/...                   the sandbox's own endpoints (layer URLs)  server.go
-//	X-Amz-Target: Prefix.Operation  awsJson services (ECR, ECS, Logs)         awsjson.go
-//	Action=...&Version=...          awsQuery services (STS, CFN, ELBv2, IAM)  awsquery.go
+//	/v2/...                         Docker Registry v2 (ECR's registry)       ecr/registry.go
+//	/_sandbox/...                   the sandbox's own endpoints (layer URLs)  server.go, ecr/auth.go
+//	X-Amz-Target: Prefix.Operation  awsJson services (ECR, ECS, Logs, …)      awsproto/json.go
+//	Action=...&Version=...          awsQuery services (STS, CFN, ELBv2, IAM)  awsproto/query.go
 //
-// Each AWS service lives in its own file (sts.go, ecr*.go, cfn_*.go) and registers its
-// operations with the router by its protocol marker: a JSON target prefix
-// (router.json) or a query API version (router.query). An operation is a
-// function from a decoded request to a response value or an *apiError; the
-// protocol files do the envelopes, error shapes, request ids and the
-// --latency delay. A service keeps its part of the persisted state in a
-// field of state (state.go); operations run under the server's lock and
-// mark the call as mutating, after which the whole state is written
-// atomically.
+// The package is split in layers, as moto and LocalStack split theirs:
+//
+//	awsproto/        the wire: Error, Call, Router, the awsJson 1.1, awsQuery
+//	                 and ec2Query envelopes, form lists, times, pagination, ids
+//	store/           persistence: state.json written atomically, the data lock
+//	sts/ iam/ logs/ secretsmanager/ wafv2/ ec2/ ecr/ elbv2/
+//	                 one package per service: its operations, its part of the
+//	                 state, its typed responses
+//	cfn/             CloudFormation's template language (parse, intrinsics)
+//	sandbox          the composition root: Server, Options, the aggregate
+//	                 state (state.go); and, still here, ECS (ecs_*.go), its
+//	                 task runner (tasks_*.go), the load balancers' data plane
+//	                 (alb_*.go) and CloudFormation with its providers
+//	                 (cfn_*.go, providers*.go)
+//
+// A service registers its operations on the Router from New (server.go), by
+// its protocol marker: a JSON target prefix (Router.HandleJSON) or a query
+// API version (Router.HandleQuery); nothing registers itself in init. An
+// operation is a function from a decoded request to a response value or an
+// *awsproto.Error; awsproto does the envelopes, error shapes and request
+// ids, and the Server's invoke the --latency delay, the lock and the save.
+// A service keeps its part of the persisted state in a field of state
+// (state.go) and is handed it as a func (a failed save swaps the whole
+// state), with narrow interfaces or funcs for what it needs of another
+// service (wafv2's hasLoadBalancer, elbv2's DataPlane, ecr's StateHost).
+// Operations run under the server's lock and mark the call as mutating,
+// after which the whole state is written atomically.
 //
 // CloudFormation makes resources through providers (providers*.go), one
 // per resource type. The ECS and ELBv2 providers (providers_ecs.go,
@@ -28,7 +46,7 @@
 //
 // A started sandbox holds sandbox.lock (its process id) in the data
 // directory, so that a second one on the same directory fails to start;
-// Close releases it (datalock.go).
+// Close releases it (store/lock.go).
 //
 // The sandbox is one account (Account, like moto's default) and answers for
 // any region named in the request's SigV4 credential scope (us-east-1 when

@@ -1,8 +1,11 @@
 package sandbox
 
 import (
+	"sort"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // ecsTargetPrefix is ECS's awsJson X-Amz-Target prefix.
@@ -36,12 +39,12 @@ func (e *ecsState) fill() {
 
 // ecsCluster is an ECS cluster.
 type ecsCluster struct {
-	Name              string        `json:"name"`
-	Region            string        `json:"region"`
-	Status            string        `json:"status"`
-	CapacityProviders []string      `json:"capacityProviders,omitempty"`
-	Tags              []resourceTag `json:"tags,omitempty"`
-	CreatedAt         time.Time     `json:"createdAt"`
+	Name              string         `json:"name"`
+	Region            string         `json:"region"`
+	Status            string         `json:"status"`
+	CapacityProviders []string       `json:"capacityProviders,omitempty"`
+	Tags              []awsproto.Tag `json:"tags,omitempty"`
+	CreatedAt         time.Time      `json:"createdAt"`
 }
 
 // arn is the cluster's ARN.
@@ -49,15 +52,15 @@ func (c *ecsCluster) arn() string { return clusterARN(c.Region, c.Name) }
 
 // clusterARN is the ARN of a cluster name in a region.
 func clusterARN(region, name string) string {
-	return "arn:aws:ecs:" + region + ":" + Account + ":cluster/" + name
+	return "arn:aws:ecs:" + region + ":" + awsproto.Account + ":cluster/" + name
 }
 
 // ecsService serves ECS's API.
 type ecsService struct{ srv *Server }
 
 // register adds ECS's operations to the router.
-func (e *ecsService) register(r *router) {
-	r.handleJSON(ecsTargetPrefix, map[string]jsonOp{
+func (e *ecsService) register(r *awsproto.Router) {
+	r.HandleJSON(ecsTargetPrefix, map[string]awsproto.JSONOp{
 		"DescribeClusters":           e.describeClusters,
 		"ListClusters":               e.listClusters,
 		"RegisterTaskDefinition":     e.registerTaskDefinition,
@@ -105,12 +108,12 @@ type ecsFailure struct {
 	Reason string `json:"reason"`
 }
 
-func (e *ecsService) describeClusters(c *call, body []byte) (any, error) {
+func (e *ecsService) describeClusters(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Clusters []string `json:"clusters"`
 		Include  []string `json:"include"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if len(in.Clusters) == 0 {
@@ -123,9 +126,9 @@ func (e *ecsService) describeClusters(c *call, body []byte) (any, error) {
 	}{Clusters: []clusterOut{}, Failures: []ecsFailure{}}
 	for _, id := range in.Clusters {
 		name := clusterName(id)
-		cl := e.srv.state.ECS.Clusters[c.region+"/"+name]
+		cl := e.srv.state.ECS.Clusters[c.Region+"/"+name]
 		if cl == nil {
-			out.Failures = append(out.Failures, ecsFailure{Arn: clusterARN(c.region, name), Reason: "MISSING"})
+			out.Failures = append(out.Failures, ecsFailure{Arn: clusterARN(c.Region, name), Reason: "MISSING"})
 			continue
 		}
 		o := clusterOut{ClusterArn: cl.arn(), ClusterName: cl.Name, Status: cl.Status, Statistics: []any{},
@@ -139,18 +142,18 @@ func (e *ecsService) describeClusters(c *call, body []byte) (any, error) {
 	return out, nil
 }
 
-func (e *ecsService) listClusters(c *call, body []byte) (any, error) {
+func (e *ecsService) listClusters(c *awsproto.Call, body []byte) (any, error) {
 	var in struct{}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	arns := []string{}
 	for _, cl := range e.srv.state.ECS.Clusters {
-		if cl.Region == c.region && cl.Status == "ACTIVE" {
+		if cl.Region == c.Region && cl.Status == "ACTIVE" {
 			arns = append(arns, cl.arn())
 		}
 	}
-	sortStrings(arns)
+	sort.Strings(arns)
 	return map[string]any{"clusterArns": arns}, nil
 }
 
@@ -161,7 +164,7 @@ type ecsTag struct {
 }
 
 // ecsTagsOut converts stored tags to ECS's shape.
-func ecsTagsOut(in []resourceTag) []ecsTag {
+func ecsTagsOut(in []awsproto.Tag) []ecsTag {
 	var out []ecsTag
 	for _, t := range in {
 		out = append(out, ecsTag(t))
@@ -170,10 +173,10 @@ func ecsTagsOut(in []resourceTag) []ecsTag {
 }
 
 // ecsTagsIn converts ECS's tags to stored ones.
-func ecsTagsIn(in []ecsTag) []resourceTag {
-	var out []resourceTag
+func ecsTagsIn(in []ecsTag) []awsproto.Tag {
+	var out []awsproto.Tag
 	for _, t := range in {
-		out = append(out, resourceTag(t))
+		out = append(out, awsproto.Tag(t))
 	}
 	return out
 }
@@ -190,13 +193,13 @@ func includes(list []string, s string) bool {
 
 // cluster returns the ACTIVE cluster named (or with the ARN) id in the
 // call's region ("default" when id is empty), or ClusterNotFoundException.
-func (e *ecsService) cluster(c *call, id string) (*ecsCluster, error) {
+func (e *ecsService) cluster(c *awsproto.Call, id string) (*ecsCluster, error) {
 	if id == "" {
 		id = "default"
 	}
-	cl := e.srv.state.ECS.Clusters[c.region+"/"+clusterName(id)]
+	cl := e.srv.state.ECS.Clusters[c.Region+"/"+clusterName(id)]
 	if cl == nil || cl.Status != "ACTIVE" {
-		return nil, clientErr("ClusterNotFoundException", "Cluster not found.")
+		return nil, awsproto.ClientErr("ClusterNotFoundException", "Cluster not found.")
 	}
 	return cl, nil
 }

@@ -1,5 +1,9 @@
 package sandbox
 
+import (
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+)
+
 // ecsDeploymentConfig is a service's deploymentConfiguration: how many
 // tasks a deployment keeps and may add, and its circuit breaker.
 type ecsDeploymentConfig struct {
@@ -22,10 +26,10 @@ func (s *ecsServiceItem) setDeploymentConfig(in *ecsDeploymentConfig) error {
 		return nil
 	}
 	if p := in.MinimumHealthyPercent; p != nil && (*p < 0 || *p > 100) {
-		return clientErr("InvalidParameterException", "deploymentConfiguration.minimumHealthyPercent must be between 0 and 100.")
+		return awsproto.ClientErr("InvalidParameterException", "deploymentConfiguration.minimumHealthyPercent must be between 0 and 100.")
 	}
 	if p := in.MaximumPercent; p != nil && (*p < 100 || *p > 200) {
-		return clientErr("InvalidParameterException", "deploymentConfiguration.maximumPercent must be between 100 and 200.")
+		return awsproto.ClientErr("InvalidParameterException", "deploymentConfiguration.maximumPercent must be between 100 and 200.")
 	}
 	cur := s.DeploymentConfig
 	if cur == nil {
@@ -44,7 +48,7 @@ func (s *ecsServiceItem) setDeploymentConfig(in *ecsDeploymentConfig) error {
 	}
 	min, max := next.percents()
 	if min >= max {
-		return clientErr("InvalidParameterException",
+		return awsproto.ClientErr("InvalidParameterException",
 			"deploymentConfiguration: maximumPercent (%d) must be greater than minimumHealthyPercent (%d), or no deployment can progress.", max, min)
 	}
 	s.DeploymentConfig = &next

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 )
 
 // BenchmarkUpdateServiceAfterStops measures a write (UpdateService, which
@@ -70,7 +71,7 @@ func BenchmarkUpdateServiceAfterStops(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			info, err := os.Stat(filepath.Join(dir, stateFileName))
+			info, err := os.Stat(filepath.Join(dir, store.FileName))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // ECS's limits as the sandbox enforces them. AWS's quota is 5,000 tasks
@@ -23,13 +25,13 @@ const (
 func checkDesiredCount(n, others int, cluster string) error {
 	switch {
 	case n > math.MaxInt32 || n < math.MinInt32:
-		return clientErr("SerializationException", "NUMBER_VALUE %d can not be converted to an Integer", n)
+		return awsproto.ClientErr("SerializationException", "NUMBER_VALUE %d can not be converted to an Integer", n)
 	case n < 0:
-		return clientErr("InvalidParameterException", "Desired count must be greater than or equal to 0.")
+		return awsproto.ClientErr("InvalidParameterException", "Desired count must be greater than or equal to 0.")
 	case n > maxServiceTasks:
-		return clientErr("LimitExceededException", "The desired count %d exceeds the limit of %d tasks per service.", n, maxServiceTasks)
+		return awsproto.ClientErr("LimitExceededException", "The desired count %d exceeds the limit of %d tasks per service.", n, maxServiceTasks)
 	case n+others > maxClusterTasks:
-		return clientErr("LimitExceededException",
+		return awsproto.ClientErr("LimitExceededException",
 			"The sandbox runs at most %d tasks per cluster, each a container on this machine; cluster %s would want %d. Use a smaller desired count (AWS allows %d tasks per service).",
 			maxClusterTasks, cluster, n+others, maxServiceTasks)
 	}
@@ -65,7 +67,7 @@ func (e *ecsState) checkLimits(path string) error {
 		if err := checkDesiredCount(s.DesiredCount, e.desiredInCluster(s.Region, s.Cluster, s.Name), s.Cluster); err != nil {
 			return fmt.Errorf("read the sandbox state %s: service %s of cluster %s (%s) wants %d tasks: %s; "+
 				"set its \"desiredCount\" in that file to a smaller number, or move the file away to start with an empty sandbox",
-				path, s.Name, s.Cluster, s.Region, s.DesiredCount, err.(*apiError).Message)
+				path, s.Name, s.Cluster, s.Region, s.DesiredCount, err.(*awsproto.Error).Message)
 		}
 	}
 	return nil

@@ -5,6 +5,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 )
 
 // ecsServiceItem is an ECS service. Its deployments say which task
@@ -21,7 +24,7 @@ type ecsServiceItem struct {
 	LoadBalancers  []ecsLB         `json:"loadBalancers,omitempty"`
 	Deployments    []ecsDeployment `json:"deployments"`
 	Events         []ecsEvent      `json:"events,omitempty"`
-	Tags           []resourceTag   `json:"tags,omitempty"`
+	Tags           []awsproto.Tag  `json:"tags,omitempty"`
 	CreatedAt      time.Time       `json:"createdAt"`
 	// DeploymentConfig is the deploymentConfiguration (ecs_deployconfig.go).
 	DeploymentConfig *ecsDeploymentConfig `json:"deploymentConfiguration,omitempty"`
@@ -69,7 +72,7 @@ func (s *ecsServiceItem) arn() string { return serviceARN(s.Region, s.Cluster, s
 
 // serviceARN is the ARN of a service name in a cluster.
 func serviceARN(region, cluster, name string) string {
-	return "arn:aws:ecs:" + region + ":" + Account + ":service/" + cluster + "/" + name
+	return "arn:aws:ecs:" + region + ":" + awsproto.Account + ":service/" + cluster + "/" + name
 }
 
 // serviceName reads a service given by name or ARN.
@@ -82,7 +85,7 @@ func serviceName(s string) string {
 
 // event records a service event, newest first.
 func (s *ecsServiceItem) event(now time.Time, format string, args ...any) {
-	ev := ecsEvent{ID: newRequestID(), CreatedAt: now, Message: fmt.Sprintf("(service %s) ", s.Name) + fmt.Sprintf(format, args...)}
+	ev := ecsEvent{ID: awsproto.NewRequestID(), CreatedAt: now, Message: fmt.Sprintf("(service %s) ", s.Name) + fmt.Sprintf(format, args...)}
 	s.Events = append([]ecsEvent{ev}, s.Events...)
 	if len(s.Events) > maxServiceEvents {
 		s.Events = s.Events[:maxServiceEvents]
@@ -96,7 +99,7 @@ func (s *ecsServiceItem) deploy(now time.Time) {
 		s.Deployments[i].Status = "ACTIVE"
 		s.Deployments[i].UpdatedAt = now
 	}
-	d := ecsDeployment{ID: "ecs-svc/" + digits(19), Status: "PRIMARY", TaskDefinition: s.TaskDefinition,
+	d := ecsDeployment{ID: "ecs-svc/" + awsproto.Digits(19), Status: "PRIMARY", TaskDefinition: s.TaskDefinition,
 		DesiredCount: s.DesiredCount, RolloutState: "IN_PROGRESS", CreatedAt: now, UpdatedAt: now}
 	d.RolloutStateReason = "ECS deployment " + d.ID + " in progress."
 	s.Deployments = append([]ecsDeployment{d}, s.Deployments...)
@@ -120,9 +123,9 @@ type createServiceIn struct {
 	DeploymentConfiguration *ecsDeploymentConfig `json:"deploymentConfiguration"`
 }
 
-func (e *ecsService) createService(c *call, body []byte) (any, error) {
+func (e *ecsService) createService(c *awsproto.Call, body []byte) (any, error) {
 	var in createServiceIn
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	cl, err := e.cluster(c, in.Cluster)
@@ -130,29 +133,29 @@ func (e *ecsService) createService(c *call, body []byte) (any, error) {
 		return nil, err
 	}
 	if in.ServiceName == "" || len(in.ServiceName) > 255 || !validFamily(in.ServiceName) {
-		return nil, clientErr("InvalidParameterException", "Service name must be 1-255 letters, numbers, hyphens and underscores.")
+		return nil, awsproto.ClientErr("InvalidParameterException", "Service name must be 1-255 letters, numbers, hyphens and underscores.")
 	}
 	if old := e.service(cl, in.ServiceName); old != nil && old.Status != "INACTIVE" {
-		return nil, clientErr("InvalidParameterException", "Creation of service was not idempotent.")
+		return nil, awsproto.ClientErr("InvalidParameterException", "Creation of service was not idempotent.")
 	}
-	td := e.findTaskDef(c.region, in.TaskDefinition)
+	td := e.findTaskDef(c.Region, in.TaskDefinition)
 	if in.TaskDefinition == "" || td == nil {
-		return nil, clientErr("InvalidParameterException", "TaskDefinition not found.")
+		return nil, awsproto.ClientErr("InvalidParameterException", "TaskDefinition not found.")
 	}
 	if td.Status != "ACTIVE" {
-		return nil, clientErr("InvalidParameterException", "TaskDefinition is inactive")
+		return nil, awsproto.ClientErr("InvalidParameterException", "TaskDefinition is inactive")
 	}
 	if td.networkMode() == "awsvpc" {
 		vpc, _ := in.NetworkConfiguration["awsvpcConfiguration"].(map[string]any)
 		if vpc == nil {
-			return nil, clientErr("InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+			return nil, awsproto.ClientErr("InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified.")
 		}
 		if len(strList(vpc, "subnets")) == 0 {
-			return nil, clientErr("InvalidParameterException", "subnets can not be empty.")
+			return nil, awsproto.ClientErr("InvalidParameterException", "subnets can not be empty.")
 		}
 		for _, id := range strList(vpc, "subnets") {
 			if e.srv.state.EC2.Subnets[id] == nil {
-				return nil, clientErr("InvalidParameterException", "Error retrieving subnet information for [%s]: The subnet ID '%s' does not exist (ECS)", id, id)
+				return nil, awsproto.ClientErr("InvalidParameterException", "Error retrieving subnet information for [%s]: The subnet ID '%s' does not exist (ECS)", id, id)
 			}
 		}
 	}
@@ -165,22 +168,22 @@ func (e *ecsService) createService(c *call, body []byte) (any, error) {
 	if in.DesiredCount != nil {
 		desired = *in.DesiredCount
 	}
-	if err := checkDesiredCount(desired, e.srv.state.ECS.desiredInCluster(c.region, cl.Name, in.ServiceName), cl.Name); err != nil {
+	if err := checkDesiredCount(desired, e.srv.state.ECS.desiredInCluster(c.Region, cl.Name, in.ServiceName), cl.Name); err != nil {
 		return nil, err
 	}
-	s := &ecsServiceItem{Name: in.ServiceName, Cluster: cl.Name, Region: c.region, Status: "ACTIVE", TaskDefinition: td.arn(),
+	s := &ecsServiceItem{Name: in.ServiceName, Cluster: cl.Name, Region: c.Region, Status: "ACTIVE", TaskDefinition: td.arn(),
 		DesiredCount: desired, LaunchType: in.LaunchType, Network: in.NetworkConfiguration, LoadBalancers: in.LoadBalancers,
-		Tags: ecsTagsIn(in.Tags), CreatedAt: c.now}
+		Tags: ecsTagsIn(in.Tags), CreatedAt: c.Now}
 	if s.LaunchType == "" {
 		s.LaunchType = "FARGATE"
 	}
 	if err := s.setDeploymentConfig(in.DeploymentConfiguration); err != nil {
 		return nil, err
 	}
-	s.deploy(c.now)
-	e.srv.state.ECS.Services[c.region+"/"+cl.Name+"/"+s.Name] = s
+	s.deploy(c.Now)
+	e.srv.state.ECS.Services[c.Region+"/"+cl.Name+"/"+s.Name] = s
 	e.schedule(c, s)
-	c.changed()
+	c.Changed()
 	return map[string]any{"service": e.serviceOut(s, true)}, nil
 }
 
@@ -188,23 +191,23 @@ func (e *ecsService) createService(c *call, body []byte) (any, error) {
 // group exists and sits behind a listener, and the container maps the port.
 func (e *ecsService) checkLoadBalancer(td *ecsTaskDef, lb ecsLB) error {
 	if lb.TargetGroupArn == "" {
-		return clientErr("InvalidParameterException", "Target group ARN must be specified for an application load balancer.")
+		return awsproto.ClientErr("InvalidParameterException", "Target group ARN must be specified for an application load balancer.")
 	}
 	tg := e.srv.state.ELB.TargetGroups[lb.TargetGroupArn]
 	if tg == nil {
-		return clientErr("InvalidParameterException", "Unable to assume the service linked role. Please verify that the ECS service linked role exists. (target group %s does not exist)", lb.TargetGroupArn)
+		return awsproto.ClientErr("InvalidParameterException", "Unable to assume the service linked role. Please verify that the ECS service linked role exists. (target group %s does not exist)", lb.TargetGroupArn)
 	}
-	if len(e.srv.state.ELB.loadBalancersOf(lb.TargetGroupArn)) == 0 {
-		return clientErr("InvalidParameterException", "The target group with targetGroupArn %s does not have an associated load balancer.", lb.TargetGroupArn)
+	if len(e.srv.state.ELB.LoadBalancersOf(lb.TargetGroupArn)) == 0 {
+		return awsproto.ClientErr("InvalidParameterException", "The target group with targetGroupArn %s does not have an associated load balancer.", lb.TargetGroupArn)
 	}
 	hasContainer, hasPort := td.containerPort(lb.ContainerName, lb.ContainerPort)
 	if !hasContainer || !hasPort {
-		return clientErr("InvalidParameterException", "The container %s did not have a container port %d defined.", lb.ContainerName, lb.ContainerPort)
+		return awsproto.ClientErr("InvalidParameterException", "The container %s did not have a container port %d defined.", lb.ContainerName, lb.ContainerPort)
 	}
 	return nil
 }
 
-func (e *ecsService) updateService(c *call, body []byte) (any, error) {
+func (e *ecsService) updateService(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Cluster            string `json:"cluster"`
 		Service            string `json:"service"`
@@ -214,7 +217,7 @@ func (e *ecsService) updateService(c *call, body []byte) (any, error) {
 		// DeploymentConfiguration: see ecs_deployconfig.go.
 		DeploymentConfiguration *ecsDeploymentConfig `json:"deploymentConfiguration"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	cl, err := e.cluster(c, in.Cluster)
@@ -223,13 +226,13 @@ func (e *ecsService) updateService(c *call, body []byte) (any, error) {
 	}
 	s := e.service(cl, in.Service)
 	if s == nil {
-		return nil, clientErr("ServiceNotFoundException", "Service not found.")
+		return nil, awsproto.ClientErr("ServiceNotFoundException", "Service not found.")
 	}
 	if s.Status != "ACTIVE" {
-		return nil, clientErr("ServiceNotActiveException", "Service was not ACTIVE.")
+		return nil, awsproto.ClientErr("ServiceNotActiveException", "Service was not ACTIVE.")
 	}
 	if in.DesiredCount != nil {
-		if err := checkDesiredCount(*in.DesiredCount, e.srv.state.ECS.desiredInCluster(c.region, cl.Name, s.Name), cl.Name); err != nil {
+		if err := checkDesiredCount(*in.DesiredCount, e.srv.state.ECS.desiredInCluster(c.Region, cl.Name, s.Name), cl.Name); err != nil {
 			return nil, err
 		}
 	}
@@ -239,16 +242,16 @@ func (e *ecsService) updateService(c *call, body []byte) (any, error) {
 	if in.DesiredCount != nil {
 		s.DesiredCount = *in.DesiredCount
 		s.Deployments[0].DesiredCount = s.DesiredCount
-		s.Deployments[0].UpdatedAt = c.now
+		s.Deployments[0].UpdatedAt = c.Now
 	}
 	redeploy := in.ForceNewDeployment
 	if in.TaskDefinition != "" {
-		td := e.findTaskDef(c.region, in.TaskDefinition)
+		td := e.findTaskDef(c.Region, in.TaskDefinition)
 		if td == nil {
-			return nil, clientErr("InvalidParameterException", "TaskDefinition not found.")
+			return nil, awsproto.ClientErr("InvalidParameterException", "TaskDefinition not found.")
 		}
 		if td.Status != "ACTIVE" {
-			return nil, clientErr("InvalidParameterException", "TaskDefinition is inactive")
+			return nil, awsproto.ClientErr("InvalidParameterException", "TaskDefinition is inactive")
 		}
 		for _, lb := range s.LoadBalancers {
 			if err := e.checkLoadBalancer(td, lb); err != nil {
@@ -259,20 +262,20 @@ func (e *ecsService) updateService(c *call, body []byte) (any, error) {
 		s.TaskDefinition = td.arn()
 	}
 	if redeploy {
-		s.deploy(c.now)
+		s.deploy(c.Now)
 	}
 	e.schedule(c, s)
-	c.changed()
+	c.Changed()
 	return map[string]any{"service": e.serviceOut(s, true)}, nil
 }
 
-func (e *ecsService) deleteService(c *call, body []byte) (any, error) {
+func (e *ecsService) deleteService(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Cluster string `json:"cluster"`
 		Service string `json:"service"`
 		Force   bool   `json:"force"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	cl, err := e.cluster(c, in.Cluster)
@@ -281,18 +284,18 @@ func (e *ecsService) deleteService(c *call, body []byte) (any, error) {
 	}
 	s := e.service(cl, in.Service)
 	if s == nil || s.Status == "INACTIVE" {
-		return nil, clientErr("ServiceNotFoundException", "Service not found.")
+		return nil, awsproto.ClientErr("ServiceNotFoundException", "Service not found.")
 	}
 	if s.Status == "ACTIVE" {
 		if s.DesiredCount > 0 && !in.Force {
-			return nil, clientErr("InvalidParameterException", "The service cannot be stopped while it is scaled above 0.")
+			return nil, awsproto.ClientErr("InvalidParameterException", "The service cannot be stopped while it is scaled above 0.")
 		}
 		s.Status, s.DesiredCount = "DRAINING", 0
 		for i := range s.Deployments {
 			s.Deployments[i].DesiredCount = 0
 		}
 		e.schedule(c, s)
-		c.changed()
+		c.Changed()
 	}
 	out := e.serviceOut(s, true)
 	e.settle(c, s)
@@ -300,12 +303,12 @@ func (e *ecsService) deleteService(c *call, body []byte) (any, error) {
 }
 
 // settle moves a DRAINING service with no tasks left to INACTIVE.
-func (e *ecsService) settle(c *call, s *ecsServiceItem) {
+func (e *ecsService) settle(c *awsproto.Call, s *ecsServiceItem) {
 	if s.Status != "DRAINING" || e.taskCount(s, "") > 0 {
 		return
 	}
 	s.Status = "INACTIVE"
-	c.changed()
+	c.Changed()
 }
 
 // serviceOut is ECS's Service shape.
@@ -316,38 +319,38 @@ func (e *ecsService) serviceOut(s *ecsServiceItem, withTags bool) map[string]any
 		deps = append(deps, map[string]any{"id": d.ID, "status": d.Status, "taskDefinition": d.TaskDefinition,
 			"desiredCount": d.DesiredCount, "pendingCount": d.PendingCount, "runningCount": d.RunningCount,
 			"failedTasks": d.FailedTasks, "rolloutState": d.RolloutState, "rolloutStateReason": d.RolloutStateReason,
-			"createdAt": epoch(d.CreatedAt), "updatedAt": epoch(d.UpdatedAt), "launchType": s.LaunchType,
+			"createdAt": awsproto.Epoch(d.CreatedAt), "updatedAt": awsproto.Epoch(d.UpdatedAt), "launchType": s.LaunchType,
 			"platformVersion": "1.4.0", "platformFamily": "Linux", "networkConfiguration": s.Network})
 	}
 	events := []map[string]any{}
 	for _, ev := range s.Events {
-		events = append(events, map[string]any{"id": ev.ID, "createdAt": epoch(ev.CreatedAt), "message": ev.Message})
+		events = append(events, map[string]any{"id": ev.ID, "createdAt": awsproto.Epoch(ev.CreatedAt), "message": ev.Message})
 	}
 	o := map[string]any{"serviceArn": s.arn(), "serviceName": s.Name, "clusterArn": clusterARN(s.Region, s.Cluster),
 		"status": s.Status, "desiredCount": s.DesiredCount, "runningCount": running, "pendingCount": pending,
 		"launchType": s.LaunchType, "platformVersion": "LATEST", "platformFamily": "Linux", "taskDefinition": s.TaskDefinition,
-		"loadBalancers": orEmpty(s.LoadBalancers), "serviceRegistries": []any{}, "deployments": deps, "events": events,
-		"createdAt": epoch(s.CreatedAt), "createdBy": "arn:aws:iam::" + Account + ":root", "schedulingStrategy": "REPLICA",
+		"loadBalancers": awsproto.OrEmpty(s.LoadBalancers), "serviceRegistries": []any{}, "deployments": deps, "events": events,
+		"createdAt": awsproto.Epoch(s.CreatedAt), "createdBy": "arn:aws:iam::" + awsproto.Account + ":root", "schedulingStrategy": "REPLICA",
 		"deploymentConfiguration": s.DeploymentConfig.out(),
 		"deploymentController":    map[string]any{"type": "ECS"}, "enableECSManagedTags": false, "propagateTags": "NONE",
 		"enableExecuteCommand": false, "healthCheckGracePeriodSeconds": 0,
-		"roleArn": "arn:aws:iam::" + Account + ":role/aws-service-role/ecs.amazonaws.com/" + ecsServiceLinkedRoleName}
+		"roleArn": "arn:aws:iam::" + awsproto.Account + ":role/aws-service-role/ecs.amazonaws.com/" + iam.ECSServiceLinkedRole}
 	if s.Network != nil {
 		o["networkConfiguration"] = s.Network
 	}
 	if withTags {
-		o["tags"] = orEmpty(ecsTagsOut(s.Tags))
+		o["tags"] = awsproto.OrEmpty(ecsTagsOut(s.Tags))
 	}
 	return o
 }
 
-func (e *ecsService) describeServices(c *call, body []byte) (any, error) {
+func (e *ecsService) describeServices(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Cluster  string   `json:"cluster"`
 		Services []string `json:"services"`
 		Include  []string `json:"include"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	cl, err := e.cluster(c, in.Cluster)
@@ -355,7 +358,7 @@ func (e *ecsService) describeServices(c *call, body []byte) (any, error) {
 		return nil, err
 	}
 	if len(in.Services) == 0 || len(in.Services) > 10 {
-		return nil, clientErr("InvalidParameterException", "services should have between 1 and 10 items.")
+		return nil, awsproto.ClientErr("InvalidParameterException", "services should have between 1 and 10 items.")
 	}
 	out := struct {
 		Services []map[string]any `json:"services"`
@@ -364,7 +367,7 @@ func (e *ecsService) describeServices(c *call, body []byte) (any, error) {
 	for _, id := range in.Services {
 		s := e.service(cl, id)
 		if s == nil {
-			out.Failures = append(out.Failures, ecsFailure{Arn: serviceARN(c.region, cl.Name, serviceName(id)), Reason: "MISSING"})
+			out.Failures = append(out.Failures, ecsFailure{Arn: serviceARN(c.Region, cl.Name, serviceName(id)), Reason: "MISSING"})
 			continue
 		}
 		e.settle(c, s)
@@ -373,14 +376,14 @@ func (e *ecsService) describeServices(c *call, body []byte) (any, error) {
 	return out, nil
 }
 
-func (e *ecsService) listServices(c *call, body []byte) (any, error) {
+func (e *ecsService) listServices(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Cluster    string `json:"cluster"`
 		LaunchType string `json:"launchType"`
 		MaxResults *int32 `json:"maxResults"`
 		NextToken  string `json:"nextToken"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	cl, err := e.cluster(c, in.Cluster)
@@ -395,11 +398,11 @@ func (e *ecsService) listServices(c *call, body []byte) (any, error) {
 		}
 	}
 	sort.Strings(arns)
-	pg, next, err := page(arns, func(s string) string { return s }, in.MaxResults, in.NextToken, 10)
+	pg, next, err := awsproto.Page(arns, func(s string) string { return s }, in.MaxResults, in.NextToken, 10)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{"serviceArns": orEmpty(pg)}
+	out := map[string]any{"serviceArns": awsproto.OrEmpty(pg)}
 	if next != "" {
 		out["nextToken"] = next
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // ecsTaskDef is one revision of a task definition family. Spec keeps the
@@ -17,14 +19,14 @@ type ecsTaskDef struct {
 	Region         string         `json:"region"`
 	Status         string         `json:"status"`
 	Spec           map[string]any `json:"spec"`
-	Tags           []resourceTag  `json:"tags,omitempty"`
+	Tags           []awsproto.Tag `json:"tags,omitempty"`
 	RegisteredAt   time.Time      `json:"registeredAt"`
 	DeregisteredAt *time.Time     `json:"deregisteredAt,omitempty"`
 }
 
 // arn is the revision's ARN.
 func (td *ecsTaskDef) arn() string {
-	return "arn:aws:ecs:" + td.Region + ":" + Account + ":task-definition/" + td.Family + ":" + strconv.Itoa(td.Revision)
+	return "arn:aws:ecs:" + td.Region + ":" + awsproto.Account + ":task-definition/" + td.Family + ":" + strconv.Itoa(td.Revision)
 }
 
 // networkMode is the revision's network mode ("bridge" when unset).
@@ -61,10 +63,10 @@ func (td *ecsTaskDef) out() map[string]any {
 	o["family"] = td.Family
 	o["revision"] = td.Revision
 	o["status"] = td.Status
-	o["registeredAt"] = epoch(td.RegisteredAt)
-	o["registeredBy"] = "arn:aws:iam::" + Account + ":root"
+	o["registeredAt"] = awsproto.Epoch(td.RegisteredAt)
+	o["registeredBy"] = "arn:aws:iam::" + awsproto.Account + ":root"
 	if td.DeregisteredAt != nil {
-		o["deregisteredAt"] = epoch(*td.DeregisteredAt)
+		o["deregisteredAt"] = awsproto.Epoch(*td.DeregisteredAt)
 	}
 	if _, ok := o["networkMode"]; !ok {
 		o["networkMode"] = "bridge"
@@ -92,9 +94,9 @@ func validFamily(s string) bool {
 	return true
 }
 
-func (e *ecsService) registerTaskDefinition(c *call, body []byte) (any, error) {
+func (e *ecsService) registerTaskDefinition(c *awsproto.Call, body []byte) (any, error) {
 	var spec map[string]any
-	if err := decodeJSON(body, &spec); err != nil {
+	if err := awsproto.DecodeJSON(body, &spec); err != nil {
 		return nil, err
 	}
 	var in struct {
@@ -109,47 +111,39 @@ func (e *ecsService) registerTaskDefinition(c *call, body []byte) (any, error) {
 		} `json:"containerDefinitions"`
 		Tags []ecsTag `json:"tags"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if !validFamily(in.Family) {
-		return nil, clientErr("ClientException", "Family contains invalid characters or is empty: up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.")
+		return nil, awsproto.ClientErr("ClientException", "Family contains invalid characters or is empty: up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.")
 	}
 	if len(in.ContainerDefinitions) == 0 {
-		return nil, clientErr("ClientException", "Container list cannot be empty.")
+		return nil, awsproto.ClientErr("ClientException", "Container list cannot be empty.")
 	}
 	for _, cd := range in.ContainerDefinitions {
 		if cd.Name == "" {
-			return nil, clientErr("ClientException", "Container.name should not be null or empty.")
+			return nil, awsproto.ClientErr("ClientException", "Container.name should not be null or empty.")
 		}
 		if cd.Image == "" {
-			return nil, clientErr("ClientException", "Container.image should not be null or empty.")
+			return nil, awsproto.ClientErr("ClientException", "Container.image should not be null or empty.")
 		}
 	}
 	if includes(in.RequiresCompatibilities, "FARGATE") {
 		if in.NetworkMode != "awsvpc" {
-			return nil, clientErr("ClientException", "Fargate only supports network mode 'awsvpc'.")
+			return nil, awsproto.ClientErr("ClientException", "Fargate only supports network mode 'awsvpc'.")
 		}
 		if in.Cpu == "" || in.Memory == "" {
-			return nil, clientErr("ClientException", "Fargate requires that 'cpu' be defined at the task level.")
+			return nil, awsproto.ClientErr("ClientException", "Fargate requires that 'cpu' be defined at the task level.")
 		}
 	}
 	delete(spec, "tags")
-	key := c.region + "/" + in.Family
+	key := c.Region + "/" + in.Family
 	revs := e.srv.state.ECS.TaskDefs[key]
-	td := &ecsTaskDef{Family: in.Family, Revision: len(revs) + 1, Region: c.region, Status: "ACTIVE", Spec: spec,
-		Tags: ecsTagsIn(in.Tags), RegisteredAt: c.now}
+	td := &ecsTaskDef{Family: in.Family, Revision: len(revs) + 1, Region: c.Region, Status: "ACTIVE", Spec: spec,
+		Tags: ecsTagsIn(in.Tags), RegisteredAt: c.Now}
 	e.srv.state.ECS.TaskDefs[key] = append(revs, td)
-	c.changed()
-	return map[string]any{"taskDefinition": td.out(), "tags": orEmpty(ecsTagsOut(td.Tags))}, nil
-}
-
-// orEmpty makes a nil slice an empty one, so it encodes as [].
-func orEmpty[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
+	c.Changed()
+	return map[string]any{"taskDefinition": td.out(), "tags": awsproto.OrEmpty(ecsTagsOut(td.Tags))}, nil
 }
 
 // findTaskDef resolves a task definition given as family (its latest
@@ -179,49 +173,49 @@ func (e *ecsService) findTaskDef(region, ref string) *ecsTaskDef {
 	return revs[n-1]
 }
 
-func (e *ecsService) describeTaskDefinition(c *call, body []byte) (any, error) {
+func (e *ecsService) describeTaskDefinition(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		TaskDefinition string   `json:"taskDefinition"`
 		Include        []string `json:"include"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	td := e.findTaskDef(c.region, in.TaskDefinition)
+	td := e.findTaskDef(c.Region, in.TaskDefinition)
 	if td == nil {
-		return nil, clientErr("ClientException", "Unable to describe task definition.")
+		return nil, awsproto.ClientErr("ClientException", "Unable to describe task definition.")
 	}
 	out := map[string]any{"taskDefinition": td.out()}
 	if includes(in.Include, "TAGS") {
-		out["tags"] = orEmpty(ecsTagsOut(td.Tags))
+		out["tags"] = awsproto.OrEmpty(ecsTagsOut(td.Tags))
 	}
 	return out, nil
 }
 
-func (e *ecsService) deregisterTaskDefinition(c *call, body []byte) (any, error) {
+func (e *ecsService) deregisterTaskDefinition(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		TaskDefinition string `json:"taskDefinition"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	_, rev, _ := strings.Cut(in.TaskDefinition[strings.LastIndex(in.TaskDefinition, "/")+1:], ":")
 	if rev == "" {
-		return nil, clientErr("ClientException", "Invalid revision number. Number: ")
+		return nil, awsproto.ClientErr("ClientException", "Invalid revision number. Number: ")
 	}
-	td := e.findTaskDef(c.region, in.TaskDefinition)
+	td := e.findTaskDef(c.Region, in.TaskDefinition)
 	if td == nil {
-		return nil, clientErr("ClientException", "The specified task definition does not exist.")
+		return nil, awsproto.ClientErr("ClientException", "The specified task definition does not exist.")
 	}
 	if td.Status == "ACTIVE" {
-		t := c.now
+		t := c.Now
 		td.Status, td.DeregisteredAt = "INACTIVE", &t
-		c.changed()
+		c.Changed()
 	}
 	return map[string]any{"taskDefinition": td.out()}, nil
 }
 
-func (e *ecsService) listTaskDefinitions(c *call, body []byte) (any, error) {
+func (e *ecsService) listTaskDefinitions(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		FamilyPrefix string `json:"familyPrefix"`
 		Status       string `json:"status"`
@@ -229,7 +223,7 @@ func (e *ecsService) listTaskDefinitions(c *call, body []byte) (any, error) {
 		MaxResults   *int32 `json:"maxResults"`
 		NextToken    string `json:"nextToken"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if in.Status == "" {
@@ -239,7 +233,7 @@ func (e *ecsService) listTaskDefinitions(c *call, body []byte) (any, error) {
 	for key, revs := range e.srv.state.ECS.TaskDefs {
 		region, family, _ := strings.Cut(key, "/")
 		// familyPrefix names a whole family, as AWS documents it.
-		if region != c.region || in.FamilyPrefix != "" && family != in.FamilyPrefix {
+		if region != c.Region || in.FamilyPrefix != "" && family != in.FamilyPrefix {
 			continue
 		}
 		for _, td := range revs {
@@ -265,7 +259,7 @@ func (e *ecsService) listTaskDefinitions(c *call, body []byte) (any, error) {
 		pos[td] = fmt.Sprintf("%010d", i)
 	}
 	sortKey := func(td *ecsTaskDef) string { return pos[td] }
-	pg, next, err := page(list, sortKey, in.MaxResults, in.NextToken, 100)
+	pg, next, err := awsproto.Page(list, sortKey, in.MaxResults, in.NextToken, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -280,14 +274,14 @@ func (e *ecsService) listTaskDefinitions(c *call, body []byte) (any, error) {
 	return out, nil
 }
 
-func (e *ecsService) listTaskDefinitionFamilies(c *call, body []byte) (any, error) {
+func (e *ecsService) listTaskDefinitionFamilies(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		FamilyPrefix string `json:"familyPrefix"`
 		Status       string `json:"status"`
 		MaxResults   *int32 `json:"maxResults"`
 		NextToken    string `json:"nextToken"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	if in.Status == "" {
@@ -296,7 +290,7 @@ func (e *ecsService) listTaskDefinitionFamilies(c *call, body []byte) (any, erro
 	var fams []string
 	for key, revs := range e.srv.state.ECS.TaskDefs {
 		region, family, _ := strings.Cut(key, "/")
-		if region != c.region || !strings.HasPrefix(family, in.FamilyPrefix) {
+		if region != c.Region || !strings.HasPrefix(family, in.FamilyPrefix) {
 			continue
 		}
 		active := false
@@ -307,12 +301,12 @@ func (e *ecsService) listTaskDefinitionFamilies(c *call, body []byte) (any, erro
 			fams = append(fams, family)
 		}
 	}
-	sortStrings(fams)
-	pg, next, err := page(fams, func(s string) string { return s }, in.MaxResults, in.NextToken, 100)
+	sort.Strings(fams)
+	pg, next, err := awsproto.Page(fams, func(s string) string { return s }, in.MaxResults, in.NextToken, 100)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{"families": orEmpty(pg)}
+	out := map[string]any{"families": awsproto.OrEmpty(pg)}
 	if next != "" {
 		out["nextToken"] = next
 	}

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // ecsTask is one task of a cluster: the task runner (tasks_*.go) starts
@@ -66,7 +68,7 @@ type ctrLog struct {
 
 // arn is the task's ARN (the long format, with the cluster).
 func (t *ecsTask) arn() string {
-	return "arn:aws:ecs:" + t.Region + ":" + Account + ":task/" + t.Cluster + "/" + t.ID
+	return "arn:aws:ecs:" + t.Region + ":" + awsproto.Account + ":task/" + t.Cluster + "/" + t.ID
 }
 
 // taskCount counts a service's tasks whose last status is status, or that
@@ -86,12 +88,12 @@ func (e *ecsService) taskCount(s *ecsServiceItem, status string) int {
 
 // schedule recounts a service's deployments after an API call changed
 // it and asks the task runner to reconcile it soon.
-func (e *ecsService) schedule(c *call, s *ecsServiceItem) {
-	e.srv.tasks.settleDeployments(s, c.now)
+func (e *ecsService) schedule(c *awsproto.Call, s *ecsServiceItem) {
+	e.srv.tasks.settleDeployments(s, c.Now)
 	e.srv.tasks.poke()
 }
 
-func (e *ecsService) listTasks(c *call, body []byte) (any, error) {
+func (e *ecsService) listTasks(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Cluster       string `json:"cluster"`
 		ServiceName   string `json:"serviceName"`
@@ -100,7 +102,7 @@ func (e *ecsService) listTasks(c *call, body []byte) (any, error) {
 		MaxResults    *int32 `json:"maxResults"`
 		NextToken     string `json:"nextToken"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	cl, err := e.cluster(c, in.Cluster)
@@ -108,7 +110,7 @@ func (e *ecsService) listTasks(c *call, body []byte) (any, error) {
 		return nil, err
 	}
 	if in.ServiceName != "" && e.service(cl, in.ServiceName) == nil {
-		return nil, clientErr("ServiceNotFoundException", "Service not found.")
+		return nil, awsproto.ClientErr("ServiceNotFoundException", "Service not found.")
 	}
 	if in.DesiredStatus == "" {
 		in.DesiredStatus = "RUNNING"
@@ -123,24 +125,24 @@ func (e *ecsService) listTasks(c *call, body []byte) (any, error) {
 		arns = append(arns, t.arn())
 	}
 	sort.Strings(arns)
-	pg, next, err := page(arns, func(s string) string { return s }, in.MaxResults, in.NextToken, 100)
+	pg, next, err := awsproto.Page(arns, func(s string) string { return s }, in.MaxResults, in.NextToken, 100)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{"taskArns": orEmpty(pg)}
+	out := map[string]any{"taskArns": awsproto.OrEmpty(pg)}
 	if next != "" {
 		out["nextToken"] = next
 	}
 	return out, nil
 }
 
-func (e *ecsService) describeTasks(c *call, body []byte) (any, error) {
+func (e *ecsService) describeTasks(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Cluster string   `json:"cluster"`
 		Tasks   []string `json:"tasks"`
 		Include []string `json:"include"`
 	}
-	if err := decodeJSON(body, &in); err != nil {
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
 	cl, err := e.cluster(c, in.Cluster)
@@ -148,7 +150,7 @@ func (e *ecsService) describeTasks(c *call, body []byte) (any, error) {
 		return nil, err
 	}
 	if len(in.Tasks) == 0 || len(in.Tasks) > 100 {
-		return nil, clientErr("InvalidParameterException", "Tasks cannot be empty.")
+		return nil, awsproto.ClientErr("InvalidParameterException", "Tasks cannot be empty.")
 	}
 	out := struct {
 		Tasks    []map[string]any `json:"tasks"`
@@ -160,7 +162,7 @@ func (e *ecsService) describeTasks(c *call, body []byte) (any, error) {
 		if t == nil {
 			arn := ref
 			if !strings.HasPrefix(ref, "arn:") {
-				arn = "arn:aws:ecs:" + cl.Region + ":" + Account + ":task/" + cl.Name + "/" + id
+				arn = "arn:aws:ecs:" + cl.Region + ":" + awsproto.Account + ":task/" + cl.Name + "/" + id
 			}
 			out.Failures = append(out.Failures, ecsFailure{Arn: arn, Reason: "MISSING"})
 			continue
@@ -192,21 +194,21 @@ func taskOut(t *ecsTask) map[string]any {
 	}
 	o := map[string]any{"taskArn": t.arn(), "clusterArn": clusterARN(t.Region, t.Cluster), "taskDefinitionArn": t.TaskDefinition,
 		"group": t.Group, "lastStatus": t.LastStatus, "desiredStatus": t.DesiredStatus, "launchType": t.LaunchType,
-		"containers": ctrs, "createdAt": epoch(t.CreatedAt), "healthStatus": "UNKNOWN", "platformVersion": "1.4.0",
+		"containers": ctrs, "createdAt": awsproto.Epoch(t.CreatedAt), "healthStatus": "UNKNOWN", "platformVersion": "1.4.0",
 		"platformFamily": "Linux", "availabilityZone": t.Region + "a", "attachments": taskAttachments(t)}
 	if t.DeploymentID != "" {
 		o["startedBy"] = t.DeploymentID
 	}
 	if t.StartedAt != nil {
-		o["startedAt"] = epoch(*t.StartedAt)
-		o["pullStartedAt"], o["pullStoppedAt"] = epoch(t.CreatedAt), epoch(*t.StartedAt)
+		o["startedAt"] = awsproto.Epoch(*t.StartedAt)
+		o["pullStartedAt"], o["pullStoppedAt"] = awsproto.Epoch(t.CreatedAt), awsproto.Epoch(*t.StartedAt)
 	}
 	if t.StoppingAt != nil {
-		o["stoppingAt"] = epoch(*t.StoppingAt)
+		o["stoppingAt"] = awsproto.Epoch(*t.StoppingAt)
 	}
 	if t.StoppedAt != nil {
-		o["stoppedAt"] = epoch(*t.StoppedAt)
-		o["executionStoppedAt"] = epoch(*t.StoppedAt)
+		o["stoppedAt"] = awsproto.Epoch(*t.StoppedAt)
+		o["executionStoppedAt"] = awsproto.Epoch(*t.StoppedAt)
 	}
 	if t.StoppedReason != "" {
 		o["stoppedReason"], o["stopCode"] = t.StoppedReason, t.StopCode

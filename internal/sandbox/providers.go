@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // provider creates and deletes the resources of one CloudFormation type in
@@ -82,13 +84,13 @@ func (p *provCall) propErr(format string, args ...any) error {
 // handlerErr is CloudFormation's wrapping of an error the service returned.
 func (p *provCall) handlerErr(service, code, format string, args ...any) error {
 	return fmt.Errorf("Resource handler returned message: \"%s\" (Service: %s, Status Code: 400, Request ID: %s) (HandlerErrorCode: %s)",
-		fmt.Sprintf(format, args...), service, newRequestID(), code)
+		fmt.Sprintf(format, args...), service, awsproto.NewRequestID(), code)
 }
 
 // name returns the name CloudFormation generates for a resource without
 // one: stack-logical-RANDOM, shortened to at most max characters.
 func (p *provCall) name(max int) string {
-	suffix := "-" + upperAlnum(12)
+	suffix := "-" + awsproto.UpperAlnum(12)
 	stack, logical := p.stack, p.logical
 	for len(stack)+1+len(logical)+len(suffix) > max && (len(stack) > 1 || len(logical) > 1) {
 		if len(stack) >= len(logical) {
@@ -160,20 +162,14 @@ func (p *provCall) intProp(props map[string]any, key string, def int) (int, erro
 	return n, nil
 }
 
-// resourceTag is a Key/Value tag as templates and the query APIs spell it.
-type resourceTag struct {
-	Key   string `json:"Key" xml:"Key"`
-	Value string `json:"Value" xml:"Value"`
-}
-
 // tagsProp reads a Tags property: a list of {Key, Value}.
-func tagsProp(props map[string]any) []resourceTag {
+func tagsProp(props map[string]any) []awsproto.Tag {
 	list, _ := props["Tags"].([]any)
-	var out []resourceTag
+	var out []awsproto.Tag
 	for _, e := range list {
 		m, _ := e.(map[string]any)
 		if k := scalar(m["Key"]); k != "" {
-			out = append(out, resourceTag{Key: k, Value: scalar(m["Value"])})
+			out = append(out, awsproto.Tag{Key: k, Value: scalar(m["Value"])})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Key < out[j].Key })

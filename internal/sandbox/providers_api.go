@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // This file lets providers reuse the API operations: a template's
@@ -14,14 +16,14 @@ import (
 // state as one made by a call.
 
 // apiCall is a call made on behalf of a provider.
-func (p *provCall) apiCall() *call {
-	return &call{ctx: context.Background(), region: p.region, requestID: newRequestID(), now: p.now}
+func (p *provCall) apiCall() *awsproto.Call {
+	return &awsproto.Call{Ctx: context.Background(), Region: p.region, RequestID: awsproto.NewRequestID(), Now: p.now}
 }
 
 // apiErr wraps an operation's error as CloudFormation reports a failed
 // resource handler; other errors pass unchanged.
 func (p *provCall) apiErr(service string, err error) error {
-	var ae *apiError
+	var ae *awsproto.Error
 	if !errors.As(err, &ae) {
 		return err
 	}
@@ -139,7 +141,7 @@ func wireBool(v any) any {
 
 // apiCode is the wire code of an operation's error ("" for none).
 func apiCode(err error) string {
-	var ae *apiError
+	var ae *awsproto.Error
 	if errors.As(err, &ae) {
 		return ae.Code
 	}

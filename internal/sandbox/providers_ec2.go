@@ -4,17 +4,10 @@ import (
 	"net"
 	"slices"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/cfn"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 )
-
-// parseCIDR reads an IPv4 CIDR block, or nil.
-func parseCIDR(s string) *net.IPNet {
-	ip, n, err := net.ParseCIDR(s)
-	if err != nil || ip.To4() == nil || !ip.Equal(n.IP) {
-		return nil
-	}
-	return n
-}
 
 // overlaps tells whether two networks share an address.
 func overlaps(a, b *net.IPNet) bool { return a.Contains(b.IP) || b.Contains(a.IP) }
@@ -24,22 +17,22 @@ func createVPC(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	n := parseCIDR(cidr)
+	n := ec2.ParseCIDR(cidr)
 	if ones, _ := maskSize(n); n == nil || ones < 16 || ones > 28 {
 		return created{}, p.handlerErr("Ec2", "InvalidRequest", "The CIDR '%s' is invalid.", cidr)
 	}
 	e := &p.st.EC2
-	v := &ec2VPC{ID: "vpc-" + hexID(17), Region: p.region, CidrBlock: cidr, Tags: tagsProp(props),
+	v := &ec2.VPC{ID: "vpc-" + awsproto.HexID(17), Region: p.region, CidrBlock: cidr, Tags: tagsProp(props),
 		EnableDNSSupport:   props["EnableDnsSupport"] == nil || boolProp(props, "EnableDnsSupport"),
 		EnableDNSHostnames: boolProp(props, "EnableDnsHostnames")}
-	sg := &ec2SecurityGroup{ID: "sg-" + hexID(17), Region: p.region, VpcID: v.ID, Name: "default",
-		Description: "default VPC security group", Egress: []ec2Rule{allTraffic()}}
-	rt := &ec2RouteTable{ID: "rtb-" + hexID(17), Region: p.region, VpcID: v.ID, Main: true,
-		Routes: []ec2Route{{Destination: cidr, GatewayID: "local"}}}
+	sg := &ec2.SecurityGroup{ID: "sg-" + awsproto.HexID(17), Region: p.region, VpcID: v.ID, Name: "default",
+		Description: "default VPC security group", Egress: []ec2.Rule{allTraffic()}}
+	rt := &ec2.RouteTable{ID: "rtb-" + awsproto.HexID(17), Region: p.region, VpcID: v.ID, Main: true,
+		Routes: []ec2.Route{{Destination: cidr, GatewayID: "local"}}}
 	v.DefaultSecurityGrp, v.MainRouteTable = sg.ID, rt.ID
 	e.VPCs[v.ID], e.SecurityGroups[sg.ID], e.RouteTables[rt.ID] = v, sg, rt
 	return created{id: v.ID, attrs: map[string]string{"CidrBlock": cidr, "DefaultSecurityGroup": sg.ID, "VpcId": v.ID,
-		"DefaultNetworkAcl": "acl-" + hexID(17)}}, nil
+		"DefaultNetworkAcl": "acl-" + awsproto.HexID(17)}}, nil
 }
 
 // maskSize is the prefix length of n, 0 for nil.
@@ -51,8 +44,8 @@ func maskSize(n *net.IPNet) (int, int) {
 }
 
 // allTraffic is the default egress rule.
-func allTraffic() ec2Rule {
-	return ec2Rule{Protocol: "-1", FromPort: -1, ToPort: -1, CidrIP: "0.0.0.0/0"}
+func allTraffic() ec2.Rule {
+	return ec2.Rule{Protocol: "-1", FromPort: -1, ToPort: -1, CidrIP: "0.0.0.0/0"}
 }
 
 func deleteVPC(p *provCall, id string, _ map[string]string) error {
@@ -66,7 +59,7 @@ func deleteVPC(p *provCall, id string, _ map[string]string) error {
 }
 
 // vpc finds a VPC of the call's region by id.
-func (p *provCall) vpc(id string) (*ec2VPC, error) {
+func (p *provCall) vpc(id string) (*ec2.VPC, error) {
 	if v := p.st.EC2.VPCs[id]; v != nil && v.Region == p.region {
 		return v, nil
 	}
@@ -86,14 +79,14 @@ func createSubnet(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	n, vn := parseCIDR(cidr), parseCIDR(v.CidrBlock)
+	n, vn := ec2.ParseCIDR(cidr), ec2.ParseCIDR(v.CidrBlock)
 	ones, _ := maskSize(n)
 	vones, _ := maskSize(vn)
 	if n == nil || vn == nil || !vn.Contains(n.IP) || ones < vones || ones > 28 {
 		return created{}, p.handlerErr("Ec2", "InvalidRequest", "The CIDR '%s' is invalid.", cidr)
 	}
 	for _, other := range p.st.EC2.Subnets {
-		if o := parseCIDR(other.CidrBlock); other.VpcID == vpcID && o != nil && overlaps(o, n) {
+		if o := ec2.ParseCIDR(other.CidrBlock); other.VpcID == vpcID && o != nil && overlaps(o, n) {
 			return created{}, p.handlerErr("Ec2", "AlreadyExists", "The CIDR '%s' conflicts with another subnet", cidr)
 		}
 	}
@@ -107,7 +100,7 @@ func createSubnet(p *provCall, props map[string]any) (created, error) {
 			"Value (%s) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: %s.",
 			az, joinComma(zones))
 	}
-	s := &ec2Subnet{ID: "subnet-" + hexID(17), Region: p.region, VpcID: vpcID, CidrBlock: cidr, AvailabilityZone: az,
+	s := &ec2.Subnet{ID: "subnet-" + awsproto.HexID(17), Region: p.region, VpcID: vpcID, CidrBlock: cidr, AvailabilityZone: az,
 		MapPublicIPOnLaunch: boolProp(props, "MapPublicIpOnLaunch"), Tags: tagsProp(props)}
 	p.st.EC2.Subnets[s.ID] = s
 	return created{id: s.ID, attrs: map[string]string{"AvailabilityZone": az, "VpcId": vpcID, "SubnetId": s.ID,
@@ -132,7 +125,7 @@ func deleteSubnet(p *provCall, id string, _ map[string]string) error {
 }
 
 func createIGW(p *provCall, props map[string]any) (created, error) {
-	g := &ec2Gateway{ID: "igw-" + hexID(17), Region: p.region, Tags: tagsProp(props)}
+	g := &ec2.Gateway{ID: "igw-" + awsproto.HexID(17), Region: p.region, Tags: tagsProp(props)}
 	p.st.EC2.InternetGateways[g.ID] = g
 	return created{id: g.ID, attrs: map[string]string{"InternetGatewayId": g.ID}}, nil
 }
@@ -179,8 +172,8 @@ func createRouteTable(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	rt := &ec2RouteTable{ID: "rtb-" + hexID(17), Region: p.region, VpcID: vpcID, Tags: tagsProp(props),
-		Routes: []ec2Route{{Destination: v.CidrBlock, GatewayID: "local"}}}
+	rt := &ec2.RouteTable{ID: "rtb-" + awsproto.HexID(17), Region: p.region, VpcID: vpcID, Tags: tagsProp(props),
+		Routes: []ec2.Route{{Destination: v.CidrBlock, GatewayID: "local"}}}
 	p.st.EC2.RouteTables[rt.ID] = rt
 	return created{id: rt.ID, attrs: map[string]string{"RouteTableId": rt.ID}}, nil
 }
@@ -191,7 +184,7 @@ func deleteRouteTable(p *provCall, id string, _ map[string]string) error {
 }
 
 // routeTable finds a route table by id.
-func (p *provCall) routeTable(id string) (*ec2RouteTable, error) {
+func (p *provCall) routeTable(id string) (*ec2.RouteTable, error) {
 	if rt := p.st.EC2.RouteTables[id]; rt != nil {
 		return rt, nil
 	}
@@ -211,7 +204,7 @@ func createRoute(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	if parseCIDR(dest) == nil {
+	if ec2.ParseCIDR(dest) == nil {
 		return created{}, p.handlerErr("Ec2", "InvalidRequest", "Value (%s) for parameter destinationCidrBlock is invalid.", dest)
 	}
 	gw := str(props, "GatewayId")
@@ -231,13 +224,13 @@ func createRoute(p *provCall, props map[string]any) (created, error) {
 				"The route identified by %s already exists.", dest)
 		}
 	}
-	rt.Routes = append(rt.Routes, ec2Route{Destination: dest, GatewayID: gw})
+	rt.Routes = append(rt.Routes, ec2.Route{Destination: dest, GatewayID: gw})
 	return created{id: rtID + "|" + dest, attrs: map[string]string{"table": rtID, "destination": dest}}, nil
 }
 
 func deleteRoute(p *provCall, _ string, attrs map[string]string) error {
 	if rt := p.st.EC2.RouteTables[attrs["table"]]; rt != nil {
-		rt.Routes = slices.DeleteFunc(rt.Routes, func(r ec2Route) bool { return r.Destination == attrs["destination"] })
+		rt.Routes = slices.DeleteFunc(rt.Routes, func(r ec2.Route) bool { return r.Destination == attrs["destination"] })
 	}
 	return nil
 }
@@ -258,43 +251,43 @@ func createAssociation(p *provCall, props map[string]any) (created, error) {
 	if p.st.EC2.Subnets[subnetID] == nil {
 		return created{}, p.handlerErr("Ec2", "NotFound", "The subnet ID '%s' does not exist", subnetID)
 	}
-	a := ec2Association{ID: "rtbassoc-" + hexID(17), SubnetID: subnetID}
+	a := ec2.Association{ID: "rtbassoc-" + awsproto.HexID(17), SubnetID: subnetID}
 	rt.Associations = append(rt.Associations, a)
 	return created{id: a.ID, attrs: map[string]string{"table": rtID, "Id": a.ID}}, nil
 }
 
 func deleteAssociation(p *provCall, id string, attrs map[string]string) error {
 	if rt := p.st.EC2.RouteTables[attrs["table"]]; rt != nil {
-		rt.Associations = slices.DeleteFunc(rt.Associations, func(a ec2Association) bool { return a.ID == id })
+		rt.Associations = slices.DeleteFunc(rt.Associations, func(a ec2.Association) bool { return a.ID == id })
 	}
 	return nil
 }
 
 // ruleFrom reads one ingress rule (of a SecurityGroupIngress list entry or
 // an AWS::EC2::SecurityGroupIngress resource).
-func (p *provCall) ruleFrom(m map[string]any) (ec2Rule, error) {
+func (p *provCall) ruleFrom(m map[string]any) (ec2.Rule, error) {
 	proto := str(m, "IpProtocol")
 	if proto == "" {
-		return ec2Rule{}, p.propErr("#/SecurityGroupIngress: required key [IpProtocol] not found")
+		return ec2.Rule{}, p.propErr("#/SecurityGroupIngress: required key [IpProtocol] not found")
 	}
 	from, err := p.intProp(m, "FromPort", -1)
 	if err != nil {
-		return ec2Rule{}, err
+		return ec2.Rule{}, err
 	}
 	to, err := p.intProp(m, "ToPort", -1)
 	if err != nil {
-		return ec2Rule{}, err
+		return ec2.Rule{}, err
 	}
-	r := ec2Rule{Protocol: proto, FromPort: from, ToPort: to, CidrIP: str(m, "CidrIp"),
+	r := ec2.Rule{Protocol: proto, FromPort: from, ToPort: to, CidrIP: str(m, "CidrIp"),
 		SourceGroupID: str(m, "SourceSecurityGroupId"), Description: str(m, "Description")}
-	if r.CidrIP != "" && parseCIDR(r.CidrIP) == nil {
-		return ec2Rule{}, p.handlerErr("Ec2", "InvalidRequest", "CIDR block %s is malformed", r.CidrIP)
+	if r.CidrIP != "" && ec2.ParseCIDR(r.CidrIP) == nil {
+		return ec2.Rule{}, p.handlerErr("Ec2", "InvalidRequest", "CIDR block %s is malformed", r.CidrIP)
 	}
 	if r.SourceGroupID != "" && p.st.EC2.SecurityGroups[r.SourceGroupID] == nil {
-		return ec2Rule{}, p.handlerErr("Ec2", "NotFound", "The security group '%s' does not exist", r.SourceGroupID)
+		return ec2.Rule{}, p.handlerErr("Ec2", "NotFound", "The security group '%s' does not exist", r.SourceGroupID)
 	}
 	if r.CidrIP == "" && r.SourceGroupID == "" && str(m, "CidrIpv6") == "" && str(m, "SourcePrefixListId") == "" {
-		return ec2Rule{}, p.handlerErr("Ec2", "InvalidRequest",
+		return ec2.Rule{}, p.handlerErr("Ec2", "InvalidRequest",
 			"Either CIDR or a source security group or a prefix list must be specified")
 	}
 	return r, nil
@@ -317,8 +310,8 @@ func createSecurityGroup(p *provCall, props map[string]any) (created, error) {
 	if name == "" {
 		name = p.name(255)
 	}
-	sg := &ec2SecurityGroup{ID: "sg-" + hexID(17), Region: p.region, VpcID: vpcID, Name: name, Description: desc,
-		Tags: tagsProp(props), Egress: []ec2Rule{allTraffic()}}
+	sg := &ec2.SecurityGroup{ID: "sg-" + awsproto.HexID(17), Region: p.region, VpcID: vpcID, Name: name, Description: desc,
+		Tags: tagsProp(props), Egress: []ec2.Rule{allTraffic()}}
 	list, _ := props["SecurityGroupIngress"].([]any)
 	for _, e := range list {
 		m, _ := e.(map[string]any)
@@ -350,14 +343,14 @@ func createIngress(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	r.ID = "sgr-" + hexID(17)
+	r.ID = "sgr-" + awsproto.HexID(17)
 	sg.Ingress = append(sg.Ingress, r)
 	return created{id: r.ID, attrs: map[string]string{"group": groupID, "Id": r.ID}}, nil
 }
 
 func deleteIngress(p *provCall, id string, attrs map[string]string) error {
 	if sg := p.st.EC2.SecurityGroups[attrs["group"]]; sg != nil {
-		sg.Ingress = slices.DeleteFunc(sg.Ingress, func(r ec2Rule) bool { return r.ID == id })
+		sg.Ingress = slices.DeleteFunc(sg.Ingress, func(r ec2.Rule) bool { return r.ID == id })
 	}
 	return nil
 }

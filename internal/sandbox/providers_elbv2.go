@@ -3,6 +3,8 @@ package sandbox
 import (
 	"net/url"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // elbForm flattens the properties named in keys into a query form.
@@ -24,15 +26,15 @@ func createTargetGroupResource(p *provCall, props map[string]any) (created, erro
 		name := p.name(32)
 		form.Set("Name", strings.Trim(name[:min(len(name), 32)], "-"))
 	}
-	e := &elbService{srv: p.srv}
-	out, err := e.createTargetGroup(p.apiCall(), form)
+	e := p.srv.elb
+	out, err := e.CreateTargetGroup(p.apiCall(), form)
 	if err != nil {
 		return created{}, p.apiErr("ElasticLoadBalancingV2", err)
 	}
-	tg := out.(tgListXML).TargetGroups[0]
+	tg := out.(elbv2.TargetGroupsXML).TargetGroups[0]
 	if targets := elbForm(props, "Targets"); len(targets) > 0 {
 		targets.Set("TargetGroupArn", tg.TargetGroupArn)
-		if _, err := e.registerTargets(p.apiCall(), targets); err != nil {
+		if _, err := e.RegisterTargets(p.apiCall(), targets); err != nil {
 			_ = deleteTargetGroupResource(p, tg.TargetGroupArn, nil)
 			return created{}, p.apiErr("ElasticLoadBalancingV2", err)
 		}
@@ -46,7 +48,7 @@ func createTargetGroupResource(p *provCall, props map[string]any) (created, erro
 // deleteTargetGroupResource deletes the target group (in use: an error,
 // as in AWS).
 func deleteTargetGroupResource(p *provCall, arn string, _ map[string]string) error {
-	if _, err := (&elbService{srv: p.srv}).deleteTargetGroup(p.apiCall(), url.Values{"TargetGroupArn": {arn}}); err != nil {
+	if _, err := p.srv.elb.DeleteTargetGroup(p.apiCall(), url.Values{"TargetGroupArn": {arn}}); err != nil {
 		return p.apiErr("ElasticLoadBalancingV2", err)
 	}
 	return nil
@@ -56,17 +58,17 @@ func deleteTargetGroupResource(p *provCall, arn string, _ map[string]string) err
 // its ARN.
 func createListenerResource(p *provCall, props map[string]any) (created, error) {
 	form := elbForm(props, "LoadBalancerArn", "Port", "Protocol", "DefaultActions", "SslPolicy", "Certificates", "AlpnPolicy")
-	out, err := (&elbService{srv: p.srv}).createListener(p.apiCall(), form)
+	out, err := p.srv.elb.CreateListener(p.apiCall(), form)
 	if err != nil {
 		return created{}, p.apiErr("ElasticLoadBalancingV2", err)
 	}
-	arn := out.(listenersXML).Listeners[0].ListenerArn
+	arn := out.(elbv2.ListenersXML).Listeners[0].ListenerArn
 	return created{id: arn, attrs: map[string]string{"ListenerArn": arn}}, nil
 }
 
 // deleteListenerResource deletes the listener and its rules.
 func deleteListenerResource(p *provCall, arn string, _ map[string]string) error {
-	_, err := (&elbService{srv: p.srv}).deleteListener(p.apiCall(), url.Values{"ListenerArn": {arn}})
+	_, err := p.srv.elb.DeleteListener(p.apiCall(), url.Values{"ListenerArn": {arn}})
 	if err != nil && apiCode(err) != "ListenerNotFound" {
 		return p.apiErr("ElasticLoadBalancingV2", err)
 	}
@@ -77,17 +79,17 @@ func deleteListenerResource(p *provCall, arn string, _ map[string]string) error 
 // conditions and actions checked as the API does); Ref is its ARN.
 func createListenerRule(p *provCall, props map[string]any) (created, error) {
 	form := elbForm(props, "ListenerArn", "Priority", "Conditions", "Actions", "Tags")
-	out, err := (&elbService{srv: p.srv}).createRule(p.apiCall(), form)
+	out, err := p.srv.elb.CreateRule(p.apiCall(), form)
 	if err != nil {
 		return created{}, p.apiErr("ElasticLoadBalancingV2", err)
 	}
-	arn := out.(rulesXML).Rules[0].RuleArn
+	arn := out.(elbv2.RulesXML).Rules[0].RuleArn
 	return created{id: arn, attrs: map[string]string{"RuleArn": arn, "IsDefault": "false"}}, nil
 }
 
 // deleteListenerRule deletes the rule.
 func deleteListenerRule(p *provCall, arn string, _ map[string]string) error {
-	_, err := (&elbService{srv: p.srv}).deleteRule(p.apiCall(), url.Values{"RuleArn": {arn}})
+	_, err := p.srv.elb.DeleteRule(p.apiCall(), url.Values{"RuleArn": {arn}})
 	if err != nil && apiCode(err) != "RuleNotFound" {
 		return p.apiErr("ElasticLoadBalancingV2", err)
 	}

@@ -3,7 +3,12 @@ package sandbox
 import (
 	"encoding/json"
 	"strings"
-	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
+	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 )
 
 func createCluster(p *provCall, props map[string]any) (created, error) {
@@ -93,14 +98,14 @@ func createLoadBalancer(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, p.handlerErr("ElasticLoadBalancingV2", "InternalFailure", "no local port for the load balancer: %v", err)
 	}
-	id := hexID(16)
-	lb := &elbLoadBalancer{Name: name, Region: p.region, Type: typ, Scheme: scheme, VpcID: vpcID, Subnets: subnets,
+	id := awsproto.HexID(16)
+	lb := &elbv2.LoadBalancer{Name: name, Region: p.region, Type: typ, Scheme: scheme, VpcID: vpcID, Subnets: subnets,
 		SecurityGroups: groups, ID: id, CreatedAt: p.now, Tags: tagsProp(props),
 		DNSName: p.srv.alb.address(port), LocalPort: port}
-	arn := lb.arn()
+	arn := lb.ARN()
 	p.st.ELB.LoadBalancers[arn] = lb
-	return created{id: arn, attrs: map[string]string{"DNSName": lb.DNSName, "LoadBalancerFullName": lb.fullName(),
-		"LoadBalancerName": name, "CanonicalHostedZoneID": albHostedZone, "LoadBalancerArn": arn,
+	return created{id: arn, attrs: map[string]string{"DNSName": lb.DNSName, "LoadBalancerFullName": lb.FullName(),
+		"LoadBalancerName": name, "CanonicalHostedZoneID": elbv2.HostedZone, "LoadBalancerArn": arn,
 		"SecurityGroups": strings.Join(groups, ",")}}, nil
 }
 
@@ -117,7 +122,7 @@ func listOfMaps(v any) []map[string]any {
 }
 
 func deleteLoadBalancer(p *provCall, id string, _ map[string]string) error {
-	p.st.ELB.dropLoadBalancer(id)
+	p.st.ELB.DropLoadBalancer(id)
 	return nil
 }
 
@@ -137,7 +142,7 @@ func createRole(p *provCall, props map[string]any) (created, error) {
 	if name == "" {
 		name = p.name(64)
 	}
-	if p.st.IAM.Roles[name] != nil || name == ecsServiceLinkedRoleName {
+	if p.st.IAM.Roles[name] != nil || name == iam.ECSServiceLinkedRole {
 		return created{}, p.handlerErr("Iam", "AlreadyExists", "Role with name %s already exists.", name)
 	}
 	path := str(props, "Path")
@@ -148,32 +153,16 @@ func createRole(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	r := &iamRole{Name: name, Path: path, ID: "AROA" + upperAlnum(17), AssumeRolePolicy: policy,
+	r := &iam.Role{Name: name, Path: path, ID: "AROA" + awsproto.UpperAlnum(17), AssumeRolePolicy: policy,
 		Description: str(props, "Description"), ManagedPolicies: strList(props, "ManagedPolicyArns"),
 		MaxSessionDuration: maxSession, Tags: tagsProp(props), CreatedAt: p.now}
 	p.st.IAM.Roles[name] = r
-	return created{id: name, attrs: map[string]string{"Arn": r.arn(), "RoleId": r.ID}}, nil
+	return created{id: name, attrs: map[string]string{"Arn": r.ARN(), "RoleId": r.ID}}, nil
 }
 
 func deleteRole(p *provCall, id string, _ map[string]string) error {
 	delete(p.st.IAM.Roles, id)
 	return nil
-}
-
-// logGroup is a CloudWatch Logs log group, made by a stack or by the Logs API (logs.go).
-type logGroup struct {
-	Name          string        `json:"name"`
-	Region        string        `json:"region"`
-	RetentionDays int           `json:"retentionInDays,omitempty"`
-	CreatedAt     time.Time     `json:"createdAt"`
-	Tags          []resourceTag `json:"tags,omitempty"`
-	// Streams are the group's log streams by name (logs.go).
-	Streams map[string]*logStream `json:"streams,omitempty"`
-}
-
-// logsState is CloudWatch Logs' part of the state: groups by region/name.
-type logsState struct {
-	Groups map[string]*logGroup `json:"groups"`
 }
 
 func createLogGroup(p *provCall, props map[string]any) (created, error) {
@@ -189,8 +178,8 @@ func createLogGroup(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	p.st.Logs.Groups[key] = &logGroup{Name: name, Region: p.region, RetentionDays: days, CreatedAt: p.now, Tags: tagsProp(props)}
-	return created{id: name, attrs: map[string]string{"Arn": "arn:aws:logs:" + p.region + ":" + Account + ":log-group:" + name + ":*"}}, nil
+	p.st.Logs.Groups[key] = &logs.Group{Name: name, Region: p.region, RetentionDays: days, CreatedAt: p.now, Tags: tagsProp(props)}
+	return created{id: name, attrs: map[string]string{"Arn": "arn:aws:logs:" + p.region + ":" + awsproto.Account + ":log-group:" + name + ":*"}}, nil
 }
 
 func deleteLogGroup(p *provCall, id string, _ map[string]string) error {
@@ -203,11 +192,11 @@ func createRepository(p *provCall, props map[string]any) (created, error) {
 	if name == "" {
 		name = strings.ToLower(p.name(256))
 	}
-	if !validRepoName(name) {
+	if !ecr.ValidRepoName(name) {
 		return created{}, p.propErr("#/RepositoryName: failed validation constraint for keyword [pattern]")
 	}
 	if p.st.ECR[p.region] == nil {
-		p.st.ECR[p.region] = map[string]*ecrRepository{}
+		p.st.ECR[p.region] = map[string]*ecr.Repository{}
 	}
 	if p.st.ECR[p.region][name] != nil {
 		return created{}, p.handlerErr("Ecr", "AlreadyExists", "Resource of type 'AWS::ECR::Repository' with identifier '%s' already exists.", name)
@@ -217,18 +206,18 @@ func createRepository(p *provCall, props map[string]any) (created, error) {
 		mut = "MUTABLE"
 	}
 	scan, _ := props["ImageScanningConfiguration"].(map[string]any)
-	p.st.ECR[p.region][name] = &ecrRepository{Name: name, Region: p.region, CreatedAt: p.now, TagMutability: mut,
+	p.st.ECR[p.region][name] = &ecr.Repository{Name: name, Region: p.region, CreatedAt: p.now, TagMutability: mut,
 		ScanOnPush: boolProp(scan, "ScanOnPush"), EncryptionType: "AES256", Tags: ecrTags(tagsProp(props)),
 		EmptyOnDelete: boolProp(props, "EmptyOnDelete")}
-	return created{id: name, attrs: map[string]string{"Arn": repoARN(p.region, name),
+	return created{id: name, attrs: map[string]string{"Arn": ecr.RepoARN(p.region, name),
 		"RepositoryUri": p.srv.publicAddr() + "/" + name}}, nil
 }
 
 // ecrTags converts resource tags to ECR's.
-func ecrTags(in []resourceTag) []ecrTag {
-	var out []ecrTag
+func ecrTags(in []awsproto.Tag) []ecr.Tag {
+	var out []ecr.Tag
 	for _, t := range in {
-		out = append(out, ecrTag(t))
+		out = append(out, ecr.Tag(t))
 	}
 	return out
 }
@@ -240,7 +229,7 @@ func deleteRepositoryResource(p *provCall, id string, _ map[string]string) error
 	}
 	if len(r.Images) > 0 && !r.EmptyOnDelete {
 		return p.handlerErr("Ecr", "GeneralServiceException",
-			"The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images", id, Account)
+			"The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images", id, awsproto.Account)
 	}
 	delete(p.st.ECR[p.region], id)
 	return nil

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // TestProvidersBuildTheWorkshopNetwork creates the workshop template's
@@ -79,15 +82,15 @@ func TestProvidersBuildTheWorkshopNetwork(t *testing.T) {
 		}
 		return rec.Body.String()
 	}
-	body := call(url.Values{"Action": {"DescribeSubnets"}, "Version": {ec2Version}, "Filter.1.Name": {"vpc-id"}, "Filter.1.Value.1": {vpc.id}})
+	body := call(url.Values{"Action": {"DescribeSubnets"}, "Version": {ec2.Version}, "Filter.1.Name": {"vpc-id"}, "Filter.1.Value.1": {vpc.id}})
 	if strings.Count(body, "<subnetId>") != 2 || !strings.Contains(body, "<availabilityZone>us-east-1b</availabilityZone>") {
 		t.Errorf("DescribeSubnets: %s", body)
 	}
-	body = call(url.Values{"Action": {"DescribeSecurityGroups"}, "Version": {ec2Version}, "Filter.1.Name": {"vpc-id"}, "Filter.1.Value.1": {vpc.id}})
+	body = call(url.Values{"Action": {"DescribeSecurityGroups"}, "Version": {ec2.Version}, "Filter.1.Name": {"vpc-id"}, "Filter.1.Value.1": {vpc.id}})
 	if strings.Count(body, "<groupId>") != 4 || !strings.Contains(body, "<fromPort>3000</fromPort>") { // 3 groups + the ALB group as a source
 		t.Errorf("DescribeSecurityGroups: %s", body)
 	}
-	body = call(url.Values{"Action": {"DescribeLoadBalancers"}, "Version": {elbVersion}, "LoadBalancerArns.member.1": {lb.id}})
+	body = call(url.Values{"Action": {"DescribeLoadBalancers"}, "Version": {elbv2.Version}, "LoadBalancerArns.member.1": {lb.id}})
 	if !strings.Contains(body, "<Code>active</Code>") || !strings.Contains(body, "<VpcId>"+vpc.id+"</VpcId>") {
 		t.Errorf("DescribeLoadBalancers: %s", body)
 	}

@@ -10,6 +10,17 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
+	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
+	"github.com/breakthemonolith/workshop/internal/sandbox/store"
+	"github.com/breakthemonolith/workshop/internal/sandbox/sts"
+	"github.com/breakthemonolith/workshop/internal/sandbox/wafv2"
 )
 
 // DefaultAddr is where the sandbox listens unless told otherwise.
@@ -43,21 +54,22 @@ type Options struct {
 type Server struct {
 	opts   Options
 	log    *slog.Logger
-	routes *router
-	blobs  *blobStore
-	reg    http.Handler // go-containerregistry's registry, for blobs
-	alb    *dataPlane   // the load balancers, answering locally (alb.go)
-	waf    *wafLimiter  // enforces the web ACLs' rate-based rules
+	routes *awsproto.Router
+	blobs  *ecr.BlobStore
+	elb    *elbv2.Service // ELBv2's API, which the CloudFormation providers call
+	ecr    *ecr.Service   // ECR's API and its registry (/v2/)
+	alb    *dataPlane     // the load balancers, answering locally (alb.go)
+	waf    *wafv2.Limiter // enforces the web ACLs' rate-based rules
 
 	// mu guards state and its file: every API operation and every
 	// manifest change runs under it.
 	mu    sync.Mutex
 	state *state
-	file  *stateFile
+	file  stateFile
 
 	tasks *taskRunner // ECS's data plane: runs the services' tasks
 
-	lock      *dataLock // the data folder's lock file, held while serving
+	lock      *store.Lock // the data folder's lock file, held while serving
 	ln        net.Listener
 	httpSrv   *http.Server
 	closeOnce sync.Once
@@ -79,40 +91,43 @@ func New(opts Options) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	file := &stateFile{dir: opts.DataDir}
+	file := stateFile{&store.File{Dir: opts.DataDir}}
 	st, err := file.load()
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := newBlobStore(opts.DataDir)
+	blobs, err := ecr.NewBlobStore(opts.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, log: log, routes: newRouter(), blobs: blobs, state: st, file: file,
+	s := &Server{opts: opts, log: log, routes: awsproto.NewRouter(), blobs: blobs, state: st, file: file,
 		alb: newDataPlane(log, opts.Addr, opts.RemoteEngine)}
-	s.reg = newBlobRegistry(blobs, log)
 	s.tasks = newTaskRunner(s, opts.Containers, opts.DataDir)
 	// The two data planes meet here: the load balancer dials a task's
 	// target at its container's published port, and the task runner reads
 	// the load balancer's health checks.
 	s.alb.resolve = s.tasks.dialAddr
-	s.tasks.health = func(tgArn string, t elbTarget) string {
-		state, _, _ := s.alb.health(tgArn, t)
+	s.tasks.health = func(tgArn string, t elbv2.Target) string {
+		state, _, _ := s.alb.Health(tgArn, t)
 		return state
 	}
-	registerSTS(s.routes)
-	(&ecrService{srv: s}).register(s.routes)
-	(&ec2Service{srv: s}).register(s.routes)
-	(&iamService{srv: s}).register(s.routes)
+	sts.Register(s.routes)
+	s.ecr = ecr.New(func() ecr.State { return s.state.ECR }, func() string { return s.state.RegistryPassword },
+		serverHost{s}, blobs, ecr.NewBlobRegistry(blobs, log), s.Endpoint, s.publicAddr)
+	s.ecr.Register(s.routes)
+	ec2.New(func() *ec2.State { return &s.state.EC2 }).Register(s.routes)
+	iam.New(func() *iam.State { return &s.state.IAM }).Register(s.routes)
 	(&ecsService{srv: s}).register(s.routes)
-	(&elbService{srv: s}).register(s.routes)
-	(&logsService{srv: s}).register(s.routes)
+	s.elb = elbv2.New(func() *elbv2.State { return &s.state.ELB }, func() *ec2.State { return &s.state.EC2 }, s.alb)
+	s.elb.Register(s.routes)
+	logs.New(func() *logs.State { return &s.state.Logs }).Register(s.routes)
 	(&cfnService{srv: s}).register(s.routes)
-	(&wafService{srv: s}).register(s.routes)
-	(&secretsService{srv: s}).register(s.routes)
-	s.waf = newWAFLimiter()
-	s.waf.publish(&s.state.WAF)
-	s.alb.allow = s.wafAllowsRequest
+	s.waf = wafv2.NewLimiter()
+	wafv2.New(func() *wafv2.State { return &s.state.WAF }, s.waf,
+		func(arn string) bool { return s.state.ELB.LoadBalancers[arn] != nil }).Register(s.routes)
+	secretsmanager.New(func() *secretsmanager.State { return &s.state.Secrets }).Register(s.routes)
+	s.waf.Publish(&s.state.WAF)
+	s.alb.allow = s.waf.AllowsRequest
 	return s, nil
 }
 
@@ -120,14 +135,14 @@ func New(opts Options) (*Server, error) {
 // running sandbox holds it), listens on the configured address and serves
 // in the background until Close is called or ctx is done.
 func (s *Server) Start(ctx context.Context) error {
-	lock, err := lockDataDir(s.opts.DataDir)
+	lock, err := store.LockDir(s.opts.DataDir)
 	if err != nil {
 		return err
 	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.opts.Addr)
 	if err != nil {
-		_ = lock.release()
+		_ = lock.Release()
 		return fmt.Errorf("start the sandbox: listen on %s: %w", s.opts.Addr, err)
 	}
 	s.lock = lock
@@ -219,30 +234,30 @@ func (s *Server) Close() error {
 	s.alb.close()
 	if err != nil {
 		if cerr := s.httpSrv.Close(); cerr != nil {
-			return errors.Join(fmt.Errorf("stop the sandbox: %w", cerr), s.lock.release())
+			return errors.Join(fmt.Errorf("stop the sandbox: %w", cerr), s.lock.Release())
 		}
 	}
-	return s.lock.release()
+	return s.lock.Release()
 }
 
 // ServeHTTP routes a request by protocol marker: registry paths, the
 // sandbox's own paths, X-Amz-Target (awsJson), else awsQuery.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	requestID := newRequestID()
+	requestID := awsproto.NewRequestID()
 	w.Header().Set("x-amzn-RequestId", requestID)
 	s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "target", r.Header.Get("X-Amz-Target"))
 	switch {
 	case r.URL.Path == "/v2" || strings.HasPrefix(r.URL.Path, "/v2/"):
-		s.serveRegistry(w, r)
-	case strings.HasPrefix(r.URL.Path, layerPath):
-		s.serveLayer(w, r)
+		s.ecr.ServeRegistry(w, r)
+	case strings.HasPrefix(r.URL.Path, ecr.LayerPath):
+		s.ecr.ServeLayer(w, r)
 	case r.URL.Path == HealthPath:
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ready"}` + "\n"))
 	case r.Header.Get("X-Amz-Target") != "":
-		s.serveJSON(w, r, requestID)
+		s.routes.ServeJSON(w, r, requestID, s.invoke)
 	default:
-		s.serveQuery(w, r, requestID)
+		s.routes.ServeQuery(w, r, requestID, s.invoke)
 	}
 }
 
@@ -252,21 +267,21 @@ const HealthPath = "/_sandbox/health"
 
 // invoke runs an API operation: after the configured latency, under the
 // state lock, writing the state when the operation changed it.
-func (s *Server) invoke(r *http.Request, requestID string, op func(*call) (any, error)) (any, error) {
+func (s *Server) invoke(r *http.Request, requestID string, op func(*awsproto.Call) (any, error)) (any, error) {
 	if s.opts.Latency > 0 {
 		t := time.NewTimer(s.opts.Latency)
 		select {
 		case <-r.Context().Done():
 			t.Stop()
-			return nil, clientErr("RequestCanceled", "the client went away")
+			return nil, awsproto.ClientErr("RequestCanceled", "the client went away")
 		case <-t.C:
 		}
 	}
-	c := &call{ctx: r.Context(), region: regionOf(r), requestID: requestID, now: time.Now().UTC()}
+	c := awsproto.NewCall(r, requestID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out, err := op(c)
-	if c.mutated {
+	if c.Mutated() {
 		s.tasks.poke()
 		s.alb.sync(s.state)
 		if serr := s.file.save(s.state); serr != nil {
@@ -289,7 +304,7 @@ func (s *Server) undo(saveErr error) error {
 	} else {
 		s.log.Warn("sandbox state not restored", "err", err)
 	}
-	return &apiError{Status: 503, Code: "ServiceUnavailable",
+	return &awsproto.Error{Status: 503, Code: "ServiceUnavailable",
 		Message: "The sandbox could not save the change (see its log), so nothing changed: free some disk space, then retry.", Receiver: true}
 }
 
@@ -299,4 +314,22 @@ func (s *Server) saveLocked() {
 	if err := s.file.save(s.state); err != nil {
 		s.log.Warn("sandbox state not saved", "err", err)
 	}
+}
+
+// serverHost gives ECR's registry the server's state lock and save, for
+// its requests, which are not API calls.
+type serverHost struct{ s *Server }
+
+// Lock takes the state lock.
+func (h serverHost) Lock() { h.s.mu.Lock() }
+
+// Unlock releases the state lock.
+func (h serverHost) Unlock() { h.s.mu.Unlock() }
+
+// Save writes the state (lock held), undoing the change when that fails.
+func (h serverHost) Save() error {
+	if err := h.s.file.save(h.s.state); err != nil {
+		return h.s.undo(err)
+	}
+	return nil
 }

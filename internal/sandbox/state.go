@@ -4,19 +4,21 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
+	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
+	"github.com/breakthemonolith/workshop/internal/sandbox/store"
+	"github.com/breakthemonolith/workshop/internal/sandbox/wafv2"
 )
 
 // stateVersion is the layout of state.json; a file of another version is
 // refused rather than misread.
 const stateVersion = 1
-
-// stateFileName is the state's file in the data directory.
-const stateFileName = "state.json"
 
 // state is everything the sandbox remembers. Each service owns one field;
 // a new service adds its own.
@@ -25,38 +27,38 @@ type state struct {
 	// RegistryPassword is the password of the registry's user AWS, which
 	// ECR's GetAuthorizationToken hands out. It is made once per data
 	// directory, so a docker login survives restarts.
-	RegistryPassword string   `json:"registryPassword"`
-	ECR              ecrState `json:"ecr"`
+	RegistryPassword string    `json:"registryPassword"`
+	ECR              ecr.State `json:"ecr"`
 	// CFN holds the stacks; the services below hold what stacks (and later
 	// the learner's API calls) created.
-	CFN  cfnState  `json:"cloudformation"`
-	EC2  ec2State  `json:"ec2"`
-	IAM  iamState  `json:"iam"`
-	ECS  ecsState  `json:"ecs"`
-	ELB  elbState  `json:"elbv2"`
-	Logs logsState `json:"logs"`
-	// WAF and Secrets serve module 5 (wafv2.go, secretsmanager.go).
-	WAF     wafState     `json:"wafv2"`
-	Secrets secretsState `json:"secretsmanager"`
+	CFN  cfnState    `json:"cloudformation"`
+	EC2  ec2.State   `json:"ec2"`
+	IAM  iam.State   `json:"iam"`
+	ECS  ecsState    `json:"ecs"`
+	ELB  elbv2.State `json:"elbv2"`
+	Logs logs.State  `json:"logs"`
+	// WAF and Secrets serve module 5 (packages wafv2 and secretsmanager).
+	WAF     wafv2.State          `json:"wafv2"`
+	Secrets secretsmanager.State `json:"secretsmanager"`
 }
 
 // fill gives every service an empty part where it has none, so that a
 // state file written before a service existed still loads.
 func (st *state) fill() {
 	if st.ECR == nil {
-		st.ECR = ecrState{}
+		st.ECR = ecr.State{}
 	}
-	st.EC2.fill()
+	st.EC2.Fill()
 	if st.IAM.Roles == nil {
-		st.IAM.Roles = map[string]*iamRole{}
+		st.IAM.Roles = map[string]*iam.Role{}
 	}
 	st.ECS.fill()
-	st.ELB.fill()
+	st.ELB.Fill()
 	if st.Logs.Groups == nil {
-		st.Logs.Groups = map[string]*logGroup{}
+		st.Logs.Groups = map[string]*logs.Group{}
 	}
-	st.WAF.fill()
-	st.Secrets.fill()
+	st.WAF.Fill()
+	st.Secrets.Fill()
 }
 
 // newState is the state of a fresh data directory.
@@ -68,107 +70,49 @@ func newState() *state {
 	return st
 }
 
-// stateFile reads and writes state.json in a data directory, and keeps
-// the bytes it last wrote (or read): what is on disk, to go back to when a
-// save fails.
-type stateFile struct {
-	dir   string
-	saved []byte
-	// write replaces the file (writeFileAtomic; tests inject failures).
-	write func(path string, data []byte) error
-}
-
-func (f *stateFile) path() string { return filepath.Join(f.dir, stateFileName) }
+// stateFile is the state's file (store.File) with what the sandbox knows
+// of its content: the version, the parts a fresh state has, the limits.
+type stateFile struct{ *store.File }
 
 // load reads the state, or makes (and saves) a fresh one when the directory
 // has none. An unreadable file is an error and stays untouched.
-func (f *stateFile) load() (*state, error) {
-	if err := os.MkdirAll(f.dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create the sandbox's data directory: %w", err)
+func (f stateFile) load() (*state, error) {
+	data, err := f.Read()
+	if err != nil {
+		return nil, err
 	}
-	data, err := os.ReadFile(f.path())
-	if errors.Is(err, fs.ErrNotExist) {
+	if data == nil {
 		st := newState()
 		return st, f.save(st)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read the sandbox state: %w", err)
-	}
-	f.saved = data
 	st := &state{}
 	if err := json.Unmarshal(data, st); err != nil {
-		return nil, fmt.Errorf("read the sandbox state %s: it is not valid (%v); move it away to start with an empty sandbox", f.path(), err)
+		return nil, fmt.Errorf("read the sandbox state %s: it is not valid (%v); move it away to start with an empty sandbox", f.Path(), err)
 	}
 	if st.Version != stateVersion {
 		return nil, fmt.Errorf("read the sandbox state %s: version %d, this workshop reads version %d; move it away to start with an empty sandbox",
-			f.path(), st.Version, stateVersion)
+			f.Path(), st.Version, stateVersion)
 	}
 	if st.RegistryPassword == "" {
 		st.RegistryPassword = newState().RegistryPassword
 	}
 	st.fill()
-	if err := st.ECS.checkLimits(f.path()); err != nil {
+	if err := st.ECS.checkLimits(f.Path()); err != nil {
 		return nil, err
 	}
 	return st, nil
 }
 
-// save writes the state atomically: a temporary file in the same directory,
-// synced, then renamed over the old one, and the directory synced.
-func (f *stateFile) save(st *state) error {
-	data, err := json.MarshalIndent(st, "", " ")
-	if err != nil {
-		return fmt.Errorf("save the sandbox state: %w", err)
-	}
-	write := f.write
-	if write == nil {
-		write = writeFileAtomic
-	}
-	if err := write(f.path(), data); err != nil {
-		return err
-	}
-	f.saved = data
-	return nil
-}
+// save writes the state atomically.
+func (f stateFile) save(st *state) error { return f.Save(st) }
 
 // lastSaved is the state as it was last written: what a request whose
-// save failed goes back to, so that memory never holds what the disk
-// does not.
-func (f *stateFile) lastSaved() (*state, error) {
+// save failed goes back to.
+func (f stateFile) lastSaved() (*state, error) {
 	st := &state{}
-	if err := json.Unmarshal(f.saved, st); err != nil {
-		return nil, fmt.Errorf("read back the sandbox state: %w", err)
+	if err := f.LastSaved(st); err != nil {
+		return nil, err
 	}
 	st.fill()
 	return st, nil
-}
-
-// writeFileAtomic replaces path with data so that a reader sees either the
-// old file or the new one, even after a crash.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
 }

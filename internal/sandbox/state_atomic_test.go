@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 )
 
 // A request whose save fails changes nothing: the answer is a 503 naming
@@ -29,11 +30,11 @@ func TestRequestWhoseSaveFailsChangesNothing(t *testing.T) {
 	defer s.Close()
 	var full atomic.Bool
 	s.mu.Lock()
-	s.file.write = func(path string, data []byte) error {
+	s.file.Write = func(path string, data []byte) error {
 		if full.Load() {
 			return &os.PathError{Op: "write", Path: path, Err: errors.New("no space left on device")}
 		}
-		return writeFileAtomic(path, data)
+		return store.WriteFileAtomic(path, data)
 	}
 	s.mu.Unlock()
 	client := ecr.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(s.Endpoint()),
@@ -56,7 +57,7 @@ func TestRequestWhoseSaveFailsChangesNothing(t *testing.T) {
 	if _, err := client.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String("api")}); err != nil {
 		t.Fatalf("the retry once the disk has room: %v", err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, stateFileName))
+	data, err := os.ReadFile(filepath.Join(dir, store.FileName))
 	if err != nil || !strings.Contains(string(data), `"name": "api"`) {
 		t.Errorf("the repository is not on disk after the retry: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
@@ -40,11 +41,11 @@ func (img *ownImage) loadTag() string {
 // the engine (linux/amd64, linux/arm64/v8, …).
 func (img *ownImage) forPlatform(os, arch, variant string) ([]byte, error) {
 	raw := img.manifests[img.digest]
-	var m parsedManifest
+	var m ecr.ParsedManifest
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, fmt.Errorf("read the manifest of %s: %w", img.digest, err)
 	}
-	if !isIndex(m.MediaType) && len(m.Manifests) == 0 {
+	if !ecr.IsIndex(m.MediaType) && len(m.Manifests) == 0 {
 		return raw, nil
 	}
 	var index struct {
@@ -81,7 +82,7 @@ func (img *ownImage) forPlatform(os, arch, variant string) ([]byte, error) {
 // writeArchive writes the image manifest raw, with its configuration and
 // layers from blobs, as a docker-archive tagged tag: what the Engine API's
 // image load reads.
-func writeArchive(w io.Writer, blobs *blobStore, raw []byte, tag string) error {
+func writeArchive(w io.Writer, blobs *ecr.BlobStore, raw []byte, tag string) error {
 	ref, err := name.NewTag(tag)
 	if err != nil {
 		return fmt.Errorf("name the image %s: %w", tag, err)
@@ -102,7 +103,7 @@ func writeArchive(w io.Writer, blobs *blobStore, raw []byte, tag string) error {
 type storedImage struct {
 	raw      []byte
 	manifest *v1.Manifest
-	blobs    *blobStore
+	blobs    *ecr.BlobStore
 }
 
 // RawManifest implements partial.CompressedImageCore.
@@ -142,7 +143,7 @@ func (s *storedImage) LayerByDigest(h v1.Hash) (partial.CompressedLayer, error) 
 // storedLayer is one compressed layer in the blob store.
 type storedLayer struct {
 	desc  v1.Descriptor
-	blobs *blobStore
+	blobs *ecr.BlobStore
 }
 
 // Digest implements partial.CompressedLayer.

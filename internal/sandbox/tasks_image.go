@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
 )
 
 // ecrHost matches a real ECR registry host, which the sandbox serves as
@@ -47,18 +49,18 @@ func (r *taskRunner) resolveImage(region, image string) (img taskImage, why stri
 	if repo == nil {
 		return taskImage{}, notFound + " (the repository " + name + " does not exist in " + region + ")"
 	}
-	var found *ecrImage
+	var found *ecr.Image
 	if digest != "" {
 		found = repo.Images[digest]
 	} else {
-		found = repo.imageTagged(tag)
+		found = repo.ImageTagged(tag)
 	}
 	if found == nil {
 		return taskImage{}, notFound
 	}
 	own := &ownImage{repo: name, digest: found.Digest, manifests: map[string][]byte{found.Digest: []byte(found.Manifest)}}
-	if isIndex(found.MediaType) {
-		var m parsedManifest
+	if ecr.IsIndex(found.MediaType) {
+		var m ecr.ParsedManifest
 		_ = json.Unmarshal([]byte(found.Manifest), &m)
 		for _, d := range m.Manifests {
 			if child := repo.Images[d.Digest]; child != nil {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // launchJob is what a task launch needs, read from the state under its
@@ -201,12 +203,12 @@ func (r *taskRunner) register(svc *ecsServiceItem, t *ecsTask, now time.Time) {
 		if tg == nil {
 			continue
 		}
-		target := elbTarget{ID: t.PrivateIP, Port: lb.ContainerPort}
-		if indexTarget(tg.Targets, target) < 0 {
+		target := elbv2.Target{ID: t.PrivateIP, Port: lb.ContainerPort}
+		if elbv2.IndexTarget(tg.Targets, target) < 0 {
 			tg.Targets = append(tg.Targets, target)
 		}
-		t.Targets = append(t.Targets, taskTarget{TargetGroupArn: tg.arn(), ID: target.ID, Port: target.Port})
-		svc.event(now, "registered 1 targets in (target-group %s)", tg.arn())
+		t.Targets = append(t.Targets, taskTarget{TargetGroupArn: tg.ARN(), ID: target.ID, Port: target.Port})
+		svc.event(now, "registered 1 targets in (target-group %s)", tg.ARN())
 	}
 }
 
@@ -218,7 +220,7 @@ func (r *taskRunner) deregister(t *ecsTask, now time.Time) {
 	svc := r.serviceOf(t)
 	for _, tt := range t.Targets {
 		if tg := r.srv.state.ELB.TargetGroups[tt.TargetGroupArn]; tg != nil {
-			if i := indexTarget(tg.Targets, elbTarget{ID: tt.ID, Port: tt.Port}); i >= 0 {
+			if i := elbv2.IndexTarget(tg.Targets, elbv2.Target{ID: tt.ID, Port: tt.Port}); i >= 0 {
 				tg.Targets = append(tg.Targets[:i], tg.Targets[i+1:]...)
 			}
 		}

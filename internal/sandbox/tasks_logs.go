@@ -3,6 +3,8 @@ package sandbox
 import (
 	"sync"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 )
 
 // logFlushEvery is how often a container's new output is copied into its
@@ -32,7 +34,7 @@ func (r *taskRunner) openLog(t *ecsTask, ctrName string, cd map[string]any, now 
 			return nil, "failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: " +
 				"ResourceNotFoundException: The specified log group does not exist. (log group " + group + " in " + region + ")"
 		}
-		g = &logGroup{Name: group, Region: region, CreatedAt: now}
+		g = &logs.Group{Name: group, Region: region, CreatedAt: now}
 		r.srv.state.Logs.Groups[region+"/"+group] = g
 	}
 	stream := t.ID
@@ -40,10 +42,10 @@ func (r *taskRunner) openLog(t *ecsTask, ctrName string, cd map[string]any, now 
 		stream = prefix + "/" + ctrName + "/" + t.ID
 	}
 	if g.Streams == nil {
-		g.Streams = map[string]*logStream{}
+		g.Streams = map[string]*logs.Stream{}
 	}
 	if g.Streams[stream] == nil {
-		g.Streams[stream] = &logStream{Name: stream, CreatedAt: now}
+		g.Streams[stream] = &logs.Stream{Name: stream, CreatedAt: now}
 	}
 	return &ctrLog{Region: region, Group: group, Stream: stream}, ""
 }
@@ -52,7 +54,7 @@ func (r *taskRunner) openLog(t *ecsTask, ctrName string, cd map[string]any, now 
 // background until the container stops or the sandbox closes.
 func (r *taskRunner) follow(key, ctrName, id string, lg ctrLog) {
 	var mu sync.Mutex
-	var pending []logEvent
+	var pending []logs.Event
 	var last time.Time
 	flush := func() {
 		mu.Lock()
@@ -91,7 +93,7 @@ func (r *taskRunner) follow(key, ctrName, id string, lg ctrLog) {
 				return nil
 			}
 			mu.Lock()
-			pending = append(pending, logEvent{Timestamp: l.Time.UnixMilli(), Message: l.Text})
+			pending = append(pending, logs.Event{Timestamp: l.Time.UnixMilli(), Message: l.Text})
 			last = l.Time
 			mu.Unlock()
 			return nil
@@ -105,7 +107,7 @@ func (r *taskRunner) follow(key, ctrName, id string, lg ctrLog) {
 // appendLogs stores a batch of a container's output in its stream and
 // remembers how far the copy got; the state is saved by the next
 // reconciliation rather than once per batch.
-func (r *taskRunner) appendLogs(key, ctrName string, lg ctrLog, batch []logEvent, upTo time.Time) {
+func (r *taskRunner) appendLogs(key, ctrName string, lg ctrLog, batch []logs.Event, upTo time.Time) {
 	s := r.srv
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -114,18 +116,18 @@ func (r *taskRunner) appendLogs(key, ctrName string, lg ctrLog, batch []logEvent
 		return // the group was deleted: the output has nowhere to go
 	}
 	if g.Streams == nil {
-		g.Streams = map[string]*logStream{}
+		g.Streams = map[string]*logs.Stream{}
 	}
 	st := g.Streams[lg.Stream]
 	if st == nil {
-		st = &logStream{Name: lg.Stream, CreatedAt: time.Now().UTC()}
+		st = &logs.Stream{Name: lg.Stream, CreatedAt: time.Now().UTC()}
 		g.Streams[lg.Stream] = st
 	}
 	now := time.Now().UnixMilli()
 	for i := range batch {
 		batch[i].Ingested = now
 	}
-	st.add(batch, now)
+	st.Add(batch, now)
 	if t := s.state.ECS.Tasks[key]; t != nil {
 		for i := range t.Containers {
 			if t.Containers[i].Name == ctrName && t.Containers[i].Log != nil {

@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // maxLaunchBackoff caps the wait between failed task launches of a
@@ -170,7 +173,7 @@ func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []st
 	}
 	if svc.Status == "DRAINING" {
 		before := svc.Status
-		ecs.settle(&call{now: now}, svc)
+		ecs.settle(&awsproto.Call{Now: now}, svc)
 		changed = changed || svc.Status != before
 	}
 	return launch, stop, changed
@@ -260,7 +263,7 @@ func (r *taskRunner) targetState(tt taskTarget) string {
 	if r.health == nil {
 		return "healthy"
 	}
-	return r.health(tt.TargetGroupArn, elbTarget{ID: tt.ID, Port: tt.Port})
+	return r.health(tt.TargetGroupArn, elbv2.Target{ID: tt.ID, Port: tt.Port})
 }
 
 // mayLaunch applies the deployment's launch backoff after failures.
@@ -291,7 +294,7 @@ func (r *taskRunner) failed(svc *ecsServiceItem, deploymentID string, now time.T
 // newTask adds a PROVISIONING task of the service's primary deployment.
 func (r *taskRunner) newTask(svc *ecsServiceItem, now time.Time) *ecsTask {
 	d := svc.Deployments[0]
-	t := &ecsTask{ID: hexID(32), Cluster: svc.Cluster, Region: svc.Region, TaskDefinition: d.TaskDefinition,
+	t := &ecsTask{ID: awsproto.HexID(32), Cluster: svc.Cluster, Region: svc.Region, TaskDefinition: d.TaskDefinition,
 		Group: "service:" + svc.Name, DeploymentID: d.ID, LastStatus: "PROVISIONING", DesiredStatus: "RUNNING",
 		LaunchType: svc.LaunchType, CreatedAt: now}
 	if td := (&ecsService{srv: r.srv}).findTaskDef(svc.Region, d.TaskDefinition); td != nil {

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
 // taskRunner is the ECS data plane: it reconciles every service's tasks
@@ -25,7 +27,7 @@ type taskRunner struct {
 	dataID string
 	// health reads a target's health state from the load balancer data
 	// plane (nil: a running task counts as healthy).
-	health func(tgArn string, t elbTarget) string
+	health func(tgArn string, t elbv2.Target) string
 	// drainDelay is how long a deregistered task keeps running so that
 	// requests in flight finish; stopGrace how long a container gets
 	// between SIGTERM and SIGKILL.

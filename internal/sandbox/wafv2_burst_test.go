@@ -11,12 +11,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
-
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
+	wafsvc "github.com/breakthemonolith/workshop/internal/sandbox/wafv2"
 	"github.com/breakthemonolith/workshop/sample-app/forum"
 )
 
 // TestWAFBurstThroughAStandInProxy plays the load balancer proxy's part
-// with the hook it is to call (wafAllowsRequest, then writeWAFBlocked) in
+// with the hook it is to call (the WAF limiter's AllowsRequest, then WriteBlocked) in
 // front of the forum: a burst passes before the web ACL is associated
 // through the API, and is throttled after.
 func TestWAFBurstThroughAStandInProxy(t *testing.T) {
@@ -102,8 +104,8 @@ func wafStandIn(t *testing.T) (string, *httptest.Server, *wafv2.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	lb := &elbLoadBalancer{Name: "BreakT-LoadB-1", Region: "us-east-1", ID: "50dc6c495c0c9188", Type: "application", Scheme: "internet-facing"}
-	lbARN := "arn:aws:elasticloadbalancing:us-east-1:" + Account + ":loadbalancer/app/BreakT-LoadB-1/50dc6c495c0c9188"
+	lb := &elbv2.LoadBalancer{Name: "BreakT-LoadB-1", Region: "us-east-1", ID: "50dc6c495c0c9188", Type: "application", Scheme: "internet-facing"}
+	lbARN := "arn:aws:elasticloadbalancing:us-east-1:" + awsproto.Account + ":loadbalancer/app/BreakT-LoadB-1/50dc6c495c0c9188"
 	s.mu.Lock()
 	s.state.ELB.LoadBalancers[lbARN] = lb
 	s.mu.Unlock()
@@ -116,8 +118,8 @@ func wafStandIn(t *testing.T) (string, *httptest.Server, *wafv2.Client) {
 		t.Fatal(err)
 	}
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.wafAllowsRequest(lbARN, r) {
-			writeWAFBlocked(w)
+		if !s.waf.AllowsRequest(lbARN, r) {
+			wafsvc.WriteBlocked(w)
 			return
 		}
 		app.ServeHTTP(w, r)

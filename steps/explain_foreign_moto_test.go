@@ -6,9 +6,9 @@ import (
 )
 
 // The printed clean-up commands delete only what is tagged
-// workshop:managed=true, as 'workshop cleanup' does: the learner's web ACL
-// and secret that share the workshop's names are left alone, and the script
-// says so, while the workshop's own secret goes.
+// workshop:managed=true, as 'workshop cleanup' does: the learner's web ACL,
+// secret, repository and task definition that share the workshop's names
+// are left alone, and the script says so, while the workshop's own go.
 func TestExplainedCleanupLeavesForeignLookAlikesAlone(t *testing.T) {
 	l := newLearner(t)
 	rec := &events{}
@@ -20,6 +20,27 @@ func TestExplainedCleanupLeavesForeignLookAlikesAlone(t *testing.T) {
 	l.sh("secretsmanager", "create-secret", "--name", "workshop/api/DB_PASSWORD", "--secret-string", "mine")
 	l.sh("secretsmanager", "create-secret", "--name", "workshop/users/API_KEY", "--secret-string", "the workshop's",
 		"--tags", "Key=workshop:managed,Value=true")
+
+	if err, _, _ := l.runStep(l.runEnv(rec), rec, "module-1/create-repository"); err != nil {
+		t.Fatal(err)
+	}
+	l.sh("ecr", "create-repository", "--repository-name", "users")
+	l.sh("ecs", "register-task-definition", "--family", "threads", "--container-definitions", `[{"name":"app","image":"busybox","memory":128}]`)
+	l.sh("ecs", "register-task-definition", "--family", "posts", "--container-definitions", `[{"name":"app","image":"busybox","memory":128}]`,
+		"--tags", "key=workshop:managed,value=true")
+	l.lookup = false
+	out := l.doOut("cleanup/deregister-task-definitions") + l.doOut("cleanup/delete-repositories")
+	for _, want := range []string{"left alone: task definition threads:1 is not tagged", "left alone: repository users is not tagged"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the script does not say %q:\n%s", want, out)
+		}
+	}
+	if got := l.sh("ecr", "describe-repositories", "--query", "repositories[].repositoryName"); got != "users" {
+		t.Errorf("repositories after the script: %q, want only the learner's users kept", got)
+	}
+	if got := l.sh("ecs", "list-task-definitions", "--status", "ACTIVE", "--query", "taskDefinitionArns"); !strings.HasSuffix(got, "task-definition/threads:1") || strings.Contains(got, "posts") {
+		t.Errorf("task definitions after the script: %q, want only the learner's threads:1 kept", got)
+	}
 
 	for _, lookup := range []bool{false, true} { // both forms of the commands; the second run finds nothing more to delete
 		l.lookup = lookup

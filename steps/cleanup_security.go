@@ -137,18 +137,28 @@ func deleteSecret(ctx context.Context, c CleanupClients, d Deletion) error {
 }
 
 // deleteSecurity prints the commands that delete module 5's web ACL (after
-// detaching it from the load balancer) and its secrets.
+// detaching it from the load balancer) and its secrets: only those tagged
+// workshop:managed=true, as 'workshop cleanup' does. Look-alikes are named
+// and left alone.
 func deleteSecurity(s *script) {
 	alb := s.output("ALBArn")
-	s.comment("Module 5's web ACL: detach it from the load balancer, then delete it with its current lock token.")
-	s.line("WEB_ACL_ID=$(" + s.aws("wafv2 list-web-acls --scope REGIONAL --query", `"WebACLs[?Name=='`+webACLName+`'].Id"`, "--output text") + ")")
-	s.line(`if [ -n "$WEB_ACL_ID" ]; then`)
-	s.line("  " + s.aws("wafv2 disassociate-web-acl --resource-arn", alb) + " || true")
-	s.line("  " + s.aws("wafv2 delete-web-acl --name", webACLName, `--scope REGIONAL --id "$WEB_ACL_ID" --lock-token`,
-		`"$(`+s.aws("wafv2 get-web-acl --name", webACLName, `--scope REGIONAL --id "$WEB_ACL_ID" --query LockToken --output text`)+`)"`))
+	s.comment("Module 5's web ACL, if it is the workshop's (tagged %s=true): detach it from the load balancer,\nthen delete it with its current lock token.", workshop.ManagedTagKey)
+	s.line("WEB_ACL_ARN=$(" + s.aws("wafv2 list-web-acls --scope REGIONAL --query", `"WebACLs[?Name=='`+webACLName+`'].ARN"`, "--output text") + ")")
+	s.line(`if [ -n "$WEB_ACL_ARN" ]; then`)
+	s.ifManaged("  ", s.aws(`wafv2 list-tags-for-resource --resource-arn "$WEB_ACL_ARN" --query`, `"TagInfoForResource.TagList[?Key=='`+workshop.ManagedTagKey+`'].Value"`, "--output text"),
+		"web ACL "+webACLName, func(indent string) {
+			s.line(indent + `if [ "$(` + s.aws("wafv2 get-web-acl-for-resource --resource-arn", alb, "--query WebACL.ARN --output text") + `)" = "$WEB_ACL_ARN" ]; then`)
+			s.line(indent + "  " + s.aws("wafv2 disassociate-web-acl --resource-arn", alb))
+			s.line(indent + "fi")
+			s.line(indent + s.aws("wafv2 delete-web-acl --name", webACLName, `--scope REGIONAL --id "${WEB_ACL_ARN##*/}" --lock-token`,
+				`"$(`+s.aws("wafv2 get-web-acl --name", webACLName, `--scope REGIONAL --id "${WEB_ACL_ARN##*/}" --query LockToken --output text`)+`)"`))
+		})
 	s.line("fi")
-	s.comment("Module 5's secrets, at once (no recovery window, so module 5 can make them again):")
+	s.comment("Module 5's secrets that are the workshop's, at once (no recovery window, so module 5 can make them again):")
 	s.line("for secret in $(" + s.aws("secretsmanager list-secrets --filters Key=name,Values="+secretPrefix, "--query 'SecretList[].Name' --output text") + "); do")
-	s.line("  " + s.aws(`secretsmanager delete-secret --secret-id "$secret" --force-delete-without-recovery`) + " >/dev/null")
+	s.ifManaged("  ", s.aws(`secretsmanager describe-secret --secret-id "$secret" --query`, `"Tags[?Key=='`+workshop.ManagedTagKey+`'].Value"`, "--output text"),
+		`secret $secret`, func(indent string) {
+			s.line(indent + s.aws(`secretsmanager delete-secret --secret-id "$secret" --force-delete-without-recovery`) + " >/dev/null")
+		})
 	s.line("done")
 }

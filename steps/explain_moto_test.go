@@ -63,6 +63,12 @@ func newLearner(t *testing.T) *learner {
 // do explains a step and runs the printed script with bash.
 func (l *learner) do(id string) {
 	l.t.Helper()
+	l.doOut(id)
+}
+
+// doOut is do, and returns what the script printed.
+func (l *learner) doOut(id string) string {
+	l.t.Helper()
 	list, err := steps.Find(id)
 	if err != nil {
 		l.t.Fatal(err)
@@ -83,6 +89,7 @@ func (l *learner) do(id string) {
 	if err != nil {
 		l.t.Fatalf("the commands of %s failed: %v\n--- script ---\n%s\n--- output ---\n%s", id, err, script, out)
 	}
+	return string(out)
 }
 
 // sh runs one AWS CLI command that stands in for something the learner does

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/breakthemonolith/workshop/internal/workshop"
 	"github.com/breakthemonolith/workshop/templates"
@@ -113,15 +114,25 @@ func deleteStack(s *script) {
 }
 
 func deregisterTaskDefinitions(s *script) {
+	s.comment("Only the revisions tagged %s=true are the workshop's; the others are left alone.", workshop.ManagedTagKey)
 	for _, svc := range workshop.Services() {
 		s.line("for td in $(" + s.aws("ecs list-task-definitions --family-prefix", svc,
-			"--status ACTIVE --query 'taskDefinitionArns[]' --output text") + "); do " +
-			s.aws("ecs deregister-task-definition --task-definition", `"$td"`) + " >/dev/null; done")
+			"--status ACTIVE --query 'taskDefinitionArns[]' --output text") + "); do")
+		s.ifManaged("  ", s.aws(`ecs describe-task-definition --task-definition "$td" --include TAGS --query`, `"tags[?key=='`+workshop.ManagedTagKey+`'].value"`, "--output text"),
+			`task definition ${td##*/}`, func(indent string) {
+				s.line(indent + s.aws("ecs deregister-task-definition --task-definition", `"$td"`) + " >/dev/null")
+			})
+		s.line("done")
 	}
 }
 
 func deleteRepositories(s *script) {
-	for _, svc := range workshop.Services() {
-		s.line(s.aws("ecr delete-repository --repository-name", svc, "--force"))
-	}
+	s.comment("Only the repositories tagged %s=true are the workshop's; one that merely has its name is left alone.", workshop.ManagedTagKey)
+	s.line("for repo in " + strings.Join(workshop.Services(), " ") + "; do")
+	s.line("  REPO_ARN=$(" + s.aws(`ecr describe-repositories --repository-names "$repo" --query 'repositories[0].repositoryArn' --output text`) + " 2>/dev/null) || continue")
+	s.ifManaged("  ", s.aws(`ecr list-tags-for-resource --resource-arn "$REPO_ARN" --query`, `"tags[?Key=='`+workshop.ManagedTagKey+`'].Value"`, "--output text"),
+		"repository $repo", func(indent string) {
+			s.line(indent + s.aws(`ecr delete-repository --repository-name "$repo" --force`) + " >/dev/null")
+		})
+	s.line("done")
 }

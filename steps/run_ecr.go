@@ -12,9 +12,18 @@ import (
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
-// ensureRepositories creates the repositories that do not exist yet.
+// ensureRepositories creates the repositories that do not exist yet. One
+// that exists must be the workshop's.
 func ensureRepositories(services ...string) func(context.Context, *runner) (bool, error) {
 	return func(ctx context.Context, r *runner) (bool, error) {
+		for _, svc := range services {
+			if r.v().RepositoryURIs[svc] == "" {
+				continue
+			}
+			if err := requireRepository(ctx, r, r.env.Clients.ECR, svc, "use repository "+svc); err != nil {
+				return false, err
+			}
+		}
 		changed := false
 		for _, svc := range services {
 			if r.v().RepositoryURIs[svc] != "" {
@@ -26,6 +35,9 @@ func ensureRepositories(services ...string) func(context.Context, *runner) (bool
 				Tags:                       []ecrtypes.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String(workshop.ManagedTagValue)}},
 			})
 			if cloud.Code(err) == "RepositoryAlreadyExistsException" {
+				if err := requireRepository(ctx, r, r.env.Clients.ECR, svc, "use repository "+svc); err != nil {
+					return changed, err
+				}
 				continue
 			}
 			if err != nil {
@@ -45,11 +57,19 @@ func pushImages(services ...string) func(context.Context, *runner) (bool, error)
 		if r.env.Images == nil {
 			return false, fmt.Errorf("building images needs the Docker engine")
 		}
+		uris := map[string]string{}
 		for _, svc := range services {
 			uri, err := need(r.v().RepositoryURIs[svc], "repository "+svc, "the step that creates it")
 			if err != nil {
 				return false, err
 			}
+			if err := requireRepository(ctx, r, r.env.Clients.ECR, svc, "push to repository "+svc); err != nil {
+				return false, err
+			}
+			uris[svc] = uri
+		}
+		for _, svc := range services {
+			uri := uris[svc]
 			// The builder reports the push, with its digest.
 			if err := r.env.Images.BuildAndPush(ctx, svc, uri, stepReporter{r}); err != nil {
 				return false, err

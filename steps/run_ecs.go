@@ -29,12 +29,20 @@ func ensureTaskDefinitions(services ...string) func(context.Context, *runner) (b
 			return false, err
 		}
 		logs := r.v().Outputs["LogGroup"]
+		for _, svc := range services {
+			if _, err := need(r.v().RepositoryURIs[svc], "repository "+svc, "the step that creates it"); err != nil {
+				return false, err
+			}
+			if err := requireRepository(ctx, r, r.env.Clients.ECR, svc, "run the images of repository "+svc); err != nil {
+				return false, err
+			}
+			if err := requireFamily(ctx, r, r.env.Clients.ECS, svc, "register task definition "+svc); err != nil {
+				return false, err
+			}
+		}
 		changed := false
 		for _, svc := range services {
-			repo, err := need(r.v().RepositoryURIs[svc], "repository "+svc, "the step that creates it")
-			if err != nil {
-				return changed, err
-			}
+			repo := r.v().RepositoryURIs[svc]
 			raw, err := templates.TaskDefinition(svc, templates.TaskDefinitionValues{Image: repo + ":" + workshop.ImageTag,
 				ExecutionRoleArn: role, LogGroup: logs, Region: r.v().Region})
 			if err != nil {
@@ -98,6 +106,19 @@ func ensureServices(services ...string) func(context.Context, *runner) (bool, er
 		if err != nil {
 			return false, err
 		}
+		tgs := map[string]string{}
+		for _, svc := range services {
+			if s, ok := existing[svc]; ok && aws.ToString(s.Status) != "INACTIVE" {
+				if err := requireService(r, cluster, s, "update service "+svc); err != nil {
+					return false, err
+				}
+			} else if tgs[svc], err = r.targetGroup(ctx, svc, "the step that creates it", "put service "+svc+" behind target group "+svc); err != nil {
+				return false, err
+			}
+			if err := requireFamily(ctx, r, r.env.Clients.ECS, svc, "run service "+svc+" from task definition "+svc); err != nil {
+				return false, err
+			}
+		}
 		changed := false
 		for _, svc := range services {
 			if s, ok := existing[svc]; ok && aws.ToString(s.Status) != "INACTIVE" {
@@ -108,10 +129,7 @@ func ensureServices(services ...string) func(context.Context, *runner) (bool, er
 				changed = changed || repaired
 				continue
 			}
-			tg, err := need(v.TargetGroupArns[svc], "target group "+svc, "the step that creates it")
-			if err != nil {
-				return changed, err
-			}
+			tg := tgs[svc]
 			_, err = r.env.Clients.ECS.CreateService(ctx, &ecs.CreateServiceInput{
 				Cluster: aws.String(cluster), ServiceName: aws.String(svc), TaskDefinition: aws.String(svc),
 				DesiredCount: aws.Int32(desired(svc)), LaunchType: ecstypes.LaunchTypeFargate,
@@ -169,7 +187,8 @@ func desired(svc string) int32 {
 }
 
 func describeServices(ctx context.Context, r *runner, cluster string, names []string) (map[string]ecstypes.Service, error) {
-	out, err := r.env.Clients.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: names})
+	out, err := r.env.Clients.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: names,
+		Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
 	if err != nil {
 		return nil, fmt.Errorf("describe services: %s", cloud.Message(err))
 	}
@@ -340,6 +359,9 @@ func scaleDown(ctx context.Context, r *runner) (bool, error) {
 	s, ok := svcs[workshop.Monolith]
 	if !ok || aws.ToString(s.Status) != "ACTIVE" || s.DesiredCount == 0 {
 		return false, nil
+	}
+	if err := requireService(r, cluster, s, "scale service api to 0"); err != nil {
+		return false, err
 	}
 	if _, err := r.env.Clients.ECS.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: aws.String(cluster),
 		Service: aws.String(workshop.Monolith), DesiredCount: aws.Int32(0)}); err != nil {

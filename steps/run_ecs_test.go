@@ -75,6 +75,22 @@ func (f *fakeFleet) DescribeTargetHealth(context.Context, *elb.DescribeTargetHea
 	return out, nil
 }
 
+// DescribeTags says every load balancer resource is the workshop's.
+func (f *fakeFleet) DescribeTags(_ context.Context, in *elb.DescribeTagsInput, _ ...func(*elb.Options)) (*elb.DescribeTagsOutput, error) {
+	out := &elb.DescribeTagsOutput{}
+	for _, arn := range in.ResourceArns {
+		out.TagDescriptions = append(out.TagDescriptions, elbtypes.TagDescription{ResourceArn: aws.String(arn),
+			Tags: []elbtypes.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String(workshop.ManagedTagValue)}}})
+	}
+	return out, nil
+}
+
+// DescribeTaskDefinition holds the workshop's revision of every family.
+func (f *fakeFleet) DescribeTaskDefinition(_ context.Context, in *ecs.DescribeTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error) {
+	return &ecs.DescribeTaskDefinitionOutput{TaskDefinition: &ecstypes.TaskDefinition{Family: in.TaskDefinition, Revision: 1,
+		Status: ecstypes.TaskDefinitionStatusActive}, Tags: []ecstypes.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String(workshop.ManagedTagValue)}}}, nil
+}
+
 func (f *fakeFleet) ListTasks(context.Context, *ecs.ListTasksInput, ...func(*ecs.Options)) (*ecs.ListTasksOutput, error) {
 	return &ecs.ListTasksOutput{TaskArns: []string{"arn:aws:ecs:us-east-1:1:task/c/abc123"}}, nil
 }

@@ -19,23 +19,33 @@ func elbTags() []elbtypes.Tag {
 }
 
 // ensureTargetGroups creates the target groups that do not exist yet. One
-// that exists in another VPC is an error: its VPC cannot be changed.
+// that exists must be the workshop's, and in the stack's VPC: its VPC
+// cannot be changed.
 func ensureTargetGroups(names ...string) func(context.Context, *runner) (bool, error) {
 	return func(ctx context.Context, r *runner) (bool, error) {
 		vpc, err := need(r.v().Outputs["VPCId"], "the stack's VPCId output", "module-2/create-stack")
 		if err != nil {
 			return false, err
 		}
+		for _, name := range names {
+			arn := r.v().TargetGroupArns[name]
+			if arn == "" {
+				continue
+			}
+			if err := requireELB(ctx, r, r.env.Clients.ELB, map[string]string{arn: "target group " + name}, "use target group "+name); err != nil {
+				return false, err
+			}
+			out, err := r.env.Clients.ELB.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{TargetGroupArns: []string{arn}})
+			if err != nil {
+				return false, fmt.Errorf("describe target group %s: %s", name, cloud.Message(err))
+			}
+			if got := aws.ToString(out.TargetGroups[0].VpcId); got != vpc {
+				return false, fmt.Errorf("target group %s exists in VPC %s, not the stack's VPC %s: delete it (aws elbv2 delete-target-group --target-group-arn %s) and run again", name, got, vpc, arn)
+			}
+		}
 		changed := false
 		for _, name := range names {
-			if arn := r.v().TargetGroupArns[name]; arn != "" {
-				out, err := r.env.Clients.ELB.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{TargetGroupArns: []string{arn}})
-				if err != nil {
-					return changed, fmt.Errorf("describe target group %s: %s", name, cloud.Message(err))
-				}
-				if got := aws.ToString(out.TargetGroups[0].VpcId); got != vpc {
-					return changed, fmt.Errorf("target group %s exists in VPC %s, not the stack's VPC %s: delete it (aws elbv2 delete-target-group --target-group-arn %s) and run again", name, got, vpc, arn)
-				}
+			if r.v().TargetGroupArns[name] != "" {
 				continue
 			}
 			out, err := r.env.Clients.ELB.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{
@@ -58,6 +68,9 @@ func ensureTargetGroups(names ...string) func(context.Context, *runner) (bool, e
 
 // ensureListener adds the HTTP:80 listener forwarding to api. An existing
 // listener is left as it is: module 4 changes its default action on purpose.
+// The listener and its rules sit in the workshop's own stack's load
+// balancer, and are the workshop's as that is (clean-up deletes them with
+// it): they are found there, never by a name.
 func ensureListener(ctx context.Context, r *runner) (bool, error) {
 	if r.v().ListenerArn != "" {
 		return false, nil
@@ -66,7 +79,7 @@ func ensureListener(ctx context.Context, r *runner) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	tg, err := need(r.v().TargetGroupArns[workshop.Monolith], "target group api", "module-2/create-target-group")
+	tg, err := r.targetGroup(ctx, workshop.Monolith, "module-2/create-target-group", "forward to target group api")
 	if err != nil {
 		return false, err
 	}
@@ -117,17 +130,24 @@ func ensureRules(ctx context.Context, r *runner) (bool, error) {
 			}
 		}
 	}
-	changed := false
+	tgs := map[string]string{}
 	for _, spec := range specs {
-		tg, err := need(r.v().TargetGroupArns[spec.Service], "target group "+spec.Service, "module-4/create-target-groups")
+		tg, err := r.targetGroup(ctx, spec.Service, "module-4/create-target-groups", "forward "+spec.PathPattern+" to target group "+spec.Service)
 		if err != nil {
-			return changed, err
+			return false, err
 		}
+		tgs[spec.Service] = tg
 		if rule, ok := have[spec.PathPattern]; ok {
 			if !forwardsTo(rule.Actions, tg) {
-				return changed, fmt.Errorf("a rule for %s exists but forwards elsewhere: fix it with aws elbv2 modify-rule --rule-arn %s --actions Type=forward,TargetGroupArn=%s",
+				return false, fmt.Errorf("a rule for %s exists but forwards elsewhere: fix it with aws elbv2 modify-rule --rule-arn %s --actions Type=forward,TargetGroupArn=%s",
 					spec.PathPattern, aws.ToString(rule.RuleArn), tg)
 			}
+		}
+	}
+	changed := false
+	for _, spec := range specs {
+		tg := tgs[spec.Service]
+		if _, ok := have[spec.PathPattern]; ok {
 			continue
 		}
 		priority := spec.Priority
@@ -157,7 +177,7 @@ func switchTrafficAway(ctx context.Context, r *runner) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	dropTG, err := need(r.v().TargetGroupArns[workshop.DropTargetGroup], "target group drop-traffic", "module-4/create-target-groups")
+	dropTG, err := r.targetGroup(ctx, workshop.DropTargetGroup, "module-4/create-target-groups", "send the default traffic to target group drop-traffic")
 	if err != nil {
 		return false, err
 	}

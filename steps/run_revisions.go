@@ -13,8 +13,12 @@ import (
 )
 
 // latestRevision returns the latest ACTIVE revision of a family with its
-// tags, or nil when there is none.
-func latestRevision(ctx context.Context, r *runner, family string) (*ecstypes.TaskDefinition, []ecstypes.Tag, error) {
+// tags, or nil when there is none. A family that is not the workshop's is
+// refused (requireFamily), doing what the caller says.
+func latestRevision(ctx context.Context, r *runner, family, doing string) (*ecstypes.TaskDefinition, []ecstypes.Tag, error) {
+	if err := requireFamily(ctx, r, r.env.Clients.ECS, family, doing); err != nil {
+		return nil, nil, err
+	}
 	out, err := r.env.Clients.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(family),
 		Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
 	switch code := cloud.Code(err); {
@@ -64,14 +68,40 @@ func redeploy(ctx context.Context, r *runner, service, tdArn string) error {
 	if err != nil {
 		return err
 	}
-	if s, ok := svcs[service]; !ok || aws.ToString(s.Status) != "ACTIVE" {
+	s, ok := svcs[service]
+	if !ok || aws.ToString(s.Status) != "ACTIVE" {
 		return nil
+	}
+	if err := requireService(r, cluster, s, "deploy the new revision to service "+service); err != nil {
+		return err
 	}
 	if _, err := r.env.Clients.ECS.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: aws.String(cluster), Service: aws.String(service),
 		TaskDefinition: aws.String(tdArn)}); err != nil {
 		return fmt.Errorf("update service %s: %s", service, cloud.Message(err))
 	}
 	r.did("service %s deploys the new revision", service)
+	return nil
+}
+
+// requireServicesOf refuses, before anything changes, when the ACTIVE
+// service of one of families (each service runs the family of its name) is
+// not the workshop's.
+func requireServicesOf(ctx context.Context, r *runner, families []string, doing string) error {
+	cluster := r.v().Outputs["ClusterName"]
+	if cluster == "" || len(families) == 0 {
+		return nil
+	}
+	svcs, err := describeServices(ctx, r, cluster, families)
+	if err != nil {
+		return err
+	}
+	for _, f := range families {
+		if s, ok := svcs[f]; ok && aws.ToString(s.Status) == "ACTIVE" {
+			if err := requireService(r, cluster, s, doing+" "+f); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -103,6 +133,13 @@ func ensureCircuitBreakers(ctx context.Context, r *runner) (bool, error) {
 	svcs, err := describeServices(ctx, r, cluster, workshop.Services())
 	if err != nil {
 		return false, err
+	}
+	for _, name := range workshop.Services() {
+		if s, ok := svcs[name]; ok && aws.ToString(s.Status) == "ACTIVE" && !isSafe(s) {
+			if err := requireService(r, cluster, s, "give service "+name+" a circuit breaker"); err != nil {
+				return false, err
+			}
+		}
 	}
 	changed := false
 	for _, name := range workshop.Services() {

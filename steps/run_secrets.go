@@ -20,22 +20,36 @@ import (
 // workshop's task definitions in Secrets Manager, under workshop/FAMILY/NAME,
 // and registers a revision that takes it from `secrets`. Before the first
 // move it brings the stack up to date, so the task execution role may read
-// secrets under workshop/.
+// secrets under workshop/. It first proves that the families, the secrets
+// that exist already and the services it redeploys are the workshop's, and
+// changes nothing when one is not.
 func ensureSecretsMoved(ctx context.Context, r *runner) (bool, error) {
 	c, err := r.security()
 	if err != nil {
 		return false, err
 	}
-	changed, stackChecked := false, false
+	type move struct {
+		container    int
+		name, secret string
+		value        string
+	}
+	type revision struct {
+		family string
+		td     *ecstypes.TaskDefinition
+		tags   []ecstypes.Tag
+		moves  []move
+	}
+	var revisions []revision
+	var families []string
 	for _, family := range workshop.Services() {
-		td, tags, err := latestRevision(ctx, r, family)
+		td, tags, err := latestRevision(ctx, r, family, "move the secrets of task definition "+family)
 		if err != nil {
-			return changed, err
+			return false, err
 		}
 		if td == nil {
 			continue
 		}
-		moved := false
+		rev := revision{family: family, td: td, tags: tags}
 		for i := range td.ContainerDefinitions {
 			cd := &td.ContainerDefinitions[i]
 			var keep []ecstypes.KeyValuePair
@@ -45,41 +59,72 @@ func ensureSecretsMoved(ctx context.Context, r *runner) (bool, error) {
 					keep = append(keep, kv)
 					continue
 				}
-				if !stackChecked {
-					if _, err := ensureStack(ctx, r); err != nil {
-						return changed, fmt.Errorf("update the stack so its task execution role may read %s*: %w", secretPrefix, err)
-					}
-					stackChecked = true
-				}
-				arn, err := storeSecret(ctx, r, c, secretPrefix+family+"/"+name, value)
-				if err != nil {
-					return changed, err
-				}
-				cd.Secrets = append(cd.Secrets, ecstypes.Secret{Name: aws.String(name), ValueFrom: aws.String(arn)})
-				moved = true
+				rev.moves = append(rev.moves, move{container: i, name: name, secret: secretPrefix + family + "/" + name, value: value})
 			}
 			cd.Environment = keep
 		}
-		if !moved {
-			continue
+		if len(rev.moves) > 0 {
+			revisions = append(revisions, rev)
+			families = append(families, family)
 		}
-		arn, err := registerRevision(ctx, r, td, tags)
+	}
+	if len(revisions) == 0 {
+		return false, nil
+	}
+	for _, rev := range revisions {
+		for _, m := range rev.moves {
+			if err := requireSecret(ctx, r, c, m.secret, "store "+m.name+" of task definition "+rev.family+" as secret "+m.secret); err != nil {
+				return false, err
+			}
+		}
+	}
+	if err := requireServicesOf(ctx, r, families, "deploy the new revision to service"); err != nil {
+		return false, err
+	}
+	if _, err := ensureStack(ctx, r); err != nil {
+		return false, fmt.Errorf("update the stack so its task execution role may read %s*: %w", secretPrefix, err)
+	}
+	changed := false
+	for _, rev := range revisions {
+		for _, m := range rev.moves {
+			arn, err := storeSecret(ctx, r, c, m.secret, m.value)
+			if err != nil {
+				return changed, err
+			}
+			cd := &rev.td.ContainerDefinitions[m.container]
+			cd.Secrets = append(cd.Secrets, ecstypes.Secret{Name: aws.String(m.name), ValueFrom: aws.String(arn)})
+		}
+		arn, err := registerRevision(ctx, r, rev.td, rev.tags)
 		if err != nil {
 			return changed, err
 		}
 		changed = true
-		if err := redeploy(ctx, r, family, arn); err != nil {
+		if err := redeploy(ctx, r, rev.family, arn); err != nil {
 			return changed, err
 		}
 	}
-	if changed {
-		r.did("the old revisions still hold the values: deregister them, and rotate the secrets, which were exposed")
-	}
+	r.did("the old revisions still hold the values: deregister them, and rotate the secrets, which were exposed")
 	return changed, nil
 }
 
-// storeSecret creates a secret, or finds the one of that name, and returns
-// its ARN.
+// requireSecret refuses a secret named name that exists and is not the
+// workshop's. One that does not exist is fine: the step creates it.
+func requireSecret(ctx context.Context, r *runner, c *SecurityClients, name, doing string) error {
+	d, err := c.Secrets.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(name)})
+	if cloud.Code(err) == "ResourceNotFoundException" {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: describe secret %s: %s", doing, name, cloud.Message(err))
+	}
+	if !workshop.IsManaged(cloud.TagMap(d.Tags, func(t smtypes.Tag) (*string, *string) { return t.Key, t.Value })) {
+		return foreignError(doing, "secret "+name, tagWayOut(r, "secretsmanager tag-resource --secret-id", name, "--tags", tagsKV))
+	}
+	return nil
+}
+
+// storeSecret creates a secret, or finds the workshop's of that name, and
+// returns its ARN.
 func storeSecret(ctx context.Context, r *runner, c *SecurityClients, name, value string) (string, error) {
 	out, err := c.Secrets.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String(name), SecretString: aws.String(value),
 		Description: aws.String("Moved out of a task definition's environment by the workshop's module 5"),
@@ -88,6 +133,9 @@ func storeSecret(ctx context.Context, r *runner, c *SecurityClients, name, value
 		d, derr := c.Secrets.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(name)})
 		if derr != nil {
 			return "", fmt.Errorf("describe secret %s: %s", name, cloud.Message(derr))
+		}
+		if !workshop.IsManaged(cloud.TagMap(d.Tags, func(t smtypes.Tag) (*string, *string) { return t.Key, t.Value })) {
+			return "", foreignError("use secret "+name, "secret "+name, tagWayOut(r, "secretsmanager tag-resource --secret-id", name, "--tags", tagsKV))
 		}
 		r.did("secret %s exists already: the task definition takes it from there", name)
 		return aws.ToString(d.ARN), nil
@@ -110,6 +158,13 @@ func ensureHardRepositories(ctx context.Context, r *runner) (bool, error) {
 	repos, err := c.ECR.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: nil, MaxResults: aws.Int32(1000)})
 	if err != nil {
 		return false, fmt.Errorf("describe the repositories: %s", cloud.Message(err))
+	}
+	for _, repo := range repos.Repositories {
+		if name := aws.ToString(repo.RepositoryName); contains(workshop.Services(), name) {
+			if err := requireRepository(ctx, r, c.ECR, name, "harden repository "+name); err != nil {
+				return false, err
+			}
+		}
 	}
 	changed := false
 	for _, repo := range repos.Repositories {
@@ -143,13 +198,20 @@ func ensureHardRepositories(ctx context.Context, r *runner) (bool, error) {
 
 // pinImages registers, for each family whose containers name an image of
 // the workshop's repositories by latest (or no tag), a revision that names
-// it by digest, and deploys it.
+// it by digest, and deploys it. It proves the families and the services it
+// redeploys are the workshop's before it changes anything.
 func pinImages(ctx context.Context, r *runner, c *SecurityClients) (bool, error) {
-	changed := false
+	type revision struct {
+		family string
+		td     *ecstypes.TaskDefinition
+		tags   []ecstypes.Tag
+	}
+	var revisions []revision
+	var families []string
 	for _, family := range workshop.Services() {
-		td, tags, err := latestRevision(ctx, r, family)
+		td, tags, err := latestRevision(ctx, r, family, "pin the images of task definition "+family)
 		if err != nil {
-			return changed, err
+			return false, err
 		}
 		if td == nil {
 			continue
@@ -181,20 +243,27 @@ func pinImages(ctx context.Context, r *runner, c *SecurityClients) (bool, error)
 			out, err := c.ECR.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String(repo),
 				ImageIds: []ecrtypes.ImageIdentifier{{ImageTag: aws.String("latest")}}})
 			if err != nil || len(out.ImageDetails) == 0 {
-				return changed, fmt.Errorf("find the digest of %s:latest: %s", repoURI, cloud.Message(err))
+				return false, fmt.Errorf("find the digest of %s:latest: %s", repoURI, cloud.Message(err))
 			}
 			cd.Image = aws.String(repoURI + "@" + aws.ToString(out.ImageDetails[0].ImageDigest))
 			pinned = true
 		}
-		if !pinned {
-			continue
+		if pinned {
+			revisions = append(revisions, revision{family, td, tags})
+			families = append(families, family)
 		}
-		arn, err := registerRevision(ctx, r, td, tags)
+	}
+	if err := requireServicesOf(ctx, r, families, "deploy the pinned revision to service"); err != nil {
+		return false, err
+	}
+	changed := false
+	for _, rev := range revisions {
+		arn, err := registerRevision(ctx, r, rev.td, rev.tags)
 		if err != nil {
 			return changed, err
 		}
 		changed = true
-		if err := redeploy(ctx, r, family, arn); err != nil {
+		if err := redeploy(ctx, r, rev.family, arn); err != nil {
 			return changed, err
 		}
 	}

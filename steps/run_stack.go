@@ -29,19 +29,21 @@ func ensureStack(ctx context.Context, r *runner) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if st != nil && strings.HasSuffix(string(st.StackStatus), "_IN_PROGRESS") {
-		r.event(workshop.Event{Kind: workshop.EventWaiting, Message: fmt.Sprintf("stack %s is %s; waiting for it to settle first", name, st.StackStatus)})
-		if st, err = w.wait(ctx, nil); err != nil && st == nil {
-			return false, err
-		}
-	}
 	if st != nil {
+		// Before anything else, waiting included: a stack that is not the
+		// workshop's is never waited on, replaced or asked about.
 		owned, err := stackOwned(ctx, r.env.Clients.CFN, st)
 		if err != nil {
 			return false, err
 		}
 		if !owned {
 			return false, foreignStackError(name)
+		}
+	}
+	if st != nil && strings.HasSuffix(string(st.StackStatus), "_IN_PROGRESS") {
+		r.event(workshop.Event{Kind: workshop.EventWaiting, Message: fmt.Sprintf("stack %s is %s; waiting for it to settle first", name, st.StackStatus)})
+		if st, err = w.wait(ctx, nil); err != nil && st == nil {
+			return false, err
 		}
 	}
 	if st != nil && isFailedCreate(st.StackStatus) {

@@ -249,3 +249,51 @@ func TestEnsureStackLeavesAForeignStackAlone(t *testing.T) {
 		}
 	}
 }
+
+// A stack not proven the workshop's is never asked about, waited on or
+// replaced, whatever its state; one made from the workshop's template (no
+// tag, from before stacks were tagged) is recognised without asking whose
+// it is, and only its replacement after a failed create is asked about.
+func TestEnsureStackNeverAsksAboutAForeignStack(t *testing.T) {
+	foreign := "Resources: {Topic: {Type: AWS::SNS::Topic}}"
+	marker := "Description: " + templates.StackMarker + " the network"
+	for _, tt := range []struct {
+		name     string
+		status   cfntypes.StackStatus
+		template string
+		// asked is the question the learner gets, if any.
+		asked string
+	}{
+		{"foreign, rolled back", cfntypes.StackStatusRollbackComplete, foreign, ""},
+		{"foreign, create failed", cfntypes.StackStatusCreateFailed, foreign, ""},
+		{"foreign, in progress", cfntypes.StackStatusUpdateInProgress, foreign, ""},
+		{"the workshop's template, complete", cfntypes.StackStatusCreateComplete, marker, ""},
+		{"the workshop's template, rolled back", cfntypes.StackStatusRollbackComplete, marker, "Delete stack Demo and create it again?"},
+	} {
+		f := &fakeStacks{template: tt.template, stack: &cfntypes.Stack{StackName: aws.String("Demo"), StackId: aws.String("arn:stack/Demo"), StackStatus: tt.status}}
+		var questions []string
+		no := func(q string) (bool, error) { questions = append(questions, q); return false, nil }
+		var got []workshop.Event
+		r := stackRunner(f, no, &got)
+		r.env.StackTimeout = 100 * time.Millisecond // the fake's update never settles
+		_, err := ensureStack(context.Background(), r)
+		if q := strings.Join(questions, " "); q != tt.asked {
+			t.Errorf("%s: asked %q, want %q", tt.name, q, tt.asked)
+		}
+		if tt.template == foreign {
+			if err == nil || !strings.Contains(err.Error(), "not the workshop's") {
+				t.Errorf("%s: %v, want a refusal", tt.name, err)
+			}
+			for _, e := range got {
+				if e.Kind == workshop.EventWaiting {
+					t.Errorf("%s: waited on a foreign stack: %s", tt.name, e.Message)
+				}
+			}
+		} else if tt.asked == "" && err != nil {
+			t.Errorf("%s: %v, want the stack recognised and updated", tt.name, err)
+		}
+		if calls := strings.Join(f.calls, ","); strings.Contains(calls, "DeleteStack") || strings.Contains(calls, "CreateStack") {
+			t.Errorf("%s: deleted or created a stack nobody agreed to: %s", tt.name, calls)
+		}
+	}
+}

@@ -112,7 +112,8 @@ func equalFoldASCII(a, b string) bool {
 // ensureRateLimit makes a web ACL with the workshop's rate-based rules
 // guard the load balancer: the one already associated gets them added
 // (unless it is the learner's own and blocks by rate already); otherwise
-// the workshop's own web ACL is created (or completed) and associated. A
+// the workshop's own web ACL is created (or completed) and associated; one
+// that merely has its name is refused. A
 // web ACL tagged as the workshop's with the rules of an earlier version
 // (one rule of 100 per IP address, which the burst made block the learner)
 // is brought to the current rules.
@@ -132,17 +133,20 @@ func ensureRateLimit(ctx context.Context, r *runner) (bool, error) {
 	if hasWorkshopRules(cur.WebACL) {
 		return false, nil
 	}
-	if cur.WebACL != nil && blocksByRate(cur.WebACL) {
-		ours, err := taggedManaged(ctx, c, cur.WebACL.ARN)
-		if err != nil {
-			return false, err
-		}
-		if !ours {
-			return false, nil // the learner's own rule guards it: leave it be
-		}
-	}
 	var summary *waftypes.WebACLSummary
 	if cur.WebACL != nil {
+		// Found by guarding the workshop's load balancer, not by a name:
+		// the learner attached it there, and module 5 completes it, unless
+		// it blocks by rate already.
+		if blocksByRate(cur.WebACL) {
+			ours, err := taggedManaged(ctx, c, cur.WebACL.ARN)
+			if err != nil {
+				return false, err
+			}
+			if !ours {
+				return false, nil // the learner's own rule guards it: leave it be
+			}
+		}
 		summary = &waftypes.WebACLSummary{ARN: cur.WebACL.ARN, Id: cur.WebACL.Id, Name: cur.WebACL.Name}
 	} else {
 		list, err := c.WAF.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional, Limit: aws.Int32(100)})
@@ -152,6 +156,16 @@ func ensureRateLimit(ctx context.Context, r *runner) (bool, error) {
 		for i := range list.WebACLs {
 			if aws.ToString(list.WebACLs[i].Name) == webACLName {
 				summary = &list.WebACLs[i]
+			}
+		}
+		if summary != nil {
+			ours, err := taggedManaged(ctx, c, summary.ARN)
+			if err != nil {
+				return false, err
+			}
+			if !ours {
+				return false, foreignError("use web ACL "+webACLName, "web ACL "+webACLName,
+					tagWayOut(r, "wafv2 tag-resource --resource-arn", aws.ToString(summary.ARN), "--tags", tagsKV))
 			}
 		}
 	}

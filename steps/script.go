@@ -3,6 +3,8 @@ package steps
 import (
 	"fmt"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // script collects the shell lines of one or more steps. Values that are
@@ -79,6 +81,17 @@ func (s *script) listener() string {
 	alb := s.output("ALBArn")
 	return s.value("LISTENER_ARN", s.v.ListenerArn, s.aws("elbv2 describe-listeners --load-balancer-arn", alb,
 		"--query", "'Listeners[?Port==`80`].ListenerArn'", "--output text"))
+}
+
+// ifManaged prints, at indent, an if that runs then (one level deeper)
+// only when tagQuery prints the workshop tag's value, and otherwise says
+// that what is left alone.
+func (s *script) ifManaged(indent, tagQuery, what string, then func(indent string)) {
+	s.line(indent + `if [ "$(` + tagQuery + `)" = ` + workshop.ManagedTagValue + ` ]; then`)
+	then(indent + "  ")
+	s.line(indent + "else")
+	s.line(indent + `  echo "left alone: ` + what + ` is not tagged ` + workshop.ManagedTagKey + `=` + workshop.ManagedTagValue + `, so it is not the workshop's"`)
+	s.line(indent + "fi")
 }
 
 func (s *script) String() string {

@@ -53,9 +53,16 @@ func (l *learner) mistakes() {
 // plantSecret registers a users revision with a password in its environment.
 func (l *learner) plantSecret() {
 	l.t.Helper()
+	l.plantSecretIn("users")
+}
+
+// plantSecretIn registers a revision of family with a password in its
+// environment, untagged, as the learner would by hand.
+func (l *learner) plantSecretIn(family string) {
+	l.t.Helper()
 	ctx := context.Background()
 	c := l.aws.ECS
-	td, err := c.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("users")})
+	td, err := c.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(family)})
 	if err != nil {
 		l.t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/breakthemonolith/workshop/internal/testpeers"
+	"github.com/breakthemonolith/workshop/templates"
 )
 
 // The learner's own resources that share the workshop's names, none tagged
@@ -106,5 +107,49 @@ func TestCleanupLeavesForeignLookAlikesAlone(t *testing.T) {
 	}
 	if after := everything(); after != before {
 		t.Errorf("run changed the learner's resources:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// Clean-up never asks about a stack it has not proven the workshop's: at a
+// terminal, with the learner ready to answer yes, a stack named like the
+// workshop's but neither tagged nor made from its template is listed as
+// left alone and no question is asked. An untagged stack made from the
+// workshop's template (before stacks were tagged) is recognised as the
+// workshop's without asking whose it is, and planned for deletion.
+func TestCleanupNeverAsksAboutAForeignStack(t *testing.T) {
+	f, endpoint := motoFactory(t)
+	awsCLI := testpeers.Command(t, "aws")
+	cli := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(awsCLI, append([]string{"--endpoint-url", endpoint, "--output", "text"}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("aws %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	cli("cloudformation", "create-stack", "--stack-name", "BreakTheMonolith-Demo", "--template-body", `{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}`)
+	cli("cloudformation", "create-stack", "--stack-name", "Old-Workshop", "--template-body",
+		fmt.Sprintf(`{"Description":%q,"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}`, templates.StackMarker+" the network, cluster and load balancer"))
+
+	var out strings.Builder
+	_, _, errOut := testFactory(nil)
+	f.IO.Out, f.IO.ErrOut, f.IO.ErrIsTTY, f.IO.In = &out, errOut, true, strings.NewReader("y\n")
+	if code := run(context.Background(), f, []string{"cleanup"}); code != ExitOK {
+		t.Errorf("cleanup with the learner's stack: exit %d\n%s", code, errOut)
+	}
+	if strings.Contains(errOut.String(), "?") || !strings.Contains(errOut.String(), "left alone: stack BreakTheMonolith-Demo") {
+		t.Errorf("cleanup asked about, or did not leave alone, the learner's stack:\n%s", errOut)
+	}
+	if got := cli("cloudformation", "describe-stacks", "--stack-name", "BreakTheMonolith-Demo", "--query", "Stacks[0].StackStatus"); got != "CREATE_COMPLETE" {
+		t.Errorf("the learner's stack is %s", got)
+	}
+
+	out.Reset()
+	errOut.Reset()
+	if code := run(context.Background(), f, []string{"cleanup", "--dry-run", "--stack", "Old-Workshop"}); code != ExitOK {
+		t.Fatalf("dry run: exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(out.String(), "stack           Old-Workshop (network") || strings.Contains(out.String()+errOut.String(), "?") {
+		t.Errorf("the workshop's untagged stack is not recognised, or was asked about:\n%s%s", out.String(), errOut)
 	}
 }

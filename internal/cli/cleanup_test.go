@@ -10,7 +10,7 @@ import (
 )
 
 // Clean-up against moto: the plan lists the workshop's resources in order
-// and leaves an untagged look-alike alone; --dry-run and a refusal delete
+// and leaves an untagged look-alike alone (which run refuses to use); --dry-run and a refusal delete
 // nothing; --yes deletes the rest and reports what is left (moto cannot
 // delete a stack whose VPC it made, a handy failure to report).
 func TestCleanupAgainstMoto(t *testing.T) {
@@ -24,7 +24,6 @@ func TestCleanupAgainstMoto(t *testing.T) {
 		}
 		return string(out)
 	}
-	cli("ecr", "create-repository", "--repository-name", "posts") // the learner's own, untagged
 	for _, step := range []string{"module-1/create-repository", "module-3/create-repositories", "module-2/create-stack",
 		"module-2/register-task-definition", "module-2/create-target-group", "module-2/create-listener", "module-4/create-target-groups"} {
 		_, _, errOut := testFactory(nil)
@@ -33,8 +32,16 @@ func TestCleanupAgainstMoto(t *testing.T) {
 			t.Fatalf("run %s: exit %d\n%s", step, code, errOut)
 		}
 	}
+	// The learner's own posts, untagged, in place of the workshop's: run
+	// refuses to use it, and clean-up leaves it alone.
+	cli("ecr", "delete-repository", "--repository-name", "posts", "--force")
+	cli("ecr", "create-repository", "--repository-name", "posts")
 	_, _, errOut := testFactory(nil)
 	f.IO.ErrOut = errOut
+	if code := run(context.Background(), f, []string{"run", "module-3/create-repositories"}); code == ExitOK ||
+		!strings.Contains(errOut.String(), "repository posts is not the workshop's") {
+		t.Errorf("run module-3/create-repositories with the learner's posts: exit %d\n%s", code, errOut)
+	}
 	run(context.Background(), f, []string{"run", "module-2/create-service", "--timeout", "100ms"}) // never settles on moto
 
 	var out strings.Builder

@@ -167,8 +167,8 @@ func undoneBefore(ctx context.Context, runner *checks.Runner, g *GlobalOptions, 
 		if err != nil || res.Passed {
 			continue
 		}
-		return fmt.Sprintf("Next: %s builds on %s (%s), which does not pass yet: do it first: '%s', or '%s' for the commands",
-			target, before, before.Title(), g.followUp("run", string(before)), g.followUp("explain", string(before)))
+		return fmt.Sprintf("Next: %s builds on %s (%s), which does not pass yet: do it first: %s",
+			target, before, before.Title(), runOrExplain(g, before))
 	}
 	return ""
 }

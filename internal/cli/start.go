@@ -228,14 +228,24 @@ func startPlain(ctx context.Context, opts *startOptions, b *startBackend, store 
 // nextStep says what to do after results: the first module that has not
 // passed, or that everything passed.
 func nextStep(g *GlobalOptions, results []workshop.Result) string {
+	return "Next: " + nextAction(g, results)
+}
+
+// nextAction is nextStep without its "Next: " label.
+func nextAction(g *GlobalOptions, results []workshop.Result) string {
 	for _, r := range results {
 		if r.Target == workshop.TargetPreflight || r.Passed {
 			continue
 		}
-		return fmt.Sprintf("Next: %s (%s): '%s', or '%s' for the commands", r.Target, r.Target.Title(),
-			g.followUp("run", string(r.Target)), g.followUp("explain", string(r.Target)))
+		return fmt.Sprintf("%s (%s): %s", r.Target, r.Target.Title(), runOrExplain(g, r.Target))
 	}
-	return fmt.Sprintf("Next: every module passes; '%s' deletes what the workshop created", g.followUp("cleanup"))
+	return fmt.Sprintf("every module passes; '%s' deletes what the workshop created", g.followUp("cleanup"))
+}
+
+// runOrExplain names the two ways to do a module: run it, or print its
+// commands.
+func runOrExplain(g *GlobalOptions, t workshop.Target) string {
+	return fmt.Sprintf("'%s', or '%s' for the commands", g.followUp("run", string(t)), g.followUp("explain", string(t)))
 }
 
 // credentialsConfigured reports whether the selected AWS configuration has

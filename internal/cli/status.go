@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -107,7 +106,7 @@ func statusRun(ctx context.Context, opts *statusOptions) error {
 		// next step is to run one again.
 		fmt.Fprintf(w, "Next: no sandbox runs now: '%s' resumes in the terminal UI, which runs one inside it; for the command line, start one with '%s'\n",
 			g.followUp("start"), "workshop sandbox start")
-		fmt.Fprintln(w, "Then"+strings.TrimPrefix(nextStep(&g, ordered), "Next"))
+		fmt.Fprintln(w, "Then: "+nextAction(&g, ordered))
 	} else {
 		fmt.Fprintln(w, nextStep(&g, ordered))
 	}

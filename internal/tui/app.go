@@ -59,10 +59,10 @@ type Model struct {
 	rechecking bool
 	started    int
 	checkErr   map[workshop.Target]error
-	rendered map[string]string // rendered explanations by id@width
-	flash    string
-	width    int
-	height   int
+	rendered   map[string]string // rendered explanations by id@width
+	flash      string
+	width      int
+	height     int
 	// toldAt is where the At hook was last told the learner is.
 	toldAt string
 	// moved says the learner chose a row themselves, so the first check's

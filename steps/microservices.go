@@ -72,7 +72,10 @@ func switchTraffic(s *script) {
 
 func scaleDownMonolith(s *script) {
 	s.comment("The service stays, at 0 tasks, so rolling back is one command.")
-	s.line(s.aws("ecs update-service --cluster", s.output("ClusterName"), "--service", workshop.Monolith, "--desired-count 0"))
+	cluster := s.output("ClusterName")
+	s.line(s.aws("ecs update-service --cluster", cluster, "--service", workshop.Monolith, "--desired-count 0"))
+	s.comment("Its tasks stop once their connections drain; wait until none runs:")
+	s.line(s.aws("ecs wait services-stable --cluster", cluster, "--services", workshop.Monolith))
 }
 
 func cleanup() Module {

@@ -75,6 +75,9 @@ func (e *Service) checkAssociation(lbArn string, actions []Action) error {
 // calls it too).
 func (e *Service) CreateListener(c *awsproto.Call, form url.Values) (any, error) {
 	lbArn := form.Get("LoadBalancerArn")
+	if err := checkLoadBalancerArn(lbArn); err != nil {
+		return nil, err
+	}
 	lb := e.state().LoadBalancers[lbArn]
 	if lb == nil {
 		return nil, awsproto.ClientErr("LoadBalancerNotFound", "One or more load balancers not found")
@@ -127,6 +130,9 @@ func (e *Service) describeListeners(c *awsproto.Call, form url.Values) (any, err
 			list = append(list, l)
 		}
 		return listenersOut(list...), nil
+	}
+	if err := checkLoadBalancerArn(lbArn); err != nil {
+		return nil, err
 	}
 	if e.state().LoadBalancers[lbArn] == nil {
 		return nil, awsproto.ClientErr("LoadBalancerNotFound", "One or more load balancers not found")

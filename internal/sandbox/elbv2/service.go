@@ -9,6 +9,7 @@
 package elbv2
 
 import (
+	"fmt"
 	"net/url"
 	"sort"
 	"time"
@@ -70,6 +71,7 @@ type LoadBalancer struct {
 	ListenerPorts  map[string]int `json:"listenerPorts,omitempty"` // by listener id
 	CreatedAt      time.Time      `json:"createdAt"`
 	Tags           []awsproto.Tag `json:"tags,omitempty"`
+	Attributes     Attributes     `json:"attributes,omitempty"` // only those modified
 }
 
 // typeShort is app or net, as ARNs spell the type.
@@ -78,6 +80,12 @@ func (lb *LoadBalancer) typeShort() string {
 		return "net"
 	}
 	return "app"
+}
+
+// lbOrder sorts load balancers oldest first, as AWS lists them: the
+// creation time, then the ARN to break ties.
+func lbOrder(lb *LoadBalancer) string {
+	return fmt.Sprintf("%020d %s", lb.CreatedAt.UnixNano(), lb.ARN())
 }
 
 // FullName is app/NAME/ID, the LoadBalancerFullName attribute.
@@ -130,6 +138,11 @@ func (e *Service) Register(r *awsproto.Router) {
 		"DescribeTags":          e.describeTags,
 		"AddTags":               e.addTags,
 		"RemoveTags":            e.removeTags,
+
+		"DescribeLoadBalancerAttributes": e.describeLoadBalancerAttributes,
+		"ModifyLoadBalancerAttributes":   e.modifyLoadBalancerAttributes,
+		"DescribeTargetGroupAttributes":  e.describeTargetGroupAttributes,
+		"ModifyTargetGroupAttributes":    e.modifyTargetGroupAttributes,
 	})
 }
 
@@ -166,9 +179,14 @@ func (e *Service) describeLoadBalancers(c *awsproto.Call, form url.Values) (any,
 			list = append(list, lb)
 		}
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].CreatedAt.Before(list[j].CreatedAt) })
+	sort.Slice(list, func(i, j int) bool { return lbOrder(list[i]) < lbOrder(list[j]) })
 	if len(arns) > 0 || len(names) > 0 {
 		var picked []*LoadBalancer
+		for _, arn := range arns {
+			if err := checkLoadBalancerArn(arn); err != nil {
+				return nil, err
+			}
+		}
 		for _, want := range append(arns, names...) {
 			var found *LoadBalancer
 			for _, lb := range list {
@@ -186,9 +204,14 @@ func (e *Service) describeLoadBalancers(c *awsproto.Call, form url.Values) (any,
 		}
 		list = picked
 	}
+	list, next, err := page(list, lbOrder, form)
+	if err != nil {
+		return nil, err
+	}
 	out := struct {
 		LoadBalancers []lbXML `xml:"LoadBalancers>member"`
-	}{}
+		NextMarker    string  `xml:"NextMarker,omitempty"`
+	}{NextMarker: next}
 	for _, lb := range list {
 		x := lbXML{LoadBalancerArn: lb.ARN(), DNSName: lb.DNSName, CanonicalHostedZoneID: HostedZone,
 			CreatedTime: awsproto.ISOTime(lb.CreatedAt), LoadBalancerName: lb.Name, Scheme: lb.Scheme, VpcID: lb.VpcID,

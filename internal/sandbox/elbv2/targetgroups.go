@@ -32,6 +32,7 @@ type TargetGroup struct {
 	Targets             []Target       `json:"targets,omitempty"`
 	Tags                []awsproto.Tag `json:"tags,omitempty"`
 	CreatedAt           time.Time      `json:"createdAt"`
+	Attributes          Attributes     `json:"attributes,omitempty"` // only those modified
 }
 
 // Target is a registered target.
@@ -198,6 +199,7 @@ func tgOut(st *State, tg *TargetGroup) tgXML {
 // TargetGroupsXML is the result of CreateTargetGroup and DescribeTargetGroups.
 type TargetGroupsXML struct {
 	TargetGroups []tgXML `xml:"TargetGroups>member"`
+	NextMarker   string  `xml:"NextMarker,omitempty"`
 }
 
 func tgList(st *State, tgs ...*TargetGroup) TargetGroupsXML {
@@ -238,8 +240,8 @@ func (e *Service) describeTargetGroups(c *awsproto.Call, form url.Values) (any, 
 		}
 		list = picked
 	case lbArn != "":
-		if e.state().LoadBalancers[lbArn] == nil {
-			return nil, awsproto.ClientErr("LoadBalancerNotFound", "Load balancer '%s' not found", lbArn)
+		if _, err := e.loadBalancer(lbArn); err != nil {
+			return nil, err
 		}
 		var picked []*TargetGroup
 		for _, tg := range list {
@@ -249,7 +251,13 @@ func (e *Service) describeTargetGroups(c *awsproto.Call, form url.Values) (any, 
 		}
 		list = picked
 	}
-	return tgList(e.state(), list...), nil
+	list, next, err := page(list, (*TargetGroup).ARN, form)
+	if err != nil {
+		return nil, err
+	}
+	out := tgList(e.state(), list...)
+	out.NextMarker = next
+	return out, nil
 }
 
 // DeleteTargetGroup is ELBv2's DeleteTargetGroup.

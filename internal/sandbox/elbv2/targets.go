@@ -7,15 +7,6 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
-// targetGroup returns the target group with arn, or TargetGroupNotFound.
-func (e *Service) targetGroup(arn string) (*TargetGroup, error) {
-	tg := e.state().TargetGroups[arn]
-	if tg == nil {
-		return nil, awsproto.ClientErr("TargetGroupNotFound", "Target groups '%s' not found", arn)
-	}
-	return tg, nil
-}
-
 // targetsForm reads Targets.member.N.Id/Port/AvailabilityZone, the port
 // defaulting to the target group's.
 func targetsForm(form url.Values, tg *TargetGroup) ([]Target, error) {

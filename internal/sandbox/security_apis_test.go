@@ -253,6 +253,12 @@ func TestSecretsManager(t *testing.T) {
 	if err != nil || len(list.SecretList) != 1 {
 		t.Fatalf("ListSecrets: %v %+v", err, list)
 	}
+	// ListSecrets names the versions SecretVersionsToStages (DescribeSecret's
+	// VersionIdsToStages); a client reading the model's member gets them
+	// (issue 18, item 6).
+	if v := list.SecretList[0].SecretVersionsToStages; len(v) != 1 || len(d.VersionIdsToStages) != 1 {
+		t.Errorf("ListSecrets' SecretVersionsToStages %v, DescribeSecret's VersionIdsToStages %v; want one version each", v, d.VersionIdsToStages)
+	}
 	if _, err := c.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: created.ARN, RecoveryWindowInDays: aws.Int64(7)}); err != nil {
 		t.Fatal(err)
 	}

@@ -127,7 +127,7 @@ func alnum6() string {
 	return string(b)
 }
 
-// secretOut is DescribeSecret's response and ListSecrets' SecretListEntry.
+// secretOut is DescribeSecret's response.
 // (Fields of the response shapes are in the order of their JSON names, as
 // the maps they replace were encoded.)
 type secretOut struct {
@@ -154,6 +154,25 @@ func (sec *Secret) out() secretOut {
 		o.DeletedDate = &d
 	}
 	return o
+}
+
+// secretListEntry is ListSecrets' SecretListEntry: DescribeSecret's
+// members, but the versions are SecretVersionsToStages there.
+type secretListEntry struct {
+	ARN                    string              `json:"ARN"`
+	CreatedDate            awsproto.Epoch      `json:"CreatedDate"`
+	DeletedDate            *awsproto.Epoch     `json:"DeletedDate,omitempty"`
+	Description            string              `json:"Description"`
+	LastChangedDate        awsproto.Epoch      `json:"LastChangedDate"`
+	Name                   string              `json:"Name"`
+	SecretVersionsToStages map[string][]string `json:"SecretVersionsToStages"`
+	Tags                   []awsproto.Tag      `json:"Tags"`
+}
+
+func (sec *Secret) listEntry() secretListEntry {
+	o := sec.out()
+	return secretListEntry{ARN: o.ARN, CreatedDate: o.CreatedDate, DeletedDate: o.DeletedDate, Description: o.Description,
+		LastChangedDate: o.LastChangedDate, Name: o.Name, SecretVersionsToStages: o.VersionIdsToStages, Tags: o.Tags}
 }
 
 type secretIDIn struct {
@@ -280,7 +299,7 @@ func (s *Service) list(c *awsproto.Call, body []byte) (any, error) {
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	out := []secretOut{}
+	out := []secretListEntry{}
 	for _, arn := range awsproto.SortedKeys(s.state().Secrets) {
 		sec := s.state().Secrets[arn]
 		if sec.Region != c.Region || sec.DeletedAt != nil {
@@ -308,10 +327,10 @@ func (s *Service) list(c *awsproto.Call, body []byte) (any, error) {
 			})
 		}
 		if ok {
-			out = append(out, sec.out())
+			out = append(out, sec.listEntry())
 		}
 	}
 	return struct {
-		SecretList []secretOut `json:"SecretList"`
+		SecretList []secretListEntry `json:"SecretList"`
 	}{out}, nil
 }

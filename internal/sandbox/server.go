@@ -18,6 +18,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ssm"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 	"github.com/breakthemonolith/workshop/internal/sandbox/sts"
 	"github.com/breakthemonolith/workshop/internal/sandbox/wafv2"
@@ -126,6 +127,7 @@ func New(opts Options) (*Server, error) {
 	wafv2.New(func() *wafv2.State { return &s.state.WAF }, s.waf,
 		func(arn string) bool { return s.state.ELB.LoadBalancers[arn] != nil }).Register(s.routes)
 	secretsmanager.New(func() *secretsmanager.State { return &s.state.Secrets }).Register(s.routes)
+	ssm.New(func() *ssm.State { return &s.state.SSM }).Register(s.routes)
 	s.waf.Publish(&s.state.WAF)
 	s.alb.allow = s.waf.AllowsRequest
 	return s, nil

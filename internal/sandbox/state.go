@@ -12,6 +12,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ssm"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 	"github.com/breakthemonolith/workshop/internal/sandbox/wafv2"
 )
@@ -40,6 +41,8 @@ type state struct {
 	// WAF and Secrets serve module 5 (packages wafv2 and secretsmanager).
 	WAF     wafv2.State          `json:"wafv2"`
 	Secrets secretsmanager.State `json:"secretsmanager"`
+	// SSM is Parameter Store, where tools keep their settings.
+	SSM ssm.State `json:"ssm"`
 }
 
 // fill gives every service an empty part where it has none, so that a
@@ -59,6 +62,7 @@ func (st *state) fill() {
 	}
 	st.WAF.Fill()
 	st.Secrets.Fill()
+	st.SSM.Fill()
 }
 
 // newState is the state of a fresh data directory.

@@ -24,7 +24,7 @@ func (rt *Router) ServeJSON(w http.ResponseWriter, r *http.Request, requestID st
 	prefix, opName, _ := cutLast(target, ".")
 	op := rt.json[prefix][opName]
 	if op == nil {
-		writeJSONError(w, ClientErr("UnknownOperationException", "operation %q is not supported by the sandbox", target))
+		writeJSONError(w, ClientErr("UnknownOperationException", "%s", rt.notEmulated(target, rt.json[prefix] != nil, SortedKeys(rt.json[prefix]))))
 		return
 	}
 	if r.Method != http.MethodPost {

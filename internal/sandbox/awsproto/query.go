@@ -26,7 +26,7 @@ func (rt *Router) ServeQuery(w http.ResponseWriter, r *http.Request, requestID s
 	op := svc.ops[action]
 	if !ok || op == nil {
 		writeQueryError(w, svc.namespace, requestID, ClientErr("InvalidAction",
-			"Could not find operation %s for version %s", action, version))
+			"%s", rt.notEmulated(action+" (API version "+version+")", ok, SortedKeys(svc.ops))))
 		return
 	}
 	out, err := invoke(r, requestID, func(c *Call) (any, error) { return op(c, form) })

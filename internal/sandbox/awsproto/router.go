@@ -1,6 +1,11 @@
 package awsproto
 
-import "net/url"
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+)
 
 // JSONOp serves one awsJson operation: it decodes body (the request's JSON
 // object) and returns the response value or an *Error.
@@ -51,4 +56,24 @@ func (r *Router) HandleQuery(version, namespace string, ops map[string]QueryOp) 
 // <OperationResponse> and must implement ec2Reply.
 func (r *Router) HandleEC2(version, namespace string, ops map[string]QueryOp) {
 	r.query[version] = queryService{namespace: namespace, ops: ops, ec2: true}
+}
+
+// notEmulated says that the sandbox does not serve an operation, which
+// may well be valid AWS, and lists what it serves instead: the API's
+// operations when it knows the API (known), else the APIs it knows.
+func (rt *Router) notEmulated(operation string, known bool, ops []string) string {
+	if known {
+		return fmt.Sprintf("%s is not emulated by the workshop's sandbox (it may be valid on AWS); for this API it serves %s",
+			operation, strings.Join(ops, ", "))
+	}
+	var apis []string
+	for prefix := range rt.json {
+		apis = append(apis, prefix)
+	}
+	for version := range rt.query {
+		apis = append(apis, "query API "+version)
+	}
+	slices.Sort(apis)
+	return fmt.Sprintf("%s is not emulated by the workshop's sandbox (it may be valid on AWS); it serves these APIs: %s",
+		operation, strings.Join(apis, ", "))
 }

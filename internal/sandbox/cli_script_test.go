@@ -136,27 +136,10 @@ func (l *cliLearner) passes(target workshop.Target, ids ...string) {
 	}
 }
 
-// TestWorkshopCLIScript runs the printed AWS CLI commands of modules 1 to 4
-// ('workshop explain' output, as a learner pastes it) with the AWS CLI v1
-// and Debian's v2, each against a fresh sandbox, and checks the conditions
-// that need no running task.
-func TestWorkshopCLIScript(t *testing.T) {
-	testpeers.Command(t, "bash")
-	v1 := testpeers.Command(t, "aws")
-	t.Run("v1", func(t *testing.T) {
-		t.Parallel()
-		cliScript(t, newCLILearner(t, v1, "aws-cli/1."))
-	})
-	t.Run("v2", func(t *testing.T) {
-		t.Parallel()
-		if _, err := os.Stat(debianAWSCLI); err != nil {
-			testpeers.Missing(t, "Debian's AWS CLI v2 (%s, package awscli) is not installed", debianAWSCLI)
-		}
-		cliScript(t, newCLILearner(t, debianAWSCLI, "aws-cli/2."))
-	})
-}
-
-// cliScript is the learner's run through modules 1 to 4.
+// cliScript is the learner's run through modules 1 to 4 with the printed
+// AWS CLI commands ('workshop explain' output, as a learner pastes it),
+// checking the conditions that need no running task. TestSecurityCLIScript
+// runs it with the AWS CLI v1 and Debian's v2 before module 5.
 func cliScript(t *testing.T, l *cliLearner) {
 	m1, m2, m3, m4 := "module-1/", "module-2/", "module-3/", "module-4/"
 	l.do(m1 + "create-repository")

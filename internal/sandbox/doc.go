@@ -14,13 +14,13 @@
 //	awsproto/        the wire: Error, Call, Router, the awsJson 1.1, awsQuery
 //	                 and ec2Query envelopes, form lists, times, pagination, ids
 //	store/           persistence: state.json written atomically, the data lock
-//	sts/ iam/ logs/ secretsmanager/ wafv2/ ec2/ ecr/ elbv2/
+//	sts/ iam/ logs/ secretsmanager/ wafv2/ ec2/ ecr/ elbv2/ ecs/
 //	                 one package per service: its operations, its part of the
 //	                 state, its typed responses
 //	cfn/             CloudFormation's template language (parse, intrinsics)
 //	sandbox          the composition root: Server, Options, the aggregate
-//	                 state (state.go); and, still here, ECS (ecs_*.go), its
-//	                 task runner (tasks_*.go), the load balancers' data plane
+//	                 state (state.go); and, still here, ECS's task runner
+//	                 (tasks_*.go), the load balancers' data plane
 //	                 (alb_*.go) and CloudFormation with its providers
 //	                 (cfn_*.go, providers*.go)
 //
@@ -33,7 +33,8 @@
 // A service keeps its part of the persisted state in a field of state
 // (state.go) and is handed it as a func (a failed save swaps the whole
 // state), with narrow interfaces or funcs for what it needs of another
-// service (wafv2's hasLoadBalancer, elbv2's DataPlane, ecr's StateHost).
+// service (wafv2's hasLoadBalancer, elbv2's DataPlane, ecr's StateHost, ecs's
+// Network, LoadBalancing and Scheduler, which peers.go gives it).
 // Operations run under the server's lock and mark the call as mutating,
 // after which the whole state is written atomically.
 //

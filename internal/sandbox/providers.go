@@ -103,17 +103,7 @@ func (p *provCall) name(max int) string {
 }
 
 // scalar renders an evaluated scalar property as a string ("" when absent).
-func scalar(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	}
-	return fmt.Sprint(v)
-}
+func scalar(v any) string { return awsproto.Scalar(v) }
 
 // str reads a string property.
 func str(props map[string]any, key string) string { return scalar(props[key]) }

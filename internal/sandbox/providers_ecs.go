@@ -3,6 +3,8 @@ package sandbox
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 )
 
 // ecsRequest encodes evaluated properties as an ECS request body, adding
@@ -29,12 +31,11 @@ func createTaskDefinition(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, p.propErr("%v", err)
 	}
-	out, err := (&ecsService{srv: p.srv}).registerTaskDefinition(p.apiCall(), body)
+	out, err := p.srv.ecs.RegisterTaskDefinition(p.apiCall(), body)
 	if err != nil {
 		return created{}, p.apiErr("Ecs", err)
 	}
-	td, _ := out.(map[string]any)["taskDefinition"].(map[string]any)
-	arn := scalar(td["taskDefinitionArn"])
+	arn := out.(ecs.TaskDefinitionResponse).ARN()
 	return created{id: arn, attrs: map[string]string{"TaskDefinitionArn": arn}}, nil
 }
 
@@ -44,7 +45,7 @@ func deleteTaskDefinition(p *provCall, arn string, _ map[string]string) error {
 	if err != nil {
 		return err
 	}
-	_, _ = (&ecsService{srv: p.srv}).deregisterTaskDefinition(p.apiCall(), body) // gone already: nothing to do
+	_, _ = p.srv.ecs.DeregisterTaskDefinition(p.apiCall(), body) // gone already: nothing to do
 	return nil
 }
 
@@ -60,13 +61,12 @@ func createECSService(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, p.propErr("%v", err)
 	}
-	out, err := (&ecsService{srv: p.srv}).createService(p.apiCall(), body)
+	out, err := p.srv.ecs.CreateService(p.apiCall(), body)
 	if err != nil {
 		return created{}, p.apiErr("Ecs", err)
 	}
-	svc, _ := out.(map[string]any)["service"].(map[string]any)
-	arn := scalar(svc["serviceArn"])
-	return created{id: arn, attrs: map[string]string{"ServiceArn": arn, "Name": scalar(svc["serviceName"])}}, nil
+	svc := out.(ecs.ServiceResponse).Service
+	return created{id: svc.ServiceArn, attrs: map[string]string{"ServiceArn": svc.ServiceArn, "Name": svc.ServiceName}}, nil
 }
 
 // deleteECSService deletes the service as CloudFormation does: scaled to
@@ -81,7 +81,7 @@ func deleteECSService(p *provCall, arn string, _ map[string]string) error {
 	if err != nil {
 		return err
 	}
-	_, err = (&ecsService{srv: p.srv}).deleteService(p.apiCall(), body)
+	_, err = p.srv.ecs.DeleteService(p.apiCall(), body)
 	if code := apiCode(err); code == "ServiceNotFoundException" || code == "ClusterNotFoundException" {
 		return nil
 	}

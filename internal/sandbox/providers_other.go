@@ -6,6 +6,7 @@ import (
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
@@ -20,10 +21,10 @@ func createCluster(p *provCall, props map[string]any) (created, error) {
 	if c := p.st.ECS.Clusters[key]; c != nil && c.Status == "ACTIVE" {
 		return created{}, p.handlerErr("Ecs", "AlreadyExists", "Cluster %s already exists", name)
 	}
-	c := &ecsCluster{Name: name, Region: p.region, Status: "ACTIVE", CapacityProviders: strList(props, "CapacityProviders"),
+	c := &ecs.Cluster{Name: name, Region: p.region, Status: "ACTIVE", CapacityProviders: strList(props, "CapacityProviders"),
 		Tags: tagsProp(props), CreatedAt: p.now}
 	p.st.ECS.Clusters[key] = c
-	return created{id: name, attrs: map[string]string{"Arn": c.arn()}}, nil
+	return created{id: name, attrs: map[string]string{"Arn": c.ARN()}}, nil
 }
 
 func deleteCluster(p *provCall, id string, _ map[string]string) error {
@@ -110,16 +111,7 @@ func createLoadBalancer(p *provCall, props map[string]any) (created, error) {
 }
 
 // listOfMaps reads a list of objects.
-func listOfMaps(v any) []map[string]any {
-	list, _ := v.([]any)
-	var out []map[string]any
-	for _, e := range list {
-		if m, ok := e.(map[string]any); ok {
-			out = append(out, m)
-		}
-	}
-	return out
-}
+func listOfMaps(v any) []map[string]any { return awsproto.ListOfMaps(v) }
 
 func deleteLoadBalancer(p *provCall, id string, _ map[string]string) error {
 	p.st.ELB.DropLoadBalancer(id)

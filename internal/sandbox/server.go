@@ -14,6 +14,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
@@ -58,6 +59,7 @@ type Server struct {
 	blobs  *ecr.BlobStore
 	elb    *elbv2.Service // ELBv2's API, which the CloudFormation providers call
 	ecr    *ecr.Service   // ECR's API and its registry (/v2/)
+	ecs    *ecs.Service   // ECS's API, which the CloudFormation providers call
 	alb    *dataPlane     // the load balancers, answering locally (alb.go)
 	waf    *wafv2.Limiter // enforces the web ACLs' rate-based rules
 
@@ -117,7 +119,8 @@ func New(opts Options) (*Server, error) {
 	s.ecr.Register(s.routes)
 	ec2.New(func() *ec2.State { return &s.state.EC2 }).Register(s.routes)
 	iam.New(func() *iam.State { return &s.state.IAM }).Register(s.routes)
-	(&ecsService{srv: s}).register(s.routes)
+	s.ecs = ecs.New(func() *ecs.State { return &s.state.ECS }, ecsPeers{s}, ecsPeers{s}, ecsPeers{s})
+	s.ecs.Register(s.routes)
 	s.elb = elbv2.New(func() *elbv2.State { return &s.state.ELB }, func() *ec2.State { return &s.state.EC2 }, s.alb)
 	s.elb.Register(s.routes)
 	logs.New(func() *logs.State { return &s.state.Logs }).Register(s.routes)

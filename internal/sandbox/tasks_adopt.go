@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"time"
 )
 
@@ -23,7 +24,7 @@ func (r *taskRunner) adopt() {
 	}
 	type follow struct {
 		key, ctr, id string
-		log          *ctrLog
+		log          *ecs.ContainerLog
 	}
 	var keep []follow
 	var drop []string
@@ -33,16 +34,16 @@ func (r *taskRunner) adopt() {
 	}
 	var routes []adoptedRoute
 	r.update(func(now time.Time) bool {
-		byTask := map[string]*ecsTask{}
+		byTask := map[string]*ecs.Task{}
 		for _, t := range r.srv.state.ECS.Tasks {
 			if t.LastStatus != "STOPPED" {
-				byTask[t.arn()] = t
+				byTask[t.ARN()] = t
 			}
 		}
 		adopted := map[string]bool{}
 		for _, c := range found {
 			t := byTask[c.Labels[LabelTask]]
-			ctr := (*ecsCtr)(nil)
+			ctr := (*ecs.Container)(nil)
 			if t != nil && t.LastStatus == "RUNNING" && t.DesiredStatus == "RUNNING" && c.Running {
 				for i := range t.Containers {
 					if t.Containers[i].RuntimeID == c.ID {
@@ -60,7 +61,7 @@ func (r *taskRunner) adopt() {
 			for port, host := range ctr.HostPorts {
 				routes = append(routes, adoptedRoute{ip: t.PrivateIP, ctrIP: ctr.RuntimeIP, port: port, host: host})
 			}
-			adopted[t.arn()] = true
+			adopted[t.ARN()] = true
 			keep = append(keep, follow{key: r.key(t), ctr: ctr.Name, id: c.ID, log: ctr.Log})
 		}
 		changed := false

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 )
 
 // ecrHost matches a real ECR registry host, which the sandbox serves as
@@ -95,7 +96,7 @@ func (s *Server) publicHost() string {
 // allocateIP gives a task an address in one of its service's subnets, as
 // an awsvpc task's network interface has, spreading tasks across the
 // subnets. Without a subnet it keeps the container's own address.
-func (r *taskRunner) allocateIP(t *ecsTask, svc *ecsServiceItem, started []ContainerInfo) string {
+func (r *taskRunner) allocateIP(t *ecs.Task, svc *ecs.ServiceItem, started []ContainerInfo) string {
 	fallback := "127.0.0.1"
 	if len(started) > 0 && started[0].IP != "" {
 		fallback = started[0].IP
@@ -103,8 +104,7 @@ func (r *taskRunner) allocateIP(t *ecsTask, svc *ecsServiceItem, started []Conta
 	if svc == nil {
 		return fallback
 	}
-	vpc, _ := svc.Network["awsvpcConfiguration"].(map[string]any)
-	subnets := strList(vpc, "subnets")
+	subnets := svc.Network.Subnets()
 	if len(subnets) == 0 {
 		return fallback
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
@@ -80,9 +81,9 @@ func (r *taskRunner) launch(ctx context.Context, key string) {
 
 // prepare reads a task's containers, images and log destinations; a
 // problem that keeps it from starting is set as the job's failure.
-func (r *taskRunner) prepare(t *ecsTask, now time.Time) launchJob {
+func (r *taskRunner) prepare(t *ecs.Task, now time.Time) launchJob {
 	job := launchJob{hostIP: r.srv.publicHost()}
-	td := (&ecsService{srv: r.srv}).findTaskDef(t.Region, t.TaskDefinition)
+	td := r.srv.state.ECS.FindTaskDef(t.Region, t.TaskDefinition)
 	if td == nil {
 		job.failCode, job.failWhy = "TaskFailedToStart", "ResourceInitializationError: the task definition "+t.TaskDefinition+" no longer exists"
 		return job
@@ -108,14 +109,14 @@ func (r *taskRunner) prepare(t *ecsTask, now time.Time) launchJob {
 }
 
 // containerSpec is how a container definition runs on the engine.
-func (r *taskRunner) containerSpec(t *ecsTask, td *ecsTaskDef, cd map[string]any, ref, hostIP string) ContainerSpec {
+func (r *taskRunner) containerSpec(t *ecs.Task, td *ecs.TaskDef, cd map[string]any, ref, hostIP string) ContainerSpec {
 	name := scalar(cd["name"])
 	spec := ContainerSpec{
 		Name:  "ecs-" + td.Family + "-" + strconv.Itoa(td.Revision) + "-" + name + "-" + t.ID[:12],
 		Image: ref, Entrypoint: strList(cd, "entryPoint"), Cmd: strList(cd, "command"),
 		User: scalar(cd["user"]), WorkingDir: scalar(cd["workingDirectory"]), HostIP: hostIP,
 		Env:    []string{"AWS_REGION=" + t.Region, "AWS_DEFAULT_REGION=" + t.Region, "AWS_EXECUTION_ENV=AWS_ECS_FARGATE"},
-		Labels: map[string]string{LabelSandbox: r.dataID, LabelTask: t.arn(), LabelContainer: name},
+		Labels: map[string]string{LabelSandbox: r.dataID, LabelTask: t.ARN(), LabelContainer: name},
 	}
 	for _, kv := range listOfMaps(cd["environment"]) {
 		spec.Env = append(spec.Env, scalar(kv["name"])+"="+scalar(kv["value"]))
@@ -145,7 +146,7 @@ func (r *taskRunner) containerSpec(t *ecsTask, td *ecsTaskDef, cd map[string]any
 // stop meanwhile is stopped at once.
 func (r *taskRunner) running(key string, job launchJob, started []ContainerInfo) {
 	stopNow := false
-	var follow []*ecsCtr
+	var follow []*ecs.Container
 	routes := make([]map[int]string, len(started))
 	for i, c := range started {
 		routes[i] = map[int]string{}
@@ -197,7 +198,7 @@ func (r *taskRunner) running(key string, job launchJob, started []ContainerInfo)
 
 // register puts a running task's containers into its service's target
 // groups (target type ip: the task's address and the container port).
-func (r *taskRunner) register(svc *ecsServiceItem, t *ecsTask, now time.Time) {
+func (r *taskRunner) register(svc *ecs.ServiceItem, t *ecs.Task, now time.Time) {
 	for _, lb := range svc.LoadBalancers {
 		tg := r.srv.state.ELB.TargetGroups[lb.TargetGroupArn]
 		if tg == nil {
@@ -207,13 +208,13 @@ func (r *taskRunner) register(svc *ecsServiceItem, t *ecsTask, now time.Time) {
 		if elbv2.IndexTarget(tg.Targets, target) < 0 {
 			tg.Targets = append(tg.Targets, target)
 		}
-		t.Targets = append(t.Targets, taskTarget{TargetGroupArn: tg.ARN(), ID: target.ID, Port: target.Port})
-		svc.event(now, "registered 1 targets in (target-group %s)", tg.ARN())
+		t.Targets = append(t.Targets, ecs.TaskTarget{TargetGroupArn: tg.ARN(), ID: target.ID, Port: target.Port})
+		svc.Event(now, "registered 1 targets in (target-group %s)", tg.ARN())
 	}
 }
 
 // deregister takes a task's targets out of their target groups.
-func (r *taskRunner) deregister(t *ecsTask, now time.Time) {
+func (r *taskRunner) deregister(t *ecs.Task, now time.Time) {
 	if len(t.Targets) == 0 {
 		return
 	}
@@ -225,14 +226,14 @@ func (r *taskRunner) deregister(t *ecsTask, now time.Time) {
 			}
 		}
 		if svc != nil {
-			svc.event(now, "deregistered 1 targets in (target-group %s)", tt.TargetGroupArn)
+			svc.Event(now, "deregistered 1 targets in (target-group %s)", tt.TargetGroupArn)
 		}
 	}
 	t.Targets = nil
 }
 
 // serviceOf returns the service a task belongs to, or nil.
-func (r *taskRunner) serviceOf(t *ecsTask) *ecsServiceItem {
+func (r *taskRunner) serviceOf(t *ecs.Task) *ecs.ServiceItem {
 	name, ok := strings.CutPrefix(t.Group, "service:")
 	if !ok {
 		return nil

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 )
 
@@ -15,7 +16,7 @@ const logFlushEvery = 250 * time.Millisecond
 // creates the task's log stream, PREFIX/CONTAINER/TASK-ID, as the awslogs
 // driver does. A missing group is ECS's ResourceInitializationError unless
 // awslogs-create-group is "true".
-func (r *taskRunner) openLog(t *ecsTask, ctrName string, cd map[string]any, now time.Time) (*ctrLog, string) {
+func (r *taskRunner) openLog(t *ecs.Task, ctrName string, cd map[string]any, now time.Time) (*ecs.ContainerLog, string) {
 	cfg, _ := cd["logConfiguration"].(map[string]any)
 	if cfg == nil || scalar(cfg["logDriver"]) != "awslogs" {
 		return nil, ""
@@ -47,12 +48,12 @@ func (r *taskRunner) openLog(t *ecsTask, ctrName string, cd map[string]any, now 
 	if g.Streams[stream] == nil {
 		g.Streams[stream] = &logs.Stream{Name: stream, CreatedAt: now}
 	}
-	return &ctrLog{Region: region, Group: group, Stream: stream}, ""
+	return &ecs.ContainerLog{Region: region, Group: group, Stream: stream}, ""
 }
 
 // follow copies a container's output into its log stream in the
 // background until the container stops or the sandbox closes.
-func (r *taskRunner) follow(key, ctrName, id string, lg ctrLog) {
+func (r *taskRunner) follow(key, ctrName, id string, lg ecs.ContainerLog) {
 	var mu sync.Mutex
 	var pending []logs.Event
 	var last time.Time
@@ -107,7 +108,7 @@ func (r *taskRunner) follow(key, ctrName, id string, lg ctrLog) {
 // appendLogs stores a batch of a container's output in its stream and
 // remembers how far the copy got; the state is saved by the next
 // reconciliation rather than once per batch.
-func (r *taskRunner) appendLogs(key, ctrName string, lg ctrLog, batch []logs.Event, upTo time.Time) {
+func (r *taskRunner) appendLogs(key, ctrName string, lg ecs.ContainerLog, batch []logs.Event, upTo time.Time) {
 	s := r.srv
 	s.mu.Lock()
 	defer s.mu.Unlock()

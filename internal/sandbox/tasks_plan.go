@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
@@ -38,7 +39,7 @@ func (r *taskRunner) reconcile() {
 			launches, stops = append(launches, l...), append(stops, s...)
 			changed = changed || c
 		}
-		if r.srv.state.ECS.expireStopped(now) {
+		if r.srv.state.ECS.ExpireStopped(now) {
 			changed = true
 		}
 		if changed || r.logsDirty && now.Sub(r.logsSaved) >= logSaveEvery {
@@ -57,8 +58,7 @@ func (r *taskRunner) reconcile() {
 // plan decides one service's task changes (under the state lock). It
 // returns the keys of tasks to launch and to stop, and whether it changed
 // the state.
-func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []string, changed bool) {
-	ecs := &ecsService{srv: r.srv}
+func (r *taskRunner) plan(svc *ecs.ServiceItem, now time.Time) (launch, stop []string, changed bool) {
 	tasks := r.serviceTasks(svc)
 	desired := svc.DesiredCount
 	if svc.Status != "ACTIVE" {
@@ -68,7 +68,7 @@ func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []st
 	if len(svc.Deployments) > 0 {
 		primaryID = svc.Deployments[0].ID
 	}
-	var primary, old []*ecsTask
+	var primary, old []*ecs.Task
 	for _, t := range tasks {
 		if t.DesiredStatus != "RUNNING" {
 			if t.LastStatus != "STOPPED" && !r.isBusy(r.key(t)) {
@@ -84,7 +84,7 @@ func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []st
 	}
 
 	// Tasks whose targets failed their health checks are replaced.
-	for _, group := range []*[]*ecsTask{&primary, &old} {
+	for _, group := range []*[]*ecs.Task{&primary, &old} {
 		kept := (*group)[:0]
 		for _, t := range *group {
 			if tg := r.unhealthyIn(t); tg != "" {
@@ -109,11 +109,11 @@ func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []st
 			stop, ids = append(stop, r.key(t)), append(ids, "(task "+t.ID+")")
 		}
 		primary = primary[extra:]
-		svc.event(now, "has stopped %d running tasks: %s.", extra, strings.Join(ids, " "))
+		svc.Event(now, "has stopped %d running tasks: %s.", extra, strings.Join(ids, " "))
 		changed = true
 	}
 
-	minPercent, maxPercent := svc.DeploymentConfig.percents()
+	minPercent, maxPercent := svc.DeploymentConfig.Percents()
 	if primaryID != "" && r.tripBreaker(svc, desired, now) {
 		return launch, stop, true // the next reconciliation works on the rollback
 	}
@@ -130,7 +130,7 @@ func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []st
 				t := r.newTask(svc, now)
 				launch, ids = append(launch, r.key(t)), append(ids, "(task "+t.ID+")")
 			}
-			svc.event(now, "has started %d tasks: %s.", n, strings.Join(ids, " "))
+			svc.Event(now, "has started %d tasks: %s.", n, strings.Join(ids, " "))
 			changed = true
 		}
 	}
@@ -163,7 +163,7 @@ func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []st
 			stop, ids = append(stop, r.key(t)), append(ids, "(task "+t.ID+")")
 		}
 		if len(ids) > 0 {
-			svc.event(now, "has stopped %d running tasks: %s.", len(ids), strings.Join(ids, " "))
+			svc.Event(now, "has stopped %d running tasks: %s.", len(ids), strings.Join(ids, " "))
 			changed = true
 		}
 	}
@@ -172,9 +172,7 @@ func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []st
 		changed = true
 	}
 	if svc.Status == "DRAINING" {
-		before := svc.Status
-		ecs.settle(&awsproto.Call{Now: now}, svc)
-		changed = changed || svc.Status != before
+		changed = r.srv.state.ECS.Settle(svc) || changed
 	}
 	return launch, stop, changed
 }
@@ -184,7 +182,7 @@ func (r *taskRunner) plan(svc *ecsServiceItem, now time.Time) (launch, stop []st
 // at least 3, at most 200), its rollout FAILED; with rollback, a new
 // deployment goes back to the previous deployment's task definition. It
 // reports whether it rolled back.
-func (r *taskRunner) tripBreaker(svc *ecsServiceItem, desired int, now time.Time) bool {
+func (r *taskRunner) tripBreaker(svc *ecs.ServiceItem, desired int, now time.Time) bool {
 	cfg := svc.DeploymentConfig
 	p := &svc.Deployments[0]
 	if cfg == nil || cfg.CircuitBreaker == nil || !cfg.CircuitBreaker.Enable || p.RolloutState != "IN_PROGRESS" ||
@@ -192,20 +190,20 @@ func (r *taskRunner) tripBreaker(svc *ecsServiceItem, desired int, now time.Time
 		return false
 	}
 	p.RolloutState, p.RolloutStateReason, p.UpdatedAt = "FAILED", "ECS deployment circuit breaker: tasks failed to start.", now
-	svc.event(now, "(deployment %s) deployment failed: tasks failed to start.", p.ID)
+	svc.Event(now, "(deployment %s) deployment failed: tasks failed to start.", p.ID)
 	if !cfg.CircuitBreaker.Rollback || len(svc.Deployments) < 2 {
 		return false
 	}
 	failed, prev := p.ID, svc.Deployments[1]
 	svc.TaskDefinition = prev.TaskDefinition
-	svc.deploy(now)
+	svc.Deploy(now)
 	svc.Deployments[0].RolloutStateReason = "ECS deployment circuit breaker: rolling back to deploymentId " + prev.ID + "."
-	svc.event(now, "(deployment %s) rolling back to deployment %s: tasks failed to start in %s.", svc.Deployments[0].ID, prev.ID, failed)
+	svc.Event(now, "(deployment %s) rolling back to deployment %s: tasks failed to start in %s.", svc.Deployments[0].ID, prev.ID, failed)
 	return true
 }
 
 // rank orders tasks for stopping: not yet running first, newest first.
-func rank(t *ecsTask) int64 {
+func rank(t *ecs.Task) int64 {
 	if t.LastStatus != "RUNNING" {
 		return -1 << 62
 	}
@@ -213,8 +211,8 @@ func rank(t *ecsTask) int64 {
 }
 
 // serviceTasks returns a service's tasks that are not yet STOPPED.
-func (r *taskRunner) serviceTasks(svc *ecsServiceItem) []*ecsTask {
-	var out []*ecsTask
+func (r *taskRunner) serviceTasks(svc *ecs.ServiceItem) []*ecs.Task {
+	var out []*ecs.Task
 	for _, t := range r.srv.state.ECS.Tasks {
 		if t.Region == svc.Region && t.Cluster == svc.Cluster && t.Group == "service:"+svc.Name && t.LastStatus != "STOPPED" {
 			out = append(out, t)
@@ -225,11 +223,11 @@ func (r *taskRunner) serviceTasks(svc *ecsServiceItem) []*ecsTask {
 }
 
 // key is a task's key in the state.
-func (r *taskRunner) key(t *ecsTask) string { return t.Region + "/" + t.Cluster + "/" + t.ID }
+func (r *taskRunner) key(t *ecs.Task) string { return t.Region + "/" + t.Cluster + "/" + t.ID }
 
 // healthy reports whether a task serves: it runs and, behind a load
 // balancer, every one of its targets is healthy.
-func (r *taskRunner) healthy(svc *ecsServiceItem, t *ecsTask) bool {
+func (r *taskRunner) healthy(svc *ecs.ServiceItem, t *ecs.Task) bool {
 	if t.LastStatus != "RUNNING" {
 		return false
 	}
@@ -246,7 +244,7 @@ func (r *taskRunner) healthy(svc *ecsServiceItem, t *ecsTask) bool {
 
 // unhealthyIn returns the target group in which one of a running task's
 // targets is unhealthy, or "".
-func (r *taskRunner) unhealthyIn(t *ecsTask) string {
+func (r *taskRunner) unhealthyIn(t *ecs.Task) string {
 	if t.LastStatus != "RUNNING" {
 		return ""
 	}
@@ -259,7 +257,7 @@ func (r *taskRunner) unhealthyIn(t *ecsTask) string {
 }
 
 // targetState is a task target's health state.
-func (r *taskRunner) targetState(tt taskTarget) string {
+func (r *taskRunner) targetState(tt ecs.TaskTarget) string {
 	if r.health == nil {
 		return "healthy"
 	}
@@ -267,7 +265,7 @@ func (r *taskRunner) targetState(tt taskTarget) string {
 }
 
 // mayLaunch applies the deployment's launch backoff after failures.
-func (r *taskRunner) mayLaunch(d *ecsDeployment, now time.Time) bool {
+func (r *taskRunner) mayLaunch(d *ecs.Deployment, now time.Time) bool {
 	if d.FailedTasks == 0 || d.LastFailure == nil {
 		return true
 	}
@@ -276,7 +274,7 @@ func (r *taskRunner) mayLaunch(d *ecsDeployment, now time.Time) bool {
 }
 
 // failed counts a failed task against its deployment.
-func (r *taskRunner) failed(svc *ecsServiceItem, deploymentID string, now time.Time) {
+func (r *taskRunner) failed(svc *ecs.ServiceItem, deploymentID string, now time.Time) {
 	for i := range svc.Deployments {
 		d := &svc.Deployments[i]
 		if d.ID != deploymentID {
@@ -286,20 +284,20 @@ func (r *taskRunner) failed(svc *ecsServiceItem, deploymentID string, now time.T
 		t := now
 		d.LastFailure, d.UpdatedAt = &t, now
 		if d.FailedTasks == 3 && d.Status == "PRIMARY" {
-			svc.event(now, "is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.")
+			svc.Event(now, "is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.")
 		}
 	}
 }
 
 // newTask adds a PROVISIONING task of the service's primary deployment.
-func (r *taskRunner) newTask(svc *ecsServiceItem, now time.Time) *ecsTask {
+func (r *taskRunner) newTask(svc *ecs.ServiceItem, now time.Time) *ecs.Task {
 	d := svc.Deployments[0]
-	t := &ecsTask{ID: awsproto.HexID(32), Cluster: svc.Cluster, Region: svc.Region, TaskDefinition: d.TaskDefinition,
+	t := &ecs.Task{ID: awsproto.HexID(32), Cluster: svc.Cluster, Region: svc.Region, TaskDefinition: d.TaskDefinition,
 		Group: "service:" + svc.Name, DeploymentID: d.ID, LastStatus: "PROVISIONING", DesiredStatus: "RUNNING",
 		LaunchType: svc.LaunchType, CreatedAt: now}
-	if td := (&ecsService{srv: r.srv}).findTaskDef(svc.Region, d.TaskDefinition); td != nil {
+	if td := r.srv.state.ECS.FindTaskDef(svc.Region, d.TaskDefinition); td != nil {
 		for _, cd := range listOfMaps(td.Spec["containerDefinitions"]) {
-			t.Containers = append(t.Containers, ecsCtr{Name: scalar(cd["name"]), Image: scalar(cd["image"]), LastStatus: "PENDING"})
+			t.Containers = append(t.Containers, ecs.Container{Name: scalar(cd["name"]), Image: scalar(cd["image"]), LastStatus: "PENDING"})
 		}
 	}
 	r.srv.state.ECS.Tasks[r.key(t)] = t
@@ -307,7 +305,7 @@ func (r *taskRunner) newTask(svc *ecsServiceItem, now time.Time) *ecsTask {
 }
 
 // markStopping records that a task is to stop, and why.
-func (r *taskRunner) markStopping(svc *ecsServiceItem, t *ecsTask, now time.Time, code, reason string) {
+func (r *taskRunner) markStopping(svc *ecs.ServiceItem, t *ecs.Task, now time.Time, code, reason string) {
 	if t.DesiredStatus == "STOPPED" {
 		return
 	}
@@ -319,7 +317,7 @@ func (r *taskRunner) markStopping(svc *ecsServiceItem, t *ecsTask, now time.Time
 // settleDeployments counts each deployment's tasks, retires older
 // deployments with none left, and completes the primary one when it runs
 // its desired count of healthy tasks alone.
-func (r *taskRunner) settleDeployments(svc *ecsServiceItem, now time.Time) bool {
+func (r *taskRunner) settleDeployments(svc *ecs.ServiceItem, now time.Time) bool {
 	changed := false
 	kept := svc.Deployments[:0]
 	for i, d := range svc.Deployments {
@@ -358,7 +356,7 @@ func (r *taskRunner) settleDeployments(svc *ecsServiceItem, now time.Time) bool 
 		}
 	}
 	p.RolloutState, p.RolloutStateReason, p.UpdatedAt = "COMPLETED", "ECS deployment "+p.ID+" completed.", now
-	svc.event(now, "has reached a steady state.")
+	svc.Event(now, "has reached a steady state.")
 	return true
 }
 

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"sync"
 	"time"
 )
@@ -127,7 +128,7 @@ func (r *taskRunner) stopped(key, code, why string, ids []string) {
 }
 
 // finish marks a task STOPPED now (under the state lock).
-func (r *taskRunner) finish(t *ecsTask, now time.Time, code, why string) {
+func (r *taskRunner) finish(t *ecs.Task, now time.Time, code, why string) {
 	if t.StoppedReason == "" && why != "" {
 		t.StopCode, t.StoppedReason = code, why
 		if code == "TaskFailedToStart" {

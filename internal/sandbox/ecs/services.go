@@ -1,4 +1,4 @@
-package sandbox
+package ecs
 
 import (
 	"fmt"
@@ -7,40 +7,62 @@ import (
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
-	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 )
 
-// ecsServiceItem is an ECS service. Its deployments say which task
-// definition it runs; the scheduler (ecs_tasks.go) starts their tasks.
-type ecsServiceItem struct {
-	Name           string          `json:"name"`
-	Cluster        string          `json:"cluster"`
-	Region         string          `json:"region"`
-	Status         string          `json:"status"`
-	TaskDefinition string          `json:"taskDefinition"`
-	DesiredCount   int             `json:"desiredCount"`
-	LaunchType     string          `json:"launchType,omitempty"`
-	Network        map[string]any  `json:"networkConfiguration,omitempty"`
-	LoadBalancers  []ecsLB         `json:"loadBalancers,omitempty"`
-	Deployments    []ecsDeployment `json:"deployments"`
-	Events         []ecsEvent      `json:"events,omitempty"`
-	Tags           []awsproto.Tag  `json:"tags,omitempty"`
-	CreatedAt      time.Time       `json:"createdAt"`
-	// DeploymentConfig is the deploymentConfiguration (ecs_deployconfig.go).
-	DeploymentConfig *ecsDeploymentConfig `json:"deploymentConfiguration,omitempty"`
+// ServiceItem is an ECS service (Service is the API). Its deployments say
+// which task definition it runs; the task runner starts their tasks.
+type ServiceItem struct {
+	Name           string                `json:"name"`
+	Cluster        string                `json:"cluster"`
+	Region         string                `json:"region"`
+	Status         string                `json:"status"`
+	TaskDefinition string                `json:"taskDefinition"`
+	DesiredCount   int                   `json:"desiredCount"`
+	LaunchType     string                `json:"launchType,omitempty"`
+	Network        *NetworkConfiguration `json:"networkConfiguration,omitempty"`
+	LoadBalancers  []LoadBalancer        `json:"loadBalancers,omitempty"`
+	Deployments    []Deployment          `json:"deployments"`
+	Events         []Event               `json:"events,omitempty"`
+	Tags           []awsproto.Tag        `json:"tags,omitempty"`
+	CreatedAt      time.Time             `json:"createdAt"`
+	// DeploymentConfig is the deploymentConfiguration (deployconfig.go).
+	DeploymentConfig *DeploymentConfig `json:"deploymentConfiguration,omitempty"`
 }
 
-// ecsLB is ECS's LoadBalancer shape: where a service registers its tasks.
-type ecsLB struct {
+// NetworkConfiguration is ECS's NetworkConfiguration shape: the subnets
+// and security groups of an awsvpc service's tasks. It is stored and
+// answered as the client gave it.
+type NetworkConfiguration struct {
+	AwsvpcConfiguration *AwsVpcConfiguration `json:"awsvpcConfiguration,omitempty"`
+}
+
+// AwsVpcConfiguration is ECS's AwsVpcConfiguration shape.
+type AwsVpcConfiguration struct {
+	AssignPublicIP string   `json:"assignPublicIp,omitempty"`
+	SecurityGroups []string `json:"securityGroups,omitempty"`
+	Subnets        []string `json:"subnets,omitempty"`
+}
+
+// Subnets are the subnets of an awsvpc configuration (none for nil).
+func (n *NetworkConfiguration) Subnets() []string {
+	if n == nil || n.AwsvpcConfiguration == nil {
+		return nil
+	}
+	return n.AwsvpcConfiguration.Subnets
+}
+
+// LoadBalancer is ECS's LoadBalancer shape: where a service registers its
+// tasks.
+type LoadBalancer struct {
 	TargetGroupArn   string `json:"targetGroupArn,omitempty"`
 	LoadBalancerName string `json:"loadBalancerName,omitempty"`
 	ContainerName    string `json:"containerName"`
 	ContainerPort    int    `json:"containerPort"`
 }
 
-// ecsDeployment is one deployment of a service: PRIMARY (the newest) or
+// Deployment is one deployment of a service: PRIMARY (the newest) or
 // ACTIVE (older ones still draining).
-type ecsDeployment struct {
+type Deployment struct {
 	ID             string `json:"id"`
 	Status         string `json:"status"`
 	TaskDefinition string `json:"taskDefinition"`
@@ -57,8 +79,8 @@ type ecsDeployment struct {
 	UpdatedAt          time.Time  `json:"updatedAt"`
 }
 
-// ecsEvent is one service event.
-type ecsEvent struct {
+// Event is one service event.
+type Event struct {
 	ID        string    `json:"id"`
 	CreatedAt time.Time `json:"createdAt"`
 	Message   string    `json:"message"`
@@ -67,63 +89,65 @@ type ecsEvent struct {
 // maxServiceEvents is how many events a service keeps, as AWS shows.
 const maxServiceEvents = 100
 
-// arn is the service's ARN (the long format, with the cluster).
-func (s *ecsServiceItem) arn() string { return serviceARN(s.Region, s.Cluster, s.Name) }
+// ARN is the service's ARN (the long format, with the cluster).
+func (s *ServiceItem) ARN() string { return ServiceARN(s.Region, s.Cluster, s.Name) }
 
-// serviceARN is the ARN of a service name in a cluster.
-func serviceARN(region, cluster, name string) string {
+// ServiceARN is the ARN of a service name in a cluster.
+func ServiceARN(region, cluster, name string) string {
 	return "arn:aws:ecs:" + region + ":" + awsproto.Account + ":service/" + cluster + "/" + name
 }
 
-// serviceName reads a service given by name or ARN.
-func serviceName(s string) string {
+// ServiceName reads a service given by name or ARN.
+func ServiceName(s string) string {
 	if strings.HasPrefix(s, "arn:") {
 		return s[strings.LastIndex(s, "/")+1:]
 	}
 	return s
 }
 
-// event records a service event, newest first.
-func (s *ecsServiceItem) event(now time.Time, format string, args ...any) {
-	ev := ecsEvent{ID: awsproto.NewRequestID(), CreatedAt: now, Message: fmt.Sprintf("(service %s) ", s.Name) + fmt.Sprintf(format, args...)}
-	s.Events = append([]ecsEvent{ev}, s.Events...)
+// Event records a service event, newest first.
+func (s *ServiceItem) Event(now time.Time, format string, args ...any) {
+	ev := Event{ID: awsproto.NewRequestID(), CreatedAt: now, Message: fmt.Sprintf("(service %s) ", s.Name) + fmt.Sprintf(format, args...)}
+	s.Events = append([]Event{ev}, s.Events...)
 	if len(s.Events) > maxServiceEvents {
 		s.Events = s.Events[:maxServiceEvents]
 	}
 }
 
-// deploy starts a new PRIMARY deployment of the service's task definition;
+// Deploy starts a new PRIMARY deployment of the service's task definition;
 // the previous ones become ACTIVE until their tasks are gone.
-func (s *ecsServiceItem) deploy(now time.Time) {
+func (s *ServiceItem) Deploy(now time.Time) {
 	for i := range s.Deployments {
 		s.Deployments[i].Status = "ACTIVE"
 		s.Deployments[i].UpdatedAt = now
 	}
-	d := ecsDeployment{ID: "ecs-svc/" + awsproto.Digits(19), Status: "PRIMARY", TaskDefinition: s.TaskDefinition,
+	d := Deployment{ID: "ecs-svc/" + awsproto.Digits(19), Status: "PRIMARY", TaskDefinition: s.TaskDefinition,
 		DesiredCount: s.DesiredCount, RolloutState: "IN_PROGRESS", CreatedAt: now, UpdatedAt: now}
 	d.RolloutStateReason = "ECS deployment " + d.ID + " in progress."
-	s.Deployments = append([]ecsDeployment{d}, s.Deployments...)
+	s.Deployments = append([]Deployment{d}, s.Deployments...)
 }
 
 // service returns the service of a cluster by name or ARN, or nil.
-func (e *ecsService) service(cl *ecsCluster, id string) *ecsServiceItem {
-	return e.srv.state.ECS.Services[cl.Region+"/"+cl.Name+"/"+serviceName(id)]
+func (e *Service) service(cl *Cluster, id string) *ServiceItem {
+	return e.state().Services[cl.Region+"/"+cl.Name+"/"+ServiceName(id)]
 }
 
 type createServiceIn struct {
-	Cluster              string         `json:"cluster"`
-	ServiceName          string         `json:"serviceName"`
-	TaskDefinition       string         `json:"taskDefinition"`
-	DesiredCount         *int           `json:"desiredCount"`
-	LaunchType           string         `json:"launchType"`
-	NetworkConfiguration map[string]any `json:"networkConfiguration"`
-	LoadBalancers        []ecsLB        `json:"loadBalancers"`
-	Tags                 []ecsTag       `json:"tags"`
+	Cluster              string                `json:"cluster"`
+	ServiceName          string                `json:"serviceName"`
+	TaskDefinition       string                `json:"taskDefinition"`
+	DesiredCount         *int                  `json:"desiredCount"`
+	LaunchType           string                `json:"launchType"`
+	NetworkConfiguration *NetworkConfiguration `json:"networkConfiguration"`
+	LoadBalancers        []LoadBalancer        `json:"loadBalancers"`
+	Tags                 []tag                 `json:"tags"`
 	// DeploymentConfiguration: see ecs_deployconfig.go.
-	DeploymentConfiguration *ecsDeploymentConfig `json:"deploymentConfiguration"`
+	DeploymentConfiguration *DeploymentConfig `json:"deploymentConfiguration"`
 }
 
-func (e *ecsService) createService(c *awsproto.Call, body []byte) (any, error) {
+// CreateService is ECS's CreateService (the CloudFormation provider of
+// AWS::ECS::Service calls it too).
+func (e *Service) CreateService(c *awsproto.Call, body []byte) (any, error) {
 	var in createServiceIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -138,23 +162,22 @@ func (e *ecsService) createService(c *awsproto.Call, body []byte) (any, error) {
 	if old := e.service(cl, in.ServiceName); old != nil && old.Status != "INACTIVE" {
 		return nil, awsproto.ClientErr("InvalidParameterException", "Creation of service was not idempotent.")
 	}
-	td := e.findTaskDef(c.Region, in.TaskDefinition)
+	td := e.state().FindTaskDef(c.Region, in.TaskDefinition)
 	if in.TaskDefinition == "" || td == nil {
 		return nil, awsproto.ClientErr("InvalidParameterException", "TaskDefinition not found.")
 	}
 	if td.Status != "ACTIVE" {
 		return nil, awsproto.ClientErr("InvalidParameterException", "TaskDefinition is inactive")
 	}
-	if td.networkMode() == "awsvpc" {
-		vpc, _ := in.NetworkConfiguration["awsvpcConfiguration"].(map[string]any)
-		if vpc == nil {
+	if td.NetworkMode() == "awsvpc" {
+		if in.NetworkConfiguration == nil || in.NetworkConfiguration.AwsvpcConfiguration == nil {
 			return nil, awsproto.ClientErr("InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified.")
 		}
-		if len(strList(vpc, "subnets")) == 0 {
+		if len(in.NetworkConfiguration.Subnets()) == 0 {
 			return nil, awsproto.ClientErr("InvalidParameterException", "subnets can not be empty.")
 		}
-		for _, id := range strList(vpc, "subnets") {
-			if e.srv.state.EC2.Subnets[id] == nil {
+		for _, id := range in.NetworkConfiguration.Subnets() {
+			if !e.net.SubnetExists(id) {
 				return nil, awsproto.ClientErr("InvalidParameterException", "Error retrieving subnet information for [%s]: The subnet ID '%s' does not exist (ECS)", id, id)
 			}
 		}
@@ -168,46 +191,45 @@ func (e *ecsService) createService(c *awsproto.Call, body []byte) (any, error) {
 	if in.DesiredCount != nil {
 		desired = *in.DesiredCount
 	}
-	if err := checkDesiredCount(desired, e.srv.state.ECS.desiredInCluster(c.Region, cl.Name, in.ServiceName), cl.Name); err != nil {
+	if err := checkDesiredCount(desired, e.state().desiredInCluster(c.Region, cl.Name, in.ServiceName), cl.Name); err != nil {
 		return nil, err
 	}
-	s := &ecsServiceItem{Name: in.ServiceName, Cluster: cl.Name, Region: c.Region, Status: "ACTIVE", TaskDefinition: td.arn(),
+	s := &ServiceItem{Name: in.ServiceName, Cluster: cl.Name, Region: c.Region, Status: "ACTIVE", TaskDefinition: td.ARN(),
 		DesiredCount: desired, LaunchType: in.LaunchType, Network: in.NetworkConfiguration, LoadBalancers: in.LoadBalancers,
-		Tags: ecsTagsIn(in.Tags), CreatedAt: c.Now}
+		Tags: tagsIn(in.Tags), CreatedAt: c.Now}
 	if s.LaunchType == "" {
 		s.LaunchType = "FARGATE"
 	}
 	if err := s.setDeploymentConfig(in.DeploymentConfiguration); err != nil {
 		return nil, err
 	}
-	s.deploy(c.Now)
-	e.srv.state.ECS.Services[c.Region+"/"+cl.Name+"/"+s.Name] = s
+	s.Deploy(c.Now)
+	e.state().Services[c.Region+"/"+cl.Name+"/"+s.Name] = s
 	e.schedule(c, s)
 	c.Changed()
-	return map[string]any{"service": e.serviceOut(s, true)}, nil
+	return ServiceResponse{e.serviceOut(s, true)}, nil
 }
 
 // checkLoadBalancer validates a service's load balancer entry: the target
 // group exists and sits behind a listener, and the container maps the port.
-func (e *ecsService) checkLoadBalancer(td *ecsTaskDef, lb ecsLB) error {
+func (e *Service) checkLoadBalancer(td *TaskDef, lb LoadBalancer) error {
 	if lb.TargetGroupArn == "" {
 		return awsproto.ClientErr("InvalidParameterException", "Target group ARN must be specified for an application load balancer.")
 	}
-	tg := e.srv.state.ELB.TargetGroups[lb.TargetGroupArn]
-	if tg == nil {
+	if !e.lb.TargetGroupExists(lb.TargetGroupArn) {
 		return awsproto.ClientErr("InvalidParameterException", "Unable to assume the service linked role. Please verify that the ECS service linked role exists. (target group %s does not exist)", lb.TargetGroupArn)
 	}
-	if len(e.srv.state.ELB.LoadBalancersOf(lb.TargetGroupArn)) == 0 {
+	if len(e.lb.LoadBalancersOf(lb.TargetGroupArn)) == 0 {
 		return awsproto.ClientErr("InvalidParameterException", "The target group with targetGroupArn %s does not have an associated load balancer.", lb.TargetGroupArn)
 	}
-	hasContainer, hasPort := td.containerPort(lb.ContainerName, lb.ContainerPort)
+	hasContainer, hasPort := td.ContainerPort(lb.ContainerName, lb.ContainerPort)
 	if !hasContainer || !hasPort {
 		return awsproto.ClientErr("InvalidParameterException", "The container %s did not have a container port %d defined.", lb.ContainerName, lb.ContainerPort)
 	}
 	return nil
 }
 
-func (e *ecsService) updateService(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) updateService(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Cluster            string `json:"cluster"`
 		Service            string `json:"service"`
@@ -215,7 +237,7 @@ func (e *ecsService) updateService(c *awsproto.Call, body []byte) (any, error) {
 		TaskDefinition     string `json:"taskDefinition"`
 		ForceNewDeployment bool   `json:"forceNewDeployment"`
 		// DeploymentConfiguration: see ecs_deployconfig.go.
-		DeploymentConfiguration *ecsDeploymentConfig `json:"deploymentConfiguration"`
+		DeploymentConfiguration *DeploymentConfig `json:"deploymentConfiguration"`
 	}
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -232,7 +254,7 @@ func (e *ecsService) updateService(c *awsproto.Call, body []byte) (any, error) {
 		return nil, awsproto.ClientErr("ServiceNotActiveException", "Service was not ACTIVE.")
 	}
 	if in.DesiredCount != nil {
-		if err := checkDesiredCount(*in.DesiredCount, e.srv.state.ECS.desiredInCluster(c.Region, cl.Name, s.Name), cl.Name); err != nil {
+		if err := checkDesiredCount(*in.DesiredCount, e.state().desiredInCluster(c.Region, cl.Name, s.Name), cl.Name); err != nil {
 			return nil, err
 		}
 	}
@@ -246,7 +268,7 @@ func (e *ecsService) updateService(c *awsproto.Call, body []byte) (any, error) {
 	}
 	redeploy := in.ForceNewDeployment
 	if in.TaskDefinition != "" {
-		td := e.findTaskDef(c.Region, in.TaskDefinition)
+		td := e.state().FindTaskDef(c.Region, in.TaskDefinition)
 		if td == nil {
 			return nil, awsproto.ClientErr("InvalidParameterException", "TaskDefinition not found.")
 		}
@@ -258,18 +280,20 @@ func (e *ecsService) updateService(c *awsproto.Call, body []byte) (any, error) {
 				return nil, err
 			}
 		}
-		redeploy = redeploy || td.arn() != s.TaskDefinition
-		s.TaskDefinition = td.arn()
+		redeploy = redeploy || td.ARN() != s.TaskDefinition
+		s.TaskDefinition = td.ARN()
 	}
 	if redeploy {
-		s.deploy(c.Now)
+		s.Deploy(c.Now)
 	}
 	e.schedule(c, s)
 	c.Changed()
-	return map[string]any{"service": e.serviceOut(s, true)}, nil
+	return ServiceResponse{e.serviceOut(s, true)}, nil
 }
 
-func (e *ecsService) deleteService(c *awsproto.Call, body []byte) (any, error) {
+// DeleteService is ECS's DeleteService (the CloudFormation provider of
+// AWS::ECS::Service calls it too).
+func (e *Service) DeleteService(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Cluster string `json:"cluster"`
 		Service string `json:"service"`
@@ -299,52 +323,27 @@ func (e *ecsService) deleteService(c *awsproto.Call, body []byte) (any, error) {
 	}
 	out := e.serviceOut(s, true)
 	e.settle(c, s)
-	return map[string]any{"service": out}, nil
+	return ServiceResponse{out}, nil
 }
 
 // settle moves a DRAINING service with no tasks left to INACTIVE.
-func (e *ecsService) settle(c *awsproto.Call, s *ecsServiceItem) {
-	if s.Status != "DRAINING" || e.taskCount(s, "") > 0 {
-		return
+func (e *Service) settle(c *awsproto.Call, s *ServiceItem) {
+	if e.state().Settle(s) {
+		c.Changed()
+	}
+}
+
+// Settle moves a DRAINING service with no tasks left to INACTIVE, and
+// reports whether it did.
+func (e *State) Settle(s *ServiceItem) bool {
+	if s.Status != "DRAINING" || e.TaskCount(s, "") > 0 {
+		return false
 	}
 	s.Status = "INACTIVE"
-	c.Changed()
+	return true
 }
 
-// serviceOut is ECS's Service shape.
-func (e *ecsService) serviceOut(s *ecsServiceItem, withTags bool) map[string]any {
-	running, pending := e.taskCount(s, "RUNNING"), e.taskCount(s, "PENDING")
-	deps := []map[string]any{}
-	for _, d := range s.Deployments {
-		deps = append(deps, map[string]any{"id": d.ID, "status": d.Status, "taskDefinition": d.TaskDefinition,
-			"desiredCount": d.DesiredCount, "pendingCount": d.PendingCount, "runningCount": d.RunningCount,
-			"failedTasks": d.FailedTasks, "rolloutState": d.RolloutState, "rolloutStateReason": d.RolloutStateReason,
-			"createdAt": awsproto.Epoch(d.CreatedAt), "updatedAt": awsproto.Epoch(d.UpdatedAt), "launchType": s.LaunchType,
-			"platformVersion": "1.4.0", "platformFamily": "Linux", "networkConfiguration": s.Network})
-	}
-	events := []map[string]any{}
-	for _, ev := range s.Events {
-		events = append(events, map[string]any{"id": ev.ID, "createdAt": awsproto.Epoch(ev.CreatedAt), "message": ev.Message})
-	}
-	o := map[string]any{"serviceArn": s.arn(), "serviceName": s.Name, "clusterArn": clusterARN(s.Region, s.Cluster),
-		"status": s.Status, "desiredCount": s.DesiredCount, "runningCount": running, "pendingCount": pending,
-		"launchType": s.LaunchType, "platformVersion": "LATEST", "platformFamily": "Linux", "taskDefinition": s.TaskDefinition,
-		"loadBalancers": awsproto.OrEmpty(s.LoadBalancers), "serviceRegistries": []any{}, "deployments": deps, "events": events,
-		"createdAt": awsproto.Epoch(s.CreatedAt), "createdBy": "arn:aws:iam::" + awsproto.Account + ":root", "schedulingStrategy": "REPLICA",
-		"deploymentConfiguration": s.DeploymentConfig.out(),
-		"deploymentController":    map[string]any{"type": "ECS"}, "enableECSManagedTags": false, "propagateTags": "NONE",
-		"enableExecuteCommand": false, "healthCheckGracePeriodSeconds": 0,
-		"roleArn": "arn:aws:iam::" + awsproto.Account + ":role/aws-service-role/ecs.amazonaws.com/" + iam.ECSServiceLinkedRole}
-	if s.Network != nil {
-		o["networkConfiguration"] = s.Network
-	}
-	if withTags {
-		o["tags"] = awsproto.OrEmpty(ecsTagsOut(s.Tags))
-	}
-	return o
-}
-
-func (e *ecsService) describeServices(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) describeServices(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Cluster  string   `json:"cluster"`
 		Services []string `json:"services"`
@@ -361,13 +360,13 @@ func (e *ecsService) describeServices(c *awsproto.Call, body []byte) (any, error
 		return nil, awsproto.ClientErr("InvalidParameterException", "services should have between 1 and 10 items.")
 	}
 	out := struct {
-		Services []map[string]any `json:"services"`
-		Failures []ecsFailure     `json:"failures"`
-	}{Services: []map[string]any{}, Failures: []ecsFailure{}}
+		Services []ServiceOut `json:"services"`
+		Failures []failure    `json:"failures"`
+	}{Services: []ServiceOut{}, Failures: []failure{}}
 	for _, id := range in.Services {
 		s := e.service(cl, id)
 		if s == nil {
-			out.Failures = append(out.Failures, ecsFailure{Arn: serviceARN(c.Region, cl.Name, serviceName(id)), Reason: "MISSING"})
+			out.Failures = append(out.Failures, failure{Arn: ServiceARN(c.Region, cl.Name, ServiceName(id)), Reason: "MISSING"})
 			continue
 		}
 		e.settle(c, s)
@@ -376,7 +375,7 @@ func (e *ecsService) describeServices(c *awsproto.Call, body []byte) (any, error
 	return out, nil
 }
 
-func (e *ecsService) listServices(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) listServices(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Cluster    string `json:"cluster"`
 		LaunchType string `json:"launchType"`
@@ -391,10 +390,10 @@ func (e *ecsService) listServices(c *awsproto.Call, body []byte) (any, error) {
 		return nil, err
 	}
 	var arns []string
-	for _, s := range e.srv.state.ECS.Services {
+	for _, s := range e.state().Services {
 		if s.Region == cl.Region && s.Cluster == cl.Name && s.Status != "INACTIVE" &&
 			(in.LaunchType == "" || in.LaunchType == s.LaunchType) {
-			arns = append(arns, s.arn())
+			arns = append(arns, s.ARN())
 		}
 	}
 	sort.Strings(arns)
@@ -402,9 +401,8 @@ func (e *ecsService) listServices(c *awsproto.Call, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{"serviceArns": awsproto.OrEmpty(pg)}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	return out, nil
+	return struct {
+		NextToken   string   `json:"nextToken,omitempty"`
+		ServiceArns []string `json:"serviceArns"`
+	}{next, awsproto.OrEmpty(pg)}, nil
 }

@@ -1,4 +1,4 @@
-package sandbox
+package ecs
 
 import (
 	"sort"
@@ -14,10 +14,10 @@ const (
 	maxStoppedPerGroup = 100
 )
 
-// expireStopped forgets the stopped tasks older than stoppedTaskTTL and
+// ExpireStopped forgets the stopped tasks older than stoppedTaskTTL and
 // the oldest beyond maxStoppedPerGroup per group, and reports whether it
 // forgot any. The caller holds the lock.
-func (e *ecsState) expireStopped(now time.Time) bool {
+func (e *State) ExpireStopped(now time.Time) bool {
 	groups := map[string][]string{}
 	forgot := false
 	for key, t := range e.Tasks {

@@ -1,4 +1,4 @@
-package sandbox
+package ecs
 
 import (
 	"fmt"
@@ -9,10 +9,10 @@ import (
 func TestExpireStoppedTasks(t *testing.T) {
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	at := func(ago time.Duration) *time.Time { v := now.Add(-ago); return &v }
-	e := ecsState{}
-	e.fill()
+	e := State{}
+	e.Fill()
 	add := func(key, group, status string, stopped *time.Time) {
-		e.Tasks[key] = &ecsTask{ID: key, Region: "us-east-1", Cluster: "c", Group: group, LastStatus: status, StoppedAt: stopped}
+		e.Tasks[key] = &Task{ID: key, Region: "us-east-1", Cluster: "c", Group: group, LastStatus: status, StoppedAt: stopped}
 	}
 	add("running", "service:api", "RUNNING", nil)
 	add("recent", "service:api", "STOPPED", at(10*time.Minute))
@@ -20,8 +20,8 @@ func TestExpireStoppedTasks(t *testing.T) {
 	for i := range 150 { // a crash loop: one stop every 10 s
 		add(fmt.Sprintf("loop-%03d", i), "service:crash", "STOPPED", at(time.Duration(i)*10*time.Second))
 	}
-	if !e.expireStopped(now) {
-		t.Fatal("expireStopped forgot nothing")
+	if !e.ExpireStopped(now) {
+		t.Fatal("ExpireStopped forgot nothing")
 	}
 	for _, key := range []string{"running", "recent", "loop-000", "loop-099"} {
 		if e.Tasks[key] == nil {
@@ -36,7 +36,7 @@ func TestExpireStoppedTasks(t *testing.T) {
 	if len(e.Tasks) != 102 {
 		t.Errorf("%d tasks kept, want 102", len(e.Tasks))
 	}
-	if e.expireStopped(now) {
+	if e.ExpireStopped(now) {
 		t.Error("a second pass forgot more")
 	}
 }

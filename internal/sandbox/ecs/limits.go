@@ -1,4 +1,4 @@
-package sandbox
+package ecs
 
 import (
 	"fmt"
@@ -40,7 +40,7 @@ func checkDesiredCount(n, others int, cluster string) error {
 
 // desiredInCluster adds up the desired counts of the active services of a
 // cluster, but for the service named except.
-func (e *ecsState) desiredInCluster(region, cluster, except string) int {
+func (e *State) desiredInCluster(region, cluster, except string) int {
 	total := 0
 	for _, s := range e.Services {
 		if s.Region == region && s.Cluster == cluster && s.Name != except && s.Status == "ACTIVE" {
@@ -50,10 +50,10 @@ func (e *ecsState) desiredInCluster(region, cluster, except string) int {
 	return total
 }
 
-// checkLimits refuses a saved state that asks for more than the sandbox
+// CheckLimits refuses a saved state that asks for more than the sandbox
 // runs (written by an older sandbox, or by hand), naming the services and
 // the way out instead of starting thousands of containers.
-func (e *ecsState) checkLimits(path string) error {
+func (e *State) CheckLimits(path string) error {
 	keys := make([]string, 0, len(e.Services))
 	for k := range e.Services {
 		keys = append(keys, k)

@@ -1,19 +1,19 @@
-package sandbox
+package ecs
 
 import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
-// ecsDeploymentConfig is a service's deploymentConfiguration: how many
+// DeploymentConfig is a service's deploymentConfiguration: how many
 // tasks a deployment keeps and may add, and its circuit breaker.
-type ecsDeploymentConfig struct {
-	MinimumHealthyPercent *int               `json:"minimumHealthyPercent,omitempty"`
-	MaximumPercent        *int               `json:"maximumPercent,omitempty"`
-	CircuitBreaker        *ecsCircuitBreaker `json:"deploymentCircuitBreaker,omitempty"`
+type DeploymentConfig struct {
+	MinimumHealthyPercent *int            `json:"minimumHealthyPercent,omitempty"`
+	MaximumPercent        *int            `json:"maximumPercent,omitempty"`
+	CircuitBreaker        *CircuitBreaker `json:"deploymentCircuitBreaker,omitempty"`
 }
 
-// ecsCircuitBreaker stops a failing deployment, and rolls it back.
-type ecsCircuitBreaker struct {
+// CircuitBreaker stops a failing deployment, and rolls it back.
+type CircuitBreaker struct {
 	Enable   bool `json:"enable"`
 	Rollback bool `json:"rollback"`
 }
@@ -21,7 +21,7 @@ type ecsCircuitBreaker struct {
 // setDeploymentConfig merges the fields given in a CreateService or
 // UpdateService call into the service's configuration, as ECS does (a
 // field left out keeps its value), after checking them.
-func (s *ecsServiceItem) setDeploymentConfig(in *ecsDeploymentConfig) error {
+func (s *ServiceItem) setDeploymentConfig(in *DeploymentConfig) error {
 	if in == nil {
 		return nil
 	}
@@ -33,7 +33,7 @@ func (s *ecsServiceItem) setDeploymentConfig(in *ecsDeploymentConfig) error {
 	}
 	cur := s.DeploymentConfig
 	if cur == nil {
-		cur = &ecsDeploymentConfig{}
+		cur = &DeploymentConfig{}
 	}
 	next := *cur
 	if in.MinimumHealthyPercent != nil {
@@ -46,7 +46,7 @@ func (s *ecsServiceItem) setDeploymentConfig(in *ecsDeploymentConfig) error {
 		cb := *in.CircuitBreaker
 		next.CircuitBreaker = &cb
 	}
-	min, max := next.percents()
+	min, max := next.Percents()
 	if min >= max {
 		return awsproto.ClientErr("InvalidParameterException",
 			"deploymentConfiguration: maximumPercent (%d) must be greater than minimumHealthyPercent (%d), or no deployment can progress.", max, min)
@@ -55,9 +55,9 @@ func (s *ecsServiceItem) setDeploymentConfig(in *ecsDeploymentConfig) error {
 	return nil
 }
 
-// percents are the minimum healthy and maximum percents, with ECS's
+// Percents are the minimum healthy and maximum percents, with ECS's
 // defaults (100, 200) where unset.
-func (c *ecsDeploymentConfig) percents() (min, max int) {
+func (c *DeploymentConfig) Percents() (min, max int) {
 	min, max = 100, 200
 	if c == nil {
 		return min, max
@@ -71,13 +71,20 @@ func (c *ecsDeploymentConfig) percents() (min, max int) {
 	return min, max
 }
 
-// out is ECS's DeploymentConfiguration shape.
-func (c *ecsDeploymentConfig) out() map[string]any {
-	min, max := c.percents()
-	cb := ecsCircuitBreaker{}
+// deploymentConfigOut is ECS's DeploymentConfiguration shape, as the
+// sandbox answers it: every member, with the defaults where unset.
+type deploymentConfigOut struct {
+	DeploymentCircuitBreaker CircuitBreaker `json:"deploymentCircuitBreaker"`
+	MaximumPercent           int            `json:"maximumPercent"`
+	MinimumHealthyPercent    int            `json:"minimumHealthyPercent"`
+}
+
+// out is the configuration as ECS describes it.
+func (c *DeploymentConfig) out() deploymentConfigOut {
+	min, max := c.Percents()
+	cb := CircuitBreaker{}
 	if c != nil && c.CircuitBreaker != nil {
 		cb = *c.CircuitBreaker
 	}
-	return map[string]any{"maximumPercent": max, "minimumHealthyPercent": min,
-		"deploymentCircuitBreaker": map[string]any{"enable": cb.Enable, "rollback": cb.Rollback}}
+	return deploymentConfigOut{DeploymentCircuitBreaker: cb, MaximumPercent: max, MinimumHealthyPercent: min}
 }

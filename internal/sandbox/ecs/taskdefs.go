@@ -1,4 +1,4 @@
-package sandbox
+package ecs
 
 import (
 	"fmt"
@@ -10,10 +10,10 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
-// ecsTaskDef is one revision of a task definition family. Spec keeps the
+// TaskDef is one revision of a task definition family. Spec keeps the
 // registered fields as the client sent them (without tags), so every
 // field a template sets comes back from DescribeTaskDefinition.
-type ecsTaskDef struct {
+type TaskDef struct {
 	Family         string         `json:"family"`
 	Revision       int            `json:"revision"`
 	Region         string         `json:"region"`
@@ -24,28 +24,34 @@ type ecsTaskDef struct {
 	DeregisteredAt *time.Time     `json:"deregisteredAt,omitempty"`
 }
 
-// arn is the revision's ARN.
-func (td *ecsTaskDef) arn() string {
+// ARN is the revision's ARN.
+func (td *TaskDef) ARN() string {
 	return "arn:aws:ecs:" + td.Region + ":" + awsproto.Account + ":task-definition/" + td.Family + ":" + strconv.Itoa(td.Revision)
 }
 
-// networkMode is the revision's network mode ("bridge" when unset).
-func (td *ecsTaskDef) networkMode() string {
+// NetworkMode is the revision's network mode ("bridge" when unset).
+func (td *TaskDef) NetworkMode() string {
 	if m, _ := td.Spec["networkMode"].(string); m != "" {
 		return m
 	}
 	return "bridge"
 }
 
-// containerPort reports whether the container named name maps port.
-func (td *ecsTaskDef) containerPort(name string, port int) (hasContainer, hasPort bool) {
-	for _, cd := range listOfMaps(td.Spec["containerDefinitions"]) {
-		if scalar(cd["name"]) != name {
+// ContainerDefinitions are the revision's container definitions, as
+// registered.
+func (td *TaskDef) ContainerDefinitions() []map[string]any {
+	return awsproto.ListOfMaps(td.Spec["containerDefinitions"])
+}
+
+// ContainerPort reports whether the container named name maps port.
+func (td *TaskDef) ContainerPort(name string, port int) (hasContainer, hasPort bool) {
+	for _, cd := range td.ContainerDefinitions() {
+		if awsproto.Scalar(cd["name"]) != name {
 			continue
 		}
 		hasContainer = true
-		for _, pm := range listOfMaps(cd["portMappings"]) {
-			if scalar(pm["containerPort"]) == strconv.Itoa(port) {
+		for _, pm := range awsproto.ListOfMaps(cd["portMappings"]) {
+			if awsproto.Scalar(pm["containerPort"]) == strconv.Itoa(port) {
 				hasPort = true
 			}
 		}
@@ -53,13 +59,15 @@ func (td *ecsTaskDef) containerPort(name string, port int) (hasContainer, hasPor
 	return hasContainer, hasPort
 }
 
-// out is ECS's TaskDefinition shape.
-func (td *ecsTaskDef) out() map[string]any {
+// out is ECS's TaskDefinition shape: the members as registered (Spec),
+// answered as given whatever the model adds (volumes, placement
+// constraints, mount points, …), and ECS's own members.
+func (td *TaskDef) out() map[string]any {
 	o := make(map[string]any, len(td.Spec)+8)
 	for k, v := range td.Spec {
 		o[k] = v
 	}
-	o["taskDefinitionArn"] = td.arn()
+	o["taskDefinitionArn"] = td.ARN()
 	o["family"] = td.Family
 	o["revision"] = td.Revision
 	o["status"] = td.Status
@@ -94,7 +102,21 @@ func validFamily(s string) bool {
 	return true
 }
 
-func (e *ecsService) registerTaskDefinition(c *awsproto.Call, body []byte) (any, error) {
+// TaskDefinitionResponse is the answer of RegisterTaskDefinition,
+// DescribeTaskDefinition and DeregisterTaskDefinition.
+type TaskDefinitionResponse struct {
+	Tags           *[]tag         `json:"tags,omitempty"` // present, maybe empty, when asked for
+	TaskDefinition map[string]any `json:"taskDefinition"`
+}
+
+// ARN is the answered revision's ARN.
+func (r TaskDefinitionResponse) ARN() string {
+	return awsproto.Scalar(r.TaskDefinition["taskDefinitionArn"])
+}
+
+// RegisterTaskDefinition is ECS's RegisterTaskDefinition (the
+// CloudFormation provider of AWS::ECS::TaskDefinition calls it too).
+func (e *Service) RegisterTaskDefinition(c *awsproto.Call, body []byte) (any, error) {
 	var spec map[string]any
 	if err := awsproto.DecodeJSON(body, &spec); err != nil {
 		return nil, err
@@ -109,7 +131,7 @@ func (e *ecsService) registerTaskDefinition(c *awsproto.Call, body []byte) (any,
 			Name  string `json:"name"`
 			Image string `json:"image"`
 		} `json:"containerDefinitions"`
-		Tags []ecsTag `json:"tags"`
+		Tags []tag `json:"tags"`
 	}
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -138,17 +160,18 @@ func (e *ecsService) registerTaskDefinition(c *awsproto.Call, body []byte) (any,
 	}
 	delete(spec, "tags")
 	key := c.Region + "/" + in.Family
-	revs := e.srv.state.ECS.TaskDefs[key]
-	td := &ecsTaskDef{Family: in.Family, Revision: len(revs) + 1, Region: c.Region, Status: "ACTIVE", Spec: spec,
-		Tags: ecsTagsIn(in.Tags), RegisteredAt: c.Now}
-	e.srv.state.ECS.TaskDefs[key] = append(revs, td)
+	revs := e.state().TaskDefs[key]
+	td := &TaskDef{Family: in.Family, Revision: len(revs) + 1, Region: c.Region, Status: "ACTIVE", Spec: spec,
+		Tags: tagsIn(in.Tags), RegisteredAt: c.Now}
+	e.state().TaskDefs[key] = append(revs, td)
 	c.Changed()
-	return map[string]any{"taskDefinition": td.out(), "tags": awsproto.OrEmpty(ecsTagsOut(td.Tags))}, nil
+	tags := awsproto.OrEmpty(tagsOut(td.Tags))
+	return TaskDefinitionResponse{TaskDefinition: td.out(), Tags: &tags}, nil
 }
 
-// findTaskDef resolves a task definition given as family (its latest
+// FindTaskDef resolves a task definition given as family (its latest
 // ACTIVE revision), family:revision or an ARN, or nil.
-func (e *ecsService) findTaskDef(region, ref string) *ecsTaskDef {
+func (e *State) FindTaskDef(region, ref string) *TaskDef {
 	if i := strings.Index(ref, ":task-definition/"); i >= 0 {
 		parts := strings.Split(ref, ":")
 		if len(parts) > 3 {
@@ -157,7 +180,7 @@ func (e *ecsService) findTaskDef(region, ref string) *ecsTaskDef {
 		ref = ref[i+len(":task-definition/"):]
 	}
 	family, rev, hasRev := strings.Cut(ref, ":")
-	revs := e.srv.state.ECS.TaskDefs[region+"/"+family]
+	revs := e.TaskDefs[region+"/"+family]
 	if !hasRev {
 		for i := len(revs) - 1; i >= 0; i-- {
 			if revs[i].Status == "ACTIVE" {
@@ -173,7 +196,7 @@ func (e *ecsService) findTaskDef(region, ref string) *ecsTaskDef {
 	return revs[n-1]
 }
 
-func (e *ecsService) describeTaskDefinition(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) describeTaskDefinition(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		TaskDefinition string   `json:"taskDefinition"`
 		Include        []string `json:"include"`
@@ -181,18 +204,21 @@ func (e *ecsService) describeTaskDefinition(c *awsproto.Call, body []byte) (any,
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	td := e.findTaskDef(c.Region, in.TaskDefinition)
+	td := e.state().FindTaskDef(c.Region, in.TaskDefinition)
 	if td == nil {
 		return nil, awsproto.ClientErr("ClientException", "Unable to describe task definition.")
 	}
-	out := map[string]any{"taskDefinition": td.out()}
+	out := TaskDefinitionResponse{TaskDefinition: td.out()}
 	if includes(in.Include, "TAGS") {
-		out["tags"] = awsproto.OrEmpty(ecsTagsOut(td.Tags))
+		tags := awsproto.OrEmpty(tagsOut(td.Tags))
+		out.Tags = &tags
 	}
 	return out, nil
 }
 
-func (e *ecsService) deregisterTaskDefinition(c *awsproto.Call, body []byte) (any, error) {
+// DeregisterTaskDefinition is ECS's DeregisterTaskDefinition (the
+// CloudFormation provider of AWS::ECS::TaskDefinition calls it too).
+func (e *Service) DeregisterTaskDefinition(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		TaskDefinition string `json:"taskDefinition"`
 	}
@@ -203,7 +229,7 @@ func (e *ecsService) deregisterTaskDefinition(c *awsproto.Call, body []byte) (an
 	if rev == "" {
 		return nil, awsproto.ClientErr("ClientException", "Invalid revision number. Number: ")
 	}
-	td := e.findTaskDef(c.Region, in.TaskDefinition)
+	td := e.state().FindTaskDef(c.Region, in.TaskDefinition)
 	if td == nil {
 		return nil, awsproto.ClientErr("ClientException", "The specified task definition does not exist.")
 	}
@@ -212,10 +238,10 @@ func (e *ecsService) deregisterTaskDefinition(c *awsproto.Call, body []byte) (an
 		td.Status, td.DeregisteredAt = "INACTIVE", &t
 		c.Changed()
 	}
-	return map[string]any{"taskDefinition": td.out()}, nil
+	return TaskDefinitionResponse{TaskDefinition: td.out()}, nil
 }
 
-func (e *ecsService) listTaskDefinitions(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) listTaskDefinitions(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		FamilyPrefix string `json:"familyPrefix"`
 		Status       string `json:"status"`
@@ -229,8 +255,8 @@ func (e *ecsService) listTaskDefinitions(c *awsproto.Call, body []byte) (any, er
 	if in.Status == "" {
 		in.Status = "ACTIVE"
 	}
-	var list []*ecsTaskDef
-	for key, revs := range e.srv.state.ECS.TaskDefs {
+	var list []*TaskDef
+	for key, revs := range e.state().TaskDefs {
 		region, family, _ := strings.Cut(key, "/")
 		// familyPrefix names a whole family, as AWS documents it.
 		if region != c.Region || in.FamilyPrefix != "" && family != in.FamilyPrefix {
@@ -254,27 +280,26 @@ func (e *ecsService) listTaskDefinitions(c *awsproto.Call, body []byte) (any, er
 		}
 	}
 	// Tokens name a position, so that both orders page the same way.
-	pos := map[*ecsTaskDef]string{}
+	pos := map[*TaskDef]string{}
 	for i, td := range list {
 		pos[td] = fmt.Sprintf("%010d", i)
 	}
-	sortKey := func(td *ecsTaskDef) string { return pos[td] }
+	sortKey := func(td *TaskDef) string { return pos[td] }
 	pg, next, err := awsproto.Page(list, sortKey, in.MaxResults, in.NextToken, 100)
 	if err != nil {
 		return nil, err
 	}
 	arns := []string{}
 	for _, td := range pg {
-		arns = append(arns, td.arn())
+		arns = append(arns, td.ARN())
 	}
-	out := map[string]any{"taskDefinitionArns": arns}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	return out, nil
+	return struct {
+		NextToken          string   `json:"nextToken,omitempty"`
+		TaskDefinitionArns []string `json:"taskDefinitionArns"`
+	}{next, arns}, nil
 }
 
-func (e *ecsService) listTaskDefinitionFamilies(c *awsproto.Call, body []byte) (any, error) {
+func (e *Service) listTaskDefinitionFamilies(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		FamilyPrefix string `json:"familyPrefix"`
 		Status       string `json:"status"`
@@ -288,7 +313,7 @@ func (e *ecsService) listTaskDefinitionFamilies(c *awsproto.Call, body []byte) (
 		in.Status = "ACTIVE"
 	}
 	var fams []string
-	for key, revs := range e.srv.state.ECS.TaskDefs {
+	for key, revs := range e.state().TaskDefs {
 		region, family, _ := strings.Cut(key, "/")
 		if region != c.Region || !strings.HasPrefix(family, in.FamilyPrefix) {
 			continue
@@ -306,9 +331,8 @@ func (e *ecsService) listTaskDefinitionFamilies(c *awsproto.Call, body []byte) (
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{"families": awsproto.OrEmpty(pg)}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	return out, nil
+	return struct {
+		Families  []string `json:"families"`
+		NextToken string   `json:"nextToken,omitempty"`
+	}{awsproto.OrEmpty(pg), next}, nil
 }

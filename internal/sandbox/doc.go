@@ -17,10 +17,12 @@
 //	sts/ iam/ logs/ secretsmanager/ wafv2/ ec2/ ecr/ elbv2/ ecs/
 //	                 one package per service: its operations, its part of the
 //	                 state, its typed responses
+//	tasks/           ECS's data plane: the task runner and the engine it
+//	                 runs containers on (Containers)
 //	cfn/             CloudFormation's template language (parse, intrinsics)
 //	sandbox          the composition root: Server, Options, the aggregate
-//	                 state (state.go); and, still here, ECS's task runner
-//	                 (tasks_*.go), the load balancers' data plane
+//	                 state (state.go), what services ask of each other
+//	                 (peers.go); and, still here, the load balancers' data plane
 //	                 (alb_*.go) and CloudFormation with its providers
 //	                 (cfn_*.go, providers*.go)
 //

@@ -118,20 +118,7 @@ func (p *provCall) required(props map[string]any, key string) (string, error) {
 }
 
 // strList reads a list of strings property.
-func strList(props map[string]any, key string) []string {
-	var out []string
-	switch x := props[key].(type) {
-	case []any:
-		for _, e := range x {
-			out = append(out, scalar(e))
-		}
-	case string:
-		if x != "" {
-			out = strings.Split(x, ",")
-		}
-	}
-	return out
-}
+func strList(props map[string]any, key string) []string { return awsproto.StrList(props, key) }
 
 // boolProp reads a boolean property given as a bool or "true"/"false".
 func boolProp(props map[string]any, key string) bool {

@@ -21,6 +21,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 	"github.com/breakthemonolith/workshop/internal/sandbox/sts"
+	"github.com/breakthemonolith/workshop/internal/sandbox/tasks"
 	"github.com/breakthemonolith/workshop/internal/sandbox/wafv2"
 )
 
@@ -69,7 +70,7 @@ type Server struct {
 	state *state
 	file  stateFile
 
-	tasks *taskRunner // ECS's data plane: runs the services' tasks
+	tasks *tasks.Runner // ECS's data plane: runs the services' tasks
 
 	lock      *store.Lock // the data folder's lock file, held while serving
 	ln        net.Listener
@@ -104,15 +105,15 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, log: log, routes: awsproto.NewRouter(), blobs: blobs, state: st, file: file,
 		alb: newDataPlane(log, opts.Addr, opts.RemoteEngine)}
-	s.tasks = newTaskRunner(s, opts.Containers, opts.DataDir)
 	// The two data planes meet here: the load balancer dials a task's
 	// target at its container's published port, and the task runner reads
 	// the load balancer's health checks.
-	s.alb.resolve = s.tasks.dialAddr
-	s.tasks.health = func(tgArn string, t elbv2.Target) string {
-		state, _, _ := s.alb.Health(tgArn, t)
-		return state
-	}
+	s.tasks = tasks.New(tasks.Options{Host: runnerHost{s}, Engine: opts.Containers, DataDir: opts.DataDir, Blobs: blobs, Log: log,
+		Health: func(tgArn string, t elbv2.Target) string {
+			state, _, _ := s.alb.Health(tgArn, t)
+			return state
+		}})
+	s.alb.resolve = s.tasks.DialAddr
 	sts.Register(s.routes)
 	s.ecr = ecr.New(func() ecr.State { return s.state.ECR }, func() string { return s.state.RegistryPassword },
 		serverHost{s}, blobs, ecr.NewBlobRegistry(blobs, log), s.Endpoint, s.publicAddr)
@@ -175,7 +176,7 @@ func (s *Server) Start(ctx context.Context) error {
 		case <-s.done:
 		}
 	}()
-	s.tasks.start()
+	s.tasks.Start()
 	s.log.Debug("sandbox listening", "addr", s.Addr(), "data", s.opts.DataDir)
 	return nil
 }
@@ -230,7 +231,7 @@ func (s *Server) Close() error {
 		s.alb.close()
 		return nil
 	}
-	s.closeOnce.Do(s.tasks.close)
+	s.closeOnce.Do(s.tasks.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := s.httpSrv.Shutdown(ctx)
@@ -285,7 +286,7 @@ func (s *Server) invoke(r *http.Request, requestID string, op func(*awsproto.Cal
 	defer s.mu.Unlock()
 	out, err := op(c)
 	if c.Mutated() {
-		s.tasks.poke()
+		s.tasks.Poke()
 		s.alb.sync(s.state)
 		if serr := s.file.save(s.state); serr != nil {
 			return nil, s.undo(serr)
@@ -303,7 +304,7 @@ func (s *Server) undo(saveErr error) error {
 	if st, err := s.file.lastSaved(); err == nil {
 		s.state = st
 		s.alb.sync(s.state)
-		s.tasks.poke()
+		s.tasks.Poke()
 	} else {
 		s.log.Warn("sandbox state not restored", "err", err)
 	}

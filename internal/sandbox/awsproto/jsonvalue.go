@@ -3,6 +3,7 @@ package awsproto
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Scalar renders a scalar of a decoded JSON document (or an evaluated
@@ -28,6 +29,23 @@ func ListOfMaps(v any) []map[string]any {
 	for _, e := range list {
 		if m, ok := e.(map[string]any); ok {
 			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// StrList reads a list of strings member of an object (a string is split
+// at commas, as a template's comma-delimited list arrives).
+func StrList(m map[string]any, key string) []string {
+	var out []string
+	switch x := m[key].(type) {
+	case []any:
+		for _, e := range x {
+			out = append(out, Scalar(e))
+		}
+	case string:
+		if x != "" {
+			out = strings.Split(x, ",")
 		}
 	}
 	return out

@@ -141,7 +141,7 @@ type createServiceIn struct {
 	NetworkConfiguration *NetworkConfiguration `json:"networkConfiguration"`
 	LoadBalancers        []LoadBalancer        `json:"loadBalancers"`
 	Tags                 []tag                 `json:"tags"`
-	// DeploymentConfiguration: see ecs_deployconfig.go.
+	// DeploymentConfiguration: see deployconfig.go.
 	DeploymentConfiguration *DeploymentConfig `json:"deploymentConfiguration"`
 }
 
@@ -236,7 +236,7 @@ func (e *Service) updateService(c *awsproto.Call, body []byte) (any, error) {
 		DesiredCount       *int   `json:"desiredCount"`
 		TaskDefinition     string `json:"taskDefinition"`
 		ForceNewDeployment bool   `json:"forceNewDeployment"`
-		// DeploymentConfiguration: see ecs_deployconfig.go.
+		// DeploymentConfiguration: see deployconfig.go.
 		DeploymentConfiguration *DeploymentConfig `json:"deploymentConfiguration"`
 	}
 	if err := awsproto.DecodeJSON(body, &in); err != nil {

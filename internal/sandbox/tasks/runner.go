@@ -1,10 +1,20 @@
-package sandbox
+// Package tasks is ECS's data plane in the sandbox: the runner that
+// reconciles every service's tasks with its desired count and deployments
+// (plan.go), runs each task's containers on the container engine
+// (launch.go, stop.go, adopt.go), loads the sandbox's own images into the
+// engine (image.go, provide.go, archive.go), copies their output to
+// CloudWatch Logs (logs.go) and registers them in their target groups. It
+// reaches the rest of the sandbox through Host (the state lock, the parts
+// of the state it records into, the save) and the load balancers' health
+// through Options.Health; the engine is Containers (engine.go).
+package tasks
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net"
 	"path/filepath"
 	"sync"
@@ -12,17 +22,20 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
-// taskRunner is the ECS data plane: it reconciles every service's tasks
+// Runner is the ECS data plane: it reconciles every service's tasks
 // with its desired count and deployments, and runs each task's containers
 // on the container engine. Decisions are made under the server's state
 // lock; engine calls happen outside it, in one goroutine per task action,
 // which take the lock again to record what happened.
-type taskRunner struct {
-	srv *Server
-	rt  Containers // nil: no engine, tasks cannot start
+type Runner struct {
+	host  Host
+	log   *slog.Logger
+	blobs *ecr.BlobStore // the registry's blobs, for the sandbox's own images
+	rt    Containers     // nil: no engine, tasks cannot start
 	// dataID names this data directory on the containers' labels.
 	dataID string
 	// health reads a target's health state from the load balancer data
@@ -47,11 +60,11 @@ type taskRunner struct {
 	// known yet, 1 yes, 2 no.
 	bridge atomic.Int32
 
-	// logsDirty (guarded by srv.mu, not mu) is set when container output
+	// logsDirty (guarded by the state lock, not mu) is set when container output
 	// was added to the state without saving it; a reconciliation saves it
 	// at most every logSaveEvery.
 	logsDirty bool
-	logsSaved time.Time // when the state was last saved (srv.mu)
+	logsSaved time.Time // when the state was last saved (state lock)
 }
 
 // logSaveEvery is how often container output alone makes the state be
@@ -70,24 +83,43 @@ func DataID(dataDir string) string {
 	return hex.EncodeToString(sum[:6])
 }
 
-// newTaskRunner prepares a runner for a data directory.
-func newTaskRunner(s *Server, rt Containers, dataDir string) *taskRunner {
-	return &taskRunner{srv: s, rt: rt, dataID: DataID(dataDir),
+// Options configure a Runner.
+type Options struct {
+	// Host is the server: the state lock, the state and its save.
+	Host Host
+	// Engine runs the containers (nil: none, and tasks stop at PENDING
+	// saying so).
+	Engine Containers
+	// DataDir names the sandbox on its containers' labels (DataID).
+	DataDir string
+	// Blobs are the registry's blobs, which the sandbox's own images are
+	// loaded into the engine from.
+	Blobs *ecr.BlobStore
+	// Health reads a target's health state from the load balancers' data
+	// plane (nil: a running task counts as healthy).
+	Health func(tgArn string, t elbv2.Target) string
+	// Log receives the problems the runner works around.
+	Log *slog.Logger
+}
+
+// New prepares a runner; Start starts it.
+func New(o Options) *Runner {
+	return &Runner{host: o.Host, log: o.Log, blobs: o.Blobs, rt: o.Engine, dataID: DataID(o.DataDir), health: o.Health,
 		drainDelay: 2 * time.Second, stopGrace: 10 * time.Second, interval: time.Second,
 		wake: make(chan struct{}, 1), busy: map[string]bool{}, dial: map[string]string{}}
 }
 
-// start adopts the containers a previous run left, then reconciles in the
+// Start adopts the containers a previous run left, then reconciles in the
 // background until close.
-func (r *taskRunner) start() {
+func (r *Runner) Start() {
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	r.adopt()
 	r.wg.Add(1)
 	go r.loop()
 }
 
-// poke asks for a reconciliation soon (after a service changed).
-func (r *taskRunner) poke() {
+// Poke asks for a reconciliation soon (after a service changed).
+func (r *Runner) Poke() {
 	if r == nil {
 		return
 	}
@@ -98,7 +130,7 @@ func (r *taskRunner) poke() {
 }
 
 // loop reconciles on every poke and every interval.
-func (r *taskRunner) loop() {
+func (r *Runner) loop() {
 	defer r.wg.Done()
 	tick := time.NewTicker(r.interval)
 	defer tick.Stop()
@@ -115,7 +147,7 @@ func (r *taskRunner) loop() {
 
 // goTask runs an action on a task in the background unless one is in
 // flight; the key stays busy until it ends.
-func (r *taskRunner) goTask(key string, fn func(ctx context.Context)) bool {
+func (r *Runner) goTask(key string, fn func(ctx context.Context)) bool {
 	r.mu.Lock()
 	if r.busy[key] || r.ctx.Err() != nil {
 		r.mu.Unlock()
@@ -130,7 +162,7 @@ func (r *taskRunner) goTask(key string, fn func(ctx context.Context)) bool {
 			r.mu.Lock()
 			delete(r.busy, key)
 			r.mu.Unlock()
-			r.poke()
+			r.Poke()
 		}()
 		fn(r.ctx)
 	}()
@@ -138,15 +170,15 @@ func (r *taskRunner) goTask(key string, fn func(ctx context.Context)) bool {
 }
 
 // isBusy reports whether an action on the task is in flight.
-func (r *taskRunner) isBusy(key string) bool {
+func (r *Runner) isBusy(key string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.busy[key]
 }
 
-// dialAddr is where to reach a target: the published host port of the
+// DialAddr is where to reach a target: the published host port of the
 // task container that registered ip:port, else ip:port itself.
-func (r *taskRunner) dialAddr(ip string, port int) string {
+func (r *Runner) DialAddr(ip string, port int) string {
 	addr := joinHostPort(ip, port)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -160,7 +192,7 @@ func (r *taskRunner) dialAddr(ip string, port int) string {
 // container's own address when the engine's network is reachable from
 // here (Linux), which spares a hop through the engine's port proxy, else
 // the port published on the host (Docker Desktop).
-func (r *taskRunner) route(ctrIP string, port int, hostIP string, hostPort int) string {
+func (r *Runner) route(ctrIP string, port int, hostIP string, hostPort int) string {
 	if ctrIP != "" && r.bridgeReachable(ctrIP, port) {
 		return joinHostPort(ctrIP, port)
 	}
@@ -169,7 +201,7 @@ func (r *taskRunner) route(ctrIP string, port int, hostIP string, hostPort int) 
 
 // bridgeReachable reports whether containers' addresses answer from the
 // host, probing once: a connection, or a refusal, proves the route.
-func (r *taskRunner) bridgeReachable(ip string, port int) bool {
+func (r *Runner) bridgeReachable(ip string, port int) bool {
 	switch r.bridge.Load() {
 	case 1:
 		return true
@@ -190,7 +222,7 @@ func (r *taskRunner) bridgeReachable(ip string, port int) bool {
 }
 
 // setDial records (or, with host "", forgets) where a target is reached.
-func (r *taskRunner) setDial(ip string, port int, host string) {
+func (r *Runner) setDial(ip string, port int, host string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if host == "" {
@@ -203,19 +235,17 @@ func (r *taskRunner) setDial(ip string, port int, host string) {
 // update runs fn under the state lock and, when fn says it changed the
 // state, brings the load balancers up to date (targets may have come or
 // gone) and saves it.
-func (r *taskRunner) update(fn func(now time.Time) bool) {
-	s := r.srv
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (r *Runner) update(fn func(now time.Time) bool) {
+	r.host.Lock()
+	defer r.host.Unlock()
 	if fn(time.Now().UTC()) {
-		s.alb.sync(s.state)
-		s.saveLocked()
+		r.host.Commit()
 	}
 }
 
-// close stops reconciling, stops and removes every task's containers and
+// Close stops reconciling, stops and removes every task's containers and
 // records the tasks as stopped, within about the stop grace.
-func (r *taskRunner) close() {
+func (r *Runner) Close() {
 	if r.cancel == nil {
 		return
 	}

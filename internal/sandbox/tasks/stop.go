@@ -1,4 +1,4 @@
-package sandbox
+package tasks
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 // watch waits in the background for a task's container to stop, then
 // records it.
-func (r *taskRunner) watch(key, ctrName, id string) {
+func (r *Runner) watch(key, ctrName, id string) {
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
@@ -18,7 +18,7 @@ func (r *taskRunner) watch(key, ctrName, id string) {
 			return
 		}
 		if err != nil {
-			r.srv.log.Warn("sandbox: lost track of a task's container", "container", id, "err", err)
+			r.log.Warn("sandbox: lost track of a task's container", "container", id, "err", err)
 			code = -1
 		}
 		r.exited(key, ctrName, code)
@@ -27,10 +27,10 @@ func (r *taskRunner) watch(key, ctrName, id string) {
 
 // exited records a container's exit. An essential container that exits on
 // its own stops its task, which counts as a failure of its deployment.
-func (r *taskRunner) exited(key, ctrName string, code int) {
+func (r *Runner) exited(key, ctrName string, code int) {
 	stop := false
 	r.update(func(now time.Time) bool {
-		t := r.srv.state.ECS.Tasks[key]
+		t := r.host.ECS().Tasks[key]
 		if t == nil || t.LastStatus == "STOPPED" {
 			return false
 		}
@@ -56,11 +56,11 @@ func (r *taskRunner) exited(key, ctrName string, code int) {
 
 // stop takes a task out of service: it deregisters its targets, lets
 // requests in flight drain, stops its containers and records it STOPPED.
-func (r *taskRunner) stop(ctx context.Context, key string) {
+func (r *Runner) stop(ctx context.Context, key string) {
 	var ids []string
 	drain := false
 	r.update(func(now time.Time) bool {
-		t := r.srv.state.ECS.Tasks[key]
+		t := r.host.ECS().Tasks[key]
 		if t == nil || t.LastStatus == "STOPPED" {
 			return false
 		}
@@ -87,7 +87,7 @@ func (r *taskRunner) stop(ctx context.Context, key string) {
 	}
 	if len(ids) > 0 {
 		r.update(func(time.Time) bool {
-			if t := r.srv.state.ECS.Tasks[key]; t != nil && t.LastStatus != "STOPPED" {
+			if t := r.host.ECS().Tasks[key]; t != nil && t.LastStatus != "STOPPED" {
 				t.LastStatus = "STOPPING"
 				return true
 			}
@@ -95,7 +95,7 @@ func (r *taskRunner) stop(ctx context.Context, key string) {
 		})
 		for _, id := range ids {
 			if err := r.rt.Stop(ctx, id, r.stopGrace); err != nil {
-				r.srv.log.Warn("sandbox: container not stopped", "container", id, "err", err)
+				r.log.Warn("sandbox: container not stopped", "container", id, "err", err)
 			}
 		}
 		if ctx.Err() != nil {
@@ -107,9 +107,9 @@ func (r *taskRunner) stop(ctx context.Context, key string) {
 
 // stopped records a task as STOPPED (with code and why when it had none
 // yet), forgets its targets' addresses and removes its containers.
-func (r *taskRunner) stopped(key, code, why string, ids []string) {
+func (r *Runner) stopped(key, code, why string, ids []string) {
 	r.update(func(now time.Time) bool {
-		t := r.srv.state.ECS.Tasks[key]
+		t := r.host.ECS().Tasks[key]
 		if t == nil || t.LastStatus == "STOPPED" {
 			return false
 		}
@@ -121,14 +121,14 @@ func (r *taskRunner) stopped(key, code, why string, ids []string) {
 		defer cancel()
 		for _, id := range ids {
 			if err := r.rt.Remove(ctx, id); err != nil {
-				r.srv.log.Warn("sandbox: container not removed", "container", id, "err", err)
+				r.log.Warn("sandbox: container not removed", "container", id, "err", err)
 			}
 		}
 	}
 }
 
 // finish marks a task STOPPED now (under the state lock).
-func (r *taskRunner) finish(t *ecs.Task, now time.Time, code, why string) {
+func (r *Runner) finish(t *ecs.Task, now time.Time, code, why string) {
 	if t.StoppedReason == "" && why != "" {
 		t.StopCode, t.StoppedReason = code, why
 		if code == "TaskFailedToStart" {
@@ -159,10 +159,10 @@ func (r *taskRunner) finish(t *ecs.Task, now time.Time, code, why string) {
 // stopAll stops every task that has not stopped (the sandbox is closing):
 // each is recorded STOPPED with why, and every container of this data
 // directory is removed, in parallel, within a few seconds.
-func (r *taskRunner) stopAll(why string) {
+func (r *Runner) stopAll(why string) {
 	r.update(func(now time.Time) bool {
 		changed := false
-		for _, t := range r.srv.state.ECS.Tasks {
+		for _, t := range r.host.ECS().Tasks {
 			if t.LastStatus != "STOPPED" {
 				if t.StoppedReason == "" {
 					t.StopCode, t.StoppedReason = "UserInitiated", why
@@ -180,7 +180,7 @@ func (r *taskRunner) stopAll(why string) {
 	defer cancel()
 	list, err := r.rt.List(ctx, LabelSandbox, r.dataID)
 	if err != nil {
-		r.srv.log.Warn("sandbox: containers not listed for removal", "err", err)
+		r.log.Warn("sandbox: containers not listed for removal", "err", err)
 		return
 	}
 	var wg sync.WaitGroup
@@ -190,7 +190,7 @@ func (r *taskRunner) stopAll(why string) {
 			defer wg.Done()
 			_ = r.rt.Stop(ctx, c.ID, 2*time.Second)
 			if err := r.rt.Remove(ctx, c.ID); err != nil {
-				r.srv.log.Warn("sandbox: container not removed", "container", c.ID, "err", err)
+				r.log.Warn("sandbox: container not removed", "container", c.ID, "err", err)
 			}
 		}()
 	}

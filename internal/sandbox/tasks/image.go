@@ -1,4 +1,4 @@
-package sandbox
+package tasks
 
 import (
 	"encoding/json"
@@ -31,7 +31,7 @@ type taskImage struct {
 // Any other image is left to the engine to pull. why is ECS's
 // CannotPullContainerError text when it cannot be. The caller holds the
 // lock.
-func (r *taskRunner) resolveImage(region, image string) (img taskImage, why string) {
+func (r *Runner) resolveImage(region, image string) (img taskImage, why string) {
 	if image == "" {
 		return taskImage{}, "the container definition names no image"
 	}
@@ -46,7 +46,7 @@ func (r *taskRunner) resolveImage(region, image string) (img taskImage, why stri
 		name, tag = rest[:i], rest[i+1:]
 	}
 	notFound := "pull image manifest has been retried 5 time(s): failed to resolve ref " + image + ": " + image + ": not found"
-	repo := r.srv.state.ECR[region][name]
+	repo := r.host.Repository(region, name)
 	if repo == nil {
 		return taskImage{}, notFound + " (the repository " + name + " does not exist in " + region + ")"
 	}
@@ -74,29 +74,19 @@ func (r *taskRunner) resolveImage(region, image string) (img taskImage, why stri
 
 // ownRegistry reports whether host names the sandbox's registry: its
 // address, localhost or 127.0.0.1 with its port, or an ECR host.
-func (r *taskRunner) ownRegistry(host string) bool {
-	if host == r.srv.publicAddr() || ecrHost.MatchString(host) {
+func (r *Runner) ownRegistry(host string) bool {
+	if host == r.host.PublicAddr() || ecrHost.MatchString(host) {
 		return true
 	}
 	h, port, err := net.SplitHostPort(host)
-	_, ownPort, _ := net.SplitHostPort(r.srv.publicAddr())
+	_, ownPort, _ := net.SplitHostPort(r.host.PublicAddr())
 	return err == nil && port == ownPort && (h == "localhost" || h == "127.0.0.1")
-}
-
-// publicHost is the host part of the sandbox's public address, where task
-// ports are published.
-func (s *Server) publicHost() string {
-	host, _, err := net.SplitHostPort(s.publicAddr())
-	if err != nil {
-		return "127.0.0.1"
-	}
-	return host
 }
 
 // allocateIP gives a task an address in one of its service's subnets, as
 // an awsvpc task's network interface has, spreading tasks across the
 // subnets. Without a subnet it keeps the container's own address.
-func (r *taskRunner) allocateIP(t *ecs.Task, svc *ecs.ServiceItem, started []ContainerInfo) string {
+func (r *Runner) allocateIP(t *ecs.Task, svc *ecs.ServiceItem, started []ContainerInfo) string {
 	fallback := "127.0.0.1"
 	if len(started) > 0 && started[0].IP != "" {
 		fallback = started[0].IP
@@ -109,14 +99,14 @@ func (r *taskRunner) allocateIP(t *ecs.Task, svc *ecs.ServiceItem, started []Con
 		return fallback
 	}
 	used := map[string]bool{}
-	for _, other := range r.srv.state.ECS.Tasks {
+	for _, other := range r.host.ECS().Tasks {
 		if other.LastStatus != "STOPPED" && other.PrivateIP != "" {
 			used[other.PrivateIP] = true
 		}
 	}
 	start := int(t.ID[0]) % len(subnets)
 	for i := range subnets {
-		sn := r.srv.state.EC2.Subnets[subnets[(start+i)%len(subnets)]]
+		sn := r.host.Subnet(subnets[(start+i)%len(subnets)])
 		if sn == nil {
 			continue
 		}

@@ -1,4 +1,4 @@
-package sandbox
+package tasks
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 // of the sandbox's registry is loaded from the sandbox's own store (once:
 // its tag names its digest), any other is pulled by the engine. It returns
 // why the image cannot be had.
-func (r *taskRunner) provideImage(ctx context.Context, img taskImage) error {
+func (r *Runner) provideImage(ctx context.Context, img taskImage) error {
 	has, err := r.rt.HasImage(ctx, img.ref)
 	switch {
 	case err != nil || has:
@@ -27,7 +27,7 @@ func (r *taskRunner) provideImage(ctx context.Context, img taskImage) error {
 // loadImage streams an image of the sandbox's registry into the engine as
 // a docker-archive, picking the manifest for the engine's platform from an
 // index.
-func (r *taskRunner) loadImage(ctx context.Context, img *ownImage) error {
+func (r *Runner) loadImage(ctx context.Context, img *ownImage) error {
 	os, arch, variant, err := r.rt.Platform(ctx)
 	if err != nil {
 		return err
@@ -37,7 +37,7 @@ func (r *taskRunner) loadImage(ctx context.Context, img *ownImage) error {
 		return err
 	}
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(writeArchive(pw, r.srv.blobs, raw, img.loadTag())) }()
+	go func() { pw.CloseWithError(writeArchive(pw, r.blobs, raw, img.loadTag())) }()
 	err = r.rt.Load(ctx, pr)
 	pr.CloseWithError(err) // unblock the writer when the engine gave up
 	return err

@@ -1,4 +1,4 @@
-package sandbox
+package tasks
 
 import (
 	"context"
@@ -11,14 +11,14 @@ import (
 // that is still meant to run is followed again; any other is removed. A
 // task whose container is gone is recorded STOPPED, and its service
 // starts a new one.
-func (r *taskRunner) adopt() {
+func (r *Runner) adopt() {
 	var found []ContainerInfo
 	if r.rt != nil {
 		ctx, cancel := context.WithTimeout(r.ctx, 10*time.Second)
 		list, err := r.rt.List(ctx, LabelSandbox, r.dataID)
 		cancel()
 		if err != nil {
-			r.srv.log.Warn("sandbox: the Docker engine did not list this sandbox's containers; ECS tasks will not start until it answers", "err", err)
+			r.log.Warn("sandbox: the Docker engine did not list this sandbox's containers; ECS tasks will not start until it answers", "err", err)
 		}
 		found = list
 	}
@@ -35,7 +35,7 @@ func (r *taskRunner) adopt() {
 	var routes []adoptedRoute
 	r.update(func(now time.Time) bool {
 		byTask := map[string]*ecs.Task{}
-		for _, t := range r.srv.state.ECS.Tasks {
+		for _, t := range r.host.ECS().Tasks {
 			if t.LastStatus != "STOPPED" {
 				byTask[t.ARN()] = t
 			}
@@ -78,12 +78,12 @@ func (r *taskRunner) adopt() {
 		return changed
 	})
 	for _, rt := range routes {
-		r.setDial(rt.ip, rt.port, r.route(rt.ctrIP, rt.port, r.srv.publicHost(), rt.host))
+		r.setDial(rt.ip, rt.port, r.route(rt.ctrIP, rt.port, r.publicHost(), rt.host))
 	}
 	for _, id := range drop {
 		ctx, cancel := context.WithTimeout(r.ctx, 15*time.Second)
 		if err := r.rt.Remove(ctx, id); err != nil {
-			r.srv.log.Warn("sandbox: left-over container not removed", "container", id, "err", err)
+			r.log.Warn("sandbox: left-over container not removed", "container", id, "err", err)
 		}
 		cancel()
 	}

@@ -1,4 +1,4 @@
-package sandbox
+package tasks
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
@@ -29,11 +30,11 @@ type launchCtr struct {
 // launch starts a PROVISIONING task: it pulls its images, runs its
 // containers, registers it with its service's target groups and follows
 // its containers until they stop.
-func (r *taskRunner) launch(ctx context.Context, key string) {
+func (r *Runner) launch(ctx context.Context, key string) {
 	var job launchJob
 	ok := false
 	r.update(func(now time.Time) bool {
-		t := r.srv.state.ECS.Tasks[key]
+		t := r.host.ECS().Tasks[key]
 		if t == nil || t.LastStatus != "PROVISIONING" || t.DesiredStatus != "RUNNING" {
 			return false
 		}
@@ -81,16 +82,16 @@ func (r *taskRunner) launch(ctx context.Context, key string) {
 
 // prepare reads a task's containers, images and log destinations; a
 // problem that keeps it from starting is set as the job's failure.
-func (r *taskRunner) prepare(t *ecs.Task, now time.Time) launchJob {
-	job := launchJob{hostIP: r.srv.publicHost()}
-	td := r.srv.state.ECS.FindTaskDef(t.Region, t.TaskDefinition)
+func (r *Runner) prepare(t *ecs.Task, now time.Time) launchJob {
+	job := launchJob{hostIP: r.publicHost()}
+	td := r.host.ECS().FindTaskDef(t.Region, t.TaskDefinition)
 	if td == nil {
 		job.failCode, job.failWhy = "TaskFailedToStart", "ResourceInitializationError: the task definition "+t.TaskDefinition+" no longer exists"
 		return job
 	}
-	for i, cd := range listOfMaps(td.Spec["containerDefinitions"]) {
-		name := scalar(cd["name"])
-		img, why := r.resolveImage(t.Region, scalar(cd["image"]))
+	for i, cd := range awsproto.ListOfMaps(td.Spec["containerDefinitions"]) {
+		name := awsproto.Scalar(cd["name"])
+		img, why := r.resolveImage(t.Region, awsproto.Scalar(cd["image"]))
 		if why != "" {
 			job.failCode, job.failWhy = "TaskFailedToStart", "CannotPullContainerError: "+why
 			return job
@@ -109,27 +110,27 @@ func (r *taskRunner) prepare(t *ecs.Task, now time.Time) launchJob {
 }
 
 // containerSpec is how a container definition runs on the engine.
-func (r *taskRunner) containerSpec(t *ecs.Task, td *ecs.TaskDef, cd map[string]any, ref, hostIP string) ContainerSpec {
-	name := scalar(cd["name"])
+func (r *Runner) containerSpec(t *ecs.Task, td *ecs.TaskDef, cd map[string]any, ref, hostIP string) ContainerSpec {
+	name := awsproto.Scalar(cd["name"])
 	spec := ContainerSpec{
 		Name:  "ecs-" + td.Family + "-" + strconv.Itoa(td.Revision) + "-" + name + "-" + t.ID[:12],
-		Image: ref, Entrypoint: strList(cd, "entryPoint"), Cmd: strList(cd, "command"),
-		User: scalar(cd["user"]), WorkingDir: scalar(cd["workingDirectory"]), HostIP: hostIP,
+		Image: ref, Entrypoint: awsproto.StrList(cd, "entryPoint"), Cmd: awsproto.StrList(cd, "command"),
+		User: awsproto.Scalar(cd["user"]), WorkingDir: awsproto.Scalar(cd["workingDirectory"]), HostIP: hostIP,
 		Env:    []string{"AWS_REGION=" + t.Region, "AWS_DEFAULT_REGION=" + t.Region, "AWS_EXECUTION_ENV=AWS_ECS_FARGATE"},
 		Labels: map[string]string{LabelSandbox: r.dataID, LabelTask: t.ARN(), LabelContainer: name},
 	}
-	for _, kv := range listOfMaps(cd["environment"]) {
-		spec.Env = append(spec.Env, scalar(kv["name"])+"="+scalar(kv["value"]))
+	for _, kv := range awsproto.ListOfMaps(cd["environment"]) {
+		spec.Env = append(spec.Env, awsproto.Scalar(kv["name"])+"="+awsproto.Scalar(kv["value"]))
 	}
 	if labels, ok := cd["dockerLabels"].(map[string]any); ok {
 		for k, v := range labels {
 			if !strings.HasPrefix(k, "io.workshop.") {
-				spec.Labels[k] = scalar(v)
+				spec.Labels[k] = awsproto.Scalar(v)
 			}
 		}
 	}
-	for _, pm := range listOfMaps(cd["portMappings"]) {
-		if p, err := strconv.Atoi(scalar(pm["containerPort"])); err == nil && p > 0 && !strings.EqualFold(scalar(pm["protocol"]), "udp") {
+	for _, pm := range awsproto.ListOfMaps(cd["portMappings"]) {
+		if p, err := strconv.Atoi(awsproto.Scalar(pm["containerPort"])); err == nil && p > 0 && !strings.EqualFold(awsproto.Scalar(pm["protocol"]), "udp") {
 			spec.Ports = append(spec.Ports, p)
 		}
 	}
@@ -144,7 +145,7 @@ func (r *taskRunner) containerSpec(t *ecs.Task, td *ecs.TaskDef, cd map[string]a
 // running records a task whose containers started: its address, its
 // containers, its targets; then follows its containers. A task told to
 // stop meanwhile is stopped at once.
-func (r *taskRunner) running(key string, job launchJob, started []ContainerInfo) {
+func (r *Runner) running(key string, job launchJob, started []ContainerInfo) {
 	stopNow := false
 	var follow []*ecs.Container
 	routes := make([]map[int]string, len(started))
@@ -155,7 +156,7 @@ func (r *taskRunner) running(key string, job launchJob, started []ContainerInfo)
 		}
 	}
 	r.update(func(now time.Time) bool {
-		t := r.srv.state.ECS.Tasks[key]
+		t := r.host.ECS().Tasks[key]
 		if t == nil || t.DesiredStatus != "RUNNING" {
 			stopNow = true
 			return false
@@ -198,9 +199,9 @@ func (r *taskRunner) running(key string, job launchJob, started []ContainerInfo)
 
 // register puts a running task's containers into its service's target
 // groups (target type ip: the task's address and the container port).
-func (r *taskRunner) register(svc *ecs.ServiceItem, t *ecs.Task, now time.Time) {
+func (r *Runner) register(svc *ecs.ServiceItem, t *ecs.Task, now time.Time) {
 	for _, lb := range svc.LoadBalancers {
-		tg := r.srv.state.ELB.TargetGroups[lb.TargetGroupArn]
+		tg := r.host.TargetGroup(lb.TargetGroupArn)
 		if tg == nil {
 			continue
 		}
@@ -214,13 +215,13 @@ func (r *taskRunner) register(svc *ecs.ServiceItem, t *ecs.Task, now time.Time) 
 }
 
 // deregister takes a task's targets out of their target groups.
-func (r *taskRunner) deregister(t *ecs.Task, now time.Time) {
+func (r *Runner) deregister(t *ecs.Task, now time.Time) {
 	if len(t.Targets) == 0 {
 		return
 	}
 	svc := r.serviceOf(t)
 	for _, tt := range t.Targets {
-		if tg := r.srv.state.ELB.TargetGroups[tt.TargetGroupArn]; tg != nil {
+		if tg := r.host.TargetGroup(tt.TargetGroupArn); tg != nil {
 			if i := elbv2.IndexTarget(tg.Targets, elbv2.Target{ID: tt.ID, Port: tt.Port}); i >= 0 {
 				tg.Targets = append(tg.Targets[:i], tg.Targets[i+1:]...)
 			}
@@ -233,21 +234,21 @@ func (r *taskRunner) deregister(t *ecs.Task, now time.Time) {
 }
 
 // serviceOf returns the service a task belongs to, or nil.
-func (r *taskRunner) serviceOf(t *ecs.Task) *ecs.ServiceItem {
+func (r *Runner) serviceOf(t *ecs.Task) *ecs.ServiceItem {
 	name, ok := strings.CutPrefix(t.Group, "service:")
 	if !ok {
 		return nil
 	}
-	return r.srv.state.ECS.Services[t.Region+"/"+t.Cluster+"/"+name]
+	return r.host.ECS().Services[t.Region+"/"+t.Cluster+"/"+name]
 }
 
 // removeAll removes containers (a launch that failed halfway).
-func (r *taskRunner) removeAll(list []ContainerInfo) {
+func (r *Runner) removeAll(list []ContainerInfo) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	for _, c := range list {
 		if err := r.rt.Remove(ctx, c.ID); err != nil {
-			r.srv.log.Warn("sandbox: container not removed", "container", c.ID, "err", err)
+			r.log.Warn("sandbox: container not removed", "container", c.ID, "err", err)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package sandbox
+package tasks
 
 import (
 	"context"
@@ -21,17 +21,17 @@ const maxLaunchBackoff = 30 * time.Second
 // the tasks the primary deployment lacks, stops the tasks an older
 // deployment no longer needs once the new ones are healthy, replaces tasks
 // that fail their health checks and scales in.
-func (r *taskRunner) reconcile() {
+func (r *Runner) reconcile() {
 	var launches, stops []string
 	r.update(func(now time.Time) bool {
 		changed := false
-		keys := make([]string, 0, len(r.srv.state.ECS.Services))
-		for k := range r.srv.state.ECS.Services {
+		keys := make([]string, 0, len(r.host.ECS().Services))
+		for k := range r.host.ECS().Services {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			svc := r.srv.state.ECS.Services[k]
+			svc := r.host.ECS().Services[k]
 			if svc.Status == "INACTIVE" {
 				continue
 			}
@@ -39,7 +39,7 @@ func (r *taskRunner) reconcile() {
 			launches, stops = append(launches, l...), append(stops, s...)
 			changed = changed || c
 		}
-		if r.srv.state.ECS.ExpireStopped(now) {
+		if r.host.ECS().ExpireStopped(now) {
 			changed = true
 		}
 		if changed || r.logsDirty && now.Sub(r.logsSaved) >= logSaveEvery {
@@ -58,7 +58,7 @@ func (r *taskRunner) reconcile() {
 // plan decides one service's task changes (under the state lock). It
 // returns the keys of tasks to launch and to stop, and whether it changed
 // the state.
-func (r *taskRunner) plan(svc *ecs.ServiceItem, now time.Time) (launch, stop []string, changed bool) {
+func (r *Runner) plan(svc *ecs.ServiceItem, now time.Time) (launch, stop []string, changed bool) {
 	tasks := r.serviceTasks(svc)
 	desired := svc.DesiredCount
 	if svc.Status != "ACTIVE" {
@@ -168,11 +168,11 @@ func (r *taskRunner) plan(svc *ecs.ServiceItem, now time.Time) (launch, stop []s
 		}
 	}
 
-	if r.settleDeployments(svc, now) {
+	if r.SettleDeployments(svc, now) {
 		changed = true
 	}
 	if svc.Status == "DRAINING" {
-		changed = r.srv.state.ECS.Settle(svc) || changed
+		changed = r.host.ECS().Settle(svc) || changed
 	}
 	return launch, stop, changed
 }
@@ -182,7 +182,7 @@ func (r *taskRunner) plan(svc *ecs.ServiceItem, now time.Time) (launch, stop []s
 // at least 3, at most 200), its rollout FAILED; with rollback, a new
 // deployment goes back to the previous deployment's task definition. It
 // reports whether it rolled back.
-func (r *taskRunner) tripBreaker(svc *ecs.ServiceItem, desired int, now time.Time) bool {
+func (r *Runner) tripBreaker(svc *ecs.ServiceItem, desired int, now time.Time) bool {
 	cfg := svc.DeploymentConfig
 	p := &svc.Deployments[0]
 	if cfg == nil || cfg.CircuitBreaker == nil || !cfg.CircuitBreaker.Enable || p.RolloutState != "IN_PROGRESS" ||
@@ -211,9 +211,9 @@ func rank(t *ecs.Task) int64 {
 }
 
 // serviceTasks returns a service's tasks that are not yet STOPPED.
-func (r *taskRunner) serviceTasks(svc *ecs.ServiceItem) []*ecs.Task {
+func (r *Runner) serviceTasks(svc *ecs.ServiceItem) []*ecs.Task {
 	var out []*ecs.Task
-	for _, t := range r.srv.state.ECS.Tasks {
+	for _, t := range r.host.ECS().Tasks {
 		if t.Region == svc.Region && t.Cluster == svc.Cluster && t.Group == "service:"+svc.Name && t.LastStatus != "STOPPED" {
 			out = append(out, t)
 		}
@@ -223,11 +223,11 @@ func (r *taskRunner) serviceTasks(svc *ecs.ServiceItem) []*ecs.Task {
 }
 
 // key is a task's key in the state.
-func (r *taskRunner) key(t *ecs.Task) string { return t.Region + "/" + t.Cluster + "/" + t.ID }
+func (r *Runner) key(t *ecs.Task) string { return t.Region + "/" + t.Cluster + "/" + t.ID }
 
 // healthy reports whether a task serves: it runs and, behind a load
 // balancer, every one of its targets is healthy.
-func (r *taskRunner) healthy(svc *ecs.ServiceItem, t *ecs.Task) bool {
+func (r *Runner) healthy(svc *ecs.ServiceItem, t *ecs.Task) bool {
 	if t.LastStatus != "RUNNING" {
 		return false
 	}
@@ -244,7 +244,7 @@ func (r *taskRunner) healthy(svc *ecs.ServiceItem, t *ecs.Task) bool {
 
 // unhealthyIn returns the target group in which one of a running task's
 // targets is unhealthy, or "".
-func (r *taskRunner) unhealthyIn(t *ecs.Task) string {
+func (r *Runner) unhealthyIn(t *ecs.Task) string {
 	if t.LastStatus != "RUNNING" {
 		return ""
 	}
@@ -257,7 +257,7 @@ func (r *taskRunner) unhealthyIn(t *ecs.Task) string {
 }
 
 // targetState is a task target's health state.
-func (r *taskRunner) targetState(tt ecs.TaskTarget) string {
+func (r *Runner) targetState(tt ecs.TaskTarget) string {
 	if r.health == nil {
 		return "healthy"
 	}
@@ -265,7 +265,7 @@ func (r *taskRunner) targetState(tt ecs.TaskTarget) string {
 }
 
 // mayLaunch applies the deployment's launch backoff after failures.
-func (r *taskRunner) mayLaunch(d *ecs.Deployment, now time.Time) bool {
+func (r *Runner) mayLaunch(d *ecs.Deployment, now time.Time) bool {
 	if d.FailedTasks == 0 || d.LastFailure == nil {
 		return true
 	}
@@ -274,7 +274,7 @@ func (r *taskRunner) mayLaunch(d *ecs.Deployment, now time.Time) bool {
 }
 
 // failed counts a failed task against its deployment.
-func (r *taskRunner) failed(svc *ecs.ServiceItem, deploymentID string, now time.Time) {
+func (r *Runner) failed(svc *ecs.ServiceItem, deploymentID string, now time.Time) {
 	for i := range svc.Deployments {
 		d := &svc.Deployments[i]
 		if d.ID != deploymentID {
@@ -290,22 +290,22 @@ func (r *taskRunner) failed(svc *ecs.ServiceItem, deploymentID string, now time.
 }
 
 // newTask adds a PROVISIONING task of the service's primary deployment.
-func (r *taskRunner) newTask(svc *ecs.ServiceItem, now time.Time) *ecs.Task {
+func (r *Runner) newTask(svc *ecs.ServiceItem, now time.Time) *ecs.Task {
 	d := svc.Deployments[0]
 	t := &ecs.Task{ID: awsproto.HexID(32), Cluster: svc.Cluster, Region: svc.Region, TaskDefinition: d.TaskDefinition,
 		Group: "service:" + svc.Name, DeploymentID: d.ID, LastStatus: "PROVISIONING", DesiredStatus: "RUNNING",
 		LaunchType: svc.LaunchType, CreatedAt: now}
-	if td := r.srv.state.ECS.FindTaskDef(svc.Region, d.TaskDefinition); td != nil {
-		for _, cd := range listOfMaps(td.Spec["containerDefinitions"]) {
-			t.Containers = append(t.Containers, ecs.Container{Name: scalar(cd["name"]), Image: scalar(cd["image"]), LastStatus: "PENDING"})
+	if td := r.host.ECS().FindTaskDef(svc.Region, d.TaskDefinition); td != nil {
+		for _, cd := range awsproto.ListOfMaps(td.Spec["containerDefinitions"]) {
+			t.Containers = append(t.Containers, ecs.Container{Name: awsproto.Scalar(cd["name"]), Image: awsproto.Scalar(cd["image"]), LastStatus: "PENDING"})
 		}
 	}
-	r.srv.state.ECS.Tasks[r.key(t)] = t
+	r.host.ECS().Tasks[r.key(t)] = t
 	return t
 }
 
 // markStopping records that a task is to stop, and why.
-func (r *taskRunner) markStopping(svc *ecs.ServiceItem, t *ecs.Task, now time.Time, code, reason string) {
+func (r *Runner) markStopping(svc *ecs.ServiceItem, t *ecs.Task, now time.Time, code, reason string) {
 	if t.DesiredStatus == "STOPPED" {
 		return
 	}
@@ -314,15 +314,15 @@ func (r *taskRunner) markStopping(svc *ecs.ServiceItem, t *ecs.Task, now time.Ti
 	t.StoppingAt = &at
 }
 
-// settleDeployments counts each deployment's tasks, retires older
+// SettleDeployments counts each deployment's tasks, retires older
 // deployments with none left, and completes the primary one when it runs
 // its desired count of healthy tasks alone.
-func (r *taskRunner) settleDeployments(svc *ecs.ServiceItem, now time.Time) bool {
+func (r *Runner) SettleDeployments(svc *ecs.ServiceItem, now time.Time) bool {
 	changed := false
 	kept := svc.Deployments[:0]
 	for i, d := range svc.Deployments {
 		running, pending := 0, 0
-		for _, t := range r.srv.state.ECS.Tasks {
+		for _, t := range r.host.ECS().Tasks {
 			if t.DeploymentID != d.ID || t.DesiredStatus != "RUNNING" {
 				continue
 			}
@@ -361,8 +361,8 @@ func (r *taskRunner) settleDeployments(svc *ecs.ServiceItem, now time.Time) bool
 }
 
 // hasLiveTasks reports whether a deployment still has tasks not STOPPED.
-func (r *taskRunner) hasLiveTasks(deploymentID string) bool {
-	for _, t := range r.srv.state.ECS.Tasks {
+func (r *Runner) hasLiveTasks(deploymentID string) bool {
+	for _, t := range r.host.ECS().Tasks {
 		if t.DeploymentID == deploymentID && t.LastStatus != "STOPPED" {
 			return true
 		}

@@ -1,9 +1,10 @@
-package sandbox
+package tasks
 
 import (
 	"sync"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 )
@@ -16,27 +17,27 @@ const logFlushEvery = 250 * time.Millisecond
 // creates the task's log stream, PREFIX/CONTAINER/TASK-ID, as the awslogs
 // driver does. A missing group is ECS's ResourceInitializationError unless
 // awslogs-create-group is "true".
-func (r *taskRunner) openLog(t *ecs.Task, ctrName string, cd map[string]any, now time.Time) (*ecs.ContainerLog, string) {
+func (r *Runner) openLog(t *ecs.Task, ctrName string, cd map[string]any, now time.Time) (*ecs.ContainerLog, string) {
 	cfg, _ := cd["logConfiguration"].(map[string]any)
-	if cfg == nil || scalar(cfg["logDriver"]) != "awslogs" {
+	if cfg == nil || awsproto.Scalar(cfg["logDriver"]) != "awslogs" {
 		return nil, ""
 	}
 	opts, _ := cfg["options"].(map[string]any)
-	group, region, prefix := scalar(opts["awslogs-group"]), scalar(opts["awslogs-region"]), scalar(opts["awslogs-stream-prefix"])
+	group, region, prefix := awsproto.Scalar(opts["awslogs-group"]), awsproto.Scalar(opts["awslogs-region"]), awsproto.Scalar(opts["awslogs-stream-prefix"])
 	if region == "" {
 		region = t.Region
 	}
 	if group == "" {
 		return nil, "failed to validate logger args: awslogs-group is required for the awslogs log driver"
 	}
-	g := r.srv.state.Logs.Groups[region+"/"+group]
+	g := r.host.Logs().Groups[region+"/"+group]
 	if g == nil {
-		if scalar(opts["awslogs-create-group"]) != "true" {
+		if awsproto.Scalar(opts["awslogs-create-group"]) != "true" {
 			return nil, "failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: " +
 				"ResourceNotFoundException: The specified log group does not exist. (log group " + group + " in " + region + ")"
 		}
 		g = &logs.Group{Name: group, Region: region, CreatedAt: now}
-		r.srv.state.Logs.Groups[region+"/"+group] = g
+		r.host.Logs().Groups[region+"/"+group] = g
 	}
 	stream := t.ID
 	if prefix != "" {
@@ -53,7 +54,7 @@ func (r *taskRunner) openLog(t *ecs.Task, ctrName string, cd map[string]any, now
 
 // follow copies a container's output into its log stream in the
 // background until the container stops or the sandbox closes.
-func (r *taskRunner) follow(key, ctrName, id string, lg ecs.ContainerLog) {
+func (r *Runner) follow(key, ctrName, id string, lg ecs.ContainerLog) {
 	var mu sync.Mutex
 	var pending []logs.Event
 	var last time.Time
@@ -100,7 +101,7 @@ func (r *taskRunner) follow(key, ctrName, id string, lg ecs.ContainerLog) {
 			return nil
 		})
 		if err != nil && r.ctx.Err() == nil {
-			r.srv.log.Warn("sandbox: container output no longer copied to its log stream", "container", id, "err", err)
+			r.log.Warn("sandbox: container output no longer copied to its log stream", "container", id, "err", err)
 		}
 	}()
 }
@@ -108,11 +109,10 @@ func (r *taskRunner) follow(key, ctrName, id string, lg ecs.ContainerLog) {
 // appendLogs stores a batch of a container's output in its stream and
 // remembers how far the copy got; the state is saved by the next
 // reconciliation rather than once per batch.
-func (r *taskRunner) appendLogs(key, ctrName string, lg ecs.ContainerLog, batch []logs.Event, upTo time.Time) {
-	s := r.srv
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g := s.state.Logs.Groups[lg.Region+"/"+lg.Group]
+func (r *Runner) appendLogs(key, ctrName string, lg ecs.ContainerLog, batch []logs.Event, upTo time.Time) {
+	r.host.Lock()
+	defer r.host.Unlock()
+	g := r.host.Logs().Groups[lg.Region+"/"+lg.Group]
 	if g == nil {
 		return // the group was deleted: the output has nowhere to go
 	}
@@ -129,7 +129,7 @@ func (r *taskRunner) appendLogs(key, ctrName string, lg ecs.ContainerLog, batch 
 		batch[i].Ingested = now
 	}
 	st.Add(batch, now)
-	if t := s.state.ECS.Tasks[key]; t != nil {
+	if t := r.host.ECS().Tasks[key]; t != nil {
 		for i := range t.Containers {
 			if t.Containers[i].Name == ctrName && t.Containers[i].Log != nil {
 				t.Containers[i].Log.Since = upTo

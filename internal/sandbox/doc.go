@@ -19,12 +19,14 @@
 //	                 state, its typed responses
 //	tasks/           ECS's data plane: the task runner and the engine it
 //	                 runs containers on (Containers)
+//	alb/             the load balancers' data plane: their local ports,
+//	                 routing, health checks and proxying, synced from
+//	                 ELBv2's state
 //	cfn/             CloudFormation's template language (parse, intrinsics)
 //	sandbox          the composition root: Server, Options, the aggregate
 //	                 state (state.go), what services ask of each other
-//	                 (peers.go); and, still here, the load balancers' data plane
-//	                 (alb_*.go) and CloudFormation with its providers
-//	                 (cfn_*.go, providers*.go)
+//	                 (peers.go); and, still here, CloudFormation with its
+//	                 providers (cfn_*.go, providers*.go)
 //
 // A service registers its operations on the Router from New (server.go), by
 // its protocol marker: a JSON target prefix (Router.HandleJSON) or a query

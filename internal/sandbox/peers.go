@@ -42,7 +42,7 @@ func (h runnerHost) Unlock() { h.s.mu.Unlock() }
 
 // Commit brings the load balancers up to date and saves the state.
 func (h runnerHost) Commit() {
-	h.s.alb.sync(h.s.state)
+	h.s.alb.Sync(&h.s.state.ELB)
 	h.s.saveLocked()
 }
 

@@ -95,14 +95,14 @@ func createLoadBalancer(p *provCall, props map[string]any) (created, error) {
 			groups = []string{v.DefaultSecurityGrp}
 		}
 	}
-	port, err := p.srv.alb.allocate()
+	port, err := p.srv.alb.Allocate()
 	if err != nil {
 		return created{}, p.handlerErr("ElasticLoadBalancingV2", "InternalFailure", "no local port for the load balancer: %v", err)
 	}
 	id := awsproto.HexID(16)
 	lb := &elbv2.LoadBalancer{Name: name, Region: p.region, Type: typ, Scheme: scheme, VpcID: vpcID, Subnets: subnets,
 		SecurityGroups: groups, ID: id, CreatedAt: p.now, Tags: tagsProp(props),
-		DNSName: p.srv.alb.address(port), LocalPort: port}
+		DNSName: p.srv.alb.Address(port), LocalPort: port}
 	arn := lb.ARN()
 	p.st.ELB.LoadBalancers[arn] = lb
 	return created{id: arn, attrs: map[string]string{"DNSName": lb.DNSName, "LoadBalancerFullName": lb.FullName(),

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/alb"
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
@@ -61,7 +62,7 @@ type Server struct {
 	elb    *elbv2.Service // ELBv2's API, which the CloudFormation providers call
 	ecr    *ecr.Service   // ECR's API and its registry (/v2/)
 	ecs    *ecs.Service   // ECS's API, which the CloudFormation providers call
-	alb    *dataPlane     // the load balancers, answering locally (alb.go)
+	alb    *alb.DataPlane // the load balancers, answering locally
 	waf    *wafv2.Limiter // enforces the web ACLs' rate-based rules
 
 	// mu guards state and its file: every API operation and every
@@ -104,16 +105,18 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opts: opts, log: log, routes: awsproto.NewRouter(), blobs: blobs, state: st, file: file,
-		alb: newDataPlane(log, opts.Addr, opts.RemoteEngine)}
+		waf: wafv2.NewLimiter()}
 	// The two data planes meet here: the load balancer dials a task's
 	// target at its container's published port, and the task runner reads
-	// the load balancer's health checks.
+	// the load balancer's health checks. WAF's rate-based rules vet the
+	// load balancers' requests.
 	s.tasks = tasks.New(tasks.Options{Host: runnerHost{s}, Engine: opts.Containers, DataDir: opts.DataDir, Blobs: blobs, Log: log,
 		Health: func(tgArn string, t elbv2.Target) string {
 			state, _, _ := s.alb.Health(tgArn, t)
 			return state
 		}})
-	s.alb.resolve = s.tasks.DialAddr
+	s.alb = alb.New(alb.Options{Log: log, Addr: opts.Addr, RemoteEngine: opts.RemoteEngine,
+		Resolve: s.tasks.DialAddr, Allow: s.waf.AllowsRequest})
 	sts.Register(s.routes)
 	s.ecr = ecr.New(func() ecr.State { return s.state.ECR }, func() string { return s.state.RegistryPassword },
 		serverHost{s}, blobs, ecr.NewBlobRegistry(blobs, log), s.Endpoint, s.publicAddr)
@@ -126,12 +129,10 @@ func New(opts Options) (*Server, error) {
 	s.elb.Register(s.routes)
 	logs.New(func() *logs.State { return &s.state.Logs }).Register(s.routes)
 	(&cfnService{srv: s}).register(s.routes)
-	s.waf = wafv2.NewLimiter()
 	wafv2.New(func() *wafv2.State { return &s.state.WAF }, s.waf,
 		func(arn string) bool { return s.state.ELB.LoadBalancers[arn] != nil }).Register(s.routes)
 	secretsmanager.New(func() *secretsmanager.State { return &s.state.Secrets }).Register(s.routes)
 	s.waf.Publish(&s.state.WAF)
-	s.alb.allow = s.waf.AllowsRequest
 	return s, nil
 }
 
@@ -151,9 +152,9 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.lock = lock
 	s.ln = ln
-	s.alb.start()
+	s.alb.Start()
 	s.mu.Lock()
-	if s.alb.sync(s.state) { // ports given to load balancers that had none, or moved
+	if s.alb.Sync(&s.state.ELB) { // ports given to load balancers that had none, or moved
 		if err := s.file.save(s.state); err != nil {
 			s.log.Warn("sandbox state not saved", "err", err)
 		}
@@ -228,14 +229,14 @@ func (s *Server) Wait(ctx context.Context) error {
 // folder's lock is released once serving has stopped.
 func (s *Server) Close() error {
 	if s.httpSrv == nil {
-		s.alb.close()
+		s.alb.Close()
 		return nil
 	}
 	s.closeOnce.Do(s.tasks.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := s.httpSrv.Shutdown(ctx)
-	s.alb.close()
+	s.alb.Close()
 	if err != nil {
 		if cerr := s.httpSrv.Close(); cerr != nil {
 			return errors.Join(fmt.Errorf("stop the sandbox: %w", cerr), s.lock.Release())
@@ -287,7 +288,7 @@ func (s *Server) invoke(r *http.Request, requestID string, op func(*awsproto.Cal
 	out, err := op(c)
 	if c.Mutated() {
 		s.tasks.Poke()
-		s.alb.sync(s.state)
+		s.alb.Sync(&s.state.ELB)
 		if serr := s.file.save(s.state); serr != nil {
 			return nil, s.undo(serr)
 		}
@@ -303,7 +304,7 @@ func (s *Server) undo(saveErr error) error {
 	s.log.Warn("sandbox state not saved; the request is undone", "err", saveErr)
 	if st, err := s.file.lastSaved(); err == nil {
 		s.state = st
-		s.alb.sync(s.state)
+		s.alb.Sync(&s.state.ELB)
 		s.tasks.Poke()
 	} else {
 		s.log.Warn("sandbox state not restored", "err", err)

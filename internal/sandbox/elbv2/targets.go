@@ -139,7 +139,7 @@ type targetHealthXML struct {
 	} `xml:"TargetHealth"`
 }
 
-// health is a target's health from the data plane's checks (alb_health.go in package sandbox).
+// health is a target's health from the data plane's checks (package alb).
 func (e *Service) health(tg *TargetGroup, t Target) targetHealthXML {
 	var h targetHealthXML
 	h.Target.ID, h.Target.Port, h.Target.AZ = t.ID, t.Port, t.AZ

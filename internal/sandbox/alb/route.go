@@ -1,4 +1,4 @@
-package sandbox
+package alb
 
 import (
 	"math/rand/v2"
@@ -171,17 +171,17 @@ func (a *routeAction) pick() *backend {
 // buildRoutes makes the snapshot for the state: one portRoute per local
 // port recorded on the load balancers. Called by sync with d.mu held, after
 // the target groups' pools are up to date.
-func (d *dataPlane) buildRoutes(st *state) *routing {
+func (d *DataPlane) buildRoutes(st *elbv2.State) *routing {
 	out := &routing{ports: map[int]*portRoute{}}
 	byLB := map[string][]*elbv2.Listener{}
-	for _, l := range st.ELB.Listeners {
+	for _, l := range st.Listeners {
 		byLB[l.LoadBalancerArn] = append(byLB[l.LoadBalancerArn], l)
 	}
 	rulesOf := map[string][]*elbv2.Rule{}
-	for _, r := range st.ELB.Rules {
+	for _, r := range st.Rules {
 		rulesOf[r.ListenerArn] = append(rulesOf[r.ListenerArn], r)
 	}
-	for arn, lb := range st.ELB.LoadBalancers {
+	for arn, lb := range st.LoadBalancers {
 		if lb.LocalPort == 0 {
 			continue
 		}
@@ -206,7 +206,7 @@ func (d *dataPlane) buildRoutes(st *state) *routing {
 }
 
 // listenerRoute compiles a listener and its rules.
-func (d *dataPlane) listenerRoute(lbArn string, l *elbv2.Listener, rules []*elbv2.Rule) *portRoute {
+func (d *DataPlane) listenerRoute(lbArn string, l *elbv2.Listener, rules []*elbv2.Rule) *portRoute {
 	pr := &portRoute{lbArn: lbArn, listening: true, port: l.Port, portText: strconv.Itoa(l.Port), def: d.action(l.DefaultActions)}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].Priority < rules[j].Priority })
 	for _, r := range rules {
@@ -244,7 +244,7 @@ func primaryListener(ls []*elbv2.Listener) *elbv2.Listener {
 // action compiles the action a rule performs: the last of its actions by
 // order (the earlier ones would be authentication, which the sandbox does
 // not model).
-func (d *dataPlane) action(list []elbv2.Action) *routeAction {
+func (d *DataPlane) action(list []elbv2.Action) *routeAction {
 	if len(list) == 0 {
 		return &routeAction{kind: actFixed, status: http.StatusServiceUnavailable}
 	}

@@ -1,4 +1,4 @@
-package sandbox
+package alb
 
 import (
 	"maps"
@@ -8,15 +8,15 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
-// sync brings the data plane in line with the state: binds the ports of
-// new load balancers and listeners (and closes those of deleted ones),
+// Sync brings the data plane in line with ELBv2's state: binds the ports
+// of new load balancers and listeners (and closes those of deleted ones),
 // starts and stops health checkers, and publishes a new routing snapshot.
-// The Server calls it with s.mu held after every call that changed the
-// state, and on Start; code that changes the ELBv2 state outside invoke
-// must call it too. It never waits on the network (binding a port is
+// The server calls it with the state lock held after every call that
+// changed the state, and on Start; code that changes the ELBv2 state
+// outside an API call must call it too. It never waits on the network (binding a port is
 // local). It reports whether it changed the state (a port given or moved,
 // a DNS name rewritten), which the caller then saves.
-func (d *dataPlane) sync(st *state) bool {
+func (d *DataPlane) Sync(st *elbv2.State) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
@@ -34,10 +34,10 @@ func (d *dataPlane) sync(st *state) bool {
 // syncPorts gives each load balancer its local port and each listener but
 // the primary one its own, re-binding persisted ports where possible, and
 // closes the ports nothing uses any more.
-func (d *dataPlane) syncPorts(st *state) bool {
+func (d *DataPlane) syncPorts(st *elbv2.State) bool {
 	changed := false
-	lbs := make([]*elbv2.LoadBalancer, 0, len(st.ELB.LoadBalancers))
-	for _, lb := range st.ELB.LoadBalancers {
+	lbs := make([]*elbv2.LoadBalancer, 0, len(st.LoadBalancers))
+	for _, lb := range st.LoadBalancers {
 		lbs = append(lbs, lb)
 	}
 	sort.Slice(lbs, func(i, j int) bool {
@@ -47,7 +47,7 @@ func (d *dataPlane) syncPorts(st *state) bool {
 		return lbs[i].ID < lbs[j].ID
 	})
 	byLB := map[string][]*elbv2.Listener{}
-	for _, l := range st.ELB.Listeners {
+	for _, l := range st.Listeners {
 		byLB[l.LoadBalancerArn] = append(byLB[l.LoadBalancerArn], l)
 	}
 	claimed := map[int]bool{}
@@ -62,7 +62,7 @@ func (d *dataPlane) syncPorts(st *state) bool {
 		if port := d.claim(lb.LocalPort, claimed, label); port != lb.LocalPort {
 			lb.LocalPort, changed = port, true
 		}
-		if dns := d.address(lb.LocalPort); lb.LocalPort != 0 && lb.DNSName != dns {
+		if dns := d.Address(lb.LocalPort); lb.LocalPort != 0 && lb.DNSName != dns {
 			lb.DNSName, changed = dns, true
 		}
 		var others map[string]int
@@ -90,7 +90,7 @@ func (d *dataPlane) syncPorts(st *state) bool {
 // claim returns the local port for one load balancer or listener: want
 // when it is bound already or can be bound, else a new one (with a
 // warning when want was taken). 0 when no port can be bound at all.
-func (d *dataPlane) claim(want int, claimed map[int]bool, label string) int {
+func (d *DataPlane) claim(want int, claimed map[int]bool, label string) int {
 	ps := d.ports[want]
 	if want > 0 && !claimed[want] && ps == nil {
 		var err error
@@ -108,7 +108,7 @@ func (d *dataPlane) claim(want int, claimed map[int]bool, label string) int {
 	claimed[ps.port] = true
 	if ps.owner != label {
 		ps.owner = label
-		d.log.Info("load balancer answers", "for", label, "url", "http://"+d.address(ps.port))
+		d.log.Info("load balancer answers", "for", label, "url", "http://"+d.Address(ps.port))
 	}
 	return ps.port
 }

@@ -1,4 +1,4 @@
-package sandbox
+package alb
 
 import (
 	"net/http"
@@ -68,13 +68,13 @@ func TestParseMatcher(t *testing.T) {
 // TestALBRouting sends requests through a load balancer with a rule of
 // every kind and checks which action answered.
 func TestALBRouting(t *testing.T) {
-	s := albServer(t, "", func(d *dataPlane) { d.targetTimeout = 300 * time.Millisecond })
+	s := albServer(t, func(d *DataPlane) { d.targetTimeout = 300 * time.Millisecond })
 	def, users, weighted, zero, flaky := newBackend(t, "default"), newBackend(t, "users"), newBackend(t, "weighted"),
 		newBackend(t, "zero"), newBackend(t, "flaky")
 	var lb *elbv2.LoadBalancer
 	var other *elbv2.Listener
 	var tgs []*elbv2.TargetGroup
-	mutate(s, func(st *state) {
+	mutate(s, func(st *elbv2.State) {
 		lb = lbFixture(st, "routing")
 		tgDef, tgUsers, tgW, tgZero, tgFlaky := tgFixture(st, "default", def.target()), tgFixture(st, "users", users.target()),
 			tgFixture(st, "weighted", weighted.target()), tgFixture(st, "zero", zero.target()), tgFixture(st, "flaky", flaky.target())
@@ -98,7 +98,7 @@ func TestALBRouting(t *testing.T) {
 	for _, tg := range tgs {
 		waitHealth(t, s, tg, tg.Targets[0], healthHealthy, "")
 	}
-	if lb.DNSName != s.alb.address(lb.LocalPort) || lb.LocalPort == 0 || lb.ListenerPorts[other.ID] == 0 {
+	if lb.DNSName != s.alb.Address(lb.LocalPort) || lb.LocalPort == 0 || lb.ListenerPorts[other.ID] == 0 {
 		t.Fatalf("load balancer at %q (port %d), listener ports %v", lb.DNSName, lb.LocalPort, lb.ListenerPorts)
 	}
 

@@ -1,12 +1,13 @@
-package sandbox
+package alb
 
 import (
-	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,68 +16,107 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 )
 
-// albServer starts a sandbox whose health checks count 20 ms as a second
-// and whose targets drain for 100 ms; tune changes the data plane before
-// Start.
-func albServer(t testing.TB, dir string, tune func(*dataPlane)) *Server {
+// world is a data plane over an ELBv2 state of the test's own, which the
+// test changes as the server does (mutate): under a lock, then Sync.
+type world struct {
+	alb *DataPlane
+	mu  sync.Mutex
+	st  *elbv2.State
+}
+
+// newWorld prepares a data plane over st (nil: an empty state) whose
+// health checks count 20 ms as a second and whose targets drain for
+// 100 ms; tune changes it before Start. It is not started: see start.
+func newWorld(t testing.TB, st *elbv2.State, tune func(*DataPlane)) *world {
 	t.Helper()
-	if dir == "" {
-		dir = t.TempDir()
+	if st == nil {
+		st = &elbv2.State{}
+		st.Fill()
 	}
-	s, err := New(Options{Addr: "127.0.0.1:0", DataDir: dir})
+	w := &world{alb: New(Options{Addr: "127.0.0.1:0"}), st: st}
+	w.alb.unit, w.alb.drainFor = 20*time.Millisecond, 100*time.Millisecond
+	if tune != nil {
+		tune(w.alb)
+	}
+	t.Cleanup(w.Close)
+	return w
+}
+
+// start starts the data plane and syncs it with the state, as the
+// server's Start does, reporting whether Sync changed the state (which
+// the server then saves).
+func (w *world) start() bool {
+	w.alb.Start()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.alb.Sync(w.st)
+}
+
+// Close stops the data plane.
+func (w *world) Close() { w.alb.Close() }
+
+// albServer is a started data plane over an empty state (newWorld).
+func albServer(t testing.TB, tune func(*DataPlane)) *world {
+	t.Helper()
+	w := newWorld(t, nil, tune)
+	w.start()
+	return w
+}
+
+// cloneELB is the state as a restarted sandbox reads it back from its file.
+func cloneELB(t testing.TB, st *elbv2.State) *elbv2.State {
+	t.Helper()
+	data, err := json.Marshal(st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.alb.unit, s.alb.drainFor = 20*time.Millisecond, 100*time.Millisecond
-	if tune != nil {
-		tune(s.alb)
-	}
-	if err := s.Start(context.Background()); err != nil {
+	out := &elbv2.State{}
+	if err := json.Unmarshal(data, out); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
+	out.Fill()
+	return out
 }
 
 // mutate changes the state as an API call does: under the lock, then sync.
-func mutate(s *Server, f func(st *state)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f(s.state)
-	s.alb.sync(s.state)
+func mutate(w *world, f func(st *elbv2.State)) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	f(w.st)
+	w.alb.Sync(w.st)
 }
 
 // lbFixture adds a load balancer (its port comes from sync).
-func lbFixture(st *state, name string) *elbv2.LoadBalancer {
+func lbFixture(st *elbv2.State, name string) *elbv2.LoadBalancer {
 	lb := &elbv2.LoadBalancer{Name: name, Region: "us-east-1", ID: awsproto.HexID(16), Type: "application", Scheme: "internet-facing",
 		DNSName: name + "-1.us-east-1.elb.localhost", CreatedAt: time.Now()}
-	st.ELB.LoadBalancers[lb.ARN()] = lb
+	st.LoadBalancers[lb.ARN()] = lb
 	return lb
 }
 
 // tgFixture adds a target group checked on /health every 50 "seconds"
 // (1 s; the first check runs at once) with a 45 s timeout, so that a busy
 // machine does not make targets flap, and thresholds 2/2, with targets.
-func tgFixture(st *state, name string, targets ...elbv2.Target) *elbv2.TargetGroup {
+func tgFixture(st *elbv2.State, name string, targets ...elbv2.Target) *elbv2.TargetGroup {
 	tg := &elbv2.TargetGroup{Name: name, Region: "us-east-1", ID: awsproto.HexID(16), Protocol: "HTTP", Port: 3000, TargetType: "ip",
 		HealthCheckEnabled: true, HealthCheckPort: "traffic-port", HealthCheckPath: "/health", Interval: 50, Timeout: 45,
 		Healthy: 2, Unhealthy: 2, Matcher: "200-299", Targets: targets, CreatedAt: time.Now()}
-	st.ELB.TargetGroups[tg.ARN()] = tg
+	st.TargetGroups[tg.ARN()] = tg
 	return tg
 }
 
 // listenerFixture adds a listener with default actions.
-func listenerFixture(st *state, lb *elbv2.LoadBalancer, port int, actions ...elbv2.Action) *elbv2.Listener {
+func listenerFixture(st *elbv2.State, lb *elbv2.LoadBalancer, port int, actions ...elbv2.Action) *elbv2.Listener {
 	l := &elbv2.Listener{LoadBalancerArn: lb.ARN(), ID: awsproto.HexID(16), DefaultRuleID: awsproto.HexID(16), Port: port, Protocol: "HTTP",
 		DefaultActions: actions, CreatedAt: time.Now()}
-	st.ELB.Listeners[l.ARN()] = l
+	st.Listeners[l.ARN()] = l
 	return l
 }
 
 // ruleFixture adds a rule.
-func ruleFixture(st *state, l *elbv2.Listener, priority int, conds []elbv2.Condition, actions ...elbv2.Action) {
+func ruleFixture(st *elbv2.State, l *elbv2.Listener, priority int, conds []elbv2.Condition, actions ...elbv2.Action) {
 	r := &elbv2.Rule{ListenerArn: l.ARN(), ID: awsproto.HexID(16), Priority: priority, Conditions: conds, Actions: actions, CreatedAt: time.Now()}
-	st.ELB.Rules[r.ARN()] = r
+	st.Rules[r.ARN()] = r
 }
 
 func forward(tg *elbv2.TargetGroup) elbv2.Action {
@@ -148,7 +188,7 @@ func (b *backendServer) target() elbv2.Target {
 
 // waitHealth waits (up to 10 s) until the target's health is state with
 // reason, or fails t with the last one seen.
-func waitHealth(t testing.TB, s *Server, tg *elbv2.TargetGroup, target elbv2.Target, state, reason string) {
+func waitHealth(t testing.TB, s *world, tg *elbv2.TargetGroup, target elbv2.Target, state, reason string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -1,4 +1,4 @@
-package sandbox
+package alb
 
 import (
 	"context"
@@ -22,7 +22,7 @@ type checkResult struct {
 }
 
 // dialAddr is where to reach a target's port: resolve's answer, else ip:port.
-func (d *dataPlane) dialAddr(ip string, port int) string {
+func (d *DataPlane) dialAddr(ip string, port int) string {
 	if d.resolve != nil {
 		if a := d.resolve(ip, port); a != "" {
 			return a
@@ -35,7 +35,7 @@ func (d *dataPlane) dialAddr(ip string, port int) string {
 // engine's published port missing here: a refused connection to a
 // loopback address (where the engine published the port) while the tasks
 // run on another machine. A direct container address is never loopback.
-func (d *dataPlane) unforwarded(addr string, err error) bool {
+func (d *DataPlane) unforwarded(addr string, err error) bool {
 	host, _, splitErr := net.SplitHostPort(addr)
 	ip := net.ParseIP(host)
 	return d.remoteEngine != "" && splitErr == nil && ip != nil && ip.IsLoopback() && errors.Is(err, syscall.ECONNREFUSED)
@@ -43,7 +43,7 @@ func (d *dataPlane) unforwarded(addr string, err error) bool {
 
 // startChecker runs a target's health checks until th.cancel is called or
 // the data plane closes. Called with d.mu held.
-func (d *dataPlane) startChecker(g *tgHealth, th *targetHealth) {
+func (d *DataPlane) startChecker(g *tgHealth, th *targetHealth) {
 	ctx, cancel := context.WithCancel(d.ctx)
 	th.cancel = cancel
 	t := th.target
@@ -73,7 +73,7 @@ func (d *dataPlane) startChecker(g *tgHealth, th *targetHealth) {
 // on the health check port, within the timeout, no redirects followed, the
 // status code judged by the matcher. With checks disabled it only resolves
 // the target's address.
-func (d *dataPlane) check(ctx context.Context, cfg *hcConfig, t elbv2.Target) checkResult {
+func (d *DataPlane) check(ctx context.Context, cfg *hcConfig, t elbv2.Target) checkResult {
 	res := checkResult{addr: d.dialAddr(t.ID, t.Port)}
 	if !cfg.enabled {
 		res.ok = true
@@ -127,7 +127,7 @@ func (d *dataPlane) check(ctx context.Context, cfg *hcConfig, t elbv2.Target) ch
 // failures in a row; a healthy one turns unhealthy after
 // UnhealthyThreshold failures, an unhealthy one healthy after
 // HealthyThreshold passes. Called with d.mu held.
-func (d *dataPlane) record(g *tgHealth, th *targetHealth, cfg *hcConfig, res checkResult) {
+func (d *DataPlane) record(g *tgHealth, th *targetHealth, cfg *hcConfig, res checkResult) {
 	before, beforeAddr := th.state, th.addr
 	th.addr = res.addr
 	switch {

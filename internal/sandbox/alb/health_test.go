@@ -1,7 +1,6 @@
-package sandbox
+package alb
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"runtime"
@@ -16,19 +15,19 @@ import (
 // TestALBHealthTransitions drives one target through the states
 // DescribeTargetHealth reports, with a 20 ms "second".
 func TestALBHealthTransitions(t *testing.T) {
-	s := albServer(t, "", nil)
+	s := albServer(t, nil)
 	b := newBackend(t, "app")
 	target := b.target()
 	var lb *elbv2.LoadBalancer
 	var tg *elbv2.TargetGroup
 	var l *elbv2.Listener
-	mutate(s, func(st *state) {
+	mutate(s, func(st *elbv2.State) {
 		lb = lbFixture(st, "health")
 		tg = tgFixture(st, "app", target)
 		tg.Interval, tg.Timeout, tg.Healthy = 10, 8, 3 // checks every 200 ms
 	})
 	waitHealth(t, s, tg, target, healthUnused, "Target.NotInUse")
-	mutate(s, func(st *state) { l = listenerFixture(st, lb, 80, forward(tg)) })
+	mutate(s, func(st *elbv2.State) { l = listenerFixture(st, lb, 80, forward(tg)) })
 	c := noRedirects()
 	steps := []struct {
 		name          string
@@ -58,7 +57,7 @@ func TestALBHealthTransitions(t *testing.T) {
 	waitHealth(t, s, tg, target, healthHealthy, "")
 
 	// Deregistered: draining (listed by DescribeTargetHealth, no traffic), then gone.
-	mutate(s, func(st *state) { tg.Targets = nil })
+	mutate(s, func(st *elbv2.State) { tg.Targets = nil })
 	if state, reason, _ := s.alb.Health(tg.ARN(), target); state != healthDraining || reason != "Target.DeregistrationInProgress" {
 		t.Errorf("deregistered target is %s/%s, want draining", state, reason)
 	}
@@ -71,21 +70,21 @@ func TestALBHealthTransitions(t *testing.T) {
 	waitHealth(t, s, tg, target, healthUnused, "Target.NotRegistered")
 
 	// Registered again, then the listener goes: unused.
-	mutate(s, func(st *state) { tg.Targets = []elbv2.Target{target} })
+	mutate(s, func(st *elbv2.State) { tg.Targets = []elbv2.Target{target} })
 	waitHealth(t, s, tg, target, healthHealthy, "")
-	mutate(s, func(st *state) { st.ELB.DropListener(l) })
+	mutate(s, func(st *elbv2.State) { st.DropListener(l) })
 	waitHealth(t, s, tg, target, healthUnused, "Target.NotInUse")
 
 	// Back in use with the target down: connection refused.
-	mutate(s, func(st *state) { l = listenerFixture(st, lb, 80, forward(tg)) })
+	mutate(s, func(st *elbv2.State) { l = listenerFixture(st, lb, 80, forward(tg)) })
 	waitHealth(t, s, tg, target, healthHealthy, "")
 	b.Close()
 	waitHealth(t, s, tg, target, healthUnhealthy, "Target.FailedHealthChecks")
 
 	// The group deleted: its targets are no longer registered anywhere.
-	mutate(s, func(st *state) {
-		st.ELB.DropListener(l)
-		delete(st.ELB.TargetGroups, tg.ARN())
+	mutate(s, func(st *elbv2.State) {
+		st.DropListener(l)
+		delete(st.TargetGroups, tg.ARN())
 	})
 	waitHealth(t, s, tg, target, healthUnused, "Target.NotRegistered")
 }
@@ -93,14 +92,10 @@ func TestALBHealthTransitions(t *testing.T) {
 // TestALBHealthBeforeStart: with no checks running, a target of a group in
 // use stays initial.
 func TestALBHealthBeforeStart(t *testing.T) {
-	s, err := New(Options{Addr: "127.0.0.1:0", DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := newWorld(t, nil, nil)
 	target := elbv2.Target{ID: "10.0.0.5", Port: 3000}
 	var tg *elbv2.TargetGroup
-	mutate(s, func(st *state) {
+	mutate(s, func(st *elbv2.State) {
 		lb := lbFixture(st, "cold")
 		tg = tgFixture(st, "cold", target)
 		listenerFixture(st, lb, 80, forward(tg))
@@ -122,7 +117,7 @@ func TestALBRoundRobinAndResolve(t *testing.T) {
 	one, two := newBackend(t, "one"), newBackend(t, "two")
 	// Targets registered by container IP, dialled through the resolver.
 	byIP := map[string]elbv2.Target{"172.17.0.5": one.target(), "172.17.0.6": two.target()}
-	s := albServer(t, "", func(d *dataPlane) {
+	s := albServer(t, func(d *DataPlane) {
 		d.resolve = func(ip string, port int) string {
 			if port != 3000 {
 				return ""
@@ -132,7 +127,7 @@ func TestALBRoundRobinAndResolve(t *testing.T) {
 	})
 	var lb *elbv2.LoadBalancer
 	var tg *elbv2.TargetGroup
-	mutate(s, func(st *state) {
+	mutate(s, func(st *elbv2.State) {
 		lb = lbFixture(st, "rr")
 		tg = tgFixture(st, "rr", elbv2.Target{ID: "172.17.0.5", Port: 3000}, elbv2.Target{ID: "172.17.0.6", Port: 3000})
 		listenerFixture(st, lb, 80, forward(tg))
@@ -159,14 +154,14 @@ func TestALBRoundRobinAndResolve(t *testing.T) {
 func TestALBWAFHook(t *testing.T) {
 	b := newBackend(t, "app")
 	var asked []string
-	s := albServer(t, "", func(d *dataPlane) {
+	s := albServer(t, func(d *DataPlane) {
 		d.allow = func(lbArn string, r *http.Request) bool {
 			asked = append(asked, lbArn+" "+hostOnly(r.RemoteAddr))
 			return false
 		}
 	})
 	var lb *elbv2.LoadBalancer
-	mutate(s, func(st *state) {
+	mutate(s, func(st *elbv2.State) {
 		lb = lbFixture(st, "waf")
 		listenerFixture(st, lb, 80, forward(tgFixture(st, "waf", b.target())))
 	})
@@ -179,40 +174,29 @@ func TestALBWAFHook(t *testing.T) {
 	}
 }
 
-// TestALBPortsSurviveARestart: a restarted sandbox binds the same ports,
-// and a state written before load balancers answered gets ports.
+// TestALBPortsSurviveARestart: a restarted data plane binds the same
+// ports, and a state written before load balancers answered gets ports
+// (and Sync says the state changed, so that the server saves it).
 func TestALBPortsSurviveARestart(t *testing.T) {
-	dir := t.TempDir()
-	s, err := New(Options{Addr: "127.0.0.1:0", DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lb *elbv2.LoadBalancer
-	var l8080 *elbv2.Listener
-	s.mu.Lock()
-	lb = lbFixture(s.state, "old") // as an old state file has it: an .elb.localhost name, no port
-	listenerFixture(s.state, lb, 80, fixed("200", "", "eighty"))
-	l8080 = listenerFixture(s.state, lb, 8080, fixed("200", "", "eight"))
-	if err := s.file.save(s.state); err != nil {
-		t.Fatal(err)
-	}
-	s.mu.Unlock()
-	if err := s.Start(context.Background()); err != nil {
-		t.Fatal(err)
+	s := newWorld(t, nil, nil)
+	lb := lbFixture(s.st, "old") // as an old state file has it: an .elb.localhost name, no port
+	listenerFixture(s.st, lb, 80, fixed("200", "", "eighty"))
+	l8080 := listenerFixture(s.st, lb, 8080, fixed("200", "", "eight"))
+	if !s.start() {
+		t.Error("giving the load balancer ports did not change the state")
 	}
 	port, other := lb.LocalPort, lb.ListenerPorts[l8080.ID]
 	if port == 0 || other == 0 || lb.DNSName != "127.0.0.1:"+strconv.Itoa(port) {
 		t.Fatalf("after start: %q, port %d, listener ports %v", lb.DNSName, port, lb.ListenerPorts)
 	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	s.Close()
 
-	s = albServer(t, dir, nil)
-	var again *elbv2.LoadBalancer
-	s.mu.Lock()
-	again = s.state.ELB.LoadBalancers[lb.ARN()]
-	s.mu.Unlock()
+	saved := cloneELB(t, s.st)
+	s = newWorld(t, saved, nil)
+	if s.start() {
+		t.Error("the same ports changed the state")
+	}
+	again := saved.LoadBalancers[lb.ARN()]
 	if again.LocalPort != port || again.ListenerPorts[l8080.ID] != other || again.DNSName != lb.DNSName {
 		t.Fatalf("after a restart: %q port %d listeners %v, want %q %d %d", again.DNSName, again.LocalPort, again.ListenerPorts,
 			lb.DNSName, port, other)
@@ -237,17 +221,11 @@ func TestALBCloseLeavesNothingRunning(t *testing.T) {
 		return runtime.NumGoroutine()
 	}
 	before := settle()
-	s, err := New(Options{Addr: "127.0.0.1:0", DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.alb.unit = 20 * time.Millisecond
-	if err := s.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s := newWorld(t, nil, nil)
+	s.start()
 	var lb *elbv2.LoadBalancer
 	var tg *elbv2.TargetGroup
-	mutate(s, func(st *state) {
+	mutate(s, func(st *elbv2.State) {
 		lb = lbFixture(st, "leak")
 		tg = tgFixture(st, "leak", b.target(), elbv2.Target{ID: "127.0.0.1", Port: 1})
 		listenerFixture(st, lb, 80, forward(tg))
@@ -257,9 +235,7 @@ func TestALBCloseLeavesNothingRunning(t *testing.T) {
 	if res, body := get(t, c, lb.LocalPort, "", "/"); res.StatusCode != 200 {
 		t.Fatalf("%d %q", res.StatusCode, body)
 	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	s.Close()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		n := settle()
@@ -278,39 +254,32 @@ func TestALBCloseLeavesNothingRunning(t *testing.T) {
 }
 
 // TestALBTakenPortMoves: when a load balancer's port is taken at start, it
-// gets another one and its DNS name follows.
+// gets another one and its DNS name follows, and Sync says the state
+// changed, so that the server saves the new port.
 func TestALBTakenPortMoves(t *testing.T) {
-	dir := t.TempDir()
-	s := albServer(t, dir, nil)
+	s := albServer(t, nil)
 	var lb *elbv2.LoadBalancer
-	mutate(s, func(st *state) {
+	mutate(s, func(st *elbv2.State) {
 		lb = lbFixture(st, "moved")
 		listenerFixture(st, lb, 80, fixed("200", "", "here"))
-		if err := s.file.save(st); err != nil {
-			t.Fatal(err)
-		}
 	})
 	port := lb.LocalPort
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	s.Close()
 	blocker, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
 		t.Skipf("port %d was taken by someone else meanwhile: %v", port, err)
 	}
 	defer blocker.Close()
-	s = albServer(t, dir, nil)
-	s.mu.Lock()
-	moved := *s.state.ELB.LoadBalancers[lb.ARN()]
-	s.mu.Unlock()
+	saved := cloneELB(t, s.st)
+	s = newWorld(t, saved, nil)
+	if !s.start() {
+		t.Error("moving the load balancer did not change the state")
+	}
+	moved := *saved.LoadBalancers[lb.ARN()]
 	if moved.LocalPort == port || moved.DNSName != "127.0.0.1:"+strconv.Itoa(moved.LocalPort) {
 		t.Fatalf("port %d taken: the load balancer is at %q (port %d)", port, moved.DNSName, moved.LocalPort)
 	}
 	if res, body := get(t, noRedirects(), moved.LocalPort, "", "/"); body != "here" {
 		t.Errorf("moved port answered %d %q", res.StatusCode, body)
-	}
-	saved, err := s.file.load()
-	if err != nil || saved.ELB.LoadBalancers[lb.ARN()].LocalPort != moved.LocalPort {
-		t.Errorf("the new port was not saved: %v", err)
 	}
 }

@@ -1,19 +1,23 @@
-package sandbox
-
-// The load balancers' data plane: every load balancer in the state answers
-// HTTP on a local port of the sandbox's host, routing by its listeners'
-// rules to the registered targets that pass their health checks.
+// Package alb is the load balancers' data plane: every load balancer in
+// ELBv2's state answers HTTP on a local port of the sandbox's host, routing
+// by its listeners' rules to the registered targets that pass their health
+// checks. Its input is ELBv2's state (elbv2.State), handed to Sync after
+// every change; ELBv2's API asks it about targets' health (Health,
+// Draining), the task runner tells it where a task's target is reached
+// (Options.Resolve) and WAF whether a request may pass (Options.Allow).
 //
-//	state (under Server.mu) ──sync──▶ ports (one lean HTTP/1.1 server each, alb_conn.go)
+//	state (under the state lock) ──Sync──▶ ports (one lean HTTP/1.1 server each, conn.go)
 //	                             ├──▶ routing snapshot (atomic.Pointer)
 //	                             └──▶ target groups: health checkers, pools
 //	client ──▶ port ──▶ snapshot: WAF hook, rules ──▶ pool (round-robin) ──▶ target
 //
 // The request path takes no lock: it reads the immutable snapshot and each
 // target group's pool of healthy targets (atomics). sync, the health
-// checkers and the health queries share dataPlane.mu, which is always taken
-// after Server.mu, never before; the checkers never take Server.mu.
-// Health lives in memory only: a restarted sandbox checks its targets again.
+// checkers and the health queries share DataPlane.mu, which is always taken
+// after the state lock, never before; the checkers never take the state
+// lock. Health lives in memory only: a restarted sandbox checks its
+// targets again.
+package alb
 
 import (
 	"context"
@@ -26,9 +30,9 @@ import (
 	"time"
 )
 
-// dataPlane runs the load balancers locally. The Server owns one (Server.alb)
-// and calls sync after every change to the state.
-type dataPlane struct {
+// DataPlane runs the load balancers locally. The sandbox's server owns one
+// and calls Sync after every change to the state.
+type DataPlane struct {
 	log *slog.Logger
 	// bindHost is the host the load balancers' ports listen on (the
 	// sandbox's listen host, "" for every interface); publicHost is the one
@@ -40,14 +44,14 @@ type dataPlane struct {
 	// resolve turns a registered target (its IP and a port) into the
 	// host:port to dial: nil dials ip:port. On Docker Desktop container IPs
 	// are not reachable, so the ECS runtime gives the published host port.
-	// It is called by the health checkers and never under Server.mu. Set it
-	// before Start.
+	// It is called by the health checkers and never under the state lock
+	// (Options.Resolve).
 	resolve func(ip string, port int) string
 	// allow, when set, is asked before routing each request: false answers
 	// 403 as AWS WAF does (module 5's rate limiting). It runs on the
 	// request path: it must be fast and safe for concurrent use. Set it
 	// before Start. The request's headers are read only (a scope-down
-	// statement may match them).
+	// statement may match them). (Options.Allow)
 	allow func(lbArn string, r *http.Request) bool
 
 	// unit is the length of the health checks' "second" (interval,
@@ -93,10 +97,34 @@ func (p *bufferPool) Get() []byte {
 // Put implements httputil.BufferPool.
 func (p *bufferPool) Put(b []byte) { p.pool.Put(&b) }
 
-// newDataPlane prepares the data plane of a sandbox listening on addr
-// (host:port), whose tasks run on remoteEngine when it is not ""; nothing
-// is bound before start.
-func newDataPlane(log *slog.Logger, addr, remoteEngine string) *dataPlane {
+// Options configure a DataPlane.
+type Options struct {
+	// Log receives a line for every port opened or closed, and problems.
+	Log *slog.Logger
+	// Addr is the sandbox's listen address (host:port): the load
+	// balancers listen on its host.
+	Addr string
+	// RemoteEngine is the sandbox's Options.RemoteEngine: where tasks run
+	// when it is not "".
+	RemoteEngine string
+	// Resolve turns a registered target (its IP and a port) into the
+	// host:port to dial (nil, or "": ip:port itself). On Docker Desktop
+	// container IPs are not reachable, so the task runner gives the
+	// published host port. It is never called under the state lock.
+	Resolve func(ip string, port int) string
+	// Allow, when set, is asked before routing each request: false
+	// answers 403 as AWS WAF does. It runs on the request path: it must be
+	// fast and safe for concurrent use, and reads the request's headers
+	// only.
+	Allow func(lbArn string, r *http.Request) bool
+}
+
+// New prepares the data plane of a sandbox; nothing is bound before Start.
+func New(o Options) *DataPlane {
+	log, addr, remoteEngine := o.Log, o.Addr, o.RemoteEngine
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	bind, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		bind = "127.0.0.1"
@@ -105,16 +133,16 @@ func newDataPlane(log *slog.Logger, addr, remoteEngine string) *dataPlane {
 	if ip := net.ParseIP(bind); ip == nil || ip.IsUnspecified() {
 		public = "127.0.0.1"
 	}
-	d := &dataPlane{log: log, bindHost: bind, publicHost: public, remoteEngine: remoteEngine, unit: time.Second, targetTimeout: 60 * time.Second,
-		drainFor: 3 * time.Second, ports: map[int]*portServer{}, groups: map[string]*tgHealth{}}
+	d := &DataPlane{log: log, bindHost: bind, publicHost: public, remoteEngine: remoteEngine, unit: time.Second, targetTimeout: 60 * time.Second,
+		drainFor: 3 * time.Second, ports: map[int]*portServer{}, groups: map[string]*tgHealth{}, resolve: o.Resolve, allow: o.Allow}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	d.routes.Store(&routing{})
 	return d
 }
 
-// start lets sync bind ports and run health checks. The Server calls sync
+// Start lets Sync bind ports and run health checks. The server calls Sync
 // right after.
-func (d *dataPlane) start() {
+func (d *DataPlane) Start() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.dialer = &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second} // ALB's connect timeout
@@ -133,15 +161,15 @@ func (d *dataPlane) start() {
 	d.started = true
 }
 
-// address is a load balancer's DNS name for a local port: host:port.
-func (d *dataPlane) address(port int) string {
+// Address is a load balancer's DNS name for a local port: host:port.
+func (d *DataPlane) Address(port int) string {
 	return net.JoinHostPort(d.publicHost, strconv.Itoa(port))
 }
 
-// allocate picks the local port of a new load balancer. Once started the
-// port is bound at once (and answers 503 until sync routes it), so nothing
+// Allocate picks the local port of a new load balancer. Once started the
+// port is bound at once (and answers 503 until Sync routes it), so nothing
 // else can take it; before, a free port is only probed.
-func (d *dataPlane) allocate() (int, error) {
+func (d *DataPlane) Allocate() (int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.started && !d.closed {
@@ -160,7 +188,7 @@ func (d *dataPlane) allocate() (int, error) {
 }
 
 // listen binds port (0: any free one) and serves it. Called with d.mu held.
-func (d *dataPlane) listen(port int) (*portServer, error) {
+func (d *DataPlane) listen(port int) (*portServer, error) {
 	ln, err := net.Listen("tcp", net.JoinHostPort(d.bindHost, strconv.Itoa(port)))
 	if err != nil {
 		return nil, err
@@ -181,7 +209,7 @@ func (d *dataPlane) listen(port int) (*portServer, error) {
 // retire stops serving a port that no load balancer uses any more, letting
 // requests in flight finish for a moment. Called with d.mu held; it does
 // not wait.
-func (d *dataPlane) retire(ps *portServer) {
+func (d *DataPlane) retire(ps *portServer) {
 	delete(d.ports, ps.port)
 	d.wg.Add(1)
 	go func() {
@@ -193,9 +221,9 @@ func (d *dataPlane) retire(ps *portServer) {
 	}
 }
 
-// close stops every port and health checker and waits for them. sync does
+// Close stops every port and health checker and waits for them. Sync does
 // nothing afterwards.
-func (d *dataPlane) close() {
+func (d *DataPlane) Close() {
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()

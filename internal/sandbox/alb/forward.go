@@ -1,4 +1,4 @@
-package sandbox
+package alb
 
 import (
 	"bufio"
@@ -105,7 +105,7 @@ func removeHop(h http.Header) {
 
 // forward proxies r to the backend. Its headers are already set but for
 // X-Forwarded-For.
-func (d *dataPlane) forward(b *backend, w http.ResponseWriter, r *http.Request) {
+func (d *DataPlane) forward(b *backend, w http.ResponseWriter, r *http.Request) {
 	h := r.Header
 	if h["Upgrade"] != nil || h["Expect"] != nil {
 		b.proxy.ServeHTTP(w, r)
@@ -179,7 +179,7 @@ type writeOnly struct{ io.Writer }
 
 // roundTrip writes the request and reads the response's head, within the
 // target timeout.
-func (d *dataPlane) roundTrip(c *upConn, r *http.Request) (*http.Response, error) {
+func (d *DataPlane) roundTrip(c *upConn, r *http.Request) (*http.Response, error) {
 	if err := r.Write(c.bw); err != nil {
 		return nil, err
 	}
@@ -215,7 +215,7 @@ func (d *dataPlane) roundTrip(c *upConn, r *http.Request) (*http.Response, error
 }
 
 // dial opens a connection to a target.
-func (d *dataPlane) dial(addr string) (*upConn, error) {
+func (d *DataPlane) dial(addr string) (*upConn, error) {
 	conn, err := d.dialer.Dial("tcp", addr)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package sandbox
+package alb
 
 import (
 	"context"
@@ -17,13 +17,13 @@ import (
 )
 
 // handler serves one local port from the current routing snapshot.
-func (d *dataPlane) handler(port int) http.Handler {
+func (d *DataPlane) handler(port int) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { d.serve(port, w, r) })
 }
 
 // serve is the request path: WAF hook, rule match, then the action. It
 // takes no lock.
-func (d *dataPlane) serve(port int, w http.ResponseWriter, r *http.Request) {
+func (d *DataPlane) serve(port int, w http.ResponseWriter, r *http.Request) {
 	pr := d.routes.Load().ports[port]
 	if pr == nil || !pr.listening {
 		albError(w, http.StatusServiceUnavailable)
@@ -73,7 +73,7 @@ func (d *dataPlane) serve(port int, w http.ResponseWriter, r *http.Request) {
 // proxyError answers a request the target failed: 504 when it timed out,
 // 502 when it refused, reset or answered something that is not HTTP.
 // Nothing is written when the client went away.
-func (d *dataPlane) proxyError(w http.ResponseWriter, r *http.Request, err error) {
+func (d *DataPlane) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 	if r.Context().Err() != nil {
 		return
 	}

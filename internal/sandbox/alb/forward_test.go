@@ -1,4 +1,4 @@
-package sandbox
+package alb
 
 import (
 	"bufio"
@@ -47,10 +47,10 @@ func TestALBForwarding(t *testing.T) {
 		}
 	}))
 	defer app.Close()
-	s := albServer(t, "", nil)
+	s := albServer(t, nil)
 	var lb *elbv2.LoadBalancer
 	var tg *elbv2.TargetGroup
-	mutate(s, func(st *state) {
+	mutate(s, func(st *elbv2.State) {
 		lb = lbFixture(st, "fwd")
 		tg = tgFixture(st, "fwd", targetOf(app))
 		listenerFixture(st, lb, 80, forward(tg))

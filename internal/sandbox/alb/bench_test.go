@@ -1,4 +1,4 @@
-package sandbox
+package alb
 
 import (
 	"io"
@@ -32,10 +32,10 @@ func BenchmarkALBProxy(b *testing.B) {
 		return srv
 	}
 	one, two := backend(), backend()
-	s := albServer(b, "", nil)
+	s := albServer(b, nil)
 	var lb *elbv2.LoadBalancer
 	var tg *elbv2.TargetGroup
-	mutate(s, func(st *state) {
+	mutate(s, func(st *elbv2.State) {
 		lb = lbFixture(st, "bench")
 		tg = tgFixture(st, "bench", targetOf(one), targetOf(two))
 		tg.HealthCheckPath, tg.Interval, tg.Timeout = "/", 250, 200 // a check every 5 s

@@ -1,4 +1,4 @@
-package sandbox
+package alb
 
 import (
 	"context"
@@ -25,7 +25,7 @@ const (
 
 // tgHealth is a target group's runtime: its health check settings, its
 // registered (and draining) targets with their health, and the pool of
-// healthy ones the proxy picks from. Guarded by dataPlane.mu, except cfg
+// healthy ones the proxy picks from. Guarded by DataPlane.mu, except cfg
 // and pool, which are read without it.
 type tgHealth struct {
 	arn     string
@@ -79,13 +79,13 @@ func (p *targetPool) next() *backend {
 type backend struct {
 	target elbv2.Target
 	addr   string
-	conns  connPool               // keep-alive connections (alb_forward.go)
+	conns  connPool               // keep-alive connections (forward.go)
 	proxy  *httputil.ReverseProxy // for upgrades and 100-continue
 }
 
 // newBackend makes a target's proxy: the request keeps its Host header,
 // X-Forwarded-For gets the client's address appended.
-func (d *dataPlane) newBackend(t elbv2.Target, addr string) *backend {
+func (d *DataPlane) newBackend(t elbv2.Target, addr string) *backend {
 	b := &backend{target: t, addr: addr}
 	b.proxy = &httputil.ReverseProxy{
 		Director: func(r *http.Request) {
@@ -102,10 +102,10 @@ func (d *dataPlane) newBackend(t elbv2.Target, addr string) *backend {
 // initial (and get a checker when the group is in use), deregistered ones
 // drain, groups no listener forwards to stop checking. Called by sync with
 // d.mu held.
-func (d *dataPlane) syncGroups(st *state) {
+func (d *DataPlane) syncGroups(st *elbv2.State) {
 	inUse := map[string]bool{}
-	for _, l := range st.ELB.Listeners {
-		if st.ELB.LoadBalancers[l.LoadBalancerArn] == nil {
+	for _, l := range st.Listeners {
+		if st.LoadBalancers[l.LoadBalancerArn] == nil {
 			continue
 		}
 		for _, a := range l.DefaultActions {
@@ -114,8 +114,8 @@ func (d *dataPlane) syncGroups(st *state) {
 			}
 		}
 	}
-	for _, r := range st.ELB.Rules {
-		if l := st.ELB.Listeners[r.ListenerArn]; l == nil || st.ELB.LoadBalancers[l.LoadBalancerArn] == nil {
+	for _, r := range st.Rules {
+		if l := st.Listeners[r.ListenerArn]; l == nil || st.LoadBalancers[l.LoadBalancerArn] == nil {
 			continue
 		}
 		for _, a := range r.Actions {
@@ -124,7 +124,7 @@ func (d *dataPlane) syncGroups(st *state) {
 			}
 		}
 	}
-	for arn, tg := range st.ELB.TargetGroups {
+	for arn, tg := range st.TargetGroups {
 		g := d.groups[arn]
 		if g == nil {
 			g = &tgHealth{arn: arn, targets: map[targetKey]*targetHealth{}}
@@ -136,7 +136,7 @@ func (d *dataPlane) syncGroups(st *state) {
 		g.rebuild()
 	}
 	for arn, g := range d.groups {
-		if st.ELB.TargetGroups[arn] == nil {
+		if st.TargetGroups[arn] == nil {
 			for k, th := range g.targets {
 				d.forget(g, k, th)
 			}
@@ -147,7 +147,7 @@ func (d *dataPlane) syncGroups(st *state) {
 }
 
 // syncTargets updates one group's targets from its registrations.
-func (d *dataPlane) syncTargets(g *tgHealth, tg *elbv2.TargetGroup) {
+func (d *DataPlane) syncTargets(g *tgHealth, tg *elbv2.TargetGroup) {
 	registered := make(map[targetKey]bool, len(tg.Targets))
 	for _, t := range tg.Targets {
 		k := targetKey{t.ID, t.Port}
@@ -197,7 +197,7 @@ func (d *dataPlane) syncTargets(g *tgHealth, tg *elbv2.TargetGroup) {
 }
 
 // forget drops a target at once, stopping its checker.
-func (d *dataPlane) forget(g *tgHealth, k targetKey, th *targetHealth) {
+func (d *DataPlane) forget(g *tgHealth, k targetKey, th *targetHealth) {
 	if th.cancel != nil {
 		th.cancel()
 	}
@@ -257,7 +257,7 @@ func sameBackends(a, b []*backend) bool {
 //	unused     Target.NotInUse                no listener or rule forwards to the group
 //	           Target.NotRegistered           not registered (or the group is gone)
 //	unavailable Target.HealthCheckDisabled    health checks are off: it gets traffic
-func (d *dataPlane) Health(tgArn string, t elbv2.Target) (state, reason, description string) {
+func (d *DataPlane) Health(tgArn string, t elbv2.Target) (state, reason, description string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var th *targetHealth
@@ -278,7 +278,7 @@ func (d *dataPlane) Health(tgArn string, t elbv2.Target) (state, reason, descrip
 
 // Draining returns the group's targets that are draining, for
 // DescribeTargetHealth (which lists them beside the registered ones).
-func (d *dataPlane) Draining(tgArn string) []elbv2.Target {
+func (d *DataPlane) Draining(tgArn string) []elbv2.Target {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var out []elbv2.Target

@@ -13,6 +13,7 @@ import (
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/alb"
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/cloudformation"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
@@ -59,9 +60,7 @@ type Server struct {
 	log    *slog.Logger
 	routes *awsproto.Router
 	blobs  *ecr.BlobStore
-	elb    *elbv2.Service // ELBv2's API, which the CloudFormation providers call
 	ecr    *ecr.Service   // ECR's API and its registry (/v2/)
-	ecs    *ecs.Service   // ECS's API, which the CloudFormation providers call
 	alb    *alb.DataPlane // the load balancers, answering locally
 	waf    *wafv2.Limiter // enforces the web ACLs' rate-based rules
 
@@ -123,12 +122,17 @@ func New(opts Options) (*Server, error) {
 	s.ecr.Register(s.routes)
 	ec2.New(func() *ec2.State { return &s.state.EC2 }).Register(s.routes)
 	iam.New(func() *iam.State { return &s.state.IAM }).Register(s.routes)
-	s.ecs = ecs.New(func() *ecs.State { return &s.state.ECS }, ecsPeers{s}, ecsPeers{s}, ecsPeers{s})
-	s.ecs.Register(s.routes)
-	s.elb = elbv2.New(func() *elbv2.State { return &s.state.ELB }, func() *ec2.State { return &s.state.EC2 }, s.alb)
-	s.elb.Register(s.routes)
+	ecsAPI := ecs.New(func() *ecs.State { return &s.state.ECS }, ecsPeers{s}, ecsPeers{s}, ecsPeers{s})
+	ecsAPI.Register(s.routes)
+	elbAPI := elbv2.New(func() *elbv2.State { return &s.state.ELB }, func() *ec2.State { return &s.state.EC2 }, s.alb)
+	elbAPI.Register(s.routes)
 	logs.New(func() *logs.State { return &s.state.Logs }).Register(s.routes)
-	(&cfnService{srv: s}).register(s.routes)
+	cloudformation.New(func() *cloudformation.State { return &s.state.CFN }, &cloudformation.Resources{
+		EC2: func() *ec2.State { return &s.state.EC2 }, ECS: func() *ecs.State { return &s.state.ECS },
+		ELB: func() *elbv2.State { return &s.state.ELB }, IAM: func() *iam.State { return &s.state.IAM },
+		Logs: func() *logs.State { return &s.state.Logs }, ECR: func() ecr.State { return s.state.ECR },
+		ECSAPI: ecsAPI, ELBAPI: elbAPI, Ports: s.alb, RegistryAddr: s.publicAddr,
+	}).Register(s.routes)
 	wafv2.New(func() *wafv2.State { return &s.state.WAF }, s.waf,
 		func(arn string) bool { return s.state.ELB.LoadBalancers[arn] != nil }).Register(s.routes)
 	secretsmanager.New(func() *secretsmanager.State { return &s.state.Secrets }).Register(s.routes)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/cloudformation"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
@@ -32,12 +33,12 @@ type state struct {
 	ECR              ecr.State `json:"ecr"`
 	// CFN holds the stacks; the services below hold what stacks (and later
 	// the learner's API calls) created.
-	CFN  cfnState    `json:"cloudformation"`
-	EC2  ec2.State   `json:"ec2"`
-	IAM  iam.State   `json:"iam"`
-	ECS  ecs.State   `json:"ecs"`
-	ELB  elbv2.State `json:"elbv2"`
-	Logs logs.State  `json:"logs"`
+	CFN  cloudformation.State `json:"cloudformation"`
+	EC2  ec2.State            `json:"ec2"`
+	IAM  iam.State            `json:"iam"`
+	ECS  ecs.State            `json:"ecs"`
+	ELB  elbv2.State          `json:"elbv2"`
+	Logs logs.State           `json:"logs"`
 	// WAF and Secrets serve module 5 (packages wafv2 and secretsmanager).
 	WAF     wafv2.State          `json:"wafv2"`
 	Secrets secretsmanager.State `json:"secretsmanager"`

@@ -1,4 +1,4 @@
-package sandbox
+package cloudformation
 
 import (
 	"net/url"
@@ -26,7 +26,7 @@ func createTargetGroupResource(p *provCall, props map[string]any) (created, erro
 		name := p.name(32)
 		form.Set("Name", strings.Trim(name[:min(len(name), 32)], "-"))
 	}
-	e := p.srv.elb
+	e := p.res.ELBAPI
 	out, err := e.CreateTargetGroup(p.apiCall(), form)
 	if err != nil {
 		return created{}, p.apiErr("ElasticLoadBalancingV2", err)
@@ -48,7 +48,7 @@ func createTargetGroupResource(p *provCall, props map[string]any) (created, erro
 // deleteTargetGroupResource deletes the target group (in use: an error,
 // as in AWS).
 func deleteTargetGroupResource(p *provCall, arn string, _ map[string]string) error {
-	if _, err := p.srv.elb.DeleteTargetGroup(p.apiCall(), url.Values{"TargetGroupArn": {arn}}); err != nil {
+	if _, err := p.res.ELBAPI.DeleteTargetGroup(p.apiCall(), url.Values{"TargetGroupArn": {arn}}); err != nil {
 		return p.apiErr("ElasticLoadBalancingV2", err)
 	}
 	return nil
@@ -58,7 +58,7 @@ func deleteTargetGroupResource(p *provCall, arn string, _ map[string]string) err
 // its ARN.
 func createListenerResource(p *provCall, props map[string]any) (created, error) {
 	form := elbForm(props, "LoadBalancerArn", "Port", "Protocol", "DefaultActions", "SslPolicy", "Certificates", "AlpnPolicy")
-	out, err := p.srv.elb.CreateListener(p.apiCall(), form)
+	out, err := p.res.ELBAPI.CreateListener(p.apiCall(), form)
 	if err != nil {
 		return created{}, p.apiErr("ElasticLoadBalancingV2", err)
 	}
@@ -68,7 +68,7 @@ func createListenerResource(p *provCall, props map[string]any) (created, error) 
 
 // deleteListenerResource deletes the listener and its rules.
 func deleteListenerResource(p *provCall, arn string, _ map[string]string) error {
-	_, err := p.srv.elb.DeleteListener(p.apiCall(), url.Values{"ListenerArn": {arn}})
+	_, err := p.res.ELBAPI.DeleteListener(p.apiCall(), url.Values{"ListenerArn": {arn}})
 	if err != nil && apiCode(err) != "ListenerNotFound" {
 		return p.apiErr("ElasticLoadBalancingV2", err)
 	}
@@ -79,7 +79,7 @@ func deleteListenerResource(p *provCall, arn string, _ map[string]string) error 
 // conditions and actions checked as the API does); Ref is its ARN.
 func createListenerRule(p *provCall, props map[string]any) (created, error) {
 	form := elbForm(props, "ListenerArn", "Priority", "Conditions", "Actions", "Tags")
-	out, err := p.srv.elb.CreateRule(p.apiCall(), form)
+	out, err := p.res.ELBAPI.CreateRule(p.apiCall(), form)
 	if err != nil {
 		return created{}, p.apiErr("ElasticLoadBalancingV2", err)
 	}
@@ -89,7 +89,7 @@ func createListenerRule(p *provCall, props map[string]any) (created, error) {
 
 // deleteListenerRule deletes the rule.
 func deleteListenerRule(p *provCall, arn string, _ map[string]string) error {
-	_, err := p.srv.elb.DeleteRule(p.apiCall(), url.Values{"RuleArn": {arn}})
+	_, err := p.res.ELBAPI.DeleteRule(p.apiCall(), url.Values{"RuleArn": {arn}})
 	if err != nil && apiCode(err) != "RuleNotFound" {
 		return p.apiErr("ElasticLoadBalancingV2", err)
 	}

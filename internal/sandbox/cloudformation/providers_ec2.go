@@ -1,4 +1,4 @@
-package sandbox
+package cloudformation
 
 import (
 	"net"
@@ -21,7 +21,7 @@ func createVPC(p *provCall, props map[string]any) (created, error) {
 	if ones, _ := maskSize(n); n == nil || ones < 16 || ones > 28 {
 		return created{}, p.handlerErr("Ec2", "InvalidRequest", "The CIDR '%s' is invalid.", cidr)
 	}
-	e := &p.st.EC2
+	e := p.res.EC2()
 	v := &ec2.VPC{ID: "vpc-" + awsproto.HexID(17), Region: p.region, CidrBlock: cidr, Tags: tagsProp(props),
 		EnableDNSSupport:   props["EnableDnsSupport"] == nil || boolProp(props, "EnableDnsSupport"),
 		EnableDNSHostnames: boolProp(props, "EnableDnsHostnames")}
@@ -49,7 +49,7 @@ func allTraffic() ec2.Rule {
 }
 
 func deleteVPC(p *provCall, id string, _ map[string]string) error {
-	e := &p.st.EC2
+	e := p.res.EC2()
 	if v := e.VPCs[id]; v != nil {
 		delete(e.SecurityGroups, v.DefaultSecurityGrp)
 		delete(e.RouteTables, v.MainRouteTable)
@@ -60,7 +60,7 @@ func deleteVPC(p *provCall, id string, _ map[string]string) error {
 
 // vpc finds a VPC of the call's region by id.
 func (p *provCall) vpc(id string) (*ec2.VPC, error) {
-	if v := p.st.EC2.VPCs[id]; v != nil && v.Region == p.region {
+	if v := p.res.EC2().VPCs[id]; v != nil && v.Region == p.region {
 		return v, nil
 	}
 	return nil, p.handlerErr("Ec2", "NotFound", "The vpc ID '%s' does not exist", id)
@@ -85,7 +85,7 @@ func createSubnet(p *provCall, props map[string]any) (created, error) {
 	if n == nil || vn == nil || !vn.Contains(n.IP) || ones < vones || ones > 28 {
 		return created{}, p.handlerErr("Ec2", "InvalidRequest", "The CIDR '%s' is invalid.", cidr)
 	}
-	for _, other := range p.st.EC2.Subnets {
+	for _, other := range p.res.EC2().Subnets {
 		if o := ec2.ParseCIDR(other.CidrBlock); other.VpcID == vpcID && o != nil && overlaps(o, n) {
 			return created{}, p.handlerErr("Ec2", "AlreadyExists", "The CIDR '%s' conflicts with another subnet", cidr)
 		}
@@ -102,7 +102,7 @@ func createSubnet(p *provCall, props map[string]any) (created, error) {
 	}
 	s := &ec2.Subnet{ID: "subnet-" + awsproto.HexID(17), Region: p.region, VpcID: vpcID, CidrBlock: cidr, AvailabilityZone: az,
 		MapPublicIPOnLaunch: boolProp(props, "MapPublicIpOnLaunch"), Tags: tagsProp(props)}
-	p.st.EC2.Subnets[s.ID] = s
+	p.res.EC2().Subnets[s.ID] = s
 	return created{id: s.ID, attrs: map[string]string{"AvailabilityZone": az, "VpcId": vpcID, "SubnetId": s.ID,
 		"CidrBlock": cidr}}, nil
 }
@@ -120,18 +120,18 @@ func joinComma(list []string) string {
 }
 
 func deleteSubnet(p *provCall, id string, _ map[string]string) error {
-	delete(p.st.EC2.Subnets, id)
+	delete(p.res.EC2().Subnets, id)
 	return nil
 }
 
 func createIGW(p *provCall, props map[string]any) (created, error) {
 	g := &ec2.Gateway{ID: "igw-" + awsproto.HexID(17), Region: p.region, Tags: tagsProp(props)}
-	p.st.EC2.InternetGateways[g.ID] = g
+	p.res.EC2().InternetGateways[g.ID] = g
 	return created{id: g.ID, attrs: map[string]string{"InternetGatewayId": g.ID}}, nil
 }
 
 func deleteIGW(p *provCall, id string, _ map[string]string) error {
-	delete(p.st.EC2.InternetGateways, id)
+	delete(p.res.EC2().InternetGateways, id)
 	return nil
 }
 
@@ -147,7 +147,7 @@ func createGatewayAttachment(p *provCall, props map[string]any) (created, error)
 	if gwID == "" {
 		return created{}, p.propErr("required key [InternetGatewayId] not found")
 	}
-	g := p.st.EC2.InternetGateways[gwID]
+	g := p.res.EC2().InternetGateways[gwID]
 	if g == nil {
 		return created{}, p.handlerErr("Ec2", "NotFound", "The internetGateway ID '%s' does not exist", gwID)
 	}
@@ -156,7 +156,7 @@ func createGatewayAttachment(p *provCall, props map[string]any) (created, error)
 }
 
 func deleteGatewayAttachment(p *provCall, id string, attrs map[string]string) error {
-	if g := p.st.EC2.InternetGateways[attrs["gateway"]]; g != nil {
+	if g := p.res.EC2().InternetGateways[attrs["gateway"]]; g != nil {
 		vpc := id[len("IGW|"):]
 		g.Attachments = slices.DeleteFunc(g.Attachments, func(s string) bool { return s == vpc })
 	}
@@ -174,18 +174,18 @@ func createRouteTable(p *provCall, props map[string]any) (created, error) {
 	}
 	rt := &ec2.RouteTable{ID: "rtb-" + awsproto.HexID(17), Region: p.region, VpcID: vpcID, Tags: tagsProp(props),
 		Routes: []ec2.Route{{Destination: v.CidrBlock, GatewayID: "local"}}}
-	p.st.EC2.RouteTables[rt.ID] = rt
+	p.res.EC2().RouteTables[rt.ID] = rt
 	return created{id: rt.ID, attrs: map[string]string{"RouteTableId": rt.ID}}, nil
 }
 
 func deleteRouteTable(p *provCall, id string, _ map[string]string) error {
-	delete(p.st.EC2.RouteTables, id)
+	delete(p.res.EC2().RouteTables, id)
 	return nil
 }
 
 // routeTable finds a route table by id.
 func (p *provCall) routeTable(id string) (*ec2.RouteTable, error) {
-	if rt := p.st.EC2.RouteTables[id]; rt != nil {
+	if rt := p.res.EC2().RouteTables[id]; rt != nil {
 		return rt, nil
 	}
 	return nil, p.handlerErr("Ec2", "NotFound", "The routeTable ID '%s' does not exist", id)
@@ -209,7 +209,7 @@ func createRoute(p *provCall, props map[string]any) (created, error) {
 	}
 	gw := str(props, "GatewayId")
 	if gw != "" {
-		g := p.st.EC2.InternetGateways[gw]
+		g := p.res.EC2().InternetGateways[gw]
 		if g == nil {
 			return created{}, p.handlerErr("Ec2", "NotFound", "The gateway ID '%s' does not exist", gw)
 		}
@@ -229,7 +229,7 @@ func createRoute(p *provCall, props map[string]any) (created, error) {
 }
 
 func deleteRoute(p *provCall, _ string, attrs map[string]string) error {
-	if rt := p.st.EC2.RouteTables[attrs["table"]]; rt != nil {
+	if rt := p.res.EC2().RouteTables[attrs["table"]]; rt != nil {
 		rt.Routes = slices.DeleteFunc(rt.Routes, func(r ec2.Route) bool { return r.Destination == attrs["destination"] })
 	}
 	return nil
@@ -248,7 +248,7 @@ func createAssociation(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	if p.st.EC2.Subnets[subnetID] == nil {
+	if p.res.EC2().Subnets[subnetID] == nil {
 		return created{}, p.handlerErr("Ec2", "NotFound", "The subnet ID '%s' does not exist", subnetID)
 	}
 	a := ec2.Association{ID: "rtbassoc-" + awsproto.HexID(17), SubnetID: subnetID}
@@ -257,7 +257,7 @@ func createAssociation(p *provCall, props map[string]any) (created, error) {
 }
 
 func deleteAssociation(p *provCall, id string, attrs map[string]string) error {
-	if rt := p.st.EC2.RouteTables[attrs["table"]]; rt != nil {
+	if rt := p.res.EC2().RouteTables[attrs["table"]]; rt != nil {
 		rt.Associations = slices.DeleteFunc(rt.Associations, func(a ec2.Association) bool { return a.ID == id })
 	}
 	return nil
@@ -283,7 +283,7 @@ func (p *provCall) ruleFrom(m map[string]any) (ec2.Rule, error) {
 	if r.CidrIP != "" && ec2.ParseCIDR(r.CidrIP) == nil {
 		return ec2.Rule{}, p.handlerErr("Ec2", "InvalidRequest", "CIDR block %s is malformed", r.CidrIP)
 	}
-	if r.SourceGroupID != "" && p.st.EC2.SecurityGroups[r.SourceGroupID] == nil {
+	if r.SourceGroupID != "" && p.res.EC2().SecurityGroups[r.SourceGroupID] == nil {
 		return ec2.Rule{}, p.handlerErr("Ec2", "NotFound", "The security group '%s' does not exist", r.SourceGroupID)
 	}
 	if r.CidrIP == "" && r.SourceGroupID == "" && str(m, "CidrIpv6") == "" && str(m, "SourcePrefixListId") == "" {
@@ -321,12 +321,12 @@ func createSecurityGroup(p *provCall, props map[string]any) (created, error) {
 		}
 		sg.Ingress = append(sg.Ingress, r)
 	}
-	p.st.EC2.SecurityGroups[sg.ID] = sg
+	p.res.EC2().SecurityGroups[sg.ID] = sg
 	return created{id: sg.ID, attrs: map[string]string{"GroupId": sg.ID, "VpcId": vpcID}}, nil
 }
 
 func deleteSecurityGroup(p *provCall, id string, _ map[string]string) error {
-	delete(p.st.EC2.SecurityGroups, id)
+	delete(p.res.EC2().SecurityGroups, id)
 	return nil
 }
 
@@ -335,7 +335,7 @@ func createIngress(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, err
 	}
-	sg := p.st.EC2.SecurityGroups[groupID]
+	sg := p.res.EC2().SecurityGroups[groupID]
 	if sg == nil {
 		return created{}, p.handlerErr("Ec2", "NotFound", "The security group '%s' does not exist", groupID)
 	}
@@ -349,7 +349,7 @@ func createIngress(p *provCall, props map[string]any) (created, error) {
 }
 
 func deleteIngress(p *provCall, id string, attrs map[string]string) error {
-	if sg := p.st.EC2.SecurityGroups[attrs["group"]]; sg != nil {
+	if sg := p.res.EC2().SecurityGroups[attrs["group"]]; sg != nil {
 		sg.Ingress = slices.DeleteFunc(sg.Ingress, func(r ec2.Rule) bool { return r.ID == id })
 	}
 	return nil

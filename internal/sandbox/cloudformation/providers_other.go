@@ -1,4 +1,4 @@
-package sandbox
+package cloudformation
 
 import (
 	"encoding/json"
@@ -18,33 +18,33 @@ func createCluster(p *provCall, props map[string]any) (created, error) {
 		name = p.name(255)
 	}
 	key := p.region + "/" + name
-	if c := p.st.ECS.Clusters[key]; c != nil && c.Status == "ACTIVE" {
+	if c := p.res.ECS().Clusters[key]; c != nil && c.Status == "ACTIVE" {
 		return created{}, p.handlerErr("Ecs", "AlreadyExists", "Cluster %s already exists", name)
 	}
 	c := &ecs.Cluster{Name: name, Region: p.region, Status: "ACTIVE", CapacityProviders: strList(props, "CapacityProviders"),
 		Tags: tagsProp(props), CreatedAt: p.now}
-	p.st.ECS.Clusters[key] = c
+	p.res.ECS().Clusters[key] = c
 	return created{id: name, attrs: map[string]string{"Arn": c.ARN()}}, nil
 }
 
 func deleteCluster(p *provCall, id string, _ map[string]string) error {
 	prefix := p.region + "/" + id + "/"
-	for key, s := range p.st.ECS.Services {
+	for key, s := range p.res.ECS().Services {
 		if strings.HasPrefix(key, prefix) && s.Status == "ACTIVE" {
 			return p.handlerErr("Ecs", "GeneralServiceException", "The Cluster cannot be deleted while Services are active.")
 		}
 	}
-	for key := range p.st.ECS.Services {
+	for key := range p.res.ECS().Services {
 		if strings.HasPrefix(key, prefix) {
-			delete(p.st.ECS.Services, key)
+			delete(p.res.ECS().Services, key)
 		}
 	}
-	for key := range p.st.ECS.Tasks {
+	for key := range p.res.ECS().Tasks {
 		if strings.HasPrefix(key, prefix) {
-			delete(p.st.ECS.Tasks, key)
+			delete(p.res.ECS().Tasks, key)
 		}
 	}
-	delete(p.st.ECS.Clusters, p.region+"/"+id)
+	delete(p.res.ECS().Clusters, p.region+"/"+id)
 	return nil
 }
 
@@ -62,7 +62,7 @@ func createLoadBalancer(p *provCall, props map[string]any) (created, error) {
 	if scheme == "" {
 		scheme = "internet-facing"
 	}
-	for _, lb := range p.st.ELB.LoadBalancers {
+	for _, lb := range p.res.ELB().LoadBalancers {
 		if lb.Region == p.region && lb.Name == name {
 			return created{}, p.handlerErr("ElasticLoadBalancingV2", "AlreadyExists",
 				"A load balancer with the same name '%s' exists, but with different settings", name)
@@ -78,7 +78,7 @@ func createLoadBalancer(p *provCall, props map[string]any) (created, error) {
 	vpcID := ""
 	zones := map[string]bool{}
 	for _, id := range subnets {
-		s := p.st.EC2.Subnets[id]
+		s := p.res.EC2().Subnets[id]
 		if s == nil {
 			return created{}, p.handlerErr("ElasticLoadBalancingV2", "InvalidRequest", "The subnet ID '%s' is not valid", id)
 		}
@@ -91,20 +91,20 @@ func createLoadBalancer(p *provCall, props map[string]any) (created, error) {
 	}
 	groups := strList(props, "SecurityGroups")
 	if len(groups) == 0 && typ == "application" {
-		if v := p.st.EC2.VPCs[vpcID]; v != nil {
+		if v := p.res.EC2().VPCs[vpcID]; v != nil {
 			groups = []string{v.DefaultSecurityGrp}
 		}
 	}
-	port, err := p.srv.alb.Allocate()
+	port, err := p.res.Ports.Allocate()
 	if err != nil {
 		return created{}, p.handlerErr("ElasticLoadBalancingV2", "InternalFailure", "no local port for the load balancer: %v", err)
 	}
 	id := awsproto.HexID(16)
 	lb := &elbv2.LoadBalancer{Name: name, Region: p.region, Type: typ, Scheme: scheme, VpcID: vpcID, Subnets: subnets,
 		SecurityGroups: groups, ID: id, CreatedAt: p.now, Tags: tagsProp(props),
-		DNSName: p.srv.alb.Address(port), LocalPort: port}
+		DNSName: p.res.Ports.Address(port), LocalPort: port}
 	arn := lb.ARN()
-	p.st.ELB.LoadBalancers[arn] = lb
+	p.res.ELB().LoadBalancers[arn] = lb
 	return created{id: arn, attrs: map[string]string{"DNSName": lb.DNSName, "LoadBalancerFullName": lb.FullName(),
 		"LoadBalancerName": name, "CanonicalHostedZoneID": elbv2.HostedZone, "LoadBalancerArn": arn,
 		"SecurityGroups": strings.Join(groups, ",")}}, nil
@@ -114,7 +114,7 @@ func createLoadBalancer(p *provCall, props map[string]any) (created, error) {
 func listOfMaps(v any) []map[string]any { return awsproto.ListOfMaps(v) }
 
 func deleteLoadBalancer(p *provCall, id string, _ map[string]string) error {
-	p.st.ELB.DropLoadBalancer(id)
+	p.res.ELB().DropLoadBalancer(id)
 	return nil
 }
 
@@ -134,7 +134,7 @@ func createRole(p *provCall, props map[string]any) (created, error) {
 	if name == "" {
 		name = p.name(64)
 	}
-	if p.st.IAM.Roles[name] != nil || name == iam.ECSServiceLinkedRole {
+	if p.res.IAM().Roles[name] != nil || name == iam.ECSServiceLinkedRole {
 		return created{}, p.handlerErr("Iam", "AlreadyExists", "Role with name %s already exists.", name)
 	}
 	path := str(props, "Path")
@@ -148,12 +148,12 @@ func createRole(p *provCall, props map[string]any) (created, error) {
 	r := &iam.Role{Name: name, Path: path, ID: "AROA" + awsproto.UpperAlnum(17), AssumeRolePolicy: policy,
 		Description: str(props, "Description"), ManagedPolicies: strList(props, "ManagedPolicyArns"),
 		MaxSessionDuration: maxSession, Tags: tagsProp(props), CreatedAt: p.now}
-	p.st.IAM.Roles[name] = r
+	p.res.IAM().Roles[name] = r
 	return created{id: name, attrs: map[string]string{"Arn": r.ARN(), "RoleId": r.ID}}, nil
 }
 
 func deleteRole(p *provCall, id string, _ map[string]string) error {
-	delete(p.st.IAM.Roles, id)
+	delete(p.res.IAM().Roles, id)
 	return nil
 }
 
@@ -163,19 +163,19 @@ func createLogGroup(p *provCall, props map[string]any) (created, error) {
 		name = p.name(512)
 	}
 	key := p.region + "/" + name
-	if p.st.Logs.Groups[key] != nil {
+	if p.res.Logs().Groups[key] != nil {
 		return created{}, p.handlerErr("CloudWatchLogs", "AlreadyExists", "Resource of type 'AWS::Logs::LogGroup' with identifier '%s' already exists.", name)
 	}
 	days, err := p.intProp(props, "RetentionInDays", 0)
 	if err != nil {
 		return created{}, err
 	}
-	p.st.Logs.Groups[key] = &logs.Group{Name: name, Region: p.region, RetentionDays: days, CreatedAt: p.now, Tags: tagsProp(props)}
+	p.res.Logs().Groups[key] = &logs.Group{Name: name, Region: p.region, RetentionDays: days, CreatedAt: p.now, Tags: tagsProp(props)}
 	return created{id: name, attrs: map[string]string{"Arn": "arn:aws:logs:" + p.region + ":" + awsproto.Account + ":log-group:" + name + ":*"}}, nil
 }
 
 func deleteLogGroup(p *provCall, id string, _ map[string]string) error {
-	delete(p.st.Logs.Groups, p.region+"/"+id)
+	delete(p.res.Logs().Groups, p.region+"/"+id)
 	return nil
 }
 
@@ -187,10 +187,10 @@ func createRepository(p *provCall, props map[string]any) (created, error) {
 	if !ecr.ValidRepoName(name) {
 		return created{}, p.propErr("#/RepositoryName: failed validation constraint for keyword [pattern]")
 	}
-	if p.st.ECR[p.region] == nil {
-		p.st.ECR[p.region] = map[string]*ecr.Repository{}
+	if p.res.ECR()[p.region] == nil {
+		p.res.ECR()[p.region] = map[string]*ecr.Repository{}
 	}
-	if p.st.ECR[p.region][name] != nil {
+	if p.res.ECR()[p.region][name] != nil {
 		return created{}, p.handlerErr("Ecr", "AlreadyExists", "Resource of type 'AWS::ECR::Repository' with identifier '%s' already exists.", name)
 	}
 	mut := str(props, "ImageTagMutability")
@@ -198,11 +198,11 @@ func createRepository(p *provCall, props map[string]any) (created, error) {
 		mut = "MUTABLE"
 	}
 	scan, _ := props["ImageScanningConfiguration"].(map[string]any)
-	p.st.ECR[p.region][name] = &ecr.Repository{Name: name, Region: p.region, CreatedAt: p.now, TagMutability: mut,
+	p.res.ECR()[p.region][name] = &ecr.Repository{Name: name, Region: p.region, CreatedAt: p.now, TagMutability: mut,
 		ScanOnPush: boolProp(scan, "ScanOnPush"), EncryptionType: "AES256", Tags: ecrTags(tagsProp(props)),
 		EmptyOnDelete: boolProp(props, "EmptyOnDelete")}
 	return created{id: name, attrs: map[string]string{"Arn": ecr.RepoARN(p.region, name),
-		"RepositoryUri": p.srv.publicAddr() + "/" + name}}, nil
+		"RepositoryUri": p.res.RegistryAddr() + "/" + name}}, nil
 }
 
 // ecrTags converts resource tags to ECR's.
@@ -215,7 +215,7 @@ func ecrTags(in []awsproto.Tag) []ecr.Tag {
 }
 
 func deleteRepositoryResource(p *provCall, id string, _ map[string]string) error {
-	r := p.st.ECR[p.region][id]
+	r := p.res.ECR()[p.region][id]
 	if r == nil {
 		return nil
 	}
@@ -223,6 +223,6 @@ func deleteRepositoryResource(p *provCall, id string, _ map[string]string) error
 		return p.handlerErr("Ecr", "GeneralServiceException",
 			"The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images", id, awsproto.Account)
 	}
-	delete(p.st.ECR[p.region], id)
+	delete(p.res.ECR()[p.region], id)
 	return nil
 }

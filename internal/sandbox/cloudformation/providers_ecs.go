@@ -1,4 +1,4 @@
-package sandbox
+package cloudformation
 
 import (
 	"encoding/json"
@@ -31,7 +31,7 @@ func createTaskDefinition(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, p.propErr("%v", err)
 	}
-	out, err := p.srv.ecs.RegisterTaskDefinition(p.apiCall(), body)
+	out, err := p.res.ECSAPI.RegisterTaskDefinition(p.apiCall(), body)
 	if err != nil {
 		return created{}, p.apiErr("Ecs", err)
 	}
@@ -45,7 +45,7 @@ func deleteTaskDefinition(p *provCall, arn string, _ map[string]string) error {
 	if err != nil {
 		return err
 	}
-	_, _ = p.srv.ecs.DeregisterTaskDefinition(p.apiCall(), body) // gone already: nothing to do
+	_, _ = p.res.ECSAPI.DeregisterTaskDefinition(p.apiCall(), body) // gone already: nothing to do
 	return nil
 }
 
@@ -61,7 +61,7 @@ func createECSService(p *provCall, props map[string]any) (created, error) {
 	if err != nil {
 		return created{}, p.propErr("%v", err)
 	}
-	out, err := p.srv.ecs.CreateService(p.apiCall(), body)
+	out, err := p.res.ECSAPI.CreateService(p.apiCall(), body)
 	if err != nil {
 		return created{}, p.apiErr("Ecs", err)
 	}
@@ -81,7 +81,7 @@ func deleteECSService(p *provCall, arn string, _ map[string]string) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.srv.ecs.DeleteService(p.apiCall(), body)
+	_, err = p.res.ECSAPI.DeleteService(p.apiCall(), body)
 	if code := apiCode(err); code == "ServiceNotFoundException" || code == "ClusterNotFoundException" {
 		return nil
 	}

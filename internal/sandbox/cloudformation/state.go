@@ -1,4 +1,13 @@
-package sandbox
+// Package cloudformation serves the sandbox's CloudFormation API
+// (awsQuery): stacks, their events and resources, templates and change
+// sets. It runs templates with package cfn (parse, intrinsics, conditions)
+// and makes each resource through a provider (providers*.go), one per
+// resource type, in the services given as Resources: the parts of the
+// state of those whose resources it writes directly (VPCs, clusters, log
+// groups, …) and, through narrow interfaces, the operations of those whose
+// validation a stack's resources must get (ECS's task definitions and
+// services, ELBv2's target groups, listeners and rules).
+package cloudformation
 
 import (
 	"time"
@@ -7,15 +16,16 @@ import (
 )
 
 // CloudFormation's awsQuery version and response namespace. The operations
-// live in cfn_*.go; resources are made by the providers (providers.go).
+// live in service.go, stacks.go, changesets.go, describe.go, validate.go;
+// resources are made by the providers (providers.go).
 const (
 	cfnVersion   = "2010-05-15"
 	cfnNamespace = "http://cloudformation.amazonaws.com/doc/2010-05-15/"
 )
 
-// cfnState is CloudFormation's part of the state: every stack, including
+// State is CloudFormation's part of the state: every stack, including
 // deleted ones (which DescribeStacks still shows by ARN), oldest first.
-type cfnState struct {
+type State struct {
 	Stacks []*cfnStack `json:"stacks,omitempty"`
 }
 

@@ -1,4 +1,4 @@
-package sandbox
+package cloudformation
 
 import (
 	"net/url"
@@ -29,7 +29,7 @@ func onFailure(form url.Values) (string, error) {
 		"Member must satisfy enum value set: [DO_NOTHING, ROLLBACK, DELETE]", v)
 }
 
-func (f *cfnService) createStack(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) createStack(c *awsproto.Call, form url.Values) (any, error) {
 	name := form.Get("StackName")
 	if err := validStackName(name); err != nil {
 		return nil, err
@@ -50,14 +50,14 @@ func (f *cfnService) createStack(c *awsproto.Call, form url.Values) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	f.srv.state.CFN.Stacks = append(f.srv.state.CFN.Stacks, st)
+	f.state().Stacks = append(f.state().Stacks, st)
 	c.Changed()
 	run.runCreate(in, failure)
 	f.pruneDeleted()
 	return stackIDResult{StackID: st.ID}, nil
 }
 
-func (f *cfnService) updateStack(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) updateStack(c *awsproto.Call, form url.Values) (any, error) {
 	name := form.Get("StackName")
 	st := f.findStack(c.Region, name)
 	if st == nil || st.Status == "DELETE_COMPLETE" || st.Status == "REVIEW_IN_PROGRESS" {
@@ -80,7 +80,7 @@ func (f *cfnService) updateStack(c *awsproto.Call, form url.Values) (any, error)
 }
 
 // update runs an update of st to in.
-func (f *cfnService) update(c *awsproto.Call, st *cfnStack, in *stackInput) error {
+func (f *Service) update(c *awsproto.Call, st *cfnStack, in *stackInput) error {
 	run, err := f.newRun(c, st, in.tmpl, in.resolved)
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ func (f *cfnService) update(c *awsproto.Call, st *cfnStack, in *stackInput) erro
 }
 
 // currentRun is a run of the stack's current template and parameters.
-func (f *cfnService) currentRun(c *awsproto.Call, st *cfnStack) (*stackRun, error) {
+func (f *Service) currentRun(c *awsproto.Call, st *cfnStack) (*stackRun, error) {
 	t, err := f.parse(st.TemplateBody)
 	if err != nil {
 		return nil, err
@@ -107,7 +107,7 @@ func (f *cfnService) currentRun(c *awsproto.Call, st *cfnStack) (*stackRun, erro
 	return f.newRun(c, st, t, resolved)
 }
 
-func (f *cfnService) deleteStack(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) deleteStack(c *awsproto.Call, form url.Values) (any, error) {
 	name := form.Get("StackName")
 	if name == "" {
 		return nil, validationErr("1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null")
@@ -117,7 +117,7 @@ func (f *cfnService) deleteStack(c *awsproto.Call, form url.Values) (any, error)
 		return nil, nil
 	}
 	c.Changed()
-	run := &stackRun{f: f, c: c, st: st, provs: f.srv.providers()}
+	run := &stackRun{f: f, c: c, st: st, provs: providers()}
 	if prev, err := f.currentRun(c, st); err == nil {
 		run = prev
 	}

@@ -1,4 +1,4 @@
-package sandbox
+package cloudformation
 
 import (
 	"net/url"
@@ -9,13 +9,22 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/cfn"
 )
 
-// cfnService serves CloudFormation's API. Every operation completes before
+// Service serves CloudFormation's API. Every operation completes before
 // it answers: a stack is CREATE_COMPLETE (or rolled back) by the time
 // CreateStack returns, so waiters succeed on their first poll.
-type cfnService struct{ srv *Server }
+type Service struct {
+	state func() *State
+	res   *Resources
+}
 
-// register adds CloudFormation's operations to the router.
-func (f *cfnService) register(r *awsproto.Router) {
+// New is CloudFormation's API over the state state returns (a func: a
+// failed save swaps the whole state), making resources in res.
+func New(state func() *State, res *Resources) *Service {
+	return &Service{state: state, res: res}
+}
+
+// Register adds CloudFormation's operations to the router.
+func (f *Service) Register(r *awsproto.Router) {
 	r.HandleQuery(cfnVersion, cfnNamespace, map[string]awsproto.QueryOp{
 		"CreateStack":            f.createStack,
 		"UpdateStack":            f.updateStack,
@@ -62,8 +71,8 @@ func validStackName(name string) error {
 
 // findStack finds a stack of region: by ARN any stack, deleted ones
 // included; by name the live one (REVIEW_IN_PROGRESS included).
-func (f *cfnService) findStack(region, nameOrID string) *cfnStack {
-	stacks := f.srv.state.CFN.Stacks
+func (f *Service) findStack(region, nameOrID string) *cfnStack {
+	stacks := f.state().Stacks
 	for i := len(stacks) - 1; i >= 0; i-- {
 		st := stacks[i]
 		if st.Region != region {
@@ -85,8 +94,8 @@ func (f *cfnService) findStack(region, nameOrID string) *cfnStack {
 const keptDeleted = 100
 
 // pruneDeleted forgets the oldest deleted stacks beyond keptDeleted.
-func (f *cfnService) pruneDeleted() {
-	stacks := f.srv.state.CFN.Stacks
+func (f *Service) pruneDeleted() {
+	stacks := f.state().Stacks
 	deleted := 0
 	for _, st := range stacks {
 		if st.Status == "DELETE_COMPLETE" {
@@ -101,13 +110,13 @@ func (f *cfnService) pruneDeleted() {
 		}
 		out = append(out, st)
 	}
-	f.srv.state.CFN.Stacks = out
+	f.state().Stacks = out
 }
 
 // liveStacks are the stacks of region that exist (not deleted).
-func (f *cfnService) liveStacks(region string) []*cfnStack {
+func (f *Service) liveStacks(region string) []*cfnStack {
 	var out []*cfnStack
-	for _, st := range f.srv.state.CFN.Stacks {
+	for _, st := range f.state().Stacks {
 		if st.Region == region && st.Status != "DELETE_COMPLETE" {
 			out = append(out, st)
 		}
@@ -132,7 +141,7 @@ const maxTemplateBody = 51200
 
 // readTemplate reads TemplateBody (or the previous template with
 // UsePreviousTemplate) and parses and validates it.
-func (f *cfnService) readTemplate(form url.Values, prev *cfnStack) (string, *cfn.Template, error) {
+func (f *Service) readTemplate(form url.Values, prev *cfnStack) (string, *cfn.Template, error) {
 	body := form.Get("TemplateBody")
 	if body == "" && form.Get("UsePreviousTemplate") == "true" && prev != nil {
 		body = prev.TemplateBody
@@ -151,10 +160,10 @@ func (f *cfnService) readTemplate(form url.Values, prev *cfnStack) (string, *cfn
 }
 
 // parse parses and validates a template body, as a ValidationError.
-func (f *cfnService) parse(body string) (*cfn.Template, error) {
+func (f *Service) parse(body string) (*cfn.Template, error) {
 	t, err := cfn.Parse([]byte(body))
 	if err == nil {
-		err = t.Validate(supportedTypes(f.srv.providers()))
+		err = t.Validate(supportedTypes(providers()))
 	}
 	if err != nil {
 		return nil, validationErr("%s", err.Error())
@@ -164,7 +173,7 @@ func (f *cfnService) parse(body string) (*cfn.Template, error) {
 
 // readStackInput reads and checks a stack's template, parameters,
 // capabilities and tags. prev is the stack being updated, or nil.
-func (f *cfnService) readStackInput(form url.Values, prev *cfnStack) (*stackInput, error) {
+func (f *Service) readStackInput(form url.Values, prev *cfnStack) (*stackInput, error) {
 	body, t, err := f.readTemplate(form, prev)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package sandbox
+package cloudformation
 
 import (
 	"net/url"
@@ -44,7 +44,7 @@ type stackXML struct {
 }
 
 // paramsXML lists a stack's parameters, NoEcho ones masked.
-func (f *cfnService) paramsXML(st *cfnStack) []paramXML {
+func (f *Service) paramsXML(st *cfnStack) []paramXML {
 	noEcho := map[string]bool{}
 	if t, err := f.parse(st.TemplateBody); err == nil {
 		for k, p := range t.Parameters {
@@ -63,7 +63,7 @@ func (f *cfnService) paramsXML(st *cfnStack) []paramXML {
 }
 
 // stackXML renders a stack.
-func (f *cfnService) stackXML(st *cfnStack) stackXML {
+func (f *Service) stackXML(st *cfnStack) stackXML {
 	x := stackXML{StackID: st.ID, StackName: st.Name, Description: st.Description, Parameters: f.paramsXML(st),
 		CreationTime: awsproto.ISOTime(st.CreatedAt), DeletionTime: awsproto.ISOPtr(st.DeletedAt), LastUpdatedTime: awsproto.ISOPtr(st.UpdatedAt),
 		StackStatus: st.Status, StackStatusReason: st.StatusReason, DisableRollback: st.DisableRollback,
@@ -75,7 +75,7 @@ func (f *cfnService) stackXML(st *cfnStack) stackXML {
 	return x
 }
 
-func (f *cfnService) describeStacks(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) describeStacks(c *awsproto.Call, form url.Values) (any, error) {
 	type result struct {
 		Stacks []stackXML `xml:"Stacks>member"`
 	}
@@ -95,7 +95,7 @@ func (f *cfnService) describeStacks(c *awsproto.Call, form url.Values) (any, err
 }
 
 // namedStack finds the stack a StackName names, or "Stack [X] does not exist".
-func (f *cfnService) namedStack(c *awsproto.Call, form url.Values) (*cfnStack, error) {
+func (f *Service) namedStack(c *awsproto.Call, form url.Values) (*cfnStack, error) {
 	name := form.Get("StackName")
 	st := f.findStack(c.Region, name)
 	if st == nil {
@@ -104,7 +104,7 @@ func (f *cfnService) namedStack(c *awsproto.Call, form url.Values) (*cfnStack, e
 	return st, nil
 }
 
-func (f *cfnService) describeStackEvents(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) describeStackEvents(c *awsproto.Call, form url.Values) (any, error) {
 	st, err := f.namedStack(c, form)
 	if err != nil {
 		return nil, err
@@ -129,7 +129,7 @@ type resourceDrift struct {
 	Status string `xml:"StackResourceDriftStatus"`
 }
 
-func (f *cfnService) describeStackResources(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) describeStackResources(c *awsproto.Call, form url.Values) (any, error) {
 	type resourceXML struct {
 		StackName            string           `xml:"StackName"`
 		StackID              string           `xml:"StackId"`
@@ -174,7 +174,7 @@ func (f *cfnService) describeStackResources(c *awsproto.Call, form url.Values) (
 	}{out}, nil
 }
 
-func (f *cfnService) listStackResources(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) listStackResources(c *awsproto.Call, form url.Values) (any, error) {
 	type summaryXML struct {
 		LogicalResourceID    string           `xml:"LogicalResourceId"`
 		PhysicalResourceID   string           `xml:"PhysicalResourceId,omitempty"`
@@ -199,7 +199,7 @@ func (f *cfnService) listStackResources(c *awsproto.Call, form url.Values) (any,
 	}{out}, nil
 }
 
-func (f *cfnService) getTemplate(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) getTemplate(c *awsproto.Call, form url.Values) (any, error) {
 	st, err := f.namedStack(c, form)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package sandbox
+package cloudformation
 
 import (
 	"fmt"
@@ -30,11 +30,11 @@ type created struct {
 	attrs map[string]string
 }
 
-// provCall is one provider invocation: the state it changes, the request's
-// region and time, and the stack and logical id it works for.
+// provCall is one provider invocation: the services it makes resources
+// in, the request's region and time, and the stack and logical id it works
+// for.
 type provCall struct {
-	srv     *Server
-	st      *state
+	res     *Resources
 	region  string
 	now     time.Time
 	stack   string
@@ -42,7 +42,7 @@ type provCall struct {
 }
 
 // providers returns the resource types the sandbox can create.
-func (s *Server) providers() map[string]provider {
+func providers() map[string]provider {
 	return map[string]provider{
 		"AWS::EC2::VPC":                             {create: createVPC, delete: deleteVPC},
 		"AWS::EC2::Subnet":                          {create: createSubnet, delete: deleteSubnet},

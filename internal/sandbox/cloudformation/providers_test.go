@@ -1,4 +1,4 @@
-package sandbox
+package cloudformation
 
 import (
 	"net/http"
@@ -8,20 +8,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/alb"
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
+	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
 )
 
 // TestProvidersBuildTheWorkshopNetwork creates the workshop template's
 // network through the providers and reads it back with the EC2, ECS, IAM
 // and ELBv2 read APIs.
 func TestProvidersBuildTheWorkshopNetwork(t *testing.T) {
-	s, err := New(Options{Addr: "127.0.0.1:4566", DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := s.providers()
-	p := &provCall{srv: s, st: s.state, region: "us-east-1", now: time.Now(), stack: "BreakTheMonolith-Demo"}
+	w := newWorld()
+	ps := providers()
+	p := &provCall{res: w.res, region: "us-east-1", now: time.Now(), stack: "BreakTheMonolith-Demo"}
 	mk := func(typ, logical string, props map[string]any) created {
 		t.Helper()
 		p.logical = logical
@@ -35,7 +38,7 @@ func TestProvidersBuildTheWorkshopNetwork(t *testing.T) {
 	one := mk("AWS::EC2::Subnet", "One", map[string]any{"VpcId": vpc.id, "CidrBlock": "10.0.0.0/24", "AvailabilityZone": "us-east-1a"})
 	two := mk("AWS::EC2::Subnet", "Two", map[string]any{"VpcId": vpc.id, "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "us-east-1b"})
 	p.logical = "Bad"
-	_, err = ps["AWS::EC2::Subnet"].create(p, map[string]any{"VpcId": vpc.id, "CidrBlock": "10.9.0.0/24"})
+	_, err := ps["AWS::EC2::Subnet"].create(p, map[string]any{"VpcId": vpc.id, "CidrBlock": "10.9.0.0/24"})
 	if err == nil || !strings.Contains(err.Error(), "The CIDR '10.9.0.0/24' is invalid.") {
 		t.Errorf("subnet outside the VPC: %v", err)
 	}
@@ -76,7 +79,9 @@ func TestProvidersBuildTheWorkshopNetwork(t *testing.T) {
 		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
+		w.routes.ServeQuery(rec, req, "test", func(r *http.Request, id string, op func(*awsproto.Call) (any, error)) (any, error) {
+			return op(awsproto.NewCall(r, id))
+		})
 		if rec.Code != 200 {
 			t.Fatalf("%v: %d %s", form, rec.Code, rec.Body.String())
 		}
@@ -100,7 +105,37 @@ func TestProvidersBuildTheWorkshopNetwork(t *testing.T) {
 			t.Errorf("delete %s: %v", typ, err)
 		}
 	}
-	if s.state.ECR["us-east-1"]["api"] != nil || len(s.state.Logs.Groups) != 0 {
+	if w.ecr["us-east-1"]["api"] != nil || len(w.logs.Groups) != 0 {
 		t.Error("delete left the resources")
 	}
+}
+
+// world is the services' states the providers make resources in, with
+// EC2's and ELBv2's read APIs over them.
+type world struct {
+	ec2    ec2.State
+	ecs    ecs.State
+	elb    elbv2.State
+	iam    iam.State
+	logs   logs.State
+	ecr    ecr.State
+	res    *Resources
+	routes *awsproto.Router
+}
+
+// newWorld is an empty account as a fresh sandbox on 127.0.0.1:4566 has it.
+func newWorld() *world {
+	w := &world{ecr: ecr.State{}, iam: iam.State{Roles: map[string]*iam.Role{}}, logs: logs.State{Groups: map[string]*logs.Group{}},
+		routes: awsproto.NewRouter()}
+	w.ec2.Fill()
+	w.ecs.Fill()
+	w.elb.Fill()
+	ports := alb.New(alb.Options{Addr: "127.0.0.1:4566"})
+	ec2.New(func() *ec2.State { return &w.ec2 }).Register(w.routes)
+	elb := elbv2.New(func() *elbv2.State { return &w.elb }, func() *ec2.State { return &w.ec2 }, ports)
+	elb.Register(w.routes)
+	w.res = &Resources{EC2: func() *ec2.State { return &w.ec2 }, ECS: func() *ecs.State { return &w.ecs },
+		ELB: func() *elbv2.State { return &w.elb }, IAM: func() *iam.State { return &w.iam }, Logs: func() *logs.State { return &w.logs },
+		ECR: func() ecr.State { return w.ecr }, ELBAPI: elb, Ports: ports, RegistryAddr: func() string { return "127.0.0.1:4566" }}
+	return w
 }

@@ -1,4 +1,4 @@
-package sandbox
+package cloudformation
 
 import (
 	"net/http"
@@ -56,7 +56,7 @@ func findChangeSet(st *cfnStack, nameOrID string) *changeSet {
 }
 
 // lookupChangeSet finds a change set by ARN, or by name in StackName's stack.
-func (f *cfnService) lookupChangeSet(c *awsproto.Call, form url.Values) (*cfnStack, *changeSet, error) {
+func (f *Service) lookupChangeSet(c *awsproto.Call, form url.Values) (*cfnStack, *changeSet, error) {
 	name := form.Get("ChangeSetName")
 	if strings.HasPrefix(name, "arn:") {
 		for _, st := range f.liveStacks(c.Region) {
@@ -81,7 +81,7 @@ func (f *cfnService) lookupChangeSet(c *awsproto.Call, form url.Values) (*cfnSta
 	return st, cs, nil
 }
 
-func (f *cfnService) createChangeSet(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) createChangeSet(c *awsproto.Call, form url.Values) (any, error) {
 	name, csName := form.Get("StackName"), form.Get("ChangeSetName")
 	if err := validStackName(name); err != nil {
 		return nil, err
@@ -128,7 +128,7 @@ func (f *cfnService) createChangeSet(c *awsproto.Call, form url.Values) (any, er
 		return nil, err
 	}
 	if st.Status == "" {
-		f.srv.state.CFN.Stacks = append(f.srv.state.CFN.Stacks, st)
+		f.state().Stacks = append(f.state().Stacks, st)
 		st.stackEvent(c.Now, "REVIEW_IN_PROGRESS", "User Initiated")
 	}
 	cs := &changeSet{ID: "arn:aws:cloudformation:" + c.Region + ":" + awsproto.Account + ":changeSet/" + csName + "/" + awsproto.NewRequestID(),
@@ -174,7 +174,7 @@ func (r *stackRun) changes() []csChange {
 	return out
 }
 
-func (f *cfnService) describeChangeSet(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) describeChangeSet(c *awsproto.Call, form url.Values) (any, error) {
 	st, cs, err := f.lookupChangeSet(c, form)
 	if err != nil {
 		return nil, err
@@ -223,7 +223,7 @@ func (f *cfnService) describeChangeSet(c *awsproto.Call, form url.Values) (any, 
 	return out, nil
 }
 
-func (f *cfnService) executeChangeSet(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) executeChangeSet(c *awsproto.Call, form url.Values) (any, error) {
 	st, cs, err := f.lookupChangeSet(c, form)
 	if err != nil {
 		return nil, err
@@ -263,7 +263,7 @@ func (f *cfnService) executeChangeSet(c *awsproto.Call, form url.Values) (any, e
 	return struct{}{}, nil
 }
 
-func (f *cfnService) deleteChangeSet(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) deleteChangeSet(c *awsproto.Call, form url.Values) (any, error) {
 	st, cs, err := f.lookupChangeSet(c, form)
 	if err != nil {
 		return nil, err
@@ -278,7 +278,7 @@ func (f *cfnService) deleteChangeSet(c *awsproto.Call, form url.Values) (any, er
 	return struct{}{}, nil
 }
 
-func (f *cfnService) listChangeSets(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) listChangeSets(c *awsproto.Call, form url.Values) (any, error) {
 	st, err := f.namedStack(c, form)
 	if err != nil {
 		return nil, err

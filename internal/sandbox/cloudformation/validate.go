@@ -1,4 +1,4 @@
-package sandbox
+package cloudformation
 
 import (
 	"net/url"
@@ -26,7 +26,7 @@ func capabilities(t *cfn.Template) ([]string, string) {
 	return []string{need}, "The following resource(s) require capabilities: [" + strings.Join(iamTypes(t), ", ") + "]"
 }
 
-func (f *cfnService) validateTemplate(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) validateTemplate(c *awsproto.Call, form url.Values) (any, error) {
 	_, t, err := f.readTemplate(form, nil)
 	if err != nil {
 		return nil, err
@@ -58,7 +58,7 @@ func sortedParamKeys(t *cfn.Template) []string {
 	return keys
 }
 
-func (f *cfnService) getTemplateSummary(c *awsproto.Call, form url.Values) (any, error) {
+func (f *Service) getTemplateSummary(c *awsproto.Call, form url.Values) (any, error) {
 	var t *cfn.Template
 	if name := form.Get("StackName"); name != "" {
 		st := f.findStack(c.Region, name)

@@ -1,4 +1,4 @@
-package sandbox
+package cloudformation
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 // evaluates resource properties against the stack's resources and drives
 // the providers, recording events.
 type stackRun struct {
-	f     *cfnService
+	f     *Service
 	c     *awsproto.Call
 	st    *cfnStack
 	tmpl  *cfn.Template
@@ -27,8 +27,8 @@ type stackRun struct {
 
 // newRun prepares a run of tmpl with resolved parameters on st; it
 // evaluates the template's conditions, whose errors are ValidationErrors.
-func (f *cfnService) newRun(c *awsproto.Call, st *cfnStack, tmpl *cfn.Template, resolved map[string]any) (*stackRun, error) {
-	r := &stackRun{f: f, c: c, st: st, tmpl: tmpl, provs: f.srv.providers()}
+func (f *Service) newRun(c *awsproto.Call, st *cfnStack, tmpl *cfn.Template, resolved map[string]any) (*stackRun, error) {
+	r := &stackRun{f: f, c: c, st: st, tmpl: tmpl, provs: providers()}
 	r.ctx = &cfn.Context{Region: st.Region, AccountID: awsproto.Account, StackName: st.Name, StackID: st.ID,
 		Parameters: resolved, Mappings: tmpl.Mappings, Ref: r.ref, GetAtt: r.getAtt, ImportValue: r.importValue}
 	conds, err := cfn.EvaluateConditions(tmpl, r.ctx)
@@ -105,7 +105,7 @@ func (r *stackRun) stackEvent(status, reason string) { r.st.stackEvent(r.c.Now, 
 
 // provCall is the provider invocation for a logical id.
 func (r *stackRun) provCall(logical string) *provCall {
-	return &provCall{srv: r.f.srv, st: r.f.srv.state, region: r.st.Region, now: r.c.Now, stack: r.st.Name, logical: logical}
+	return &provCall{res: r.f.res, region: r.st.Region, now: r.c.Now, stack: r.st.Name, logical: logical}
 }
 
 // props evaluates a resource's properties.

@@ -36,11 +36,13 @@ type NetworkConfiguration struct {
 	AwsvpcConfiguration *AwsVpcConfiguration `json:"awsvpcConfiguration,omitempty"`
 }
 
-// AwsVpcConfiguration is ECS's AwsVpcConfiguration shape.
+// AwsVpcConfiguration is ECS's AwsVpcConfiguration shape. A list the
+// client sent empty stays an empty list (omitzero), one it left out stays
+// out.
 type AwsVpcConfiguration struct {
 	AssignPublicIP string   `json:"assignPublicIp,omitempty"`
-	SecurityGroups []string `json:"securityGroups,omitempty"`
-	Subnets        []string `json:"subnets,omitempty"`
+	SecurityGroups []string `json:"securityGroups,omitzero"`
+	Subnets        []string `json:"subnets,omitzero"`
 }
 
 // Subnets are the subnets of an awsvpc configuration (none for nil).

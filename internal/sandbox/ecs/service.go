@@ -16,6 +16,7 @@
 package ecs
 
 import (
+	"sort"
 	"strings"
 	"time"
 
@@ -112,4 +113,33 @@ func (e *Service) cluster(c *awsproto.Call, id string) (*Cluster, error) {
 		return nil, awsproto.ClientErr("ClusterNotFoundException", "Cluster not found.")
 	}
 	return cl, nil
+}
+
+// clusterCall is the members that ECS's calls on a cluster's services and
+// tasks share: the cluster (by name or ARN; "default" when empty).
+type clusterCall struct {
+	Cluster string `json:"cluster"`
+}
+
+// decodeOnCluster decodes a call on a cluster (in embeds clusterCall,
+// whose address is cc) and finds the ACTIVE cluster.
+func (e *Service) decodeOnCluster(c *awsproto.Call, body []byte, in any, cc *clusterCall) (*Cluster, error) {
+	if err := awsproto.DecodeJSON(body, in); err != nil {
+		return nil, err
+	}
+	return e.cluster(c, cc.Cluster)
+}
+
+// page is the paging members of ECS's list operations.
+type page struct {
+	MaxResults *int32 `json:"maxResults"`
+	NextToken  string `json:"nextToken"`
+}
+
+// of sorts arns and returns the page asked for (def items unless
+// maxResults says) and the token of the next, "" at the end.
+func (p page) of(arns []string, def int) ([]string, string, error) {
+	sort.Strings(arns)
+	pg, next, err := awsproto.Page(arns, func(s string) string { return s }, p.MaxResults, p.NextToken, def)
+	return awsproto.OrEmpty(pg), next, err
 }

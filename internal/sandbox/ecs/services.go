@@ -2,7 +2,6 @@ package ecs
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -233,7 +232,7 @@ func (e *Service) checkLoadBalancer(td *TaskDef, lb LoadBalancer) error {
 
 func (e *Service) updateService(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
-		Cluster            string `json:"cluster"`
+		clusterCall
 		Service            string `json:"service"`
 		DesiredCount       *int   `json:"desiredCount"`
 		TaskDefinition     string `json:"taskDefinition"`
@@ -241,10 +240,7 @@ func (e *Service) updateService(c *awsproto.Call, body []byte) (any, error) {
 		// DeploymentConfiguration: see deployconfig.go.
 		DeploymentConfiguration *DeploymentConfig `json:"deploymentConfiguration"`
 	}
-	if err := awsproto.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	cl, err := e.cluster(c, in.Cluster)
+	cl, err := e.decodeOnCluster(c, body, &in, &in.clusterCall)
 	if err != nil {
 		return nil, err
 	}
@@ -297,14 +293,11 @@ func (e *Service) updateService(c *awsproto.Call, body []byte) (any, error) {
 // AWS::ECS::Service calls it too).
 func (e *Service) DeleteService(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
-		Cluster string `json:"cluster"`
+		clusterCall
 		Service string `json:"service"`
 		Force   bool   `json:"force"`
 	}
-	if err := awsproto.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	cl, err := e.cluster(c, in.Cluster)
+	cl, err := e.decodeOnCluster(c, body, &in, &in.clusterCall)
 	if err != nil {
 		return nil, err
 	}
@@ -347,14 +340,11 @@ func (e *State) Settle(s *ServiceItem) bool {
 
 func (e *Service) describeServices(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
-		Cluster  string   `json:"cluster"`
+		clusterCall
 		Services []string `json:"services"`
 		Include  []string `json:"include"`
 	}
-	if err := awsproto.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	cl, err := e.cluster(c, in.Cluster)
+	cl, err := e.decodeOnCluster(c, body, &in, &in.clusterCall)
 	if err != nil {
 		return nil, err
 	}
@@ -379,15 +369,11 @@ func (e *Service) describeServices(c *awsproto.Call, body []byte) (any, error) {
 
 func (e *Service) listServices(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
-		Cluster    string `json:"cluster"`
+		clusterCall
+		page
 		LaunchType string `json:"launchType"`
-		MaxResults *int32 `json:"maxResults"`
-		NextToken  string `json:"nextToken"`
 	}
-	if err := awsproto.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	cl, err := e.cluster(c, in.Cluster)
+	cl, err := e.decodeOnCluster(c, body, &in, &in.clusterCall)
 	if err != nil {
 		return nil, err
 	}
@@ -398,13 +384,12 @@ func (e *Service) listServices(c *awsproto.Call, body []byte) (any, error) {
 			arns = append(arns, s.ARN())
 		}
 	}
-	sort.Strings(arns)
-	pg, next, err := awsproto.Page(arns, func(s string) string { return s }, in.MaxResults, in.NextToken, 10)
+	pg, next, err := in.of(arns, 10)
 	if err != nil {
 		return nil, err
 	}
 	return struct {
 		NextToken   string   `json:"nextToken,omitempty"`
 		ServiceArns []string `json:"serviceArns"`
-	}{next, awsproto.OrEmpty(pg)}, nil
+	}{next, pg}, nil
 }

@@ -301,10 +301,9 @@ func (e *Service) listTaskDefinitions(c *awsproto.Call, body []byte) (any, error
 
 func (e *Service) listTaskDefinitionFamilies(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
+		page
 		FamilyPrefix string `json:"familyPrefix"`
 		Status       string `json:"status"`
-		MaxResults   *int32 `json:"maxResults"`
-		NextToken    string `json:"nextToken"`
 	}
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -326,13 +325,12 @@ func (e *Service) listTaskDefinitionFamilies(c *awsproto.Call, body []byte) (any
 			fams = append(fams, family)
 		}
 	}
-	sort.Strings(fams)
-	pg, next, err := awsproto.Page(fams, func(s string) string { return s }, in.MaxResults, in.NextToken, 100)
+	pg, next, err := in.of(fams, 100)
 	if err != nil {
 		return nil, err
 	}
 	return struct {
 		Families  []string `json:"families"`
 		NextToken string   `json:"nextToken,omitempty"`
-	}{awsproto.OrEmpty(pg), next}, nil
+	}{pg, next}, nil
 }

@@ -1,7 +1,6 @@
 package ecs
 
 import (
-	"sort"
 	"strings"
 	"time"
 
@@ -97,17 +96,13 @@ func (e *Service) schedule(c *awsproto.Call, s *ServiceItem) {
 
 func (e *Service) listTasks(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
-		Cluster       string `json:"cluster"`
+		clusterCall
+		page
 		ServiceName   string `json:"serviceName"`
 		Family        string `json:"family"`
 		DesiredStatus string `json:"desiredStatus"`
-		MaxResults    *int32 `json:"maxResults"`
-		NextToken     string `json:"nextToken"`
 	}
-	if err := awsproto.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	cl, err := e.cluster(c, in.Cluster)
+	cl, err := e.decodeOnCluster(c, body, &in, &in.clusterCall)
 	if err != nil {
 		return nil, err
 	}
@@ -126,27 +121,23 @@ func (e *Service) listTasks(c *awsproto.Call, body []byte) (any, error) {
 		}
 		arns = append(arns, t.ARN())
 	}
-	sort.Strings(arns)
-	pg, next, err := awsproto.Page(arns, func(s string) string { return s }, in.MaxResults, in.NextToken, 100)
+	pg, next, err := in.of(arns, 100)
 	if err != nil {
 		return nil, err
 	}
 	return struct {
 		NextToken string   `json:"nextToken,omitempty"`
 		TaskArns  []string `json:"taskArns"`
-	}{next, awsproto.OrEmpty(pg)}, nil
+	}{next, pg}, nil
 }
 
 func (e *Service) describeTasks(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
-		Cluster string   `json:"cluster"`
+		clusterCall
 		Tasks   []string `json:"tasks"`
 		Include []string `json:"include"`
 	}
-	if err := awsproto.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	cl, err := e.cluster(c, in.Cluster)
+	cl, err := e.decodeOnCluster(c, body, &in, &in.clusterCall)
 	if err != nil {
 		return nil, err
 	}

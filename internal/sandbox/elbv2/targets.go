@@ -40,16 +40,23 @@ func targetsForm(form url.Values, tg *TargetGroup) ([]Target, error) {
 	return out, nil
 }
 
+// targetsOf reads the target group and the targets a RegisterTargets or
+// DeregisterTargets call names.
+func (e *Service) targetsOf(form url.Values) (*TargetGroup, []Target, error) {
+	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
+	if err != nil {
+		return nil, nil, err
+	}
+	targets, err := targetsForm(form, tg)
+	return tg, targets, err
+}
+
 // maxTargetsPerGroup is ELB's quota of targets per target group.
 const maxTargetsPerGroup = 1000
 
 // RegisterTargets is ELBv2's RegisterTargets.
 func (e *Service) RegisterTargets(c *awsproto.Call, form url.Values) (any, error) {
-	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
-	if err != nil {
-		return nil, err
-	}
-	targets, err := targetsForm(form, tg)
+	tg, targets, err := e.targetsOf(form)
 	if err != nil {
 		return nil, err
 	}
@@ -75,11 +82,7 @@ func (e *Service) RegisterTargets(c *awsproto.Call, form url.Values) (any, error
 }
 
 func (e *Service) deregisterTargets(c *awsproto.Call, form url.Values) (any, error) {
-	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
-	if err != nil {
-		return nil, err
-	}
-	targets, err := targetsForm(form, tg)
+	tg, targets, err := e.targetsOf(form)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	sbecs "github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 )
 
@@ -37,7 +38,7 @@ func BenchmarkUpdateServiceAfterStops(b *testing.B) {
 			c := ecs.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(s.Endpoint()),
 				Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
 			s.mu.Lock() // clusters come from stacks: make one directly
-			s.state.ECS.Clusters["us-east-1/c"] = &ecsCluster{Name: "c", Region: "us-east-1", Status: "ACTIVE", CreatedAt: time.Now().UTC()}
+			s.state.ECS.Clusters["us-east-1/c"] = &sbecs.Cluster{Name: "c", Region: "us-east-1", Status: "ACTIVE", CreatedAt: time.Now().UTC()}
 			s.mu.Unlock()
 			if _, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("api"),
 				ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("api"), Image: aws.String("api"), Memory: aws.Int32(512)}}}); err != nil {
@@ -54,12 +55,12 @@ func BenchmarkUpdateServiceAfterStops(b *testing.B) {
 			for i := range stops {
 				at := now.Add(-time.Duration(i) * 10 * time.Second)
 				id := fmt.Sprintf("%032x", i)
-				s.state.ECS.Tasks["us-east-1/c/"+id] = &ecsTask{ID: id, Cluster: "c", Region: "us-east-1", Group: "service:api",
+				s.state.ECS.Tasks["us-east-1/c/"+id] = &sbecs.Task{ID: id, Cluster: "c", Region: "us-east-1", Group: "service:api",
 					TaskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/api:1", LastStatus: "STOPPED", DesiredStatus: "STOPPED",
 					StopCode: "EssentialContainerExited", StoppedReason: "Essential container in task exited", CreatedAt: at, StoppedAt: &at,
-					Containers: []ecsCtr{{Name: "api", Image: "api", LastStatus: "STOPPED"}}}
+					Containers: []sbecs.Container{{Name: "api", Image: "api", LastStatus: "STOPPED"}}}
 			}
-			s.state.ECS.expireStopped(now)
+			s.state.ECS.ExpireStopped(now)
 			s.saveLocked()
 			kept := len(s.state.ECS.Tasks)
 			s.mu.Unlock()

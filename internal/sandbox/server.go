@@ -11,9 +11,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/alb"
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/cloudformation"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
@@ -21,6 +24,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/ssm"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 	"github.com/breakthemonolith/workshop/internal/sandbox/sts"
+	"github.com/breakthemonolith/workshop/internal/sandbox/tasks"
 	"github.com/breakthemonolith/workshop/internal/sandbox/wafv2"
 )
 
@@ -57,9 +61,8 @@ type Server struct {
 	log    *slog.Logger
 	routes *awsproto.Router
 	blobs  *ecr.BlobStore
-	elb    *elbv2.Service // ELBv2's API, which the CloudFormation providers call
 	ecr    *ecr.Service   // ECR's API and its registry (/v2/)
-	alb    *dataPlane     // the load balancers, answering locally (alb.go)
+	alb    *alb.DataPlane // the load balancers, answering locally
 	waf    *wafv2.Limiter // enforces the web ACLs' rate-based rules
 
 	// mu guards state and its file: every API operation and every
@@ -68,7 +71,7 @@ type Server struct {
 	state *state
 	file  stateFile
 
-	tasks *taskRunner // ECS's data plane: runs the services' tasks
+	tasks *tasks.Runner // ECS's data plane: runs the services' tasks
 
 	lock      *store.Lock // the data folder's lock file, held while serving
 	ln        net.Listener
@@ -102,34 +105,40 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opts: opts, log: log, routes: awsproto.NewRouter(), blobs: blobs, state: st, file: file,
-		alb: newDataPlane(log, opts.Addr, opts.RemoteEngine)}
-	s.tasks = newTaskRunner(s, opts.Containers, opts.DataDir)
+		waf: wafv2.NewLimiter()}
 	// The two data planes meet here: the load balancer dials a task's
 	// target at its container's published port, and the task runner reads
-	// the load balancer's health checks.
-	s.alb.resolve = s.tasks.dialAddr
-	s.tasks.health = func(tgArn string, t elbv2.Target) string {
-		state, _, _ := s.alb.Health(tgArn, t)
-		return state
-	}
+	// the load balancer's health checks. WAF's rate-based rules vet the
+	// load balancers' requests.
+	s.tasks = tasks.New(tasks.Options{Host: runnerHost{s}, Engine: opts.Containers, DataDir: opts.DataDir, Blobs: blobs, Log: log,
+		Health: func(tgArn string, t elbv2.Target) string {
+			state, _, _ := s.alb.Health(tgArn, t)
+			return state
+		}})
+	s.alb = alb.New(alb.Options{Log: log, Addr: opts.Addr, RemoteEngine: opts.RemoteEngine,
+		Resolve: s.tasks.DialAddr, Allow: s.waf.AllowsRequest})
 	sts.Register(s.routes)
 	s.ecr = ecr.New(func() ecr.State { return s.state.ECR }, func() string { return s.state.RegistryPassword },
 		serverHost{s}, blobs, ecr.NewBlobRegistry(blobs, log), s.Endpoint, s.publicAddr)
 	s.ecr.Register(s.routes)
 	ec2.New(func() *ec2.State { return &s.state.EC2 }).Register(s.routes)
 	iam.New(func() *iam.State { return &s.state.IAM }).Register(s.routes)
-	(&ecsService{srv: s}).register(s.routes)
-	s.elb = elbv2.New(func() *elbv2.State { return &s.state.ELB }, func() *ec2.State { return &s.state.EC2 }, s.alb)
-	s.elb.Register(s.routes)
+	ecsAPI := ecs.New(func() *ecs.State { return &s.state.ECS }, ecsPeers{s}, ecsPeers{s}, ecsPeers{s})
+	ecsAPI.Register(s.routes)
+	elbAPI := elbv2.New(func() *elbv2.State { return &s.state.ELB }, func() *ec2.State { return &s.state.EC2 }, s.alb)
+	elbAPI.Register(s.routes)
 	logs.New(func() *logs.State { return &s.state.Logs }).Register(s.routes)
-	(&cfnService{srv: s}).register(s.routes)
-	s.waf = wafv2.NewLimiter()
+	cloudformation.New(func() *cloudformation.State { return &s.state.CFN }, &cloudformation.Resources{
+		EC2: func() *ec2.State { return &s.state.EC2 }, ECS: func() *ecs.State { return &s.state.ECS },
+		ELB: func() *elbv2.State { return &s.state.ELB }, IAM: func() *iam.State { return &s.state.IAM },
+		Logs: func() *logs.State { return &s.state.Logs }, ECR: func() ecr.State { return s.state.ECR },
+		ECSAPI: ecsAPI, ELBAPI: elbAPI, Ports: s.alb, RegistryAddr: s.publicAddr,
+	}).Register(s.routes)
 	wafv2.New(func() *wafv2.State { return &s.state.WAF }, s.waf,
 		func(arn string) bool { return s.state.ELB.LoadBalancers[arn] != nil }).Register(s.routes)
 	secretsmanager.New(func() *secretsmanager.State { return &s.state.Secrets }).Register(s.routes)
 	ssm.New(func() *ssm.State { return &s.state.SSM }).Register(s.routes)
 	s.waf.Publish(&s.state.WAF)
-	s.alb.allow = s.waf.AllowsRequest
 	return s, nil
 }
 
@@ -149,9 +158,9 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.lock = lock
 	s.ln = ln
-	s.alb.start()
+	s.alb.Start()
 	s.mu.Lock()
-	if s.alb.sync(s.state) { // ports given to load balancers that had none, or moved
+	if s.alb.Sync(&s.state.ELB) { // ports given to load balancers that had none, or moved
 		if err := s.file.save(s.state); err != nil {
 			s.log.Warn("sandbox state not saved", "err", err)
 		}
@@ -174,7 +183,7 @@ func (s *Server) Start(ctx context.Context) error {
 		case <-s.done:
 		}
 	}()
-	s.tasks.start()
+	s.tasks.Start()
 	s.log.Debug("sandbox listening", "addr", s.Addr(), "data", s.opts.DataDir)
 	return nil
 }
@@ -226,14 +235,14 @@ func (s *Server) Wait(ctx context.Context) error {
 // folder's lock is released once serving has stopped.
 func (s *Server) Close() error {
 	if s.httpSrv == nil {
-		s.alb.close()
+		s.alb.Close()
 		return nil
 	}
-	s.closeOnce.Do(s.tasks.close)
+	s.closeOnce.Do(s.tasks.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := s.httpSrv.Shutdown(ctx)
-	s.alb.close()
+	s.alb.Close()
 	if err != nil {
 		if cerr := s.httpSrv.Close(); cerr != nil {
 			return errors.Join(fmt.Errorf("stop the sandbox: %w", cerr), s.lock.Release())
@@ -284,8 +293,8 @@ func (s *Server) invoke(r *http.Request, requestID string, op func(*awsproto.Cal
 	defer s.mu.Unlock()
 	out, err := op(c)
 	if c.Mutated() {
-		s.tasks.poke()
-		s.alb.sync(s.state)
+		s.tasks.Poke()
+		s.alb.Sync(&s.state.ELB)
 		if serr := s.file.save(s.state); serr != nil {
 			return nil, s.undo(serr)
 		}
@@ -301,8 +310,8 @@ func (s *Server) undo(saveErr error) error {
 	s.log.Warn("sandbox state not saved; the request is undone", "err", saveErr)
 	if st, err := s.file.lastSaved(); err == nil {
 		s.state = st
-		s.alb.sync(s.state)
-		s.tasks.poke()
+		s.alb.Sync(&s.state.ELB)
+		s.tasks.Poke()
 	} else {
 		s.log.Warn("sandbox state not restored", "err", err)
 	}

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/cloudformation"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
@@ -32,12 +34,12 @@ type state struct {
 	ECR              ecr.State `json:"ecr"`
 	// CFN holds the stacks; the services below hold what stacks (and later
 	// the learner's API calls) created.
-	CFN  cfnState    `json:"cloudformation"`
-	EC2  ec2.State   `json:"ec2"`
-	IAM  iam.State   `json:"iam"`
-	ECS  ecsState    `json:"ecs"`
-	ELB  elbv2.State `json:"elbv2"`
-	Logs logs.State  `json:"logs"`
+	CFN  cloudformation.State `json:"cloudformation"`
+	EC2  ec2.State            `json:"ec2"`
+	IAM  iam.State            `json:"iam"`
+	ECS  ecs.State            `json:"ecs"`
+	ELB  elbv2.State          `json:"elbv2"`
+	Logs logs.State           `json:"logs"`
 	// WAF and Secrets serve module 5 (packages wafv2 and secretsmanager).
 	WAF     wafv2.State          `json:"wafv2"`
 	Secrets secretsmanager.State `json:"secretsmanager"`
@@ -55,7 +57,7 @@ func (st *state) fill() {
 	if st.IAM.Roles == nil {
 		st.IAM.Roles = map[string]*iam.Role{}
 	}
-	st.ECS.fill()
+	st.ECS.Fill()
 	st.ELB.Fill()
 	if st.Logs.Groups == nil {
 		st.Logs.Groups = map[string]*logs.Group{}
@@ -101,7 +103,7 @@ func (f stateFile) load() (*state, error) {
 		st.RegistryPassword = newState().RegistryPassword
 	}
 	st.fill()
-	if err := st.ECS.checkLimits(f.Path()); err != nil {
+	if err := st.ECS.CheckLimits(f.Path()); err != nil {
 		return nil, err
 	}
 	return st, nil

@@ -146,12 +146,19 @@ func (e *Service) ingressGroup(c *awsproto.Call, form url.Values) (*SecurityGrou
 	return nil, awsproto.ClientErr("MissingParameter", "The request must contain the parameter groupId")
 }
 
-func (e *Service) authorizeIngress(c *awsproto.Call, form url.Values) (any, error) {
+// ingressRules reads the group and the rules an AuthorizeSecurityGroupIngress
+// or RevokeSecurityGroupIngress call names.
+func (e *Service) ingressRules(c *awsproto.Call, form url.Values) (*SecurityGroup, []Rule, error) {
 	g, err := e.ingressGroup(c, form)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rules, err := rulesFrom(form)
+	return g, rules, err
+}
+
+func (e *Service) authorizeIngress(c *awsproto.Call, form url.Values) (any, error) {
+	g, rules, err := e.ingressRules(c, form)
 	if err != nil {
 		return nil, err
 	}
@@ -181,11 +188,7 @@ func (e *Service) authorizeIngress(c *awsproto.Call, form url.Values) (any, erro
 }
 
 func (e *Service) revokeIngress(c *awsproto.Call, form url.Values) (any, error) {
-	g, err := e.ingressGroup(c, form)
-	if err != nil {
-		return nil, err
-	}
-	rules, err := rulesFrom(form)
+	g, rules, err := e.ingressRules(c, form)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,8 @@
 // Package elbv2 serves the sandbox's Elastic Load Balancing v2 API
 // (awsQuery): load balancers, listeners and their rules, target groups and
 // their targets, and tags. The load balancers' data plane, which answers
-// on their ports, stays with the server and reads this package's State; the
-// API asks it about targets' health through DataPlane. The CloudFormation
+// on their ports (package alb), reads this package's State; the API asks
+// it about targets' health through DataPlane. The CloudFormation
 // providers make target groups, listeners and rules through the exported
 // operations (CreateTargetGroup, CreateListener, …), so a stack's resources
 // get the API's validation.
@@ -53,7 +53,7 @@ func (e *State) Fill() {
 	}
 }
 
-// LoadBalancer is a load balancer. It answers locally (alb.go): its DNS
+// LoadBalancer is a load balancer. It answers locally (package alb): its DNS
 // name is host:LocalPort on the sandbox's host, where its port-80 listener
 // (else its lowest) answers; each other listener answers on its own port
 // in ListenerPorts. The ports persist so that a restart binds them again.

@@ -31,16 +31,23 @@ func targetsForm(form url.Values, tg *TargetGroup) ([]Target, error) {
 	return out, nil
 }
 
+// targetsOf reads the target group and the targets a RegisterTargets or
+// DeregisterTargets call names.
+func (e *Service) targetsOf(form url.Values) (*TargetGroup, []Target, error) {
+	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
+	if err != nil {
+		return nil, nil, err
+	}
+	targets, err := targetsForm(form, tg)
+	return tg, targets, err
+}
+
 // maxTargetsPerGroup is ELB's quota of targets per target group.
 const maxTargetsPerGroup = 1000
 
 // RegisterTargets is ELBv2's RegisterTargets.
 func (e *Service) RegisterTargets(c *awsproto.Call, form url.Values) (any, error) {
-	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
-	if err != nil {
-		return nil, err
-	}
-	targets, err := targetsForm(form, tg)
+	tg, targets, err := e.targetsOf(form)
 	if err != nil {
 		return nil, err
 	}
@@ -66,11 +73,7 @@ func (e *Service) RegisterTargets(c *awsproto.Call, form url.Values) (any, error
 }
 
 func (e *Service) deregisterTargets(c *awsproto.Call, form url.Values) (any, error) {
-	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
-	if err != nil {
-		return nil, err
-	}
-	targets, err := targetsForm(form, tg)
+	tg, targets, err := e.targetsOf(form)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +133,7 @@ type targetHealthXML struct {
 	} `xml:"TargetHealth"`
 }
 
-// health is a target's health from the data plane's checks (alb_health.go in package sandbox).
+// health is a target's health from the data plane's checks (package alb).
 func (e *Service) health(tg *TargetGroup, t Target) targetHealthXML {
 	var h targetHealthXML
 	h.Target.ID, h.Target.Port, h.Target.AZ = t.ID, t.Port, t.AZ

@@ -1,0 +1,66 @@
+package cloudformation
+
+import (
+	"net/url"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
+	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+)
+
+// Resources are the services the providers make a stack's resources in,
+// under the state lock: the parts of the state of the services whose
+// resources they write directly (funcs: a failed save swaps the whole
+// state), and the operations of those whose validation the resources must
+// get (ECSAPI, ELBAPI).
+type Resources struct {
+	EC2  func() *ec2.State
+	ECS  func() *ecs.State
+	ELB  func() *elbv2.State
+	IAM  func() *iam.State
+	Logs func() *logs.State
+	ECR  func() ecr.State
+	// ECSAPI makes task definitions and services (ecs.Service).
+	ECSAPI ECSAPI
+	// ELBAPI makes target groups, listeners and rules (elbv2.Service).
+	ELBAPI ELBAPI
+	// Ports gives a new load balancer its local port and DNS name (the
+	// load balancers' data plane).
+	Ports LoadBalancerPorts
+	// RegistryAddr is the sandbox's host:port, which repository URIs
+	// start with.
+	RegistryAddr func() string
+}
+
+// ECSAPI is the ECS operations the providers call, so that a stack's task
+// definitions and services get the API's checks and state.
+type ECSAPI interface {
+	RegisterTaskDefinition(c *awsproto.Call, body []byte) (any, error)
+	DeregisterTaskDefinition(c *awsproto.Call, body []byte) (any, error)
+	CreateService(c *awsproto.Call, body []byte) (any, error)
+	DeleteService(c *awsproto.Call, body []byte) (any, error)
+}
+
+// ELBAPI is the ELBv2 operations the providers call, so that a stack's
+// target groups, listeners and rules get the API's checks and state.
+type ELBAPI interface {
+	CreateTargetGroup(c *awsproto.Call, form url.Values) (any, error)
+	RegisterTargets(c *awsproto.Call, form url.Values) (any, error)
+	DeleteTargetGroup(c *awsproto.Call, form url.Values) (any, error)
+	CreateListener(c *awsproto.Call, form url.Values) (any, error)
+	DeleteListener(c *awsproto.Call, form url.Values) (any, error)
+	CreateRule(c *awsproto.Call, form url.Values) (any, error)
+	DeleteRule(c *awsproto.Call, form url.Values) (any, error)
+}
+
+// LoadBalancerPorts is what a new load balancer needs of the data plane.
+type LoadBalancerPorts interface {
+	// Allocate picks the load balancer's local port.
+	Allocate() (int, error)
+	// Address is the DNS name (host:port) of a local port.
+	Address(port int) string
+}

@@ -1,0 +1,58 @@
+package ecs
+
+import (
+	"sort"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+)
+
+func (e *Service) describeClusters(c *awsproto.Call, body []byte) (any, error) {
+	var in struct {
+		Clusters []string `json:"clusters"`
+		Include  []string `json:"include"`
+	}
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if len(in.Clusters) == 0 {
+		in.Clusters = []string{"default"}
+	}
+	withTags := includes(in.Include, "TAGS")
+	out := struct {
+		Clusters []clusterOut `json:"clusters"`
+		Failures []failure    `json:"failures"`
+	}{Clusters: []clusterOut{}, Failures: []failure{}}
+	for _, id := range in.Clusters {
+		name := ClusterName(id)
+		cl := e.state().Clusters[c.Region+"/"+name]
+		if cl == nil {
+			out.Failures = append(out.Failures, failure{Arn: ClusterARN(c.Region, name), Reason: "MISSING"})
+			continue
+		}
+		o := clusterOut{ClusterArn: cl.ARN(), ClusterName: cl.Name, Status: cl.Status, Statistics: []keyValuePair{},
+			Settings:          []clusterSetting{{Name: "containerInsights", Value: "disabled"}},
+			CapacityProviders: append([]string{}, cl.CapacityProviders...), DefaultCapacityProviderStrategy: []capacityProviderStrategyItem{}}
+		if withTags {
+			o.Tags = tagsOut(cl.Tags)
+		}
+		out.Clusters = append(out.Clusters, o)
+	}
+	return out, nil
+}
+
+func (e *Service) listClusters(c *awsproto.Call, body []byte) (any, error) {
+	var in struct{}
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	arns := []string{}
+	for _, cl := range e.state().Clusters {
+		if cl.Region == c.Region && cl.Status == "ACTIVE" {
+			arns = append(arns, cl.ARN())
+		}
+	}
+	sort.Strings(arns)
+	return struct {
+		ClusterArns []string `json:"clusterArns"`
+	}{arns}, nil
+}

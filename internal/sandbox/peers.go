@@ -1,0 +1,69 @@
+package sandbox
+
+import (
+	"time"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
+	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+)
+
+// ecsPeers is what ECS's API asks of the rest of the sandbox: EC2's
+// subnets, ELBv2's target groups, and the task runner (ecs.Network,
+// ecs.LoadBalancing, ecs.Scheduler). It runs under the state lock.
+type ecsPeers struct{ s *Server }
+
+// SubnetExists reports whether EC2 has the subnet.
+func (p ecsPeers) SubnetExists(id string) bool { return p.s.state.EC2.Subnets[id] != nil }
+
+// TargetGroupExists reports whether ELBv2 has the target group.
+func (p ecsPeers) TargetGroupExists(arn string) bool { return p.s.state.ELB.TargetGroups[arn] != nil }
+
+// LoadBalancersOf lists the load balancers forwarding to the target group.
+func (p ecsPeers) LoadBalancersOf(arn string) []string { return p.s.state.ELB.LoadBalancersOf(arn) }
+
+// Schedule recounts the service's deployments and wakes the task runner.
+func (p ecsPeers) Schedule(svc *ecs.ServiceItem, now time.Time) {
+	p.s.tasks.SettleDeployments(svc, now)
+	p.s.tasks.Poke()
+}
+
+// runnerHost is what the task runner needs of the server (tasks.Host):
+// the state lock, the parts of the state it records into, the save.
+type runnerHost struct{ s *Server }
+
+// Lock takes the state lock.
+func (h runnerHost) Lock() { h.s.mu.Lock() }
+
+// Unlock releases the state lock.
+func (h runnerHost) Unlock() { h.s.mu.Unlock() }
+
+// Commit brings the load balancers up to date and saves the state.
+func (h runnerHost) Commit() {
+	h.s.alb.Sync(&h.s.state.ELB)
+	h.s.saveLocked()
+}
+
+// ECS is ECS's state.
+func (h runnerHost) ECS() *ecs.State { return &h.s.state.ECS }
+
+// Logs is CloudWatch Logs' state.
+func (h runnerHost) Logs() *logs.State { return &h.s.state.Logs }
+
+// TargetGroup is ELBv2's target group arn, or nil.
+func (h runnerHost) TargetGroup(arn string) *elbv2.TargetGroup {
+	return h.s.state.ELB.TargetGroups[arn]
+}
+
+// Subnet is EC2's subnet id, or nil.
+func (h runnerHost) Subnet(id string) *ec2.Subnet { return h.s.state.EC2.Subnets[id] }
+
+// Repository is ECR's repository name in region, or nil.
+func (h runnerHost) Repository(region, name string) *ecr.Repository {
+	return h.s.state.ECR[region][name]
+}
+
+// PublicAddr is the sandbox's address as clients reach it.
+func (h runnerHost) PublicAddr() string { return h.s.publicAddr() }

@@ -3,6 +3,8 @@ package sandbox_test
 import (
 	"context"
 	"encoding/base64"
+	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -45,7 +47,18 @@ func sdkConfig(s *sandbox.Server, region string) aws.Config {
 		Region:       region,
 		BaseEndpoint: aws.String(s.Endpoint()),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		// Every response is logged, to be judged against AWS's models
+		// once all tests ran (models_record_test.go).
+		HTTPClient: &http.Client{Transport: recordingTransport{http.DefaultTransport}},
 	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if code == 0 {
+		code = judgeRecorded()
+	}
+	os.Exit(code)
 }
 
 func ecrClient(s *sandbox.Server) *ecr.Client { return ecr.NewFromConfig(sdkConfig(s, "us-east-1")) }

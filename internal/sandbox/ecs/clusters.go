@@ -32,6 +32,7 @@ func (e *Service) describeClusters(c *awsproto.Call, body []byte) (any, error) {
 		o := clusterOut{ClusterArn: cl.ARN(), ClusterName: cl.Name, Status: cl.Status, Statistics: []keyValuePair{},
 			Settings:          []clusterSetting{{Name: "containerInsights", Value: "disabled"}},
 			CapacityProviders: append([]string{}, cl.CapacityProviders...), DefaultCapacityProviderStrategy: []capacityProviderStrategyItem{}}
+		o.RunningTasksCount, o.PendingTasksCount, o.ActiveServicesCount = e.state().clusterCounts(cl)
 		if withTags {
 			o.Tags = tagsOut(cl.Tags)
 		}
@@ -55,4 +56,26 @@ func (e *Service) listClusters(c *awsproto.Call, body []byte) (any, error) {
 	return struct {
 		ClusterArns []string `json:"clusterArns"`
 	}{arns}, nil
+}
+
+// clusterCounts are a cluster's running and pending tasks and its active
+// services, as DescribeClusters counts them.
+func (e *State) clusterCounts(cl *Cluster) (running, pending, services int) {
+	for _, t := range e.Tasks {
+		if t.Region != cl.Region || t.Cluster != cl.Name {
+			continue
+		}
+		switch t.LastStatus {
+		case "RUNNING":
+			running++
+		case "PROVISIONING", "PENDING", "ACTIVATING":
+			pending++
+		}
+	}
+	for _, s := range e.Services {
+		if s.Region == cl.Region && s.Cluster == cl.Name && s.Status == "ACTIVE" {
+			services++
+		}
+	}
+	return running, pending, services
 }

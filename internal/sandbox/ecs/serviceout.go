@@ -30,6 +30,8 @@ type ServiceOut struct {
 	LoadBalancers                 []LoadBalancer        `json:"loadBalancers"`
 	NetworkConfiguration          *NetworkConfiguration `json:"networkConfiguration,omitempty"`
 	PendingCount                  int                   `json:"pendingCount"`
+	PlacementConstraints          []any                 `json:"placementConstraints"`
+	PlacementStrategy             []any                 `json:"placementStrategy"`
 	PlatformFamily                string                `json:"platformFamily"`
 	PlatformVersion               string                `json:"platformVersion"`
 	PropagateTags                 string                `json:"propagateTags"`
@@ -103,7 +105,7 @@ func (e *Service) serviceOut(s *ServiceItem, withTags bool) ServiceOut {
 		CreatedAt: awsproto.Epoch(s.CreatedAt), CreatedBy: "arn:aws:iam::" + awsproto.Account + ":root", SchedulingStrategy: "REPLICA",
 		DeploymentConfiguration: s.DeploymentConfig.out(), DeploymentController: deploymentController{"ECS"}, PropagateTags: "NONE",
 		RoleArn:              "arn:aws:iam::" + awsproto.Account + ":role/aws-service-role/ecs.amazonaws.com/" + iam.ECSServiceLinkedRole,
-		NetworkConfiguration: s.Network}
+		NetworkConfiguration: s.Network, PlacementConstraints: []any{}, PlacementStrategy: []any{}}
 	if withTags {
 		tags := awsproto.OrEmpty(tagsOut(s.Tags))
 		o.Tags = &tags

@@ -85,6 +85,55 @@ func (td *TaskDef) out() map[string]any {
 	}
 	o["compatibilities"] = compat
 	o["requiresAttributes"] = []any{}
+	// Lists AWS answers even when none were registered.
+	for _, k := range []string{"volumes", "placementConstraints"} {
+		if _, ok := o[k]; !ok {
+			o[k] = []any{}
+		}
+	}
+	var ctrs []any
+	for _, cd := range td.ContainerDefinitions() {
+		ctrs = append(ctrs, containerDefinitionOut(cd, o["networkMode"] == "awsvpc"))
+	}
+	if ctrs != nil {
+		o["containerDefinitions"] = ctrs
+	}
+	return o
+}
+
+// containerDefinitionOut is a container definition as AWS answers it: the
+// registered members, and the defaults AWS fills in (cpu 0, essential,
+// empty environment, mount points and volumes-from, each port mapping's
+// protocol and, with awsvpc, its host port equal to the container port).
+func containerDefinitionOut(cd map[string]any, awsvpc bool) map[string]any {
+	o := make(map[string]any, len(cd)+6)
+	for k, v := range cd {
+		o[k] = v
+	}
+	defaults := map[string]any{"cpu": 0, "essential": true, "environment": []any{}, "mountPoints": []any{},
+		"volumesFrom": []any{}, "portMappings": []any{}}
+	for k, v := range defaults {
+		if _, ok := o[k]; !ok {
+			o[k] = v
+		}
+	}
+	var pms []any
+	for _, pm := range awsproto.ListOfMaps(cd["portMappings"]) {
+		m := make(map[string]any, len(pm)+2)
+		for k, v := range pm {
+			m[k] = v
+		}
+		if _, ok := m["protocol"]; !ok {
+			m["protocol"] = "tcp"
+		}
+		if _, ok := m["hostPort"]; !ok && awsvpc {
+			m["hostPort"] = m["containerPort"]
+		}
+		pms = append(pms, m)
+	}
+	if pms != nil {
+		o["portMappings"] = pms
+	}
 	return o
 }
 

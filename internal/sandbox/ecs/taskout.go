@@ -1,43 +1,83 @@
 package ecs
 
-import "github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
+)
 
 // taskOut is ECS's Task shape.
 type taskOut struct {
-	Attachments        []attachment    `json:"attachments"`
-	AvailabilityZone   string          `json:"availabilityZone"`
-	ClusterArn         string          `json:"clusterArn"`
-	Containers         []containerOut  `json:"containers"`
-	CreatedAt          awsproto.Epoch  `json:"createdAt"`
-	DesiredStatus      string          `json:"desiredStatus"`
-	ExecutionStoppedAt *awsproto.Epoch `json:"executionStoppedAt,omitempty"`
-	Group              string          `json:"group"`
-	HealthStatus       string          `json:"healthStatus"`
-	LastStatus         string          `json:"lastStatus"`
-	LaunchType         string          `json:"launchType"`
-	PlatformFamily     string          `json:"platformFamily"`
-	PlatformVersion    string          `json:"platformVersion"`
-	PullStartedAt      *awsproto.Epoch `json:"pullStartedAt,omitempty"`
-	PullStoppedAt      *awsproto.Epoch `json:"pullStoppedAt,omitempty"`
-	StartedAt          *awsproto.Epoch `json:"startedAt,omitempty"`
-	StartedBy          string          `json:"startedBy,omitempty"`
-	StopCode           *string         `json:"stopCode,omitempty"` // with stoppedReason, even when empty
-	StoppedAt          *awsproto.Epoch `json:"stoppedAt,omitempty"`
-	StoppedReason      string          `json:"stoppedReason,omitempty"`
-	StoppingAt         *awsproto.Epoch `json:"stoppingAt,omitempty"`
-	TaskArn            string          `json:"taskArn"`
-	TaskDefinitionArn  string          `json:"taskDefinitionArn"`
+	Attachments          []attachment      `json:"attachments"`
+	Attributes           []taskAttribute   `json:"attributes"`
+	AvailabilityZone     string            `json:"availabilityZone"`
+	ClusterArn           string            `json:"clusterArn"`
+	Containers           []containerOut    `json:"containers"`
+	Cpu                  string            `json:"cpu,omitempty"`
+	CreatedAt            awsproto.Epoch    `json:"createdAt"`
+	DesiredStatus        string            `json:"desiredStatus"`
+	EnableExecuteCommand bool              `json:"enableExecuteCommand"`
+	EphemeralStorage     *ephemeralStorage `json:"ephemeralStorage,omitempty"`
+	Memory               string            `json:"memory,omitempty"`
+	Overrides            taskOverride      `json:"overrides"`
+	Tags                 []tag             `json:"tags"`
+	Version              int               `json:"version"`
+	ExecutionStoppedAt   *awsproto.Epoch   `json:"executionStoppedAt,omitempty"`
+	Group                string            `json:"group"`
+	HealthStatus         string            `json:"healthStatus"`
+	LastStatus           string            `json:"lastStatus"`
+	LaunchType           string            `json:"launchType"`
+	PlatformFamily       string            `json:"platformFamily"`
+	PlatformVersion      string            `json:"platformVersion"`
+	PullStartedAt        *awsproto.Epoch   `json:"pullStartedAt,omitempty"`
+	PullStoppedAt        *awsproto.Epoch   `json:"pullStoppedAt,omitempty"`
+	StartedAt            *awsproto.Epoch   `json:"startedAt,omitempty"`
+	StartedBy            string            `json:"startedBy,omitempty"`
+	StopCode             *string           `json:"stopCode,omitempty"` // with stoppedReason, even when empty
+	StoppedAt            *awsproto.Epoch   `json:"stoppedAt,omitempty"`
+	StoppedReason        string            `json:"stoppedReason,omitempty"`
+	StoppingAt           *awsproto.Epoch   `json:"stoppingAt,omitempty"`
+	TaskArn              string            `json:"taskArn"`
+	TaskDefinitionArn    string            `json:"taskDefinitionArn"`
+}
+
+// taskAttribute is ECS's Attribute shape, as a task carries it.
+type taskAttribute struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// ephemeralStorage is ECS's EphemeralStorage shape: a Fargate task's 20 GiB.
+type ephemeralStorage struct {
+	SizeInGiB int `json:"sizeInGiB"`
+}
+
+// taskOverride is ECS's TaskOverride shape: what RunTask changed (the
+// sandbox's tasks change nothing, so each container's entry names it).
+type taskOverride struct {
+	ContainerOverrides            []containerOverride `json:"containerOverrides"`
+	InferenceAcceleratorOverrides []any               `json:"inferenceAcceleratorOverrides"`
+}
+
+// containerOverride is ECS's ContainerOverride shape.
+type containerOverride struct {
+	Name string `json:"name"`
 }
 
 // containerOut is ECS's Container shape.
 type containerOut struct {
+	ContainerArn      string             `json:"containerArn"`
+	Cpu               string             `json:"cpu"`
 	ExitCode          *int               `json:"exitCode,omitempty"`
 	HealthStatus      string             `json:"healthStatus"`
 	Image             string             `json:"image"`
 	LastStatus        string             `json:"lastStatus"`
 	Name              string             `json:"name"`
 	NetworkBindings   []networkBinding   `json:"networkBindings"`
-	NetworkInterfaces []networkInterface `json:"networkInterfaces,omitempty"`
+	NetworkInterfaces []networkInterface `json:"networkInterfaces"`
 	Reason            string             `json:"reason,omitempty"`
 	RuntimeID         string             `json:"runtimeId,omitempty"`
 	TaskArn           string             `json:"taskArn"`
@@ -65,22 +105,37 @@ type attachment struct {
 	Type    string         `json:"type"`
 }
 
-// newTaskOut is the task as ECS describes it.
-func newTaskOut(t *Task) taskOut {
+// newTaskOut is the task as ECS describes it; td is its task definition
+// (nil when it is gone), for the task's size and CPU architecture.
+func newTaskOut(t *Task, td *TaskDef) taskOut {
 	ctrs := []containerOut{}
+	overrides := taskOverride{ContainerOverrides: []containerOverride{}, InferenceAcceleratorOverrides: []any{}}
 	for _, ct := range t.Containers {
-		o := containerOut{Name: ct.Name, Image: ct.Image, LastStatus: ct.LastStatus, TaskArn: t.ARN(),
-			HealthStatus: "UNKNOWN", NetworkBindings: []networkBinding{}, RuntimeID: ct.RuntimeID,
-			ExitCode: ct.ExitCode, Reason: ct.Reason}
+		o := containerOut{ContainerArn: t.containerARN(ct.Name), Cpu: "0", Name: ct.Name, Image: ct.Image,
+			LastStatus: ct.LastStatus, TaskArn: t.ARN(), HealthStatus: "UNKNOWN", NetworkBindings: []networkBinding{},
+			NetworkInterfaces: []networkInterface{}, RuntimeID: ct.RuntimeID, ExitCode: ct.ExitCode, Reason: ct.Reason}
 		if t.PrivateIP != "" {
 			o.NetworkInterfaces = []networkInterface{{AttachmentID: t.ID[:8] + "-eni", PrivateIpv4Address: t.PrivateIP}}
 		}
 		ctrs = append(ctrs, o)
+		overrides.ContainerOverrides = append(overrides.ContainerOverrides, containerOverride{Name: ct.Name})
 	}
 	o := taskOut{TaskArn: t.ARN(), ClusterArn: ClusterARN(t.Region, t.Cluster), TaskDefinitionArn: t.TaskDefinition,
 		Group: t.Group, LastStatus: t.LastStatus, DesiredStatus: t.DesiredStatus, LaunchType: t.LaunchType,
 		Containers: ctrs, CreatedAt: awsproto.Epoch(t.CreatedAt), HealthStatus: "UNKNOWN", PlatformVersion: "1.4.0",
-		PlatformFamily: "Linux", AvailabilityZone: t.Region + "a", Attachments: taskAttachments(t), StartedBy: t.DeploymentID}
+		PlatformFamily: "Linux", AvailabilityZone: t.Region + "a", Attachments: taskAttachments(t), StartedBy: cmp.Or(t.StartedBy, t.DeploymentID),
+		Overrides: overrides, Tags: awsproto.OrEmpty(tagsOut(t.Tags)), Version: t.version(),
+		Attributes: []taskAttribute{{Name: "ecs.cpu-architecture", Value: "x86_64"}}}
+	if td != nil {
+		o.Cpu, _ = td.Spec["cpu"].(string)
+		o.Memory, _ = td.Spec["memory"].(string)
+		if rp, ok := td.Spec["runtimePlatform"].(map[string]any); ok && rp["cpuArchitecture"] == "ARM64" {
+			o.Attributes[0].Value = "arm64"
+		}
+	}
+	if t.LaunchType == "FARGATE" {
+		o.EphemeralStorage = &ephemeralStorage{SizeInGiB: 20}
+	}
 	epoch := func(v awsproto.Epoch) *awsproto.Epoch { return &v }
 	if t.StartedAt != nil {
 		o.StartedAt = epoch(awsproto.Epoch(*t.StartedAt))
@@ -112,4 +167,26 @@ func taskAttachments(t *Task) []attachment {
 	}
 	return []attachment{{ID: t.ID[:8] + "-eni", Type: "ElasticNetworkInterface", Status: status,
 		Details: []keyValuePair{{Name: "privateIPv4Address", Value: t.PrivateIP}}}}
+}
+
+// version is the task's version, which AWS raises with every change of
+// its status: its place in the lifecycle, one more once it is asked to
+// stop.
+func (t *Task) version() int {
+	lifecycle := []string{"PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"}
+	v := slices.Index(lifecycle, t.LastStatus) + 2
+	if t.DesiredStatus == "STOPPED" && t.LastStatus != "STOPPED" {
+		v++
+	}
+	return v
+}
+
+// containerARN is the ARN of the task's container named name: a UUID
+// derived from the task and the name, so that it stays the same.
+func (t *Task) containerARN(name string) string {
+	h := sha256.Sum256([]byte(t.Region + "/" + t.Cluster + "/" + t.ID + "/" + name))
+	h[6], h[8] = h[6]&0x0f|0x40, h[8]&0x3f|0x80
+	id := hex.EncodeToString(h[:16])
+	return "arn:aws:ecs:" + t.Region + ":" + awsproto.Account + ":container/" + t.Cluster + "/" + t.ID + "/" +
+		id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
 }

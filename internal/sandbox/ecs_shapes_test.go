@@ -1,0 +1,44 @@
+package sandbox_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+)
+
+// DescribeClusters counts the cluster's services and tasks, which
+// dashboards and scripts read (issue 18, item 6); and a task definition
+// answers the lists AWS always answers, which ecs-deploy reads without a
+// check (item 1; the model test judges every response the same way).
+func TestECSClusterCountsAndTaskDefinitionLists(t *testing.T) {
+	w := newWorld(t, "")
+	ctx, cluster := context.Background(), w.outputs["ClusterName"]
+	w.taskDef(t, "users", "nginx:1")
+	tg := w.targetGroup(t, "users", 81)
+	if err := w.createService("users", tg, 2); err != nil {
+		t.Fatal(err)
+	}
+	out, err := w.ecs.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{cluster}})
+	if err != nil || len(out.Clusters) != 1 {
+		t.Fatalf("DescribeClusters: %v %+v", err, out)
+	}
+	c := out.Clusters[0]
+	if c.ActiveServicesCount != 1 || c.RunningTasksCount+c.PendingTasksCount != 2 {
+		t.Errorf("cluster counts: %d services, %d running, %d pending; want 1 service and 2 tasks", c.ActiveServicesCount, c.RunningTasksCount, c.PendingTasksCount)
+	}
+
+	td, err := w.ecs.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("users")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, cd := td.TaskDefinition, td.TaskDefinition.ContainerDefinitions[0]
+	if d.Volumes == nil || d.PlacementConstraints == nil || cd.MountPoints == nil || cd.VolumesFrom == nil || cd.Environment == nil {
+		t.Errorf("lists AWS always answers are missing: volumes %v, placementConstraints %v, mountPoints %v, volumesFrom %v, environment %v",
+			d.Volumes, d.PlacementConstraints, cd.MountPoints, cd.VolumesFrom, cd.Environment)
+	}
+	if pm := cd.PortMappings[0]; aws.ToInt32(pm.HostPort) != 3000 || pm.Protocol != "tcp" {
+		t.Errorf("an awsvpc port mapping: host port %d, protocol %q; want 3000, tcp", aws.ToInt32(pm.HostPort), pm.Protocol)
+	}
+}

@@ -1,0 +1,30 @@
+package sandbox_test
+
+// alwaysReturned lists, per model shape (endpoint prefix.shape), the members AWS returns in every
+// response although the model does not mark them required: clients
+// written against AWS's real responses (ecs-deploy, the console's JSON,
+// scripts using jq) index them without a check. Each entry is what AWS
+// returns for a Fargate task definition, task, service or cluster made the
+// way the workshop makes them (AWS's documented example responses and
+// recordings of the same calls).
+func alwaysReturned() map[string][]string {
+	return map[string][]string{
+		// ecs
+		"ecs.TaskDefinition": {"taskDefinitionArn", "containerDefinitions", "family", "revision", "volumes", "status",
+			"requiresAttributes", "placementConstraints", "compatibilities", "registeredAt", "registeredBy"},
+		"ecs.ContainerDefinition": {"name", "image", "cpu", "portMappings", "essential", "environment", "mountPoints", "volumesFrom"},
+		"ecs.Task": {"attachments", "attributes", "availabilityZone", "clusterArn", "containers", "cpu", "createdAt", "desiredStatus",
+			"enableExecuteCommand", "group", "lastStatus", "launchType", "memory", "overrides", "tags", "taskArn",
+			"taskDefinitionArn", "version"},
+		"ecs.Container":         {"containerArn", "taskArn", "name", "image", "lastStatus", "networkInterfaces", "cpu"},
+		"ecs.TaskOverride":      {"containerOverrides", "inferenceAcceleratorOverrides"},
+		"ecs.ContainerOverride": {"name"},
+		"ecs.Service": {"serviceArn", "serviceName", "clusterArn", "loadBalancers", "serviceRegistries", "status", "desiredCount",
+			"runningCount", "pendingCount", "launchType", "taskDefinition", "deploymentConfiguration", "deployments", "events",
+			"createdAt", "placementConstraints", "placementStrategy", "schedulingStrategy", "createdBy",
+			"enableECSManagedTags", "propagateTags", "enableExecuteCommand"},
+		"ecs.Cluster": {"clusterArn", "clusterName", "status", "registeredContainerInstancesCount", "runningTasksCount",
+			"pendingTasksCount", "activeServicesCount", "statistics", "settings", "capacityProviders",
+			"defaultCapacityProviderStrategy"},
+	}
+}

@@ -81,6 +81,12 @@ func (e *Service) Register(r *awsproto.Router) {
 		"ListServices":               e.listServices,
 		"ListTasks":                  e.listTasks,
 		"DescribeTasks":              e.describeTasks,
+		"RunTask":                    e.RunTask,
+		"StopTask":                   e.stopTask,
+		"ListContainerInstances":     e.listContainerInstances,
+		"ListTagsForResource":        e.listTagsForResource,
+		"TagResource":                e.tagResource,
+		"UntagResource":              e.untagResource,
 	})
 }
 

@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -169,6 +170,9 @@ func (e *Service) CreateService(c *awsproto.Call, body []byte) (any, error) {
 	}
 	if td.Status != "ACTIVE" {
 		return nil, awsproto.ClientErr("InvalidParameterException", "TaskDefinition is inactive")
+	}
+	if err := checkLaunchType(td, cmp.Or(in.LaunchType, "FARGATE")); err != nil {
+		return nil, err
 	}
 	if td.NetworkMode() == "awsvpc" {
 		if in.NetworkConfiguration == nil || in.NetworkConfiguration.AwsvpcConfiguration == nil {

@@ -16,6 +16,7 @@ type Task struct {
 	TaskDefinition string      `json:"taskDefinition"`
 	Group          string      `json:"group"` // service:NAME for a service's tasks
 	DeploymentID   string      `json:"deploymentId,omitempty"`
+	StartedBy      string      `json:"startedBy,omitempty"` // RunTask's startedBy (a service's tasks: the deployment)
 	LastStatus     string      `json:"lastStatus"`
 	DesiredStatus  string      `json:"desiredStatus"`
 	LaunchType     string      `json:"launchType,omitempty"`
@@ -30,6 +31,9 @@ type Task struct {
 	// network); Targets are where it is registered in target groups.
 	PrivateIP string       `json:"privateIp,omitempty"`
 	Targets   []TaskTarget `json:"targets,omitempty"`
+	// Tags are RunTask's tags (a service's tasks have none: the sandbox
+	// does not propagate them).
+	Tags []awsproto.Tag `json:"tags,omitempty"`
 }
 
 // TaskTarget is a target a task registered in a target group.
@@ -159,7 +163,7 @@ func (e *Service) describeTasks(c *awsproto.Call, body []byte) (any, error) {
 			out.Failures = append(out.Failures, failure{Arn: arn, Reason: "MISSING"})
 			continue
 		}
-		out.Tasks = append(out.Tasks, newTaskOut(t))
+		out.Tasks = append(out.Tasks, newTaskOut(t, e.state().FindTaskDef(t.Region, t.TaskDefinition)))
 	}
 	return out, nil
 }

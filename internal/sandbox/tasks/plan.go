@@ -39,6 +39,8 @@ func (r *Runner) reconcile() {
 			launches, stops = append(launches, l...), append(stops, s...)
 			changed = changed || c
 		}
+		l, s := r.planStandalone()
+		launches, stops = append(launches, l...), append(stops, s...)
 		if r.host.ECS().ExpireStopped(now) {
 			changed = true
 		}
@@ -53,6 +55,25 @@ func (r *Runner) reconcile() {
 	for _, key := range stops {
 		r.goTask(key, func(ctx context.Context) { r.stop(ctx, key) })
 	}
+}
+
+// planStandalone picks the tasks RunTask started that are still to
+// launch, and those StopTask (or an exit) stopped that are still to stop
+// (under the state lock).
+func (r *Runner) planStandalone() (launch, stop []string) {
+	for _, key := range awsproto.SortedKeys(r.host.ECS().Tasks) {
+		t := r.host.ECS().Tasks[key]
+		if strings.HasPrefix(t.Group, "service:") || r.isBusy(key) {
+			continue
+		}
+		switch {
+		case t.DesiredStatus == "RUNNING" && t.LastStatus == "PROVISIONING":
+			launch = append(launch, key)
+		case t.DesiredStatus == "STOPPED" && t.LastStatus != "STOPPED":
+			stop = append(stop, key)
+		}
+	}
+	return launch, stop
 }
 
 // plan decides one service's task changes (under the state lock). It

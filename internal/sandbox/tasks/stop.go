@@ -41,8 +41,9 @@ func (r *Runner) exited(key, ctrName string, code int) {
 			}
 		}
 		if t.DesiredStatus == "RUNNING" {
-			if svc := r.serviceOf(t); svc != nil {
-				r.markStopping(svc, t, now, "EssentialContainerExited", "Essential container in task exited")
+			svc := r.serviceOf(t)
+			r.markStopping(svc, t, now, "EssentialContainerExited", "Essential container in task exited")
+			if svc != nil {
 				r.failed(svc, t.DeploymentID, now)
 			}
 			stop = true

@@ -114,7 +114,9 @@ func (m *awsModel) judgeJSON(op string, body []byte) []string {
 
 func (m *awsModel) walkJSON(shapeName, path string, v any, problems *[]string) {
 	s := m.Shapes[shapeName]
-	bad := func(format string, args ...any) { *problems = append(*problems, path+": "+fmt.Sprintf(format, args...)) }
+	bad := func(format string, args ...any) {
+		*problems = append(*problems, path+": "+fmt.Sprintf(format, args...))
+	}
 	switch s.Type {
 	case "structure":
 		obj, ok := v.(map[string]any)
@@ -247,7 +249,9 @@ func (m *awsModel) wireName(name string, mem modelMember) string {
 
 func (m *awsModel) walkXML(shapeName, path string, n xmlNode, top bool, problems *[]string) {
 	s := m.Shapes[shapeName]
-	bad := func(format string, args ...any) { *problems = append(*problems, path+": "+fmt.Sprintf(format, args...)) }
+	bad := func(format string, args ...any) {
+		*problems = append(*problems, path+": "+fmt.Sprintf(format, args...))
+	}
 	text := strings.TrimSpace(n.Text)
 	switch s.Type {
 	case "structure":

@@ -35,12 +35,15 @@ func (rt recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	key := ""
 	if target := req.Header.Get("X-Amz-Target"); target != "" {
 		key = "target " + target
-	} else if req.Body != nil && req.GetBody != nil {
-		if b, err := req.GetBody(); err == nil {
-			raw, _ := io.ReadAll(b)
-			if form, err := url.ParseQuery(string(raw)); err == nil && form.Get("Action") != "" {
-				key = "query " + form.Get("Version") + " " + form.Get("Action")
-			}
+	} else if req.Body != nil && strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		raw, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(raw)) // the same bytes, so the signature holds
+		if form, err := url.ParseQuery(string(raw)); err == nil && form.Get("Action") != "" {
+			key = "query " + form.Get("Version") + " " + form.Get("Action")
 		}
 	}
 	res, err := rt.next.RoundTrip(req)
@@ -112,6 +115,9 @@ func judgeRecorded() int {
 			continue
 		}
 		judged++
+		if os.Getenv("WORKSHOP_MODELS_LIST") != "" {
+			fmt.Fprintln(os.Stderr, "  judged", m.Metadata.EndpointName, op, len(recorded.samples[key]))
+		}
 		for _, body := range recorded.samples[key] {
 			bodies++
 			var p []string

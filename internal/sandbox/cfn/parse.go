@@ -104,10 +104,43 @@ func (t *Template) Validate(supported map[string]bool) error {
 			bad = append(bad, r.Type)
 		}
 	}
-	if len(bad) > 0 {
-		return formatErr("Unrecognized resource types: %s", bracketList(bad))
+	if len(bad) == 0 {
+		return nil
 	}
-	return nil
+	var notEmulated, unrecognized []string
+	for _, typ := range bad {
+		if awsType(typ) {
+			notEmulated = append(notEmulated, typ)
+		} else {
+			unrecognized = append(unrecognized, typ)
+		}
+	}
+	if len(unrecognized) > 0 {
+		return formatErr("Unrecognized resource types: %s", bracketList(unrecognized))
+	}
+	var have []string
+	for typ := range supported {
+		have = append(have, typ)
+	}
+	return formatErr("the workshop's sandbox does not emulate the resource types %s (they may be valid on AWS); it emulates %s",
+		bracketList(notEmulated), strings.Join(sortedUnique(have), ", "))
+}
+
+// awsType says whether a type is spelled as AWS's are, AWS::SERVICE::NAME,
+// so that a type the sandbox lacks is not blamed on the template.
+func awsType(typ string) bool {
+	parts := strings.Split(typ, "::")
+	if len(parts) != 3 || parts[0] != "AWS" {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if p == "" || strings.IndexFunc(p, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+		}) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // optionalString reads a string-valued top-level key, "" when absent.

@@ -92,7 +92,16 @@ func TestValidateResourceTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "Template format error: Unrecognized resource types: [AWS::Baz::Qux, AWS::Foo::Bar]"
+	// Types spelled as AWS's are are not blamed on the template: the
+	// sandbox says it does not emulate them and what it does emulate.
+	want := "Template format error: the workshop's sandbox does not emulate the resource types [AWS::Baz::Qux, AWS::Foo::Bar] (they may be valid on AWS); it emulates AWS::EC2::VPC"
+	misspelled, err := Parse([]byte("Resources:\n  A: {Type: AWS::EC2:VPC}\n  B: {Type: AWS::Foo::Bar}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := misspelled.Validate(map[string]bool{"AWS::EC2::VPC": true}); err == nil || err.Error() != "Template format error: Unrecognized resource types: [AWS::EC2:VPC]" {
+		t.Errorf("a misspelled type: %v", err)
+	}
 	if err := tmpl.Validate(map[string]bool{"AWS::EC2::VPC": true}); err == nil || err.Error() != want {
 		t.Fatalf("Validate: got %v, want %q", err, want)
 	}

@@ -200,9 +200,13 @@ func (f *Service) listStackResources(c *awsproto.Call, form url.Values) (any, er
 }
 
 func (f *Service) getTemplate(c *awsproto.Call, form url.Values) (any, error) {
-	st, err := f.namedStack(c, form)
-	if err != nil {
-		return nil, err
+	name := form.Get("StackName")
+	if name == "" {
+		return nil, validationErr("1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null")
+	}
+	st := f.findStack(c.Region, name)
+	if st == nil {
+		return nil, validationErr("Stack with id %s does not exist", name)
 	}
 	body := st.TemplateBody
 	if name := form.Get("ChangeSetName"); name != "" {

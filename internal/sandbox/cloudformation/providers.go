@@ -63,6 +63,10 @@ func providers() map[string]provider {
 		"AWS::IAM::Role":                            {create: createRole, delete: deleteRole, iam: true},
 		"AWS::Logs::LogGroup":                       {create: createLogGroup, delete: deleteLogGroup},
 		"AWS::ECR::Repository":                      {create: createRepository, delete: deleteRepositoryResource},
+		"AWS::EC2::SecurityGroupEgress":             {create: createEgress, delete: deleteEgress},
+		"AWS::IAM::Policy":                          {create: createPolicy, delete: deleteNothing, iam: true},
+		"AWS::IAM::InstanceProfile":                 {create: createInstanceProfile, delete: deleteNothing, iam: true},
+		"AWS::CDK::Metadata":                        {create: createCDKMetadata, delete: deleteNothing},
 	}
 }
 

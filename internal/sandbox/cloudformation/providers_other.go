@@ -39,9 +39,18 @@ func deleteCluster(p *provCall, id string, _ map[string]string) error {
 			delete(p.res.ECS().Services, key)
 		}
 	}
-	for key := range p.res.ECS().Tasks {
-		if strings.HasPrefix(key, prefix) {
+	// Tasks still running (a deleted service's, draining) are told to
+	// stop and kept until the task runner has stopped their containers;
+	// forgetting them would leave the containers running.
+	for key, t := range p.res.ECS().Tasks {
+		if !strings.HasPrefix(key, prefix) {
+			continue
+		}
+		if t.LastStatus == "STOPPED" {
 			delete(p.res.ECS().Tasks, key)
+		} else if t.DesiredStatus != "STOPPED" {
+			at := p.now
+			t.DesiredStatus, t.StopCode, t.StoppedReason, t.StoppingAt = "STOPPED", "ServiceSchedulerInitiated", "The cluster was deleted", &at
 		}
 	}
 	delete(p.res.ECS().Clusters, p.region+"/"+id)

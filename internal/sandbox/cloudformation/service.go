@@ -33,6 +33,8 @@ func (f *Service) Register(r *awsproto.Router) {
 		"DescribeStackEvents":    f.describeStackEvents,
 		"DescribeStackResources": f.describeStackResources,
 		"ListStackResources":     f.listStackResources,
+		"ListStacks":             f.listStacks,
+		"DescribeStackResource":  f.describeStackResource,
 		"GetTemplate":            f.getTemplate,
 		"ValidateTemplate":       f.validateTemplate,
 		"GetTemplateSummary":     f.getTemplateSummary,

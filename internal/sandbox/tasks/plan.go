@@ -58,18 +58,24 @@ func (r *Runner) reconcile() {
 }
 
 // planStandalone picks the tasks RunTask started that are still to
-// launch, and those StopTask (or an exit) stopped that are still to stop
-// (under the state lock).
+// launch, and those StopTask (or an exit) stopped that are still to stop,
+// and the tasks of services that no longer exist (under the state lock).
 func (r *Runner) planStandalone() (launch, stop []string) {
 	for _, key := range awsproto.SortedKeys(r.host.ECS().Tasks) {
 		t := r.host.ECS().Tasks[key]
-		if strings.HasPrefix(t.Group, "service:") || r.isBusy(key) {
+		if r.isBusy(key) || t.LastStatus == "STOPPED" {
+			continue
+		}
+		if strings.HasPrefix(t.Group, "service:") {
+			if r.serviceOf(t) == nil { // its service (or cluster) is gone
+				stop = append(stop, key)
+			}
 			continue
 		}
 		switch {
 		case t.DesiredStatus == "RUNNING" && t.LastStatus == "PROVISIONING":
 			launch = append(launch, key)
-		case t.DesiredStatus == "STOPPED" && t.LastStatus != "STOPPED":
+		case t.DesiredStatus == "STOPPED":
 			stop = append(stop, key)
 		}
 	}

@@ -1,0 +1,150 @@
+package sandbox_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+)
+
+// cdkLikeTemplate has what every CDK app's synthesised template and the
+// original tutorial's have beside the workshop's own types: the CDK's
+// metadata, an inline policy on a role, an instance profile, an egress
+// rule; and a Fargate service of its own.
+const cdkLikeTemplate = `Parameters:
+  Subnet: {Type: String}
+  Image: {Type: String}
+  Group: {Type: String}
+Resources:
+  CDKMetadata:
+    Type: AWS::CDK::Metadata
+    Properties:
+      Analytics: v2:deflate64:H4sIAAAAAAAA
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com}, Action: sts:AssumeRole}]
+  RoleDefaultPolicy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: RoleDefaultPolicy
+      PolicyDocument:
+        Statement: [{Effect: Allow, Action: [logs:CreateLogStream, logs:PutLogEvents], Resource: "*"}]
+      Roles: [!Ref Role]
+  Profile:
+    Type: AWS::IAM::InstanceProfile
+    Properties:
+      Roles: [!Ref Role]
+  Egress:
+    Type: AWS::EC2::SecurityGroupEgress
+    Properties:
+      GroupId: !Ref Group
+      IpProtocol: tcp
+      FromPort: 443
+      ToPort: 443
+      CidrIp: 0.0.0.0/0
+  Cluster:
+    Type: AWS::ECS::Cluster
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: web
+      NetworkMode: awsvpc
+      RequiresCompatibilities: [FARGATE]
+      Cpu: "256"
+      Memory: "512"
+      TaskRoleArn: !GetAtt Role.Arn
+      ContainerDefinitions:
+        - Name: web
+          Image: !Ref Image
+          PortMappings: [{ContainerPort: 3000}]
+  Service:
+    Type: AWS::ECS::Service
+    DependsOn: RoleDefaultPolicy
+    Properties:
+      Cluster: !Ref Cluster
+      TaskDefinition: !Ref Task
+      DesiredCount: 1
+      LaunchType: FARGATE
+      NetworkConfiguration:
+        AwsvpcConfiguration:
+          Subnets: [!Ref Subnet]
+Outputs:
+  ProfileArn:
+    Value: !GetAtt Profile.Arn
+`
+
+// A CDK-like stack deploys (issue 18, item 3), ListStacks and
+// DescribeStackResource read it (item 2), and deleting it stops its
+// tasks' containers instead of leaving them running (item 4).
+func TestCDKLikeStackDeploysAndItsDeletionStopsItsTasks(t *testing.T) {
+	w := newTaskWorld(t)
+	c, ctx := cfnClient(w.s), context.Background()
+	group := w.outputs["ServiceSecurityGroup"]
+	_, err := c.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("cdk-app"), TemplateBody: aws.String(cdkLikeTemplate),
+		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam},
+		Parameters: []cfntypes.Parameter{
+			{ParameterKey: aws.String("Subnet"), ParameterValue: aws.String(strings.Split(w.outputs["PublicSubnets"], ",")[0])},
+			{ParameterKey: aws.String("Image"), ParameterValue: aws.String(w.s.Addr() + "/api:v1")},
+			{ParameterKey: aws.String("Group"), ParameterValue: aws.String(group)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	until(t, "the stack is created", func() bool {
+		st := describeStack(t, c, "cdk-app")
+		if st.StackStatus == cfntypes.StackStatusRollbackComplete || st.StackStatus == cfntypes.StackStatusRollbackInProgress {
+			t.Fatalf("the stack rolled back: %s", aws.ToString(st.StackStatusReason))
+		}
+		return st.StackStatus == cfntypes.StackStatusCreateComplete
+	})
+	if arn := outputs(describeStack(t, c, "cdk-app"))["ProfileArn"]; !strings.HasPrefix(arn, "arn:aws:iam::123456789012:instance-profile/") {
+		t.Errorf("the instance profile's Arn: %q", arn)
+	}
+	sgs, err := ec2.NewFromConfig(sdkConfig(w.s, "us-east-1")).DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{group}})
+	if err != nil || len(sgs.SecurityGroups) != 1 {
+		t.Fatalf("DescribeSecurityGroups: %v", err)
+	}
+	found := false
+	for _, p := range sgs.SecurityGroups[0].IpPermissionsEgress {
+		found = found || aws.ToInt32(p.FromPort) == 443
+	}
+	if !found {
+		t.Errorf("the egress rule is not on the group: %+v", sgs.SecurityGroups[0].IpPermissionsEgress)
+	}
+	res, err := c.DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{StackName: aws.String("cdk-app"), LogicalResourceId: aws.String("Service")})
+	if err != nil || aws.ToString(res.StackResourceDetail.ResourceType) != "AWS::ECS::Service" || res.StackResourceDetail.ResourceStatus != cfntypes.ResourceStatusCreateComplete {
+		t.Fatalf("DescribeStackResource: %v %+v", err, res)
+	}
+	_, err = c.DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{StackName: aws.String("cdk-app"), LogicalResourceId: aws.String("Nope")})
+	wantAPIError(t, err, "ValidationError", "Resource Nope does not exist for stack cdk-app")
+	until(t, "the stack's service runs its task", func() bool { return w.fake.running() == 1 })
+
+	if _, err := c.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("cdk-app")}); err != nil {
+		t.Fatal(err)
+	}
+	until(t, "the stack's task's container is stopped", func() bool { return w.fake.running() == 0 })
+	list, err := c.ListStacks(ctx, &cloudformation.ListStacksInput{StackStatusFilter: []cfntypes.StackStatus{cfntypes.StackStatusDeleteComplete}})
+	if err != nil || len(list.StackSummaries) != 1 || aws.ToString(list.StackSummaries[0].StackName) != "cdk-app" {
+		t.Fatalf("ListStacks of deleted stacks: %v %+v", err, list)
+	}
+	all, err := c.ListStacks(ctx, &cloudformation.ListStacksInput{})
+	if err != nil || len(all.StackSummaries) != 2 {
+		t.Fatalf("ListStacks: %v %+v", err, all)
+	}
+}
+
+// GetTemplate's errors are AWS's, word for word, which scripts grep
+// (issue 18, item 7).
+func TestGetTemplateErrors(t *testing.T) {
+	s := start(t, "")
+	c, ctx := cfnClient(s), context.Background()
+	_, err := c.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String("missing")})
+	wantAPIError(t, err, "ValidationError", "Stack with id missing does not exist")
+	_, err = c.GetTemplate(ctx, &cloudformation.GetTemplateInput{})
+	wantAPIError(t, err, "ValidationError", "Value null at 'stackName' failed to satisfy constraint: Member must not be null")
+}

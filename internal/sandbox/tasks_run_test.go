@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
@@ -98,4 +99,42 @@ func TestFargateNeedsAwsvpc(t *testing.T) {
 	_, err = w.ecs.RunTask(ctx, &ecs.RunTaskInput{Cluster: aws.String(w.outputs["ClusterName"]), TaskDefinition: aws.String("bridged"),
 		LaunchType: ecstypes.LaunchTypeFargate})
 	wantAPIError(t, err, "ClientException", "Task definition does not support launch_type FARGATE.")
+}
+
+// Without a launch type, on a cluster without capacity providers, a
+// service is an EC2 service, as on AWS; the sandbox's clusters have no
+// container instances, so it says it cannot place a task and runs none
+// (issue 18, item 5). RunTask is refused the same way.
+func TestNoLaunchTypeMeansEC2(t *testing.T) {
+	w := newTaskWorld(t)
+	ctx, c := context.Background(), cfnClient(w.s)
+	createStack(t, c, "bare", "Resources:\n  Cluster: {Type: AWS::ECS::Cluster}\n")
+	until(t, "the bare cluster's stack is created", func() bool {
+		return describeStack(t, c, "bare").StackStatus == "CREATE_COMPLETE"
+	})
+	res, err := c.DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{StackName: aws.String("bare"), LogicalResourceId: aws.String("Cluster")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cluster := res.StackResourceDetail.PhysicalResourceId
+	w.taskDef(t, "api", w.s.Addr()+"/api:v1")
+	if _, err := w.ecs.CreateService(ctx, &ecs.CreateServiceInput{Cluster: cluster, ServiceName: aws.String("api"),
+		TaskDefinition: aws.String("api"), DesiredCount: aws.Int32(1), NetworkConfiguration: &ecstypes.NetworkConfiguration{
+			AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: strings.Split(w.outputs["PublicSubnets"], ",")}}}); err != nil {
+		t.Fatal(err)
+	}
+	until(t, "the service says it cannot place a task", func() bool {
+		out, err := w.ecs.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: cluster, Services: []string{"api"}})
+		if err != nil || len(out.Services) != 1 {
+			t.Fatalf("DescribeServices: %v", err)
+		}
+		s := out.Services[0]
+		return s.LaunchType == ecstypes.LaunchTypeEc2 && len(s.Events) > 0 &&
+			strings.Contains(aws.ToString(s.Events[0].Message), "(service api) was unable to place a task because no container instance met all of its requirements")
+	})
+	if n := w.fake.running(); n != 0 {
+		t.Errorf("%d containers run for an EC2 service without container instances", n)
+	}
+	_, err = w.ecs.RunTask(ctx, &ecs.RunTaskInput{Cluster: cluster, TaskDefinition: aws.String("api")})
+	wantAPIError(t, err, "InvalidParameterException", "No Container Instances were found in your cluster.")
 }

@@ -15,6 +15,19 @@ func checkLaunchType(td *TaskDef, launchType string) error {
 	return nil
 }
 
+// defaultLaunchType is the launch type of a call that names none: EC2 on
+// a cluster without capacity providers, as on AWS (the sandbox's clusters
+// have no EC2 container instances, so such tasks cannot be placed).
+func defaultLaunchType(cl *Cluster, launchType string) string {
+	if launchType != "" {
+		return launchType
+	}
+	if len(cl.CapacityProviders) > 0 {
+		return "FARGATE"
+	}
+	return "EC2"
+}
+
 // RunTask is ECS's RunTask: count tasks of a task definition outside any
 // service, which the task runner starts like a service's and stops when
 // their essential container exits or StopTask asks.
@@ -47,11 +60,12 @@ func (e *Service) RunTask(c *awsproto.Call, body []byte) (any, error) {
 	if count < 1 || count > 10 {
 		return nil, awsproto.ClientErr("InvalidParameterException", "Count must be between 1 and 10.")
 	}
-	if in.LaunchType == "" {
-		in.LaunchType = "FARGATE"
-	}
+	in.LaunchType = defaultLaunchType(cl, in.LaunchType)
 	if err := checkLaunchType(td, in.LaunchType); err != nil {
 		return nil, err
+	}
+	if in.LaunchType == "EC2" {
+		return nil, awsproto.ClientErr("InvalidParameterException", "No Container Instances were found in your cluster.")
 	}
 	if td.NetworkMode() == "awsvpc" {
 		if in.NetworkConfiguration == nil || in.NetworkConfiguration.AwsvpcConfiguration == nil {

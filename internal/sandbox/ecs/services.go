@@ -1,7 +1,6 @@
 package ecs
 
 import (
-	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -171,7 +170,8 @@ func (e *Service) CreateService(c *awsproto.Call, body []byte) (any, error) {
 	if td.Status != "ACTIVE" {
 		return nil, awsproto.ClientErr("InvalidParameterException", "TaskDefinition is inactive")
 	}
-	if err := checkLaunchType(td, cmp.Or(in.LaunchType, "FARGATE")); err != nil {
+	in.LaunchType = defaultLaunchType(cl, in.LaunchType)
+	if err := checkLaunchType(td, in.LaunchType); err != nil {
 		return nil, err
 	}
 	if td.NetworkMode() == "awsvpc" {
@@ -202,9 +202,6 @@ func (e *Service) CreateService(c *awsproto.Call, body []byte) (any, error) {
 	s := &ServiceItem{Name: in.ServiceName, Cluster: cl.Name, Region: c.Region, Status: "ACTIVE", TaskDefinition: td.ARN(),
 		DesiredCount: desired, LaunchType: in.LaunchType, Network: in.NetworkConfiguration, LoadBalancers: in.LoadBalancers,
 		Tags: tagsIn(in.Tags), CreatedAt: c.Now}
-	if s.LaunchType == "" {
-		s.LaunchType = "FARGATE"
-	}
 	if err := s.setDeploymentConfig(in.DeploymentConfiguration); err != nil {
 		return nil, err
 	}

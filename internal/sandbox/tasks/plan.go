@@ -148,7 +148,15 @@ func (r *Runner) plan(svc *ecs.ServiceItem, now time.Time) (launch, stop []strin
 	// Launch what the primary deployment lacks, within maximumPercent and
 	// after the backoff of earlier failures; a deployment the circuit
 	// breaker stopped launches nothing more.
-	if need := desired - len(primary); need > 0 && primaryID != "" && svc.Status == "ACTIVE" &&
+	if need := desired - len(primary); need > 0 && svc.LaunchType == "EC2" && svc.Status == "ACTIVE" {
+		// EC2 tasks need container instances, and the sandbox's clusters
+		// have none: ECS says so in an event, now and then.
+		const unplaceable = "was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster. For more information, see the Troubleshooting section."
+		if len(svc.Events) == 0 || !strings.HasSuffix(svc.Events[0].Message, unplaceable) || now.Sub(svc.Events[0].CreatedAt) > 5*time.Minute {
+			svc.Event(now, "%s", unplaceable)
+			changed = true
+		}
+	} else if need > 0 && primaryID != "" && svc.Status == "ACTIVE" &&
 		svc.Deployments[0].RolloutState != "FAILED" {
 		room := desired*maxPercent/100 - len(primary) - len(old)
 		if n := min(need, room); n > 0 && r.mayLaunch(&svc.Deployments[0], now) {

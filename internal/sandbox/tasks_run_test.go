@@ -40,6 +40,9 @@ func TestRunTaskAndStopTask(t *testing.T) {
 	if n := w.fake.running(); n != 2 {
 		t.Errorf("%d containers run, want 2", n)
 	}
+	if mine, err := w.ecs.ListTasks(ctx, &ecs.ListTasksInput{Cluster: cluster, StartedBy: aws.String("learner")}); err != nil || len(mine.TaskArns) != 2 {
+		t.Errorf("ListTasks started by the learner: %v %+v", err, mine)
+	}
 	tags, err := w.ecs.ListTagsForResource(ctx, &ecs.ListTagsForResourceInput{ResourceArn: aws.String(arns[0])})
 	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "workshop:managed" {
 		t.Errorf("ListTagsForResource: %v %+v", err, tags)

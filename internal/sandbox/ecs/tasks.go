@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
@@ -105,6 +106,7 @@ func (e *Service) listTasks(c *awsproto.Call, body []byte) (any, error) {
 		ServiceName   string `json:"serviceName"`
 		Family        string `json:"family"`
 		DesiredStatus string `json:"desiredStatus"`
+		StartedBy     string `json:"startedBy"`
 	}
 	cl, err := e.decodeOnCluster(c, body, &in, &in.clusterCall)
 	if err != nil {
@@ -120,7 +122,8 @@ func (e *Service) listTasks(c *awsproto.Call, body []byte) (any, error) {
 	for _, t := range e.state().Tasks {
 		if t.Region != cl.Region || t.Cluster != cl.Name || t.DesiredStatus != in.DesiredStatus ||
 			in.ServiceName != "" && t.Group != "service:"+ServiceName(in.ServiceName) ||
-			in.Family != "" && !strings.Contains(t.TaskDefinition, ":task-definition/"+in.Family+":") {
+			in.Family != "" && !strings.Contains(t.TaskDefinition, ":task-definition/"+in.Family+":") ||
+			in.StartedBy != "" && cmp.Or(t.StartedBy, t.DeploymentID) != in.StartedBy {
 			continue
 		}
 		arns = append(arns, t.ARN())

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
 // cdkLikeTemplate has what every CDK app's synthesised template and the
@@ -48,6 +50,15 @@ Resources:
       FromPort: 443
       ToPort: 443
       CidrIp: 0.0.0.0/0
+  DbSecret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      Name: cdk-app/db
+      GenerateSecretString:
+        SecretStringTemplate: '{"username": "forum"}'
+        GenerateStringKey: password
+        PasswordLength: 20
+        ExcludeCharacters: '"@/'
   Cluster:
     Type: AWS::ECS::Cluster
   Task:
@@ -77,6 +88,8 @@ Resources:
 Outputs:
   ProfileArn:
     Value: !GetAtt Profile.Arn
+  SecretArn:
+    Value: !Ref DbSecret
 `
 
 // A CDK-like stack deploys (issue 18, item 3), ListStacks and
@@ -105,6 +118,13 @@ func TestCDKLikeStackDeploysAndItsDeletionStopsItsTasks(t *testing.T) {
 	if arn := outputs(describeStack(t, c, "cdk-app"))["ProfileArn"]; !strings.HasPrefix(arn, "arn:aws:iam::123456789012:instance-profile/") {
 		t.Errorf("the instance profile's Arn: %q", arn)
 	}
+	sm := secretsmanager.NewFromConfig(sdkConfig(w.s, "us-east-1"))
+	secret, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(outputs(describeStack(t, c, "cdk-app"))["SecretArn"])})
+	var value struct{ Username, Password string }
+	if err != nil || json.Unmarshal([]byte(aws.ToString(secret.SecretString)), &value) != nil || value.Username != "forum" ||
+		len(value.Password) != 20 || strings.ContainsAny(value.Password, `"@/`) {
+		t.Errorf("the generated secret: %v %+v", err, value)
+	}
 	sgs, err := ec2.NewFromConfig(sdkConfig(w.s, "us-east-1")).DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{group}})
 	if err != nil || len(sgs.SecurityGroups) != 1 {
 		t.Fatalf("DescribeSecurityGroups: %v", err)
@@ -128,6 +148,9 @@ func TestCDKLikeStackDeploysAndItsDeletionStopsItsTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	until(t, "the stack's task's container is stopped", func() bool { return w.fake.running() == 0 })
+	if _, err := sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String("cdk-app/db")}); err == nil {
+		t.Error("the stack's secret outlived the stack")
+	}
 	list, err := c.ListStacks(ctx, &cloudformation.ListStacksInput{StackStatusFilter: []cfntypes.StackStatus{cfntypes.StackStatusDeleteComplete}})
 	if err != nil || len(list.StackSummaries) != 1 || aws.ToString(list.StackSummaries[0].StackName) != "cdk-app" {
 		t.Fatalf("ListStacks of deleted stacks: %v %+v", err, list)

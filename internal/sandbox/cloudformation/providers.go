@@ -67,6 +67,7 @@ func providers() map[string]provider {
 		"AWS::IAM::Policy":                          {create: createPolicy, delete: deleteNothing, iam: true},
 		"AWS::IAM::InstanceProfile":                 {create: createInstanceProfile, delete: deleteNothing, iam: true},
 		"AWS::CDK::Metadata":                        {create: createCDKMetadata, delete: deleteNothing},
+		"AWS::SecretsManager::Secret":               {create: createSecret, delete: deleteSecret},
 	}
 }
 

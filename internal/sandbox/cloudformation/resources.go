@@ -28,6 +28,8 @@ type Resources struct {
 	ECSAPI ECSAPI
 	// ELBAPI makes target groups, listeners and rules (elbv2.Service).
 	ELBAPI ELBAPI
+	// SecretsAPI makes secrets (secretsmanager.Service).
+	SecretsAPI SecretsAPI
 	// Ports gives a new load balancer its local port and DNS name (the
 	// load balancers' data plane).
 	Ports LoadBalancerPorts
@@ -43,6 +45,12 @@ type ECSAPI interface {
 	DeregisterTaskDefinition(c *awsproto.Call, body []byte) (any, error)
 	CreateService(c *awsproto.Call, body []byte) (any, error)
 	DeleteService(c *awsproto.Call, body []byte) (any, error)
+}
+
+// SecretsAPI is the Secrets Manager operations the providers call.
+type SecretsAPI interface {
+	CreateSecret(c *awsproto.Call, body []byte) (any, error)
+	DeleteSecret(c *awsproto.Call, body []byte) (any, error)
 }
 
 // ELBAPI is the ELBv2 operations the providers call, so that a stack's

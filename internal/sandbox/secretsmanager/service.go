@@ -54,10 +54,10 @@ func New(state func() *State) *Service {
 // Register adds Secrets Manager's operations to the router.
 func (s *Service) Register(r *awsproto.Router) {
 	r.HandleJSON(secretsTargetPrefix, map[string]awsproto.JSONOp{
-		"CreateSecret":   s.create,
+		"CreateSecret":   s.CreateSecret,
 		"DescribeSecret": s.describe,
 		"GetSecretValue": s.getValue,
-		"DeleteSecret":   s.delete,
+		"DeleteSecret":   s.DeleteSecret,
 		"TagResource":    s.tag,
 		"ListSecrets":    s.list,
 	})
@@ -82,7 +82,10 @@ func (s *Service) find(c *awsproto.Call, id string) (*Secret, error) {
 	return nil, secretNotFound()
 }
 
-func (s *Service) create(c *awsproto.Call, body []byte) (any, error) {
+// CreateSecret is Secrets Manager's CreateSecret (the CloudFormation
+// provider of AWS::SecretsManager::Secret calls it too); it answers a
+// CreatedSecret.
+func (s *Service) CreateSecret(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		Name         string         `json:"Name"`
 		Description  string         `json:"Description"`
@@ -110,11 +113,14 @@ func (s *Service) create(c *awsproto.Call, body []byte) (any, error) {
 	}
 	s.state().Secrets[sec.ARN] = sec
 	c.Changed()
-	return struct {
-		ARN       string `json:"ARN"`
-		Name      string `json:"Name"`
-		VersionID string `json:"VersionId"`
-	}{sec.ARN, sec.Name, sec.VersionID}, nil
+	return CreatedSecret{sec.ARN, sec.Name, sec.VersionID}, nil
+}
+
+// CreatedSecret is CreateSecret's answer.
+type CreatedSecret struct {
+	ARN       string `json:"ARN"`
+	Name      string `json:"Name"`
+	VersionID string `json:"VersionId"`
 }
 
 // alnum6 is the random suffix Secrets Manager adds to a secret's ARN.
@@ -228,7 +234,9 @@ type secretValueOut struct {
 	VersionStages []string       `json:"VersionStages"`
 }
 
-func (s *Service) delete(c *awsproto.Call, body []byte) (any, error) {
+// DeleteSecret is Secrets Manager's DeleteSecret (the CloudFormation
+// provider calls it too).
+func (s *Service) DeleteSecret(c *awsproto.Call, body []byte) (any, error) {
 	var in secretIDIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err

@@ -60,7 +60,6 @@ type Server struct {
 	opts   Options
 	log    *slog.Logger
 	routes *awsproto.Router
-	blobs  *ecr.BlobStore
 	ecr    *ecr.Service   // ECR's API and its registry (/v2/)
 	alb    *alb.DataPlane // the load balancers, answering locally
 	waf    *wafv2.Limiter // enforces the web ACLs' rate-based rules
@@ -104,7 +103,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, log: log, routes: awsproto.NewRouter(), blobs: blobs, state: st, file: file,
+	s := &Server{opts: opts, log: log, routes: awsproto.NewRouter(), state: st, file: file,
 		waf: wafv2.NewLimiter()}
 	// The two data planes meet here: the load balancer dials a task's
 	// target at its container's published port, and the task runner reads

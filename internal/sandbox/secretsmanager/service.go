@@ -181,6 +181,17 @@ func (sec *Secret) listEntry() secretListEntry {
 		LastChangedDate: o.LastChangedDate, Name: o.Name, SecretVersionsToStages: o.VersionIdsToStages, Tags: o.Tags}
 }
 
+// secretOf decodes a call that names a secret (secretIDIn) and finds it.
+func (s *Service) secretOf(c *awsproto.Call, body []byte) (secretIDIn, *Secret, error) {
+	var in secretIDIn
+	if err := awsproto.DecodeJSON(body, &in); err != nil {
+		return in, nil, err
+	}
+	sec, err := s.find(c, in.SecretID)
+	return in, sec, err
+}
+
+// secretIDIn is the input of the calls that name a secret.
 type secretIDIn struct {
 	SecretID                   string         `json:"SecretId"`
 	ForceDeleteWithoutRecovery bool           `json:"ForceDeleteWithoutRecovery"`
@@ -189,11 +200,7 @@ type secretIDIn struct {
 }
 
 func (s *Service) describe(c *awsproto.Call, body []byte) (any, error) {
-	var in secretIDIn
-	if err := awsproto.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	sec, err := s.find(c, in.SecretID)
+	_, sec, err := s.secretOf(c, body)
 	if err != nil {
 		return nil, err
 	}
@@ -201,11 +208,7 @@ func (s *Service) describe(c *awsproto.Call, body []byte) (any, error) {
 }
 
 func (s *Service) getValue(c *awsproto.Call, body []byte) (any, error) {
-	var in secretIDIn
-	if err := awsproto.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	sec, err := s.find(c, in.SecretID)
+	_, sec, err := s.secretOf(c, body)
 	if err != nil {
 		return nil, err
 	}
@@ -274,11 +277,7 @@ func (s *Service) DeleteSecret(c *awsproto.Call, body []byte) (any, error) {
 }
 
 func (s *Service) tag(c *awsproto.Call, body []byte) (any, error) {
-	var in secretIDIn
-	if err := awsproto.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	sec, err := s.find(c, in.SecretID)
+	in, sec, err := s.secretOf(c, body)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,9 @@ package sandbox_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,6 +14,7 @@ import (
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
 // cdkLikeTemplate has what every CDK app's synthesised template and the
@@ -21,7 +25,26 @@ const cdkLikeTemplate = `Parameters:
   Subnet: {Type: String}
   Image: {Type: String}
   Group: {Type: String}
+  Alb: {Type: String}
 Resources:
+  Acl:
+    Type: AWS::WAFv2::WebACL
+    Properties:
+      Name: cdk-app-acl
+      Scope: REGIONAL
+      DefaultAction: {Allow: {}}
+      VisibilityConfig: {SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: cdk-app-acl}
+      Rules:
+        - Name: rate
+          Priority: 0
+          Action: {Block: {}}
+          Statement: {RateBasedStatement: {Limit: 1000, AggregateKeyType: IP}}
+          VisibilityConfig: {SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: rate}
+  AclAssociation:
+    Type: AWS::WAFv2::WebACLAssociation
+    Properties:
+      WebACLArn: !GetAtt Acl.Arn
+      ResourceArn: !Ref Alb
   CDKMetadata:
     Type: AWS::CDK::Metadata
     Properties:
@@ -92,10 +115,22 @@ Outputs:
     Value: !Ref DbSecret
 `
 
-// A CDK-like stack deploys (issue 18, item 3), ListStacks and
-// DescribeStackResource read it (item 2), and deleting it stops its
-// tasks' containers instead of leaving them running (item 4).
+// A CDK-like stack, which cfn-lint accepts, deploys (issue 18, item 3),
+// ListStacks and DescribeStackResource read it (item 2), and deleting it
+// stops its tasks' containers instead of leaving them running (item 4) and
+// takes its secret and web ACL with it.
 func TestCDKLikeStackDeploysAndItsDeletionStopsItsTasks(t *testing.T) {
+	if lint, err := exec.LookPath("cfn-lint"); err == nil {
+		f := filepath.Join(t.TempDir(), "cdk.yml")
+		if err := os.WriteFile(f, []byte(cdkLikeTemplate), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(lint, f).CombinedOutput(); err != nil {
+			t.Fatalf("cfn-lint rejects the template: %v\n%s", err, out)
+		}
+	} else if os.Getenv("CI") != "" {
+		t.Fatal("cfn-lint is not installed")
+	}
 	w := newTaskWorld(t)
 	c, ctx := cfnClient(w.s), context.Background()
 	group := w.outputs["ServiceSecurityGroup"]
@@ -104,7 +139,8 @@ func TestCDKLikeStackDeploysAndItsDeletionStopsItsTasks(t *testing.T) {
 		Parameters: []cfntypes.Parameter{
 			{ParameterKey: aws.String("Subnet"), ParameterValue: aws.String(strings.Split(w.outputs["PublicSubnets"], ",")[0])},
 			{ParameterKey: aws.String("Image"), ParameterValue: aws.String(w.s.Addr() + "/api:v1")},
-			{ParameterKey: aws.String("Group"), ParameterValue: aws.String(group)}}})
+			{ParameterKey: aws.String("Group"), ParameterValue: aws.String(group)},
+			{ParameterKey: aws.String("Alb"), ParameterValue: aws.String(w.outputs["ALBArn"])}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,6 +160,11 @@ func TestCDKLikeStackDeploysAndItsDeletionStopsItsTasks(t *testing.T) {
 	if err != nil || json.Unmarshal([]byte(aws.ToString(secret.SecretString)), &value) != nil || value.Username != "forum" ||
 		len(value.Password) != 20 || strings.ContainsAny(value.Password, `"@/`) {
 		t.Errorf("the generated secret: %v %+v", err, value)
+	}
+	waf := wafv2.NewFromConfig(sdkConfig(w.s, "us-east-1"))
+	acl, err := waf.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(w.outputs["ALBArn"])})
+	if err != nil || acl.WebACL == nil || aws.ToString(acl.WebACL.Name) != "cdk-app-acl" || len(acl.WebACL.Rules) != 1 {
+		t.Errorf("the stack's web ACL on the load balancer: %v %+v", err, acl)
 	}
 	sgs, err := ec2.NewFromConfig(sdkConfig(w.s, "us-east-1")).DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{group}})
 	if err != nil || len(sgs.SecurityGroups) != 1 {
@@ -150,6 +191,9 @@ func TestCDKLikeStackDeploysAndItsDeletionStopsItsTasks(t *testing.T) {
 	until(t, "the stack's task's container is stopped", func() bool { return w.fake.running() == 0 })
 	if _, err := sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String("cdk-app/db")}); err == nil {
 		t.Error("the stack's secret outlived the stack")
+	}
+	if acl, err := waf.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(w.outputs["ALBArn"])}); err != nil || acl.WebACL != nil {
+		t.Errorf("the stack's web ACL outlived the stack: %v %+v", err, acl)
 	}
 	list, err := c.ListStacks(ctx, &cloudformation.ListStacksInput{StackStatusFilter: []cfntypes.StackStatus{cfntypes.StackStatusDeleteComplete}})
 	if err != nil || len(list.StackSummaries) != 1 || aws.ToString(list.StackSummaries[0].StackName) != "cdk-app" {

@@ -127,15 +127,16 @@ func New(opts Options) (*Server, error) {
 	elbAPI := elbv2.New(func() *elbv2.State { return &s.state.ELB }, func() *ec2.State { return &s.state.EC2 }, s.alb)
 	elbAPI.Register(s.routes)
 	logs.New(func() *logs.State { return &s.state.Logs }).Register(s.routes)
+	waf := wafv2.New(func() *wafv2.State { return &s.state.WAF }, s.waf,
+		func(arn string) bool { return s.state.ELB.LoadBalancers[arn] != nil })
 	secrets := secretsmanager.New(func() *secretsmanager.State { return &s.state.Secrets })
 	cloudformation.New(func() *cloudformation.State { return &s.state.CFN }, &cloudformation.Resources{
 		EC2: func() *ec2.State { return &s.state.EC2 }, ECS: func() *ecs.State { return &s.state.ECS },
 		ELB: func() *elbv2.State { return &s.state.ELB }, IAM: func() *iam.State { return &s.state.IAM },
 		Logs: func() *logs.State { return &s.state.Logs }, ECR: func() ecr.State { return s.state.ECR },
-		ECSAPI: ecsAPI, ELBAPI: elbAPI, SecretsAPI: secrets, Ports: s.alb, RegistryAddr: s.publicAddr,
+		ECSAPI: ecsAPI, ELBAPI: elbAPI, SecretsAPI: secrets, WAFAPI: waf, Ports: s.alb, RegistryAddr: s.publicAddr,
 	}).Register(s.routes)
-	wafv2.New(func() *wafv2.State { return &s.state.WAF }, s.waf,
-		func(arn string) bool { return s.state.ELB.LoadBalancers[arn] != nil }).Register(s.routes)
+	waf.Register(s.routes)
 	secrets.Register(s.routes)
 	ssm.New(func() *ssm.State { return &s.state.SSM }).Register(s.routes)
 	s.waf.Publish(&s.state.WAF)

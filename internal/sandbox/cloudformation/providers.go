@@ -68,6 +68,8 @@ func providers() map[string]provider {
 		"AWS::IAM::InstanceProfile":                 {create: createInstanceProfile, delete: deleteNothing, iam: true},
 		"AWS::CDK::Metadata":                        {create: createCDKMetadata, delete: deleteNothing},
 		"AWS::SecretsManager::Secret":               {create: createSecret, delete: deleteSecret},
+		"AWS::WAFv2::WebACL":                        {create: createWebACL, delete: deleteWebACL},
+		"AWS::WAFv2::WebACLAssociation":             {create: createWebACLAssociation, delete: deleteWebACLAssociation},
 	}
 }
 

@@ -30,6 +30,8 @@ type Resources struct {
 	ELBAPI ELBAPI
 	// SecretsAPI makes secrets (secretsmanager.Service).
 	SecretsAPI SecretsAPI
+	// WAFAPI makes web ACLs and their associations (wafv2.Service).
+	WAFAPI WAFAPI
 	// Ports gives a new load balancer its local port and DNS name (the
 	// load balancers' data plane).
 	Ports LoadBalancerPorts

@@ -66,13 +66,13 @@ func New(state func() *State, limiter *Limiter, hasLoadBalancer func(arn string)
 // Register adds WAFv2's operations to the router.
 func (s *Service) Register(r *awsproto.Router) {
 	r.HandleJSON(wafTargetPrefix, map[string]awsproto.JSONOp{
-		"CreateWebACL":         s.createWebACL,
-		"GetWebACL":            s.getWebACL,
+		"CreateWebACL":         s.CreateWebACL,
+		"GetWebACL":            s.GetWebACL,
 		"UpdateWebACL":         s.updateWebACL,
 		"ListWebACLs":          s.listWebACLs,
-		"DeleteWebACL":         s.deleteWebACL,
-		"AssociateWebACL":      s.associate,
-		"DisassociateWebACL":   s.disassociate,
+		"DeleteWebACL":         s.DeleteWebACL,
+		"AssociateWebACL":      s.AssociateWebACL,
+		"DisassociateWebACL":   s.DisassociateWebACL,
 		"GetWebACLForResource": s.getWebACLForResource,
 		"ListTagsForResource":  s.listTags,
 	})
@@ -291,7 +291,8 @@ func (a *WebACL) out() webACLOut {
 		Capacity: 2 * len(rules), LabelNamespace: "awswaf:" + awsproto.Account + ":webacl:" + a.Name + ":"}
 }
 
-func (s *Service) createWebACL(c *awsproto.Call, body []byte) (any, error) {
+// CreateWebACL is WAFv2's CreateWebACL (the CloudFormation provider of AWS::WAFv2::WebACL calls it too).
+func (s *Service) CreateWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in webACLIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -320,7 +321,8 @@ func (s *Service) createWebACL(c *awsproto.Call, body []byte) (any, error) {
 	}{a.summary()}, nil
 }
 
-func (s *Service) getWebACL(c *awsproto.Call, body []byte) (any, error) {
+// GetWebACL is WAFv2's GetWebACL.
+func (s *Service) GetWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in webACLIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -380,7 +382,8 @@ func (s *Service) listWebACLs(c *awsproto.Call, body []byte) (any, error) {
 	}{list}, nil
 }
 
-func (s *Service) deleteWebACL(c *awsproto.Call, body []byte) (any, error) {
+// DeleteWebACL is WAFv2's DeleteWebACL.
+func (s *Service) DeleteWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in webACLIn
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
@@ -418,7 +421,8 @@ func (s *Service) loadBalancer(arn string) error {
 	return nil
 }
 
-func (s *Service) associate(c *awsproto.Call, body []byte) (any, error) {
+// AssociateWebACL is WAFv2's AssociateWebACL (and AWS::WAFv2::WebACLAssociation's).
+func (s *Service) AssociateWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		WebACLArn   string `json:"WebACLArn"`
 		ResourceArn string `json:"ResourceArn"`
@@ -441,7 +445,8 @@ func (s *Service) associate(c *awsproto.Call, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (s *Service) disassociate(c *awsproto.Call, body []byte) (any, error) {
+// DisassociateWebACL is WAFv2's DisassociateWebACL.
+func (s *Service) DisassociateWebACL(c *awsproto.Call, body []byte) (any, error) {
 	var in struct {
 		ResourceArn string `json:"ResourceArn"`
 	}

@@ -109,6 +109,7 @@ func (s buildStamp) String() string {
 
 // versionString describes this build for 'workshop version' and --version.
 func versionString() string { return currentStamp().String() }
+
 // addVersionFlag gives root the --version (-v) flag cobra would add for a
 // Version field, printing "workshop VERSION" as the version command does.
 //

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -46,5 +47,37 @@ func TestParse(t *testing.T) {
 	}
 	if _, err := parse(nil, os.Stderr); err == nil {
 		t.Error("no folder: got no error")
+	}
+}
+
+// TestGoreleaserListsEveryManPage: the Homebrew cask installs the manual
+// pages .goreleaser.yaml lists by name, so a new command's page must be
+// added there.
+func TestGoreleaserListsEveryManPage(t *testing.T) {
+	config, err := os.ReadFile(filepath.Join("..", "..", ".goreleaser.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\s+- (man/[a-z-]+\.1)$`).FindAllStringSubmatch(string(config), -1) {
+		listed[m[1]] = true
+	}
+	dir := t.TempDir()
+	if err := run(options{Dir: dir, Version: "dev", Date: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	pages, err := filepath.Glob(filepath.Join(dir, "man", "*.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pages {
+		name := "man/" + filepath.Base(p)
+		if !listed[name] {
+			t.Errorf(".goreleaser.yaml's homebrew_casks manpages lack %s", name)
+		}
+		delete(listed, name)
+	}
+	for name := range listed {
+		t.Errorf(".goreleaser.yaml lists %s, which gendocs does not write", name)
 	}
 }

@@ -70,7 +70,7 @@ Exit status: 0 all passed, 1 a condition failed or is still converging,
 			opts.Target = t
 			return opts.Class.validate()
 		},
-		ValidArgs: names,
+		ValidArgsFunction: completeFirstArg(checkTargetNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Color = f.ColorEnabled()
 			opts.Runner = func(ctx context.Context) (*checks.Runner, error) { return f.CheckRunner(ctx, f) }

@@ -31,8 +31,8 @@ in: account, region, repository URIs, and the VPC, subnets, security group,
 listener and target groups from your stack. A value that does not exist yet
 becomes a shell variable set by the command that finds it, so the output runs
 as printed (in bash or zsh, from the folder 'workshop init' wrote).`,
-		Example:   "  workshop explain module-2\n  workshop explain module-4/create-rules\n  workshop explain all > workshop.sh",
-		ValidArgs: stepNames(true),
+		Example:           "  workshop explain module-2\n  workshop explain module-4/create-rules\n  workshop explain all > workshop.sh",
+		ValidArgsFunction: completeFirstArg(func() []string { return stepNames(true) }),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("which step? (a module such as module-2, 'cleanup', 'all', or a step id such as module-2/create-listener)")

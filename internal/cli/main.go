@@ -9,19 +9,32 @@ import (
 	"errors"
 	"os"
 	"time"
+
+	"github.com/spf13/cobra"
 )
 
 // Main runs the workshop command line with args (without the program name)
 // and returns the process exit code.
 func Main(ctx context.Context, args []string, streams IOStreams) int {
-	f := &Factory{
+	return run(ctx, newFactory(streams), args)
+}
+
+// Command returns the workshop command tree without running it, for the
+// programs that describe it: internal/gendocs writes the release's manual
+// pages and shell completions from it.
+func Command(streams IOStreams) *cobra.Command {
+	return newRootCmd(newFactory(streams), func() {})
+}
+
+// newFactory wires the commands to the real machine.
+func newFactory(streams IOStreams) *Factory {
+	return &Factory{
 		IO:          streams,
 		Getenv:      os.Getenv,
 		Now:         time.Now,
 		Global:      &GlobalOptions{},
 		CheckRunner: newCheckRunner,
 	}
-	return run(ctx, f, args)
 }
 
 // run executes the command line against f and maps the outcome to an exit

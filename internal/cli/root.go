@@ -48,6 +48,7 @@ WAF, Secrets Manager, IAM, CloudWatch Logs) and --sandbox points any command at 
 	pf.BoolVar(&g.Sandbox, "sandbox", false, "use the local AWS sandbox instead of an AWS account")
 	pf.BoolVar(&g.Plain, "plain", false, "print plain lines instead of the terminal UI")
 	pf.BoolVar(&g.NoColor, "no-color", false, "turn colour off (NO_COLOR does the same)")
+	registerGlobalCompletions(root, f)
 
 	root.AddCommand(
 		newVersionCmd(f),

@@ -45,8 +45,8 @@ Everything it creates carries the tag workshop:managed=true.
 
 Images are built from the folder 'workshop init' wrote (--dir); it is written
 first when it does not exist.`,
-		Example:   "  workshop run module-1\n  workshop run module-2/create-stack --yes\n  workshop run all --yes",
-		ValidArgs: stepNames(false),
+		Example:           "  workshop run module-1\n  workshop run module-2/create-stack --yes\n  workshop run all --yes",
+		ValidArgsFunction: completeFirstArg(func() []string { return stepNames(false) }),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("which step? (a module such as module-2, 'all', or a step id such as module-2/create-listener)")

@@ -2,41 +2,113 @@ package cli
 
 import (
 	"fmt"
+	"regexp"
 	"runtime"
 	"runtime/debug"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
 
-// versionString describes this build: the module version when installed
-// with `go install ...@version`, the commit when built from a checkout, and
-// the Go version and platform.
-func versionString() string {
-	v, rev, dirty := "dev", "", false
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			v = bi.Main.Version
+// version, commit and date describe a release build. GoReleaser sets them
+// at link time (-ldflags "-X .../internal/cli.version=..."; see
+// .goreleaser.yaml): they are constants the linker fills in, never
+// assigned at run time. Empty, the build's own information is read.
+var (
+	version string
+	commit  string
+	date    string
+)
+
+// buildStamp is what 'workshop version' says about a build.
+type buildStamp struct {
+	Version string // a release tag (v1.2.0), a module version, or "dev"
+	Commit  string // the commit, shortened to 12 characters; "-dirty" when modified
+	Date    string // when the commit was made or the release built (RFC 3339, UTC)
+}
+
+// currentStamp describes this binary: the values stamped at link time by a
+// release build, else what the Go toolchain recorded (debug.ReadBuildInfo).
+func currentStamp() buildStamp {
+	bi, _ := debug.ReadBuildInfo()
+	return stampOf(version, commit, date, bi)
+}
+
+// pseudoVersion matches the tail of a Go pseudo-version
+// (v0.0.0-20261204084417-fae27acd1234), which carries the commit's time and
+// revision: all 'go install ...@latest' knows of an untagged commit.
+var pseudoVersion = regexp.MustCompile(`(?:^|[.-])(\d{14})-([0-9a-f]{12})$`)
+
+// stampOf combines the link-time values with the build information: the
+// module version of 'go install ...@version' (and, for a pseudo-version,
+// its commit and time), or the VCS revision and time of a build from a
+// checkout.
+func stampOf(ldVersion, ldCommit, ldDate string, bi *debug.BuildInfo) buildStamp {
+	s := buildStamp{Version: ldVersion, Commit: ldCommit, Date: ldDate}
+	if bi == nil {
+		if s.Version == "" {
+			s.Version = "dev"
 		}
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				rev = s.Value
-			case "vcs.modified":
-				dirty = s.Value == "true"
+		return s
+	}
+	var rev, at string
+	dirty := false
+	for _, kv := range bi.Settings {
+		switch kv.Key {
+		case "vcs.revision":
+			rev = kv.Value
+		case "vcs.time":
+			at = kv.Value
+		case "vcs.modified":
+			dirty = kv.Value == "true"
+		}
+	}
+	if mv := bi.Main.Version; mv != "" && mv != "(devel)" {
+		if s.Version == "" {
+			s.Version = mv
+		}
+		if m := pseudoVersion.FindStringSubmatch(mv); m != nil && rev == "" {
+			rev = m[2]
+			if t, err := time.Parse("20060102150405", m[1]); err == nil {
+				at = t.UTC().Format(time.RFC3339)
 			}
 		}
 	}
-	if rev != "" {
+	if s.Version == "" {
+		s.Version = "dev"
+	}
+	if s.Commit == "" && rev != "" {
 		if len(rev) > 12 {
 			rev = rev[:12]
 		}
 		if dirty {
 			rev += "-dirty"
 		}
-		v += " " + rev
+		s.Commit = rev
 	}
-	return fmt.Sprintf("%s (%s, %s/%s)", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	if s.Date == "" {
+		s.Date = at
+	}
+	return s
 }
+
+// String is the version line's text after "workshop ": the version, then
+// the commit, build date, Go version and platform in parentheses.
+func (s buildStamp) String() string {
+	details := []string{}
+	if s.Commit != "" {
+		details = append(details, "commit "+s.Commit)
+	}
+	if s.Date != "" {
+		details = append(details, "built "+s.Date)
+	}
+	details = append(details, runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH)
+	return fmt.Sprintf("%s (%s)", strings.TrimPrefix(s.Version, "v"), strings.Join(details, ", "))
+}
+
+// versionString describes this build for 'workshop version' and --version.
+func versionString() string { return currentStamp().String() }
 
 // addVersionFlag gives root the --version (-v) flag cobra would add for a
 // Version field, printing "workshop VERSION" as the version command does.

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breakthemonolith/workshop/internal/testpeers"
+)
+
+// TestReleaseArchive unpacks the release archive GoReleaser built for this
+// platform (dist/, from 'goreleaser release --snapshot', which .ci/run
+// runs) outside the source tree, checks what it holds, and runs the
+// binary from it as a learner who downloaded it would: 'workshop version',
+// then a sandbox it starts and 'workshop --sandbox check preflight', from
+// a folder of their own with an empty home. Nothing may come from this
+// repository's files. Without an archive it skips, except with CI=true.
+func TestReleaseArchive(t *testing.T) {
+	ext := ".tar.gz"
+	if runtime.GOOS == "windows" {
+		ext = ".zip"
+	}
+	matches, _ := filepath.Glob(filepath.Join("dist", "workshop_*_"+runtime.GOOS+"_"+runtime.GOARCH+ext))
+	if len(matches) != 1 {
+		msg := fmt.Sprintf("no release archive for %s/%s in dist/ (found %q): build it with "+
+			"'go build -C tools -o \"$PWD/bin/goreleaser\" github.com/goreleaser/goreleaser/v2 && "+
+			"scripts/release-snapshot.sh'", runtime.GOOS, runtime.GOARCH, matches)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	archive := matches[0]
+	dir := t.TempDir()
+	if err := unpack(archive, dir); err != nil {
+		t.Fatalf("unpacking %s: %v", archive, err)
+	}
+	exe := "workshop"
+	if runtime.GOOS == "windows" {
+		exe += ".exe"
+	}
+	bin := filepath.Join(dir, exe)
+	for _, name := range []string{exe, "README.md", "LICENSE", "man/workshop.1", "man/workshop-check.1",
+		"completions/workshop.bash", "completions/workshop.zsh", "completions/workshop.fish", "completions/workshop.ps1"} {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			t.Errorf("the archive lacks %s: %v", name, err)
+		}
+	}
+
+	// A learner's machine: a home with no AWS or Docker configuration and
+	// a working folder that is not this repository.
+	home, work := t.TempDir(), t.TempDir()
+	env := []string{"HOME=" + home, "USERPROFILE=" + home, "PATH=" + os.Getenv("PATH"), "NO_COLOR=1", "AWS_PAGER="}
+	for _, name := range []string{"DOCKER_HOST", "DOCKER_CONTEXT", "TMPDIR"} {
+		if v := os.Getenv(name); v != "" {
+			env = append(env, name+"="+v)
+		}
+	}
+	workshop := func(ctx context.Context, args ...string) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, bin, args...)
+		cmd.Dir = work
+		cmd.Env = env
+		return cmd
+	}
+
+	out, err := workshop(context.Background(), "version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("workshop version: %v\n%s", err, out)
+	}
+	version := regexp.MustCompile(`^workshop \S+ \(commit [0-9a-f]+, built \d{4}-\d\d-\d\dT[0-9:]+Z, go1\.[^,]+, ` +
+		regexp.QuoteMeta(runtime.GOOS+"/"+runtime.GOARCH) + `\)\n$`)
+	if !version.Match(out) {
+		t.Errorf("workshop version printed %q, want the version, commit and build date the release stamped", out)
+	}
+	t.Logf("%s: %s", filepath.Base(archive), bytes.TrimSpace(out))
+
+	testpeers.Docker(t) // preflight checks the engine
+	addr := "127.0.0.1:" + strconv.Itoa(testpeers.FreePort(t))
+	env = append(env, "WORKSHOP_SANDBOX_ADDR="+addr)
+	ctx, stop := context.WithCancel(context.Background())
+	sandbox := workshop(ctx, "sandbox", "start", "--data", t.TempDir())
+	var sandboxOut bytes.Buffer
+	sandbox.Stdout, sandbox.Stderr = &sandboxOut, &sandboxOut
+	sandbox.Cancel = func() error { return sandbox.Process.Signal(os.Interrupt) }
+	sandbox.WaitDelay = 10 * time.Second
+	if err := sandbox.Start(); err != nil {
+		stop()
+		t.Fatalf("workshop sandbox start: %v", err)
+	}
+	t.Cleanup(func() {
+		stop()
+		_ = sandbox.Wait()
+	})
+	if err := waitListening(addr, 30*time.Second); err != nil {
+		t.Fatalf("the sandbox does not answer on %s: %v\n%s", addr, err, sandboxOut.String())
+	}
+
+	checkCtx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err = workshop(checkCtx, "--sandbox", "check", "preflight").CombinedOutput()
+	if err != nil {
+		t.Fatalf("workshop --sandbox check preflight: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "preflight") {
+		t.Errorf("check preflight printed no result:\n%s", out)
+	}
+	t.Logf("workshop --sandbox check preflight:\n%s", out)
+}
+
+// waitListening waits until addr accepts TCP connections.
+func waitListening(addr string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			return c.Close()
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// unpack extracts a .tar.gz or .zip archive into dir.
+func unpack(archive, dir string) error {
+	write := func(name string, mode os.FileMode, r io.Reader) error {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if !strings.HasPrefix(path, dir+string(filepath.Separator)) {
+			return fmt.Errorf("%s escapes the folder", name)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(f, r); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	if strings.HasSuffix(archive, ".zip") {
+		zr, err := zip.OpenReader(archive)
+		if err != nil {
+			return err
+		}
+		defer zr.Close()
+		for _, f := range zr.File {
+			if f.FileInfo().IsDir() {
+				continue
+			}
+			rc, err := f.Open()
+			if err != nil {
+				return err
+			}
+			err = write(f.Name, f.Mode()|0o600, rc)
+			rc.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	fh, err := os.Open(archive)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	gz, err := gzip.NewReader(fh)
+	if err != nil {
+		return err
+	}
+	tr := tar.NewReader(gz)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		if err := write(h.Name, h.FileInfo().Mode()|0o600, tr); err != nil {
+			return err
+		}
+	}
+}

@@ -22,6 +22,30 @@ import (
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 )
 
+// waitForSnapshot waits, when WORKSHOP_RELEASE_DONE names a file, until a
+// snapshot that runs beside the tests (.ci/run starts it in the background)
+// has written its exit status there, and fails t if it failed.
+func waitForSnapshot(t *testing.T) {
+	done := os.Getenv("WORKSHOP_RELEASE_DONE")
+	if done == "" {
+		return
+	}
+	deadline := time.Now().Add(20 * time.Minute)
+	for {
+		b, err := os.ReadFile(done)
+		if err == nil && strings.TrimSpace(string(b)) != "" {
+			if code := strings.TrimSpace(string(b)); code != "0" {
+				t.Fatalf("the release snapshot failed (exit %s): see its log beside %s", code, done)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the release snapshot did not finish in 20 minutes (%s is still empty)", done)
+		}
+		time.Sleep(2 * time.Second)
+	}
+}
+
 // TestReleaseArchive unpacks the release archive GoReleaser built for this
 // platform (dist/, from 'goreleaser release --snapshot', which .ci/run
 // runs) outside the source tree, checks what it holds, and runs the
@@ -34,6 +58,7 @@ func TestReleaseArchive(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		ext = ".zip"
 	}
+	waitForSnapshot(t)
 	matches, _ := filepath.Glob(filepath.Join("dist", "workshop_*_"+runtime.GOOS+"_"+runtime.GOARCH+ext))
 	if len(matches) != 1 {
 		msg := fmt.Sprintf("no release archive for %s/%s in dist/ (found %q): build it with "+

@@ -331,6 +331,12 @@ func deleteSecurityGroup(p *provCall, id string, _ map[string]string) error {
 }
 
 func createIngress(p *provCall, props map[string]any) (created, error) {
+	return createGroupRule(p, props, false)
+}
+
+// createGroupRule adds an ingress (or egress) rule to the security group
+// GroupId names.
+func createGroupRule(p *provCall, props map[string]any, egress bool) (created, error) {
 	groupID, err := p.required(props, "GroupId")
 	if err != nil {
 		return created{}, err
@@ -344,7 +350,11 @@ func createIngress(p *provCall, props map[string]any) (created, error) {
 		return created{}, err
 	}
 	r.ID = "sgr-" + awsproto.HexID(17)
-	sg.Ingress = append(sg.Ingress, r)
+	if egress {
+		sg.Egress = append(sg.Egress, r)
+	} else {
+		sg.Ingress = append(sg.Ingress, r)
+	}
 	return created{id: r.ID, attrs: map[string]string{"group": groupID, "Id": r.ID}}, nil
 }
 

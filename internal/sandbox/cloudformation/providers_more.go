@@ -66,21 +66,7 @@ func createInstanceProfile(p *provCall, props map[string]any) (created, error) {
 // createEgress adds an egress rule to a security group, as
 // AWS::EC2::SecurityGroupIngress adds an ingress one.
 func createEgress(p *provCall, props map[string]any) (created, error) {
-	groupID, err := p.required(props, "GroupId")
-	if err != nil {
-		return created{}, err
-	}
-	sg := p.res.EC2().SecurityGroups[groupID]
-	if sg == nil {
-		return created{}, p.handlerErr("Ec2", "NotFound", "The security group '%s' does not exist", groupID)
-	}
-	r, err := p.ruleFrom(props)
-	if err != nil {
-		return created{}, err
-	}
-	r.ID = "sgr-" + awsproto.HexID(17)
-	sg.Egress = append(sg.Egress, r)
-	return created{id: r.ID, attrs: map[string]string{"group": groupID, "Id": r.ID}}, nil
+	return createGroupRule(p, props, true)
 }
 
 func deleteEgress(p *provCall, id string, attrs map[string]string) error {

@@ -135,52 +135,53 @@ func modify(a *Attributes, form url.Values, defaults Attributes, what string) ([
 // isBool says whether a default value marks a true/false attribute.
 func isBool(def string) bool { return def == "true" || def == "false" }
 
-func (e *Service) describeLoadBalancerAttributes(c *awsproto.Call, form url.Values) (any, error) {
+// attributesXML is the answer of the four attribute operations.
+type attributesXML struct {
+	Attributes []attributeXML `xml:"Attributes>member"`
+}
+
+// attributesOf finds the attributes of the load balancer or target group
+// the form's ARN names, with their defaults and the name for errors.
+func (e *Service) attributesOf(form url.Values, targetGroup bool) (*Attributes, Attributes, string, error) {
+	if targetGroup {
+		tg, err := e.targetGroup(form.Get("TargetGroupArn"))
+		if err != nil {
+			return nil, nil, "", err
+		}
+		return &tg.Attributes, targetGroupDefaults(), "Target group", nil
+	}
 	lb, err := e.loadBalancer(form.Get("LoadBalancerArn"))
 	if err != nil {
-		return nil, err
+		return nil, nil, "", err
 	}
-	return struct {
-		Attributes []attributeXML `xml:"Attributes>member"`
-	}{lb.Attributes.merged(albDefaults())}, nil
+	return &lb.Attributes, albDefaults(), "Load balancer", nil
 }
 
-func (e *Service) modifyLoadBalancerAttributes(c *awsproto.Call, form url.Values) (any, error) {
-	lb, err := e.loadBalancer(form.Get("LoadBalancerArn"))
-	if err != nil {
-		return nil, err
+// describeAttributes serves DescribeLoadBalancerAttributes or, with
+// targetGroup, DescribeTargetGroupAttributes.
+func (e *Service) describeAttributes(targetGroup bool) awsproto.QueryOp {
+	return func(c *awsproto.Call, form url.Values) (any, error) {
+		attrs, defaults, _, err := e.attributesOf(form, targetGroup)
+		if err != nil {
+			return nil, err
+		}
+		return attributesXML{attrs.merged(defaults)}, nil
 	}
-	out, err := modify(&lb.Attributes, form, albDefaults(), "Load balancer")
-	if err != nil {
-		return nil, err
-	}
-	c.Changed()
-	return struct {
-		Attributes []attributeXML `xml:"Attributes>member"`
-	}{out}, nil
 }
 
-func (e *Service) describeTargetGroupAttributes(c *awsproto.Call, form url.Values) (any, error) {
-	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
-	if err != nil {
-		return nil, err
+// modifyAttributes serves ModifyLoadBalancerAttributes or, with
+// targetGroup, ModifyTargetGroupAttributes.
+func (e *Service) modifyAttributes(targetGroup bool) awsproto.QueryOp {
+	return func(c *awsproto.Call, form url.Values) (any, error) {
+		attrs, defaults, what, err := e.attributesOf(form, targetGroup)
+		if err != nil {
+			return nil, err
+		}
+		out, err := modify(attrs, form, defaults, what)
+		if err != nil {
+			return nil, err
+		}
+		c.Changed()
+		return attributesXML{out}, nil
 	}
-	return struct {
-		Attributes []attributeXML `xml:"Attributes>member"`
-	}{tg.Attributes.merged(targetGroupDefaults())}, nil
-}
-
-func (e *Service) modifyTargetGroupAttributes(c *awsproto.Call, form url.Values) (any, error) {
-	tg, err := e.targetGroup(form.Get("TargetGroupArn"))
-	if err != nil {
-		return nil, err
-	}
-	out, err := modify(&tg.Attributes, form, targetGroupDefaults(), "Target group")
-	if err != nil {
-		return nil, err
-	}
-	c.Changed()
-	return struct {
-		Attributes []attributeXML `xml:"Attributes>member"`
-	}{out}, nil
 }

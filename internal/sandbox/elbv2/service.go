@@ -139,10 +139,10 @@ func (e *Service) Register(r *awsproto.Router) {
 		"AddTags":               e.addTags,
 		"RemoveTags":            e.removeTags,
 
-		"DescribeLoadBalancerAttributes": e.describeLoadBalancerAttributes,
-		"ModifyLoadBalancerAttributes":   e.modifyLoadBalancerAttributes,
-		"DescribeTargetGroupAttributes":  e.describeTargetGroupAttributes,
-		"ModifyTargetGroupAttributes":    e.modifyTargetGroupAttributes,
+		"DescribeLoadBalancerAttributes": e.describeAttributes(false),
+		"ModifyLoadBalancerAttributes":   e.modifyAttributes(false),
+		"DescribeTargetGroupAttributes":  e.describeAttributes(true),
+		"ModifyTargetGroupAttributes":    e.modifyAttributes(true),
 	})
 }
 

@@ -18,8 +18,10 @@ type Deployment struct {
 // of its task definition.
 type Service struct {
 	Name string
-	// Tasks is how many tasks run (0 when it is scaled to 0).
+	// Tasks is how many tasks run (or start) and are billed now.
 	Tasks int
+	// Desired is how many it should run: 0 when it is scaled to 0.
+	Desired int
 	// VCPU and MemoryGB are one task's size (256 CPU units are 0.25 vCPU).
 	VCPU     float64
 	MemoryGB float64

@@ -140,8 +140,11 @@ func TaskHourly(s Service, p Prices) float64 {
 
 // FargateHourly is a service's tasks' hour and how it was worked out.
 func FargateHourly(s Service, p Prices) (float64, string) {
-	if s.Tasks == 0 {
+	switch {
+	case s.Tasks == 0 && s.Desired == 0:
 		return 0, "scaled to 0: a service with no task costs nothing"
+	case s.Tasks == 0:
+		return 0, fmt.Sprintf("desired %d, none running: no task is billed now", s.Desired)
 	}
 	arch, vcpu, gb := "x86_64", p.FargateVCPUHour, p.FargateGBHour
 	if s.ARM {

@@ -18,7 +18,6 @@ const (
 	plannedWAFRules   = 2
 	monolithTasks     = 2
 	microserviceTasks = 1
-	plannedWebACL     = "workshop-rate-limit"
 )
 
 // Planned is the deployment the workshop leaves after module t (preflight:
@@ -29,7 +28,7 @@ func Planned(t workshop.Target, since time.Time) Deployment {
 		workshop.TargetModule4: 4, workshop.TargetSecurity: 5, workshop.TargetAll: 4}[t]
 	repo := func(name string) Repository { return Repository{Name: name, Bytes: plannedImageBytes, Since: since} }
 	task := func(name string, n int) Service {
-		return Service{Name: name, Tasks: n, VCPU: plannedVCPU, MemoryGB: plannedMemoryGB, PublicIP: true, Since: since}
+		return Service{Name: name, Tasks: n, Desired: n, VCPU: plannedVCPU, MemoryGB: plannedMemoryGB, PublicIP: true, Since: since}
 	}
 	if stage >= 1 {
 		d.Repositories = append(d.Repositories, repo(workshop.Monolith))
@@ -53,7 +52,7 @@ func Planned(t workshop.Target, since time.Time) Deployment {
 		}
 	}
 	if stage >= 5 {
-		d.WebACLs = append(d.WebACLs, WebACL{Name: plannedWebACL, Rules: plannedWAFRules, Since: since})
+		d.WebACLs = append(d.WebACLs, WebACL{Name: workshop.WebACLName, Rules: plannedWAFRules, Since: since})
 	}
 	return d
 }

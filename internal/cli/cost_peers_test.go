@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/breakthemonolith/workshop/checks"
+	"github.com/breakthemonolith/workshop/internal/inventory"
 )
 
 // costJSONOf runs 'cost --json' with f and decodes it.
@@ -53,6 +56,27 @@ func TestCostAgainstMoto(t *testing.T) {
 	}
 	if lb := doc.hourlyOf("load-balancer", ""); math.Abs(lb-0.0305) > 1e-9 {
 		t.Errorf("the load balancer costs %g an hour, want 0.0305 (%+v)", lb, doc.Items)
+	}
+
+	// Every call cost makes is in the printed policy.
+	c, rec, err := f.awsClients(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := priceAccount(context.Background(), c, f.Global.Stack, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	policy, err := checks.Policy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range rec.ActionNames() {
+		if a != "sts:GetCallerIdentity" && !strings.Contains(string(policy), `"`+a+`"`) {
+			t.Errorf("cost calls %s, which the printed policy lacks", a)
+		}
+	}
+	if len(rec.ActionNames()) != len(inventory.CostActions()) {
+		t.Errorf("cost calls %v; inventory.CostActions lists %v", rec.ActionNames(), inventory.CostActions())
 	}
 }
 

@@ -162,3 +162,22 @@ func (r *Reader) NATGateways() ([]ec2types.NatGateway, error) {
 		return all, nil
 	})
 }
+
+// CostActions are the IAM actions 'workshop cost' calls through a Reader:
+// the reads it shares with the checks, and the sizes that are billed. The
+// checks' read-only policy grants them too.
+func CostActions() []string {
+	return []string{
+		"sts:GetCallerIdentity",
+		"ecr:DescribeRepositories",
+		"ecr:DescribeImages",
+		"cloudformation:DescribeStacks",
+		"ecs:DescribeServices",
+		"ecs:DescribeTaskDefinition",
+		"elasticloadbalancing:DescribeLoadBalancers",
+		"logs:DescribeLogGroups",
+		"wafv2:GetWebACLForResource",
+		"secretsmanager:ListSecrets",
+		"ec2:DescribeNatGateways",
+	}
+}

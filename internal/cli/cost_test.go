@@ -147,3 +147,18 @@ func TestCostJSONShape(t *testing.T) {
 		t.Errorf("currency %q hourly %g daily %g", doc.Currency, doc.Hourly, doc.Daily)
 	}
 }
+
+func TestModuleCostLine(t *testing.T) {
+	for _, tt := range []struct{ name, region, want string }{
+		{"module-2", "us-east-1", "Module 2 adds about $0.08 an hour while it runs"},
+		{"module-5", "us-west-2", "Module 5 adds about $0.01 an hour"},
+		{"module-2", "eu-north-1", "at us-east-1 prices"},
+		{"module-2/create-service", "us-east-1", ""},
+		{"cleanup", "us-east-1", ""},
+	} {
+		got := moduleCostLine(tt.name, tt.region)
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("moduleCostLine(%q, %q) = %q, want %q", tt.name, tt.region, got, tt.want)
+		}
+	}
+}

@@ -188,3 +188,19 @@ func TestAbout(t *testing.T) {
 		}
 	}
 }
+
+func TestModuleLine(t *testing.T) {
+	p := usEast1(t)
+	for target, want := range map[workshop.Target]string{
+		workshop.TargetModule1:   "Module 1 adds less than $0.01 an hour while it runs",
+		workshop.TargetModule2:   "Module 2 adds about $0.08 an hour while it runs",
+		workshop.TargetModule4:   "Module 4 adds about $0.02 an hour while it runs",
+		workshop.TargetSecurity:  "Module 5 adds about $0.01 an hour",
+		workshop.TargetPreflight: "",
+	} {
+		got := ModuleLine(target, p)
+		if !strings.HasPrefix(got, want) || (want != "" && !strings.HasSuffix(got, "at us-east-1 prices of 2026-03.")) {
+			t.Errorf("%s: %q, want %q…", target, got, want)
+		}
+	}
+}

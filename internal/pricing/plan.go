@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/workshop"
@@ -87,4 +88,26 @@ func PeakHourly(p Prices) float64 {
 // (the load balancer bills a started hour whole).
 func WorkshopWithin(d time.Duration, p Prices) float64 {
 	return PeakHourly(p) * float64((d+time.Hour-1)/time.Hour)
+}
+
+// ModuleLine says what module t adds per hour while it runs, in a sentence
+// ("Module 2 adds about $0.08 an hour while it runs …"), or "" for a target
+// that adds nothing billed (the preflight, the clean-up).
+func ModuleLine(t workshop.Target, p Prices) string {
+	what := map[workshop.Target]string{
+		workshop.TargetModule1:  "Module 1 adds %s an hour while it runs (its image in ECR)",
+		workshop.TargetModule2:  "Module 2 adds %s an hour while it runs (the load balancer, the monolith's two tasks, their public addresses)",
+		workshop.TargetModule3:  "Module 3 adds %s an hour while it runs (three more images in ECR)",
+		workshop.TargetModule4:  "Module 4 adds %s an hour while it runs (three microservices, less the monolith it scales to 0)",
+		workshop.TargetSecurity: "Module 5 adds %s an hour while it runs (the web ACL and its rules)",
+	}[t]
+	if what == "" {
+		return ""
+	}
+	amount := ModuleAdds(t, p)
+	s := "about " + About(amount)
+	if About(amount) == "less than $0.01" {
+		s = "less than $0.01"
+	}
+	return fmt.Sprintf(what, s) + fmt.Sprintf(", at %s prices of %s.", p.Region, p.AsOf)
 }

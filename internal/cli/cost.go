@@ -24,6 +24,9 @@ type costOptions struct {
 	Global *GlobalOptions
 	// Cost reads and prices what the workshop runs in the selected account.
 	Cost func(ctx context.Context) (costLook, error)
+	// Record, when set, saves what the look found running, for 'workshop
+	// status'.
+	Record func(costLook) error
 }
 
 // costLook is one look at what the workshop runs, priced.
@@ -36,6 +39,8 @@ type costLook struct {
 	Endpoint string
 	// Running says something billed by the hour runs.
 	Running bool
+	// Deployment is what was found.
+	Deployment pricing.Deployment
 }
 
 // billed reports whether the figures are a real bill: not an emulator's.
@@ -61,6 +66,7 @@ sandbox nothing is billed: it shows what the same deployment would cost on AWS.`
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Cost = func(ctx context.Context) (costLook, error) { return lookAtCost(ctx, f) }
+			opts.Record = func(look costLook) error { return recordLook(f, look) }
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -76,6 +82,11 @@ func costRun(ctx context.Context, opts *costOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Record != nil {
+		if err := opts.Record(look); err != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "! could not save this look for 'workshop status': %v\n", err)
+		}
+	}
 	if opts.JSON {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")
@@ -87,9 +98,8 @@ func costRun(ctx context.Context, opts *costOptions) error {
 	if r.Fallback() {
 		fmt.Fprintf(w, "! The price table has no prices for %s: %s's stand in.\n", r.Region, r.PricesRegion)
 	}
-	if look.Running && look.billed() {
-		fmt.Fprintf(w, "Left running, this costs about %s a day: '%s' deletes it when you are done.\n",
-			pricing.About(r.Daily), opts.Global.followUp("cleanup"))
+	if line := leftRunningLine(opts.Global, look); line != "" {
+		fmt.Fprintln(w, line)
 	}
 	return nil
 }
@@ -175,7 +185,7 @@ func priceAccount(ctx context.Context, c *cloud.Clients, stack string, now time.
 	}
 	p, _ := table.Lookup(c.Region())
 	return costLook{Report: pricing.Estimate(c.Region(), d, p, now), Account: id.Account, Endpoint: c.Endpoint(),
-		Running: d.Running()}, nil
+		Running: d.Running(), Deployment: d}, nil
 }
 
 // costReadError words a failed read with what the learner can do about it:

@@ -61,7 +61,7 @@ func finishedLook(t *testing.T, region, endpoint string) costLook {
 	p, _ := table.Lookup(region)
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	d := pricing.Planned(workshop.TargetModule4, now.Add(-3*time.Hour))
-	return costLook{Report: pricing.Estimate(region, d, p, now), Account: "123456789012", Endpoint: endpoint, Running: d.Running()}
+	return costLook{Report: pricing.Estimate(region, d, p, now), Account: "123456789012", Endpoint: endpoint, Running: d.Running(), Deployment: d}
 }
 
 func TestCostPrints(t *testing.T) {
@@ -160,5 +160,36 @@ func TestModuleCostLine(t *testing.T) {
 		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
 			t.Errorf("moduleCostLine(%q, %q) = %q, want %q", tt.name, tt.region, got, tt.want)
 		}
+	}
+}
+
+// status says, without calling AWS, what the last look found running and
+// for how long.
+func TestStatusSaysWhatWasLeftRunning(t *testing.T) {
+	state := t.TempDir()
+	f, out, _ := testFactory(map[string]string{"XDG_STATE_HOME": state})
+	look := finishedLook(t, "us-east-1", "")
+	if err := recordLook(f, look); err != nil {
+		t.Fatal(err)
+	}
+	f.Now = func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }
+	if code := run(context.Background(), f, []string{"status"}); code != ExitOK {
+		t.Fatalf("status: exit %d", code)
+	}
+	for _, want := range []string{"Running at the last look (Nov 26 12:00 UTC): load balancer BreakTheMonolith-Demo, 3 task(s), up for 3h 0m by then (2d 3h by now, if it still runs)",
+		"about $0.09 an hour, $2.22 a day: 'workshop cleanup' deletes it."} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	// A look that finds nothing running clears it.
+	look.Deployment, look.Running = pricing.Deployment{}, false
+	if err := recordLook(f, look); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	run(context.Background(), f, []string{"status"})
+	if strings.Contains(out.String(), "Running at the last look") {
+		t.Errorf("status still says something runs:\n%s", out)
 	}
 }

@@ -48,7 +48,8 @@ func runningOf(look costLook, now time.Time) *progress.Running {
 	return r
 }
 
-// recordLook saves what a look found running, for 'workshop status'.
+// recordLook saves what a look found running, for 'workshop status', in
+// the progress file.
 func recordLook(f *Factory, look costLook) error {
 	path, err := progress.DefaultPath(f.Getenv)
 	if err != nil {
@@ -58,6 +59,13 @@ func recordLook(f *Factory, look costLook) error {
 	if err != nil {
 		return err
 	}
+	return recordLookIn(store, f, look)
+}
+
+// recordLookIn saves a look through store: a command that holds the
+// progress file open (the TUI) must write through its own store, or one
+// write would undo the other's.
+func recordLookIn(store *progress.Store, f *Factory, look costLook) error {
 	place := progress.Place{Account: look.Account, Region: look.Report.Region, Sandbox: f.Global.Sandbox}
 	return store.RecordRunning(place, runningOf(look, f.Now()), f.Now())
 }
@@ -72,28 +80,34 @@ func leftRunningLine(g *GlobalOptions, look costLook) string {
 		pricing.About(look.Report.Daily), g.followUp("cleanup"))
 }
 
-// remindLeftRunning looks at what the workshop runs, saves the look and
-// prints the reminder to w. A failed look says nothing: the command that
-// ends has done its job.
-func remindLeftRunning(ctx context.Context, f *Factory, w io.Writer) {
+// remindLeftRunning looks at what the workshop runs, saves the look
+// (through store, or the progress file when store is nil) and prints the
+// reminder to w. A failed look says nothing: the command that ends has done
+// its job.
+func remindLeftRunning(ctx context.Context, f *Factory, w io.Writer, store *progress.Store) {
 	look, err := lookAtCost(ctx, f)
 	if err != nil {
 		return
 	}
-	_ = recordLook(f, look)
+	if store != nil {
+		_ = recordLookIn(store, f, look)
+	} else {
+		_ = recordLook(f, look)
+	}
 	if line := leftRunningLine(f.Global, look); line != "" {
 		fmt.Fprintln(w, line)
 	}
 }
 
 // costMeter is the TUI status bar's meter: what the deployment costs per
-// hour, or on an emulator what AWS would bill, labelled as such.
-func costMeter(ctx context.Context, f *Factory) (string, error) {
+// hour, or on an emulator what AWS would bill, labelled as such. The look
+// is saved through the TUI's own progress store.
+func costMeter(ctx context.Context, f *Factory, store *progress.Store) (string, error) {
 	look, err := lookAtCost(ctx, f)
 	if err != nil {
 		return "", err
 	}
-	_ = recordLook(f, look)
+	_ = recordLookIn(store, f, look)
 	if !look.billed() {
 		return "on AWS ≈ " + pricing.About(look.Report.Hourly) + "/h", nil
 	}

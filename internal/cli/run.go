@@ -67,7 +67,7 @@ first when it does not exist.`,
 			opts.TimeoutSet = cmd.Flags().Changed("timeout")
 			opts.Dir = buildDir(".", opts.Dir, cmd.Flags().Changed("dir"))
 			opts.Env = func(ctx context.Context, o *runOptions) (*steps.Env, error) { return newRunEnv(ctx, f, o) }
-			opts.Remind = func(ctx context.Context) { remindLeftRunning(ctx, f, f.IO.ErrOut) }
+			opts.Remind = func(ctx context.Context) { remindLeftRunning(ctx, f, f.IO.ErrOut, nil) }
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

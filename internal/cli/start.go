@@ -160,7 +160,7 @@ func startRun(ctx context.Context, opts *startOptions) error {
 		Notice:   notice,
 		Now:      f.Now,
 		NoColor:  !opts.Color,
-		Meter:    func(ctx context.Context) (string, error) { return costMeter(ctx, f) },
+		Meter:    func(ctx context.Context) (string, error) { return costMeter(ctx, f, store) },
 		ModuleCost: func(t workshop.Target) string {
 			return moduleCostLine(string(t), f.Global.Region)
 		},
@@ -169,7 +169,7 @@ func startRun(ctx context.Context, opts *startOptions) error {
 		return err
 	}
 	// No forgotten deployments: say on the way out what is left running.
-	remindLeftRunning(ctx, f, opts.IO.ErrOut)
+	remindLeftRunning(ctx, f, opts.IO.ErrOut, store)
 	return nil
 }
 

@@ -4,12 +4,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/breakthemonolith/workshop/internal/inventory"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // The names module 5 gives what it creates (steps/security.go).
 const (
-	webACLName   = "workshop-rate-limit"
-	secretPrefix = "workshop/"
+	webACLName   = workshop.WebACLName
+	secretPrefix = workshop.SecretPrefix
 )
 
 // webACLGone reports module 5's web ACL if it is still there.

@@ -51,6 +51,9 @@ func module2Checks(x fixer) []check {
 	return []check{
 		{id: m2 + "stack-settled", title: "Stack " + x.stack + " is deployed",
 			expected: "CREATE_COMPLETE or UPDATE_COMPLETE", run: stackSettled},
+		{id: m2 + "not-left-running", title: "The deployment has not been left running for over a day",
+			expected: "the stack is less than a day old, or cleaned up when you are done", requires: []string{m2 + "stack-settled"},
+			run: deploymentAge(x)},
 		{id: m2 + "stack-outputs", title: "The stack has the outputs the later steps read",
 			expected: "outputs " + strings.Join(workshop.RequiredOutputs(), ", "), requires: []string{m2 + "stack-settled"},
 			run: func(f *facts) outcome {

@@ -3,6 +3,8 @@ package checks
 import (
 	"encoding/json"
 	"sort"
+
+	"github.com/breakthemonolith/workshop/internal/inventory"
 )
 
 // Actions lists every AWS API action the checks may call, as IAM actions.
@@ -47,12 +49,14 @@ func noPermissionNeeded(action string) bool {
 	return action == "sts:GetCallerIdentity"
 }
 
-// Policy returns the minimal read-only IAM policy the checks need, as
-// indented JSON.
+// Policy returns the minimal read-only IAM policy the checks and 'workshop
+// cost' need (Actions and inventory.CostActions), as indented JSON.
 func Policy() ([]byte, error) {
 	var actions []string
-	for _, a := range Actions() {
-		if !noPermissionNeeded(a) {
+	seen := map[string]bool{}
+	for _, a := range append(Actions(), inventory.CostActions()...) {
+		if !noPermissionNeeded(a) && !seen[a] {
+			seen[a] = true
 			actions = append(actions, a)
 		}
 	}

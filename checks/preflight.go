@@ -87,6 +87,11 @@ func preflightChecks() []check {
 			},
 		},
 		{
+			id: "preflight/cost", title: "You know what the workshop costs",
+			expected: "the workshop's price table has prices for the region", requires: []string{"preflight/region"},
+			run: workshopCost,
+		},
+		{
 			id: "preflight/aws-cli", title: "AWS CLI v2 is installed",
 			expected: "aws-cli/2.x, for the commands 'workshop explain' prints",
 			run: func(f *facts) outcome {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
@@ -132,13 +133,17 @@ func preflightScenarios() []scenario {
 		return scenario{name: name, world: finishedAccount, mutate: mutate, target: workshop.TargetPreflight, wants: wants, passes: passes}
 	}
 	return []scenario{
+		{name: "a region the price table lacks", world: finishedAccount, target: workshop.TargetPreflight, passes: true,
+			opts:  []func(*Options){func(o *Options) { o.Region = "eu-north-1" }},
+			wants: []want{{id: p + "cost", status: workshop.StatusWarn, observed: "priced as us-east-1", hint: "no prices for eu-north-1"}}},
 		s("all good", nil, true,
 			want{id: p + "credentials", status: workshop.StatusPass, observed: "account 123456789012 as " + fakeCallerArn, resource: fakeCallerArn},
 			want{id: p + "region", status: workshop.StatusPass, observed: "us-east-1"},
 			want{id: p + "docker", status: workshop.StatusPass, observed: "Docker 28.2.2 (API 1.50, x86_64)"},
 			want{id: p + "docker-platform", status: workshop.StatusPass, observed: "x86_64: it builds linux/amd64 by default"},
 			want{id: p + "ecs-service-linked-role", status: workshop.StatusPass, observed: "role AWSServiceRoleForECS exists"},
-			want{id: p + "aws-cli", status: workshop.StatusPass, observed: "aws-cli/2.27.50"}),
+			want{id: p + "aws-cli", status: workshop.StatusPass, observed: "aws-cli/2.27.50"},
+			want{id: p + "cost", status: workshop.StatusPass, observed: "the whole workshop costs at most about $0.27 in us-east-1"}),
 		{name: "all good on an empty account", world: newFakeAWS, target: workshop.TargetPreflight, passes: true,
 			wants: []want{{id: p + "credentials", status: workshop.StatusPass}}},
 		s("docker through a context names it", func(w *fakeAWS) {
@@ -288,7 +293,13 @@ func module2Scenarios() []scenario {
 		return sc
 	}
 	stackGone := skipBecause(p+"stack-outputs", titleStack, "failed")
+	left := passing("deployed two days ago: a forgotten deployment", func(w *fakeAWS) {
+		created := fakeNow.Add(-50 * time.Hour)
+		w.stack.CreationTime = &created
+	}, want{id: p + "not-left-running", status: workshop.StatusWarn, observed: "deployed 2d 2h ago (Mar 12 07:30 UTC)",
+		hint: "'workshop cost' shows what it costs", fix: "workshop cleanup"})
 	return []scenario{
+		left,
 		// The stack.
 		s("stack missing", func(w *fakeAWS) { w.deleteStack() },
 			want{id: p + "stack-settled", status: workshop.StatusFail, observed: "stack BreakTheMonolith-Demo does not exist in us-east-1",

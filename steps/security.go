@@ -10,7 +10,7 @@ import (
 // The names module 5 gives what it creates.
 const (
 	// webACLName is the web ACL with the rate-based rule.
-	webACLName = "workshop-rate-limit"
+	webACLName = workshop.WebACLName
 	// rateRuleName is its rate-based rule, which guards the load balancer
 	// from any one IP address.
 	rateRuleName = "rate-limit-per-ip"
@@ -25,7 +25,7 @@ const (
 	burstLimit = 100
 	// secretPrefix starts the name of every secret module 5 creates; the
 	// stack's task execution role may read secrets under it.
-	secretPrefix = "workshop/"
+	secretPrefix = workshop.SecretPrefix
 )
 
 func module5() Module {

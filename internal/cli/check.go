@@ -84,7 +84,7 @@ Exit status: 0 all passed, 1 a condition failed or is still converging,
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON on stdout")
 	cmd.Flags().BoolVar(&opts.Watch, "watch", false, "check again, with backoff, until everything passes (Ctrl-C stops)")
-	cmd.Flags().BoolVar(&opts.PrintPolicy, "print-policy", false, "print the minimal read-only IAM policy the checks need")
+	cmd.Flags().BoolVar(&opts.PrintPolicy, "print-policy", false, "print the minimal read-only IAM policy the checks and 'workshop cost' need")
 	opts.Class.register(cmd.Flags())
 	return cmd
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/pricing"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 	"github.com/breakthemonolith/workshop/steps"
 )
 
@@ -67,8 +69,30 @@ func explainRun(ctx context.Context, opts *explainOptions) error {
 	if err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "! could not read your account (%v): the commands look the values up when they run\n", err)
 	}
+	if line := moduleCostLine(opts.Name, v.Region); line != "" {
+		fmt.Fprintln(opts.IO.ErrOut, line)
+	}
 	_, err = fmt.Fprint(opts.IO.Out, steps.Explain(list, v))
 	return err
+}
+
+// moduleCostLine says what the module name (module-2, security) adds per
+// hour in region (us-east-1's prices where the table has none), or "" for a
+// step or a target that adds nothing billed.
+func moduleCostLine(name, region string) string {
+	if strings.Contains(name, "/") {
+		return ""
+	}
+	t, err := workshop.ParseTarget(checkTargetOf(name))
+	if err != nil {
+		return ""
+	}
+	table, err := pricing.Embedded()
+	if err != nil {
+		return ""
+	}
+	p, _ := table.Lookup(region)
+	return pricing.ModuleLine(t, p)
 }
 
 // lookupValues finds the values the commands need in the selected account.

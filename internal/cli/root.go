@@ -61,6 +61,7 @@ WAF, Secrets Manager, IAM, CloudWatch Logs) and --sandbox points any command at 
 		newDashboardCmd(f),
 		newStartCmd(f, nil),
 		newStatusCmd(f, nil),
+		newCostCmd(f, nil),
 	)
 	return root
 }

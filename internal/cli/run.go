@@ -31,6 +31,9 @@ type runOptions struct {
 	Global *GlobalOptions
 	// Env builds what running steps needs from the selected account.
 	Env func(ctx context.Context, o *runOptions) (*steps.Env, error)
+	// Remind, when set, says at the end what the deployment left running
+	// costs per day on a real account, and how to delete it.
+	Remind func(ctx context.Context)
 }
 
 func newRunCmd(f *Factory, runF func(context.Context, *runOptions) error) *cobra.Command {
@@ -64,6 +67,7 @@ first when it does not exist.`,
 			opts.TimeoutSet = cmd.Flags().Changed("timeout")
 			opts.Dir = buildDir(".", opts.Dir, cmd.Flags().Changed("dir"))
 			opts.Env = func(ctx context.Context, o *runOptions) (*steps.Env, error) { return newRunEnv(ctx, f, o) }
+			opts.Remind = func(ctx context.Context) { remindLeftRunning(ctx, f, f.IO.ErrOut, nil) }
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -90,6 +94,9 @@ func runRun(ctx context.Context, opts *runOptions) error {
 			return envError{err: err, hint: "start Docker (Docker Desktop, or: sudo systemctl start docker) and run the same command again; the steps already done are kept"}
 		}
 		return err
+	}
+	if opts.Remind != nil {
+		opts.Remind(ctx)
 	}
 	fmt.Fprintln(opts.IO.ErrOut, runNextLine(opts.Global, opts.Name))
 	return nil

@@ -160,8 +160,17 @@ func startRun(ctx context.Context, opts *startOptions) error {
 		Notice:   notice,
 		Now:      f.Now,
 		NoColor:  !opts.Color,
+		Meter:    func(ctx context.Context) (string, error) { return costMeter(ctx, f, store) },
+		ModuleCost: func(t workshop.Target) string {
+			return moduleCostLine(string(t), f.Global.Region)
+		},
 	})
-	return opts.Program(ctx, m, opts)
+	if err := opts.Program(ctx, m, opts); err != nil {
+		return err
+	}
+	// No forgotten deployments: say on the way out what is left running.
+	remindLeftRunning(ctx, f, opts.IO.ErrOut, store)
+	return nil
 }
 
 // startModules are the preflight checks (a module without steps) and

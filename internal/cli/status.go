@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
+	"github.com/breakthemonolith/workshop/internal/pricing"
 	"github.com/breakthemonolith/workshop/internal/progress"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
@@ -20,10 +23,12 @@ type statusOptions struct {
 	// SandboxUp reports whether a sandbox answers where the client looks
 	// for one: progress made on the sandbox goes on only once one runs.
 	SandboxUp func(ctx context.Context) bool
+	// Now tells the time.
+	Now func() time.Time
 }
 
 func newStatusCmd(f *Factory, runF func(context.Context, *statusOptions) error) *cobra.Command {
-	opts := &statusOptions{IO: f.IO, Getenv: f.Getenv, Global: f.Global,
+	opts := &statusOptions{IO: f.IO, Getenv: f.Getenv, Global: f.Global, Now: f.Now,
 		SandboxUp: func(ctx context.Context) bool { return sandboxAnswers(ctx, cloud.SandboxEndpoint(f.Getenv)) == nil }}
 	return &cobra.Command{
 		Use:   "status",
@@ -67,14 +72,18 @@ func statusRun(ctx context.Context, opts *statusOptions) error {
 	for _, r := range results {
 		byTarget[r.Target] = r
 	}
-	latest := results[0].StartedAt
+	var latest time.Time
 	for _, r := range results {
 		if r.StartedAt.After(latest) {
 			latest = r.StartedAt
 		}
 	}
 	p := palette{on: opts.Color}
-	fmt.Fprintf(w, "Progress in %s (last checked %s):\n", place, latest.UTC().Format("Jan 2 15:04 UTC"))
+	if latest.IsZero() {
+		fmt.Fprintf(w, "Progress in %s (not checked yet):\n", place)
+	} else {
+		fmt.Fprintf(w, "Progress in %s (last checked %s):\n", place, latest.UTC().Format("Jan 2 15:04 UTC"))
+	}
 	for _, t := range statusTargets() {
 		r, ok := byTarget[t]
 		switch {
@@ -86,6 +95,9 @@ func statusRun(ctx context.Context, opts *statusOptions) error {
 			c, _ := r.FirstBlocking()
 			fmt.Fprintf(w, "  %s %-10s %s: %s (%s)\n", p.status(c.Status), t, t.Title(), c.Title, c.Status)
 		}
+	}
+	if line := leftRunningStatus(store.Running(place), place.Sandbox, opts.Now(), opts.Global.followUp("cleanup")); line != "" {
+		fmt.Fprintln(w, line)
 	}
 	var ordered []workshop.Result
 	for _, t := range statusTargets() {
@@ -124,4 +136,36 @@ func statusRun(ctx context.Context, opts *statusOptions) error {
 	}
 	fmt.Fprintf(w, "This is what was saved; '%s' looks at your account again.\n", g.followUp("start"))
 	return nil
+}
+
+// leftRunningStatus says what was running at the last look at the cost and
+// for how long, or "" when nothing was (or no look was saved).
+func leftRunningStatus(r *progress.Running, sandbox bool, now time.Time, cleanup string) string {
+	if r == nil {
+		return ""
+	}
+	what := "the workshop's deployment"
+	if len(r.What) > 0 {
+		what = strings.Join(r.What, ", ")
+	}
+	line := fmt.Sprintf("Running at the last look (%s): %s", r.LookedAt.UTC().Format("Jan 2 15:04 UTC"), what)
+	if !r.Since.IsZero() {
+		line += fmt.Sprintf(", up for %s by then (%s by now, if it still runs)", roundDuration(r.LookedAt.Sub(r.Since)), roundDuration(now.Sub(r.Since)))
+	}
+	cost := fmt.Sprintf("about %s an hour, %s a day", pricing.About(r.Hourly), pricing.About(r.Daily))
+	if sandbox {
+		return line + "; nothing billed on the sandbox; on AWS " + cost + "."
+	}
+	return line + "; " + cost + ": '" + cleanup + "' deletes it."
+}
+
+// roundDuration is a duration as a person says it: "12m", "3h 5m", "2d 4h".
+func roundDuration(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dm", int(d.Minutes()))
 }

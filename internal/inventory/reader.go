@@ -67,6 +67,8 @@ type Clients struct {
 	// WAF and Secrets read what module 5 creates (security.go).
 	WAF     WebACLReader
 	Secrets SecretLister
+	// Cost reads what is billed (cost.go), for 'workshop cost'.
+	Cost *CostClients
 }
 
 // Identity is who the caller is.
@@ -99,6 +101,7 @@ type Reader struct {
 	webACL       Lazy[*waftypes.WebACL]
 	webACLs      Lazy[[]waftypes.WebACLSummary]
 	secrets      Memo[string, []smtypes.SecretListEntry]
+	cost         costMemo
 }
 
 // New returns a Reader of the account c reads, for the stack named stack

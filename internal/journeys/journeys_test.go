@@ -47,6 +47,7 @@ func TestJourneys(t *testing.T) {
 			env.Setenv("WORKSHOP_SANDBOX_ADDR", "127.0.0.1:"+strconv.Itoa(port))
 			env.Setenv("WORKSHOP_GO_IMAGE", builder)
 			env.Setenv("DASHBOARD_ADDR", "127.0.0.1:"+strconv.Itoa(testpeers.FreePort(env.T().(testing.TB))))
+			env.Setenv("MOTO_PORT", strconv.Itoa(testpeers.FreePort(env.T().(testing.TB))))
 			env.Setenv("TERM", "xterm-256color")
 			env.Setenv("AWS_PAGER", "")
 			for _, name := range []string{"DOCKER_HOST", "DOCKER_CONTEXT", "WORKSHOP_VM_DOCKER_HOST"} {

@@ -67,6 +67,9 @@ type Record struct {
 	Results map[workshop.Target]workshop.Result `json:"results"`
 	// UpdatedAt is when a result was last recorded.
 	UpdatedAt time.Time `json:"updated_at"`
+	// Running is what was running at the last look at its cost, if
+	// anything (running.go).
+	Running *Running `json:"running,omitempty"`
 }
 
 // Store reads and writes the progress file. It is safe for concurrent use.

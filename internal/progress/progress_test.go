@@ -125,3 +125,31 @@ func TestSandboxProgressIsItsOwnPlace(t *testing.T) {
 		t.Errorf("places after reopening: %v", places)
 	}
 }
+
+func TestRecordRunning(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "progress.json")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	place := Place{Account: "123456789012", Region: "us-east-1"}
+	since := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	run := &Running{LookedAt: since.Add(time.Hour), Since: since, Hourly: 0.0925, Daily: 2.22, What: []string{"load balancer", "3 tasks"}}
+	if err := s.RecordRunning(place, run, since.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := again.Running(place)
+	if got == nil || got.Daily != 2.22 || !got.Since.Equal(since) || len(got.What) != 2 {
+		t.Errorf("read back %+v, want %+v", got, run)
+	}
+	if last, _, ok := again.Last(); !ok || last != place {
+		t.Errorf("Last() = %v, %t: a first look makes its place the last", last, ok)
+	}
+	if err := again.RecordRunning(place, nil, since.Add(2*time.Hour)); err != nil || again.Running(place) != nil {
+		t.Errorf("nothing runs any more: %v %+v", err, again.Running(place))
+	}
+}

@@ -5,13 +5,18 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/breakthemonolith/workshop/internal/testpeers"
 )
 
 func TestReadAPIsOnAnEmptySandbox(t *testing.T) {
@@ -77,5 +82,21 @@ func TestEC2Envelopes(t *testing.T) {
 		if code, body := ec2Call(t, s.Endpoint(), url.Values{"Action": {action}}); code != 200 || !strings.Contains(body, "<requestId>") {
 			t.Errorf("%s: %d %s", action, code, body)
 		}
+	}
+}
+
+// TestDescribeNatGateways: the sandbox has no NAT gateway (its tasks take
+// public addresses), and says so to the Go SDK and the AWS CLI alike.
+func TestDescribeNatGateways(t *testing.T) {
+	s := start(t, "")
+	out, err := ec2.NewFromConfig(sdkConfig(s, "us-east-1")).DescribeNatGateways(context.Background(), &ec2.DescribeNatGatewaysInput{
+		Filter: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{"vpc-1"}}}})
+	if err != nil || out.NatGateways == nil || len(out.NatGateways) != 0 {
+		t.Errorf("DescribeNatGateways: %v %+v", err, out)
+	}
+	cmd := exec.Command(testpeers.Command(t, "aws"), "--endpoint-url", s.Endpoint(), "--output", "json", "ec2", "describe-nat-gateways")
+	cmd.Env = testpeers.AWSEnv(t, s.Endpoint())
+	if got, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(got), `"NatGateways": []`) {
+		t.Errorf("aws ec2 describe-nat-gateways: %v\n%s", err, got)
 	}
 }

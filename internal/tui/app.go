@@ -117,10 +117,10 @@ func (m *Model) Init() tea.Cmd {
 	m.checking = true
 	m.bar.task = "checking your account"
 	if m.clockless {
-		return tea.Batch(check(m.ctx, m.opts.Backend, targets, true), m.tellAt())
+		return tea.Batch(check(m.ctx, m.opts.Backend, targets, true), m.tellAt(), readCost(m.ctx, m.opts.Meter))
 	}
 	return tea.Batch(tea.RequestBackgroundColor, tick(), m.bar.spinner.Tick, check(m.ctx, m.opts.Backend, targets, true), m.tellAt(),
-		recheckAfter(recheckEvery))
+		recheckAfter(recheckEvery), readCost(m.ctx, m.opts.Meter))
 }
 
 // Update implements tea.Model.
@@ -134,10 +134,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case runEventsMsg:
 		return m, m.onRunEvents(msg)
 	case checkFinishedMsg:
+		// What the account holds may have changed: read the meter again.
 		if msg.background {
-			return m, m.onBackgroundCheck(msg)
+			return m, tea.Batch(m.onBackgroundCheck(msg), readCost(m.ctx, m.opts.Meter))
 		}
-		return m, m.onCheck(msg)
+		return m, tea.Batch(m.onCheck(msg), readCost(m.ctx, m.opts.Meter))
+	case costReadMsg:
+		m.onCost(msg)
+		return m, nil
 	case recheckMsg:
 		return m, m.onRecheck()
 	case tea.FocusMsg:

@@ -65,4 +65,11 @@ type Options struct {
 	Now func() time.Time
 	// NoColor renders the step texts without colour (NO_COLOR, --no-color).
 	NoColor bool
+	// Meter, when set, reads what the deployment costs per hour, as the
+	// status bar shows it ("$0.09/h"; on the sandbox, what AWS would bill,
+	// labelled as such). It is read on start and after every check and run.
+	Meter func(ctx context.Context) (string, error)
+	// ModuleCost, when set, says what a module adds per hour while it runs,
+	// shown with the module before the learner starts it.
+	ModuleCost func(workshop.Target) string
 }

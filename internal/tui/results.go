@@ -133,7 +133,7 @@ func (m *Model) showCheck(t workshop.Target) {
 // needed.
 func (m *Model) showText() tea.Cmd {
 	_, mod, st := m.selected()
-	id, md := string(mod.Target), moduleMarkdown(mod)
+	id, md := string(mod.Target), moduleMarkdown(mod, m.opts.ModuleCost)
 	if st != nil {
 		id, md = st.ID, st.Text
 	}
@@ -163,10 +163,16 @@ func (m *Model) textStyle() markdown.Theme {
 	return markdown.Dark
 }
 
-// moduleMarkdown describes a module: its summary and its steps.
-func moduleMarkdown(mod workshop.Module) string {
+// moduleMarkdown describes a module: its summary, what it adds per hour
+// (when cost says), and its steps.
+func moduleMarkdown(mod workshop.Module, cost func(workshop.Target) string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n%s\n\n", mod.Title, mod.Summary)
+	if cost != nil {
+		if line := cost(mod.Target); line != "" {
+			fmt.Fprintf(&b, "%s\n\n", line)
+		}
+	}
 	for i, s := range mod.Steps {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, s.Title)
 	}

@@ -10,7 +10,8 @@ import (
 )
 
 // statusBar is the top line: where the learner works (account, region,
-// profile or sandbox), the elapsed time and what is running.
+// profile or sandbox), what the deployment costs per hour, the elapsed time
+// and what is running.
 type statusBar struct {
 	styles  styles
 	spinner spinner.Model
@@ -20,6 +21,7 @@ type statusBar struct {
 	started time.Time
 	now     time.Time
 	task    string // what runs, "" when idle
+	meter   string // what the deployment costs per hour, "" unknown
 	width   int
 }
 
@@ -50,6 +52,9 @@ func (b statusBar) View() string {
 	}
 	elapsed := b.now.Sub(b.started).Truncate(time.Second)
 	right := fmt.Sprintf("%s ", clock(elapsed))
+	if b.meter != "" {
+		right = b.meter + " · " + right
+	}
 	if b.task != "" {
 		right = b.spinner.View() + " " + b.task + " · " + right
 	}

@@ -15,6 +15,11 @@ const (
 	ImageTag = "v1"
 	// AppPort is the port every service's container listens on.
 	AppPort = 3000
+	// WebACLName is module 5's web ACL, with its rate-based rules.
+	WebACLName = "workshop-rate-limit"
+	// SecretPrefix starts the name of every secret module 5 moves out of a
+	// task definition (SecretPrefix + family + "/" + variable).
+	SecretPrefix = "workshop/"
 )
 
 // Microservices lists the services split out of the monolith in module 3,

@@ -33,6 +33,7 @@ func (e *Service) Register(r *awsproto.Router) {
 		"DescribeSubnets":           e.describeSubnets,
 		"DescribeSecurityGroups":    e.describeSecurityGroups,
 		"DescribeAvailabilityZones": e.describeAvailabilityZones,
+		"DescribeNatGateways":       e.describeNatGateways,
 	}
 	e.registerRules(ops)
 	r.HandleEC2(Version, ec2Namespace, ops)
@@ -347,4 +348,17 @@ func (e *Service) describeAvailabilityZones(c *awsproto.Call, form url.Values) (
 			ZoneType: "availability-zone", OptIn: "opt-in-not-required", GroupName: c.Region, Network: c.Region})
 	}
 	return out, nil
+}
+
+// describeNatGateways lists no NAT gateway: the sandbox's stacks give their
+// tasks public addresses instead (design §4), and no provider makes one.
+// An id asked for is not found.
+func (e *Service) describeNatGateways(c *awsproto.Call, form url.Values) (any, error) {
+	if ids := awsproto.QueryList(form, "NatGatewayId", ""); len(ids) > 0 {
+		return nil, awsproto.ClientErr("NatGatewayNotFound", "The Nat Gateway %s was not found", ids[0])
+	}
+	return &struct {
+		awsproto.EC2Meta
+		NatGateways []struct{} `xml:"natGatewaySet>item"`
+	}{NatGateways: []struct{}{}}, nil
 }

@@ -51,7 +51,7 @@ func TestStuckLearners(t *testing.T) {
 	}
 }
 
-func TestCohortCountsLearnersFailingEachCondition(t *testing.T) {
+func TestRootCausesGroupLearnersByTheirFirstFailingCondition(t *testing.T) {
 	t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	m := newClassModel(Class{Name: "c"})
 	for i, name := range []string{"Ada", "Bob", "Cy"} {
@@ -68,15 +68,19 @@ func TestCohortCountsLearnersFailingEachCondition(t *testing.T) {
 	})
 	m.applyResult(2, all, t0.Add(2*time.Minute))
 	b := m.board(t0.Add(3*time.Minute), StuckRules{})
-	if len(b.Cohort) != 2 {
-		t.Fatalf("cohort = %+v", b.Cohort)
+	// Bob fails preflight first: his module 2 failure folds into it.
+	var got []string
+	for _, e := range b.Cohort {
+		got = append(got, fmt.Sprintf("%s %d %s +%d", e.Condition, e.Count, strings.Join(e.Learners, ","), e.Downstream))
 	}
-	first := b.Cohort[0]
-	if first.Condition != "module-2/targets-healthy" || first.Count != 2 || strings.Join(first.Learners, ",") != "Ada,Bob" || first.Hint == "" {
-		t.Errorf("first entry = %+v", first)
+	if want := "preflight/docker 1 Bob +1,module-2/targets-healthy 1 Ada +0"; strings.Join(got, ",") != want {
+		t.Errorf("root causes = %s, want %s", strings.Join(got, ","), want)
+	}
+	if b.Cohort[0].Hint != "start Docker" || b.Cohort[1].Hint == "" {
+		t.Errorf("hints = %+v", b.Cohort)
 	}
 	// The room by condition, in workshop order.
-	var got []string
+	got = nil
 	for _, c := range b.Conditions {
 		got = append(got, fmt.Sprintf("%s %d/%d", c.Condition, c.Pass, c.Fail))
 	}
@@ -92,5 +96,32 @@ func TestCohortCountsLearnersFailingEachCondition(t *testing.T) {
 		if l.Name == "Cy" && (l.Failing != "" || l.Module != "module-2" || l.Cells[2] != "pass") {
 			t.Errorf("Cy = %+v", l)
 		}
+	}
+}
+
+// A learner who skipped module 1 fails every condition after it: one root
+// cause, not one entry per downstream condition.
+func TestSkippedModuleIsOneRootCause(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	m := newClassModel(Class{Name: "c"})
+	m.addLearner(StoredLearner{ID: 1, Name: "Ada", TokenHash: hashToken("a"), JoinedAt: t0})
+	m.addLearner(StoredLearner{ID: 2, Name: "Bob", TokenHash: hashToken("b"), JoinedAt: t0})
+	var conds []workshop.Condition
+	for _, id := range []string{"module-1/repository", "module-1/image-pushed", "module-2/stack-deployed", "module-2/service-running",
+		"module-2/targets-healthy", "module-3/services", "module-3/rules", "module-4/switched"} {
+		conds = append(conds, workshop.Condition{ID: id, Title: id, Status: workshop.StatusFail, Hint: "do " + id})
+	}
+	skipped := workshop.NewResult(workshop.TargetAll, "123456789012", "us-east-1", t0, 0, 0, conds)
+	m.applyResult(1, skipped, t0)
+	m.applyResult(2, module2(workshop.StatusWaiting), t0)
+	b := m.board(t0.Add(time.Minute), StuckRules{})
+	if len(b.Cohort) != 2 {
+		t.Fatalf("root causes = %+v, want 2", b.Cohort)
+	}
+	if e := b.Cohort[0]; e.Condition != "module-1/repository" || e.Count != 1 || e.Downstream != 7 || e.Hint != "do module-1/repository" {
+		t.Errorf("first = %+v", e)
+	}
+	if e := b.Cohort[1]; e.Condition != "module-2/targets-healthy" || e.Waiting != 1 {
+		t.Errorf("second = %+v", e)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -98,6 +99,30 @@ func (h *hub) current() []byte {
 // event "board" whose data is the board's HTML, rendered and escaped by
 // the server, first at once and then on every change.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	s.stream(w, r, "board", s.renderBoardFragment, s.events.current)
+}
+
+// handleLearnerEvents streams one learner's drill-down the same way, as the
+// event "learner", so the page follows the learner live. Each stream
+// renders its own learner when the board changes.
+func (s *Server) handleLearnerEvents(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if _, ok := s.model.detail(id, s.now(), s.opts.Stuck); err != nil || !ok {
+		writeError(w, http.StatusNotFound, "no such learner", "")
+		return
+	}
+	render := func() []byte {
+		d, _ := s.model.detail(id, s.now(), s.opts.Stuck)
+		var page htmlWriter
+		writeLearnerFragment(&page, d)
+		return page.bytes()
+	}
+	s.stream(w, r, "learner", render, render)
+}
+
+// stream sends first() as the event name at once, then next() whenever
+// the hub publishes, until the client or the server goes away.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, name string, first, next func() []byte) {
 	// The stream outlives the server's read and write timeouts, which
 	// would otherwise end it (a read timeout cancels the request).
 	rc := http.NewResponseController(w)
@@ -108,7 +133,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	wake, cancel := s.events.subscribe()
 	defer cancel()
-	if err := writeEvent(w, "board", s.renderBoardFragment()); err != nil || rc.Flush() != nil {
+	if err := writeEvent(w, name, first()); err != nil || rc.Flush() != nil {
 		return
 	}
 	ping := time.NewTicker(20 * time.Second)
@@ -124,7 +149,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case <-wake:
-			if err := writeEvent(w, "board", s.events.current()); err != nil {
+			if err := writeEvent(w, name, next()); err != nil {
 				return
 			}
 		}

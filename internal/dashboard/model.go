@@ -205,6 +205,23 @@ func (l *learnerState) firstBlocking() (workshop.Condition, bool) {
 	return workshop.Condition{}, false
 }
 
+// blocking counts the conditions that keep the learner's targets from
+// passing.
+func (l *learnerState) blocking() int {
+	n := 0
+	for _, tv := range l.targets {
+		if tv.passed {
+			continue
+		}
+		for _, c := range tv.conditions {
+			if c.Status.Blocks() {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // finished reports whether the learner's module 4 check passes.
 func (l *learnerState) finished() bool {
 	tv := l.targets[workshop.TargetModule4]

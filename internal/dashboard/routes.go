@@ -19,6 +19,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.instructorOnly(s.handlePage))
 	mux.HandleFunc("GET /learners/{id}", s.instructorOnly(s.handleLearnerPage))
 	mux.HandleFunc("GET /events", s.instructorOnly(s.handleEvents))
+	mux.HandleFunc("GET /learners/{id}/events", s.instructorOnly(s.handleLearnerEvents))
 	mux.HandleFunc("GET /export.csv", s.instructorOnly(s.handleCSV))
 	mux.HandleFunc("GET "+wire.PathBoard, s.instructorOnly(s.handleBoardAPI))
 	mux.HandleFunc("GET "+wire.PathLearnersPrefix+"{id}", s.instructorOnly(s.handleLearnerAPI))

@@ -23,7 +23,7 @@ type dash struct {
 	t      *testing.T
 	addr   string
 	dbPath string
-	store  *dashboard.Store
+	store  *dashboard.SQLiteStore
 	srv    *dashboard.Server
 	hs     *httptest.Server
 	class  dashboard.Class
@@ -44,7 +44,7 @@ func (d *dash) url() string { return "http://" + d.addr }
 func (d *dash) up() {
 	d.t.Helper()
 	ctx := context.Background()
-	st, err := dashboard.OpenStore(ctx, d.dbPath)
+	st, err := dashboard.OpenSQLite(ctx, d.dbPath)
 	if err != nil {
 		d.t.Fatal(err)
 	}

@@ -46,6 +46,10 @@ the learner's command hears back, so a restart loses nothing: run again
 without --class, it opens the class the database holds, with the same join
 code and instructor token (a database holding several classes needs --class).
 
+With --db postgres://… several dashboards serve one class from one
+PostgreSQL database, behind one load balancer: each shows what the others
+receive, live.
+
 It listens on the loopback interface only, unless --expose allows another
 address, such as 0.0.0.0:8080 for learners on the room's network.`,
 		Example: "  workshop dashboard serve\n  workshop dashboard serve --class 'ECS day, Berlin' --db ./berlin.db\n  workshop dashboard serve --addr 0.0.0.0:8080 --expose",
@@ -67,7 +71,7 @@ address, such as 0.0.0.0:8080 for learners on the room's network.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Addr, "addr", defaultDashboardAddr, "host:port to listen on")
-	cmd.Flags().StringVar(&opts.DB, "db", "", "the class database (default: $XDG_STATE_HOME/workshop/dashboard.db or ~/.local/state/workshop/dashboard.db)")
+	cmd.Flags().StringVar(&opts.DB, "db", "", "the class database: a SQLite file, or postgres://USER:PASSWORD@HOST/DB for several dashboards sharing one (default: $XDG_STATE_HOME/workshop/dashboard.db or ~/.local/state/workshop/dashboard.db)")
 	cmd.Flags().StringVar(&opts.Class, "class", "", "the class's name; a new name creates a new class in the same database (default: the class the database holds, or a new class \"workshop\")")
 	cmd.Flags().BoolVar(&opts.Expose, "expose", false, "allow an --addr that is not on the loopback interface")
 	cmd.Flags().BoolVar(&opts.NewToken, "new-token", false, "replace the instructor token and print the new login URL")
@@ -105,9 +109,13 @@ func dashboardServeRun(ctx context.Context, opts *dashboardServeOptions) error {
 		}
 		dbPath = filepath.Join(filepath.Dir(dir), "dashboard.db")
 	}
-	store, err := dashboard.OpenStore(ctx, dbPath)
+	store, err := dashboard.Open(ctx, dbPath)
 	if err != nil {
-		return envError{err: err, hint: "stop the other dashboard, or pass another --db"}
+		hint := "stop the other dashboard, or pass another --db"
+		if dashboard.IsPostgresURL(dbPath) {
+			hint = "is the PostgreSQL server up and reachable, and are the user, password and database in the URL right?"
+		}
+		return envError{err: err, hint: hint}
 	}
 	defer store.Close()
 	name, err := chooseClass(ctx, store, opts.Class, dbPath)
@@ -140,7 +148,7 @@ func dashboardServeRun(ctx context.Context, opts *dashboardServeOptions) error {
 		return envError{err: fmt.Errorf("listen on %s: %w", opts.Addr, err),
 			hint: "another program uses that address: stop it, or pass --addr 127.0.0.1:PORT with a free port"}
 	}
-	printDashboardBanner(opts, ln.Addr().String(), class, dbPath, created, token)
+	printDashboardBanner(opts, ln.Addr().String(), class, store.Describe(), created, token)
 	if opts.Ready != nil {
 		opts.Ready(ln.Addr().String())
 	}

@@ -37,7 +37,7 @@ func TestStuckLearners(t *testing.T) {
 			at := t0
 			for _, r := range tt.results {
 				at = at.Add(tt.every)
-				m.applyResult(1, r, at)
+				m.applyNext(1, r, at)
 			}
 			b := m.board(at.Add(tt.now), rules)
 			row := b.Learners[0]
@@ -57,16 +57,16 @@ func TestRootCausesGroupLearnersByTheirFirstFailingCondition(t *testing.T) {
 	for i, name := range []string{"Ada", "Bob", "Cy"} {
 		m.addLearner(StoredLearner{ID: int64(i + 1), Name: name, TokenHash: hashToken(name), JoinedAt: t0})
 	}
-	m.applyResult(1, module2(workshop.StatusFail), t0)
-	m.applyResult(2, module2(workshop.StatusFail), t0)
-	m.applyResult(3, module2(workshop.StatusFail), t0)
-	m.applyResult(3, module2(workshop.StatusPass), t0.Add(time.Minute)) // Cy fixed it
+	m.applyNext(1, module2(workshop.StatusFail), t0)
+	m.applyNext(2, module2(workshop.StatusFail), t0)
+	m.applyNext(3, module2(workshop.StatusFail), t0)
+	m.applyNext(3, module2(workshop.StatusPass), t0.Add(time.Minute)) // Cy fixed it
 	// A `check all` result counts for each target it covers.
 	all := workshop.NewResult(workshop.TargetAll, "123456789012", "us-east-1", t0, 0, 0, []workshop.Condition{
 		{ID: "preflight/docker", Title: "Docker runs", Status: workshop.StatusFail, Hint: "start Docker"},
 		{ID: "module-1/repository", Title: "Repository", Status: workshop.StatusPass},
 	})
-	m.applyResult(2, all, t0.Add(2*time.Minute))
+	m.applyNext(2, all, t0.Add(2*time.Minute))
 	b := m.board(t0.Add(3*time.Minute), StuckRules{})
 	// Bob fails preflight first: his module 2 failure folds into it.
 	var got []string
@@ -112,8 +112,8 @@ func TestSkippedModuleIsOneRootCause(t *testing.T) {
 		conds = append(conds, workshop.Condition{ID: id, Title: id, Status: workshop.StatusFail, Hint: "do " + id})
 	}
 	skipped := workshop.NewResult(workshop.TargetAll, "123456789012", "us-east-1", t0, 0, 0, conds)
-	m.applyResult(1, skipped, t0)
-	m.applyResult(2, module2(workshop.StatusWaiting), t0)
+	m.applyNext(1, skipped, t0)
+	m.applyNext(2, module2(workshop.StatusWaiting), t0)
 	b := m.board(t0.Add(time.Minute), StuckRules{})
 	if len(b.Cohort) != 2 {
 		t.Fatalf("root causes = %+v, want 2", b.Cohort)
@@ -124,4 +124,12 @@ func TestSkippedModuleIsOneRootCause(t *testing.T) {
 	if e := b.Cohort[1]; e.Condition != "module-2/targets-healthy" || e.Waiting != 1 {
 		t.Errorf("second = %+v", e)
 	}
+}
+
+// applyNext applies res as the next stored result.
+func (m *classModel) applyNext(id int64, res workshop.Result, at time.Time) {
+	m.mu.RLock()
+	next := int64(len(m.applied) + 1)
+	m.mu.RUnlock()
+	m.applyResult(id, next, res, at)
 }

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,7 +67,11 @@ func (s *Server) learnerOnly(next func(http.ResponseWriter, *http.Request, int64
 			s.reject(w, r, http.StatusUnauthorized, "a learner token is required", "join the class again with --class URL --code CODE")
 			return
 		}
-		switch s.model.authLearner(id, token) {
+		auth := s.model.authLearner(id, token)
+		if auth == authUnknown {
+			auth = s.authAfterCatchUp(r.Context(), id, token)
+		}
+		switch auth {
 		case authUnknown:
 			s.reject(w, r, http.StatusUnauthorized, "the token is not valid for this class", "join the class again with --class URL --code CODE")
 			return
@@ -80,6 +85,20 @@ func (s *Server) learnerOnly(next func(http.ResponseWriter, *http.Request, int64
 		}
 		next(w, r, id)
 	}
+}
+
+// authAfterCatchUp checks a token again after reading the other servers'
+// writes, when the store is shared: the learner may have joined through
+// another server behind the same load balancer a moment ago.
+func (s *Server) authAfterCatchUp(ctx context.Context, id int64, token string) authResult {
+	if _, ok := s.store.(sharedStore); !ok || s.model.knows(id) {
+		return authUnknown
+	}
+	if changed, err := s.catchUp(ctx); err != nil || !changed {
+		return authUnknown
+	}
+	s.events.changed()
+	return s.model.authLearner(id, token)
 }
 
 // handleResult stores a learner's check result.
@@ -116,7 +135,7 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, id int64) 
 		return
 	}
 	now := s.now()
-	added, err := s.store.AddResult(r.Context(), id, key, now, canonical)
+	resultID, added, err := s.store.AddResult(r.Context(), id, key, now, canonical)
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -125,7 +144,7 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, id int64) 
 		writeJSON(w, http.StatusOK, wire.PostResponse{Duplicate: true})
 		return
 	}
-	s.model.applyResult(id, res, now)
+	s.model.applyResult(id, resultID, res, now)
 	s.events.changed()
 	writeJSON(w, http.StatusCreated, wire.PostResponse{})
 }

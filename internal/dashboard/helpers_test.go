@@ -31,9 +31,11 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 // testClass is a dashboard served by httptest, with its secrets.
 type testClass struct {
-	t          testing.TB
-	dbPath     string
-	store      *Store
+	t      testing.TB
+	dbPath string
+	// db is what the store opens: dbPath, or a PostgreSQL URL.
+	db         string
+	store      Store
 	server     *Server
 	http       *httptest.Server
 	class      Class
@@ -45,6 +47,7 @@ type testClass struct {
 func startClass(t testing.TB, tweak func(*Options)) *testClass {
 	t.Helper()
 	tc := &testClass{t: t, dbPath: filepath.Join(t.TempDir(), "dash.db"), clock: newClock()}
+	tc.db = tc.dbPath
 	tc.open(tweak)
 	return tc
 }
@@ -54,7 +57,7 @@ func (tc *testClass) open(tweak func(*Options)) {
 	t := tc.t
 	t.Helper()
 	ctx := context.Background()
-	st, err := OpenStore(ctx, tc.dbPath)
+	st, err := Open(ctx, tc.db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -14,8 +15,10 @@ import (
 
 // Options configure a Server.
 type Options struct {
-	// Store is where the class lives; the server does not close it.
-	Store *Store
+	// Store is where the class lives; the server does not close it. With
+	// a shared store (Postgres) the server follows what other servers on
+	// the same database write.
+	Store Store
 	// Class is the class the server serves (from Store.OpenClass).
 	Class Class
 	// Logger receives one line per rejected request and server problems
@@ -51,9 +54,12 @@ type Options struct {
 
 // Server is the dashboard's HTTP server.
 type Server struct {
-	opts     Options
-	store    *Store
-	model    *classModel
+	opts  Options
+	store Store
+	model *classModel
+	// follow guards cursor: how far the model has read the store.
+	follow   sync.Mutex
+	cursor   Cursor
 	log      *slog.Logger
 	now      func() time.Time
 	learners *limiters
@@ -133,7 +139,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    16 << 10,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
-	stopEvents := s.events.start(s.opts.UpdateEvery)
+	stopEvents := s.StartEvents()
 	defer stopEvents()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -151,6 +157,27 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// StartEvents starts the live updates without serving, for tests that use
-// Handler with httptest; the returned function stops them.
-func (s *Server) StartEvents() (stop func()) { return s.events.start(s.opts.UpdateEvery) }
+// StartEvents starts the live updates (and, on a shared store, following
+// the other servers' writes) without serving, for tests that use Handler
+// with httptest; the returned function stops them.
+func (s *Server) StartEvents() (stop func()) {
+	stopHub := s.events.start(s.opts.UpdateEvery)
+	shared, ok := s.store.(sharedStore)
+	if !ok {
+		return stopHub
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.followLoop(ctx, shared)
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			<-done
+			stopHub()
+		})
+	}
+}

@@ -52,7 +52,7 @@ func (d *dash) up() {
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	srv, err := dashboard.NewServer(ctx, dashboard.Options{Store: st, Class: c})
+	srv, err := dashboard.NewServer(ctx, dashboard.Options{Store: st, Classes: []dashboard.Class{c}})
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func boardOf(t *testing.T, d *dash) dashboard.Board {
 		t.Fatal(err)
 	}
 	// The running server read the class when it started: ask a new one.
-	srv, err := dashboard.NewServer(context.Background(), dashboard.Options{Store: d.store, Class: c})
+	srv, err := dashboard.NewServer(context.Background(), dashboard.Options{Store: d.store, Classes: []dashboard.Class{c}})
 	if err != nil {
 		t.Fatal(err)
 	}

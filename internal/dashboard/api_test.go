@@ -390,7 +390,7 @@ func TestLearnerTextIsEscapedEverywhere(t *testing.T) {
 		t.Errorf("CSV lets a name start a formula:\n%s", csvData)
 	}
 	// In the event stream, a CR in learner text cannot start a line of its own.
-	frag := tc.server.renderBoardFragment()
+	frag := tc.server.renderBoardFragment(tc.server.rooms[0])
 	var sse strings.Builder
 	w := &recorder{header: http.Header{}, body: &sse}
 	_ = writeEvent(w, "board", frag)

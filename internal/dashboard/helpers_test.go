@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -68,7 +69,7 @@ func (tc *testClass) open(tweak func(*Options)) {
 	if token != "" {
 		tc.instructor = token
 	}
-	opts := Options{Store: st, Class: c, Now: tc.clock.Now, UpdateEvery: 20 * time.Millisecond}
+	opts := Options{Store: st, Classes: []Class{c}, Now: tc.clock.Now, UpdateEvery: 20 * time.Millisecond}
 	if tweak != nil {
 		tweak(&opts)
 	}
@@ -185,3 +186,14 @@ func module2(st workshop.Status) workshop.Result {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// httptestServer serves srv's handler with its live updates until the test
+// ends.
+func httptestServer(t testing.TB, srv *Server) *httptest.Server {
+	stop := srv.StartEvents()
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { stop(); hs.CloseClientConnections(); hs.Close() })
+	return hs
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

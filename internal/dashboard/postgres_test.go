@@ -304,7 +304,7 @@ func TestHelperServeChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := NewServer(ctx, Options{Store: st, Class: c, LearnerRate: 1000, LearnerBurst: 1000})
+	srv, err := NewServer(ctx, Options{Store: st, Classes: []Class{c}, LearnerRate: 1000, LearnerBurst: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

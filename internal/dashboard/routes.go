@@ -23,6 +23,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /export.csv", s.instructorOnly(s.handleCSV))
 	mux.HandleFunc("GET "+wire.PathBoard, s.instructorOnly(s.handleBoardAPI))
 	mux.HandleFunc("GET "+wire.PathLearnersPrefix+"{id}", s.instructorOnly(s.handleLearnerAPI))
+	// The organiser: the organiser token, for the list of classes.
+	mux.HandleFunc("GET /organiser/login", s.handleOrganiserLogin)
+	mux.HandleFunc("GET /organiser", s.organiserOnly(s.handleOrganiserPage))
+	mux.HandleFunc("GET /organiser/classes/{id}/export.csv", s.organiserOnly(s.handleOrganiserCSV))
+	mux.HandleFunc("GET "+wire.PathClasses, s.organiserOnly(s.handleClassesAPI))
 	// The page's script and style sheet hold no class data.
 	mux.Handle("GET /static/", http.FileServerFS(staticFS))
 	return securityHeaders(mux)

@@ -19,8 +19,12 @@ type Options struct {
 	// a shared store (Postgres) the server follows what other servers on
 	// the same database write.
 	Store Store
-	// Class is the class the server serves (from Store.OpenClass).
-	Class Class
+	// Classes are the classes the server serves (from Store.OpenClass),
+	// each with its own join code and instructor token.
+	Classes []Class
+	// OrganiserHash is the hash of the organiser's token, which opens the
+	// list of classes (/organiser); nil leaves that view closed.
+	OrganiserHash []byte
 	// Logger receives one line per rejected request and server problems
 	// (default: discard).
 	Logger *slog.Logger
@@ -45,7 +49,7 @@ type Options struct {
 	// UpdateEvery is the longest a change waits before the page shows it
 	// (default 500ms); changes within it go out as one update.
 	UpdateEvery time.Duration
-	// MaxLearners bounds how many learners can join the class (default
+	// MaxLearners bounds how many learners can join a class (default
 	// 2000), and MaxResults how many results one learner can send (default
 	// 5000), so a leaked join code or token cannot fill the disk.
 	MaxLearners int
@@ -54,19 +58,25 @@ type Options struct {
 
 // Server is the dashboard's HTTP server.
 type Server struct {
-	opts  Options
-	store Store
-	model *classModel
-	// follow guards cursor: how far the model has read the store.
-	follow   sync.Mutex
-	cursor   Cursor
+	opts     Options
+	store    Store
+	rooms    []*room
 	log      *slog.Logger
 	now      func() time.Time
 	learners *limiters
 	clients  *limiters
 	joins    *limiters
-	events   *hub
 	handler  http.Handler
+}
+
+// room is one class the server serves: its model, the hub that streams its
+// board, and how far the model has read the store.
+type room struct {
+	model  *classModel
+	events *hub
+	// follow guards cursor.
+	follow sync.Mutex
+	cursor Cursor
 }
 
 // NewServer rebuilds the class from the store and returns a server for it.
@@ -74,6 +84,9 @@ type Server struct {
 func NewServer(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Store == nil {
 		return nil, errors.New("dashboard server: no store")
+	}
+	if len(opts.Classes) == 0 {
+		return nil, errors.New("dashboard server: no class")
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -111,17 +124,20 @@ func NewServer(ctx context.Context, opts Options) (*Server, error) {
 	s := &Server{
 		opts:     opts,
 		store:    opts.Store,
-		model:    newClassModel(opts.Class),
 		log:      opts.Logger,
 		now:      opts.Now,
 		learners: newLimiters(opts.LearnerRate, opts.LearnerBurst),
 		clients:  newLimiters(opts.ClientRate, opts.ClientBurst),
 		joins:    newLimiters(opts.JoinRate, opts.JoinBurst),
 	}
-	if err := s.replay(ctx); err != nil {
-		return nil, err
+	for _, c := range opts.Classes {
+		rm := &room{model: newClassModel(c)}
+		rm.events = newHub(func() []byte { return s.renderBoardFragment(rm) })
+		if err := s.replay(ctx, rm); err != nil {
+			return nil, err
+		}
+		s.rooms = append(s.rooms, rm)
 	}
-	s.events = newHub(s.renderBoardFragment)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -161,7 +177,15 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 // the other servers' writes) without serving, for tests that use Handler
 // with httptest; the returned function stops them.
 func (s *Server) StartEvents() (stop func()) {
-	stopHub := s.events.start(s.opts.UpdateEvery)
+	var stops []func()
+	for _, rm := range s.rooms {
+		stops = append(stops, rm.events.start(s.opts.UpdateEvery))
+	}
+	stopHub := func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}
 	shared, ok := s.store.(sharedStore)
 	if !ok {
 		return stopHub

@@ -103,6 +103,10 @@ CREATE TABLE IF NOT EXISTS results (
 	body        TEXT NOT NULL,
 	UNIQUE (learner_id, result_key)
 );
+CREATE TABLE IF NOT EXISTS organiser (
+	id         INTEGER PRIMARY KEY CHECK (id = 1),
+	token_hash BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS heartbeats (
 	learner_id INTEGER PRIMARY KEY REFERENCES learners(id),
 	at         INTEGER NOT NULL,

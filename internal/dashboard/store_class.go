@@ -258,3 +258,27 @@ func (s *SQLiteStore) CountResults(ctx context.Context, classID int64) (int, err
 		WHERE l.class_id = ?`, classID).Scan(&n)
 	return n, err
 }
+
+// OrganiserToken returns the organiser token's hash, making a token when
+// there is none or reset is set.
+func (s *SQLiteStore) OrganiserToken(ctx context.Context, reset bool) ([]byte, string, error) {
+	var h []byte
+	err := s.db.QueryRowContext(ctx, "SELECT token_hash FROM organiser WHERE id = 1").Scan(&h)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, "", fmt.Errorf("read the organiser token: %w", err)
+	}
+	if err == nil && !reset {
+		return h, "", nil
+	}
+	token := newToken("wo_")
+	h = hashToken(token)
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO organiser (id, token_hash) VALUES (1, ?)
+			ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash`, h)
+		return err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("store the organiser token: %w", err)
+	}
+	return h, token, nil
+}

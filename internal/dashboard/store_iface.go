@@ -28,6 +28,10 @@ type Store interface {
 	// the cursor to read on from.
 	Replay(ctx context.Context, classID int64, after Cursor, to Replayer) (Cursor, error)
 	CountResults(ctx context.Context, classID int64) (int, error)
+	// OrganiserToken returns the hash of the organiser's token (which
+	// opens the list of classes), making a token when there is none or
+	// reset is set; the token itself is returned only then.
+	OrganiserToken(ctx context.Context, reset bool) (hash []byte, token string, err error)
 	Close() error
 }
 

@@ -82,6 +82,10 @@ CREATE TABLE heartbeats (
 	at         BIGINT NOT NULL,
 	place      TEXT NOT NULL,
 	seq        BIGINT NOT NULL DEFAULT nextval('heartbeat_seq')
+);`, `
+CREATE TABLE organiser (
+	id         INT PRIMARY KEY CHECK (id = 1),
+	token_hash BYTEA NOT NULL
 );`}
 
 // OpenPostgres connects to the database at dsn (postgres://…), brings its
@@ -534,4 +538,37 @@ func (s *PostgresStore) CountResults(ctx context.Context, classID int64) (int, e
 	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM results r JOIN learners l ON l.id = r.learner_id
 		WHERE l.class_id = $1`, classID).Scan(&n)
 	return n, err
+}
+
+// OrganiserToken returns the organiser token's hash, making a token when
+// there is none or reset is set (when servers start together on a new
+// database, one makes it and the others read it).
+func (s *PostgresStore) OrganiserToken(ctx context.Context, reset bool) ([]byte, string, error) {
+	var h []byte
+	err := s.pool.QueryRow(ctx, "SELECT token_hash FROM organiser WHERE id = 1").Scan(&h)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return nil, "", fmt.Errorf("read the organiser token: %w", err)
+	}
+	if err == nil && !reset {
+		return h, "", nil
+	}
+	token := newToken("wo_")
+	h = hashToken(token)
+	made := false
+	err = s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		q := "INSERT INTO organiser (id, token_hash) VALUES (1, $1) ON CONFLICT (id) DO NOTHING"
+		if reset {
+			q = "INSERT INTO organiser (id, token_hash) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash"
+		}
+		tag, err := tx.Exec(ctx, q, h)
+		made = err == nil && tag.RowsAffected() == 1
+		return err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("store the organiser token: %w", err)
+	}
+	if !made {
+		return s.OrganiserToken(ctx, false)
+	}
+	return h, token, nil
 }

@@ -338,3 +338,44 @@ func postTo(ctx context.Context, base string, id int64, token, key string, res w
 	r.Body.Close()
 	return r.StatusCode, nil
 }
+
+// A write that fails inside a group commit fails alone: the group is tried
+// again one write at a time.
+func TestPostgresBadWriteFailsAlone(t *testing.T) {
+	ctx := context.Background()
+	st, err := OpenPostgres(ctx, testpeers.Postgres(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, _, err := st.OpenClass(ctx, "c", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := st.AddLearner(ctx, c.ID, "Ada", hashToken("x"), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 60)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			learner := id
+			if i == 30 {
+				learner = 1 << 40 // no such learner: a foreign key violation
+			}
+			_, _, errs[i] = st.AddResult(ctx, learner, fmt.Sprintf("k%d", i), time.Now(), []byte(`{}`))
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (err != nil) != (i == 30) {
+			t.Errorf("write %d: %v", i, err)
+		}
+	}
+	if n, err := st.CountResults(ctx, c.ID); err != nil || n != 59 {
+		t.Errorf("%d results stored (%v), want 59", n, err)
+	}
+}

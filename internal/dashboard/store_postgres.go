@@ -16,7 +16,9 @@ import (
 // PostgresStore keeps the dashboard in a PostgreSQL database that several
 // servers share (behind one load balancer). Like SQLiteStore it commits
 // writes in groups from one goroutine and answers each write only once its
-// transaction is committed. Each group commit holds a transaction-scoped
+// transaction is committed; a group's statements go to the server as one
+// batch (one round trip), and when one of them fails the group is retried
+// one write per transaction, so only that write fails. Each group commit holds a transaction-scoped
 // advisory lock, so the servers' commits happen one after the other and
 // ids grow in commit order: a server that has read up to id N has seen
 // every row below it, and reads on from there when another server's
@@ -36,10 +38,11 @@ type PostgresStore struct {
 	closed bool
 }
 
-// pgWrite is one write for the committer.
+// pgWrite is one write for the committer: queue adds its statements to a
+// batch, with callbacks that read their results.
 type pgWrite struct {
-	fn   func(ctx context.Context, tx pgx.Tx) error
-	done chan error
+	queue func(b *pgx.Batch)
+	done  chan error
 }
 
 // Lock keys of the dashboard's advisory locks.
@@ -234,8 +237,8 @@ func redactURL(dsn string) string {
 
 // write runs fn in a transaction shared with other concurrent writes and
 // returns once it is committed.
-func (s *PostgresStore) write(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx) error) error {
-	req := pgWrite{fn: fn, done: make(chan error, 1)}
+func (s *PostgresStore) write(ctx context.Context, queue func(b *pgx.Batch)) error {
+	req := pgWrite{queue: queue, done: make(chan error, 1)}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -281,54 +284,45 @@ func (s *PostgresStore) commitLoop() {
 	}
 }
 
-// commit runs a group of writes in one transaction, each in its own
-// savepoint, under the commit lock, and tells the other servers.
+// commit runs a group of writes in one transaction under the commit lock,
+// telling the other servers, and answers each. When the transaction fails,
+// each write is tried again alone, so one bad write fails alone.
 func (s *PostgresStore) commit(group []pgWrite) {
+	err := s.commitBatch(group)
+	if err != nil && len(group) > 1 {
+		for _, r := range group {
+			s.commit([]pgWrite{r})
+		}
+		return
+	}
+	if err != nil {
+		err = fmt.Errorf("write to the dashboard database: %w", err)
+	}
+	for _, r := range group {
+		r.done <- err
+	}
+}
+
+// commitBatch sends the group's statements as one batch in a transaction
+// and commits it.
+func (s *PostgresStore) commitBatch(group []pgWrite) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	errs := make([]error, len(group))
-	fail := func(err error) {
-		for _, r := range group {
-			r.done <- fmt.Errorf("write to the dashboard database: %w", err)
-		}
-	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		fail(err)
-		return
+		return err
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", pgLockCommit); err != nil {
-		fail(err)
-		return
+	b := &pgx.Batch{}
+	b.Queue("SELECT pg_advisory_xact_lock($1)", pgLockCommit)
+	for _, r := range group {
+		r.queue(b)
 	}
-	for i, r := range group {
-		sp, err := tx.Begin(ctx)
-		if err != nil {
-			errs[i] = err
-			continue
-		}
-		if err := r.fn(ctx, sp); err != nil {
-			errs[i] = err
-			_ = sp.Rollback(ctx)
-			continue
-		}
-		if err := sp.Commit(ctx); err != nil {
-			errs[i] = err
-		}
+	b.Queue("SELECT pg_notify($1, $2)", pgChannel, s.instance)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return err
 	}
-	if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", pgChannel, s.instance); err != nil {
-		fail(err)
-		return
-	}
-	if err := tx.Commit(ctx); err != nil {
-		for i := range errs {
-			errs[i] = fmt.Errorf("commit to the dashboard database: %w", err)
-		}
-	}
-	for i, r := range group {
-		r.done <- errs[i]
-	}
+	return tx.Commit(ctx)
 }
 
 // Close finishes the queued writes and disconnects.
@@ -387,14 +381,17 @@ func (s *PostgresStore) OpenClass(ctx context.Context, name string, now time.Tim
 	token := newToken("wi_")
 	c = Class{Name: name, JoinCode: newJoinCode(), InstructorHash: hashToken(token), CreatedAt: now.UTC()}
 	created := false
-	err = s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO classes (name, join_code, instructor_hash, created_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (name) DO NOTHING RETURNING id`, c.Name, c.JoinCode, c.InstructorHash, ms(c.CreatedAt)).Scan(&c.ID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil // another server created it at the same moment
-		}
-		created = err == nil
-		return err
+	err = s.write(ctx, func(b *pgx.Batch) {
+		b.Queue(`INSERT INTO classes (name, join_code, instructor_hash, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (name) DO NOTHING RETURNING id`, c.Name, c.JoinCode, c.InstructorHash, ms(c.CreatedAt)).
+			QueryRow(func(row pgx.Row) error {
+				err := row.Scan(&c.ID)
+				if errors.Is(err, pgx.ErrNoRows) {
+					return nil // another server created it at the same moment
+				}
+				created = err == nil
+				return err
+			})
 	})
 	if err != nil {
 		return Class{}, "", fmt.Errorf("create class %q: %w", name, err)
@@ -410,9 +407,8 @@ func (s *PostgresStore) OpenClass(ctx context.Context, name string, now time.Tim
 func (s *PostgresStore) ResetInstructorToken(ctx context.Context, c *Class) (string, error) {
 	token := newToken("wi_")
 	h := hashToken(token)
-	err := s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, "UPDATE classes SET instructor_hash = $1 WHERE id = $2", h, c.ID)
-		return err
+	err := s.write(ctx, func(b *pgx.Batch) {
+		b.Queue("UPDATE classes SET instructor_hash = $1 WHERE id = $2", h, c.ID)
 	})
 	if err != nil {
 		return "", fmt.Errorf("replace the instructor token of class %q: %w", c.Name, err)
@@ -424,9 +420,9 @@ func (s *PostgresStore) ResetInstructorToken(ctx context.Context, c *Class) (str
 // AddLearner stores a learner of class classID and returns its id.
 func (s *PostgresStore) AddLearner(ctx context.Context, classID int64, name string, tokenHash []byte, at time.Time) (int64, error) {
 	var id int64
-	err := s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		return tx.QueryRow(ctx, "INSERT INTO learners (class_id, name, token_hash, joined_at) VALUES ($1, $2, $3, $4) RETURNING id",
-			classID, name, tokenHash, ms(at)).Scan(&id)
+	err := s.write(ctx, func(b *pgx.Batch) {
+		b.Queue("INSERT INTO learners (class_id, name, token_hash, joined_at) VALUES ($1, $2, $3, $4) RETURNING id",
+			classID, name, tokenHash, ms(at)).QueryRow(func(row pgx.Row) error { return row.Scan(&id) })
 	})
 	if err != nil {
 		return 0, fmt.Errorf("add learner %q: %w", name, err)
@@ -438,14 +434,17 @@ func (s *PostgresStore) AddLearner(ctx context.Context, classID int64, name stri
 func (s *PostgresStore) AddResult(ctx context.Context, learnerID int64, key string, at time.Time, body []byte) (int64, bool, error) {
 	var id int64
 	var added bool
-	err := s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO results (learner_id, result_key, received_at, body) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (learner_id, result_key) DO NOTHING RETURNING id`, learnerID, key, ms(at), string(body)).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		}
-		added = err == nil
-		return err
+	err := s.write(ctx, func(b *pgx.Batch) {
+		b.Queue(`INSERT INTO results (learner_id, result_key, received_at, body) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (learner_id, result_key) DO NOTHING RETURNING id`, learnerID, key, ms(at), string(body)).
+			QueryRow(func(row pgx.Row) error {
+				err := row.Scan(&id)
+				if errors.Is(err, pgx.ErrNoRows) {
+					return nil // sent before
+				}
+				added = err == nil
+				return err
+			})
 	})
 	if err != nil {
 		return 0, false, fmt.Errorf("store a result of learner %d: %w", learnerID, err)
@@ -455,11 +454,10 @@ func (s *PostgresStore) AddResult(ctx context.Context, learnerID int64, key stri
 
 // PutHeartbeat records where a learner was last seen.
 func (s *PostgresStore) PutHeartbeat(ctx context.Context, learnerID int64, at time.Time, place string) error {
-	err := s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO heartbeats (learner_id, at, place) VALUES ($1, $2, $3)
+	err := s.write(ctx, func(b *pgx.Batch) {
+		b.Queue(`INSERT INTO heartbeats (learner_id, at, place) VALUES ($1, $2, $3)
 			ON CONFLICT (learner_id) DO UPDATE SET at = excluded.at, place = excluded.place, seq = nextval('heartbeat_seq')`,
 			learnerID, ms(at), place)
-		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store a heartbeat of learner %d: %w", learnerID, err)
@@ -555,14 +553,15 @@ func (s *PostgresStore) OrganiserToken(ctx context.Context, reset bool) ([]byte,
 	token := newToken("wo_")
 	h = hashToken(token)
 	made := false
-	err = s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+	err = s.write(ctx, func(b *pgx.Batch) {
 		q := "INSERT INTO organiser (id, token_hash) VALUES (1, $1) ON CONFLICT (id) DO NOTHING"
 		if reset {
 			q = "INSERT INTO organiser (id, token_hash) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash"
 		}
-		tag, err := tx.Exec(ctx, q, h)
-		made = err == nil && tag.RowsAffected() == 1
-		return err
+		b.Queue(q, h).Exec(func(tag pgconn.CommandTag) error {
+			made = tag.RowsAffected() == 1
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("store the organiser token: %w", err)

@@ -28,6 +28,7 @@ type dashboardServeOptions struct {
 	Expose            bool
 	NewToken          bool
 	NewOrganiserToken bool
+	BehindProxy       bool
 	StuckAfter        time.Duration
 	Verbose           bool
 	// Ready, if set, is told the address once the dashboard serves.
@@ -87,6 +88,7 @@ address, such as 0.0.0.0:8080 for learners on the room's network.`,
 	cmd.Flags().StringVar(&opts.DB, "db", "", "the class database: a SQLite file, or postgres://USER:PASSWORD@HOST/DB for several dashboards sharing one (default: $XDG_STATE_HOME/workshop/dashboard.db or ~/.local/state/workshop/dashboard.db)")
 	cmd.Flags().StringArrayVar(&opts.Classes, "class", nil, "the class's name; a new name creates a new class in the same database; repeat it to serve several classes, each with its own join code and instructor token (default: the class the database holds, or a new class \"workshop\")")
 	cmd.Flags().BoolVar(&opts.AllClasses, "all-classes", false, "serve every class the database holds")
+	cmd.Flags().BoolVar(&opts.BehindProxy, "behind-load-balancer", false, "trust the X-Forwarded-Proto header of a load balancer in front (HTTPS there: https:// join commands, Secure cookies)")
 	cmd.Flags().BoolVar(&opts.NewOrganiserToken, "new-organiser-token", false, "replace the organiser token (the list of classes) and print the new login URL")
 	cmd.Flags().BoolVar(&opts.Expose, "expose", false, "allow an --addr that is not on the loopback interface")
 	cmd.Flags().BoolVar(&opts.NewToken, "new-token", false, "replace the instructor token and print the new login URL")
@@ -168,7 +170,7 @@ func dashboardServeRun(ctx context.Context, opts *dashboardServeOptions) error {
 		classes = append(classes, c.class)
 	}
 	srv, err := dashboard.NewServer(ctx, dashboard.Options{
-		Store: store, Classes: classes, OrganiserHash: organiserHash, Now: opts.Now, Stuck: dashboard.StuckRules{After: opts.StuckAfter},
+		Store: store, Classes: classes, OrganiserHash: organiserHash, BehindProxy: opts.BehindProxy, Now: opts.Now, Stuck: dashboard.StuckRules{After: opts.StuckAfter},
 		Logger: slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -110,5 +111,30 @@ func TestSeveralClassesOnOneDashboard(t *testing.T) {
 	res.Body.Close()
 	if c := res.Header.Get("Set-Cookie"); res.StatusCode != http.StatusSeeOther || !contains(c, organiserCookie+"=") || !contains(c, "Path=/organiser") || !contains(c, "HttpOnly") {
 		t.Errorf("organiser login: %d, cookie %q", res.StatusCode, c)
+	}
+}
+
+// Behind a load balancer that terminates HTTPS, the page prints https://
+// join commands and the login sets a Secure cookie, but only when the
+// server is told it is behind one.
+func TestBehindProxyTrustsForwardedProto(t *testing.T) {
+	for _, behind := range []bool{false, true} {
+		tc := startClass(t, func(o *Options) { o.BehindProxy = behind })
+		page := func() string {
+			req, _ := http.NewRequest("GET", tc.http.URL+"/", nil)
+			req.Header.Set("Authorization", "Bearer "+tc.instructor)
+			req.Header.Set("X-Forwarded-Proto", "https")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			var b strings.Builder
+			_, _ = io.Copy(&b, res.Body)
+			return b.String()
+		}
+		if got := contains(page(), "--class https://"); got != behind {
+			t.Errorf("behind a proxy %t: https join command %t", behind, got)
+		}
 	}
 }

@@ -65,7 +65,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: token, Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -79,7 +79,7 @@ type pageView struct {
 // handlePage serves the dashboard page.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request, rm *room) {
 	scheme := "http"
-	if r.TLS != nil {
+	if s.secure(r) {
 		scheme = "https"
 	}
 	code := rm.model.class.JoinCode

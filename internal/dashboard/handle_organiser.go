@@ -85,7 +85,7 @@ func (s *Server) handleOrganiserLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: organiserCookie, Value: token, Path: "/organiser", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/organiser", http.StatusSeeOther)
 }
 

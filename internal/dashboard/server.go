@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,6 +47,12 @@ type Options struct {
 	// minutes, a script cannot add learners as fast as it can ask).
 	JoinRate  rate.Limit
 	JoinBurst int
+	// BehindProxy trusts the X-Forwarded-Proto header a load balancer in
+	// front of the server sets (AWS's ALB overwrites any the client sent):
+	// an HTTPS listener then makes the page print https:// join commands
+	// and the login set Secure cookies. Leave it off when clients reach
+	// the server directly.
+	BehindProxy bool
 	// UpdateEvery is the longest a change waits before the page shows it
 	// (default 500ms); changes within it go out as one update.
 	UpdateEvery time.Duration
@@ -204,4 +211,13 @@ func (s *Server) StartEvents() (stop func()) {
 			stopHub()
 		})
 	}
+}
+
+// secure reports whether the client reached the dashboard over HTTPS:
+// directly, or through a trusted load balancer.
+func (s *Server) secure(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	return s.opts.BehindProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }

@@ -132,6 +132,14 @@ func TestRoomAt1280x900InChromium(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	b.screenshot(ctx, session, "room-1280x900.png")
+	// The page's weight: the HTML, its style sheet and script, and one live
+	// update of the board.
+	_, html, _ := tc.do("GET", "/", tc.instructor, nil, nil)
+	_, css, _ := tc.do("GET", "/static/app.css", "", nil, nil)
+	_, js, _ := tc.do("GET", "/static/app.js", "", nil, nil)
+	update := tc.server.renderBoardFragment(tc.server.rooms[0])
+	t.Logf("page weight for 40 learners: HTML %d B, app.css %d B, app.js %d B (total %d B, uncompressed); one live update %d B",
+		len(html), len(css), len(js), len(html)+len(css)+len(js), len(update))
 	t.Logf("at %.0fx%.0f: %d root-cause cards (%d on the first screen), %d of %d learners visible without scrolling, %d marked stuck",
 		room.Width, room.Height, room.Cards, room.CardsVisible, room.RowsVisible, room.Rows, room.StuckRows)
 	if room.Width != 1280 || room.Height != 900 {

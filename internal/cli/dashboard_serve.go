@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -214,7 +215,13 @@ type servedClass struct {
 // A database holding several needs --class or --all-classes.
 func chooseClasses(ctx context.Context, store classLister, asked []string, all bool, dbPath string) ([]string, error) {
 	if len(asked) > 0 {
-		return asked, nil
+		var names []string
+		for _, n := range asked {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+		return names, nil
 	}
 	names, err := store.ClassNames(ctx)
 	if err != nil {

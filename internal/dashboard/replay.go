@@ -9,50 +9,59 @@ import (
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
-// replay rebuilds a class model from everything the store holds.
-func (s *Server) replay(ctx context.Context, rm *room) error {
-	if _, err := s.catchUp(ctx, rm); err != nil {
-		return fmt.Errorf("load class %q from %s: %w", rm.model.class.Name, s.store.Describe(), err)
+// replay rebuilds the class models from everything the store holds.
+func (s *Server) replay(ctx context.Context) error {
+	if _, err := s.catchUpAll(ctx); err != nil {
+		return fmt.Errorf("load the classes from %s: %w", s.store.Describe(), err)
 	}
 	return nil
 }
 
-// catchUpAll catches every class up, and wakes the boards that changed.
+// catchUpAll folds into the class models what the store gained since the
+// last read (one read for every class), wakes the boards that changed, and
+// reports whether any did.
 func (s *Server) catchUpAll(ctx context.Context) (bool, error) {
-	any := false
+	s.follow.Lock()
+	defer s.follow.Unlock()
+	changed := map[*room]bool{}
+	ids := make([]int64, 0, len(s.rooms))
 	for _, rm := range s.rooms {
-		changed, err := s.catchUp(ctx, rm)
-		if err != nil {
-			return any, err
-		}
-		if changed {
-			rm.events.changed()
-			any = true
-		}
+		ids = append(ids, rm.model.class.ID)
 	}
-	return any, nil
-}
-
-// catchUp folds into a class model what the store gained since the last
-// read, and reports whether there was anything.
-func (s *Server) catchUp(ctx context.Context, rm *room) (bool, error) {
-	rm.follow.Lock()
-	defer rm.follow.Unlock()
-	before := rm.cursor
-	next, err := s.store.Replay(ctx, rm.model.class.ID, rm.cursor, Replayer{
-		Learner: rm.model.addLearner,
+	next, err := s.store.Replay(ctx, ids, s.cursor, Replayer{
+		Learner: func(l StoredLearner) {
+			if rm := s.byClass[l.ClassID]; rm != nil {
+				rm.model.addLearner(l)
+				changed[rm] = true
+			}
+		},
 		Result: func(r StoredResult) error {
+			rm := s.byClass[r.ClassID]
+			if rm == nil {
+				return nil
+			}
 			var res workshop.Result
 			if err := json.Unmarshal(r.Body, &res); err != nil {
 				return fmt.Errorf("read a stored result of learner %d: %w", r.LearnerID, err)
 			}
 			rm.model.applyResult(r.LearnerID, r.ID, res, r.ReceivedAt)
+			changed[rm] = true
 			return nil
 		},
-		Heartbeat: func(h StoredHeartbeat) { rm.model.applyHeartbeat(h.LearnerID, h.Place, h.At) },
+		Heartbeat: func(h StoredHeartbeat) {
+			if rm := s.byClass[h.ClassID]; rm != nil {
+				rm.model.applyHeartbeat(h.LearnerID, h.Place, h.At)
+				changed[rm] = true
+			}
+		},
 	})
-	rm.cursor = next
-	return next != before, err
+	s.cursor = next
+	for rm := range changed {
+		if rm.events != nil {
+			rm.events.changed()
+		}
+	}
+	return len(changed) > 0, err
 }
 
 // followEvery is how often a server on a shared store reads the others'

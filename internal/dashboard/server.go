@@ -65,9 +65,13 @@ type Options struct {
 
 // Server is the dashboard's HTTP server.
 type Server struct {
-	opts     Options
-	store    Store
-	rooms    []*room
+	opts    Options
+	store   Store
+	rooms   []*room
+	byClass map[int64]*room
+	// follow guards cursor: how far the class models have read the store.
+	follow   sync.Mutex
+	cursor   Cursor
 	log      *slog.Logger
 	now      func() time.Time
 	learners *limiters
@@ -76,14 +80,11 @@ type Server struct {
 	handler  http.Handler
 }
 
-// room is one class the server serves: its model, the hub that streams its
-// board, and how far the model has read the store.
+// room is one class the server serves: its model, and the hub that
+// streams its board.
 type room struct {
 	model  *classModel
 	events *hub
-	// follow guards cursor.
-	follow sync.Mutex
-	cursor Cursor
 }
 
 // NewServer rebuilds the class from the store and returns a server for it.
@@ -137,13 +138,15 @@ func NewServer(ctx context.Context, opts Options) (*Server, error) {
 		clients:  newLimiters(opts.ClientRate, opts.ClientBurst),
 		joins:    newLimiters(opts.JoinRate, opts.JoinBurst),
 	}
+	s.byClass = map[int64]*room{}
 	for _, c := range opts.Classes {
 		rm := &room{model: newClassModel(c)}
 		rm.events = newHub(func() []byte { return s.renderBoardFragment(rm) })
-		if err := s.replay(ctx, rm); err != nil {
-			return nil, err
-		}
 		s.rooms = append(s.rooms, rm)
+		s.byClass[c.ID] = rm
+	}
+	if err := s.replay(ctx); err != nil {
+		return nil, err
 	}
 	s.handler = s.routes()
 	return s, nil

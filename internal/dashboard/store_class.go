@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -165,6 +166,7 @@ func (s *SQLiteStore) PutHeartbeat(ctx context.Context, learnerID int64, at time
 // StoredLearner is a learner as stored.
 type StoredLearner struct {
 	ID        int64
+	ClassID   int64
 	Name      string
 	TokenHash []byte
 	JoinedAt  time.Time
@@ -173,6 +175,7 @@ type StoredLearner struct {
 // StoredResult is a result body as stored, in the order received.
 type StoredResult struct {
 	ID         int64
+	ClassID    int64
 	LearnerID  int64
 	ReceivedAt time.Time
 	Body       []byte
@@ -180,23 +183,36 @@ type StoredResult struct {
 
 // StoredHeartbeat is a learner's last heartbeat.
 type StoredHeartbeat struct {
+	ClassID   int64
 	LearnerID int64
 	At        time.Time
 	Place     string
 }
 
-// Replay reads what class classID gained after cursor in the order it was
+// Replay reads what the classes gained after cursor in the order it was
 // written: learners, then results, then heartbeats (the heartbeat cursor is
 // the time of the last one read: one server writes a SQLite database).
-func (s *SQLiteStore) Replay(ctx context.Context, classID int64, after Cursor, to Replayer) (Cursor, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, name, token_hash, joined_at FROM learners WHERE class_id = ? AND id > ? ORDER BY id", classID, after.Learner)
+func (s *SQLiteStore) Replay(ctx context.Context, classIDs []int64, after Cursor, to Replayer) (Cursor, error) {
+	if len(classIDs) == 0 {
+		return after, nil
+	}
+	in := "?" + strings.Repeat(", ?", len(classIDs)-1)
+	args := func(cursor int64) []any {
+		a := []any{cursor}
+		for _, id := range classIDs {
+			a = append(a, id)
+		}
+		return a
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT id, class_id, name, token_hash, joined_at FROM learners WHERE id > ? AND class_id IN ("+in+") ORDER BY id",
+		args(after.Learner)...)
 	if err != nil {
 		return after, fmt.Errorf("read the learners: %w", err)
 	}
 	for rows.Next() {
 		var l StoredLearner
 		var joined int64
-		if err := rows.Scan(&l.ID, &l.Name, &l.TokenHash, &joined); err != nil {
+		if err := rows.Scan(&l.ID, &l.ClassID, &l.Name, &l.TokenHash, &joined); err != nil {
 			rows.Close()
 			return after, fmt.Errorf("read the learners: %w", err)
 		}
@@ -208,8 +224,8 @@ func (s *SQLiteStore) Replay(ctx context.Context, classID int64, after Cursor, t
 	if err := rows.Err(); err != nil {
 		return after, fmt.Errorf("read the learners: %w", err)
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT r.id, r.learner_id, r.received_at, r.body FROM results r
-		JOIN learners l ON l.id = r.learner_id WHERE l.class_id = ? AND r.id > ? ORDER BY r.id`, classID, after.Result)
+	rows, err = s.db.QueryContext(ctx, `SELECT r.id, l.class_id, r.learner_id, r.received_at, r.body FROM results r
+		JOIN learners l ON l.id = r.learner_id WHERE r.id > ? AND l.class_id IN (`+in+`) ORDER BY r.id`, args(after.Result)...)
 	if err != nil {
 		return after, fmt.Errorf("read the results: %w", err)
 	}
@@ -217,7 +233,7 @@ func (s *SQLiteStore) Replay(ctx context.Context, classID int64, after Cursor, t
 		var r StoredResult
 		var at int64
 		var body string
-		if err := rows.Scan(&r.ID, &r.LearnerID, &at, &body); err != nil {
+		if err := rows.Scan(&r.ID, &r.ClassID, &r.LearnerID, &at, &body); err != nil {
 			rows.Close()
 			return after, fmt.Errorf("read the results: %w", err)
 		}
@@ -232,8 +248,8 @@ func (s *SQLiteStore) Replay(ctx context.Context, classID int64, after Cursor, t
 	if err := rows.Err(); err != nil {
 		return after, fmt.Errorf("read the results: %w", err)
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT h.learner_id, h.at, h.place FROM heartbeats h
-		JOIN learners l ON l.id = h.learner_id WHERE l.class_id = ? AND h.at > ? ORDER BY h.at`, classID, after.Heartbeat)
+	rows, err = s.db.QueryContext(ctx, `SELECT l.class_id, h.learner_id, h.at, h.place FROM heartbeats h
+		JOIN learners l ON l.id = h.learner_id WHERE h.at > ? AND l.class_id IN (`+in+`) ORDER BY h.at`, args(after.Heartbeat)...)
 	if err != nil {
 		return after, fmt.Errorf("read the heartbeats: %w", err)
 	}
@@ -241,7 +257,7 @@ func (s *SQLiteStore) Replay(ctx context.Context, classID int64, after Cursor, t
 	for rows.Next() {
 		var h StoredHeartbeat
 		var at int64
-		if err := rows.Scan(&h.LearnerID, &at, &h.Place); err != nil {
+		if err := rows.Scan(&h.ClassID, &h.LearnerID, &at, &h.Place); err != nil {
 			return after, fmt.Errorf("read the heartbeats: %w", err)
 		}
 		h.At = fromMS(at)

@@ -23,10 +23,10 @@ type Store interface {
 	// once.
 	AddResult(ctx context.Context, learnerID int64, key string, at time.Time, body []byte) (id int64, added bool, err error)
 	PutHeartbeat(ctx context.Context, learnerID int64, at time.Time, place string) error
-	// Replay reads what class classID gained after cursor, in the order it
+	// Replay reads what the classes gained after cursor, in the order it
 	// was written (learners, then results, then heartbeats), and returns
 	// the cursor to read on from.
-	Replay(ctx context.Context, classID int64, after Cursor, to Replayer) (Cursor, error)
+	Replay(ctx context.Context, classIDs []int64, after Cursor, to Replayer) (Cursor, error)
 	CountResults(ctx context.Context, classID int64) (int, error)
 	// OrganiserToken returns the hash of the organiser's token (which
 	// opens the list of classes), making a token when there is none or

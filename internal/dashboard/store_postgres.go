@@ -465,17 +465,17 @@ func (s *PostgresStore) PutHeartbeat(ctx context.Context, learnerID int64, at ti
 	return nil
 }
 
-// Replay reads what class classID gained after cursor, in commit order.
-func (s *PostgresStore) Replay(ctx context.Context, classID int64, after Cursor, to Replayer) (Cursor, error) {
-	rows, err := s.pool.Query(ctx, "SELECT id, name, token_hash, joined_at FROM learners WHERE class_id = $1 AND id > $2 ORDER BY id",
-		classID, after.Learner)
+// Replay reads what the classes gained after cursor, in commit order.
+func (s *PostgresStore) Replay(ctx context.Context, classIDs []int64, after Cursor, to Replayer) (Cursor, error) {
+	rows, err := s.pool.Query(ctx, "SELECT id, class_id, name, token_hash, joined_at FROM learners WHERE class_id = ANY($1) AND id > $2 ORDER BY id",
+		classIDs, after.Learner)
 	if err != nil {
 		return after, fmt.Errorf("read the learners: %w", err)
 	}
 	for rows.Next() {
 		var l StoredLearner
 		var joined int64
-		if err := rows.Scan(&l.ID, &l.Name, &l.TokenHash, &joined); err != nil {
+		if err := rows.Scan(&l.ID, &l.ClassID, &l.Name, &l.TokenHash, &joined); err != nil {
 			rows.Close()
 			return after, fmt.Errorf("read the learners: %w", err)
 		}
@@ -487,8 +487,8 @@ func (s *PostgresStore) Replay(ctx context.Context, classID int64, after Cursor,
 	if err := rows.Err(); err != nil {
 		return after, fmt.Errorf("read the learners: %w", err)
 	}
-	rows, err = s.pool.Query(ctx, `SELECT r.id, r.learner_id, r.received_at, r.body FROM results r
-		JOIN learners l ON l.id = r.learner_id WHERE l.class_id = $1 AND r.id > $2 ORDER BY r.id`, classID, after.Result)
+	rows, err = s.pool.Query(ctx, `SELECT r.id, l.class_id, r.learner_id, r.received_at, r.body FROM results r
+		JOIN learners l ON l.id = r.learner_id WHERE l.class_id = ANY($1) AND r.id > $2 ORDER BY r.id`, classIDs, after.Result)
 	if err != nil {
 		return after, fmt.Errorf("read the results: %w", err)
 	}
@@ -496,7 +496,7 @@ func (s *PostgresStore) Replay(ctx context.Context, classID int64, after Cursor,
 		var r StoredResult
 		var at int64
 		var body string
-		if err := rows.Scan(&r.ID, &r.LearnerID, &at, &body); err != nil {
+		if err := rows.Scan(&r.ID, &r.ClassID, &r.LearnerID, &at, &body); err != nil {
 			rows.Close()
 			return after, fmt.Errorf("read the results: %w", err)
 		}
@@ -511,8 +511,8 @@ func (s *PostgresStore) Replay(ctx context.Context, classID int64, after Cursor,
 	if err := rows.Err(); err != nil {
 		return after, fmt.Errorf("read the results: %w", err)
 	}
-	rows, err = s.pool.Query(ctx, `SELECT h.seq, h.learner_id, h.at, h.place FROM heartbeats h
-		JOIN learners l ON l.id = h.learner_id WHERE l.class_id = $1 AND h.seq > $2 ORDER BY h.seq`, classID, after.Heartbeat)
+	rows, err = s.pool.Query(ctx, `SELECT h.seq, l.class_id, h.learner_id, h.at, h.place FROM heartbeats h
+		JOIN learners l ON l.id = h.learner_id WHERE l.class_id = ANY($1) AND h.seq > $2 ORDER BY h.seq`, classIDs, after.Heartbeat)
 	if err != nil {
 		return after, fmt.Errorf("read the heartbeats: %w", err)
 	}
@@ -520,7 +520,7 @@ func (s *PostgresStore) Replay(ctx context.Context, classID int64, after Cursor,
 	for rows.Next() {
 		var h StoredHeartbeat
 		var seq, at int64
-		if err := rows.Scan(&seq, &h.LearnerID, &at, &h.Place); err != nil {
+		if err := rows.Scan(&seq, &h.ClassID, &h.LearnerID, &at, &h.Place); err != nil {
 			return after, fmt.Errorf("read the heartbeats: %w", err)
 		}
 		h.At = fromMS(at)

@@ -224,14 +224,21 @@ func ingest(t *testing.T, servers []*eventServer, learners int, span time.Durati
 	if len(failures) > 0 || stored < int(acked.Load()) {
 		t.Errorf("sent %d results, %d acknowledged, %d stored", want, acked.Load(), stored)
 	}
-	// Every server shows every result, once.
-	time.Sleep(time.Second)
+	// Every server shows every result, once (within the follow loop's
+	// period of the last post).
 	for i, es := range servers {
-		total := 0
-		for _, rm := range es.srv.rooms {
-			for _, l := range rm.model.board(time.Now(), StuckRules{}).Learners {
-				total += l.Results
+		total, caughtUp := 0, time.Now().Add(followEvery+time.Second)
+		for {
+			total = 0
+			for _, rm := range es.srv.rooms {
+				for _, l := range rm.model.board(time.Now(), StuckRules{}).Learners {
+					total += l.Results
+				}
 			}
+			if total == stored || time.Now().After(caughtUp) {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 		if total != stored {
 			t.Errorf("server %d counts %d results, the database %d", i, total, stored)

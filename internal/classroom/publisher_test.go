@@ -23,7 +23,7 @@ type dash struct {
 	t      *testing.T
 	addr   string
 	dbPath string
-	store  *dashboard.Store
+	store  *dashboard.SQLiteStore
 	srv    *dashboard.Server
 	hs     *httptest.Server
 	class  dashboard.Class
@@ -44,7 +44,7 @@ func (d *dash) url() string { return "http://" + d.addr }
 func (d *dash) up() {
 	d.t.Helper()
 	ctx := context.Background()
-	st, err := dashboard.OpenStore(ctx, d.dbPath)
+	st, err := dashboard.OpenSQLite(ctx, d.dbPath)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func (d *dash) up() {
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	srv, err := dashboard.NewServer(ctx, dashboard.Options{Store: st, Class: c})
+	srv, err := dashboard.NewServer(ctx, dashboard.Options{Store: st, Classes: []dashboard.Class{c}})
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func boardOf(t *testing.T, d *dash) dashboard.Board {
 		t.Fatal(err)
 	}
 	// The running server read the class when it started: ask a new one.
-	srv, err := dashboard.NewServer(context.Background(), dashboard.Options{Store: d.store, Class: c})
+	srv, err := dashboard.NewServer(context.Background(), dashboard.Options{Store: d.store, Classes: []dashboard.Class{c}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,7 +109,7 @@ func TestDashboardServeAgainShowsNoToken(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "class.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	f, _, errOut := testFactory(nil)
-	opts := &dashboardServeOptions{IO: f.IO, Getenv: f.Getenv, Now: time.Now, Addr: "127.0.0.1:0", DB: db, Class: "c", StuckAfter: time.Minute,
+	opts := &dashboardServeOptions{IO: f.IO, Getenv: f.Getenv, Now: time.Now, Addr: "127.0.0.1:0", DB: db, Classes: []string{"c"}, StuckAfter: time.Minute,
 		Ready: func(string) { cancel() }}
 	if err := dashboardServeRun(ctx, opts); err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func TestDashboardServeAgainWithoutClassOpensTheClassItHolds(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "class.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	f, _, errOut := testFactory(nil)
-	opts := &dashboardServeOptions{IO: f.IO, Getenv: f.Getenv, Now: time.Now, Addr: "127.0.0.1:0", DB: db, Class: "Pen", StuckAfter: time.Minute,
+	opts := &dashboardServeOptions{IO: f.IO, Getenv: f.Getenv, Now: time.Now, Addr: "127.0.0.1:0", DB: db, Classes: []string{"Pen"}, StuckAfter: time.Minute,
 		Ready: func(string) { cancel() }}
 	if err := dashboardServeRun(ctx, opts); err != nil {
 		t.Fatal(err)
@@ -177,7 +177,7 @@ func TestDashboardServeWithSeveralClassesAsksWhich(t *testing.T) {
 	for _, name := range []string{"Pen", "ECS day"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		f, _, _ := testFactory(nil)
-		opts := &dashboardServeOptions{IO: f.IO, Getenv: f.Getenv, Now: time.Now, Addr: "127.0.0.1:0", DB: db, Class: name, StuckAfter: time.Minute,
+		opts := &dashboardServeOptions{IO: f.IO, Getenv: f.Getenv, Now: time.Now, Addr: "127.0.0.1:0", DB: db, Classes: []string{name}, StuckAfter: time.Minute,
 			Ready: func(string) { cancel() }}
 		if err := dashboardServeRun(ctx, opts); err != nil {
 			t.Fatal(err)
@@ -187,10 +187,38 @@ func TestDashboardServeWithSeveralClassesAsksWhich(t *testing.T) {
 	if code := run(context.Background(), f, []string{"dashboard", "serve", "--addr", "127.0.0.1:0", "--db", db}); code != ExitUsage {
 		t.Fatalf("exit %d, want %d\n%s", code, ExitUsage, errOut)
 	}
-	for _, want := range []string{"holds 2 classes", "--class Pen", "--class 'ECS day'"} {
+	for _, want := range []string{"holds 2 classes", "--class Pen", "--class 'ECS day'", "--all-classes"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("stderr does not say %q:\n%s", want, errOut)
 		}
+	}
+}
+
+// Several classes on one dashboard: each gets its join code and instructor
+// URL, the organiser a URL for the list of classes; served again with
+// --all-classes, the tokens are not shown again.
+func TestDashboardServesSeveralClasses(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "event.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	f, _, errOut := testFactory(nil)
+	opts := &dashboardServeOptions{IO: f.IO, Getenv: f.Getenv, Now: time.Now, Addr: "127.0.0.1:0", DB: db,
+		Classes: []string{"Berlin", "Paris"}, StuckAfter: time.Minute, Ready: func(string) { cancel() }}
+	if err := dashboardServeRun(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	banner := errOut.String()
+	if n := len(joinCodeRe.FindAllString(banner, -1)); n != 2 || len(tokenRe.FindAllString(banner, -1)) < 2 ||
+		!strings.Contains(banner, `class "Berlin" created`) || !strings.Contains(banner, `class "Paris" created`) ||
+		!regexp.MustCompile(`/organiser/login\?token=wo_\S+`).MatchString(banner) {
+		t.Fatalf("banner:\n%s", banner)
+	}
+	url, again := serveDashboard(t, db, "--all-classes")
+	if !strings.Contains(again, `class "Berlin" opened`) || !strings.Contains(again, `class "Paris" opened`) ||
+		strings.Contains(again, "token=wo_") || !strings.Contains(again, "--new-organiser-token") {
+		t.Errorf("second banner:\n%s", again)
+	}
+	if !strings.HasPrefix(url, "http://") {
+		t.Errorf("url %q", url)
 	}
 }
 
@@ -237,7 +265,7 @@ func TestDashboardServeExposedWarns(t *testing.T) {
 	f, _, errOut := testFactory(nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	opts := &dashboardServeOptions{IO: f.IO, Getenv: f.Getenv, Now: time.Now, Addr: "0.0.0.0:0", Expose: true,
-		DB: filepath.Join(t.TempDir(), "class.db"), Class: "c", StuckAfter: time.Minute, Ready: func(string) { cancel() }}
+		DB: filepath.Join(t.TempDir(), "class.db"), Classes: []string{"c"}, StuckAfter: time.Minute, Ready: func(string) { cancel() }}
 	if err := dashboardServeRun(ctx, opts); err != nil {
 		t.Fatal(err)
 	}

@@ -128,8 +128,8 @@ func fetchBoard(ctx context.Context, opts *dashboardWatchOptions) (dashboard.Boa
 	return b, nil
 }
 
-// writeBoard prints the board as plain text: a summary, the room's most
-// failed conditions, then one line per learner.
+// writeBoard prints the board as plain text: a summary, the room's root
+// causes (each learner's first failing condition), then one line per learner.
 func writeBoard(w io.Writer, b dashboard.Board) {
 	fmt.Fprintf(w, "%s · %d learners · %d finished · %d stuck · %s\n\n", b.Class, len(b.Learners), b.Finished,
 		len(b.Stuck), b.At.Local().Format("15:04:05"))
@@ -137,7 +137,11 @@ func writeBoard(w io.Writer, b dashboard.Board) {
 		if i == 5 {
 			break
 		}
-		fmt.Fprintf(w, "  %d fail %s  %s\n", c.Count, c.Condition, oneLine(c.Title))
+		fmt.Fprintf(w, "  %d held up by %s  %s", c.Count, c.Condition, oneLine(c.Title))
+		if c.Downstream > 0 {
+			fmt.Fprintf(w, " (+%d failing after it)", c.Downstream)
+		}
+		fmt.Fprintln(w)
 		if c.Hint != "" {
 			fmt.Fprintf(w, "     Hint: %s\n", oneLine(c.Hint))
 		}

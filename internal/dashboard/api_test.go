@@ -359,7 +359,7 @@ func TestRestartKeepsEveryAcceptedResult(t *testing.T) {
 
 func TestASecondServerCannotOpenTheSameDatabase(t *testing.T) {
 	tc := startClass(t, nil)
-	_, err := OpenStore(context.Background(), tc.dbPath)
+	_, err := OpenSQLite(context.Background(), tc.dbPath)
 	if err == nil || !contains(err.Error(), "another dashboard uses it") {
 		t.Fatalf("second open: %v", err)
 	}
@@ -390,7 +390,7 @@ func TestLearnerTextIsEscapedEverywhere(t *testing.T) {
 		t.Errorf("CSV lets a name start a formula:\n%s", csvData)
 	}
 	// In the event stream, a CR in learner text cannot start a line of its own.
-	frag := tc.server.renderBoardFragment()
+	frag := tc.server.renderBoardFragment(tc.server.rooms[0])
 	var sse strings.Builder
 	w := &recorder{header: http.Header{}, body: &sse}
 	_ = writeEvent(w, "board", frag)
@@ -472,7 +472,7 @@ func TestAnAcknowledgedResultIsOnDiskWhenAnswered(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	st, err := OpenStore(context.Background(), filepath.Join(dir, "copy.db"))
+	st, err := OpenSQLite(context.Background(), filepath.Join(dir, "copy.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,7 +502,7 @@ func TestClassAndResultCaps(t *testing.T) {
 	if n := tc.countResults(); n != 2 {
 		t.Errorf("%d results stored, want 2", n)
 	}
-	if _, err := OpenStore(context.Background(), filepath.Join(t.TempDir(), "a?b.db")); err == nil {
+	if _, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "a?b.db")); err == nil {
 		t.Error("a path with '?' was accepted")
 	}
 }

@@ -80,13 +80,21 @@ type LearnerRow struct {
 	Cells []string `json:"cells"`
 }
 
-// CohortEntry is a condition several learners fail.
+// CohortEntry is a root cause: a condition that is the first one holding
+// up Count learners, in workshop order. Fixing it unblocks the rest, so the
+// other conditions those learners fail after it fold into it (Downstream)
+// instead of getting an entry of their own.
 type CohortEntry struct {
-	Condition string   `json:"condition"`
-	Title     string   `json:"title"`
-	Hint      string   `json:"hint,omitempty"`
-	Count     int      `json:"count"`
-	Learners  []string `json:"learners"`
+	Condition string `json:"condition"`
+	Title     string `json:"title"`
+	Hint      string `json:"hint,omitempty"`
+	// Count is how many learners it holds up first; Waiting how many of
+	// them only wait for it to converge.
+	Count   int `json:"count"`
+	Waiting int `json:"waiting,omitempty"`
+	// Downstream is how many failing conditions of theirs come after it.
+	Downstream int      `json:"downstream,omitempty"`
+	Learners   []string `json:"learners"`
 }
 
 // LearnerDetail is one learner's drill-down: the row and the latest result
@@ -130,6 +138,25 @@ func (m *classModel) board(now time.Time, rules StuckRules) Board {
 		if row.Finished {
 			b.Finished++
 		}
+		if first, ok := l.firstBlocking(); ok {
+			e := cohort[first.ID]
+			if e == nil {
+				e = &CohortEntry{Condition: first.ID}
+				cohort[first.ID] = e
+			}
+			e.Count++
+			if first.Status == workshop.StatusWaiting {
+				e.Waiting++
+			}
+			e.Downstream += l.blocking() - 1
+			e.Learners = append(e.Learners, l.name)
+			if at := l.targets[workshop.Target(targetOf(first.ID))].at; at.After(hintAt[first.ID]) || e.Title == "" {
+				e.Title, hintAt[first.ID] = first.Title, at
+				if first.Hint != "" || e.Hint == "" {
+					e.Hint = first.Hint
+				}
+			}
+		}
 		for _, tv := range l.targets {
 			for _, c := range tv.conditions {
 				cc := counts[c.ID]
@@ -147,19 +174,6 @@ func (m *classModel) board(now time.Time, rules StuckRules) Board {
 				default:
 					cc.Other++
 				}
-				if c.Status != workshop.StatusFail {
-					continue
-				}
-				e := cohort[c.ID]
-				if e == nil {
-					e = &CohortEntry{Condition: c.ID}
-					cohort[c.ID] = e
-				}
-				e.Count++
-				e.Learners = append(e.Learners, l.name)
-				if tv.at.After(hintAt[c.ID]) || e.Title == "" {
-					e.Title, e.Hint, hintAt[c.ID] = c.Title, c.Hint, tv.at
-				}
 			}
 		}
 	}
@@ -176,7 +190,7 @@ func (m *classModel) board(now time.Time, rules StuckRules) Board {
 		if b.Cohort[i].Count != b.Cohort[j].Count {
 			return b.Cohort[i].Count > b.Cohort[j].Count
 		}
-		return b.Cohort[i].Condition < b.Cohort[j].Condition
+		return conditionBefore(b.Cohort[i].Condition, b.Cohort[j].Condition)
 	})
 	return b
 }
@@ -184,23 +198,38 @@ func (m *classModel) board(now time.Time, rules StuckRules) Board {
 // conditionsInOrder lists the counts by target in workshop order, then by
 // condition id.
 func conditionsInOrder(counts map[string]*ConditionCount) []ConditionCount {
-	rank := map[workshop.Target]int{}
-	for i, t := range workshopOrder {
-		rank[t] = i
-	}
 	out := make([]ConditionCount, 0, len(counts))
 	for _, c := range counts {
 		out = append(out, *c)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		ti, _, _ := workshop.SplitID(out[i].Condition)
-		tj, _, _ := workshop.SplitID(out[j].Condition)
-		if rank[ti] != rank[tj] {
-			return rank[ti] < rank[tj]
-		}
-		return out[i].Condition < out[j].Condition
-	})
+	sort.Slice(out, func(i, j int) bool { return conditionBefore(out[i].Condition, out[j].Condition) })
 	return out
+}
+
+// conditionBefore orders condition ids by target in workshop order, then
+// by id.
+func conditionBefore(a, b string) bool {
+	ra, rb := targetRank(targetOf(a)), targetRank(targetOf(b))
+	if ra != rb {
+		return ra < rb
+	}
+	return a < b
+}
+
+// targetOf is the target part of a condition id.
+func targetOf(id string) string {
+	t, _, _ := strings.Cut(id, "/")
+	return t
+}
+
+// targetRank is a target's place in workshop order (unknown ones last).
+func targetRank(t string) int {
+	for i, w := range workshopOrder {
+		if string(w) == t {
+			return i
+		}
+	}
+	return len(workshopOrder)
 }
 
 // row is the learner's line on the board at now.

@@ -37,7 +37,7 @@ func TestStuckLearners(t *testing.T) {
 			at := t0
 			for _, r := range tt.results {
 				at = at.Add(tt.every)
-				m.applyResult(1, r, at)
+				m.applyNext(1, r, at)
 			}
 			b := m.board(at.Add(tt.now), rules)
 			row := b.Learners[0]
@@ -51,32 +51,36 @@ func TestStuckLearners(t *testing.T) {
 	}
 }
 
-func TestCohortCountsLearnersFailingEachCondition(t *testing.T) {
+func TestRootCausesGroupLearnersByTheirFirstFailingCondition(t *testing.T) {
 	t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	m := newClassModel(Class{Name: "c"})
 	for i, name := range []string{"Ada", "Bob", "Cy"} {
 		m.addLearner(StoredLearner{ID: int64(i + 1), Name: name, TokenHash: hashToken(name), JoinedAt: t0})
 	}
-	m.applyResult(1, module2(workshop.StatusFail), t0)
-	m.applyResult(2, module2(workshop.StatusFail), t0)
-	m.applyResult(3, module2(workshop.StatusFail), t0)
-	m.applyResult(3, module2(workshop.StatusPass), t0.Add(time.Minute)) // Cy fixed it
+	m.applyNext(1, module2(workshop.StatusFail), t0)
+	m.applyNext(2, module2(workshop.StatusFail), t0)
+	m.applyNext(3, module2(workshop.StatusFail), t0)
+	m.applyNext(3, module2(workshop.StatusPass), t0.Add(time.Minute)) // Cy fixed it
 	// A `check all` result counts for each target it covers.
 	all := workshop.NewResult(workshop.TargetAll, "123456789012", "us-east-1", t0, 0, 0, []workshop.Condition{
 		{ID: "preflight/docker", Title: "Docker runs", Status: workshop.StatusFail, Hint: "start Docker"},
 		{ID: "module-1/repository", Title: "Repository", Status: workshop.StatusPass},
 	})
-	m.applyResult(2, all, t0.Add(2*time.Minute))
+	m.applyNext(2, all, t0.Add(2*time.Minute))
 	b := m.board(t0.Add(3*time.Minute), StuckRules{})
-	if len(b.Cohort) != 2 {
-		t.Fatalf("cohort = %+v", b.Cohort)
+	// Bob fails preflight first: his module 2 failure folds into it.
+	var got []string
+	for _, e := range b.Cohort {
+		got = append(got, fmt.Sprintf("%s %d %s +%d", e.Condition, e.Count, strings.Join(e.Learners, ","), e.Downstream))
 	}
-	first := b.Cohort[0]
-	if first.Condition != "module-2/targets-healthy" || first.Count != 2 || strings.Join(first.Learners, ",") != "Ada,Bob" || first.Hint == "" {
-		t.Errorf("first entry = %+v", first)
+	if want := "preflight/docker 1 Bob +1,module-2/targets-healthy 1 Ada +0"; strings.Join(got, ",") != want {
+		t.Errorf("root causes = %s, want %s", strings.Join(got, ","), want)
+	}
+	if b.Cohort[0].Hint != "start Docker" || b.Cohort[1].Hint == "" {
+		t.Errorf("hints = %+v", b.Cohort)
 	}
 	// The room by condition, in workshop order.
-	var got []string
+	got = nil
 	for _, c := range b.Conditions {
 		got = append(got, fmt.Sprintf("%s %d/%d", c.Condition, c.Pass, c.Fail))
 	}
@@ -93,4 +97,39 @@ func TestCohortCountsLearnersFailingEachCondition(t *testing.T) {
 			t.Errorf("Cy = %+v", l)
 		}
 	}
+}
+
+// A learner who skipped module 1 fails every condition after it: one root
+// cause, not one entry per downstream condition.
+func TestSkippedModuleIsOneRootCause(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	m := newClassModel(Class{Name: "c"})
+	m.addLearner(StoredLearner{ID: 1, Name: "Ada", TokenHash: hashToken("a"), JoinedAt: t0})
+	m.addLearner(StoredLearner{ID: 2, Name: "Bob", TokenHash: hashToken("b"), JoinedAt: t0})
+	var conds []workshop.Condition
+	for _, id := range []string{"module-1/repository", "module-1/image-pushed", "module-2/stack-deployed", "module-2/service-running",
+		"module-2/targets-healthy", "module-3/services", "module-3/rules", "module-4/switched"} {
+		conds = append(conds, workshop.Condition{ID: id, Title: id, Status: workshop.StatusFail, Hint: "do " + id})
+	}
+	skipped := workshop.NewResult(workshop.TargetAll, "123456789012", "us-east-1", t0, 0, 0, conds)
+	m.applyNext(1, skipped, t0)
+	m.applyNext(2, module2(workshop.StatusWaiting), t0)
+	b := m.board(t0.Add(time.Minute), StuckRules{})
+	if len(b.Cohort) != 2 {
+		t.Fatalf("root causes = %+v, want 2", b.Cohort)
+	}
+	if e := b.Cohort[0]; e.Condition != "module-1/repository" || e.Count != 1 || e.Downstream != 7 || e.Hint != "do module-1/repository" {
+		t.Errorf("first = %+v", e)
+	}
+	if e := b.Cohort[1]; e.Condition != "module-2/targets-healthy" || e.Waiting != 1 {
+		t.Errorf("second = %+v", e)
+	}
+}
+
+// applyNext applies res as the next stored result.
+func (m *classModel) applyNext(id int64, res workshop.Result, at time.Time) {
+	m.mu.RLock()
+	next := int64(len(m.applied) + 1)
+	m.mu.RUnlock()
+	m.applyResult(id, next, res, at)
 }

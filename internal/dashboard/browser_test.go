@@ -62,7 +62,7 @@ func TestPageUpdatesLiveInChromium(t *testing.T) {
 		t.Fatalf("post: %d %s", code, data)
 	}
 	st = waitPage(ctx, t, page, "the page to show Bob's result", func(s pageState) bool {
-		return strings.Contains(s.Board, "Bob") && strings.Contains(s.Board, "2 learners fail")
+		return strings.Contains(s.Board, "Bob") && strings.Contains(s.Board, "2 learners held up by")
 	})
 	if st.Marker != 42 {
 		t.Errorf("the page was reloaded (marker %d), not updated in place", st.Marker)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -97,7 +98,31 @@ func (h *hub) current() []byte {
 // handleEvents streams the board to the page as server-sent events: an
 // event "board" whose data is the board's HTML, rendered and escaped by
 // the server, first at once and then on every change.
-func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, rm *room) {
+	s.stream(w, r, rm, "board", func() []byte { return s.renderBoardFragment(rm) }, rm.events.current)
+}
+
+// handleLearnerEvents streams one learner's drill-down the same way, as the
+// event "learner", so the page follows the learner live. Each stream
+// renders its own learner when the board changes.
+func (s *Server) handleLearnerEvents(w http.ResponseWriter, r *http.Request, rm *room) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if _, ok := rm.model.detail(id, s.now(), s.opts.Stuck); err != nil || !ok {
+		writeError(w, http.StatusNotFound, "no such learner", "")
+		return
+	}
+	render := func() []byte {
+		d, _ := rm.model.detail(id, s.now(), s.opts.Stuck)
+		var page htmlWriter
+		writeLearnerFragment(&page, d)
+		return page.bytes()
+	}
+	s.stream(w, r, rm, "learner", render, render)
+}
+
+// stream sends first() as the event name at once, then next() whenever
+// the hub publishes, until the client or the server goes away.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, rm *room, name string, first, next func() []byte) {
 	// The stream outlives the server's read and write timeouts, which
 	// would otherwise end it (a read timeout cancels the request).
 	rc := http.NewResponseController(w)
@@ -106,9 +131,9 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	wake, cancel := s.events.subscribe()
+	wake, cancel := rm.events.subscribe()
 	defer cancel()
-	if err := writeEvent(w, "board", s.renderBoardFragment()); err != nil || rc.Flush() != nil {
+	if err := writeEvent(w, name, first()); err != nil || rc.Flush() != nil {
 		return
 	}
 	ping := time.NewTicker(20 * time.Second)
@@ -117,14 +142,14 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
-		case <-s.events.quit:
+		case <-rm.events.quit:
 			return
 		case <-ping.C:
 			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
 				return
 			}
 		case <-wake:
-			if err := writeEvent(w, "board", s.events.current()); err != nil {
+			if err := writeEvent(w, name, next()); err != nil {
 				return
 			}
 		}

@@ -15,9 +15,10 @@ import (
 // sites (SameSite=Strict).
 const cookieName = "workshop_dashboard"
 
-// instructorOnly lets through requests that carry the instructor token, as
-// the cookie set by /login or as "Authorization: Bearer TOKEN".
-func (s *Server) instructorOnly(next http.HandlerFunc) http.HandlerFunc {
+// instructorOnly lets through requests that carry an instructor token, as
+// the cookie set by /login or as "Authorization: Bearer TOKEN", to the
+// class of that token.
+func (s *Server) instructorOnly(next func(http.ResponseWriter, *http.Request, *room)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		token, ok := bearerToken(r)
 		if !ok {
@@ -25,8 +26,8 @@ func (s *Server) instructorOnly(next http.HandlerFunc) http.HandlerFunc {
 				token = c.Value
 			}
 		}
-		if token != "" && s.model.instructorOK(token) {
-			next(w, r)
+		if rm := s.roomOfInstructor(token); rm != nil {
+			next(w, r, rm)
 			return
 		}
 		if !s.clients.allow(clientKey(r)) {
@@ -57,14 +58,14 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := r.URL.Query().Get("token")
-	if !s.model.instructorOK(token) {
+	if s.roomOfInstructor(token) == nil {
 		s.log.Info("rejected", "method", r.Method, "path", r.URL.Path, "client", clientKey(r), "status", http.StatusUnauthorized)
 		s.renderMessage(w, http.StatusUnauthorized, "This login link is not valid",
 			"Use the instructor URL printed when the class was created, or run 'workshop dashboard serve --new-token' for a new one.")
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: token, Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -76,14 +77,14 @@ type pageView struct {
 }
 
 // handlePage serves the dashboard page.
-func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request, rm *room) {
 	scheme := "http"
-	if r.TLS != nil {
+	if s.secure(r) {
 		scheme = "https"
 	}
-	code := s.model.class.JoinCode
+	code := rm.model.class.JoinCode
 	v := pageView{
-		Board:       s.model.board(s.now(), s.opts.Stuck),
+		Board:       rm.model.board(s.now(), s.opts.Stuck),
 		JoinCommand: "workshop start --class " + scheme + "://" + r.Host + " --code " + code,
 		JoinCode:    code,
 	}
@@ -91,9 +92,9 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleLearnerPage serves one learner's drill-down.
-func (s *Server) handleLearnerPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLearnerPage(w http.ResponseWriter, r *http.Request, rm *room) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	d, ok := s.model.detail(id, s.now(), s.opts.Stuck)
+	d, ok := rm.model.detail(id, s.now(), s.opts.Stuck)
 	if err != nil || !ok {
 		s.renderMessage(w, http.StatusNotFound, "No such learner", "Go back to the class page.")
 		return
@@ -102,14 +103,14 @@ func (s *Server) handleLearnerPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleBoardAPI answers the board as JSON.
-func (s *Server) handleBoardAPI(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.model.board(s.now(), s.opts.Stuck))
+func (s *Server) handleBoardAPI(w http.ResponseWriter, r *http.Request, rm *room) {
+	writeJSON(w, http.StatusOK, rm.model.board(s.now(), s.opts.Stuck))
 }
 
 // handleLearnerAPI answers one learner's drill-down as JSON.
-func (s *Server) handleLearnerAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLearnerAPI(w http.ResponseWriter, r *http.Request, rm *room) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	d, ok := s.model.detail(id, s.now(), s.opts.Stuck)
+	d, ok := rm.model.detail(id, s.now(), s.opts.Stuck)
 	if err != nil || !ok {
 		writeError(w, http.StatusNotFound, "no such learner", "")
 		return
@@ -117,9 +118,13 @@ func (s *Server) handleLearnerAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, d)
 }
 
-// handleCSV exports one line per learner.
-func (s *Server) handleCSV(w http.ResponseWriter, r *http.Request) {
-	b := s.model.board(s.now(), s.opts.Stuck)
+// handleCSV exports one line per learner of the instructor's class.
+func (s *Server) handleCSV(w http.ResponseWriter, r *http.Request, rm *room) {
+	writeCSV(w, rm.model.board(s.now(), s.opts.Stuck))
+}
+
+// writeCSV answers with a class's board as CSV, one line per learner.
+func writeCSV(w http.ResponseWriter, b Board) {
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
 	head := []string{"id", "name", "module", "failing_condition", "failing_status", "minutes_on_step", "stuck", "stuck_reason", "finished", "results", "last_seen"}
@@ -173,9 +178,23 @@ func (s *Server) renderMessage(w http.ResponseWriter, code int, title, text stri
 	s.renderHTML(w, code, func(page *htmlWriter) { writeMessage(page, title, text) })
 }
 
-// renderBoardFragment renders the board part of the page, for live updates.
-func (s *Server) renderBoardFragment() []byte {
+// renderBoardFragment renders the board part of a class's page, for live
+// updates.
+func (s *Server) renderBoardFragment(rm *room) []byte {
 	var page htmlWriter
-	writeBoard(&page, s.model.board(s.now(), s.opts.Stuck))
+	writeBoard(&page, rm.model.board(s.now(), s.opts.Stuck))
 	return page.bytes()
+}
+
+// roomOfInstructor is the class whose instructor token is token, or nil.
+func (s *Server) roomOfInstructor(token string) *room {
+	if token == "" {
+		return nil
+	}
+	for _, rm := range s.rooms {
+		if rm.model.instructorOK(token) {
+			return rm
+		}
+	}
+	return nil
 }

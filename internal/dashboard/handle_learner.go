@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,7 +29,13 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 	if !s.readJSON(w, r, wire.MaxSmallBodyBytes, &req) {
 		return
 	}
-	if !joinCodeMatches(req.Code, s.model.class.JoinCode) {
+	var rm *room
+	for _, c := range s.rooms {
+		if joinCodeMatches(req.Code, c.model.class.JoinCode) {
+			rm = c
+		}
+	}
+	if rm == nil {
 		s.reject(w, r, http.StatusForbidden, "the join code is not this class's", "ask the instructor for the code shown on the dashboard")
 		return
 	}
@@ -36,25 +43,25 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, r, http.StatusBadRequest, fmt.Sprintf("invalid name: use 1 to %d printable characters", wire.MaxNameLen), "")
 		return
 	}
-	if s.model.size() >= s.opts.MaxLearners {
+	if rm.model.size() >= s.opts.MaxLearners {
 		s.reject(w, r, http.StatusForbidden, fmt.Sprintf("the class is full (%d learners)", s.opts.MaxLearners), "ask the instructor")
 		return
 	}
 	token := newToken("wl_")
 	now := s.now()
-	id, err := s.store.AddLearner(r.Context(), s.model.class.ID, req.Name, hashToken(token), now)
+	id, err := s.store.AddLearner(r.Context(), rm.model.class.ID, req.Name, hashToken(token), now)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	s.model.addLearner(StoredLearner{ID: id, Name: req.Name, TokenHash: hashToken(token), JoinedAt: now})
-	s.events.changed()
-	writeJSON(w, http.StatusCreated, wire.JoinResponse{LearnerID: id, Token: token, Class: s.model.class.Name})
+	rm.model.addLearner(StoredLearner{ID: id, Name: req.Name, TokenHash: hashToken(token), JoinedAt: now})
+	rm.events.changed()
+	writeJSON(w, http.StatusCreated, wire.JoinResponse{LearnerID: id, Token: token, Class: rm.model.class.Name})
 }
 
 // learnerOnly lets through requests that carry learner {id}'s own token,
-// within that learner's rate limit.
-func (s *Server) learnerOnly(next func(http.ResponseWriter, *http.Request, int64)) http.HandlerFunc {
+// within that learner's rate limit, to the learner's class.
+func (s *Server) learnerOnly(next func(http.ResponseWriter, *http.Request, *room, int64)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil || id <= 0 {
@@ -66,7 +73,11 @@ func (s *Server) learnerOnly(next func(http.ResponseWriter, *http.Request, int64
 			s.reject(w, r, http.StatusUnauthorized, "a learner token is required", "join the class again with --class URL --code CODE")
 			return
 		}
-		switch s.model.authLearner(id, token) {
+		rm, auth := s.authLearner(id, token)
+		if auth == authUnknown && rm == nil {
+			rm, auth = s.authAfterCatchUp(r.Context(), id, token)
+		}
+		switch auth {
 		case authUnknown:
 			s.reject(w, r, http.StatusUnauthorized, "the token is not valid for this class", "join the class again with --class URL --code CODE")
 			return
@@ -78,12 +89,43 @@ func (s *Server) learnerOnly(next func(http.ResponseWriter, *http.Request, int64
 			s.tooMany(w, r, "too many requests for this learner")
 			return
 		}
-		next(w, r, id)
+		next(w, r, rm, id)
 	}
 }
 
+// authLearner checks token against learner id in whichever class knows
+// the learner (nil when none does) or the token.
+func (s *Server) authLearner(id int64, token string) (*room, authResult) {
+	for _, rm := range s.rooms {
+		if rm.model.knows(id) {
+			return rm, rm.model.authLearner(id, token)
+		}
+	}
+	for _, rm := range s.rooms {
+		if rm.model.authLearner(id, token) == authOther {
+			return rm, authOther
+		}
+	}
+	return nil, authUnknown
+}
+
+// authAfterCatchUp checks a token again after reading the other servers'
+// writes, when the store is shared: the learner may have joined through
+// another server behind the same load balancer a moment ago.
+func (s *Server) authAfterCatchUp(ctx context.Context, id int64, token string) (*room, authResult) {
+	if _, ok := s.store.(sharedStore); !ok {
+		return nil, authUnknown
+	}
+	// Check again even when this read found nothing new: the follow loop
+	// may have read the learner while this request waited for it.
+	if _, err := s.catchUpAll(ctx); err != nil {
+		return nil, authUnknown
+	}
+	return s.authLearner(id, token)
+}
+
 // handleResult stores a learner's check result.
-func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, id int64) {
+func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, rm *room, id int64) {
 	key := r.Header.Get(wire.HeaderResultID)
 	if !wire.ValidResultID(key) {
 		s.reject(w, r, http.StatusBadRequest, fmt.Sprintf("header %s must be 1 to %d letters, digits, '-' or '_'", wire.HeaderResultID, wire.MaxResultIDLen), "")
@@ -111,12 +153,12 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, id int64) 
 		s.reject(w, r, http.StatusBadRequest, "invalid result: "+err.Error(), "")
 		return
 	}
-	if s.model.resultCount(id) >= s.opts.MaxResults {
+	if rm.model.resultCount(id) >= s.opts.MaxResults {
 		s.reject(w, r, http.StatusUnprocessableEntity, fmt.Sprintf("this learner has sent the %d results a class keeps", s.opts.MaxResults), "")
 		return
 	}
 	now := s.now()
-	added, err := s.store.AddResult(r.Context(), id, key, now, canonical)
+	resultID, added, err := s.store.AddResult(r.Context(), id, key, now, canonical)
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -125,13 +167,13 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, id int64) 
 		writeJSON(w, http.StatusOK, wire.PostResponse{Duplicate: true})
 		return
 	}
-	s.model.applyResult(id, res, now)
-	s.events.changed()
+	rm.model.applyResult(id, resultID, res, now)
+	rm.events.changed()
 	writeJSON(w, http.StatusCreated, wire.PostResponse{})
 }
 
 // handleHeartbeat records that a learner is there, and where.
-func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request, id int64) {
+func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request, rm *room, id int64) {
 	var hb wire.Heartbeat
 	if !s.readJSON(w, r, wire.MaxSmallBodyBytes, &hb) {
 		return
@@ -149,8 +191,8 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request, id int6
 		s.internal(w, r, err)
 		return
 	}
-	s.model.applyHeartbeat(id, hb.Where, now)
-	s.events.changed()
+	rm.model.applyHeartbeat(id, hb.Where, now)
+	rm.events.changed()
 	w.WriteHeader(http.StatusNoContent)
 }
 

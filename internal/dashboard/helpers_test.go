@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -31,9 +32,11 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 // testClass is a dashboard served by httptest, with its secrets.
 type testClass struct {
-	t          testing.TB
-	dbPath     string
-	store      *Store
+	t      testing.TB
+	dbPath string
+	// db is what the store opens: dbPath, or a PostgreSQL URL.
+	db         string
+	store      Store
 	server     *Server
 	http       *httptest.Server
 	class      Class
@@ -45,6 +48,7 @@ type testClass struct {
 func startClass(t testing.TB, tweak func(*Options)) *testClass {
 	t.Helper()
 	tc := &testClass{t: t, dbPath: filepath.Join(t.TempDir(), "dash.db"), clock: newClock()}
+	tc.db = tc.dbPath
 	tc.open(tweak)
 	return tc
 }
@@ -54,7 +58,7 @@ func (tc *testClass) open(tweak func(*Options)) {
 	t := tc.t
 	t.Helper()
 	ctx := context.Background()
-	st, err := OpenStore(ctx, tc.dbPath)
+	st, err := Open(ctx, tc.db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +69,7 @@ func (tc *testClass) open(tweak func(*Options)) {
 	if token != "" {
 		tc.instructor = token
 	}
-	opts := Options{Store: st, Class: c, Now: tc.clock.Now, UpdateEvery: 20 * time.Millisecond}
+	opts := Options{Store: st, Classes: []Class{c}, Now: tc.clock.Now, UpdateEvery: 20 * time.Millisecond}
 	if tweak != nil {
 		tweak(&opts)
 	}
@@ -182,3 +186,14 @@ func module2(st workshop.Status) workshop.Result {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// httptestServer serves srv's handler with its live updates until the test
+// ends.
+func httptestServer(t testing.TB, srv *Server) *httptest.Server {
+	stop := srv.StartEvents()
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { stop(); hs.CloseClientConnections(); hs.Close() })
+	return hs
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

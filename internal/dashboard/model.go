@@ -18,6 +18,10 @@ type classModel struct {
 	order    []int64
 	// byToken finds the learner a token belongs to, by the hex of its hash.
 	byToken map[string]int64
+	// applied holds the ids of the results folded in: with a shared store
+	// a result this server stored also comes back when it follows the
+	// others' writes, and must count once.
+	applied map[int64]struct{}
 }
 
 // learnerState is what the dashboard knows of one learner.
@@ -41,6 +45,8 @@ type learnerState struct {
 	// lastProgress is when a condition last started to pass.
 	lastProgress time.Time
 	results      int
+	// heardAt is when the last heartbeat applied was received.
+	heardAt time.Time
 }
 
 // targetView is the latest state of one target for one learner.
@@ -56,13 +62,16 @@ var workshopOrder = []workshop.Target{workshop.TargetPreflight, workshop.TargetM
 	workshop.TargetModule3, workshop.TargetModule4, workshop.TargetSecurity, workshop.TargetCleanup}
 
 func newClassModel(c Class) *classModel {
-	return &classModel{class: c, learners: map[int64]*learnerState{}, byToken: map[string]int64{}}
+	return &classModel{class: c, learners: map[int64]*learnerState{}, byToken: map[string]int64{}, applied: map[int64]struct{}{}}
 }
 
-// addLearner adds a learner (on join or replay).
+// addLearner adds a learner (on join or replay) unless it is known.
 func (m *classModel) addLearner(l StoredLearner) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if _, ok := m.learners[l.ID]; ok {
+		return
+	}
 	m.learners[l.ID] = &learnerState{id: l.ID, name: l.Name, tokenHash: l.TokenHash, joinedAt: l.JoinedAt,
 		lastSeen: l.JoinedAt, lastProgress: l.JoinedAt, targets: map[workshop.Target]*targetView{}}
 	m.order = append(m.order, l.ID)
@@ -101,6 +110,14 @@ func (m *classModel) size() int {
 	return len(m.learners)
 }
 
+// knows reports whether learner id is in the model.
+func (m *classModel) knows(id int64) bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	_, ok := m.learners[id]
+	return ok
+}
+
 // resultCount returns how many results learner id sent.
 func (m *classModel) resultCount(id int64) int {
 	m.mu.RLock()
@@ -118,24 +135,30 @@ func (m *classModel) instructorOK(token string) bool {
 	return tokenMatches(token, m.class.InstructorHash)
 }
 
-// applyResult folds a learner's accepted result into the model.
-func (m *classModel) applyResult(id int64, res workshop.Result, at time.Time) {
+// applyResult folds a learner's accepted result, stored as resultID, into
+// the model, once.
+func (m *classModel) applyResult(id, resultID int64, res workshop.Result, at time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	l, ok := m.learners[id]
 	if !ok {
 		return
 	}
+	if _, done := m.applied[resultID]; done {
+		return
+	}
+	m.applied[resultID] = struct{}{}
 	l.apply(res, at)
 }
 
-// applyHeartbeat records that a learner was seen, and where.
+// applyHeartbeat records that a learner was seen, and where, unless a
+// later heartbeat was applied already.
 func (m *classModel) applyHeartbeat(id int64, where string, at time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if l, ok := m.learners[id]; ok {
+	if l, ok := m.learners[id]; ok && !at.Before(l.heardAt) {
 		l.seen(at)
-		l.where = where
+		l.where, l.heardAt = where, at
 	}
 }
 
@@ -156,6 +179,9 @@ func (l *learnerState) apply(res workshop.Result, at time.Time) {
 			if strings.HasPrefix(c.ID, string(t)+"/") {
 				conds = append(conds, c)
 			}
+		}
+		if old := l.targets[t]; old != nil && at.Before(old.at) {
+			continue // a result another server stored later is already shown
 		}
 		if res.Target == t || len(conds) > 0 {
 			l.targets[t] = &targetView{at: at, startedAt: res.StartedAt, passed: workshop.ConditionsPass(conds), conditions: conds}
@@ -203,6 +229,23 @@ func (l *learnerState) firstBlocking() (workshop.Condition, bool) {
 		}
 	}
 	return workshop.Condition{}, false
+}
+
+// blocking counts the conditions that keep the learner's targets from
+// passing.
+func (l *learnerState) blocking() int {
+	n := 0
+	for _, tv := range l.targets {
+		if tv.passed {
+			continue
+		}
+		for _, c := range tv.conditions {
+			if c.Status.Blocks() {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // finished reports whether the learner's module 4 check passes.

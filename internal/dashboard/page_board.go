@@ -30,7 +30,7 @@ func writePage(w *htmlWriter, v pageView) {
 	w.raw(`</span></p>
   <p class="tools"><span id="live" class="live">connecting…</span> · <a href="/export.csv">Export CSV</a></p>
 </header>
-<main id="board">`)
+<main id="board" data-events="/events" data-event="board">`)
 	writeBoard(w, v.Board)
 	w.raw(`</main>
 </body>
@@ -38,9 +38,13 @@ func writePage(w *htmlWriter, v pageView) {
 `)
 }
 
+// maxCauses is how many root causes the first screen shows.
+const maxCauses = 5
+
 // writeBoard writes the board part of the page, which live updates
-// replace: the summary, what the room fails, who is stuck, the grid and
-// the room by condition.
+// replace: the summary, then side by side the learner grid and the root
+// causes (both on the first screen of a 1280×900 projector), then who is
+// stuck and the room by condition.
 func writeBoard(w *htmlWriter, b Board) {
 	w.raw("\n", `<p class="summary" data-at="`)
 	w.text(b.At.Format(time.RFC3339))
@@ -64,21 +68,8 @@ func writeBoard(w *htmlWriter, b Board) {
 	w.text(clockTime(b.At))
 	w.raw(`
 </p>
-<section class="cohort">
-  <h2>What the room is failing</h2>
-  `)
-	writeCohort(w, b.Cohort)
-	w.raw(`
-</section>
-`)
-	if len(b.Stuck) > 0 {
-		writeStuck(w, b.Stuck)
-	}
-	w.raw(`
+<div class="room">
 <section class="grid">
-  <h2>Learners</h2>
-  `)
-	w.raw(`
   <table>
     <thead><tr><th>Learner</th>`)
 	for _, c := range b.Columns {
@@ -88,7 +79,7 @@ func writeBoard(w *htmlWriter, b Board) {
 		w.text(column(c))
 		w.raw(`</th>`)
 	}
-	w.raw(`<th>Held up by</th><th>On step</th><th>Last seen</th></tr></thead>
+	w.raw(`<th>Held up by</th><th class="num">On step</th><th class="num">Seen</th></tr></thead>
     <tbody>
     `)
 	for _, l := range b.Learners {
@@ -103,29 +94,49 @@ func writeBoard(w *htmlWriter, b Board) {
     </tbody>
   </table>
 </section>
+<aside class="cohort">
+  <h2>Root causes</h2>
+  `)
+	writeCohort(w, b.Cohort)
+	w.raw(`
+</aside>
+</div>
 `)
+	if len(b.Stuck) > 0 {
+		writeStuck(w, b.Stuck)
+	}
 	if len(b.Conditions) > 0 {
 		writeConditions(w, b.Conditions)
 	}
 	w.raw("\n")
 }
 
-// writeCohort writes the conditions most learners fail.
+// writeCohort writes the root causes: for each condition that is the first
+// to hold learners up, how many, the hint and who, with the failures after
+// it folded in.
 func writeCohort(w *htmlWriter, cohort []CohortEntry) {
-	if len(cohort) > 8 {
-		cohort = cohort[:8]
+	shown := cohort
+	if len(shown) > maxCauses {
+		shown = shown[:maxCauses]
 	}
-	for _, e := range cohort {
+	for _, e := range shown {
 		w.raw(`
-  <div class="entry">
+  <div class="entry" data-condition="`)
+		w.text(e.Condition)
+		w.raw(`">
     <p><strong>`)
 		w.int(e.Count)
 		w.raw(`</strong> `)
-		w.text(plural(e.Count, "learner fails", "learners fail"))
+		w.text(plural(e.Count, "learner held up by", "learners held up by"))
 		w.raw(` <code>`)
 		w.text(e.Condition)
 		w.raw(`</code> `)
 		w.text(e.Title)
+		if e.Waiting > 0 {
+			w.raw(` <span class="small">(`)
+			w.int(e.Waiting)
+			w.raw(` converging)</span>`)
+		}
 		w.raw(`</p>
     `)
 		if e.Hint != "" {
@@ -136,13 +147,35 @@ func writeCohort(w *htmlWriter, cohort []CohortEntry) {
 		w.raw(`
     <p class="who">`)
 		w.text(names(e.Learners))
+		if e.Downstream > 0 {
+			w.raw(` <span class="small">· `)
+			w.int(e.Downstream)
+			w.raw(` `)
+			w.text(plural(e.Downstream, "failure after it folded in", "failures after it folded in"))
+			w.raw(`</span>`)
+		}
 		w.raw(`</p>
   </div>
   `)
 	}
+	if len(cohort) > len(shown) {
+		rest := 0
+		for _, e := range cohort[len(shown):] {
+			rest += e.Count
+		}
+		w.raw(`<p class="small">and `)
+		w.int(len(cohort) - len(shown))
+		w.raw(` more `)
+		w.text(plural(len(cohort)-len(shown), "cause", "causes"))
+		w.raw(` holding up `)
+		w.int(rest)
+		w.raw(` `)
+		w.text(plural(rest, "learner", "learners"))
+		w.raw(`, in the grid</p>`)
+	}
 	if len(cohort) == 0 {
 		w.raw(`
-  <p class="none">Nobody fails a condition right now.</p>
+  <p class="none">Nobody is held up right now.</p>
   `)
 	}
 }
@@ -186,7 +219,7 @@ func writeStuck(w *htmlWriter, stuck []LearnerRow) {
 	if len(stuck) > 20 {
 		w.raw(`<p class="small">and `)
 		w.int(len(stuck) - 20)
-		w.raw(` more, marked in the grid below</p>`)
+		w.raw(` more, marked in the grid</p>`)
 	}
 	w.raw(`
 </section>
@@ -212,7 +245,9 @@ func writeLearnerRow(w *htmlWriter, l LearnerRow, at time.Time) {
 	w.text(l.Name)
 	w.raw(`</a>`)
 	if l.Stuck {
-		w.raw(` <span class="flag">stuck</span>`)
+		w.raw(` <span class="flag" title="`)
+		w.text(l.StuckReason)
+		w.raw(`">stuck</span>`)
 	}
 	w.raw(`</td>
       `)
@@ -231,25 +266,25 @@ func writeLearnerRow(w *htmlWriter, l LearnerRow, at time.Time) {
       <td class="failing">`)
 	switch {
 	case l.Failing != "":
-		w.raw(`<code>`)
-		w.text(l.Failing)
-		w.raw(`</code><br><span class="small">`)
+		w.raw(`<code title="`)
 		w.text(l.FailingTitle)
-		w.raw(`</span>`)
+		w.raw(`">`)
+		w.text(l.Failing)
+		w.raw(`</code>`)
 	case l.Finished:
 		w.raw("done")
 	default:
 		w.raw("—")
 	}
 	w.raw(`</td>
-      <td>`)
+      <td class="num">`)
 	if l.Failing != "" {
 		w.text(formatDuration(l.OnStep))
 	} else {
 		w.raw("—")
 	}
 	w.raw(`</td>
-      <td>`)
+      <td class="num">`)
 	w.text(formatDuration(at.Sub(l.LastSeen)) + " ago")
 	w.raw(`</td>
     </tr>

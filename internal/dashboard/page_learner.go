@@ -1,7 +1,8 @@
 package dashboard
 
 // writeLearnerPage writes one learner's drill-down: where they are held up
-// and the latest result of each target.
+// and the latest result of each target. Its main part follows the learner
+// live (writeLearnerFragment, on /learners/ID/events).
 func writeLearnerPage(w *htmlWriter, d LearnerDetail) {
 	w.raw(`<!doctype html>
 <html lang="en">
@@ -12,14 +13,30 @@ func writeLearnerPage(w *htmlWriter, d LearnerDetail) {
 	w.text(d.Name)
 	w.raw(` · workshop dashboard</title>
 <link rel="stylesheet" href="/static/app.css">
+<script src="/static/app.js" defer></script>
 </head>
 <body>
 <header>
-  <p class="tools"><a href="/">← Class</a></p>
+  <p class="tools"><a href="/">← Class</a> · <span id="live" class="live">connecting…</span></p>
   <h1>`)
 	w.text(d.Name)
 	w.raw(`</h1>
-  <p>`)
+</header>
+<main id="learner" data-events="/learners/`)
+	w.id(d.ID)
+	w.raw(`/events" data-event="learner">`)
+	writeLearnerFragment(w, d)
+	w.raw(`</main>
+</body>
+</html>
+`)
+}
+
+// writeLearnerFragment writes the live part of a learner's drill-down:
+// where they are held up, then each target's latest conditions.
+func writeLearnerFragment(w *htmlWriter, d LearnerDetail) {
+	w.raw(`
+<p class="status">`)
 	switch {
 	case d.Finished:
 		w.raw("Finished module 4.")
@@ -51,8 +68,6 @@ func writeLearnerPage(w *htmlWriter, d LearnerDetail) {
 	w.raw(" ")
 	w.text(plural(d.Results, "result", "results"))
 	w.raw(`.</p>
-</header>
-<main>
 `)
 	for _, t := range d.Targets {
 		writeTargetDetail(w, t)
@@ -62,11 +77,6 @@ func writeLearnerPage(w *htmlWriter, d LearnerDetail) {
 <p class="none">No check result yet.</p>
 `)
 	}
-	w.raw(`
-</main>
-</body>
-</html>
-`)
 }
 
 // writeTargetDetail writes a target's latest conditions.

@@ -4,25 +4,85 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
-// replay rebuilds the class model from everything the store holds.
+// replay rebuilds the class models from everything the store holds.
 func (s *Server) replay(ctx context.Context) error {
-	err := s.store.Replay(ctx, s.opts.Class.ID,
-		s.model.addLearner,
-		func(r StoredResult) error {
+	if _, err := s.catchUpAll(ctx); err != nil {
+		return fmt.Errorf("load the classes from %s: %w", s.store.Describe(), err)
+	}
+	return nil
+}
+
+// catchUpAll folds into the class models what the store gained since the
+// last read (one read for every class), wakes the boards that changed, and
+// reports whether any did.
+func (s *Server) catchUpAll(ctx context.Context) (bool, error) {
+	s.follow.Lock()
+	defer s.follow.Unlock()
+	changed := map[*room]bool{}
+	ids := make([]int64, 0, len(s.rooms))
+	for _, rm := range s.rooms {
+		ids = append(ids, rm.model.class.ID)
+	}
+	next, err := s.store.Replay(ctx, ids, s.cursor, Replayer{
+		Learner: func(l StoredLearner) {
+			if rm := s.byClass[l.ClassID]; rm != nil {
+				rm.model.addLearner(l)
+				changed[rm] = true
+			}
+		},
+		Result: func(r StoredResult) error {
+			rm := s.byClass[r.ClassID]
+			if rm == nil {
+				return nil
+			}
 			var res workshop.Result
 			if err := json.Unmarshal(r.Body, &res); err != nil {
 				return fmt.Errorf("read a stored result of learner %d: %w", r.LearnerID, err)
 			}
-			s.model.applyResult(r.LearnerID, res, r.ReceivedAt)
+			rm.model.applyResult(r.LearnerID, r.ID, res, r.ReceivedAt)
+			changed[rm] = true
 			return nil
 		},
-		func(h StoredHeartbeat) { s.model.applyHeartbeat(h.LearnerID, h.Place, h.At) })
-	if err != nil {
-		return fmt.Errorf("load class %q from %s: %w", s.opts.Class.Name, s.store.Path(), err)
+		Heartbeat: func(h StoredHeartbeat) {
+			if rm := s.byClass[h.ClassID]; rm != nil {
+				rm.model.applyHeartbeat(h.LearnerID, h.Place, h.At)
+				changed[rm] = true
+			}
+		},
+	})
+	s.cursor = next
+	for rm := range changed {
+		if rm.events != nil {
+			rm.events.changed()
+		}
 	}
-	return nil
+	return len(changed) > 0, err
+}
+
+// followEvery is how often a server on a shared store reads the others'
+// writes when no notification came (one may be lost while the listening
+// connection reconnects).
+const followEvery = 5 * time.Second
+
+// followLoop reads the other servers' writes whenever the store says there
+// are some, until ctx ends.
+func (s *Server) followLoop(ctx context.Context, shared sharedStore) {
+	tick := time.NewTicker(followEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-shared.Changes():
+		case <-tick.C:
+		}
+		if _, err := s.catchUpAll(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("read the other dashboards' writes", "db", s.store.Describe(), "err", err)
+		}
+	}
 }

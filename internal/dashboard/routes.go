@@ -19,9 +19,15 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.instructorOnly(s.handlePage))
 	mux.HandleFunc("GET /learners/{id}", s.instructorOnly(s.handleLearnerPage))
 	mux.HandleFunc("GET /events", s.instructorOnly(s.handleEvents))
+	mux.HandleFunc("GET /learners/{id}/events", s.instructorOnly(s.handleLearnerEvents))
 	mux.HandleFunc("GET /export.csv", s.instructorOnly(s.handleCSV))
 	mux.HandleFunc("GET "+wire.PathBoard, s.instructorOnly(s.handleBoardAPI))
 	mux.HandleFunc("GET "+wire.PathLearnersPrefix+"{id}", s.instructorOnly(s.handleLearnerAPI))
+	// The organiser: the organiser token, for the list of classes.
+	mux.HandleFunc("GET /organiser/login", s.handleOrganiserLogin)
+	mux.HandleFunc("GET /organiser", s.organiserOnly(s.handleOrganiserPage))
+	mux.HandleFunc("GET /organiser/classes/{id}/export.csv", s.organiserOnly(s.handleOrganiserCSV))
+	mux.HandleFunc("GET "+wire.PathClasses, s.organiserOnly(s.handleClassesAPI))
 	// The page's script and style sheet hold no class data.
 	mux.Handle("GET /static/", http.FileServerFS(staticFS))
 	return securityHeaders(mux)

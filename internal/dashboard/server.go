@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -14,10 +16,16 @@ import (
 
 // Options configure a Server.
 type Options struct {
-	// Store is where the class lives; the server does not close it.
-	Store *Store
-	// Class is the class the server serves (from Store.OpenClass).
-	Class Class
+	// Store is where the class lives; the server does not close it. With
+	// a shared store (Postgres) the server follows what other servers on
+	// the same database write.
+	Store Store
+	// Classes are the classes the server serves (from Store.OpenClass),
+	// each with its own join code and instructor token.
+	Classes []Class
+	// OrganiserHash is the hash of the organiser's token, which opens the
+	// list of classes (/organiser); nil leaves that view closed.
+	OrganiserHash []byte
 	// Logger receives one line per rejected request and server problems
 	// (default: discard).
 	Logger *slog.Logger
@@ -39,10 +47,16 @@ type Options struct {
 	// minutes, a script cannot add learners as fast as it can ask).
 	JoinRate  rate.Limit
 	JoinBurst int
+	// BehindProxy trusts the X-Forwarded-Proto header a load balancer in
+	// front of the server sets (AWS's ALB overwrites any the client sent):
+	// an HTTPS listener then makes the page print https:// join commands
+	// and the login set Secure cookies. Leave it off when clients reach
+	// the server directly.
+	BehindProxy bool
 	// UpdateEvery is the longest a change waits before the page shows it
 	// (default 500ms); changes within it go out as one update.
 	UpdateEvery time.Duration
-	// MaxLearners bounds how many learners can join the class (default
+	// MaxLearners bounds how many learners can join a class (default
 	// 2000), and MaxResults how many results one learner can send (default
 	// 5000), so a leaked join code or token cannot fill the disk.
 	MaxLearners int
@@ -51,16 +65,26 @@ type Options struct {
 
 // Server is the dashboard's HTTP server.
 type Server struct {
-	opts     Options
-	store    *Store
-	model    *classModel
+	opts    Options
+	store   Store
+	rooms   []*room
+	byClass map[int64]*room
+	// follow guards cursor: how far the class models have read the store.
+	follow   sync.Mutex
+	cursor   Cursor
 	log      *slog.Logger
 	now      func() time.Time
 	learners *limiters
 	clients  *limiters
 	joins    *limiters
-	events   *hub
 	handler  http.Handler
+}
+
+// room is one class the server serves: its model, and the hub that
+// streams its board.
+type room struct {
+	model  *classModel
+	events *hub
 }
 
 // NewServer rebuilds the class from the store and returns a server for it.
@@ -68,6 +92,9 @@ type Server struct {
 func NewServer(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Store == nil {
 		return nil, errors.New("dashboard server: no store")
+	}
+	if len(opts.Classes) == 0 {
+		return nil, errors.New("dashboard server: no class")
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -105,17 +132,22 @@ func NewServer(ctx context.Context, opts Options) (*Server, error) {
 	s := &Server{
 		opts:     opts,
 		store:    opts.Store,
-		model:    newClassModel(opts.Class),
 		log:      opts.Logger,
 		now:      opts.Now,
 		learners: newLimiters(opts.LearnerRate, opts.LearnerBurst),
 		clients:  newLimiters(opts.ClientRate, opts.ClientBurst),
 		joins:    newLimiters(opts.JoinRate, opts.JoinBurst),
 	}
+	s.byClass = map[int64]*room{}
+	for _, c := range opts.Classes {
+		rm := &room{model: newClassModel(c)}
+		rm.events = newHub(func() []byte { return s.renderBoardFragment(rm) })
+		s.rooms = append(s.rooms, rm)
+		s.byClass[c.ID] = rm
+	}
 	if err := s.replay(ctx); err != nil {
 		return nil, err
 	}
-	s.events = newHub(s.renderBoardFragment)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -133,7 +165,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    16 << 10,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
-	stopEvents := s.events.start(s.opts.UpdateEvery)
+	stopEvents := s.StartEvents()
 	defer stopEvents()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -151,6 +183,44 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// StartEvents starts the live updates without serving, for tests that use
-// Handler with httptest; the returned function stops them.
-func (s *Server) StartEvents() (stop func()) { return s.events.start(s.opts.UpdateEvery) }
+// StartEvents starts the live updates (and, on a shared store, following
+// the other servers' writes) without serving, for tests that use Handler
+// with httptest; the returned function stops them.
+func (s *Server) StartEvents() (stop func()) {
+	var stops []func()
+	for _, rm := range s.rooms {
+		stops = append(stops, rm.events.start(s.opts.UpdateEvery))
+	}
+	stopHub := func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}
+	shared, ok := s.store.(sharedStore)
+	if !ok {
+		return stopHub
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.followLoop(ctx, shared)
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			<-done
+			stopHub()
+		})
+	}
+}
+
+// secure reports whether the client reached the dashboard over HTTPS:
+// directly, or through a trusted load balancer.
+func (s *Server) secure(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	return s.opts.BehindProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}

@@ -14,12 +14,12 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
-// Store keeps classes, learners, results and heartbeats in a SQLite
+// SQLiteStore keeps classes, learners, results and heartbeats in a SQLite
 // database. Writes go through one goroutine that commits them in groups:
 // requests that arrive while a commit is on disk share the next one, so
 // each request waits for at most two fsyncs however many learners post at
 // once. Every write returns only after its transaction is durable.
-type Store struct {
+type SQLiteStore struct {
 	db     *sql.DB
 	path   string
 	writes chan writeReq
@@ -41,9 +41,9 @@ type writeReq struct {
 // maxGroup bounds how many writes share one transaction.
 const maxGroup = 256
 
-// OpenStore opens or creates the database at path. Only one server may use
+// OpenSQLite opens or creates the database at path. Only one server may use
 // a database at a time: the store holds an exclusive lock while it is open.
-func OpenStore(ctx context.Context, path string) (*Store, error) {
+func OpenSQLite(ctx context.Context, path string) (*SQLiteStore, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("open the dashboard database %s: the path cannot contain '?' or '#'", path)
 	}
@@ -74,7 +74,7 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open the dashboard database %s: write-ahead logging is not available (journal mode %q, %v)", path, mode, err)
 	}
-	s := &Store{db: db, path: path, writes: make(chan writeReq, maxGroup), stop: make(chan struct{}), done: make(chan struct{})}
+	s := &SQLiteStore{db: db, path: path, writes: make(chan writeReq, maxGroup), stop: make(chan struct{}), done: make(chan struct{})}
 	go s.commitLoop()
 	return s, nil
 }
@@ -103,14 +103,18 @@ CREATE TABLE IF NOT EXISTS results (
 	body        TEXT NOT NULL,
 	UNIQUE (learner_id, result_key)
 );
+CREATE TABLE IF NOT EXISTS organiser (
+	id         INTEGER PRIMARY KEY CHECK (id = 1),
+	token_hash BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS heartbeats (
 	learner_id INTEGER PRIMARY KEY REFERENCES learners(id),
 	at         INTEGER NOT NULL,
 	place      TEXT NOT NULL
 );`
 
-// Path is the database file's path.
-func (s *Store) Path() string { return s.path }
+// Describe is the database file's path.
+func (s *SQLiteStore) Describe() string { return s.path }
 
 // errStoreClosed answers writes after Close.
 var errStoreClosed = errors.New("the dashboard store is closed")
@@ -118,7 +122,7 @@ var errStoreClosed = errors.New("the dashboard store is closed")
 // write runs fn in a transaction shared with other concurrent writes and
 // returns once that transaction is committed (or fn or the commit failed).
 // A failing fn is rolled back alone; the others still commit.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *SQLiteStore) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	req := writeReq{fn: fn, done: make(chan error, 1)}
 	s.mu.RLock()
 	if s.closed {
@@ -137,7 +141,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return <-req.done
 }
 
-func (s *Store) commitLoop() {
+func (s *SQLiteStore) commitLoop() {
 	defer close(s.done)
 	for {
 		var group []writeReq
@@ -170,7 +174,7 @@ func (s *Store) commitLoop() {
 
 // commit runs a group of writes in one transaction, each inside its own
 // savepoint, and answers each.
-func (s *Store) commit(group []writeReq) {
+func (s *SQLiteStore) commit(group []writeReq) {
 	errs := make([]error, len(group))
 	tx, err := s.db.Begin()
 	if err != nil {
@@ -201,7 +205,7 @@ func (s *Store) commit(group []writeReq) {
 }
 
 // Close finishes the queued writes and closes the database.
-func (s *Store) Close() error {
+func (s *SQLiteStore) Close() error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -26,7 +27,7 @@ func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 var errNoClass = errors.New("no such class")
 
 // FindClass returns the class called name, or errNoClass.
-func (s *Store) FindClass(ctx context.Context, name string) (Class, error) {
+func (s *SQLiteStore) FindClass(ctx context.Context, name string) (Class, error) {
 	var c Class
 	var created int64
 	err := s.db.QueryRowContext(ctx,
@@ -43,7 +44,7 @@ func (s *Store) FindClass(ctx context.Context, name string) (Class, error) {
 }
 
 // ClassNames returns the names of the stored classes, oldest first.
-func (s *Store) ClassNames(ctx context.Context) ([]string, error) {
+func (s *SQLiteStore) ClassNames(ctx context.Context) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT name FROM classes ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("list the classes: %w", err)
@@ -66,7 +67,7 @@ func (s *Store) ClassNames(ctx context.Context) ([]string, error) {
 // OpenClass returns the class called name, creating it (with a new join code
 // and instructor token) when there is none. The token is returned only on
 // creation: the store keeps its hash alone.
-func (s *Store) OpenClass(ctx context.Context, name string, now time.Time) (c Class, token string, err error) {
+func (s *SQLiteStore) OpenClass(ctx context.Context, name string, now time.Time) (c Class, token string, err error) {
 	c, err = s.FindClass(ctx, name)
 	if err == nil || !errors.Is(err, errNoClass) {
 		return c, "", err
@@ -90,7 +91,7 @@ func (s *Store) OpenClass(ctx context.Context, name string, now time.Time) (c Cl
 
 // ResetInstructorToken replaces the class's instructor token and returns the
 // new one; the old one stops working.
-func (s *Store) ResetInstructorToken(ctx context.Context, c *Class) (string, error) {
+func (s *SQLiteStore) ResetInstructorToken(ctx context.Context, c *Class) (string, error) {
 	token := newToken("wi_")
 	h := hashToken(token)
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -105,7 +106,7 @@ func (s *Store) ResetInstructorToken(ctx context.Context, c *Class) (string, err
 }
 
 // AddLearner stores a learner of class classID and returns its id.
-func (s *Store) AddLearner(ctx context.Context, classID int64, name string, tokenHash []byte, at time.Time) (int64, error) {
+func (s *SQLiteStore) AddLearner(ctx context.Context, classID int64, name string, tokenHash []byte, at time.Time) (int64, error) {
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.Exec("INSERT INTO learners (class_id, name, token_hash, joined_at) VALUES (?, ?, ?, ?)",
@@ -123,8 +124,10 @@ func (s *Store) AddLearner(ctx context.Context, classID int64, name string, toke
 }
 
 // AddResult stores a learner's result under the client's key and reports
-// whether it is new: a result resent with the same key is stored once.
-func (s *Store) AddResult(ctx context.Context, learnerID int64, key string, at time.Time, body []byte) (bool, error) {
+// its id and whether it is new: a result resent with the same key is
+// stored once.
+func (s *SQLiteStore) AddResult(ctx context.Context, learnerID int64, key string, at time.Time, body []byte) (int64, bool, error) {
+	var id int64
 	var added bool
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.Exec("INSERT OR IGNORE INTO results (learner_id, result_key, received_at, body) VALUES (?, ?, ?, ?)",
@@ -133,17 +136,21 @@ func (s *Store) AddResult(ctx context.Context, learnerID int64, key string, at t
 			return err
 		}
 		n, err := res.RowsAffected()
-		added = n == 1
+		if err != nil || n != 1 {
+			return err
+		}
+		added = true
+		id, err = res.LastInsertId()
 		return err
 	})
 	if err != nil {
-		return false, fmt.Errorf("store a result of learner %d: %w", learnerID, err)
+		return 0, false, fmt.Errorf("store a result of learner %d: %w", learnerID, err)
 	}
-	return added, nil
+	return id, added, nil
 }
 
 // PutHeartbeat records where a learner was last seen.
-func (s *Store) PutHeartbeat(ctx context.Context, learnerID int64, at time.Time, place string) error {
+func (s *SQLiteStore) PutHeartbeat(ctx context.Context, learnerID int64, at time.Time, place string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO heartbeats (learner_id, at, place) VALUES (?, ?, ?)
 			ON CONFLICT (learner_id) DO UPDATE SET at = excluded.at, place = excluded.place`,
@@ -159,6 +166,7 @@ func (s *Store) PutHeartbeat(ctx context.Context, learnerID int64, at time.Time,
 // StoredLearner is a learner as stored.
 type StoredLearner struct {
 	ID        int64
+	ClassID   int64
 	Name      string
 	TokenHash []byte
 	JoinedAt  time.Time
@@ -166,6 +174,8 @@ type StoredLearner struct {
 
 // StoredResult is a result body as stored, in the order received.
 type StoredResult struct {
+	ID         int64
+	ClassID    int64
 	LearnerID  int64
 	ReceivedAt time.Time
 	Body       []byte
@@ -173,77 +183,118 @@ type StoredResult struct {
 
 // StoredHeartbeat is a learner's last heartbeat.
 type StoredHeartbeat struct {
+	ClassID   int64
 	LearnerID int64
 	At        time.Time
 	Place     string
 }
 
-// Replay reads everything of class classID in the order it was written:
-// learners, then results, then heartbeats, to rebuild the class model.
-func (s *Store) Replay(ctx context.Context, classID int64, learner func(StoredLearner), result func(StoredResult) error, heartbeat func(StoredHeartbeat)) error {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, name, token_hash, joined_at FROM learners WHERE class_id = ? ORDER BY id", classID)
+// Replay reads what the classes gained after cursor in the order it was
+// written: learners, then results, then heartbeats (the heartbeat cursor is
+// the time of the last one read: one server writes a SQLite database).
+func (s *SQLiteStore) Replay(ctx context.Context, classIDs []int64, after Cursor, to Replayer) (Cursor, error) {
+	if len(classIDs) == 0 {
+		return after, nil
+	}
+	in := "?" + strings.Repeat(", ?", len(classIDs)-1)
+	args := func(cursor int64) []any {
+		a := []any{cursor}
+		for _, id := range classIDs {
+			a = append(a, id)
+		}
+		return a
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT id, class_id, name, token_hash, joined_at FROM learners WHERE id > ? AND class_id IN ("+in+") ORDER BY id",
+		args(after.Learner)...)
 	if err != nil {
-		return fmt.Errorf("read the learners: %w", err)
+		return after, fmt.Errorf("read the learners: %w", err)
 	}
 	for rows.Next() {
 		var l StoredLearner
 		var joined int64
-		if err := rows.Scan(&l.ID, &l.Name, &l.TokenHash, &joined); err != nil {
+		if err := rows.Scan(&l.ID, &l.ClassID, &l.Name, &l.TokenHash, &joined); err != nil {
 			rows.Close()
-			return fmt.Errorf("read the learners: %w", err)
+			return after, fmt.Errorf("read the learners: %w", err)
 		}
 		l.JoinedAt = fromMS(joined)
-		learner(l)
+		to.Learner(l)
+		after.Learner = l.ID
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read the learners: %w", err)
+		return after, fmt.Errorf("read the learners: %w", err)
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT r.learner_id, r.received_at, r.body FROM results r
-		JOIN learners l ON l.id = r.learner_id WHERE l.class_id = ? ORDER BY r.id`, classID)
+	rows, err = s.db.QueryContext(ctx, `SELECT r.id, l.class_id, r.learner_id, r.received_at, r.body FROM results r
+		JOIN learners l ON l.id = r.learner_id WHERE r.id > ? AND l.class_id IN (`+in+`) ORDER BY r.id`, args(after.Result)...)
 	if err != nil {
-		return fmt.Errorf("read the results: %w", err)
+		return after, fmt.Errorf("read the results: %w", err)
 	}
 	for rows.Next() {
 		var r StoredResult
 		var at int64
 		var body string
-		if err := rows.Scan(&r.LearnerID, &at, &body); err != nil {
+		if err := rows.Scan(&r.ID, &r.ClassID, &r.LearnerID, &at, &body); err != nil {
 			rows.Close()
-			return fmt.Errorf("read the results: %w", err)
+			return after, fmt.Errorf("read the results: %w", err)
 		}
 		r.ReceivedAt, r.Body = fromMS(at), []byte(body)
-		if err := result(r); err != nil {
+		if err := to.Result(r); err != nil {
 			rows.Close()
-			return err
+			return after, err
 		}
+		after.Result = r.ID
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read the results: %w", err)
+		return after, fmt.Errorf("read the results: %w", err)
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT h.learner_id, h.at, h.place FROM heartbeats h
-		JOIN learners l ON l.id = h.learner_id WHERE l.class_id = ?`, classID)
+	rows, err = s.db.QueryContext(ctx, `SELECT l.class_id, h.learner_id, h.at, h.place FROM heartbeats h
+		JOIN learners l ON l.id = h.learner_id WHERE h.at > ? AND l.class_id IN (`+in+`) ORDER BY h.at`, args(after.Heartbeat)...)
 	if err != nil {
-		return fmt.Errorf("read the heartbeats: %w", err)
+		return after, fmt.Errorf("read the heartbeats: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var h StoredHeartbeat
 		var at int64
-		if err := rows.Scan(&h.LearnerID, &at, &h.Place); err != nil {
-			return fmt.Errorf("read the heartbeats: %w", err)
+		if err := rows.Scan(&h.ClassID, &h.LearnerID, &at, &h.Place); err != nil {
+			return after, fmt.Errorf("read the heartbeats: %w", err)
 		}
 		h.At = fromMS(at)
-		heartbeat(h)
+		to.Heartbeat(h)
+		after.Heartbeat = at
 	}
-	return rows.Err()
+	return after, rows.Err()
 }
 
 // CountResults returns how many results class classID has stored.
-func (s *Store) CountResults(ctx context.Context, classID int64) (int, error) {
+func (s *SQLiteStore) CountResults(ctx context.Context, classID int64) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM results r JOIN learners l ON l.id = r.learner_id
 		WHERE l.class_id = ?`, classID).Scan(&n)
 	return n, err
+}
+
+// OrganiserToken returns the organiser token's hash, making a token when
+// there is none or reset is set.
+func (s *SQLiteStore) OrganiserToken(ctx context.Context, reset bool) ([]byte, string, error) {
+	var h []byte
+	err := s.db.QueryRowContext(ctx, "SELECT token_hash FROM organiser WHERE id = 1").Scan(&h)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, "", fmt.Errorf("read the organiser token: %w", err)
+	}
+	if err == nil && !reset {
+		return h, "", nil
+	}
+	token := newToken("wo_")
+	h = hashToken(token)
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO organiser (id, token_hash) VALUES (1, ?)
+			ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash`, h)
+		return err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("store the organiser token: %w", err)
+	}
+	return h, token, nil
 }

@@ -1,25 +1,31 @@
-// The dashboard page's live updates: the server sends the board's HTML,
-// rendered and escaped on the server, as the "board" event on /events.
+// The dashboard pages' live updates: the element with data-events is
+// replaced by the HTML the server sends, rendered and escaped on the
+// server, as the event named by data-event (the class page's "board" on
+// /events, a learner's "learner" on /learners/ID/events).
 "use strict";
 (function () {
-  const board = document.getElementById("board");
+  const target = document.querySelector("[data-events]");
   const live = document.getElementById("live");
-  if (!board || !window.EventSource) {
+  if (!target || !window.EventSource) {
     return;
   }
   let updates = 0;
-  const events = new EventSource("/events");
-  events.addEventListener("board", function (e) {
-    board.innerHTML = e.data;
+  const events = new EventSource(target.dataset.events);
+  events.addEventListener(target.dataset.event, function (e) {
+    target.innerHTML = e.data;
     updates++;
     document.body.dataset.updates = String(updates);
   });
   events.addEventListener("open", function () {
-    live.textContent = "live";
-    live.className = "live on";
+    if (live) {
+      live.textContent = "live";
+      live.className = "live on";
+    }
   });
   events.addEventListener("error", function () {
-    live.textContent = "reconnecting…";
-    live.className = "live off";
+    if (live) {
+      live.textContent = "reconnecting…";
+      live.className = "live off";
+    }
   });
 })();

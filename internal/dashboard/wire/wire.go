@@ -16,6 +16,9 @@ const (
 	PathJoin = "/api/v1/join"
 	// PathBoard is the instructor's read API for the whole class (GET).
 	PathBoard = "/api/v1/board"
+	// PathClasses is the organiser's read API: every class served, summed
+	// up (GET).
+	PathClasses = "/api/v1/classes"
 	// PathLearnersPrefix starts the per-learner paths.
 	PathLearnersPrefix = "/api/v1/learners/"
 )

@@ -1,0 +1,212 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/breakthemonolith/workshop/internal/dashdeploy"
+)
+
+type dashboardDeployOptions struct {
+	IO     IOStreams
+	Global *GlobalOptions
+	// Stacks returns the CloudFormation client --apply deploys with.
+	Stacks         func(ctx context.Context) (dashdeploy.StackAPI, error)
+	Image          string
+	Class          string
+	Count          int
+	CertificateArn string
+	StuckAfter     string
+	Name           string
+	Out            string
+	Apply          bool
+}
+
+// defaultDashboardStack names the dashboard's stack unless told otherwise.
+const defaultDashboardStack = "workshop-dashboard"
+
+func newDashboardDeployCmd(f *Factory, runF func(context.Context, *dashboardDeployOptions) error) *cobra.Command {
+	opts := &dashboardDeployOptions{IO: f.IO, Global: f.Global}
+	opts.Stacks = func(ctx context.Context) (dashdeploy.StackAPI, error) {
+		c, _, err := f.awsClients(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return c.CFN, nil
+	}
+	cmd := &cobra.Command{
+		Use:   "deploy",
+		Short: "Write (or with --apply deploy) a CloudFormation stack that runs the dashboard on ECS Fargate with Postgres",
+		Long: `Write the CloudFormation template of the class dashboard on Amazon ECS: Fargate
+tasks (--count of them) behind an Application Load Balancer, HTTPS when
+--certificate-arn names an ACM certificate (HTTP then redirects to it), all
+sharing one PostgreSQL database on Amazon RDS whose password RDS keeps in
+Secrets Manager. --image is a container image whose entry point is the
+workshop binary.
+
+Without --apply it writes the template to --out and prints the AWS CLI command
+that deploys it; with --apply it creates the stack (or updates it) and waits,
+which takes ten minutes or more for the database. The first task to start
+creates the class and prints its join code and instructor URL in the stack's
+log group.`,
+		Example: "  workshop dashboard deploy --image 123456789012.dkr.ecr.eu-west-1.amazonaws.com/workshop:v1\n" +
+			"  workshop dashboard deploy --image IMAGE --certificate-arn arn:aws:acm:eu-west-1:123456789012:certificate/ID --apply",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Image == "" {
+				return usageErrorf("--image is required: the container image of the workshop binary the tasks run")
+			}
+			if opts.Count < 1 || opts.Count > 10 {
+				return usageErrorf("invalid --count %d: run 1 to 10 tasks", opts.Count)
+			}
+			if opts.Class == "" || len(opts.Class) > 100 {
+				return usageErrorf("invalid --class %q: give the class a name of 1 to 100 characters", opts.Class)
+			}
+			if opts.CertificateArn != "" && !strings.HasPrefix(opts.CertificateArn, "arn:") {
+				return usageErrorf("invalid --certificate-arn %q: expected an ACM certificate's ARN, like arn:aws:acm:REGION:ACCOUNT:certificate/ID", opts.CertificateArn)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return dashboardDeployRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Image, "image", "", "the container image the tasks run (its entry point is the workshop binary)")
+	cmd.Flags().StringVar(&opts.Class, "class", "workshop", "the class the dashboard serves")
+	cmd.Flags().IntVar(&opts.Count, "count", 2, "how many dashboard tasks serve behind the load balancer")
+	cmd.Flags().StringVar(&opts.CertificateArn, "certificate-arn", "", "an ACM certificate: serve HTTPS on 443 and redirect HTTP to it")
+	cmd.Flags().StringVar(&opts.StuckAfter, "stuck-after", "10m", "a learner with no newly passing condition for this long counts as stuck")
+	cmd.Flags().StringVar(&opts.Name, "name", defaultDashboardStack, "the stack's name")
+	cmd.Flags().StringVar(&opts.Out, "out", "dashboard.yml", "where to write the template ('-' for standard output)")
+	cmd.Flags().BoolVar(&opts.Apply, "apply", false, "deploy the stack now and wait for it")
+	return cmd
+}
+
+func (o *dashboardDeployOptions) params() dashdeploy.Params {
+	return dashdeploy.Params{Image: o.Image, ClassName: o.Class, DesiredCount: strconv.Itoa(o.Count),
+		CertificateArn: o.CertificateArn, StuckAfter: o.StuckAfter}
+}
+
+func dashboardDeployRun(ctx context.Context, opts *dashboardDeployOptions) error {
+	if opts.Global != nil && opts.Global.Sandbox {
+		return envError{err: fmt.Errorf("deploy the dashboard on the sandbox: the sandbox has no RDS (AWS::RDS::DBInstance), which the dashboard's database needs"),
+			hint: "deploy it to an AWS account (drop --sandbox), or run it locally: " + opts.Global.followUp("dashboard", "serve")}
+	}
+	if opts.Apply {
+		return dashboardDeployApply(ctx, opts)
+	}
+	tmpl := dashdeploy.Template()
+	if opts.Out == "-" {
+		_, err := opts.IO.Out.Write(tmpl)
+		return err
+	}
+	if err := os.WriteFile(opts.Out, tmpl, 0o644); err != nil {
+		return envError{err: fmt.Errorf("write the dashboard's template %s: %w", opts.Out, err), hint: "pass another --out, or --out - for standard output"}
+	}
+	w := opts.IO.ErrOut
+	fmt.Fprintf(w, "✔ wrote %s: the dashboard on ECS Fargate (%d tasks) with PostgreSQL on RDS, %s\n", opts.Out, opts.Count, scheme(opts))
+	fmt.Fprintf(w, "Deploy it with the AWS CLI:\n  %s\n", awsDeployCommand(opts))
+	fmt.Fprintf(w, "or let workshop deploy it and wait:\n  %s\n", opts.Global.followUp(deployArgs(opts, true)...))
+	return nil
+}
+
+// scheme says how the load balancer serves.
+func scheme(opts *dashboardDeployOptions) string {
+	if opts.CertificateArn != "" {
+		return "HTTPS on 443 (HTTP redirects to it)"
+	}
+	return "plain HTTP on 80 (pass --certificate-arn for HTTPS)"
+}
+
+// awsDeployCommand is the AWS CLI command that deploys the written
+// template with the options' parameters.
+func awsDeployCommand(opts *dashboardDeployOptions) string {
+	parts := append(awsPrefix(opts.Global), "cloudformation", "deploy", "--template-file", opts.Out, "--stack-name", opts.Name,
+		"--capabilities", "CAPABILITY_IAM", "--tags", "workshop:managed=true", "--parameter-overrides")
+	for _, kv := range opts.params().Values() {
+		parts = append(parts, kv[0]+"="+kv[1])
+	}
+	for i, p := range parts {
+		parts[i] = shellQuote(p)
+	}
+	return strings.Join(parts, " ")
+}
+
+// awsPrefix is the AWS CLI with the profile and region the global flags
+// select.
+func awsPrefix(g *GlobalOptions) []string {
+	parts := []string{"aws"}
+	if g != nil {
+		if g.Profile != "" {
+			parts = append(parts, "--profile", g.Profile)
+		}
+		if g.Region != "" {
+			parts = append(parts, "--region", g.Region)
+		}
+	}
+	return parts
+}
+
+// awsCommand quotes an AWS CLI command with the global flags' profile and
+// region.
+func awsCommand(g *GlobalOptions, args ...string) string {
+	parts := append(awsPrefix(g), args...)
+	for i, p := range parts {
+		parts[i] = shellQuote(p)
+	}
+	return strings.Join(parts, " ")
+}
+
+// deployArgs are the arguments of this deploy as a command, with --apply
+// when apply.
+func deployArgs(opts *dashboardDeployOptions, apply bool) []string {
+	args := []string{"dashboard", "deploy", "--image", opts.Image}
+	if opts.Class != "workshop" {
+		args = append(args, "--class", opts.Class)
+	}
+	if opts.Count != 2 {
+		args = append(args, "--count", strconv.Itoa(opts.Count))
+	}
+	if opts.CertificateArn != "" {
+		args = append(args, "--certificate-arn", opts.CertificateArn)
+	}
+	if opts.StuckAfter != "10m" {
+		args = append(args, "--stuck-after", opts.StuckAfter)
+	}
+	if opts.Name != defaultDashboardStack {
+		args = append(args, "--name", opts.Name)
+	}
+	if apply {
+		args = append(args, "--apply")
+	}
+	return args
+}
+
+func dashboardDeployApply(ctx context.Context, opts *dashboardDeployOptions) error {
+	api, err := opts.Stacks(ctx)
+	if err != nil {
+		return err
+	}
+	w := opts.IO.ErrOut
+	fmt.Fprintf(w, "→ deploying stack %s: the dashboard on ECS Fargate with PostgreSQL on RDS, %s (the database takes ten minutes or more)\n", opts.Name, scheme(opts))
+	out, err := dashdeploy.Apply(ctx, api, opts.Name, opts.params())
+	if err != nil {
+		return envError{err: fmt.Errorf("deploy the dashboard: %w", err),
+			hint: "the stack's events say which resource failed and why: " + awsCommand(opts.Global, "cloudformation", "describe-stack-events", "--stack-name", opts.Name)}
+	}
+	verb := "updated"
+	if out.Created {
+		verb = "created"
+	}
+	fmt.Fprintf(w, "✔ stack %s %s (%s)\n", opts.Name, verb, out.Status)
+	fmt.Fprintln(opts.IO.Out, out.Outputs["URL"])
+	if lg := out.Outputs["LogGroup"]; lg != "" {
+		fmt.Fprintf(w, "The class's join code and instructor URL are in the tasks' log:\n  %s\n", awsCommand(opts.Global, "logs", "tail", lg, "--since", "1h"))
+	}
+	return nil
+}

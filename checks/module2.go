@@ -53,7 +53,7 @@ func module2Checks(x fixer) []check {
 			expected: "CREATE_COMPLETE or UPDATE_COMPLETE", run: stackSettled},
 		{id: m2 + "not-left-running", title: "The deployment has not been left running for over a day",
 			expected: "the stack is less than a day old, or cleaned up when you are done", requires: []string{m2 + "stack-settled"},
-			run: deploymentAge(x)},
+			run: deploymentAge(x), reminder: true},
 		{id: m2 + "stack-outputs", title: "The stack has the outputs the later steps read",
 			expected: "outputs " + strings.Join(workshop.RequiredOutputs(), ", "), requires: []string{m2 + "stack-settled"},
 			run: func(f *facts) outcome {

@@ -25,6 +25,10 @@ type check struct {
 	// severity and concern are set on the security target's findings.
 	severity workshop.Severity
 	concern  string
+	// reminder marks a warning about how the deployment is used over
+	// time (left running for days), which no step of the module makes
+	// pass: cleaning up does.
+	reminder bool
 }
 
 // outcome is what a check found.
@@ -282,6 +286,23 @@ func firstBlocker(requires []string, done map[string]workshop.Condition) (worksh
 		}
 	}
 	return workshop.Condition{}, false
+}
+
+// Reminders are the ids of the conditions that warn about how the
+// deployment is used over time, which no step of a module proves.
+func (r *Runner) Reminders() map[string]bool {
+	out := map[string]bool{}
+	for _, t := range Targets() {
+		if t == workshop.TargetAll {
+			continue
+		}
+		for _, c := range r.checksFor(t) {
+			if c.reminder {
+				out[c.id] = true
+			}
+		}
+	}
+	return out
 }
 
 // CheckIDs lists the ids of every condition, by target, for tests and the

@@ -9,13 +9,16 @@ import (
 )
 
 // The content and the checks stay consistent: every condition a step names
-// exists, and every condition of a module is proved by one of its steps.
+// exists, and every condition of a module is proved by one of its steps
+// (but reminders, such as a deployment left running for days, which
+// cleaning up answers).
 func TestContentMatchesChecks(t *testing.T) {
 	mods, err := Modules()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := (&checks.Runner{Options: checks.Options{Stack: "S", Region: "us-east-1"}}).CheckIDs()
+	runner := &checks.Runner{Options: checks.Options{Stack: "S", Region: "us-east-1"}}
+	ids, reminders := runner.CheckIDs(), runner.Reminders()
 	exists := map[string]bool{}
 	for _, list := range ids {
 		for _, id := range list {
@@ -33,7 +36,7 @@ func TestContentMatchesChecks(t *testing.T) {
 			}
 		}
 		for _, id := range ids[m.Target] {
-			if !named[id] {
+			if !named[id] && !reminders[id] {
 				t.Errorf("%s: condition %s is proved by no step", m.Target, id)
 			}
 		}

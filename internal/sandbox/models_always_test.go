@@ -28,3 +28,13 @@ func alwaysReturned() map[string][]string {
 			"defaultCapacityProviderStrategy"},
 	}
 }
+
+// beyondEnum lists, per model enum (endpoint prefix.shape), the values AWS
+// really sends that botocore's model does not list: a stack created through
+// a change set reports REVIEW_IN_PROGRESS as its own resource's status in
+// DescribeStackEvents (the CloudFormation user guide's change set events).
+func beyondEnum() map[string][]string {
+	return map[string][]string{
+		"cloudformation.ResourceStatus": {"REVIEW_IN_PROGRESS"},
+	}
+}

@@ -166,7 +166,7 @@ func (m *awsModel) walkJSON(shapeName, path string, v any, problems *[]string) {
 		str, ok := v.(string)
 		if !ok {
 			bad("want a string, got %T", v)
-		} else if len(s.Enum) > 0 && !slices.Contains(s.Enum, str) {
+		} else if len(s.Enum) > 0 && !slices.Contains(s.Enum, str) && !slices.Contains(beyondEnum()[m.Metadata.EndpointName+"."+shapeName], str) {
 			bad("%q is not one of %s's values", str, shapeName)
 		}
 	case "blob":
@@ -313,7 +313,7 @@ func (m *awsModel) walkXML(shapeName, path string, n xmlNode, top bool, problems
 			m.walkXML(s.Value.Shape, path+"."+k[0].Text, v[0], false, problems)
 		}
 	case "string":
-		if len(s.Enum) > 0 && !slices.Contains(s.Enum, text) {
+		if len(s.Enum) > 0 && !slices.Contains(s.Enum, text) && !slices.Contains(beyondEnum()[m.Metadata.EndpointName+"."+shapeName], text) {
 			bad("%q is not one of %s's values", text, shapeName)
 		}
 	case "boolean":

@@ -27,7 +27,7 @@ func module2() Module {
 			func(s *script) { createServices(s, workshop.Monolith) }).runs(ensureServices(workshop.Monolith)),
 		step(m2+"validate", "Open the monolith through the load balancer", KindProbe,
 			[]string{m2 + "alb-root", m2 + "alb-api-users"},
-			func(s *script) { probe(s, "/", "/api/users", "/api/threads", "/api/posts") }).
+			func(s *script) { probe(s, []string{workshop.Monolith}, "/", "/api/users", "/api/threads", "/api/posts") }).
 			runs(probeMonolith(map[string]string{"/": "", "/api/users": "monolith", "/api/threads": "monolith", "/api/posts": "monolith"})),
 	)
 }
@@ -113,6 +113,13 @@ func waitServed(url string) string {
 		`)" in 503|000) sleep 2 ;; *) break ;; esac; done`
 }
 
+// waitDeployed is a bounded shell loop that runs describe (which prints a
+// service's newest deployment's rollout state) every 2 s, 90 times at
+// most, until the deployment is COMPLETED (or FAILED: the check says why).
+func waitDeployed(describe string) string {
+	return `for i in $(seq 90); do case "$(` + describe + `)" in COMPLETED|FAILED) break ;; *) sleep 2 ;; esac; done`
+}
+
 // inline puts a shell word inside a double-quoted string: "$VAR" becomes
 // ${VAR}, a literal stays.
 func inline(word string) string {
@@ -139,11 +146,17 @@ func braced(word string) (string, bool) {
 
 func unquoteForComment(word string) string { return strings.Trim(word, `"`) }
 
-func probe(s *script, paths ...string) {
+func probe(s *script, services []string, paths ...string) {
 	url := s.output("Url")
 	s.comment("Wait (up to 3 minutes) until each path is served: 503 means no healthy task behind it yet.")
 	for _, p := range paths {
 		s.line(waitServed(suffix(url, p)))
+	}
+	cluster := s.output("ClusterName")
+	s.comment("ECS marks a deployment COMPLETED shortly after its tasks pass their health checks; wait for that too:")
+	for _, svc := range services {
+		s.line(waitDeployed(s.aws("ecs describe-services --cluster", cluster, "--services", svc,
+			"--query 'services[0].deployments[0].rolloutState' --output text")))
 	}
 	for _, p := range paths {
 		s.line("curl -si", suffix(url, p))

@@ -30,7 +30,7 @@ func module4() Module {
 			[]string{m4 + "api-scaled-down"}, scaleDownMonolith).runs(scaleDown),
 		step(m4+"validate", "Check each path is answered by its own service", KindProbe,
 			conditionsFor(m4+"probe-", workshop.Microservices()),
-			func(s *script) { probe(s, "/api/users", "/api/threads", "/api/posts") }).
+			func(s *script) { probe(s, workshop.Microservices(), "/api/users", "/api/threads", "/api/posts") }).
 			runs(probeAnswers(map[string]string{"/api/users": "users", "/api/threads": "threads", "/api/posts": "posts"})),
 	)
 }

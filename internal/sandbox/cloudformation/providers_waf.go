@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
@@ -69,12 +70,20 @@ func deleteWebACL(p *provCall, id string, _ map[string]string) error {
 		return nil
 	}
 	ref := map[string]any{"Name": parts[0], "Id": parts[1], "Scope": parts[2]}
-	var got struct{ LockToken string }
-	if err := callJSON(p, "WAFV2", p.res.WAFAPI.GetWebACL, ref, &got); err != nil {
-		if strings.Contains(err.Error(), "doesn’t exist") || strings.Contains(err.Error(), "NotFound") {
-			return nil
-		}
+	body, err := json.Marshal(ref)
+	if err != nil {
 		return err
+	}
+	out, err := p.res.WAFAPI.GetWebACL(p.apiCall(), body)
+	if apiCode(err) == "WAFNonexistentItemException" {
+		return nil // already gone
+	}
+	if err != nil {
+		return p.apiErr("WAFV2", err)
+	}
+	var got struct{ LockToken string }
+	if raw, err := json.Marshal(out); err != nil || json.Unmarshal(raw, &got) != nil {
+		return fmt.Errorf("read web ACL %s's lock token: %v", parts[0], err)
 	}
 	ref["LockToken"] = got.LockToken
 	return callJSON(p, "WAFV2", p.res.WAFAPI.DeleteWebACL, ref, nil)

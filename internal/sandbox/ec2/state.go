@@ -76,7 +76,8 @@ type SecurityGroup struct {
 // Rule is one rule of a security group, from one source.
 type Rule struct {
 	// ID is the rule's id (sgr-…), set for rules made by
-	// AWS::EC2::SecurityGroupIngress so that they can be removed.
+	// AWS::EC2::SecurityGroupIngress and AWS::EC2::SecurityGroupEgress so
+	// that they can be removed.
 	ID            string `json:"id,omitempty"`
 	Protocol      string `json:"protocol"`
 	FromPort      int    `json:"fromPort"`

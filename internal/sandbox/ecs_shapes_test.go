@@ -20,14 +20,16 @@ func TestECSClusterCountsAndTaskDefinitionLists(t *testing.T) {
 	if err := w.createService("users", tg, 2); err != nil {
 		t.Fatal(err)
 	}
-	out, err := w.ecs.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{cluster}})
-	if err != nil || len(out.Clusters) != 1 {
-		t.Fatalf("DescribeClusters: %v %+v", err, out)
-	}
-	c := out.Clusters[0]
-	if c.ActiveServicesCount != 1 || c.RunningTasksCount+c.PendingTasksCount != 2 {
-		t.Errorf("cluster counts: %d services, %d running, %d pending; want 1 service and 2 tasks", c.ActiveServicesCount, c.RunningTasksCount, c.PendingTasksCount)
-	}
+	// The task runner starts the service's tasks in the background: the
+	// counts follow as it does.
+	until(t, "the cluster counts 1 service and its 2 tasks", func() bool {
+		out, err := w.ecs.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{cluster}})
+		if err != nil || len(out.Clusters) != 1 {
+			t.Fatalf("DescribeClusters: %v %+v", err, out)
+		}
+		c := out.Clusters[0]
+		return c.ActiveServicesCount == 1 && c.RunningTasksCount+c.PendingTasksCount == 2
+	})
 
 	td, err := w.ecs.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("users")})
 	if err != nil {

@@ -28,7 +28,8 @@ func cleanupChecks(x fixer) []check {
 					return failed(err)
 				}
 				cluster := output(st, "ClusterName")
-				var left, arns, fixes, draining, foreign []string
+				var l leftovers
+				var draining []string
 				for _, name := range workshop.Services() {
 					s, ok := svcs[name]
 					if ok {
@@ -37,25 +38,24 @@ func cleanupChecks(x fixer) []check {
 							return failed(err)
 						}
 						if !mine {
-							foreign, ok = append(foreign, name), false
+							l.foreign, ok = append(l.foreign, name), false
 						}
 					}
 					switch {
 					case !ok:
 					case aws.ToString(s.Status) == "DRAINING":
 						draining = append(draining, fmt.Sprintf("%s (DRAINING, %d running)", name, s.RunningCount))
-						arns = append(arns, aws.ToString(s.ServiceArn))
+						l.arns = append(l.arns, aws.ToString(s.ServiceArn))
 					default:
-						left = append(left, fmt.Sprintf("%s (%s, %d running)", name, aws.ToString(s.Status), s.RunningCount))
-						arns = append(arns, aws.ToString(s.ServiceArn))
-						fixes = append(fixes, x.aws("ecs delete-service --cluster", cluster, "--service", name, "--force"))
+						l.keep(fmt.Sprintf("%s (%s, %d running)", name, aws.ToString(s.Status), s.RunningCount),
+							x.aws("ecs delete-service --cluster", cluster, "--service", name, "--force"), aws.ToString(s.ServiceArn))
 					}
 				}
-				if len(left) == 0 && len(draining) > 0 {
+				if len(l.left) == 0 && len(draining) > 0 {
 					return waiting("deleted, still stopping their tasks: "+strings.Join(draining, ", "),
-						"ECS stops a deleted service's tasks, then the service disappears.", arns...)
+						"ECS stops a deleted service's tasks, then the service disappears.", l.arns...)
 				}
-				return survivors("service", left, foreign, arns, fixes, "Delete the services first: their tasks keep running (and billing) until you do.")
+				return l.outcome("service", "Delete the services first: their tasks keep running (and billing) until you do.")
 			}},
 		{id: cl + "web-acl", title: "Module 5's web ACL is deleted",
 			expected: "no web ACL " + webACLName, run: webACLGone},
@@ -67,23 +67,18 @@ func cleanupChecks(x fixer) []check {
 				if err != nil {
 					return failed(err)
 				}
-				var left, arns, fixes, foreign []string
+				var l leftovers
 				for _, name := range append(workshop.Services(), workshop.DropTargetGroup) {
 					if tg, ok := tgs[name]; ok {
-						mine, err := f.owned(inventory.KindTargetGroup, aws.ToString(tg.TargetGroupArn))
-						if err != nil {
+						arn := aws.ToString(tg.TargetGroupArn)
+						if err := l.add(f, inventory.KindTargetGroup, arn, name, arn, func() string {
+							return x.aws("elbv2 delete-target-group --target-group-arn", arn)
+						}); err != nil {
 							return failed(err)
 						}
-						if !mine {
-							foreign = append(foreign, name)
-							continue
-						}
-						left = append(left, name)
-						arns = append(arns, aws.ToString(tg.TargetGroupArn))
-						fixes = append(fixes, x.aws("elbv2 delete-target-group --target-group-arn", aws.ToString(tg.TargetGroupArn)))
 					}
 				}
-				return survivors("target group", left, foreign, arns, fixes,
+				return l.outcome("target group",
 					"Target groups are not part of the stack; delete them after the listener (a target group in use cannot be deleted).")
 			}},
 		{id: cl + "stack", title: "Stack " + x.stack + " is deleted",
@@ -123,7 +118,7 @@ func cleanupChecks(x fixer) []check {
 				if err != nil {
 					return failed(err)
 				}
-				var left, arns, fixes, foreign []string
+				var l leftovers
 				for _, name := range workshop.Services() {
 					if !contains(fams, name) {
 						continue
@@ -145,17 +140,15 @@ func cleanupChecks(x fixer) []check {
 						}
 					}
 					if len(mine) < len(revs) {
-						foreign = append(foreign, name)
+						l.foreign = append(l.foreign, name)
 					}
 					if len(mine) > 0 {
-						left = append(left, name)
-						arns = append(arns, mine...)
-						fixes = append(fixes, "for td in $("+x.aws("ecs list-task-definitions --family-prefix", name,
+						l.keep(name, "for td in $("+x.aws("ecs list-task-definitions --family-prefix", name,
 							"--status ACTIVE --query 'taskDefinitionArns[]' --output text")+"); do "+
-							x.aws("ecs deregister-task-definition --task-definition", "\"$td\"")+" >/dev/null; done")
+							x.aws("ecs deregister-task-definition --task-definition", "\"$td\"")+" >/dev/null; done", mine...)
 					}
 				}
-				return survivors("task definition family", left, foreign, arns, fixes, "Deregistered revisions cost nothing, but leave the account tidy.")
+				return l.outcome("task definition family", "Deregistered revisions cost nothing, but leave the account tidy.")
 			}},
 		{id: cl + "repositories", title: "The workshop's ECR repositories are deleted",
 			expected: "no repository api, users, threads or posts", run: func(f *facts) outcome {
@@ -163,38 +156,62 @@ func cleanupChecks(x fixer) []check {
 				if err != nil {
 					return failed(err)
 				}
-				var left, arns, fixes, foreign []string
+				var l leftovers
 				for _, name := range workshop.Services() {
 					if r, ok := repos[name]; ok {
-						mine, err := f.owned(inventory.KindRepository, name)
-						if err != nil {
+						if err := l.add(f, inventory.KindRepository, name, name, aws.ToString(r.RepositoryArn), func() string {
+							return x.aws("ecr delete-repository --repository-name", name, "--force")
+						}); err != nil {
 							return failed(err)
 						}
-						if !mine {
-							foreign = append(foreign, name)
-							continue
-						}
-						left = append(left, name)
-						arns = append(arns, aws.ToString(r.RepositoryArn))
-						fixes = append(fixes, x.aws("ecr delete-repository --repository-name", name, "--force"))
 					}
 				}
-				return survivors("repository", left, foreign, arns, fixes, "Stored images are billed per GB-month; --force deletes the images with the repository.")
+				return l.outcome("repository", "Stored images are billed per GB-month; --force deletes the images with the repository.")
 			}},
 	}
 }
 
-// survivors turns a list of the workshop's resources that still exist into
-// an outcome; foreign look-alikes (the learner's own) are only mentioned.
-func survivors(kind string, left, foreign, arns, fixes []string, hint string) outcome {
-	alone := ""
-	if len(foreign) > 0 {
-		sort.Strings(foreign)
-		alone = fmt.Sprintf("; left alone, not tagged %s=true (the learner's own): %s", workshop.ManagedTagKey, strings.Join(foreign, ", "))
+// leftovers gathers, for one kind of resource, the workshop's that still
+// exist (with their ARNs and the commands that delete them) and the
+// learner's look-alikes, which are only named.
+type leftovers struct {
+	left, arns, fixes, foreign []string
+}
+
+// add sorts one resource that exists: the workshop's (its tag says so,
+// asked of ownerID) is kept with its ARN and fix (called only then);
+// another's is named as left alone.
+func (l *leftovers) add(f *facts, kind, ownerID, name, arn string, fix func() string) error {
+	mine, err := f.owned(kind, ownerID)
+	if err != nil {
+		return err
 	}
-	if len(left) == 0 {
+	if !mine {
+		l.foreign = append(l.foreign, name)
+		return nil
+	}
+	l.keep(name, fix(), arn)
+	return nil
+}
+
+// keep records one of the workshop's resources that is still there.
+func (l *leftovers) keep(name, fix string, arns ...string) {
+	l.left = append(l.left, name)
+	l.arns = append(l.arns, arns...)
+	l.fixes = append(l.fixes, fix)
+}
+
+// outcome passes when none of the workshop's is left, and fails naming
+// them with the fixes otherwise; look-alikes are only mentioned.
+func (l *leftovers) outcome(kind, hint string) outcome {
+	alone := ""
+	if len(l.foreign) > 0 {
+		sort.Strings(l.foreign)
+		alone = fmt.Sprintf("; left alone, not tagged %s=true (the learner's own): %s", workshop.ManagedTagKey, strings.Join(l.foreign, ", "))
+	}
+	if len(l.left) == 0 {
 		return pass("none left" + alone)
 	}
-	sort.Strings(left)
-	return fail(fmt.Sprintf("%d %s(s) left: %s%s", len(left), kind, strings.Join(left, ", "), alone), hint, strings.Join(fixes, " && "), arns...)
+	sort.Strings(l.left)
+	return fail(fmt.Sprintf("%d %s(s) left: %s%s", len(l.left), kind, strings.Join(l.left, ", "), alone), hint, strings.Join(l.fixes, " && "), l.arns...)
 }

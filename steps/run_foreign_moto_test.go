@@ -1,8 +1,20 @@
 package steps_test
 
 import (
+	"context"
+	"fmt"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
 	"github.com/breakthemonolith/workshop/steps"
 )
@@ -17,25 +29,26 @@ func TestRunRefusesForeignLookAlikes(t *testing.T) {
 	rec := &events{}
 	env := l.runEnv(rec)
 	env.Clients.Security = &steps.SecurityClients{EC2: l.aws.EC2, WAF: l.aws.WAF, Secrets: l.aws.Secrets, ECR: l.aws.ECR}
+	// cfn reads an output of the workshop's stack, "" while there is none.
 	cfn := func(key string) string {
-		return l.sh("cloudformation", "describe-stacks", "--stack-name", "BreakTheMonolith-Demo",
-			"--query", "Stacks[0].Outputs[?OutputKey=='"+key+"'].OutputValue")
-	}
-	// state is what a refused step must leave as it was.
-	state := func() string {
-		parts := []string{
-			l.sh("ecr", "describe-repositories", "--query", "repositories[].[repositoryName,imageTagMutability]"),
-			l.sh("secretsmanager", "list-secrets", "--query", "SecretList[].[Name,length(Tags||`[]`)]"),
-			l.sh("wafv2", "list-web-acls", "--scope", "REGIONAL", "--query", "WebACLs[].Name"),
-			l.sh("elbv2", "describe-target-groups", "--query", "TargetGroups[].TargetGroupName"),
-			l.sh("ecs", "list-task-definitions", "--query", "taskDefinitionArns"),
+		t.Helper()
+		out, err := l.aws.CFN.DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{})
+		if err != nil {
+			t.Fatalf("read the stacks: %v", err)
 		}
-		if cluster := l.sh("cloudformation", "describe-stacks", "--query", "Stacks[?StackName=='BreakTheMonolith-Demo'].Outputs[] | [?OutputKey=='ClusterName'].OutputValue"); cluster != "" {
-			parts = append(parts, l.sh("ecs", "list-services", "--cluster", cluster, "--query", "serviceArns"),
-				l.sh("wafv2", "get-web-acl-for-resource", "--resource-arn", cfn("ALBArn"), "--query", "WebACL.Name"))
+		for _, st := range out.Stacks {
+			for _, o := range st.Outputs {
+				if aws.ToString(st.StackName) == "BreakTheMonolith-Demo" && aws.ToString(o.OutputKey) == key {
+					return aws.ToString(o.OutputValue)
+				}
+			}
 		}
-		return strings.Join(parts, " | ")
+		return ""
 	}
+	// state is what a refused step must leave as it was. It is read with
+	// the SDK: the steps are under test here, not the AWS CLI, and each CLI
+	// call costs a second of CPU.
+	state := func() string { return l.accountState(cfn) }
 	refused := func(id, what string) {
 		t.Helper()
 		before := state()
@@ -91,4 +104,77 @@ func TestRunRefusesForeignLookAlikes(t *testing.T) {
 	l.sh("wafv2", "create-web-acl", "--name", "workshop-rate-limit", "--scope", "REGIONAL", "--default-action", "Allow={}",
 		"--visibility-config", "SampledRequestsEnabled=false,CloudWatchMetricsEnabled=false,MetricName=mine")
 	refused("security/add-rate-limit", "web ACL workshop-rate-limit")
+}
+
+// accountState is what the foreign-look-alike test compares before and
+// after a refused step: the repositories and their tag mutability, the
+// secrets and how many tags each has, the web ACLs, the target groups, the
+// task definitions, and, once the stack exists, the cluster's services and
+// the load balancer's web ACL. cfn reads a stack output.
+func (l *learner) accountState(cfn func(string) string) string {
+	l.t.Helper()
+	ctx := context.Background()
+	var parts []string
+	add := func(err error, format string, args ...any) {
+		l.t.Helper()
+		if err != nil {
+			l.t.Fatalf("read the account: %v", err)
+		}
+		parts = append(parts, fmt.Sprintf(format, args...))
+	}
+	repos, err := l.aws.ECR.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{})
+	var rs []string
+	if err == nil {
+		for _, r := range repos.Repositories {
+			rs = append(rs, aws.ToString(r.RepositoryName)+"="+string(r.ImageTagMutability))
+		}
+	}
+	sort.Strings(rs)
+	add(err, "repositories %v", rs)
+	secrets, err := l.aws.Secrets.ListSecrets(ctx, &secretsmanager.ListSecretsInput{})
+	var ss []string
+	if err == nil {
+		for _, s := range secrets.SecretList {
+			ss = append(ss, fmt.Sprintf("%s(%d tags)", aws.ToString(s.Name), len(s.Tags)))
+		}
+	}
+	sort.Strings(ss)
+	add(err, "secrets %v", ss)
+	acls, err := l.aws.WAF.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional})
+	var as []string
+	if err == nil {
+		for _, a := range acls.WebACLs {
+			as = append(as, aws.ToString(a.Name))
+		}
+	}
+	add(err, "web ACLs %v", as)
+	tgs, err := l.aws.ELB.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{})
+	var ts []string
+	if err == nil {
+		for _, tg := range tgs.TargetGroups {
+			ts = append(ts, aws.ToString(tg.TargetGroupName))
+		}
+	}
+	add(err, "target groups %v", ts)
+	tds, err := l.aws.ECS.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{})
+	var ds []string
+	if err == nil {
+		ds = tds.TaskDefinitionArns
+	}
+	add(err, "task definitions %v", ds)
+	if cluster := cfn("ClusterName"); cluster != "" {
+		svcs, err := l.aws.ECS.ListServices(ctx, &ecs.ListServicesInput{Cluster: aws.String(cluster)})
+		var vs []string
+		if err == nil {
+			vs = svcs.ServiceArns
+		}
+		add(err, "services %v", vs)
+		acl, err := l.aws.WAF.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(cfn("ALBArn"))})
+		name := ""
+		if err == nil && acl.WebACL != nil {
+			name = aws.ToString(acl.WebACL.Name)
+		}
+		add(err, "load balancer's web ACL %q", name)
+	}
+	return strings.Join(parts, " | ")
 }

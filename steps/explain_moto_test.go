@@ -75,7 +75,7 @@ func (l *learner) doOut(id string) string {
 	}
 	v := steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: l.endpoint}
 	if l.lookup {
-		err := steps.Lookup(context.Background(), steps.Readers{STS: l.aws.STS, ECR: l.aws.ECR, CFN: l.aws.CFN, ELB: l.aws.ELB}, &v)
+		err := steps.Lookup(context.Background(), steps.ReadersFrom(l.aws), &v)
 		if err != nil {
 			l.t.Fatalf("lookup: %v", err)
 		}

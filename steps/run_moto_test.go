@@ -33,7 +33,7 @@ func (e *events) reset() []workshop.Event {
 
 func (l *learner) runEnv(rec *events) *steps.Env {
 	return &steps.Env{
-		Clients:        steps.Clients{STS: l.aws.STS, ECR: l.aws.ECR, CFN: l.aws.CFN, ECS: l.aws.ECS, ELB: l.aws.ELB, Logs: l.aws.Logs},
+		Clients:        steps.ClientsFrom(l.aws),
 		Values:         steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: l.endpoint},
 		Report:         rec,
 		Poll:           10 * time.Millisecond,

@@ -192,9 +192,3 @@ func ensureTightGroups(ctx context.Context, r *runner) (bool, error) {
 	}
 	return changed, nil
 }
-
-// NewSecurityClients is module 5's clients from an AWS configuration.
-func NewSecurityClients(cfg aws.Config) *SecurityClients {
-	c := cloud.NewClients(cfg)
-	return &SecurityClients{EC2: c.EC2, WAF: c.WAF, Secrets: c.Secrets, ECR: c.ECR}
-}

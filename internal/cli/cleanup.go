@@ -43,7 +43,7 @@ workshop name is listed and left alone. At the end it says what is left.`,
 				if err != nil {
 					return steps.CleanupClients{}, err
 				}
-				return cleanupClients(c), nil
+				return steps.CleanupClientsFrom(c), nil
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -109,7 +109,7 @@ func lookupValues(ctx context.Context, f *Factory) (steps.Values, error) {
 	if f.Global.Sandbox {
 		v.PushFromHost = pushFromHost(ctx, strings.TrimPrefix(cloud.SandboxEndpoint(f.Getenv), "http://"))
 	}
-	err = steps.Lookup(ctx, lookupReaders(c), &v)
+	err = steps.Lookup(ctx, steps.ReadersFrom(c), &v)
 	if err != nil {
 		return v, errors.New(cloud.Message(err))
 	}

@@ -147,7 +147,7 @@ func newRunEnv(ctx context.Context, f *Factory, o *runOptions) (*steps.Env, erro
 	return &steps.Env{
 		Poll:           poll,
 		StackTakes:     stackTakes,
-		Clients:        runClients(c),
+		Clients:        steps.ClientsFrom(c),
 		Values:         steps.Values{Region: c.Region(), Stack: f.Global.Stack, Endpoint: c.Endpoint()},
 		Report:         p,
 		Confirm:        confirmer(o),

@@ -102,7 +102,7 @@ func TestStackUrlAnswers(t *testing.T) {
 	if got := outputs(describeStack(t, cfnClient(s), "BreakTheMonolith-Demo"))["Url"]; got != url {
 		t.Fatalf("Url after a restart %q, want %q", got, url)
 	}
-	c := elb.NewFromConfig(sdkConfig(s, "us-east-1"))
+	c := sdkClients(s, "us-east-1").ELB
 	lbs, err := c.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
 	if err != nil || len(lbs.LoadBalancers) != 1 || "http://"+aws.ToString(lbs.LoadBalancers[0].DNSName) != url {
 		t.Fatalf("DescribeLoadBalancers: %v %+v", err, lbs)

@@ -20,7 +20,7 @@ import (
 )
 
 func cfnClient(s *sandbox.Server) *cloudformation.Client {
-	return cloudformation.NewFromConfig(sdkConfig(s, "us-east-1"))
+	return sdkClients(s, "us-east-1").CFN
 }
 
 // workshopTemplate is templates/cloudformation/ecs.yml.

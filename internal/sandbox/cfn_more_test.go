@@ -154,19 +154,19 @@ func TestCDKLikeStackDeploysAndItsDeletionStopsItsTasks(t *testing.T) {
 	if arn := outputs(describeStack(t, c, "cdk-app"))["ProfileArn"]; !strings.HasPrefix(arn, "arn:aws:iam::123456789012:instance-profile/") {
 		t.Errorf("the instance profile's Arn: %q", arn)
 	}
-	sm := secretsmanager.NewFromConfig(sdkConfig(w.s, "us-east-1"))
+	sm := sdkClients(w.s, "us-east-1").Secrets
 	secret, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(outputs(describeStack(t, c, "cdk-app"))["SecretArn"])})
 	var value struct{ Username, Password string }
 	if err != nil || json.Unmarshal([]byte(aws.ToString(secret.SecretString)), &value) != nil || value.Username != "forum" ||
 		len(value.Password) != 20 || strings.ContainsAny(value.Password, `"@/`) {
 		t.Errorf("the generated secret: %v %+v", err, value)
 	}
-	waf := wafv2.NewFromConfig(sdkConfig(w.s, "us-east-1"))
+	waf := sdkClients(w.s, "us-east-1").WAF
 	acl, err := waf.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(w.outputs["ALBArn"])})
 	if err != nil || acl.WebACL == nil || aws.ToString(acl.WebACL.Name) != "cdk-app-acl" || len(acl.WebACL.Rules) != 1 {
 		t.Errorf("the stack's web ACL on the load balancer: %v %+v", err, acl)
 	}
-	sgs, err := ec2.NewFromConfig(sdkConfig(w.s, "us-east-1")).DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{group}})
+	sgs, err := sdkClients(w.s, "us-east-1").EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{group}})
 	if err != nil || len(sgs.SecurityGroups) != 1 {
 		t.Fatalf("DescribeSecurityGroups: %v", err)
 	}

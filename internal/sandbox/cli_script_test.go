@@ -10,13 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
 	"github.com/breakthemonolith/workshop/checks"
+	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/sandbox"
 	"github.com/breakthemonolith/workshop/internal/scaffold"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
@@ -34,7 +29,7 @@ type cliLearner struct {
 	s      *sandbox.Server
 	dir    string
 	env    []string
-	cfg    aws.Config
+	aws    *cloud.Clients
 	runner *checks.Runner
 	lookup bool
 }
@@ -42,7 +37,7 @@ type cliLearner struct {
 func newCLILearner(t *testing.T, bin, wantVersion string) *cliLearner {
 	t.Helper()
 	s := start(t, "")
-	l := &cliLearner{t: t, s: s, dir: t.TempDir(), cfg: sdkConfig(s, "us-east-1")}
+	l := &cliLearner{t: t, s: s, dir: t.TempDir(), aws: sdkClients(s, "us-east-1")}
 	// A folder with only this CLI as "aws", first on PATH.
 	binDir := t.TempDir()
 	if err := os.Symlink(bin, filepath.Join(binDir, "aws")); err != nil {
@@ -67,7 +62,7 @@ func newCLILearner(t *testing.T, bin, wantVersion string) *cliLearner {
 	if _, err := scaffold.Write(l.dir, files, false); err != nil {
 		t.Fatal(err)
 	}
-	l.runner = &checks.Runner{Clients: checks.NewClients(l.cfg, &http.Client{Timeout: 5 * time.Second}, cliStubLocal{}),
+	l.runner = &checks.Runner{Clients: checks.ClientsFrom(l.aws, &http.Client{Timeout: 5 * time.Second}, cliStubLocal{}),
 		Options: checks.Options{Stack: "BreakTheMonolith-Demo", Region: "us-east-1", Endpoint: s.Endpoint(),
 			Getenv: func(string) string { return "" }, Now: time.Now, APICalls: func() int { return 0 }}}
 	return l
@@ -95,8 +90,7 @@ func (l *cliLearner) do(id string) {
 	}
 	v := steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: l.s.Endpoint()}
 	if l.lookup {
-		if err := steps.Lookup(context.Background(), steps.Readers{STS: sts.NewFromConfig(l.cfg), ECR: ecr.NewFromConfig(l.cfg),
-			CFN: cloudformation.NewFromConfig(l.cfg), ELB: elb.NewFromConfig(l.cfg)}, &v); err != nil {
+		if err := steps.Lookup(context.Background(), steps.ReadersFrom(l.aws), &v); err != nil {
 			l.t.Fatalf("lookup: %v", err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 )
 
@@ -63,10 +64,10 @@ Outputs:
 
 func newPeer(t *testing.T, name, endpoint string) *peer {
 	t.Helper()
-	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
-	p := &peer{name: name, ecr: ecr.NewFromConfig(cfg), ecs: ecs.NewFromConfig(cfg), elb: elb.NewFromConfig(cfg),
-		cfn: cloudformation.NewFromConfig(cfg)}
+	clients := cloud.NewClients(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	p := &peer{name: name, ecr: clients.ECR, ecs: clients.ECS, elb: clients.ELB,
+		cfn: clients.CFN}
 	ctx := context.Background()
 	if _, err := p.cfn.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("diff"),
 		TemplateBody: aws.String(diffSetup)}); err != nil {

@@ -111,7 +111,7 @@ func TestCreateAndDescribeRepository(t *testing.T) {
 func TestRepositoriesAreRegional(t *testing.T) {
 	s := start(t, "")
 	ctx := context.Background()
-	west := ecr.NewFromConfig(sdkConfig(s, "eu-west-1"))
+	west := sdkClients(s, "eu-west-1").ECR
 	if _, err := west.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String("api")}); err != nil {
 		t.Fatal(err)
 	}

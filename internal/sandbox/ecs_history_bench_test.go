@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/breakthemonolith/workshop/internal/cloud"
 	sbecs "github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 )
@@ -35,8 +37,8 @@ func BenchmarkUpdateServiceAfterStops(b *testing.B) {
 			}
 			defer s.Close()
 			ctx := context.Background()
-			c := ecs.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(s.Endpoint()),
-				Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+			c := cloud.NewClients(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(s.Endpoint()),
+				Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}).ECS
 			s.mu.Lock() // clusters come from stacks: make one directly
 			s.state.ECS.Clusters["us-east-1/c"] = &sbecs.Cluster{Name: "c", Region: "us-east-1", Status: "ACTIVE", CreatedAt: time.Now().UTC()}
 			s.mu.Unlock()

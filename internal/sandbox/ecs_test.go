@@ -28,8 +28,8 @@ func newWorld(t *testing.T, dir string) *world {
 	t.Helper()
 	s := start(t, dir)
 	createStack(t, cfnClient(s), "BreakTheMonolith-Demo", workshopTemplate(t))
-	cfg := sdkConfig(s, "us-east-1")
-	return &world{s: s, ecs: ecs.NewFromConfig(cfg), elb: elb.NewFromConfig(cfg),
+	clients := sdkClients(s, "us-east-1")
+	return &world{s: s, ecs: clients.ECS, elb: clients.ELB,
 		outputs: outputs(describeStack(t, cfnClient(s), "BreakTheMonolith-Demo"))}
 }
 
@@ -83,7 +83,7 @@ func (w *world) createService(name, tg string, desired int32) error {
 
 func TestECSTaskDefinitions(t *testing.T) {
 	s := start(t, "")
-	c, ctx := ecs.NewFromConfig(sdkConfig(s, "us-east-1")), context.Background()
+	c, ctx := sdkClients(s, "us-east-1").ECS, context.Background()
 	w := &world{s: s, ecs: c}
 	td1 := w.taskDef(t, "api", "img:1")
 	td2 := w.taskDef(t, "api", "img:2")
@@ -253,7 +253,7 @@ func TestECSServices(t *testing.T) {
 	// The state survives a restart.
 	_ = w.s.Close()
 	w2 := &world{s: start(t, dir)}
-	w2.ecs = ecs.NewFromConfig(sdkConfig(w2.s, "us-east-1"))
+	w2.ecs = sdkClients(w2.s, "us-east-1").ECS
 	out2, err := w2.ecs.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{"api"}})
 	if err != nil || len(out2.Services) != 1 || aws.ToString(out2.Services[0].Status) != "INACTIVE" {
 		t.Fatalf("after restart: %v %+v", err, out2)
@@ -262,7 +262,7 @@ func TestECSServices(t *testing.T) {
 
 func TestLogsGetLogEvents(t *testing.T) {
 	w := newWorld(t, "")
-	c, ctx := cloudwatchlogs.NewFromConfig(sdkConfig(w.s, "us-east-1")), context.Background()
+	c, ctx := sdkClients(w.s, "us-east-1").Logs, context.Background()
 	group := w.outputs["LogGroup"]
 	_, err := c.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(group), LogStreamName: aws.String("api/api/1")})
 	wantAPIError(t, err, "ResourceNotFoundException", "The specified log stream does not exist.")

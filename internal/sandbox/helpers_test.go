@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/sandbox"
 )
 
@@ -53,6 +54,12 @@ func sdkConfig(s *sandbox.Server, region string) aws.Config {
 	}
 }
 
+// sdkClients are the workshop's SDK clients (cloud.NewClients) for s in
+// region, over sdkConfig's recording transport.
+func sdkClients(s *sandbox.Server, region string) *cloud.Clients {
+	return cloud.NewClients(sdkConfig(s, region))
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if code == 0 {
@@ -61,8 +68,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func ecrClient(s *sandbox.Server) *ecr.Client { return ecr.NewFromConfig(sdkConfig(s, "us-east-1")) }
-func stsClient(s *sandbox.Server) *sts.Client { return sts.NewFromConfig(sdkConfig(s, "us-east-1")) }
+func ecrClient(s *sandbox.Server) *ecr.Client { return sdkClients(s, "us-east-1").ECR }
+func stsClient(s *sandbox.Server) *sts.Client { return sdkClients(s, "us-east-1").STS }
 
 // password gets the registry password as get-login-password does.
 func password(t testing.TB, c *ecr.Client) string {

@@ -16,7 +16,7 @@ import (
 // logsClient is the Go SDK's CloudWatch Logs client for the sandbox.
 func logsClient(t testing.TB, dir string) *cloudwatchlogs.Client {
 	t.Helper()
-	return cloudwatchlogs.NewFromConfig(sdkConfig(start(t, dir), "us-east-1"))
+	return sdkClients(start(t, dir), "us-east-1").Logs
 }
 
 // putLines writes lines to a stream, one event a millisecond from base.
@@ -306,7 +306,7 @@ func TestLogsFilterLogEvents(t *testing.T) {
 func TestLogsKeepEventsAcrossRestart(t *testing.T) {
 	dir := t.TempDir()
 	s := start(t, dir)
-	c, ctx := cloudwatchlogs.NewFromConfig(sdkConfig(s, "us-east-1")), context.Background()
+	c, ctx := sdkClients(s, "us-east-1").Logs, context.Background()
 	mustGroupStream(t, c, "g", "s")
 	putLines(t, c, "g", "s", 100, "one", "two")
 	_ = s.Close()

@@ -22,9 +22,9 @@ import (
 func TestReadAPIsOnAnEmptySandbox(t *testing.T) {
 	s := start(t, "")
 	ctx := context.Background()
-	cfg := sdkConfig(s, "us-east-1")
+	clients := sdkClients(s, "us-east-1")
 
-	out, err := ecs.NewFromConfig(cfg).DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{"nope"}})
+	out, err := clients.ECS.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{"nope"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,20 +33,20 @@ func TestReadAPIsOnAnEmptySandbox(t *testing.T) {
 		t.Errorf("DescribeClusters of a missing cluster: %+v", out)
 	}
 
-	role, err := iam.NewFromConfig(cfg).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("AWSServiceRoleForECS")})
+	role, err := clients.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("AWSServiceRoleForECS")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasSuffix(aws.ToString(role.Role.Arn), ":role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS") {
 		t.Errorf("service-linked role ARN %s", aws.ToString(role.Role.Arn))
 	}
-	_, err = iam.NewFromConfig(cfg).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("nope")})
+	_, err = clients.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("nope")})
 	wantCode(t, err, "NoSuchEntity", "cannot be found")
 
-	_, err = elb.NewFromConfig(cfg).DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{
+	_, err = clients.ELB.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{
 		LoadBalancerArns: []string{"arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/0123456789abcdef"}})
 	wantCode(t, err, "LoadBalancerNotFound", "not found")
-	all, err := elb.NewFromConfig(cfg).DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
+	all, err := clients.ELB.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
 	if err != nil || len(all.LoadBalancers) != 0 {
 		t.Errorf("DescribeLoadBalancers: %v %+v", err, all)
 	}
@@ -89,7 +89,7 @@ func TestEC2Envelopes(t *testing.T) {
 // public addresses), and says so to the Go SDK and the AWS CLI alike.
 func TestDescribeNatGateways(t *testing.T) {
 	s := start(t, "")
-	out, err := ec2.NewFromConfig(sdkConfig(s, "us-east-1")).DescribeNatGateways(context.Background(), &ec2.DescribeNatGatewaysInput{
+	out, err := sdkClients(s, "us-east-1").EC2.DescribeNatGateways(context.Background(), &ec2.DescribeNatGatewaysInput{
 		Filter: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{"vpc-1"}}}})
 	if err != nil || out.NatGateways == nil || len(out.NatGateways) != 0 {
 		t.Errorf("DescribeNatGateways: %v %+v", err, out)

@@ -98,7 +98,7 @@ func TestECSDeploymentConfiguration(t *testing.T) {
 func TestEC2SecurityGroupRules(t *testing.T) {
 	w := newWorld(t, "")
 	ctx := context.Background()
-	c := ec2.NewFromConfig(sdkConfig(w.s, "us-east-1"))
+	c := sdkClients(w.s, "us-east-1").EC2
 	tasks, lb := w.outputs["ServiceSecurityGroup"], w.outputs["LoadBalancerSecurityGroup"]
 	rules := func() []ec2types.SecurityGroupRule {
 		t.Helper()
@@ -152,7 +152,7 @@ func TestEC2SecurityGroupRules(t *testing.T) {
 func TestWAFv2WebACLs(t *testing.T) {
 	w := newWorld(t, "")
 	ctx := context.Background()
-	c := wafv2.NewFromConfig(sdkConfig(w.s, "us-east-1"))
+	c := sdkClients(w.s, "us-east-1").WAF
 	alb := w.outputs["ALBArn"]
 	vis := &waftypes.VisibilityConfig{CloudWatchMetricsEnabled: true, MetricName: aws.String("m"), SampledRequestsEnabled: true}
 	rule := waftypes.Rule{Name: aws.String("rate-limit-per-ip"), Priority: 0, Action: &waftypes.RuleAction{Block: &waftypes.BlockAction{}},
@@ -226,7 +226,7 @@ func TestWAFv2WebACLs(t *testing.T) {
 
 func TestSecretsManager(t *testing.T) {
 	s := start(t, "")
-	c, ctx := secretsmanager.NewFromConfig(sdkConfig(s, "us-east-1")), context.Background()
+	c, ctx := sdkClients(s, "us-east-1").Secrets, context.Background()
 	created, err := c.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String("workshop/users/DB_PASSWORD"),
 		SecretString: aws.String("hunter2"), Tags: []smtypes.Tag{{Key: aws.String("workshop:managed"), Value: aws.String("true")}}})
 	if err != nil {

@@ -79,7 +79,7 @@ func TestSecurityCLIScript(t *testing.T) {
 func plantSecret(t *testing.T, l *cliLearner) {
 	t.Helper()
 	ctx := context.Background()
-	c := ecs.NewFromConfig(l.cfg)
+	c := l.aws.ECS
 	td, err := c.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("users")})
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +101,7 @@ func plantLatest(t *testing.T, l *cliLearner) {
 	ctx := context.Background()
 	l.bash("aws --endpoint-url " + l.s.Endpoint() + " ecr put-image --repository-name threads --image-tag latest --image-manifest file://threads-index.json" +
 		" --image-manifest-media-type application/vnd.oci.image.index.v1+json")
-	c := ecs.NewFromConfig(l.cfg)
+	c := l.aws.ECS
 	td, err := c.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("threads")})
 	if err != nil {
 		t.Fatal(err)

@@ -10,16 +10,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
-	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
@@ -60,13 +55,11 @@ func (e *stepEvents) kinds(step string) []workshop.EventKind {
 // ACL and the secret they made.
 func TestSecurityStepsAgainstTheSandbox(t *testing.T) {
 	s := start(t, "")
-	cfg := sdkConfig(s, "us-east-1")
+	clients := sdkClients(s, "us-east-1")
 	ctx := context.Background()
 	progress := &stepEvents{}
 	env := &steps.Env{
-		Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
-			ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg),
-			Security: steps.NewSecurityClients(cfg)},
+		Clients:        steps.ClientsFrom(clients),
 		Values:         steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: s.Endpoint()},
 		Report:         progress,
 		Poll:           10 * time.Millisecond,
@@ -87,7 +80,7 @@ func TestSecurityStepsAgainstTheSandbox(t *testing.T) {
 		}
 	}
 	runner := &checks.Runner{
-		Clients: checks.NewClients(cfg, &http.Client{Timeout: 5 * time.Second}, cliStubLocal{}),
+		Clients: checks.NewClients(clients.Config, &http.Client{Timeout: 5 * time.Second}, cliStubLocal{}),
 		Options: checks.Options{Stack: "BreakTheMonolith-Demo", Region: "us-east-1", Endpoint: s.Endpoint(),
 			Getenv: func(string) string { return "" }, Now: time.Now, APICalls: func() int { return 0 }},
 	}
@@ -125,7 +118,7 @@ func TestSecurityStepsAgainstTheSandbox(t *testing.T) {
 
 	// The mistakes.
 	outs := outputs(describeStack(t, cfnClient(s), "BreakTheMonolith-Demo"))
-	ec2c, ecsc := ec2.NewFromConfig(cfg), ecs.NewFromConfig(cfg)
+	ec2c, ecsc := clients.EC2, clients.ECS
 	open := func(group string, port int32) {
 		t.Helper()
 		if _, err := ec2c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(group),
@@ -205,7 +198,7 @@ func TestSecurityStepsAgainstTheSandbox(t *testing.T) {
 	c := after["security/input-validation"]
 	t.Logf("security/input-validation: %s: %.200s", c.Status, c.Observed)
 	// The secret's value is the one the task definition had.
-	sm := secretsmanager.NewFromConfig(cfg)
+	sm := clients.Secrets
 	v, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String("workshop/users/DB_PASSWORD")})
 	if err != nil || aws.ToString(v.SecretString) != "hunter2-correct-horse" {
 		t.Fatalf("the secret: %v %v", err, v)
@@ -232,8 +225,7 @@ func TestSecurityStepsAgainstTheSandbox(t *testing.T) {
 	}
 
 	// Clean-up deletes the web ACL and the secret too.
-	cc := steps.CleanupClients{ECR: ecr.NewFromConfig(cfg), ECS: ecsc, ELB: elb.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
-		WAF: wafv2.NewFromConfig(cfg), Secrets: sm}
+	cc := steps.CleanupClientsFrom(clients)
 	plan, err := steps.PlanCleanup(ctx, cc, "BreakTheMonolith-Demo")
 	if err != nil {
 		t.Fatal(err)
@@ -302,8 +294,8 @@ func TestAddRateLimitCompletesTheLearnersWebACL(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(t, "")
 			ctx := context.Background()
-			cfg := sdkConfig(w.s, "us-east-1")
-			c := wafv2.NewFromConfig(cfg)
+			clients := sdkClients(w.s, "us-east-1")
+			c := clients.WAF
 			created, err := c.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String(tt.acl), Scope: waftypes.ScopeRegional,
 				DefaultAction: &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}}, Rules: tt.rules, VisibilityConfig: vis, Tags: tt.tags})
 			if err != nil {
@@ -312,8 +304,7 @@ func TestAddRateLimitCompletesTheLearnersWebACL(t *testing.T) {
 			if _, err := c.AssociateWebACL(ctx, &wafv2.AssociateWebACLInput{WebACLArn: created.Summary.ARN, ResourceArn: aws.String(w.outputs["ALBArn"])}); err != nil {
 				t.Fatal(err)
 			}
-			env := &steps.Env{Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
-				ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Security: steps.NewSecurityClients(cfg)},
+			env := &steps.Env{Clients: steps.ClientsFrom(clients),
 				Values: steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: w.s.Endpoint()}}
 			list, err := steps.Find("security/add-rate-limit")
 			if err != nil {

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+
+	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
 )
 
@@ -37,8 +39,8 @@ func TestRequestWhoseSaveFailsChangesNothing(t *testing.T) {
 		return store.WriteFileAtomic(path, data)
 	}
 	s.mu.Unlock()
-	client := ecr.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(s.Endpoint()),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), RetryMaxAttempts: 1})
+	client := cloud.NewClients(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(s.Endpoint()),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), RetryMaxAttempts: 1}).ECR
 	ctx := context.Background()
 
 	full.Store(true)

@@ -38,13 +38,13 @@ func newTaskWorldWith(t *testing.T, fake *fakeEngine, opt func(*sandbox.Options)
 	opt(&opts)
 	s := startWith(t, opts)
 	createStack(t, cfnClient(s), "BreakTheMonolith-Demo", workshopTemplate(t))
-	cfg := sdkConfig(s, "us-east-1")
-	w := &world{s: s, ecs: ecs.NewFromConfig(cfg), elb: elb.NewFromConfig(cfg),
+	clients := sdkClients(s, "us-east-1")
+	w := &world{s: s, ecs: clients.ECS, elb: clients.ELB,
 		outputs: outputs(describeStack(t, cfnClient(s), "BreakTheMonolith-Demo"))}
 	createRepo(t, ecrClient(s), "api")
 	mustPush(t, s, "api", "v1", testImage(t))
 	mustPush(t, s, "api", "v2", testImage(t))
-	if _, err := cloudwatchlogs.NewFromConfig(cfg).CreateLogGroup(context.Background(),
+	if _, err := clients.Logs.CreateLogGroup(context.Background(),
 		&cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("g")}); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestTasksRunRollAndStopOnTheEngine(t *testing.T) {
 		t.Errorf("the engine pulled %v", pulls)
 	}
 	// The container's output lands in its log stream, PREFIX/NAME/TASK.
-	logs := cloudwatchlogs.NewFromConfig(sdkConfig(w.s, "us-east-1"))
+	logs := sdkClients(w.s, "us-east-1").Logs
 	taskID := aws.ToString(running[0].TaskArn)[strings.LastIndex(aws.ToString(running[0].TaskArn), "/")+1:]
 	until(t, "the container's output is in its log stream", func() bool {
 		ev, err := logs.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String("g"), LogStreamName: aws.String(taskID)})
@@ -247,8 +247,8 @@ func TestTasksAreAdoptedAfterACrashAndRemovedOnStop(t *testing.T) {
 
 	s := startWith(t, sandbox.Options{DataDir: w.dir, Containers: w.fake, Addr: w.s.Addr()})
 	w.world.s = s
-	cfg := sdkConfig(s, "us-east-1")
-	w.ecs, w.elb = ecs.NewFromConfig(cfg), elb.NewFromConfig(cfg)
+	clients := sdkClients(s, "us-east-1")
+	w.ecs, w.elb = clients.ECS, clients.ELB
 	until(t, "the restarted sandbox runs the same 2 tasks", w.steady(t, "api", 2))
 	after := w.fake.runningIDs("ecs-api-")
 	if len(after) != 2 || !sameSet(before, after) {

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
+
+	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	wafsvc "github.com/breakthemonolith/workshop/internal/sandbox/wafv2"
@@ -125,8 +127,8 @@ func wafStandIn(t *testing.T) (string, *httptest.Server, *wafv2.Client) {
 		app.ServeHTTP(w, r)
 	}))
 	t.Cleanup(proxy.Close)
-	c := wafv2.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(s.Endpoint()),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	c := cloud.NewClients(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(s.Endpoint()),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}).WAF
 	return lbARN, proxy, c
 }
 

@@ -8,13 +8,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/breakthemonolith/workshop/checks"
 	"github.com/breakthemonolith/workshop/internal/workshop"
@@ -27,11 +22,10 @@ import (
 // express, and cleans everything up with the workshop's clean-up.
 func TestWorkshopStepsAgainstTheSandbox(t *testing.T) {
 	s := start(t, "")
-	cfg := sdkConfig(s, "us-east-1")
+	clients := sdkClients(s, "us-east-1")
 	ctx := context.Background()
 	env := &steps.Env{
-		Clients: steps.Clients{STS: sts.NewFromConfig(cfg), ECR: ecr.NewFromConfig(cfg), CFN: cloudformation.NewFromConfig(cfg),
-			ECS: ecs.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg)},
+		Clients:        steps.ClientsFrom(clients),
 		Values:         steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: s.Endpoint()},
 		Poll:           10 * time.Millisecond,
 		ServiceTimeout: 200 * time.Millisecond, // no tasks run yet: services never settle
@@ -51,7 +45,7 @@ func TestWorkshopStepsAgainstTheSandbox(t *testing.T) {
 		}
 	}
 	runner := &checks.Runner{
-		Clients: checks.NewClients(cfg, &http.Client{Timeout: 5 * time.Second}, cliStubLocal{}),
+		Clients: checks.NewClients(clients.Config, &http.Client{Timeout: 5 * time.Second}, cliStubLocal{}),
 		Options: checks.Options{Stack: "BreakTheMonolith-Demo", Region: "us-east-1", Endpoint: s.Endpoint(),
 			Getenv: func(string) string { return "" }, Now: time.Now, APICalls: func() int { return 0 }},
 	}
@@ -92,7 +86,7 @@ func TestWorkshopStepsAgainstTheSandbox(t *testing.T) {
 	run(m4+"create-rules", "")
 	run(m4+"create-services", "did not settle")
 	// A stray rule that still sends /api* to the monolith: the switch removes it.
-	c := elb.NewFromConfig(cfg)
+	c := clients.ELB
 	alb := outputs(describeStack(t, cfnClient(s), "BreakTheMonolith-Demo"))["ALBArn"]
 	ls, err := c.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(alb)})
 	if err != nil || len(ls.Listeners) != 1 {
@@ -121,7 +115,7 @@ func TestWorkshopStepsAgainstTheSandbox(t *testing.T) {
 	passes(workshop.TargetModule4, ids...)
 	passes(workshop.TargetModule2, m2+"listener-forwards-to-api")
 
-	cc := steps.CleanupClients{ECR: ecr.NewFromConfig(cfg), ECS: ecs.NewFromConfig(cfg), ELB: c, CFN: cloudformation.NewFromConfig(cfg)}
+	cc := steps.CleanupClientsFrom(clients)
 	plan, err := steps.PlanCleanup(ctx, cc, "BreakTheMonolith-Demo")
 	if err != nil {
 		t.Fatal(err)

@@ -78,7 +78,7 @@ func newPlacementWorld(t *testing.T, instances ...string) *placementWorld {
 func (w *placementWorld) run(id, family string, hostPorts ...int) {
 	t := &Task{ID: id + "-" + family + "-" + strings.Repeat("x", len(w.e.Tasks)), Cluster: "c", Region: "us-east-1",
 		TaskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/" + family + ":1",
-		LastStatus: "RUNNING", DesiredStatus: "RUNNING", ContainerInstance: id, Containers: []Container{{Name: "a"}}}
+		LastStatus:     "RUNNING", DesiredStatus: "RUNNING", ContainerInstance: id, Containers: []Container{{Name: "a"}}}
 	for _, p := range hostPorts {
 		t.Containers[0].Bindings = append(t.Containers[0].Bindings, Binding{ContainerPort: 3000, HostPort: p, Protocol: "tcp"})
 	}

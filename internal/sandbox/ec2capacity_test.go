@@ -221,8 +221,8 @@ func TestSSMParameterTypes(t *testing.T) {
 		if ami != "" && got != ami || !strings.HasPrefix(got, "ami-") {
 			t.Errorf("stack %s's Ami output %q, want %q", name, got, ami)
 		}
-		if v := aws.ToString(st.Parameters[0].ParameterValue); !strings.HasPrefix(v, "/") {
-			t.Errorf("stack %s's parameter value %q, want the parameter's name", name, v)
+		if v, r := aws.ToString(st.Parameters[0].ParameterValue), aws.ToString(st.Parameters[0].ResolvedValue); !strings.HasPrefix(v, "/") || r != got {
+			t.Errorf("stack %s's parameter value %q resolved to %q, want the parameter's name resolved to %q", name, v, r, got)
 		}
 	}
 }

@@ -1,8 +1,6 @@
 package autoscaling
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/url"
 	"slices"
 	"sort"
@@ -30,14 +28,6 @@ func (s *Service) Register(r *awsproto.Router) {
 		"DescribeAutoScalingGroups":    s.describeGroups,
 		"DescribeLaunchConfigurations": s.describeLaunchConfigs,
 	})
-}
-
-// uuidOf is a UUID derived from s, so that an ARN stays the same.
-func uuidOf(s string) string {
-	h := sha256.Sum256([]byte(s))
-	h[6], h[8] = h[6]&0x0f|0x40, h[8]&0x3f|0x80
-	id := hex.EncodeToString(h[:16])
-	return id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
 }
 
 // groupXML is Auto Scaling's AutoScalingGroup shape.

@@ -46,7 +46,7 @@ type LaunchConfig struct {
 
 // ARN is the launch configuration's ARN.
 func (lc *LaunchConfig) ARN() string {
-	return "arn:aws:autoscaling:" + lc.Region + ":" + awsproto.Account + ":launchConfiguration:" + uuidOf(lc.Region+"/lc/"+lc.Name) +
+	return "arn:aws:autoscaling:" + lc.Region + ":" + awsproto.Account + ":launchConfiguration:" + awsproto.DerivedUUID(lc.Region+"/lc/"+lc.Name) +
 		":launchConfigurationName/" + lc.Name
 }
 
@@ -86,6 +86,6 @@ type Instance struct {
 
 // ARN is the group's ARN.
 func (g *Group) ARN() string {
-	return "arn:aws:autoscaling:" + g.Region + ":" + awsproto.Account + ":autoScalingGroup:" + uuidOf(g.Region+"/asg/"+g.Name) +
+	return "arn:aws:autoscaling:" + g.Region + ":" + awsproto.Account + ":autoScalingGroup:" + awsproto.DerivedUUID(g.Region+"/asg/"+g.Name) +
 		":autoScalingGroupName/" + g.Name
 }

@@ -2,8 +2,6 @@ package ecs
 
 import (
 	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"slices"
 	"strconv"
 
@@ -203,9 +201,6 @@ func (t *Task) version() int {
 // containerARN is the ARN of the task's container named name: a UUID
 // derived from the task and the name, so that it stays the same.
 func (t *Task) containerARN(name string) string {
-	h := sha256.Sum256([]byte(t.Region + "/" + t.Cluster + "/" + t.ID + "/" + name))
-	h[6], h[8] = h[6]&0x0f|0x40, h[8]&0x3f|0x80
-	id := hex.EncodeToString(h[:16])
 	return "arn:aws:ecs:" + t.Region + ":" + awsproto.Account + ":container/" + t.Cluster + "/" + t.ID + "/" +
-		id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
+		awsproto.DerivedUUID(t.Region+"/"+t.Cluster+"/"+t.ID+"/"+name)
 }

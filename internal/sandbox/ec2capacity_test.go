@@ -317,3 +317,66 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 	}
 	t.Fatalf("timed out after %s waiting until %s", timeout, what)
 }
+
+// RunTask places EC2 tasks on the cluster's container instances until
+// their memory runs out, then reports the failure ECS reports; a container
+// instance with tasks deregisters only when forced, and its tasks stop as
+// when their host is terminated.
+func TestEC2RunTaskPlacementAndDeregistration(t *testing.T) {
+	s := startWith(t, sandbox.Options{DataDir: t.TempDir(), Containers: newFakeEngine()})
+	ctx, c := context.Background(), cfnClient(s)
+	createRepo(t, ecrClient(s), "web")
+	mustPush(t, s, "web", "v1", testImage(t))
+	if _, err := c.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("ec2"), TemplateBody: aws.String(ec2CapacityTemplate),
+		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam},
+		Parameters: []cfntypes.Parameter{{ParameterKey: aws.String("Image"), ParameterValue: aws.String(s.Addr() + "/web:v1")},
+			{ParameterKey: aws.String("DesiredCapacity"), ParameterValue: aws.String("1")},
+			{ParameterKey: aws.String("InstanceType"), ParameterValue: aws.String("t3.micro")}}}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 20*time.Second, "the stack is created", func() bool {
+		return describeStack(t, c, "ec2").StackStatus == cfntypes.StackStatusCreateComplete
+	})
+	cluster := aws.String(outputs(describeStack(t, c, "ec2"))["ClusterName"])
+	e := ecs.NewFromConfig(sdkConfig(s, "us-east-1"))
+	// A t3.micro registers 983 MiB: the service's 2 tasks of 256 MiB and one
+	// more fit, the next does not.
+	waitFor(t, 20*time.Second, "the service's 2 tasks run", func() bool { return len(runningTasks(t, e, cluster, "web")) == 2 })
+	out, err := e.RunTask(ctx, &ecs.RunTaskInput{Cluster: cluster, TaskDefinition: aws.String("web"), Count: aws.Int32(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci := describeInstances(t, e, cluster)[0]
+	if len(out.Tasks) != 1 || len(out.Failures) != 1 || aws.ToString(out.Failures[0].Reason) != "RESOURCE:MEMORY" ||
+		aws.ToString(out.Failures[0].Arn) != aws.ToString(ci.ContainerInstanceArn) {
+		t.Fatalf("RunTask of 2 with room for 1: %+v", out)
+	}
+	if got := aws.ToString(out.Tasks[0].ContainerInstanceArn); got != aws.ToString(ci.ContainerInstanceArn) || out.Tasks[0].LaunchType != ecstypes.LaunchTypeEc2 {
+		t.Errorf("the task's container instance %q, launch type %s", got, out.Tasks[0].LaunchType)
+	}
+	_, err = e.DeregisterContainerInstance(ctx, &ecs.DeregisterContainerInstanceInput{Cluster: cluster, ContainerInstance: ci.ContainerInstanceArn})
+	wantAPIError(t, err, "InvalidParameterException", "Found running tasks on the instance.")
+	dereg, err := e.DeregisterContainerInstance(ctx, &ecs.DeregisterContainerInstanceInput{Cluster: cluster, ContainerInstance: ci.ContainerInstanceArn,
+		Force: aws.Bool(true)})
+	if err != nil || aws.ToString(dereg.ContainerInstance.Status) != "INACTIVE" {
+		t.Fatalf("DeregisterContainerInstance --force: %v %+v", err, dereg)
+	}
+	waitFor(t, 20*time.Second, "the instance's tasks stop", func() bool {
+		d, err := e.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: cluster, Tasks: []string{aws.ToString(out.Tasks[0].TaskArn)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(d.Tasks[0].LastStatus) == "STOPPED" && aws.ToString(d.Tasks[0].StoppedReason) == "Host EC2 (instance "+aws.ToString(ci.Ec2InstanceId)+") terminated."
+	})
+	if left := describeInstances(t, e, cluster); len(left) != 0 {
+		t.Errorf("ListContainerInstances still lists %d instances", len(left))
+	}
+	waitFor(t, 20*time.Second, "the service says it cannot place its tasks", func() bool {
+		d, err := e.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: cluster, Services: []string{"web"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(d.Services[0].Events) > 0 && strings.HasSuffix(aws.ToString(d.Services[0].Events[0].Message),
+			"Reason: No Container Instances were found in your cluster. For more information, see the Troubleshooting section.")
+	})
+}

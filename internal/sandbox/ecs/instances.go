@@ -40,7 +40,7 @@ func (ci *ContainerInstance) ARN() string {
 // key is the container instance's key in State.Instances.
 func (ci *ContainerInstance) key() string { return ci.Region + "/" + ci.Cluster + "/" + ci.ID }
 
-// ReservedPorts are the host ports the ECS agent and Docker hold on every
+// reservedPorts are the host ports the ECS agent and Docker hold on every
 // container instance, which ECS lists among its registered PORTS.
 var reservedPorts = []int{22, 2375, 2376, 51678, 51679}
 

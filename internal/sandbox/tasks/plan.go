@@ -147,7 +147,8 @@ func (r *Runner) plan(svc *ecs.ServiceItem, now time.Time) (launch, stop []strin
 
 	// Launch what the primary deployment lacks, within maximumPercent and
 	// after the backoff of earlier failures; a deployment the circuit
-	// breaker stopped launches nothing more.
+	// breaker stopped launches nothing more. An EC2 service's task goes on
+	// a container instance with room, and ECS says so when none has.
 	if need := desired - len(primary); need > 0 && primaryID != "" && svc.Status == "ACTIVE" &&
 		svc.Deployments[0].RolloutState != "FAILED" {
 		room := desired*maxPercent/100 - len(primary) - len(old)

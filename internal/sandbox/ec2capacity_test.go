@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -63,28 +64,8 @@ func TestEC2CapacityOnAFakeEngine(t *testing.T) {
 func ec2CapacityScenario(t *testing.T, endpoint string, img v1.Image, answer func(*http.Response, string) bool) {
 	ctx := context.Background()
 	cfg := sdkConfigAt(endpoint, "us-east-1")
-	addr := strings.TrimPrefix(endpoint, "http://")
-	ecrc := ecr.NewFromConfig(cfg)
-	if _, err := ecrc.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String("web")}); err != nil {
-		t.Fatal(err)
-	}
-	if err := pushTo(addr, password(t, ecrc), "web", "v1", img); err != nil {
-		t.Fatal(err)
-	}
+	out := deployEC2Capacity(t, endpoint, img)
 	c := cloudformation.NewFromConfig(cfg)
-	if _, err := c.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("ec2"), TemplateBody: aws.String(ec2CapacityTemplate),
-		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam},
-		Parameters:   []cfntypes.Parameter{{ParameterKey: aws.String("Image"), ParameterValue: aws.String(addr + "/web:v1")}}}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, 30*time.Second, "the stack is created", func() bool {
-		st := describeStack(t, c, "ec2")
-		if strings.Contains(string(st.StackStatus), "ROLLBACK") || strings.HasSuffix(string(st.StackStatus), "FAILED") {
-			t.Fatalf("the stack failed: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
-		}
-		return st.StackStatus == cfntypes.StackStatusCreateComplete
-	})
-	out := outputs(describeStack(t, c, "ec2"))
 	cluster := aws.String(out["ClusterName"])
 
 	// Two t3.small instances joined the cluster.
@@ -185,6 +166,37 @@ func ec2CapacityScenario(t *testing.T, endpoint string, img v1.Image, answer fun
 		t.Errorf("the Auto Scaling group is still there: %v", g)
 	}
 
+}
+
+// deployEC2Capacity pushes img to the sandbox at endpoint as web:v1 and
+// creates the stack ec2 of the template with it and params, returning its
+// outputs once it is created.
+func deployEC2Capacity(t *testing.T, endpoint string, img v1.Image, params ...cfntypes.Parameter) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	cfg := sdkConfigAt(endpoint, "us-east-1")
+	addr := strings.TrimPrefix(endpoint, "http://")
+	ecrc := ecr.NewFromConfig(cfg)
+	if _, err := ecrc.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String("web")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := pushTo(addr, password(t, ecrc), "web", "v1", img); err != nil {
+		t.Fatal(err)
+	}
+	c := cloudformation.NewFromConfig(cfg)
+	params = append(params, cfntypes.Parameter{ParameterKey: aws.String("Image"), ParameterValue: aws.String(addr + "/web:v1")})
+	if _, err := c.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("ec2"), TemplateBody: aws.String(ec2CapacityTemplate),
+		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}, Parameters: params}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "the stack is created", func() bool {
+		st := describeStack(t, c, "ec2")
+		if strings.Contains(string(st.StackStatus), "ROLLBACK") || strings.HasSuffix(string(st.StackStatus), "FAILED") {
+			t.Fatalf("the stack failed: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+		}
+		return st.StackStatus == cfntypes.StackStatusCreateComplete
+	})
+	return outputs(describeStack(t, c, "ec2"))
 }
 
 // TestSSMParameterTypes: CloudFormation refuses a stack
@@ -324,20 +336,10 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 // when their host is terminated.
 func TestEC2RunTaskPlacementAndDeregistration(t *testing.T) {
 	s := startWith(t, sandbox.Options{DataDir: t.TempDir(), Containers: newFakeEngine()})
-	ctx, c := context.Background(), cfnClient(s)
-	createRepo(t, ecrClient(s), "web")
-	mustPush(t, s, "web", "v1", testImage(t))
-	if _, err := c.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("ec2"), TemplateBody: aws.String(ec2CapacityTemplate),
-		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam},
-		Parameters: []cfntypes.Parameter{{ParameterKey: aws.String("Image"), ParameterValue: aws.String(s.Addr() + "/web:v1")},
-			{ParameterKey: aws.String("DesiredCapacity"), ParameterValue: aws.String("1")},
-			{ParameterKey: aws.String("InstanceType"), ParameterValue: aws.String("t3.micro")}}}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, 20*time.Second, "the stack is created", func() bool {
-		return describeStack(t, c, "ec2").StackStatus == cfntypes.StackStatusCreateComplete
-	})
-	cluster := aws.String(outputs(describeStack(t, c, "ec2"))["ClusterName"])
+	ctx := context.Background()
+	cluster := aws.String(deployEC2Capacity(t, s.Endpoint(), testImage(t),
+		cfntypes.Parameter{ParameterKey: aws.String("DesiredCapacity"), ParameterValue: aws.String("1")},
+		cfntypes.Parameter{ParameterKey: aws.String("InstanceType"), ParameterValue: aws.String("t3.micro")})["ClusterName"])
 	e := ecs.NewFromConfig(sdkConfig(s, "us-east-1"))
 	// A t3.micro registers 983 MiB: the service's 2 tasks of 256 MiB and one
 	// more fit, the next does not.
@@ -379,4 +381,54 @@ func TestEC2RunTaskPlacementAndDeregistration(t *testing.T) {
 		return len(d.Services[0].Events) > 0 && strings.HasSuffix(aws.ToString(d.Services[0].Events[0].Message),
 			"Reason: No Container Instances were found in your cluster. For more information, see the Troubleshooting section.")
 	})
+}
+
+// A sandbox restarted after a crash adopts the bridge-mode tasks' running
+// containers and reaches them again at their instances' host ports: the
+// same containers serve through the load balancer.
+func TestEC2TasksAreAdoptedAfterACrash(t *testing.T) {
+	fake, dir := newFakeEngine(), t.TempDir()
+	s := startWith(t, sandbox.Options{DataDir: dir, Containers: fake})
+	out := deployEC2Capacity(t, s.Endpoint(), testImage(t))
+	lb := elb.NewFromConfig(sdkConfig(s, "us-east-1"))
+	healthy := func(lb *elb.Client) func() bool {
+		return func() bool {
+			th, err := lb.DescribeTargetHealth(context.Background(), &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(out["TargetGroupArn"])})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, d := range th.TargetHealthDescriptions {
+				if d.TargetHealth.State == elbtypes.TargetHealthStateEnumHealthy {
+					n++
+				}
+			}
+			return n == 2 && len(th.TargetHealthDescriptions) == 2
+		}
+	}
+	waitFor(t, 30*time.Second, "both targets are healthy", healthy(lb))
+	before := fake.runningIDs("ecs-web-")
+
+	state, err := os.ReadFile(filepath.Join(dir, "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake.freeze(true)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fake.freeze(false)
+	if err := os.WriteFile(filepath.Join(dir, "state.json"), state, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s = startWith(t, sandbox.Options{DataDir: dir, Containers: fake, Addr: s.Addr()})
+	waitFor(t, 30*time.Second, "both targets are healthy again", healthy(elb.NewFromConfig(sdkConfig(s, "us-east-1"))))
+	res, err := http.Get(out["Url"] + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if after := fake.runningIDs("ecs-web-"); res.StatusCode != 200 || len(after) != 2 || !sameSet(before, after) {
+		t.Errorf("after the restart: GET %d, containers %v, before %v", res.StatusCode, after, before)
+	}
 }

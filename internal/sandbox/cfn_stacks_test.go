@@ -186,7 +186,7 @@ func TestCreateStackRejects(t *testing.T) {
 		return err
 	}
 	wantAPIError(t, create("s", "Resources:\n  T:\n    Type: AWS::SNS::Topic\n"), "ValidationError",
-		"Template format error: the workshop's sandbox does not emulate the resource types [AWS::SNS::Topic] (they may be valid on AWS); it emulates AWS::CDK::Metadata, AWS::EC2::InternetGateway, ")
+		"Template format error: the workshop's sandbox does not emulate the resource types [AWS::SNS::Topic] (they may be valid on AWS); it emulates AWS::AutoScaling::AutoScalingGroup, AWS::AutoScaling::LaunchConfiguration, AWS::CDK::Metadata, ")
 	wantAPIError(t, create("s", workshopTemplate(t)), "InsufficientCapabilitiesException", "Requires capabilities : [CAPABILITY_IAM]")
 	named := "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: x\n      AssumeRolePolicyDocument: {}\n"
 	wantAPIError(t, create("s", named, cfntypes.CapabilityCapabilityIam), "InsufficientCapabilitiesException", "Requires capabilities : [CAPABILITY_NAMED_IAM]")

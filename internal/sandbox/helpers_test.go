@@ -43,10 +43,13 @@ func start(t testing.TB, dir string) *sandbox.Server {
 
 // sdkConfig is the Go SDK's configuration for the sandbox, as --sandbox
 // builds it.
-func sdkConfig(s *sandbox.Server, region string) aws.Config {
+func sdkConfig(s *sandbox.Server, region string) aws.Config { return sdkConfigAt(s.Endpoint(), region) }
+
+// sdkConfigAt is sdkConfig for the sandbox at endpoint (http://host:port).
+func sdkConfigAt(endpoint, region string) aws.Config {
 	return aws.Config{
 		Region:       region,
-		BaseEndpoint: aws.String(s.Endpoint()),
+		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		// Every response is logged, to be judged against AWS's models
 		// once all tests ran (models_record_test.go).
@@ -111,7 +114,12 @@ func testImage(t testing.TB) v1.Image {
 // push writes img to repo:tag on the sandbox's registry with the
 // go-containerregistry client.
 func push(s *sandbox.Server, pw, repo, tag string, img v1.Image) error {
-	ref, err := name.NewTag(s.Addr()+"/"+repo+":"+tag, name.Insecure)
+	return pushTo(s.Addr(), pw, repo, tag, img)
+}
+
+// pushTo is push to the sandbox's registry at addr (host:port).
+func pushTo(addr, pw, repo, tag string, img v1.Image) error {
+	ref, err := name.NewTag(addr+"/"+repo+":"+tag, name.Insecure)
 	if err != nil {
 		return err
 	}

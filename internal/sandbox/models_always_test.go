@@ -6,7 +6,8 @@ package sandbox_test
 // scripts using jq) index them without a check. Each entry is what AWS
 // returns for a Fargate task definition, task, service or cluster made the
 // way the workshop makes them (AWS's documented example responses and
-// recordings of the same calls).
+// recordings of the same calls), and for the container instances,
+// network bindings and Auto Scaling groups of an EC2 cluster.
 func alwaysReturned() map[string][]string {
 	return map[string][]string{
 		// ecs
@@ -23,6 +24,16 @@ func alwaysReturned() map[string][]string {
 			"runningCount", "pendingCount", "launchType", "taskDefinition", "deploymentConfiguration", "deployments", "events",
 			"createdAt", "placementConstraints", "placementStrategy", "schedulingStrategy", "createdBy",
 			"enableECSManagedTags", "propagateTags", "enableExecuteCommand"},
+		"ecs.ContainerInstance": {"containerInstanceArn", "ec2InstanceId", "version", "versionInfo", "remainingResources",
+			"registeredResources", "status", "agentConnected", "runningTasksCount", "pendingTasksCount", "attributes",
+			"registeredAt", "attachments", "tags"},
+		"ecs.VersionInfo":    {"agentVersion", "agentHash", "dockerVersion"},
+		"ecs.Resource":       {"name", "type", "doubleValue", "longValue", "integerValue"},
+		"ecs.NetworkBinding": {"bindIP", "containerPort", "hostPort", "protocol"},
+		// autoscaling
+		"autoscaling.AutoScalingGroup": {"AutoScalingGroupARN", "LoadBalancerNames", "TargetGroupARNs", "HealthCheckGracePeriod",
+			"Instances", "SuspendedProcesses", "EnabledMetrics", "Tags", "TerminationPolicies", "NewInstancesProtectedFromScaleIn",
+			"ServiceLinkedRoleARN", "CapacityRebalance", "TrafficSources"},
 		"ecs.Cluster": {"clusterArn", "clusterName", "status", "registeredContainerInstancesCount", "runningTasksCount",
 			"pendingTasksCount", "activeServicesCount", "statistics", "settings", "capacityProviders",
 			"defaultCapacityProviderStrategy"},

@@ -68,7 +68,7 @@ func (l *responseLog) add(key string, body []byte) {
 }
 
 // sandboxModels are the botocore models of the APIs the sandbox serves.
-var sandboxModels = []string{"cloudformation", "ec2", "ecr", "ecs", "elbv2", "iam", "logs", "secretsmanager", "ssm", "sts", "wafv2"}
+var sandboxModels = []string{"autoscaling", "cloudformation", "ec2", "ecr", "ecs", "elbv2", "iam", "logs", "secretsmanager", "ssm", "sts", "wafv2"}
 
 // judgeRecorded judges every logged response against its operation's
 // output shape in botocore's model: a member the model requires that is

@@ -277,6 +277,8 @@ func (m *awsModel) walkXML(shapeName, path string, n xmlNode, top bool, problems
 			case len(els) == 0:
 				if slices.Contains(s.Required, name) {
 					bad("lacks %s, which %s requires", name, shapeName)
+				} else if slices.Contains(alwaysReturned()[m.Metadata.EndpointName+"."+shapeName], name) {
+					bad("lacks %s, which AWS always returns in %s", name, shapeName)
 				}
 			case len(els) > 1:
 				bad("has %d <%s>", len(els), wire)

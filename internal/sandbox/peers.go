@@ -24,6 +24,14 @@ func (p ecsPeers) TargetGroupExists(arn string) bool { return p.s.state.ELB.Targ
 // LoadBalancersOf lists the load balancers forwarding to the target group.
 func (p ecsPeers) LoadBalancersOf(arn string) []string { return p.s.state.ELB.LoadBalancersOf(arn) }
 
+// TargetType is the target group's target type ("" when it is gone).
+func (p ecsPeers) TargetType(arn string) string {
+	if tg := p.s.state.ELB.TargetGroups[arn]; tg != nil {
+		return tg.TargetType
+	}
+	return ""
+}
+
 // Schedule recounts the service's deployments and wakes the task runner.
 func (p ecsPeers) Schedule(svc *ecs.ServiceItem, now time.Time) {
 	p.s.tasks.SettleDeployments(svc, now)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/alb"
+	"github.com/breakthemonolith/workshop/internal/sandbox/autoscaling"
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/cloudformation"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
@@ -134,11 +135,13 @@ func New(opts Options) (*Server, error) {
 		EC2: func() *ec2.State { return &s.state.EC2 }, ECS: func() *ecs.State { return &s.state.ECS },
 		ELB: func() *elbv2.State { return &s.state.ELB }, IAM: func() *iam.State { return &s.state.IAM },
 		Logs: func() *logs.State { return &s.state.Logs }, ECR: func() ecr.State { return s.state.ECR },
+		AutoScaling: func() *autoscaling.State { return &s.state.AutoScaling }, SSM: func() *ssm.State { return &s.state.SSM },
 		ECSAPI: ecsAPI, ELBAPI: elbAPI, SecretsAPI: secrets, WAFAPI: waf, Ports: s.alb, RegistryAddr: s.publicAddr,
 	}).Register(s.routes)
 	waf.Register(s.routes)
 	secrets.Register(s.routes)
 	ssm.New(func() *ssm.State { return &s.state.SSM }).Register(s.routes)
+	autoscaling.New(func() *autoscaling.State { return &s.state.AutoScaling }).Register(s.routes)
 	s.waf.Publish(&s.state.WAF)
 	return s, nil
 }

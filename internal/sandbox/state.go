@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/autoscaling"
 	"github.com/breakthemonolith/workshop/internal/sandbox/cloudformation"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
@@ -45,6 +46,8 @@ type state struct {
 	Secrets secretsmanager.State `json:"secretsmanager"`
 	// SSM is Parameter Store, where tools keep their settings.
 	SSM ssm.State `json:"ssm"`
+	// AutoScaling holds the EC2 capacity stacks create for ECS.
+	AutoScaling autoscaling.State `json:"autoscaling"`
 }
 
 // fill gives every service an empty part where it has none, so that a
@@ -65,6 +68,7 @@ func (st *state) fill() {
 	st.WAF.Fill()
 	st.Secrets.Fill()
 	st.SSM.Fill()
+	st.AutoScaling.Fill()
 }
 
 // newState is the state of a fresh data directory.

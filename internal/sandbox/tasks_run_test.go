@@ -105,9 +105,9 @@ func TestFargateNeedsAwsvpc(t *testing.T) {
 }
 
 // Without a launch type, on a cluster without capacity providers, a
-// service is an EC2 service, as on AWS; the sandbox's clusters have no
-// container instances, so it says it cannot place a task and runs none
-// (issue 18, item 5). RunTask is refused the same way.
+// service is an EC2 service, as on AWS; a cluster without container
+// instances cannot place its tasks, so it says so and runs none (issue 18,
+// item 5). RunTask is refused the same way.
 func TestNoLaunchTypeMeansEC2(t *testing.T) {
 	w := newTaskWorld(t)
 	ctx, c := context.Background(), cfnClient(w.s)

@@ -2,10 +2,20 @@ package awsproto
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"sort"
 	"time"
 )
+
+// DerivedUUID is a version 4 shaped UUID derived from s, for ids inside
+// ARNs that must stay the same for the same resource.
+func DerivedUUID(s string) string {
+	h := sha256.Sum256([]byte(s))
+	h[6], h[8] = h[6]&0x0f|0x40, h[8]&0x3f|0x80
+	id := hex.EncodeToString(h[:16])
+	return id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
+}
 
 // HexID returns n random lower-case hex digits, for AWS-shaped ids such as
 // vpc-0a1b2c3d4e5f60718.

@@ -3,6 +3,7 @@ package cloudformation
 import (
 	"net/url"
 	"sort"
+	"strings"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
@@ -11,6 +12,8 @@ import (
 type paramXML struct {
 	ParameterKey   string `xml:"ParameterKey"`
 	ParameterValue string `xml:"ParameterValue"`
+	// ResolvedValue is an SSM parameter type's value in Parameter Store.
+	ResolvedValue string `xml:"ResolvedValue,omitempty"`
 }
 
 // outputXML is CloudFormation's Output shape.
@@ -45,18 +48,24 @@ type stackXML struct {
 
 // paramsXML lists a stack's parameters, NoEcho ones masked.
 func (f *Service) paramsXML(st *cfnStack) []paramXML {
-	noEcho := map[string]bool{}
+	noEcho, fromSSM := map[string]bool{}, map[string]bool{}
 	if t, err := f.parse(st.TemplateBody); err == nil {
 		for k, p := range t.Parameters {
-			noEcho[k] = p.NoEcho
+			noEcho[k], fromSSM[k] = p.NoEcho, strings.HasPrefix(p.Type, ssmTypePrefix)
 		}
 	}
 	var out []paramXML
 	for k, v := range st.Params {
+		x := paramXML{ParameterKey: k, ParameterValue: v}
 		if noEcho[k] {
-			v = "****"
+			x.ParameterValue = "****"
 		}
-		out = append(out, paramXML{ParameterKey: k, ParameterValue: v})
+		if fromSSM[k] {
+			if p := f.res.SSM().Lookup(st.Region, v); p != nil {
+				x.ResolvedValue = p.Value
+			}
+		}
+		out = append(out, x)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ParameterKey < out[j].ParameterKey })
 	return out

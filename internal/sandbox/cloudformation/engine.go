@@ -28,6 +28,10 @@ type stackRun struct {
 // newRun prepares a run of tmpl with resolved parameters on st; it
 // evaluates the template's conditions, whose errors are ValidationErrors.
 func (f *Service) newRun(c *awsproto.Call, st *cfnStack, tmpl *cfn.Template, resolved map[string]any) (*stackRun, error) {
+	resolved, err := f.resolveTyped(st.Region, tmpl, resolved)
+	if err != nil {
+		return nil, err
+	}
 	r := &stackRun{f: f, c: c, st: st, tmpl: tmpl, provs: providers()}
 	r.ctx = &cfn.Context{Region: st.Region, AccountID: awsproto.Account, StackName: st.Name, StackID: st.ID,
 		Parameters: resolved, Mappings: tmpl.Mappings, Ref: r.ref, GetAtt: r.getAtt, ImportValue: r.importValue}

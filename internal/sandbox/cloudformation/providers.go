@@ -70,6 +70,9 @@ func providers() map[string]provider {
 		"AWS::SecretsManager::Secret":               {create: createSecret, delete: deleteSecret},
 		"AWS::WAFv2::WebACL":                        {create: createWebACL, delete: deleteWebACL},
 		"AWS::WAFv2::WebACLAssociation":             {create: createWebACLAssociation, delete: deleteWebACLAssociation},
+		"AWS::AutoScaling::AutoScalingGroup":        {create: createAutoScalingGroup, delete: deleteAutoScalingGroup},
+		"AWS::AutoScaling::LaunchConfiguration":     {create: createLaunchConfig, delete: deleteLaunchConfig},
+		"AWS::EC2::LaunchTemplate":                  {create: createLaunchTemplate, delete: deleteLaunchTemplate},
 	}
 }
 

@@ -39,6 +39,14 @@ func deleteCluster(p *provCall, id string, _ map[string]string) error {
 			delete(p.res.ECS().Services, key)
 		}
 	}
+	for _, ci := range p.res.ECS().InstancesOf(p.region, id) {
+		if ci.Status != "INACTIVE" {
+			return p.handlerErr("Ecs", "GeneralServiceException", "The Cluster cannot be deleted while Container Instances are active or draining.")
+		}
+	}
+	for _, ci := range p.res.ECS().InstancesOf(p.region, id) {
+		delete(p.res.ECS().Instances, p.region+"/"+id+"/"+ci.ID)
+	}
 	// Tasks still running (a deleted service's, draining) are told to
 	// stop and kept until the task runner has stopped their containers;
 	// forgetting them would leave the containers running.

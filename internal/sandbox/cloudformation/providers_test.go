@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/alb"
+	"github.com/breakthemonolith/workshop/internal/sandbox/autoscaling"
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
@@ -16,6 +17,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ssm"
 )
 
 // TestProvidersBuildTheWorkshopNetwork creates the workshop template's
@@ -119,6 +121,8 @@ type world struct {
 	iam    iam.State
 	logs   logs.State
 	ecr    ecr.State
+	as     autoscaling.State
+	ssm    ssm.State
 	res    *Resources
 	routes *awsproto.Router
 }
@@ -130,12 +134,15 @@ func newWorld() *world {
 	w.ec2.Fill()
 	w.ecs.Fill()
 	w.elb.Fill()
+	w.as.Fill()
+	w.ssm.Fill()
 	ports := alb.New(alb.Options{Addr: "127.0.0.1:4566"})
 	ec2.New(func() *ec2.State { return &w.ec2 }).Register(w.routes)
 	elb := elbv2.New(func() *elbv2.State { return &w.elb }, func() *ec2.State { return &w.ec2 }, ports)
 	elb.Register(w.routes)
 	w.res = &Resources{EC2: func() *ec2.State { return &w.ec2 }, ECS: func() *ecs.State { return &w.ecs },
 		ELB: func() *elbv2.State { return &w.elb }, IAM: func() *iam.State { return &w.iam }, Logs: func() *logs.State { return &w.logs },
-		ECR: func() ecr.State { return w.ecr }, ELBAPI: elb, Ports: ports, RegistryAddr: func() string { return "127.0.0.1:4566" }}
+		ECR: func() ecr.State { return w.ecr }, AutoScaling: func() *autoscaling.State { return &w.as },
+		SSM: func() *ssm.State { return &w.ssm }, ELBAPI: elb, Ports: ports, RegistryAddr: func() string { return "127.0.0.1:4566" }}
 	return w
 }

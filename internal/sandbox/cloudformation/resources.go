@@ -3,6 +3,7 @@ package cloudformation
 import (
 	"net/url"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/autoscaling"
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
@@ -10,6 +11,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/ssm"
 )
 
 // Resources are the services the providers make a stack's resources in,
@@ -24,6 +26,10 @@ type Resources struct {
 	IAM  func() *iam.State
 	Logs func() *logs.State
 	ECR  func() ecr.State
+	// AutoScaling holds the groups and launch configurations; SSM the
+	// parameters that SSM parameter types resolve from.
+	AutoScaling func() *autoscaling.State
+	SSM         func() *ssm.State
 	// ECSAPI makes task definitions and services (ecs.Service).
 	ECSAPI ECSAPI
 	// ELBAPI makes target groups, listeners and rules (elbv2.Service).

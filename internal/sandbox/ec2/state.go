@@ -4,6 +4,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
@@ -17,6 +18,8 @@ type State struct {
 	SecurityGroups   map[string]*SecurityGroup `json:"securityGroups"`
 	InternetGateways map[string]*Gateway       `json:"internetGateways"`
 	RouteTables      map[string]*RouteTable    `json:"routeTables"`
+	// LaunchTemplates are what Auto Scaling groups launch (by id).
+	LaunchTemplates map[string]*LaunchTemplate `json:"launchTemplates,omitempty"`
 }
 
 // Fill makes the nil maps empty.
@@ -35,6 +38,9 @@ func (e *State) Fill() {
 	}
 	if e.RouteTables == nil {
 		e.RouteTables = map[string]*RouteTable{}
+	}
+	if e.LaunchTemplates == nil {
+		e.LaunchTemplates = map[string]*LaunchTemplate{}
 	}
 }
 
@@ -143,4 +149,14 @@ func ParseCIDR(s string) *net.IPNet {
 		return nil
 	}
 	return n
+}
+
+// LaunchTemplate is a launch template, at its one version: the launch
+// data (ImageId, InstanceType, UserData, …) as the template gave it.
+type LaunchTemplate struct {
+	ID        string         `json:"id"`
+	Name      string         `json:"name"`
+	Region    string         `json:"region"`
+	Data      map[string]any `json:"data"`
+	CreatedAt time.Time      `json:"createdAt"`
 }

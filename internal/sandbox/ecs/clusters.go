@@ -33,6 +33,7 @@ func (e *Service) describeClusters(c *awsproto.Call, body []byte) (any, error) {
 			Settings:          []clusterSetting{{Name: "containerInsights", Value: "disabled"}},
 			CapacityProviders: append([]string{}, cl.CapacityProviders...), DefaultCapacityProviderStrategy: []capacityProviderStrategyItem{}}
 		o.RunningTasksCount, o.PendingTasksCount, o.ActiveServicesCount = e.state().clusterCounts(cl)
+		o.RegisteredContainerInstancesCount = e.state().registeredInstances(cl)
 		if withTags {
 			o.Tags = tagsOut(cl.Tags)
 		}

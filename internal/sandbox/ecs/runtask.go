@@ -16,8 +16,8 @@ func checkLaunchType(td *TaskDef, launchType string) error {
 }
 
 // defaultLaunchType is the launch type of a call that names none: EC2 on
-// a cluster without capacity providers, as on AWS (the sandbox's clusters
-// have no EC2 container instances, so such tasks cannot be placed).
+// a cluster without capacity providers, as on AWS (its tasks need
+// container instances: see instances.go).
 func defaultLaunchType(cl *Cluster, launchType string) string {
 	if launchType != "" {
 		return launchType
@@ -64,7 +64,7 @@ func (e *Service) RunTask(c *awsproto.Call, body []byte) (any, error) {
 	if err := checkLaunchType(td, in.LaunchType); err != nil {
 		return nil, err
 	}
-	if in.LaunchType == "EC2" {
+	if in.LaunchType == "EC2" && !e.state().hasActiveInstance(cl) {
 		return nil, awsproto.ClientErr("InvalidParameterException", "No Container Instances were found in your cluster.")
 	}
 	if td.NetworkMode() == "awsvpc" {
@@ -87,10 +87,23 @@ func (e *Service) RunTask(c *awsproto.Call, body []byte) (any, error) {
 		Failures []failure `json:"failures"`
 		Tasks    []taskOut `json:"tasks"`
 	}{Failures: []failure{}, Tasks: []taskOut{}}
+	need := NeedsOf(td)
 	for range count {
+		var placed *ContainerInstance
+		if in.LaunchType == "EC2" {
+			p := e.state().Place(cl.Region, cl.Name, need)
+			if p.Instance == nil {
+				out.Failures = append(out.Failures, failure{Arn: p.Closest.ARN(), Reason: p.Reason})
+				continue
+			}
+			placed = p.Instance
+		}
 		t := &Task{ID: awsproto.HexID(32), Cluster: cl.Name, Region: c.Region, TaskDefinition: td.ARN(), Group: in.Group,
 			StartedBy: in.StartedBy, LastStatus: "PROVISIONING", DesiredStatus: "RUNNING", LaunchType: in.LaunchType,
 			Tags: tagsIn(in.Tags), CreatedAt: c.Now}
+		if placed != nil {
+			t.ContainerInstance = placed.ID
+		}
 		for _, cd := range td.ContainerDefinitions() {
 			t.Containers = append(t.Containers, Container{Name: awsproto.Scalar(cd["name"]), Image: awsproto.Scalar(cd["image"]), LastStatus: "PENDING"})
 		}
@@ -132,17 +145,13 @@ func (e *Service) stopTask(c *awsproto.Call, body []byte) (any, error) {
 	}{newTaskOut(t, e.state().FindTaskDef(t.Region, t.TaskDefinition))}, nil
 }
 
-// listContainerInstances is ECS's ListContainerInstances: the sandbox's
-// clusters have Fargate capacity only, so none are registered.
-func (e *Service) listContainerInstances(c *awsproto.Call, body []byte) (any, error) {
-	var in struct {
-		clusterCall
-		page
+// hasActiveInstance reports whether the cluster has an ACTIVE container
+// instance.
+func (e *State) hasActiveInstance(cl *Cluster) bool {
+	for _, ci := range e.InstancesOf(cl.Region, cl.Name) {
+		if ci.Status == "ACTIVE" {
+			return true
+		}
 	}
-	if _, err := e.decodeOnCluster(c, body, &in, &in.clusterCall); err != nil {
-		return nil, err
-	}
-	return struct {
-		ContainerInstanceArns []string `json:"containerInstanceArns"`
-	}{[]string{}}, nil
+	return false
 }

@@ -40,6 +40,8 @@ type LoadBalancing interface {
 	// LoadBalancersOf lists the load balancers that forward to the target
 	// group arn.
 	LoadBalancersOf(arn string) []string
+	// TargetType is the target group's target type (ip, instance, …).
+	TargetType(arn string) string
 }
 
 // Scheduler is the task runner, which an API call that changed a service
@@ -67,26 +69,28 @@ func New(state func() *State, net Network, lb LoadBalancing, sched Scheduler) *S
 // Register adds ECS's operations to the router.
 func (e *Service) Register(r *awsproto.Router) {
 	r.HandleJSON(targetPrefix, map[string]awsproto.JSONOp{
-		"DescribeClusters":           e.describeClusters,
-		"ListClusters":               e.listClusters,
-		"RegisterTaskDefinition":     e.RegisterTaskDefinition,
-		"DescribeTaskDefinition":     e.describeTaskDefinition,
-		"DeregisterTaskDefinition":   e.DeregisterTaskDefinition,
-		"ListTaskDefinitions":        e.listTaskDefinitions,
-		"ListTaskDefinitionFamilies": e.listTaskDefinitionFamilies,
-		"CreateService":              e.CreateService,
-		"UpdateService":              e.updateService,
-		"DeleteService":              e.DeleteService,
-		"DescribeServices":           e.describeServices,
-		"ListServices":               e.listServices,
-		"ListTasks":                  e.listTasks,
-		"DescribeTasks":              e.describeTasks,
-		"RunTask":                    e.RunTask,
-		"StopTask":                   e.stopTask,
-		"ListContainerInstances":     e.listContainerInstances,
-		"ListTagsForResource":        e.listTagsForResource,
-		"TagResource":                e.tagResource,
-		"UntagResource":              e.untagResource,
+		"DescribeClusters":            e.describeClusters,
+		"ListClusters":                e.listClusters,
+		"RegisterTaskDefinition":      e.RegisterTaskDefinition,
+		"DescribeTaskDefinition":      e.describeTaskDefinition,
+		"DeregisterTaskDefinition":    e.DeregisterTaskDefinition,
+		"ListTaskDefinitions":         e.listTaskDefinitions,
+		"ListTaskDefinitionFamilies":  e.listTaskDefinitionFamilies,
+		"CreateService":               e.CreateService,
+		"UpdateService":               e.updateService,
+		"DeleteService":               e.DeleteService,
+		"DescribeServices":            e.describeServices,
+		"ListServices":                e.listServices,
+		"ListTasks":                   e.listTasks,
+		"DescribeTasks":               e.describeTasks,
+		"RunTask":                     e.RunTask,
+		"StopTask":                    e.stopTask,
+		"ListContainerInstances":      e.listContainerInstances,
+		"DescribeContainerInstances":  e.describeContainerInstances,
+		"DeregisterContainerInstance": e.deregisterContainerInstance,
+		"ListTagsForResource":         e.listTagsForResource,
+		"TagResource":                 e.tagResource,
+		"UntagResource":               e.untagResource,
 	})
 }
 

@@ -224,6 +224,11 @@ func (e *Service) checkLoadBalancer(td *TaskDef, lb LoadBalancer) error {
 	if len(e.lb.LoadBalancersOf(lb.TargetGroupArn)) == 0 {
 		return awsproto.ClientErr("InvalidParameterException", "The target group with targetGroupArn %s does not have an associated load balancer.", lb.TargetGroupArn)
 	}
+	// awsvpc tasks register their address, the other modes their instance.
+	if tt := e.lb.TargetType(lb.TargetGroupArn); (tt == "ip") != (td.NetworkMode() == "awsvpc") {
+		return awsproto.ClientErr("InvalidParameterException", "The provided target group %s has target type %s, which is incompatible with the %s network mode specified in the task definition.",
+			lb.TargetGroupArn, tt, td.NetworkMode())
+	}
 	hasContainer, hasPort := td.ContainerPort(lb.ContainerName, lb.ContainerPort)
 	if !hasContainer || !hasPort {
 		return awsproto.ClientErr("InvalidParameterException", "The container %s did not have a container port %d defined.", lb.ContainerName, lb.ContainerPort)

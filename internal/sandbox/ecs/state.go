@@ -8,12 +8,14 @@ import (
 
 // State is ECS's part of the state: clusters by region/name, task
 // definitions by region/family (revisions in order), services by
-// region/cluster/name and tasks by region/cluster/id.
+// region/cluster/name, tasks and container instances by
+// region/cluster/id.
 type State struct {
-	Clusters map[string]*Cluster     `json:"clusters"`
-	TaskDefs map[string][]*TaskDef   `json:"taskDefinitions"`
-	Services map[string]*ServiceItem `json:"services"`
-	Tasks    map[string]*Task        `json:"tasks"`
+	Clusters  map[string]*Cluster           `json:"clusters"`
+	TaskDefs  map[string][]*TaskDef         `json:"taskDefinitions"`
+	Services  map[string]*ServiceItem       `json:"services"`
+	Tasks     map[string]*Task              `json:"tasks"`
+	Instances map[string]*ContainerInstance `json:"containerInstances,omitempty"`
 }
 
 // Fill makes the nil maps empty.
@@ -29,6 +31,9 @@ func (e *State) Fill() {
 	}
 	if e.Tasks == nil {
 		e.Tasks = map[string]*Task{}
+	}
+	if e.Instances == nil {
+		e.Instances = map[string]*ContainerInstance{}
 	}
 }
 

@@ -2,9 +2,8 @@ package ecs
 
 import (
 	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"slices"
+	"strconv"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
@@ -15,6 +14,7 @@ type taskOut struct {
 	Attributes           []taskAttribute   `json:"attributes"`
 	AvailabilityZone     string            `json:"availabilityZone"`
 	ClusterArn           string            `json:"clusterArn"`
+	ContainerInstanceArn string            `json:"containerInstanceArn,omitempty"`
 	Containers           []containerOut    `json:"containers"`
 	Cpu                  string            `json:"cpu,omitempty"`
 	CreatedAt            awsproto.Epoch    `json:"createdAt"`
@@ -31,7 +31,7 @@ type taskOut struct {
 	LastStatus           string            `json:"lastStatus"`
 	LaunchType           string            `json:"launchType"`
 	PlatformFamily       string            `json:"platformFamily"`
-	PlatformVersion      string            `json:"platformVersion"`
+	PlatformVersion      string            `json:"platformVersion,omitempty"` // Fargate's
 	PullStartedAt        *awsproto.Epoch   `json:"pullStartedAt,omitempty"`
 	PullStoppedAt        *awsproto.Epoch   `json:"pullStoppedAt,omitempty"`
 	StartedAt            *awsproto.Epoch   `json:"startedAt,omitempty"`
@@ -83,11 +83,13 @@ type containerOut struct {
 	TaskArn           string             `json:"taskArn"`
 }
 
-// networkBinding is ECS's NetworkBinding shape (awsvpc tasks have none,
-// so the list is always empty).
+// networkBinding is ECS's NetworkBinding shape: a bridge or host mode
+// container's port on its container instance (awsvpc tasks have none).
 type networkBinding struct {
-	ContainerPort int `json:"containerPort,omitempty"`
-	HostPort      int `json:"hostPort,omitempty"`
+	BindIP        string `json:"bindIP"`
+	ContainerPort int    `json:"containerPort"`
+	HostPort      int    `json:"hostPort"`
+	Protocol      string `json:"protocol"`
 }
 
 // networkInterface is ECS's NetworkInterface shape.
@@ -114,6 +116,10 @@ func newTaskOut(t *Task, td *TaskDef) taskOut {
 		o := containerOut{ContainerArn: t.containerARN(ct.Name), Cpu: "0", Name: ct.Name, Image: ct.Image,
 			LastStatus: ct.LastStatus, TaskArn: t.ARN(), HealthStatus: "UNKNOWN", NetworkBindings: []networkBinding{},
 			NetworkInterfaces: []networkInterface{}, RuntimeID: ct.RuntimeID, ExitCode: ct.ExitCode, Reason: ct.Reason}
+		for _, b := range ct.Bindings {
+			o.NetworkBindings = append(o.NetworkBindings, networkBinding{BindIP: "0.0.0.0", ContainerPort: b.ContainerPort,
+				HostPort: b.HostPort, Protocol: b.Protocol})
+		}
 		if t.PrivateIP != "" {
 			o.NetworkInterfaces = []networkInterface{{AttachmentID: t.ID[:8] + "-eni", PrivateIpv4Address: t.PrivateIP}}
 		}
@@ -122,16 +128,27 @@ func newTaskOut(t *Task, td *TaskDef) taskOut {
 	}
 	o := taskOut{TaskArn: t.ARN(), ClusterArn: ClusterARN(t.Region, t.Cluster), TaskDefinitionArn: t.TaskDefinition,
 		Group: t.Group, LastStatus: t.LastStatus, DesiredStatus: t.DesiredStatus, LaunchType: t.LaunchType,
-		Containers: ctrs, CreatedAt: awsproto.Epoch(t.CreatedAt), HealthStatus: "UNKNOWN", PlatformVersion: "1.4.0",
+		Containers: ctrs, CreatedAt: awsproto.Epoch(t.CreatedAt), HealthStatus: "UNKNOWN",
 		PlatformFamily: "Linux", AvailabilityZone: t.Region + "a", Attachments: taskAttachments(t), StartedBy: cmp.Or(t.StartedBy, t.DeploymentID),
 		Overrides: overrides, Tags: awsproto.OrEmpty(tagsOut(t.Tags)), Version: t.version(),
 		Attributes: []taskAttribute{{Name: "ecs.cpu-architecture", Value: "x86_64"}}}
+	if t.ContainerInstance != "" {
+		o.ContainerInstanceArn = (&ContainerInstance{Region: t.Region, Cluster: t.Cluster, ID: t.ContainerInstance}).ARN()
+	}
 	if td != nil {
 		o.Cpu, _ = td.Spec["cpu"].(string)
 		o.Memory, _ = td.Spec["memory"].(string)
+		if t.LaunchType == "EC2" && (o.Cpu == "" || o.Memory == "") {
+			// An EC2 task without a task size holds its containers' sum.
+			need := NeedsOf(td)
+			o.Cpu, o.Memory = cmp.Or(o.Cpu, strconv.Itoa(need.CPU)), cmp.Or(o.Memory, strconv.Itoa(need.Memory))
+		}
 		if rp, ok := td.Spec["runtimePlatform"].(map[string]any); ok && rp["cpuArchitecture"] == "ARM64" {
 			o.Attributes[0].Value = "arm64"
 		}
+	}
+	if t.LaunchType != "EC2" {
+		o.PlatformVersion = "1.4.0"
 	}
 	if t.LaunchType == "FARGATE" {
 		o.EphemeralStorage = &ephemeralStorage{SizeInGiB: 20}
@@ -184,9 +201,6 @@ func (t *Task) version() int {
 // containerARN is the ARN of the task's container named name: a UUID
 // derived from the task and the name, so that it stays the same.
 func (t *Task) containerARN(name string) string {
-	h := sha256.Sum256([]byte(t.Region + "/" + t.Cluster + "/" + t.ID + "/" + name))
-	h[6], h[8] = h[6]&0x0f|0x40, h[8]&0x3f|0x80
-	id := hex.EncodeToString(h[:16])
 	return "arn:aws:ecs:" + t.Region + ":" + awsproto.Account + ":container/" + t.Cluster + "/" + t.ID + "/" +
-		id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
+		awsproto.DerivedUUID(t.Region+"/"+t.Cluster+"/"+t.ID+"/"+name)
 }

@@ -32,6 +32,9 @@ type Task struct {
 	// network); Targets are where it is registered in target groups.
 	PrivateIP string       `json:"privateIp,omitempty"`
 	Targets   []TaskTarget `json:"targets,omitempty"`
+	// ContainerInstance is the ID of the container instance an EC2 task
+	// was placed on ("" for Fargate).
+	ContainerInstance string `json:"containerInstance,omitempty"`
 	// Tags are RunTask's tags (a service's tasks have none: the sandbox
 	// does not propagate them).
 	Tags []awsproto.Tag `json:"tags,omitempty"`
@@ -58,8 +61,18 @@ type Container struct {
 	HostPorts map[int]int `json:"hostPorts,omitempty"`
 	// Ports are the container ports of its port mappings.
 	Ports []int `json:"ports,omitempty"`
+	// Bindings are the host ports of a bridge or host mode container on
+	// its container instance (ECS's networkBindings).
+	Bindings []Binding `json:"bindings,omitempty"`
 	// Log is where its output goes (awslogs), when anywhere.
 	Log *ContainerLog `json:"log,omitempty"`
+}
+
+// Binding is a container port published on its container instance.
+type Binding struct {
+	ContainerPort int    `json:"containerPort"`
+	HostPort      int    `json:"hostPort"`
+	Protocol      string `json:"protocol"`
 }
 
 // ContainerLog is a container's awslogs destination and how far it was

@@ -91,7 +91,7 @@ func (s *Service) get(c *awsproto.Call, body []byte) (any, error) {
 	if err := awsproto.DecodeJSON(body, &in); err != nil {
 		return nil, err
 	}
-	p := s.inRegion(c.Region, false)[in.Name]
+	p := s.state().Lookup(c.Region, in.Name)
 	if p == nil {
 		return nil, notFound()
 	}
@@ -115,9 +115,8 @@ func (s *Service) getMany(c *awsproto.Call, body []byte) (any, error) {
 		InvalidParameters []string       `json:"InvalidParameters"`
 		Parameters        []parameterOut `json:"Parameters"`
 	}{InvalidParameters: []string{}, Parameters: []parameterOut{}}
-	params := s.inRegion(c.Region, false)
 	for _, n := range in.Names {
-		if p := params[n]; p != nil {
+		if p := s.state().Lookup(c.Region, n); p != nil {
 			out.Parameters = append(out.Parameters, p.out(c.Region))
 		} else {
 			out.InvalidParameters = append(out.InvalidParameters, n)

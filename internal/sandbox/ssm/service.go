@@ -40,8 +40,13 @@ type Parameter struct {
 }
 
 // ARN is the parameter's ARN: a name with a leading slash is its own path.
+// AWS's public parameters belong to no account.
 func (p *Parameter) ARN(region string) string {
-	return "arn:aws:ssm:" + region + ":" + awsproto.Account + ":parameter/" + strings.TrimPrefix(p.Name, "/")
+	account := awsproto.Account
+	if strings.HasPrefix(p.Name, "/aws/service/") {
+		account = ""
+	}
+	return "arn:aws:ssm:" + region + ":" + account + ":parameter/" + strings.TrimPrefix(p.Name, "/")
 }
 
 // Service serves Parameter Store over its part of the state.

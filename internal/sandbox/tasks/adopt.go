@@ -28,9 +28,11 @@ func (r *Runner) adopt() {
 	}
 	var keep []follow
 	var drop []string
+	// An adopted route: the target ip:key is reached at the container's
+	// port (ctrIP) or the host port it is published on.
 	type adoptedRoute struct {
-		ip, ctrIP  string
-		port, host int
+		ip, ctrIP       string
+		key, port, host int
 	}
 	var routes []adoptedRoute
 	r.update(func(now time.Time) bool {
@@ -58,8 +60,16 @@ func (r *Runner) adopt() {
 			if len(c.HostPorts) > 0 {
 				ctr.HostPorts = c.HostPorts
 			}
-			for port, host := range ctr.HostPorts {
-				routes = append(routes, adoptedRoute{ip: t.PrivateIP, ctrIP: ctr.RuntimeIP, port: port, host: host})
+			if ci := r.hostOf(t); ci != nil {
+				for _, b := range ctr.Bindings {
+					if host, ok := ctr.HostPorts[b.ContainerPort]; ok && b.Protocol == "tcp" {
+						routes = append(routes, adoptedRoute{ip: ci.EC2InstanceID, key: b.HostPort, ctrIP: ctr.RuntimeIP, port: b.ContainerPort, host: host})
+					}
+				}
+			} else {
+				for port, host := range ctr.HostPorts {
+					routes = append(routes, adoptedRoute{ip: t.PrivateIP, key: port, ctrIP: ctr.RuntimeIP, port: port, host: host})
+				}
 			}
 			adopted[t.ARN()] = true
 			keep = append(keep, follow{key: r.key(t), ctr: ctr.Name, id: c.ID, log: ctr.Log})
@@ -78,7 +88,7 @@ func (r *Runner) adopt() {
 		return changed
 	})
 	for _, rt := range routes {
-		r.setDial(rt.ip, rt.port, r.route(rt.ctrIP, rt.port, r.publicHost(), rt.host))
+		r.setDial(rt.ip, rt.key, r.route(rt.ctrIP, rt.port, r.publicHost(), rt.host))
 	}
 	for _, id := range drop {
 		ctx, cancel := context.WithTimeout(r.ctx, 15*time.Second)

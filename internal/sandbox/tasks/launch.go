@@ -1,6 +1,7 @@
 package tasks
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
@@ -116,7 +117,7 @@ func (r *Runner) containerSpec(t *ecs.Task, td *ecs.TaskDef, cd map[string]any, 
 		Name:  "ecs-" + td.Family + "-" + strconv.Itoa(td.Revision) + "-" + name + "-" + t.ID[:12],
 		Image: ref, Entrypoint: awsproto.StrList(cd, "entryPoint"), Cmd: awsproto.StrList(cd, "command"),
 		User: awsproto.Scalar(cd["user"]), WorkingDir: awsproto.Scalar(cd["workingDirectory"]), HostIP: hostIP,
-		Env:    []string{"AWS_REGION=" + t.Region, "AWS_DEFAULT_REGION=" + t.Region, "AWS_EXECUTION_ENV=AWS_ECS_FARGATE"},
+		Env:    []string{"AWS_REGION=" + t.Region, "AWS_DEFAULT_REGION=" + t.Region, "AWS_EXECUTION_ENV=AWS_ECS_" + cmp.Or(t.LaunchType, "FARGATE")},
 		Labels: map[string]string{LabelSandbox: r.dataID, LabelTask: t.ARN(), LabelContainer: name},
 	}
 	for _, kv := range awsproto.ListOfMaps(cd["environment"]) {
@@ -162,14 +163,26 @@ func (r *Runner) running(key string, job launchJob, started []ContainerInfo) {
 			return false
 		}
 		svc := r.serviceOf(t)
-		t.PrivateIP = r.allocateIP(t, svc, started)
+		ci := r.hostOf(t)
+		if ci != nil {
+			r.bind(t, ci)
+		} else {
+			t.PrivateIP = r.allocateIP(t, svc, started)
+		}
 		for i := range t.Containers {
 			c := &t.Containers[i]
 			for j, s := range started {
 				if j < len(job.ctrs) && job.ctrs[j].name == c.Name {
 					c.RuntimeID, c.RuntimeIP, c.HostPorts, c.LastStatus = s.ID, s.IP, s.HostPorts, "RUNNING"
 					for port, addr := range routes[j] {
-						r.setDial(t.PrivateIP, port, addr)
+						if ci == nil {
+							r.setDial(t.PrivateIP, port, addr)
+						}
+					}
+					for _, b := range c.Bindings {
+						if addr, ok := routes[j][b.ContainerPort]; ok && ci != nil && b.Protocol == "tcp" {
+							r.setDial(ci.EC2InstanceID, b.HostPort, addr)
+						}
 					}
 					if c.Log != nil {
 						follow = append(follow, c)
@@ -198,14 +211,23 @@ func (r *Runner) running(key string, job launchJob, started []ContainerInfo) {
 }
 
 // register puts a running task's containers into its service's target
-// groups (target type ip: the task's address and the container port).
+// groups: target type ip, the task's address and the container port;
+// target type instance (bridge network mode), its container instance and
+// the host port the container port is bound to.
 func (r *Runner) register(svc *ecs.ServiceItem, t *ecs.Task, now time.Time) {
+	ci := r.hostOf(t)
 	for _, lb := range svc.LoadBalancers {
 		tg := r.host.TargetGroup(lb.TargetGroupArn)
 		if tg == nil {
 			continue
 		}
 		target := elbv2.Target{ID: t.PrivateIP, Port: lb.ContainerPort}
+		if ci != nil {
+			target = elbv2.Target{ID: ci.EC2InstanceID, Port: hostPort(t, lb.ContainerName, lb.ContainerPort)}
+			if target.Port == 0 {
+				continue
+			}
+		}
 		if elbv2.IndexTarget(tg.Targets, target) < 0 {
 			tg.Targets = append(tg.Targets, target)
 		}

@@ -147,26 +147,25 @@ func (r *Runner) plan(svc *ecs.ServiceItem, now time.Time) (launch, stop []strin
 
 	// Launch what the primary deployment lacks, within maximumPercent and
 	// after the backoff of earlier failures; a deployment the circuit
-	// breaker stopped launches nothing more.
-	if need := desired - len(primary); need > 0 && svc.LaunchType == "EC2" && svc.Status == "ACTIVE" {
-		// EC2 tasks need container instances, and the sandbox's clusters
-		// have none: ECS says so in an event, now and then.
-		const unplaceable = "was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster. For more information, see the Troubleshooting section."
-		if len(svc.Events) == 0 || !strings.HasSuffix(svc.Events[0].Message, unplaceable) || now.Sub(svc.Events[0].CreatedAt) > 5*time.Minute {
-			svc.Event(now, "%s", unplaceable)
-			changed = true
-		}
-	} else if need > 0 && primaryID != "" && svc.Status == "ACTIVE" &&
+	// breaker stopped launches nothing more. An EC2 service's task goes on
+	// a container instance with room, and ECS says so when none has.
+	if need := desired - len(primary); need > 0 && primaryID != "" && svc.Status == "ACTIVE" &&
 		svc.Deployments[0].RolloutState != "FAILED" {
 		room := desired*maxPercent/100 - len(primary) - len(old)
 		if n := min(need, room); n > 0 && r.mayLaunch(&svc.Deployments[0], now) {
 			var ids []string
 			for range n {
-				t := r.newTask(svc, now)
+				t, placed := r.newTask(svc, now)
+				if t == nil {
+					changed = r.unplaceable(svc, placed, now) || changed
+					break
+				}
 				launch, ids = append(launch, r.key(t)), append(ids, "(task "+t.ID+")")
 			}
-			svc.Event(now, "has started %d tasks: %s.", n, strings.Join(ids, " "))
-			changed = true
+			if len(ids) > 0 {
+				svc.Event(now, "has started %d tasks: %s.", len(ids), strings.Join(ids, " "))
+				changed = true
+			}
 		}
 	}
 
@@ -325,18 +324,42 @@ func (r *Runner) failed(svc *ecs.ServiceItem, deploymentID string, now time.Time
 }
 
 // newTask adds a PROVISIONING task of the service's primary deployment.
-func (r *Runner) newTask(svc *ecs.ServiceItem, now time.Time) *ecs.Task {
+// An EC2 service's task is placed on a container instance first; when
+// none fits, no task is added and the placement says why.
+func (r *Runner) newTask(svc *ecs.ServiceItem, now time.Time) (*ecs.Task, ecs.Placement) {
 	d := svc.Deployments[0]
+	td := r.host.ECS().FindTaskDef(svc.Region, d.TaskDefinition)
+	var p ecs.Placement
+	if svc.LaunchType == "EC2" {
+		if p = r.host.ECS().Place(svc.Region, svc.Cluster, ecs.NeedsOf(td)); p.Instance == nil {
+			return nil, p
+		}
+	}
 	t := &ecs.Task{ID: awsproto.HexID(32), Cluster: svc.Cluster, Region: svc.Region, TaskDefinition: d.TaskDefinition,
 		Group: "service:" + svc.Name, DeploymentID: d.ID, LastStatus: "PROVISIONING", DesiredStatus: "RUNNING",
 		LaunchType: svc.LaunchType, CreatedAt: now}
-	if td := r.host.ECS().FindTaskDef(svc.Region, d.TaskDefinition); td != nil {
+	if p.Instance != nil {
+		t.ContainerInstance = p.Instance.ID
+	}
+	if td != nil {
 		for _, cd := range awsproto.ListOfMaps(td.Spec["containerDefinitions"]) {
 			t.Containers = append(t.Containers, ecs.Container{Name: awsproto.Scalar(cd["name"]), Image: awsproto.Scalar(cd["image"]), LastStatus: "PENDING"})
 		}
 	}
 	r.host.ECS().Tasks[r.key(t)] = t
-	return t
+	return t, p
+}
+
+// unplaceable records ECS's service event for a task no container
+// instance could take, unless the same event is the latest of the last
+// five minutes (ECS repeats it now and then, not on every attempt).
+func (r *Runner) unplaceable(svc *ecs.ServiceItem, p ecs.Placement, now time.Time) bool {
+	msg := p.Unplaceable()
+	if len(svc.Events) > 0 && strings.HasSuffix(svc.Events[0].Message, msg) && now.Sub(svc.Events[0].CreatedAt) <= 5*time.Minute {
+		return false
+	}
+	svc.Event(now, "%s", msg)
+	return true
 }
 
 // markStopping records that a task is to stop, and why.

@@ -177,7 +177,9 @@ func (r *Runner) isBusy(key string) bool {
 }
 
 // DialAddr is where to reach a target: the published host port of the
-// task container that registered ip:port, else ip:port itself.
+// task container that registered ip:port (an awsvpc task's address and
+// container port, or a container instance's ID and host port), else
+// ip:port itself.
 func (r *Runner) DialAddr(ip string, port int) string {
 	addr := joinHostPort(ip, port)
 	r.mu.Lock()

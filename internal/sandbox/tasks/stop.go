@@ -144,10 +144,18 @@ func (r *Runner) finish(t *ecs.Task, now time.Time, code, why string) {
 		}
 	}
 	r.deregister(t, now)
+	ci := r.hostOf(t)
 	for i := range t.Containers {
 		t.Containers[i].LastStatus = "STOPPED"
 		for port := range t.Containers[i].HostPorts {
-			r.setDial(t.PrivateIP, port, "")
+			if ci == nil {
+				r.setDial(t.PrivateIP, port, "")
+			}
+		}
+		for _, b := range t.Containers[i].Bindings {
+			if ci != nil {
+				r.setDial(ci.EC2InstanceID, b.HostPort, "")
+			}
 		}
 	}
 	at := now

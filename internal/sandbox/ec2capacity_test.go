@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/sandbox"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 )
@@ -64,12 +65,13 @@ func TestEC2CapacityOnAFakeEngine(t *testing.T) {
 func ec2CapacityScenario(t *testing.T, endpoint string, img v1.Image, answer func(*http.Response, string) bool) {
 	ctx := context.Background()
 	cfg := sdkConfigAt(endpoint, "us-east-1")
+	clients := cloud.NewClients(cfg)
 	out := deployEC2Capacity(t, endpoint, img)
-	c := cloudformation.NewFromConfig(cfg)
+	c := clients.CFN
 	cluster := aws.String(out["ClusterName"])
 
 	// Two t3.small instances joined the cluster.
-	e := ecs.NewFromConfig(cfg)
+	e := clients.ECS
 	instances := describeInstances(t, e, cluster)
 	if len(instances) != 2 {
 		t.Fatalf("%d container instances, want the group's 2", len(instances))
@@ -120,7 +122,7 @@ func ec2CapacityScenario(t *testing.T, endpoint string, img v1.Image, answer fun
 	}
 
 	// The target group has each task at its instance and host port, healthy.
-	lb := elb.NewFromConfig(cfg)
+	lb := clients.ELB
 	waitFor(t, 60*time.Second, "both targets are healthy", func() bool {
 		th, err := lb.DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(out["TargetGroupArn"])})
 		if err != nil {
@@ -175,15 +177,16 @@ func deployEC2Capacity(t *testing.T, endpoint string, img v1.Image, params ...cf
 	t.Helper()
 	ctx := context.Background()
 	cfg := sdkConfigAt(endpoint, "us-east-1")
+	clients := cloud.NewClients(cfg)
 	addr := strings.TrimPrefix(endpoint, "http://")
-	ecrc := ecr.NewFromConfig(cfg)
+	ecrc := clients.ECR
 	if _, err := ecrc.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String("web")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := pushTo(addr, password(t, ecrc), "web", "v1", img); err != nil {
 		t.Fatal(err)
 	}
-	c := cloudformation.NewFromConfig(cfg)
+	c := clients.CFN
 	params = append(params, cfntypes.Parameter{ParameterKey: aws.String("Image"), ParameterValue: aws.String(addr + "/web:v1")})
 	if _, err := c.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("ec2"), TemplateBody: aws.String(ec2CapacityTemplate),
 		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}, Parameters: params}); err != nil {
@@ -340,7 +343,7 @@ func TestEC2RunTaskPlacementAndDeregistration(t *testing.T) {
 	cluster := aws.String(deployEC2Capacity(t, s.Endpoint(), testImage(t),
 		cfntypes.Parameter{ParameterKey: aws.String("DesiredCapacity"), ParameterValue: aws.String("1")},
 		cfntypes.Parameter{ParameterKey: aws.String("InstanceType"), ParameterValue: aws.String("t3.micro")})["ClusterName"])
-	e := ecs.NewFromConfig(sdkConfig(s, "us-east-1"))
+	e := sdkClients(s, "us-east-1").ECS
 	// A t3.micro registers 983 MiB: the service's 2 tasks of 256 MiB and one
 	// more fit, the next does not.
 	waitFor(t, 20*time.Second, "the service's 2 tasks run", func() bool { return len(runningTasks(t, e, cluster, "web")) == 2 })
@@ -390,7 +393,7 @@ func TestEC2TasksAreAdoptedAfterACrash(t *testing.T) {
 	fake, dir := newFakeEngine(), t.TempDir()
 	s := startWith(t, sandbox.Options{DataDir: dir, Containers: fake})
 	out := deployEC2Capacity(t, s.Endpoint(), testImage(t))
-	lb := elb.NewFromConfig(sdkConfig(s, "us-east-1"))
+	lb := sdkClients(s, "us-east-1").ELB
 	healthy := func(lb *elb.Client) func() bool {
 		return func() bool {
 			th, err := lb.DescribeTargetHealth(context.Background(), &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(out["TargetGroupArn"])})
@@ -422,7 +425,7 @@ func TestEC2TasksAreAdoptedAfterACrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	s = startWith(t, sandbox.Options{DataDir: dir, Containers: fake, Addr: s.Addr()})
-	waitFor(t, 30*time.Second, "both targets are healthy again", healthy(elb.NewFromConfig(sdkConfig(s, "us-east-1"))))
+	waitFor(t, 30*time.Second, "both targets are healthy again", healthy(sdkClients(s, "us-east-1").ELB))
 	res, err := http.Get(out["Url"] + "/")
 	if err != nil {
 		t.Fatal(err)

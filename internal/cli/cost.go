@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -123,6 +124,10 @@ func costRun(ctx context.Context, opts *costOptions) error {
 	if r.Fallback() {
 		fmt.Fprintf(w, "! The price table has no prices for %s: %s's stand in.\n", r.Region, r.PricesRegion)
 	}
+	if look.billed() && !opts.RefreshPrices && !strings.HasPrefix(r.PricesSource, pricing.PriceListSource) {
+		fmt.Fprintf(w, "These are the workshop's own prices of %s: '%s' reads today's from the AWS Price List API.\n",
+			r.PricesAsOf, opts.Global.followUp("cost", "--refresh-prices"))
+	}
 	if line := leftRunningLine(opts.Global, look); line != "" {
 		fmt.Fprintln(w, line)
 	}
@@ -187,7 +192,7 @@ func refreshRun(ctx context.Context, opts *costOptions) error {
 	if err != nil {
 		return refreshError(opts.Global, err)
 	}
-	sayRefreshed(w, r.Prices.Region, r)
+	sayRefreshed(w, r)
 	return nil
 }
 

@@ -26,6 +26,8 @@ type priceLister interface {
 
 // refreshed is what a refresh did.
 type refreshed struct {
+	// Region is the region whose prices were asked for.
+	Region string
 	// Prices are the prices read, or the ones that stay when the API has
 	// none for the region.
 	Prices pricing.Prices
@@ -68,7 +70,7 @@ func refreshPrices(ctx context.Context, api priceLister, region string, getenv f
 		return refreshed{}, err
 	}
 	if r.Found == 0 {
-		return refreshed{Prices: base, NotPriced: true}, nil
+		return refreshed{Region: region, Prices: base, NotPriced: true}, nil
 	}
 	path, err := pricing.CachePath(getenv, region)
 	if err != nil {
@@ -77,7 +79,7 @@ func refreshPrices(ctx context.Context, api priceLister, region string, getenv f
 	if err := pricing.WriteCache(path, r.Prices); err != nil {
 		return refreshed{}, err
 	}
-	return refreshed{Prices: r.Prices, Path: path, Found: r.Found, Missing: r.Missing}, nil
+	return refreshed{Region: region, Prices: r.Prices, Path: path, Found: r.Found, Missing: r.Missing}, nil
 }
 
 // refreshError words a failed refresh: a missing permission, credentials
@@ -96,14 +98,14 @@ func refreshError(g *GlobalOptions, err error) error {
 }
 
 // sayRefreshed tells what a refresh did, on w (stderr).
-func sayRefreshed(w io.Writer, region string, r refreshed) {
+func sayRefreshed(w io.Writer, r refreshed) {
 	if r.NotPriced {
 		fmt.Fprintf(w, "! The AWS Price List API has no prices for %s: the workshop's own table prices it, as before (%s's, as of %s).\n",
-			region, r.Prices.Region, r.Prices.AsOf)
+			r.Region, r.Prices.Region, r.Prices.AsOf)
 		return
 	}
 	fmt.Fprintf(w, "Read %d prices for %s from the AWS Price List API (as of %s); saved in %s, where 'workshop cost', 'explain', the preflight and the TUI's meter find them.\n",
-		r.Found, region, r.Prices.AsOf, r.Path)
+		r.Found, r.Region, r.Prices.AsOf, r.Path)
 	if len(r.Missing) > 0 {
 		fmt.Fprintf(w, "! The API did not price %d item(s), which keep the workshop's own prices:\n  %s\n", len(r.Missing), strings.Join(r.Missing, "\n  "))
 	}

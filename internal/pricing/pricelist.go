@@ -42,8 +42,9 @@ type listItem struct {
 	// services are the service codes that may price it, in order of
 	// preference.
 	services []string
-	// usage is the usage type without its region's prefix (USE1-, EU-, …).
-	usage string
+	// usage are the usage types it is filed under, without their region's
+	// prefix (USE1-, EU-, …).
+	usage []string
 	// family, when set, is the product family it must be of.
 	family string
 	// set puts the price in its place.
@@ -52,35 +53,36 @@ type listItem struct {
 
 // listItems are the table's items, as the Price List files them.
 var listItems = []listItem{
-	{name: "Fargate x86 vCPU-hour", services: []string{"AmazonECS"}, usage: "Fargate-vCPU-Hours:perCPU",
+	{name: "Fargate x86 vCPU-hour", services: []string{"AmazonECS"}, usage: []string{"Fargate-vCPU-Hours:perCPU"},
 		set: func(p *Prices, v float64) { p.FargateVCPUHour = v }},
-	{name: "Fargate x86 GB-hour", services: []string{"AmazonECS"}, usage: "Fargate-GB-Hours",
+	{name: "Fargate x86 GB-hour", services: []string{"AmazonECS"}, usage: []string{"Fargate-GB-Hours"},
 		set: func(p *Prices, v float64) { p.FargateGBHour = v }},
-	{name: "Fargate arm64 vCPU-hour", services: []string{"AmazonECS"}, usage: "Fargate-ARM-vCPU-Hours:perCPU",
+	{name: "Fargate arm64 vCPU-hour", services: []string{"AmazonECS"}, usage: []string{"Fargate-ARM-vCPU-Hours:perCPU"},
 		set: func(p *Prices, v float64) { p.FargateARMVCPUHour = v }},
-	{name: "Fargate arm64 GB-hour", services: []string{"AmazonECS"}, usage: "Fargate-ARM-GB-Hours",
+	{name: "Fargate arm64 GB-hour", services: []string{"AmazonECS"}, usage: []string{"Fargate-ARM-GB-Hours"},
 		set: func(p *Prices, v float64) { p.FargateARMGBHour = v }},
 	// The Price List has filed load balancers under AWSELB and, for some
 	// regions, under AmazonEC2: both are read, AWSELB first.
-	{name: "Application Load Balancer hour", services: []string{"AWSELB", "AmazonEC2"}, usage: "LoadBalancerUsage",
+	{name: "Application Load Balancer hour", services: []string{"AWSELB", "AmazonEC2"}, usage: []string{"LoadBalancerUsage"},
 		family: "Load Balancer-Application", set: func(p *Prices, v float64) { p.ALBHour = v }},
-	{name: "Application Load Balancer LCU-hour", services: []string{"AWSELB", "AmazonEC2"}, usage: "LCUUsage",
+	{name: "Application Load Balancer LCU-hour", services: []string{"AWSELB", "AmazonEC2"}, usage: []string{"LCUUsage"},
 		family: "Load Balancer-Application", set: func(p *Prices, v float64) { p.LCUHour = v }},
-	{name: "public IPv4 address hour", services: []string{"AmazonVPC"}, usage: "PublicIPv4:InUseAddress",
+	{name: "public IPv4 address hour", services: []string{"AmazonVPC"}, usage: []string{"PublicIPv4:InUseAddress"},
 		set: func(p *Prices, v float64) { p.PublicIPv4Hour = v }},
-	{name: "CloudWatch Logs ingestion per GB", services: []string{"AmazonCloudWatch"}, usage: "DataProcessing-Bytes",
+	{name: "CloudWatch Logs ingestion per GB", services: []string{"AmazonCloudWatch"}, usage: []string{"DataProcessing-Bytes"},
 		family: "Data Payload", set: func(p *Prices, v float64) { p.LogsIngestGB = v }},
-	{name: "CloudWatch Logs storage per GB-month", services: []string{"AmazonCloudWatch"}, usage: "TimedStorage-ByteHrs",
+	{name: "CloudWatch Logs storage per GB-month", services: []string{"AmazonCloudWatch"}, usage: []string{"TimedStorage-ByteHrs"},
 		family: "Storage Snapshot", set: func(p *Prices, v float64) { p.LogsStorageGBMonth = v }},
-	{name: "ECR storage per GB-month", services: []string{"AmazonECR"}, usage: "TimedStorage-ByteHrs",
+	{name: "ECR storage per GB-month", services: []string{"AmazonECR"}, usage: []string{"TimedStorage-ByteHrs"},
 		set: func(p *Prices, v float64) { p.ECRStorageGBMonth = v }},
-	{name: "WAF web ACL-month", services: []string{"awswaf"}, usage: "WebACLV2",
+	{name: "WAF web ACL-month", services: []string{"awswaf"}, usage: []string{"WebACLV2"},
 		set: func(p *Prices, v float64) { p.WebACLMonth = v }},
-	{name: "WAF rule-month", services: []string{"awswaf"}, usage: "RuleV2",
+	{name: "WAF rule-month", services: []string{"awswaf"}, usage: []string{"RuleV2"},
 		set: func(p *Prices, v float64) { p.WAFRuleMonth = v }},
-	{name: "Secrets Manager secret-month", services: []string{"AWSSecretsManager"}, usage: "AWSSecretsManager-Secrets",
+	{name: "Secrets Manager secret-month", services: []string{"AWSSecretsManager"}, usage: []string{"AWSSecretsManager-Secrets", "AWSSecretsManager-Secret"},
+		family: "Secret",
 		set: func(p *Prices, v float64) { p.SecretMonth = v }},
-	{name: "NAT gateway hour", services: []string{"AmazonEC2"}, usage: "NatGateway-Hours", family: "NAT Gateway",
+	{name: "NAT gateway hour", services: []string{"AmazonEC2"}, usage: []string{"NatGateway-Hours"}, family: "NAT Gateway",
 		set: func(p *Prices, v float64) { p.NATHour = v }},
 }
 
@@ -207,7 +209,7 @@ func (it listItem) price(region string, docs []listDocument) (float64, string) {
 // Wavelength Zone), its family.
 func (it listItem) matches(region string, d listDocument) bool {
 	a := d.Product.Attributes
-	if a["regionCode"] != region || !usageIs(a["usagetype"], it.usage) {
+	if a["regionCode"] != region || !slices.ContainsFunc(it.usage, func(u string) bool { return usageIs(a["usagetype"], u) }) {
 		return false
 	}
 	if lt, ok := a["locationType"]; ok && lt != "AWS Region" {

@@ -81,7 +81,7 @@ var listItems = []listItem{
 		set: func(p *Prices, v float64) { p.WAFRuleMonth = v }},
 	{name: "Secrets Manager secret-month", services: []string{"AWSSecretsManager"}, usage: []string{"AWSSecretsManager-Secrets", "AWSSecretsManager-Secret"},
 		family: "Secret",
-		set: func(p *Prices, v float64) { p.SecretMonth = v }},
+		set:    func(p *Prices, v float64) { p.SecretMonth = v }},
 	{name: "NAT gateway hour", services: []string{"AmazonEC2"}, usage: []string{"NatGateway-Hours"}, family: "NAT Gateway",
 		set: func(p *Prices, v float64) { p.NATHour = v }},
 }

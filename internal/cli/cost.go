@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
@@ -76,8 +77,10 @@ Price List API (pricing:GetProducts, read-only; 'workshop check
 --print-policy' grants it) and keeps them in your cache directory
 (~/.cache/workshop/prices-REGION.json, or $XDG_CACHE_HOME/workshop): from
 then on cost, explain, the preflight and the TUI's meter price with them, and
-say "as of" the day they were read. It needs an AWS account: on the sandbox
-the built-in prices stay. A region the API does not price keeps them too.`,
+say "as of" the day they were read. It needs an AWS account: on the sandbox,
+or an emulator at AWS_ENDPOINT_URL, the built-in prices stay (unless
+AWS_ENDPOINT_URL_PRICING names a Price List endpoint). A region the API does
+not price keeps them too.`,
 		Example: "  workshop cost\n  workshop cost --json\n  workshop cost --refresh-prices\n  workshop --sandbox cost",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -189,6 +192,11 @@ func refreshRun(ctx context.Context, opts *costOptions) error {
 		return nil
 	}
 	r, err := opts.Refresh(ctx)
+	var emulator noPriceList
+	if errors.As(err, &emulator) {
+		fmt.Fprintf(w, "! --refresh-prices reads the AWS Price List API, which needs an AWS account; the emulator at %s has no Price List API, so the prices built into the workshop stay (AWS_ENDPOINT_URL_PRICING would send that one call elsewhere).\n", emulator.endpoint)
+		return nil
+	}
 	if err != nil {
 		return refreshError(opts.Global, err)
 	}
@@ -203,8 +211,17 @@ func refreshFromAccount(ctx context.Context, f *Factory) (refreshed, error) {
 	if err != nil {
 		return refreshed{}, err
 	}
+	if e := c.Endpoint(); e != "" && aws.ToString(c.Pricing.Options().BaseEndpoint) == e {
+		return refreshed{}, noPriceList{endpoint: e}
+	}
 	return refreshPrices(ctx, c.Pricing, c.Region(), f.Getenv, f.Now())
 }
+
+// noPriceList means every call goes to an emulator (moto, LocalStack, an
+// AWS_ENDPOINT_URL), which has no Price List API to read prices from.
+type noPriceList struct{ endpoint string }
+
+func (e noPriceList) Error() string { return "no Price List API at " + e.endpoint }
 
 // sinceColumn is an item's estimate since it was created, or "-".
 func sinceColumn(it pricing.Item) string {

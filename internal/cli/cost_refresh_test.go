@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -27,12 +25,10 @@ import (
 // fakePriceList is the AWS Price List API's GetProducts as the SDK speaks
 // it (awsJson1.1, target AWSPriceListService.GetProducts): it answers each
 // query with the documents of its service whose attributes match its
-// TERM_MATCH filters, two a page, the next page named by NextToken. Any
-// other request goes to next, when set (moto, for the account's reads).
+// TERM_MATCH filters, two a page, the next page named by NextToken.
 type fakePriceList struct {
 	docs   []string
 	denied bool
-	next   *url.URL
 
 	mu    sync.Mutex
 	calls int
@@ -43,11 +39,7 @@ const pageSize = 2
 
 func (f *fakePriceList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("X-Amz-Target") != "AWSPriceListService.GetProducts" {
-		if f.next == nil {
-			http.Error(w, "not the Price List API", http.StatusNotFound)
-			return
-		}
-		httputil.NewSingleHostReverseProxy(f.next).ServeHTTP(w, r)
+		http.Error(w, "not the Price List API", http.StatusNotFound)
 		return
 	}
 	var in struct {
@@ -241,20 +233,24 @@ func TestCostRefreshPrices(t *testing.T) {
 }
 
 // TestCostRefreshPricesCommand runs 'workshop cost --refresh-prices' as a
-// learner types it, with AWS_ENDPOINT_URL at a fake Price List API that
-// hands the account's reads on to moto; the second 'cost' finds the cache.
+// learner types it against moto (AWS_ENDPOINT_URL): moto has no Price List
+// API, so the built-in prices stay; with AWS_ENDPOINT_URL_PRICING at the
+// fake Price List API the prices are read, and the next 'cost' finds them.
 func TestCostRefreshPricesCommand(t *testing.T) {
 	f, endpoint := motoFactory(t)
-	next, err := url.Parse(endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fake := &fakePriceList{docs: priceListDocs(t, "pricelist-us-east-1.json"), next: next}
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
 	var out, errOut strings.Builder
 	f.IO.Out, f.IO.ErrOut = &out, &errOut
+	if code := run(context.Background(), f, []string{"cost", "--refresh-prices"}); code != ExitOK ||
+		!strings.Contains(errOut.String(), "the emulator at "+endpoint+" has no Price List API, so the prices built into the workshop stay") {
+		t.Fatalf("cost --refresh-prices on moto: exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+
+	fake := &fakePriceList{docs: priceListDocs(t, "pricelist-us-east-1.json")}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	t.Setenv("AWS_ENDPOINT_URL_PRICING", srv.URL)
+	out.Reset()
+	errOut.Reset()
 	if code := run(context.Background(), f, []string{"cost", "--refresh-prices"}); code != ExitOK {
 		t.Fatalf("cost --refresh-prices: exit %d\n%s\n%s", code, out.String(), errOut.String())
 	}

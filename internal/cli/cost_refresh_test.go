@@ -269,3 +269,30 @@ func TestCostRefreshPricesCommand(t *testing.T) {
 		t.Errorf("the next look's prices: %+v (%v)\n%s", doc, err, out.String())
 	}
 }
+
+// What explain and the TUI say a module adds is priced with the refreshed
+// prices once they are cached.
+func TestModuleCostLineUsesRefreshedPrices(t *testing.T) {
+	env := map[string]string{"XDG_CACHE_HOME": t.TempDir()}
+	getenv := func(k string) string { return env[k] }
+	if got := moduleCostLine("module-2", "eu-north-1", getenv); !strings.Contains(got, "at us-east-1 prices of 2026-03") {
+		t.Fatalf("before a refresh: %q", got)
+	}
+	table, err := pricing.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := table.Lookup("us-east-1")
+	p.Region, p.AsOf, p.Source, p.ALBHour = "eu-north-1", "2026-12-04", pricing.PriceListSource, 1.0 // a dear load balancer
+	path, err := pricing.CachePath(getenv, "eu-north-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pricing.WriteCache(path, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := moduleCostLine("module-2", "eu-north-1", getenv); !strings.Contains(got, "Module 2 adds about $1.05 an hour") ||
+		!strings.Contains(got, "at eu-north-1 prices of 2026-12-04") {
+		t.Errorf("after a refresh: %q", got)
+	}
+}

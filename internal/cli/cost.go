@@ -197,6 +197,11 @@ func refreshRun(ctx context.Context, opts *costOptions) error {
 		fmt.Fprintf(w, "! --refresh-prices reads the AWS Price List API, which needs an AWS account; the emulator at %s has no Price List API, so the prices built into the workshop stay (AWS_ENDPOINT_URL_PRICING would send that one call elsewhere).\n", emulator.endpoint)
 		return nil
 	}
+	var env envError
+	var usage usageError
+	if errors.As(err, &env) || errors.As(err, &usage) {
+		return err // the configuration's, worded where it was found
+	}
 	if err != nil {
 		return refreshError(opts.Global, err)
 	}

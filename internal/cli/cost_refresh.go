@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -74,10 +75,10 @@ func refreshPrices(ctx context.Context, api priceLister, region string, getenv f
 	}
 	path, err := pricing.CachePath(getenv, region)
 	if err != nil {
-		return refreshed{}, err
+		return refreshed{}, envError{err: err, hint: "set HOME or XDG_CACHE_HOME"}
 	}
 	if err := pricing.WriteCache(path, r.Prices); err != nil {
-		return refreshed{}, err
+		return refreshed{}, envError{err: err, hint: "make " + filepath.Dir(path) + " writable, or set XDG_CACHE_HOME to a folder that is"}
 	}
 	return refreshed{Region: region, Prices: r.Prices, Path: path, Found: r.Found, Missing: r.Missing}, nil
 }

@@ -125,38 +125,41 @@ func priceListDocs(t *testing.T, names ...string) []string {
 func TestCostRefreshPrices(t *testing.T) {
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name       string
-		region     string
-		docs       []string
-		denied     bool
-		sandbox    bool
-		wantErr    []string // in the error and its hint
-		wantErrOut []string
-		wantOut    []string
-		wantCached bool
-		wantPaged  bool    // a query's answer took more than one page
-		wantFargte float64 // one planned task's Fargate hour, as priced after the refresh
+		name        string
+		region      string
+		docs        []string
+		denied      bool
+		sandbox     bool
+		wantErr     []string // in the error and its hint
+		wantErrOut  []string
+		wantOut     []string
+		wantCached  bool
+		wantPaged   bool    // a query's answer took more than one page
+		noHome      bool    // neither HOME nor XDG_CACHE_HOME: no cache to keep them in
+		wantFargate float64 // one planned task's Fargate hour, as priced after the refresh
 	}{
 		{name: "every price of us-east-1", region: "us-east-1", docs: priceListDocs(t, "pricelist-us-east-1.json"),
 			wantErrOut: []string{"Read 14 prices for us-east-1 from the AWS Price List API (as of 2026-12-04); saved in "},
 			wantOut:    []string{"Prices: us-east-1's as of 2026-12-04, from the AWS Price List API (pricing:GetProducts)."},
-			wantCached: true, wantPaged: true, wantFargte: 0.25*0.04048 + 0.5*0.004445},
+			wantCached: true, wantPaged: true, wantFargate: 0.25*0.04048 + 0.5*0.004445},
 		{name: "a region the embedded table lacks, partly priced by the API", region: "eu-central-1",
 			docs:       priceListDocs(t, "pricelist-us-east-1.json", "pricelist-eu-central-1-partial.json"),
 			wantErrOut: []string{"Read 4 prices for eu-central-1", "! The API did not price 10 item(s), which keep the workshop's own prices:", "NAT gateway hour: no product in eu-central-1"},
 			wantOut:    []string{"Prices: eu-central-1's as of 2026-12-04, from the AWS Price List API (pricing:GetProducts); Fargate arm64 vCPU-hour"},
-			wantCached: true, wantFargte: 0.25*0.04656 + 0.5*0.00511},
+			wantCached: true, wantFargate: 0.25*0.04656 + 0.5*0.00511},
 		{name: "a region the API does not price", region: "eu-north-1", docs: priceListDocs(t, "pricelist-us-east-1.json"),
 			wantErrOut: []string{"! The AWS Price List API has no prices for eu-north-1: the workshop's own table prices it, as before (us-east-1's, as of 2026-03).",
 				"! The price table has no prices for eu-north-1: us-east-1's stand in."},
-			wantOut:    []string{"Prices: us-east-1's as of 2026-03, from AWS public on-demand prices"},
-			wantFargte: 0.25*0.04048 + 0.5*0.004445},
+			wantOut:     []string{"Prices: us-east-1's as of 2026-03, from AWS public on-demand prices"},
+			wantFargate: 0.25*0.04048 + 0.5*0.004445},
 		{name: "no permission", region: "us-east-1", denied: true,
 			wantErr: []string{"reading prices from the AWS Price List API: not allowed to call pricing:GetProducts (AccessDeniedException)",
 				"Your credentials lack pricing:GetProducts", "'workshop --region us-east-1 check --print-policy'"}},
+		{name: "nowhere to keep them", region: "us-east-1", docs: priceListDocs(t, "pricelist-us-east-1.json"), noHome: true,
+			wantErr: []string{"find the price cache: neither XDG_CACHE_HOME nor HOME is set", "set HOME or XDG_CACHE_HOME"}},
 		{name: "the sandbox has no Price List API", region: "us-east-1", sandbox: true,
 			wantErrOut: []string{"! --refresh-prices reads the AWS Price List API, which needs an AWS account; the sandbox has neither, so the prices built into the workshop stay."},
-			wantOut:    []string{"Prices: us-east-1's as of 2026-03"}, wantFargte: 0.25*0.04048 + 0.5*0.004445},
+			wantOut:    []string{"Prices: us-east-1's as of 2026-03"}, wantFargate: 0.25*0.04048 + 0.5*0.004445},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,6 +169,9 @@ func TestCostRefreshPrices(t *testing.T) {
 			rec := cloud.NewRecorder()
 			c := testpeers.ClientsAt(t, srv.URL, rec)
 			env := map[string]string{"XDG_CACHE_HOME": t.TempDir()}
+			if tt.noHome {
+				env = nil
+			}
 			f, out, errOut := testFactory(env)
 			f.Global.Region, f.Global.Sandbox = tt.region, tt.sandbox
 			opts := &costOptions{IO: f.IO, Global: f.Global, RefreshPrices: true,
@@ -209,8 +215,8 @@ func TestCostRefreshPrices(t *testing.T) {
 			if cached := statErr == nil; cached != tt.wantCached {
 				t.Errorf("cached %t at %s, want %t", cached, path, tt.wantCached)
 			}
-			if tt.wantFargte != 0 && !strings.Contains(out.String(), pricing.Exact(tt.wantFargte)) {
-				t.Errorf("a microservice's task should cost %s an hour:\n%s", pricing.Exact(tt.wantFargte), out)
+			if tt.wantFargate != 0 && !strings.Contains(out.String(), pricing.Exact(tt.wantFargate)) {
+				t.Errorf("a microservice's task should cost %s an hour:\n%s", pricing.Exact(tt.wantFargate), out)
 			}
 			if !tt.sandbox && !tt.denied && fake.calls < len(pricing.Queries(tt.region)) {
 				t.Errorf("%d calls for %d queries", fake.calls, len(pricing.Queries(tt.region)))

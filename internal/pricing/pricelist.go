@@ -87,8 +87,8 @@ var listItems = []listItem{
 }
 
 // Queries are the GetProducts requests that read region's prices: one per
-// service, narrowed to the region (and, for the services with thousands
-// of products, to the families the table needs).
+// service, narrowed to the region (and, for the services with hundreds or
+// thousands of products, to the families the table needs).
 func Queries(region string) []Query {
 	in := func(service string, more ...Filter) Query {
 		return Query{ServiceCode: service, Filters: append([]Filter{{Field: "regionCode", Value: region}}, more...)}
@@ -99,7 +99,8 @@ func Queries(region string) []Query {
 		in("AmazonEC2", Filter{Field: "productFamily", Value: "Load Balancer-Application"}),
 		in("AmazonEC2", Filter{Field: "productFamily", Value: "NAT Gateway"}),
 		in("AmazonVPC"),
-		in("AmazonCloudWatch"),
+		in("AmazonCloudWatch", Filter{Field: "productFamily", Value: "Data Payload"}),
+		in("AmazonCloudWatch", Filter{Field: "productFamily", Value: "Storage Snapshot"}),
 		in("AmazonECR"),
 		in("awswaf"),
 		in("AWSSecretsManager"),

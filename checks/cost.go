@@ -24,14 +24,14 @@ func (f *facts) now() time.Time {
 }
 
 // workshopCost says what the whole workshop costs if it is finished and
-// cleaned up within two hours, at the region's prices; it warns when the
-// price table has none for the region and us-east-1's stand in.
+// cleaned up within two hours, at the region's prices (refreshed ones when
+// 'cost --refresh-prices' cached them); it warns when the price table has
+// none for the region and us-east-1's stand in.
 func workshopCost(f *facts) outcome {
-	table, err := pricing.Embedded()
-	if err != nil {
+	p, exact, err := pricing.For(f.getenv, f.opts.Region)
+	if p.Region == "" {
 		return failed(err)
 	}
-	p, exact := table.Lookup(f.opts.Region)
 	observed := fmt.Sprintf("finished and cleaned up within two hours, the whole workshop costs at most about %s in %s (at its busiest about %s an hour; prices of %s)",
 		pricing.About(pricing.WorkshopWithin(2*time.Hour, p)), f.opts.Region, pricing.About(pricing.PeakHourly(p)), p.AsOf)
 	if !exact {

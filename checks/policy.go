@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/breakthemonolith/workshop/internal/inventory"
+	"github.com/breakthemonolith/workshop/internal/pricing"
 )
 
 // Actions lists every AWS API action the checks may call, as IAM actions.
@@ -50,11 +51,12 @@ func noPermissionNeeded(action string) bool {
 }
 
 // Policy returns the minimal read-only IAM policy the checks and 'workshop
-// cost' need (Actions and inventory.CostActions), as indented JSON.
+// cost' need (Actions, inventory.CostActions, and the Price List API's
+// read that 'cost --refresh-prices' makes), as indented JSON.
 func Policy() ([]byte, error) {
 	var actions []string
 	seen := map[string]bool{}
-	for _, a := range append(Actions(), inventory.CostActions()...) {
+	for _, a := range append(append(Actions(), inventory.CostActions()...), pricing.RefreshAction) {
 		if !noPermissionNeeded(a) && !seen[a] {
 			seen[a] = true
 			actions = append(actions, a)

@@ -114,7 +114,7 @@ func TestPolicy(t *testing.T) {
 	}
 	var want []string
 	seen := map[string]bool{}
-	for _, a := range append(Actions(), inventory.CostActions()...) { // the checks' and 'workshop cost''s
+	for _, a := range append(append(Actions(), inventory.CostActions()...), "pricing:GetProducts") { // the checks', 'workshop cost''s and its refresh's
 		if a != "sts:GetCallerIdentity" && !seen[a] {
 			seen[a] = true
 			want = append(want, a)

@@ -42,6 +42,7 @@ func motoFactory(t *testing.T) (*Factory, string) {
 	t.Setenv("AWS_DEFAULT_REGION", "us-east-1") // the AWS CLI v1 reads only this one
 	t.Setenv("AWS_ENDPOINT_URL", endpoint)
 	t.Setenv("XDG_STATE_HOME", t.TempDir()) // check records progress: never in the real home
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // nor reads refreshed prices from it
 	f, _, _ := testFactory(nil)
 	f.Getenv = os.Getenv
 	f.CheckRunner = newCheckRunner

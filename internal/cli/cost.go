@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
@@ -20,6 +22,11 @@ import (
 type costOptions struct {
 	IO   IOStreams
 	JSON bool
+	// RefreshPrices reads the region's prices from the AWS Price List API
+	// first, and caches them.
+	RefreshPrices bool
+	// Refresh reads and caches the prices of the selected account's region.
+	Refresh func(ctx context.Context) (refreshed, error)
 	// Global holds the global flags, repeated in the commands it suggests.
 	Global *GlobalOptions
 	// Cost reads and prices what the workshop runs in the selected account.
@@ -41,6 +48,8 @@ type costLook struct {
 	Running bool
 	// Deployment is what was found.
 	Deployment pricing.Deployment
+	// PricesWarning says why the cached prices could not be used, or "".
+	PricesWarning string
 }
 
 // billed reports whether the figures are a real bill: not an emulator's.
@@ -61,11 +70,22 @@ secrets, and a NAT gateway if one exists. A service scaled to 0 costs nothing.
 It reads your account as the checks do (no Cost Explorer), and prices what it
 finds with a price table built into the workshop, which names its date and
 source; a region the table lacks is priced as us-east-1, and says so. On the
-sandbox nothing is billed: it shows what the same deployment would cost on AWS.`,
-		Example: "  workshop cost\n  workshop cost --json\n  workshop --sandbox cost",
+sandbox nothing is billed: it shows what the same deployment would cost on AWS.
+
+--refresh-prices first reads today's prices for your region from the AWS
+Price List API (pricing:GetProducts, read-only; 'workshop check
+--print-policy' grants it) and keeps them in your cache directory
+(~/.cache/workshop/prices-REGION.json, or $XDG_CACHE_HOME/workshop): from
+then on cost, explain, the preflight and the TUI's meter price with them, and
+say "as of" the day they were read. It needs an AWS account: on the sandbox,
+or an emulator at AWS_ENDPOINT_URL, the built-in prices stay (unless
+AWS_ENDPOINT_URL_PRICING names a Price List endpoint). A region the API does
+not price keeps them too.`,
+		Example: "  workshop cost\n  workshop cost --json\n  workshop cost --refresh-prices\n  workshop --sandbox cost",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Cost = func(ctx context.Context) (costLook, error) { return lookAtCost(ctx, f) }
+			opts.Refresh = func(ctx context.Context) (refreshed, error) { return refreshFromAccount(ctx, f) }
 			opts.Record = func(look costLook) error { return recordLook(f, look) }
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -74,13 +94,22 @@ sandbox nothing is billed: it shows what the same deployment would cost on AWS.`
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the estimate as JSON on stdout")
+	cmd.Flags().BoolVar(&opts.RefreshPrices, "refresh-prices", false, "read your region's prices from the AWS Price List API first, and keep them for later looks")
 	return cmd
 }
 
 func costRun(ctx context.Context, opts *costOptions) error {
+	if opts.RefreshPrices {
+		if err := refreshRun(ctx, opts); err != nil {
+			return err
+		}
+	}
 	look, err := opts.Cost(ctx)
 	if err != nil {
 		return err
+	}
+	if look.PricesWarning != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "! %s: the workshop's own prices stand in.\n", look.PricesWarning)
 	}
 	if opts.Record != nil {
 		if err := opts.Record(look); err != nil {
@@ -97,6 +126,10 @@ func costRun(ctx context.Context, opts *costOptions) error {
 	r := look.Report
 	if r.Fallback() {
 		fmt.Fprintf(w, "! The price table has no prices for %s: %s's stand in.\n", r.Region, r.PricesRegion)
+	}
+	if look.billed() && !opts.RefreshPrices && !strings.HasPrefix(r.PricesSource, pricing.PriceListSource) {
+		fmt.Fprintf(w, "These are the workshop's own prices of %s: '%s' reads today's from the AWS Price List API.\n",
+			r.PricesAsOf, opts.Global.followUp("cost", "--refresh-prices"))
 	}
 	if line := leftRunningLine(opts.Global, look); line != "" {
 		fmt.Fprintln(w, line)
@@ -149,6 +182,52 @@ func printCost(w io.Writer, look costLook) {
 	fmt.Fprintf(w, "Prices: %s's as of %s, from %s.\n", r.PricesRegion, r.PricesAsOf, r.PricesSource)
 }
 
+// refreshRun refreshes the prices before the look, and says what it did.
+// The sandbox has no Price List API and no account to read it with: the
+// built-in prices stay, and the estimate still follows.
+func refreshRun(ctx context.Context, opts *costOptions) error {
+	w := opts.IO.ErrOut
+	if opts.Global != nil && opts.Global.Sandbox {
+		fmt.Fprintln(w, "! --refresh-prices reads the AWS Price List API, which needs an AWS account; the sandbox has neither, so the prices built into the workshop stay.")
+		return nil
+	}
+	r, err := opts.Refresh(ctx)
+	var emulator noPriceList
+	if errors.As(err, &emulator) {
+		fmt.Fprintf(w, "! --refresh-prices reads the AWS Price List API, which needs an AWS account; the emulator at %s has no Price List API, so the prices built into the workshop stay (AWS_ENDPOINT_URL_PRICING would send that one call elsewhere).\n", emulator.endpoint)
+		return nil
+	}
+	var env envError
+	var usage usageError
+	if errors.As(err, &env) || errors.As(err, &usage) {
+		return err // the configuration's, worded where it was found
+	}
+	if err != nil {
+		return refreshError(opts.Global, err)
+	}
+	sayRefreshed(w, r)
+	return nil
+}
+
+// refreshFromAccount refreshes the prices of the region the global flags
+// select.
+func refreshFromAccount(ctx context.Context, f *Factory) (refreshed, error) {
+	c, _, err := f.awsClients(ctx)
+	if err != nil {
+		return refreshed{}, err
+	}
+	if e := c.Endpoint(); e != "" && aws.ToString(c.Pricing.Options().BaseEndpoint) == e {
+		return refreshed{}, noPriceList{endpoint: e}
+	}
+	return refreshPrices(ctx, c.Pricing, c.Region(), f.Getenv, f.Now())
+}
+
+// noPriceList means every call goes to an emulator (moto, LocalStack, an
+// AWS_ENDPOINT_URL), which has no Price List API to read prices from.
+type noPriceList struct{ endpoint string }
+
+func (e noPriceList) Error() string { return "no Price List API at " + e.endpoint }
+
 // sinceColumn is an item's estimate since it was created, or "-".
 func sinceColumn(it pricing.Item) string {
 	if it.CreatedAt == nil {
@@ -164,12 +243,13 @@ func lookAtCost(ctx context.Context, f *Factory) (costLook, error) {
 	if err != nil {
 		return costLook{}, err
 	}
-	return priceAccount(ctx, c, f.Global.Stack, f.Now())
+	return priceAccount(ctx, c, f.Global.Stack, f.Getenv, f.Now())
 }
 
 // priceAccount reads the workshop's resources in c's account and prices
-// them as of now.
-func priceAccount(ctx context.Context, c *cloud.Clients, stack string, now time.Time) (costLook, error) {
+// them as of now, with the region's refreshed prices when getenv's cache
+// has them.
+func priceAccount(ctx context.Context, c *cloud.Clients, stack string, getenv func(string) string, now time.Time) (costLook, error) {
 	inv := costReader(ctx, c, stack)
 	id, err := inv.Identity()
 	if err != nil {
@@ -179,13 +259,27 @@ func priceAccount(ctx context.Context, c *cloud.Clients, stack string, now time.
 	if err != nil {
 		return costLook{}, costReadError(err)
 	}
-	table, err := pricing.Embedded()
+	look, err := priceDeployment(c.Region(), d, getenv, now)
 	if err != nil {
 		return costLook{}, err
 	}
-	p, _ := table.Lookup(c.Region())
-	return costLook{Report: pricing.Estimate(c.Region(), d, p, now), Account: id.Account, Endpoint: c.Endpoint(),
-		Running: d.Running(), Deployment: d}, nil
+	look.Account, look.Endpoint = id.Account, c.Endpoint()
+	return look, nil
+}
+
+// priceDeployment prices d in region as of now, with the prices
+// pricing.For finds.
+func priceDeployment(region string, d pricing.Deployment, getenv func(string) string, now time.Time) (costLook, error) {
+	p, _, err := pricing.For(getenv, region)
+	look := costLook{Running: d.Running(), Deployment: d}
+	if err != nil {
+		if p.Region == "" {
+			return costLook{}, err // the embedded table itself is broken
+		}
+		look.PricesWarning = err.Error()
+	}
+	look.Report = pricing.Estimate(region, d, p, now)
+	return look, nil
 }
 
 // costReadError words a failed read with what the learner can do about it:

@@ -63,7 +63,7 @@ func TestCostAgainstMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := priceAccount(context.Background(), c, f.Global.Stack, time.Now()); err != nil {
+	if _, err := priceAccount(context.Background(), c, f.Global.Stack, f.Getenv, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	policy, err := checks.Policy()

@@ -156,7 +156,7 @@ func TestModuleCostLine(t *testing.T) {
 		{"module-2/create-service", "us-east-1", ""},
 		{"cleanup", "us-east-1", ""},
 	} {
-		got := moduleCostLine(tt.name, tt.region)
+		got := moduleCostLine(tt.name, tt.region, func(string) string { return "" })
 		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
 			t.Errorf("moduleCostLine(%q, %q) = %q, want %q", tt.name, tt.region, got, tt.want)
 		}

@@ -20,10 +20,12 @@ type explainOptions struct {
 	// Values finds the learner's real values; what it cannot find stays
 	// empty and the commands look it up when they run.
 	Values func(ctx context.Context) (steps.Values, error)
+	// Getenv locates the cache of refreshed prices.
+	Getenv func(string) string
 }
 
 func newExplainCmd(f *Factory, runF func(context.Context, *explainOptions) error) *cobra.Command {
-	opts := &explainOptions{IO: f.IO}
+	opts := &explainOptions{IO: f.IO, Getenv: f.Getenv}
 	cmd := &cobra.Command{
 		Use:   "explain <step-id|module-N|cleanup|all>",
 		Short: "Print the exact AWS CLI and docker commands of a step or module",
@@ -69,7 +71,7 @@ func explainRun(ctx context.Context, opts *explainOptions) error {
 	if err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "! could not read your account (%v): the commands look the values up when they run\n", err)
 	}
-	if line := moduleCostLine(opts.Name, v.Region); line != "" {
+	if line := moduleCostLine(opts.Name, v.Region, opts.Getenv); line != "" {
 		fmt.Fprintln(opts.IO.ErrOut, line)
 	}
 	_, err = fmt.Fprint(opts.IO.Out, steps.Explain(list, v))
@@ -77,9 +79,10 @@ func explainRun(ctx context.Context, opts *explainOptions) error {
 }
 
 // moduleCostLine says what the module name (module-2, security) adds per
-// hour in region (us-east-1's prices where the table has none), or "" for a
-// step or a target that adds nothing billed.
-func moduleCostLine(name, region string) string {
+// hour in region, at the prices pricing.For finds with getenv (us-east-1's
+// where there are none for region), or "" for a step or a target that adds
+// nothing billed.
+func moduleCostLine(name, region string, getenv func(string) string) string {
 	if strings.Contains(name, "/") {
 		return ""
 	}
@@ -87,11 +90,12 @@ func moduleCostLine(name, region string) string {
 	if err != nil {
 		return ""
 	}
-	table, err := pricing.Embedded()
-	if err != nil {
+	// A cache that cannot be read leaves the embedded prices ('cost' says
+	// why); no prices at all is a broken build, which pricing's tests catch.
+	p, _, _ := pricing.For(getenv, region)
+	if p.Region == "" {
 		return ""
 	}
-	p, _ := table.Lookup(region)
 	return pricing.ModuleLine(t, p)
 }
 

@@ -162,7 +162,7 @@ func startRun(ctx context.Context, opts *startOptions) error {
 		NoColor:  !opts.Color,
 		Meter:    func(ctx context.Context) (string, error) { return costMeter(ctx, f, store) },
 		ModuleCost: func(t workshop.Target) string {
-			return moduleCostLine(string(t), f.Global.Region)
+			return moduleCostLine(string(t), f.Global.Region, f.Getenv)
 		},
 	})
 	if err := opts.Program(ctx, m, opts); err != nil {

@@ -1,6 +1,8 @@
 package cloud
 
 import (
+	"strings"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -9,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/pricing"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
@@ -33,6 +36,9 @@ type Clients struct {
 	Logs    *cloudwatchlogs.Client
 	WAF     *wafv2.Client
 	Secrets *secretsmanager.Client
+	// Pricing reads the AWS Price List API, which answers at one of its
+	// own regions' endpoints (PriceListRegion) for every region.
+	Pricing *pricing.Client
 }
 
 // NewClients builds every client from cfg. Building one makes no call.
@@ -49,6 +55,7 @@ func NewClients(cfg aws.Config) *Clients {
 		Logs:    cloudwatchlogs.NewFromConfig(cfg),
 		WAF:     wafv2.NewFromConfig(cfg),
 		Secrets: secretsmanager.NewFromConfig(cfg),
+		Pricing: pricing.NewFromConfig(cfg, func(o *pricing.Options) { o.Region = PriceListRegion(cfg.Region) }),
 	}
 }
 
@@ -70,4 +77,20 @@ func (c *Clients) Endpoint() string {
 // Region is the region the clients call.
 func (c *Clients) Region() string {
 	return c.Config.Region
+}
+
+// PriceListRegion is the region whose Price List API endpoint serves
+// region: the API answers only in us-east-1, eu-central-1 and ap-south-1
+// (each of them for every region), so Europe, the Middle East and Africa
+// read from eu-central-1, Asia Pacific from ap-south-1, the rest from
+// us-east-1.
+func PriceListRegion(region string) string {
+	prefix, _, _ := strings.Cut(region, "-")
+	switch prefix {
+	case "eu", "me", "af", "il":
+		return "eu-central-1"
+	case "ap":
+		return "ap-south-1"
+	}
+	return "us-east-1"
 }

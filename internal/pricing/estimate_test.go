@@ -204,3 +204,31 @@ func TestModuleLine(t *testing.T) {
 		}
 	}
 }
+
+// Every region of the embedded table prices every item, and names its date
+// and source: a region with a price not found is left out, never guessed.
+func TestEmbeddedRegionsAreComplete(t *testing.T) {
+	table, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range table.Names() {
+		p := table.Regions[name]
+		if p.Region != name || p.AsOf == "" || p.Source == "" {
+			t.Errorf("%s: region %q, as of %q, source %q", name, p.Region, p.AsOf, p.Source)
+		}
+		for item, v := range map[string]float64{"fargate vCPU": p.FargateVCPUHour, "fargate GB": p.FargateGBHour,
+			"fargate arm vCPU": p.FargateARMVCPUHour, "fargate arm GB": p.FargateARMGBHour, "ALB": p.ALBHour, "LCU": p.LCUHour,
+			"IPv4": p.PublicIPv4Hour, "logs ingest": p.LogsIngestGB, "logs storage": p.LogsStorageGBMonth, "ECR": p.ECRStorageGBMonth,
+			"web ACL": p.WebACLMonth, "WAF rule": p.WAFRuleMonth, "secret": p.SecretMonth, "NAT": p.NATHour} {
+			if v <= 0 {
+				t.Errorf("%s has no price for %s", name, item)
+			}
+		}
+	}
+	// London, as the Price List gave it.
+	if p, exact := table.Lookup("eu-west-2"); !exact || p.FargateVCPUHour != 0.04656 || p.ALBHour != 0.02646 || p.LCUHour != 0.0084 ||
+		p.LogsIngestGB != 0.5985 || p.NATHour != 0.05 {
+		t.Errorf("eu-west-2: %+v (exact %t)", p, exact)
+	}
+}

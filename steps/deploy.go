@@ -27,7 +27,9 @@ func module2() Module {
 			func(s *script) { createServices(s, workshop.Monolith) }).runs(ensureServices(workshop.Monolith)),
 		step(m2+"validate", "Open the monolith through the load balancer", KindProbe,
 			[]string{m2 + "alb-root", m2 + "alb-api-users"},
-			func(s *script) { probe(s, []string{workshop.Monolith}, "/", "/api/users", "/api/threads", "/api/posts") }).
+			func(s *script) {
+				probe(s, []string{workshop.Monolith}, "/", "/api/users", "/api/threads", "/api/posts")
+			}).
 			runs(probeMonolith(map[string]string{"/": "", "/api/users": "monolith", "/api/threads": "monolith", "/api/posts": "monolith"})),
 	)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -191,5 +193,39 @@ func TestStatusSaysWhatWasLeftRunning(t *testing.T) {
 	run(context.Background(), f, []string{"status"})
 	if strings.Contains(out.String(), "Running at the last look") {
 		t.Errorf("status still says something runs:\n%s", out)
+	}
+}
+
+// The module cost lines of 'start' are priced in the region the learner
+// works in, also when it comes from the AWS configuration and not --region
+// (it was us-east-1's prices then).
+func TestWorkRegion(t *testing.T) {
+	config := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(config, []byte("[default]\nregion = eu-west-2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", config)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	t.Setenv("AWS_PROFILE", "")
+	tests := []struct {
+		name   string
+		global GlobalOptions
+		want   string
+	}{
+		{"from the AWS config file", GlobalOptions{}, "eu-west-2"},
+		{"--region wins", GlobalOptions{Region: "us-west-2"}, "us-west-2"},
+		{"the sandbox's", GlobalOptions{Sandbox: true}, "us-east-1"},
+		{"a profile that does not exist: --region's", GlobalOptions{Profile: "nope", Region: "us-east-2"}, "us-east-2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _, _ := testFactory(nil)
+			f.Global = &tt.global
+			if got := workRegion(context.Background(), f); got != tt.want {
+				t.Errorf("workRegion = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

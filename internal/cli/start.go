@@ -145,6 +145,7 @@ func startRun(ctx context.Context, opts *startOptions) error {
 		opts.At = func(where string) { class.Heartbeat(ctx, where) }
 	}
 	backend := &startBackend{f: f, dir: opts.Dir}
+	costRegion := workRegion(ctx, f)
 	if !opts.Interactive {
 		return startPlain(ctx, opts, backend, store)
 	}
@@ -162,7 +163,7 @@ func startRun(ctx context.Context, opts *startOptions) error {
 		NoColor:  !opts.Color,
 		Meter:    func(ctx context.Context) (string, error) { return costMeter(ctx, f, store) },
 		ModuleCost: func(t workshop.Target) string {
-			return moduleCostLine(string(t), f.Global.Region, f.Getenv)
+			return moduleCostLine(string(t), costRegion, f.Getenv)
 		},
 	})
 	if err := opts.Program(ctx, m, opts); err != nil {
@@ -290,4 +291,18 @@ func offerSandbox(opts *startOptions, why error) bool {
 func isTerminalReader(r io.Reader) bool {
 	f, ok := r.(*os.File)
 	return ok && isTerminal(f)
+}
+
+// workRegion is the region the learner works in, which the module cost
+// lines are priced in: the sandbox's, or the AWS configuration's, which
+// may come from AWS_REGION or ~/.aws/config rather than --region (loading
+// it reads files and makes no call); --region's when it cannot be loaded.
+func workRegion(ctx context.Context, f *Factory) string {
+	if f.Global.Sandbox {
+		return cloud.SandboxRegion
+	}
+	if cfg, _, err := f.awsConfig(ctx); err == nil {
+		return cfg.Region
+	}
+	return f.Global.Region
 }

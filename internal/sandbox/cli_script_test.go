@@ -2,13 +2,11 @@ package sandbox_test
 
 import (
 	"context"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/breakthemonolith/workshop/checks"
 	"github.com/breakthemonolith/workshop/internal/cloud"
@@ -62,9 +60,7 @@ func newCLILearner(t *testing.T, bin, wantVersion string) *cliLearner {
 	if _, err := scaffold.Write(l.dir, files, false); err != nil {
 		t.Fatal(err)
 	}
-	l.runner = &checks.Runner{Clients: checks.ClientsFrom(l.aws, &http.Client{Timeout: 5 * time.Second}, cliStubLocal{}),
-		Options: checks.Options{Stack: "BreakTheMonolith-Demo", Region: "us-east-1", Endpoint: s.Endpoint(),
-			Getenv: func(string) string { return "" }, Now: time.Now, APICalls: func() int { return 0 }}}
+	l.runner = checksRunner(l.aws)
 	return l
 }
 

@@ -3,11 +3,9 @@ package sandbox_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -18,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 
-	"github.com/breakthemonolith/workshop/checks"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 	"github.com/breakthemonolith/workshop/steps"
 )
@@ -54,48 +51,10 @@ func (e *stepEvents) kinds(step string) []workshop.EventKind {
 // pass, change nothing when run again, and that clean-up removes the web
 // ACL and the secret they made.
 func TestSecurityStepsAgainstTheSandbox(t *testing.T) {
-	s := start(t, "")
-	clients := sdkClients(s, "us-east-1")
-	ctx := context.Background()
 	progress := &stepEvents{}
-	env := &steps.Env{
-		Clients:        steps.ClientsFrom(clients),
-		Values:         steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: s.Endpoint()},
-		Report:         progress,
-		Poll:           10 * time.Millisecond,
-		ServiceTimeout: 200 * time.Millisecond, // no tasks run yet: services never settle
-	}
-	run := func(id, wantErr string) {
-		t.Helper()
-		list, err := steps.Find(id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = steps.Run(ctx, list, env)
-		switch {
-		case wantErr == "" && err != nil:
-			t.Fatalf("run %s: %v", id, err)
-		case wantErr != "" && (err == nil || !strings.Contains(err.Error(), wantErr)):
-			t.Fatalf("run %s: got %v, want an error containing %q", id, err, wantErr)
-		}
-	}
-	runner := &checks.Runner{
-		Clients: checks.NewClients(clients.Config, &http.Client{Timeout: 5 * time.Second}, cliStubLocal{}),
-		Options: checks.Options{Stack: "BreakTheMonolith-Demo", Region: "us-east-1", Endpoint: s.Endpoint(),
-			Getenv: func(string) string { return "" }, Now: time.Now, APICalls: func() int { return 0 }},
-	}
-	security := func() map[string]workshop.Condition {
-		t.Helper()
-		res, err := runner.Run(ctx, workshop.TargetSecurity)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]workshop.Condition{}
-		for _, c := range res.Conditions {
-			got[c.ID] = c
-		}
-		return got
-	}
+	w := newStepsWorld(t, progress)
+	s, clients, ctx, env, run, runner := w.s, w.clients, context.Background(), w.env, w.run, w.runner
+	security := func() map[string]workshop.Condition { t.Helper(); return w.conditions(workshop.TargetSecurity) }
 
 	// Modules 1 to 4.
 	run("module-1/create-repository", "")

@@ -2,16 +2,12 @@ package sandbox_test
 
 import (
 	"context"
-	"net/http"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
-	"github.com/breakthemonolith/workshop/checks"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 	"github.com/breakthemonolith/workshop/steps"
 )
@@ -21,50 +17,8 @@ import (
 // client instead of docker), checks the conditions the sandbox can
 // express, and cleans everything up with the workshop's clean-up.
 func TestWorkshopStepsAgainstTheSandbox(t *testing.T) {
-	s := start(t, "")
-	clients := sdkClients(s, "us-east-1")
-	ctx := context.Background()
-	env := &steps.Env{
-		Clients:        steps.ClientsFrom(clients),
-		Values:         steps.Values{Region: "us-east-1", Stack: "BreakTheMonolith-Demo", Endpoint: s.Endpoint()},
-		Poll:           10 * time.Millisecond,
-		ServiceTimeout: 200 * time.Millisecond, // no tasks run yet: services never settle
-	}
-	run := func(id, wantErr string) {
-		t.Helper()
-		list, err := steps.Find(id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = steps.Run(ctx, list, env)
-		switch {
-		case wantErr == "" && err != nil:
-			t.Fatalf("run %s: %v", id, err)
-		case wantErr != "" && (err == nil || !strings.Contains(err.Error(), wantErr)):
-			t.Fatalf("run %s: got %v, want an error containing %q", id, err, wantErr)
-		}
-	}
-	runner := &checks.Runner{
-		Clients: checks.NewClients(clients.Config, &http.Client{Timeout: 5 * time.Second}, cliStubLocal{}),
-		Options: checks.Options{Stack: "BreakTheMonolith-Demo", Region: "us-east-1", Endpoint: s.Endpoint(),
-			Getenv: func(string) string { return "" }, Now: time.Now, APICalls: func() int { return 0 }},
-	}
-	passes := func(target workshop.Target, ids ...string) {
-		t.Helper()
-		res, err := runner.Run(ctx, target)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]workshop.Condition{}
-		for _, c := range res.Conditions {
-			got[c.ID] = c
-		}
-		for _, id := range ids {
-			if c := got[id]; c.Status != workshop.StatusPass {
-				t.Errorf("%s is %s: %s (hint %q)", id, c.Status, c.Observed, c.Hint)
-			}
-		}
-	}
+	w := newStepsWorld(t, nil)
+	s, clients, ctx, env, run, passes := w.s, w.clients, context.Background(), w.env, w.run, w.passes
 
 	m1, m2, m3, m4 := "module-1/", "module-2/", "module-3/", "module-4/"
 	run(m1+"create-repository", "")

@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
@@ -67,3 +69,15 @@ func (h runnerHost) Repository(region, name string) *ecr.Repository {
 
 // PublicAddr is the sandbox's address as clients reach it.
 func (h runnerHost) PublicAddr() string { return h.s.publicAddr() }
+
+// SecretValue reads a container's secret from Secrets Manager or
+// Parameter Store, as ECS's agent does.
+func (h runnerHost) SecretValue(region, valueFrom string) (string, error) {
+	if strings.HasPrefix(valueFrom, "arn:aws:secretsmanager:") {
+		return h.s.state.Secrets.ValueFrom(valueFrom)
+	}
+	if v, ok := h.s.state.SSM.ValueFrom(region, valueFrom); ok {
+		return v, nil
+	}
+	return "", fmt.Errorf("ParameterNotFound: no Secrets Manager secret or SSM parameter %s", valueFrom)
+}

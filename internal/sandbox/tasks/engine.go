@@ -59,7 +59,6 @@ type ContainerSpec struct {
 // sandbox adds it for every other engine).
 const HostAlias = "host.docker.internal"
 
-
 // ContainerInfo is a container as the engine reports it.
 type ContainerInfo struct {
 	ID        string

@@ -122,8 +122,8 @@ func (r *Runner) containerSpec(t *ecs.Task, td *ecs.TaskDef, cd map[string]any, 
 		Image: ref, Entrypoint: awsproto.StrList(cd, "entryPoint"), Cmd: awsproto.StrList(cd, "command"),
 		User: awsproto.Scalar(cd["user"]), WorkingDir: awsproto.Scalar(cd["workingDirectory"]), HostIP: hostIP,
 		ExtraHosts: []string{HostAlias + ":host-gateway"},
-		Env:    []string{"AWS_REGION=" + t.Region, "AWS_DEFAULT_REGION=" + t.Region, "AWS_EXECUTION_ENV=AWS_ECS_FARGATE"},
-		Labels: map[string]string{LabelSandbox: r.dataID, LabelTask: t.ARN(), LabelContainer: name},
+		Env:        []string{"AWS_REGION=" + t.Region, "AWS_DEFAULT_REGION=" + t.Region, "AWS_EXECUTION_ENV=AWS_ECS_FARGATE"},
+		Labels:     map[string]string{LabelSandbox: r.dataID, LabelTask: t.ARN(), LabelContainer: name},
 	}
 	for _, kv := range awsproto.ListOfMaps(cd["environment"]) {
 		spec.Env = append(spec.Env, awsproto.Scalar(kv["name"])+"="+awsproto.Scalar(kv["value"]))

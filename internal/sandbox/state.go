@@ -13,6 +13,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/rds"
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ssm"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
@@ -45,6 +46,9 @@ type state struct {
 	Secrets secretsmanager.State `json:"secretsmanager"`
 	// SSM is Parameter Store, where tools keep their settings.
 	SSM ssm.State `json:"ssm"`
+	// RDS holds the DB instances (each a PostgreSQL server, package
+	// pgserver) and subnet groups of the dashboard's stack.
+	RDS rds.State `json:"rds"`
 }
 
 // fill gives every service an empty part where it has none, so that a
@@ -65,6 +69,7 @@ func (st *state) fill() {
 	st.WAF.Fill()
 	st.Secrets.Fill()
 	st.SSM.Fill()
+	st.RDS.Fill()
 }
 
 // newState is the state of a fresh data directory.

@@ -70,6 +70,8 @@ func providers() map[string]provider {
 		"AWS::SecretsManager::Secret":               {create: createSecret, delete: deleteSecret},
 		"AWS::WAFv2::WebACL":                        {create: createWebACL, delete: deleteWebACL},
 		"AWS::WAFv2::WebACLAssociation":             {create: createWebACLAssociation, delete: deleteWebACLAssociation},
+		"AWS::RDS::DBSubnetGroup":                   {create: createDBSubnetGroup, delete: deleteDBSubnetGroup},
+		"AWS::RDS::DBInstance":                      {create: createDBInstance, delete: deleteDBInstance},
 	}
 }
 

@@ -42,9 +42,10 @@ type Options struct {
 
 // Servers runs the DB instances' clusters.
 type Servers struct {
-	opts Options
-	mu   sync.Mutex
-	up   map[string]int // running instances' ports, by id
+	opts   Options
+	mu     sync.Mutex
+	up     map[string]int // running instances' ports, by id
+	closed bool           // set by Close: nothing starts after it
 }
 
 // New prepares the servers; nothing runs until Create or Start.
@@ -80,6 +81,9 @@ func FreePort() (int, error) {
 func (s *Servers) Create(ctx context.Context, in Instance) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return errClosed
+	}
 	rt, err := s.runtime()
 	if err != nil {
 		return err
@@ -129,6 +133,9 @@ func (s *Servers) Start(ctx context.Context, id string, port int) error {
 	if _, ok := s.up[id]; ok {
 		return nil
 	}
+	if s.closed {
+		return errClosed
+	}
 	rt, err := s.runtime()
 	if err != nil {
 		return err
@@ -147,10 +154,12 @@ func (s *Servers) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// Close stops every running cluster (their data stays).
+// Close stops every running cluster (their data stays); none starts
+// after it.
 func (s *Servers) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.closed = true
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for id := range s.up {
@@ -262,6 +271,9 @@ func lastLines(out []byte, n int) string {
 	}
 	return strings.Join(lines, " | ")
 }
+
+// errClosed says that the sandbox is stopping.
+var errClosed = errors.New("the sandbox is stopping")
 
 // errNoUser says that the sandbox runs as root without a postgres user.
 var errNoUser = errors.New("the sandbox runs as root, which PostgreSQL refuses, and this machine has no postgres user to run it as: run the sandbox as another user")

@@ -1,4 +1,4 @@
-package pgserver
+package pgserver_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/pgserver"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 )
 
@@ -19,19 +20,20 @@ import (
 // its database; the instance survives a stop and start, and Delete
 // removes it.
 func TestServersCreateStartDelete(t *testing.T) {
-	bin, err := FindBin("")
+	bin, err := pgserver.FindBin("")
 	if err != nil {
 		testpeers.Missing(t, "%v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	s := New(Options{Dir: t.TempDir(), Bin: bin})
+	dir := t.TempDir()
+	s := pgserver.New(pgserver.Options{Dir: dir, Bin: bin})
 	defer s.Close()
-	port, err := FreePort()
+	port, err := pgserver.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := Instance{ID: "db-one", MasterUsername: "dashboard", MasterPassword: "p@ss word'1", DBName: "dashboard", Port: port}
+	in := pgserver.Instance{ID: "db-one", MasterUsername: "dashboard", MasterPassword: "p@ss word'1", DBName: "dashboard", Port: port}
 	if err := s.Create(ctx, in); err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +63,8 @@ func TestServersCreateStartDelete(t *testing.T) {
 	if _, err := query(); err == nil {
 		t.Fatal("the instance still answers after Close")
 	}
+	s = pgserver.New(pgserver.Options{Dir: dir, Bin: bin}) // a restarted sandbox
+	defer s.Close()
 	if err := s.Start(ctx, in.ID, port); err != nil {
 		t.Fatal(err)
 	}
@@ -77,9 +81,9 @@ func TestServersCreateStartDelete(t *testing.T) {
 
 // Without PostgreSQL's programs, creating an instance says what to install.
 func TestServersWithoutPostgreSQL(t *testing.T) {
-	s := New(Options{Dir: t.TempDir(), Bin: t.TempDir()})
-	err := s.Create(context.Background(), Instance{ID: "x", MasterUsername: "u", MasterPassword: "p", Port: 1})
-	var missing *MissingError
+	s := pgserver.New(pgserver.Options{Dir: t.TempDir(), Bin: t.TempDir()})
+	err := s.Create(context.Background(), pgserver.Instance{ID: "x", MasterUsername: "u", MasterPassword: "p", Port: 1})
+	var missing *pgserver.MissingError
 	if !errors.As(err, &missing) || !contains(err.Error(), "apt-get install postgresql", "brew install postgresql") {
 		t.Fatalf("got %v", err)
 	}

@@ -179,7 +179,7 @@ func (s *Servers) dir(id string) string {
 			_ = os.Chmod(base, 0o711)
 		}
 	}
-	return filepath.Join(base, id)
+	return filepath.Join(base, strings.ReplaceAll(id, "/", "_")) // one level: only the leaf is the server user's
 }
 
 // start runs pg_ctl start (after stopping a server a crashed sandbox left

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
 // ValueFrom is the value an ECS container definition's secret reads from
@@ -19,6 +21,11 @@ func (s *State) ValueFrom(valueFrom string) (string, error) {
 	}
 	arn := strings.Join(parts[:7], ":")
 	sec := s.Secrets[arn]
+	for _, full := range awsproto.SortedKeys(s.Secrets) {
+		if sec == nil && strings.HasPrefix(full, arn+"-") && len(full) == len(arn)+7 { // a partial ARN: no random suffix
+			sec = s.Secrets[full]
+		}
+	}
 	if sec == nil || sec.DeletedAt != nil {
 		return "", errors.New("ResourceNotFoundException: Secrets Manager can't find the specified secret")
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/jackc/pgx/v5"
 
@@ -61,6 +62,11 @@ func TestDashboardDeployAppliesOnTheSandbox(t *testing.T) {
 		t.Fatalf("sandbox push: exit %d\n%s", code, errOut)
 	}
 
+	// The stack goes before the sandbox stops: its database's files with it.
+	t.Cleanup(func() {
+		_, _ = testpeers.ClientsAt(t, "http://"+addr, nil).CFN.DeleteStack(context.Background(),
+			&cloudformation.DeleteStackInput{StackName: aws.String(defaultDashboardStack)})
+	})
 	f, out, errOut := testFactory(env)
 	if code := run(ctx, f, []string{"--sandbox", "dashboard", "deploy", "--image", ref, "--apply"}); code != ExitOK {
 		t.Fatalf("dashboard deploy --apply: exit %d\n%s", code, errOut)

@@ -263,3 +263,29 @@ func eventually(ctx context.Context, ok func() bool) bool {
 		}
 	}
 }
+
+// Without PostgreSQL's programs the dashboard's stack fails on its
+// database, saying what to install.
+func TestRDSWithoutPostgreSQLFailsTheStackSayingWhatToInstall(t *testing.T) {
+	s, err := sandbox.New(sandbox.Options{Addr: "127.0.0.1:0", DataDir: t.TempDir(), PostgresBin: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := cfnClient(s)
+	_, err = c.CreateStack(context.Background(), &cloudformation.CreateStackInput{StackName: aws.String("dash"), TemplateBody: aws.String(string(dashdeploy.Template())),
+		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam},
+		Parameters:   []cfntypes.Parameter{{ParameterKey: aws.String("Image"), ParameterValue: aws.String("127.0.0.1:1/workshop:v1")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := describeStack(t, c, "dash")
+	why := stackFailure(t, c, "dash")
+	if st.StackStatus != cfntypes.StackStatusRollbackComplete || !strings.Contains(why, "Database: ") ||
+		!strings.Contains(why, "apt-get install postgresql") || !strings.Contains(why, "brew install postgresql") {
+		t.Errorf("stack %s:\n%s", st.StackStatus, why)
+	}
+}

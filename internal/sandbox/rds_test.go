@@ -211,6 +211,9 @@ func TestRDSDashboardStack(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := pgQuery(qctx, cred.Username, cred.Password, db.Endpoint.Port, "dashboard"); err == nil {
+		t.Fatal("the database still answers after the sandbox stopped")
+	}
 	s = start(t, dir)
 	c = cfnClient(s)
 	if !eventually(qctx, func() bool { got, err := pgQuery(qctx, cred.Username, cred.Password, db.Endpoint.Port, "dashboard"); return err == nil && got == "dashboard" }) {

@@ -148,9 +148,11 @@ func (s *Servers) Delete(ctx context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stop(ctx, id)
-	if err := os.RemoveAll(s.dir(id)); err != nil {
+	dir := s.dir(id)
+	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("remove the database's files: %w", err)
 	}
+	_ = os.Remove(filepath.Dir(dir)) // the folder of the instances, once it holds none
 	return nil
 }
 

@@ -177,9 +177,6 @@ func (s *Servers) dir(id string) string {
 	if uid, gid, ok := postgresUser(); ok && os.Geteuid() == 0 && !reachable(base, uid, gid) {
 		sum := sha256.Sum256([]byte(base))
 		base = filepath.Join(os.TempDir(), "workshop-rds-"+hex.EncodeToString(sum[:6]))
-		if err := os.MkdirAll(base, 0o711); err == nil {
-			_ = os.Chmod(base, 0o711)
-		}
 	}
 	return filepath.Join(base, strings.ReplaceAll(id, "/", "_")) // one level: only the leaf is the server user's
 }
@@ -327,8 +324,17 @@ func cleanEnv() []string {
 	return out
 }
 
-// mkdir makes an instance's folder, owned by the user the server runs as.
+// mkdir makes an instance's folder, owned by the user the server runs as,
+// in a folder that user may pass through.
 func (rt *runtime) mkdir(dir string) error {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o711); err != nil {
+		return fmt.Errorf("make the databases' folder: %w", err)
+	}
+	if rt.uid >= 0 { // whatever the umask, the server's user passes through
+		if err := os.Chmod(filepath.Dir(dir), 0o711); err != nil {
+			return fmt.Errorf("make the databases' folder: %w", err)
+		}
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("make the database's folder: %w", err)
 	}

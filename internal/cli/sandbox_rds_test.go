@@ -18,7 +18,8 @@ import (
 )
 
 // Ctrl-C on 'workshop sandbox start' stops the servers of its RDS
-// instances: none is left listening.
+// instances: none is left listening. Started again on the same data, the
+// sandbox starts them again (and deletes them when told).
 func TestSandboxStartStopsItsDatabases(t *testing.T) {
 	if _, err := pgserver.FindBin(""); err != nil {
 		testpeers.Missing(t, "%v", err)
@@ -26,47 +27,70 @@ func TestSandboxStartStopsItsDatabases(t *testing.T) {
 	if _, err := os.Stat("/usr/bin/aws"); err != nil {
 		testpeers.Missing(t, "Debian's AWS CLI v2 (/usr/bin/aws, package awscli) is not installed")
 	}
-	f, _, errOut := testFactory(nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- sandboxStartRun(ctx, &sandboxStartOptions{IO: f.IO, Getenv: f.Getenv, Addr: "127.0.0.1:0",
-			DataDir: t.TempDir(), Ready: func(addr string) { ready <- addr }})
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("sandbox start: %v\n%s", err, errOut)
-	case <-time.After(30 * time.Second):
-		t.Fatal("the sandbox did not start")
+	data := t.TempDir()
+	start := func() (string, func()) {
+		f, _, errOut := testFactory(nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		ready := make(chan string, 1)
+		done := make(chan error, 1)
+		go func() {
+			done <- sandboxStartRun(ctx, &sandboxStartOptions{IO: f.IO, Getenv: f.Getenv, Addr: "127.0.0.1:0",
+				DataDir: data, Ready: func(addr string) { ready <- addr }})
+		}()
+		stop := func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		}
+		select {
+		case addr := <-ready:
+			return addr, stop
+		case err := <-done:
+			t.Fatalf("sandbox start: %v\n%s", err, errOut)
+		case <-time.After(30 * time.Second):
+			cancel()
+			t.Fatal("the sandbox did not start")
+		}
+		return "", nil
 	}
-	cmd := exec.Command("/usr/bin/aws", "--endpoint-url", "http://"+addr, "--region", "us-east-1", "rds", "create-db-instance",
-		"--db-instance-identifier", "db", "--engine", "postgres", "--db-instance-class", "db.t4g.micro",
+	listens := func(port string) bool {
+		c, err := net.Dial("tcp", "127.0.0.1:"+port)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}
+	awsRun := func(addr string, args ...string) {
+		cmd := exec.Command("/usr/bin/aws", append([]string{"--endpoint-url", "http://" + addr, "--region", "us-east-1"}, args...)...)
+		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("aws %v: %v\n%s", args, err, out)
+		}
+	}
+	addr, stop := start()
+	awsRun(addr, "rds", "create-db-instance", "--db-instance-identifier", "db", "--engine", "postgres", "--db-instance-class", "db.t4g.micro",
 		"--master-username", "u", "--master-user-password", "password1")
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("create-db-instance: %v\n%s", err, out)
-	}
 	var db struct {
 		DBInstances []struct{ Endpoint struct{ Port int } }
 	}
 	awsV2JSON(t, addr, &db, "rds", "describe-db-instances")
 	port := strconv.Itoa(db.DBInstances[0].Endpoint.Port)
-	if c, err := net.Dial("tcp", "127.0.0.1:"+port); err != nil {
-		t.Fatalf("the instance does not listen: %v", err)
-	} else {
-		c.Close()
+	if !listens(port) {
+		t.Fatal("the instance does not listen")
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	stop()
+	if listens(port) {
+		t.Fatal("the instance still listens after the sandbox stopped")
 	}
-	if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
-		c.Close()
-		t.Fatalf("the instance still listens after the sandbox stopped\n%s", errOut)
+	addr, stop = start()
+	defer stop()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	waitFor(t, ctx, "the restarted sandbox's instance listens", func() (bool, string) { return listens(port), "" })
+	awsRun(addr, "rds", "delete-db-instance", "--db-instance-identifier", "db", "--skip-final-snapshot")
+	if listens(port) {
+		t.Error("the deleted instance still listens")
 	}
 }
 

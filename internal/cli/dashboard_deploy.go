@@ -9,12 +9,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/dashdeploy"
 )
 
 type dashboardDeployOptions struct {
 	IO     IOStreams
 	Global *GlobalOptions
+	Getenv func(string) string
 	// Stacks returns the CloudFormation client --apply deploys with.
 	Stacks         func(ctx context.Context) (dashdeploy.StackAPI, error)
 	Image          string
@@ -31,7 +33,7 @@ type dashboardDeployOptions struct {
 const defaultDashboardStack = "workshop-dashboard"
 
 func newDashboardDeployCmd(f *Factory, runF func(context.Context, *dashboardDeployOptions) error) *cobra.Command {
-	opts := &dashboardDeployOptions{IO: f.IO, Global: f.Global}
+	opts := &dashboardDeployOptions{IO: f.IO, Global: f.Global, Getenv: f.Getenv}
 	opts.Stacks = func(ctx context.Context) (dashdeploy.StackAPI, error) {
 		c, _, err := f.awsClients(ctx)
 		if err != nil {
@@ -93,10 +95,6 @@ func (o *dashboardDeployOptions) params() dashdeploy.Params {
 }
 
 func dashboardDeployRun(ctx context.Context, opts *dashboardDeployOptions) error {
-	if opts.Global != nil && opts.Global.Sandbox {
-		return envError{err: fmt.Errorf("deploy the dashboard on the sandbox: the sandbox has no RDS (AWS::RDS::DBInstance), which the dashboard's database needs"),
-			hint: "deploy it to an AWS account (drop --sandbox), or run it locally: " + opts.Global.followUp("dashboard", "serve")}
-	}
 	if opts.Apply {
 		return dashboardDeployApply(ctx, opts)
 	}
@@ -126,7 +124,7 @@ func scheme(opts *dashboardDeployOptions) string {
 // awsDeployCommand is the AWS CLI command that deploys the written
 // template with the options' parameters.
 func awsDeployCommand(opts *dashboardDeployOptions) string {
-	parts := append(awsPrefix(opts.Global), "cloudformation", "deploy", "--template-file", opts.Out, "--stack-name", opts.Name,
+	parts := append(awsPrefix(opts.Global, opts.Getenv), "cloudformation", "deploy", "--template-file", opts.Out, "--stack-name", opts.Name,
 		"--capabilities", "CAPABILITY_IAM", "--tags", "workshop:managed=true", "--parameter-overrides")
 	for _, kv := range opts.params().Values() {
 		parts = append(parts, kv[0]+"="+kv[1])
@@ -138,8 +136,13 @@ func awsDeployCommand(opts *dashboardDeployOptions) string {
 }
 
 // awsPrefix is the AWS CLI with the profile and region the global flags
-// select.
-func awsPrefix(g *GlobalOptions) []string {
+// select; with --sandbox, the sandbox's endpoint, region and test
+// credentials, so the command runs as printed in any shell.
+func awsPrefix(g *GlobalOptions, getenv func(string) string) []string {
+	if g != nil && g.Sandbox {
+		return []string{"env", "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "aws", "--endpoint-url", cloud.SandboxEndpoint(getenv),
+			"--region", cloud.SandboxRegion}
+	}
 	parts := []string{"aws"}
 	if g != nil {
 		if g.Profile != "" {
@@ -154,8 +157,8 @@ func awsPrefix(g *GlobalOptions) []string {
 
 // awsCommand quotes an AWS CLI command with the global flags' profile and
 // region.
-func awsCommand(g *GlobalOptions, args ...string) string {
-	parts := append(awsPrefix(g), args...)
+func awsCommand(g *GlobalOptions, getenv func(string) string, args ...string) string {
+	parts := append(awsPrefix(g, getenv), args...)
 	for i, p := range parts {
 		parts[i] = shellQuote(p)
 	}
@@ -193,11 +196,15 @@ func dashboardDeployApply(ctx context.Context, opts *dashboardDeployOptions) err
 		return err
 	}
 	w := opts.IO.ErrOut
-	fmt.Fprintf(w, "→ deploying stack %s: the dashboard on ECS Fargate with PostgreSQL on RDS, %s (the database takes ten minutes or more)\n", opts.Name, scheme(opts))
+	wait := "the database takes ten minutes or more"
+	if opts.Global != nil && opts.Global.Sandbox {
+		wait = "on the sandbox the database is a PostgreSQL server on this machine and the tasks run on Docker"
+	}
+	fmt.Fprintf(w, "→ deploying stack %s: the dashboard on ECS Fargate with PostgreSQL on RDS, %s (%s)\n", opts.Name, scheme(opts), wait)
 	out, err := dashdeploy.Apply(ctx, api, opts.Name, opts.params())
 	if err != nil {
 		return envError{err: fmt.Errorf("deploy the dashboard: %w", err),
-			hint: "the stack's events say which resource failed and why: " + awsCommand(opts.Global, "cloudformation", "describe-stack-events", "--stack-name", opts.Name)}
+			hint: "the stack's events say which resource failed and why: " + awsCommand(opts.Global, opts.Getenv, "cloudformation", "describe-stack-events", "--stack-name", opts.Name)}
 	}
 	verb := "updated"
 	if out.Created {
@@ -206,7 +213,7 @@ func dashboardDeployApply(ctx context.Context, opts *dashboardDeployOptions) err
 	fmt.Fprintf(w, "✔ stack %s %s (%s)\n", opts.Name, verb, out.Status)
 	fmt.Fprintln(opts.IO.Out, out.Outputs["URL"])
 	if lg := out.Outputs["LogGroup"]; lg != "" {
-		fmt.Fprintf(w, "The class's join code and instructor URL are in the tasks' log:\n  %s\n", awsCommand(opts.Global, "logs", "tail", lg, "--since", "1h"))
+		fmt.Fprintf(w, "The class's join code and instructor URL are in the tasks' log:\n  %s\n", awsCommand(opts.Global, opts.Getenv, "logs", "tail", lg, "--since", "1h"))
 	}
 	return nil
 }

@@ -24,7 +24,8 @@ type dashboardServeOptions struct {
 	Addr    string
 	DB      string
 	Classes []string
-	// AllClasses serves every class the database holds.
+	// AllClasses serves every class the database holds, and on Postgres
+	// every class another dashboard creates later.
 	AllClasses        bool
 	Expose            bool
 	NewToken          bool
@@ -88,7 +89,7 @@ address, such as 0.0.0.0:8080 for learners on the room's network.`,
 	cmd.Flags().StringVar(&opts.Addr, "addr", defaultDashboardAddr, "host:port to listen on")
 	cmd.Flags().StringVar(&opts.DB, "db", "", "the class database: a SQLite file, or postgres://USER:PASSWORD@HOST/DB for several dashboards sharing one (default: $XDG_STATE_HOME/workshop/dashboard.db or ~/.local/state/workshop/dashboard.db)")
 	cmd.Flags().StringArrayVar(&opts.Classes, "class", nil, "the class's name; a new name creates a new class in the same database; repeat it to serve several classes, each with its own join code and instructor token (default: the class the database holds, or a new class \"workshop\")")
-	cmd.Flags().BoolVar(&opts.AllClasses, "all-classes", false, "serve every class the database holds")
+	cmd.Flags().BoolVar(&opts.AllClasses, "all-classes", false, "serve every class the database holds (on Postgres also those another dashboard creates later, as soon as it does)")
 	cmd.Flags().BoolVar(&opts.BehindProxy, "behind-load-balancer", false, "trust the X-Forwarded-Proto header of a load balancer in front (HTTPS there: https:// join commands, Secure cookies)")
 	cmd.Flags().BoolVar(&opts.NewOrganiserToken, "new-organiser-token", false, "replace the organiser token (the list of classes) and print the new login URL")
 	cmd.Flags().BoolVar(&opts.Expose, "expose", false, "allow an --addr that is not on the loopback interface")
@@ -171,7 +172,7 @@ func dashboardServeRun(ctx context.Context, opts *dashboardServeOptions) error {
 		classes = append(classes, c.class)
 	}
 	srv, err := dashboard.NewServer(ctx, dashboard.Options{
-		Store: store, Classes: classes, OrganiserHash: organiserHash, BehindProxy: opts.BehindProxy, Now: opts.Now, Stuck: dashboard.StuckRules{After: opts.StuckAfter},
+		Store: store, Classes: classes, AllClasses: opts.AllClasses, OrganiserHash: organiserHash, BehindProxy: opts.BehindProxy, Now: opts.Now, Stuck: dashboard.StuckRules{After: opts.StuckAfter},
 		Logger: slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {

@@ -126,7 +126,7 @@ func sandboxStartRun(ctx context.Context, opts *sandboxStartOptions) error {
 	containers, remote, closeEngine := sandboxEngine(ctx, opts.IO.ErrOut)
 	defer closeEngine()
 	s, err := sandbox.New(sandbox.Options{Addr: opts.Addr, DataDir: dir, Latency: opts.Latency, Logger: logger,
-		Containers: containers, RemoteEngine: remote})
+		Containers: containers, RemoteEngine: remote, PostgresBin: opts.Getenv(sandboxPostgresBinEnv)})
 	if err != nil {
 		return envError{err: err, hint: "pass another folder with --data, or move the named file away"}
 	}
@@ -158,6 +158,10 @@ func sandboxStartRun(ctx context.Context, opts *sandboxStartOptions) error {
 		return s.Wait(context.Background())
 	}
 }
+
+// sandboxPostgresBinEnv names the folder of the PostgreSQL programs the
+// sandbox's RDS instances run from, when they are not in the usual places.
+const sandboxPostgresBinEnv = "WORKSHOP_SANDBOX_POSTGRES_BIN"
 
 // sandboxEngine connects to the Docker engine the sandbox runs ECS tasks
 // on. Without one the sandbox still serves every API, and says that tasks

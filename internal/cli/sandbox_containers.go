@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"io"
+	"net/netip"
 	"time"
 
 	"github.com/breakthemonolith/workshop/internal/engine"
@@ -33,7 +34,7 @@ func (c sandboxContainers) Platform(ctx context.Context) (string, string, string
 
 func (c sandboxContainers) Run(ctx context.Context, spec sandbox.ContainerSpec) (sandbox.ContainerInfo, error) {
 	got, err := c.e.Run(ctx, engine.RunOptions{Name: spec.Name, Image: spec.Image, Entrypoint: spec.Entrypoint, Cmd: spec.Cmd,
-		Env: spec.Env, User: spec.User, WorkingDir: spec.WorkingDir, Labels: spec.Labels, Ports: spec.Ports, HostIP: spec.HostIP})
+		Env: spec.Env, User: spec.User, WorkingDir: spec.WorkingDir, Labels: spec.Labels, Ports: spec.Ports, HostIP: spec.HostIP, ExtraHosts: spec.ExtraHosts})
 	return containerInfo(got), err
 }
 
@@ -65,4 +66,11 @@ func (c sandboxContainers) Logs(ctx context.Context, id string, since time.Time,
 // containerInfo converts the engine's view of a container.
 func containerInfo(c engine.Container) sandbox.ContainerInfo {
 	return sandbox.ContainerInfo{ID: c.ID, IP: c.IP, HostPorts: c.HostPorts, Labels: c.Labels, Running: c.Running}
+}
+
+// BridgeSubnets are the engine's default bridge's subnets: the sandbox's
+// databases listen on this machine's address in them, where task
+// containers reach it.
+func (c sandboxContainers) BridgeSubnets(ctx context.Context) ([]netip.Prefix, error) {
+	return c.e.BridgeSubnets(ctx)
 }

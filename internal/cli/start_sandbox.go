@@ -24,7 +24,8 @@ func ensureSandbox(ctx context.Context, f *Factory) (notice string, stop func(),
 	}
 	addr := strings.TrimPrefix(endpoint, "http://")
 	containers, remote, closeEngine := sandboxEngine(ctx, f.IO.ErrOut)
-	s, err := sandbox.New(sandbox.Options{Addr: addr, DataDir: dir, Containers: containers, RemoteEngine: remote})
+	s, err := sandbox.New(sandbox.Options{Addr: addr, DataDir: dir, Containers: containers, RemoteEngine: remote,
+		PostgresBin: f.Getenv(sandboxPostgresBinEnv)})
 	if err != nil {
 		closeEngine()
 		return "", nil, envError{err: err, hint: "move the named file away, or start a sandbox yourself with another --data"}

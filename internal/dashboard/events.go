@@ -15,7 +15,10 @@ import (
 // holds up the others or the learners' posts: it just gets the newest board
 // when it is ready for it.
 type hub struct {
-	render  func() []byte
+	render func() []byte
+	// also is marked changed with this hub (the organiser's list, which
+	// sums every board up); nil for none.
+	also    *hub
 	dirty   atomic.Bool
 	mu      sync.Mutex
 	latest  []byte
@@ -27,12 +30,17 @@ type hub struct {
 // refreshEvery re-renders an unchanged board, for the times on it.
 const refreshEvery = 15 * time.Second
 
-func newHub(render func() []byte) *hub {
-	return &hub{render: render, subs: map[chan struct{}]struct{}{}, quit: make(chan struct{})}
+func newHub(render func() []byte, also *hub) *hub {
+	return &hub{render: render, also: also, subs: map[chan struct{}]struct{}{}, quit: make(chan struct{})}
 }
 
-// changed marks the board as out of date.
-func (h *hub) changed() { h.dirty.Store(true) }
+// changed marks the board (and what sums it up) as out of date.
+func (h *hub) changed() {
+	h.dirty.Store(true)
+	if h.also != nil {
+		h.also.changed()
+	}
+}
 
 // start publishes changes every interval until the returned function is
 // called; that also ends the event streams.
@@ -99,7 +107,7 @@ func (h *hub) current() []byte {
 // event "board" whose data is the board's HTML, rendered and escaped by
 // the server, first at once and then on every change.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, rm *room) {
-	s.stream(w, r, rm, "board", func() []byte { return s.renderBoardFragment(rm) }, rm.events.current)
+	s.stream(w, r, rm.events, "board", func() []byte { return s.renderBoardFragment(rm) }, rm.events.current)
 }
 
 // handleLearnerEvents streams one learner's drill-down the same way, as the
@@ -117,12 +125,19 @@ func (s *Server) handleLearnerEvents(w http.ResponseWriter, r *http.Request, rm 
 		writeLearnerFragment(&page, d)
 		return page.bytes()
 	}
-	s.stream(w, r, rm, "learner", render, render)
+	s.stream(w, r, rm.events, "learner", render, render)
+}
+
+// handleOrganiserEvents streams the organiser's list of classes the same
+// way, as the event "classes": a class another server creates appears,
+// and every board's change updates its line.
+func (s *Server) handleOrganiserEvents(w http.ResponseWriter, r *http.Request) {
+	s.stream(w, r, s.classes, "classes", s.renderClassesFragment, s.classes.current)
 }
 
 // stream sends first() as the event name at once, then next() whenever
 // the hub publishes, until the client or the server goes away.
-func (s *Server) stream(w http.ResponseWriter, r *http.Request, rm *room, name string, first, next func() []byte) {
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, h *hub, name string, first, next func() []byte) {
 	// The stream outlives the server's read and write timeouts, which
 	// would otherwise end it (a read timeout cancels the request).
 	rc := http.NewResponseController(w)
@@ -131,7 +146,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rm *room, name s
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	wake, cancel := rm.events.subscribe()
+	wake, cancel := h.subscribe()
 	defer cancel()
 	if err := writeEvent(w, name, first()); err != nil || rc.Flush() != nil {
 		return
@@ -142,7 +157,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rm *room, name s
 		select {
 		case <-r.Context().Done():
 			return
-		case <-rm.events.quit:
+		case <-h.quit:
 			return
 		case <-ping.C:
 			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {

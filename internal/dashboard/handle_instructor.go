@@ -191,7 +191,7 @@ func (s *Server) roomOfInstructor(token string) *room {
 	if token == "" {
 		return nil
 	}
-	for _, rm := range s.rooms {
+	for _, rm := range s.roomList() {
 		if rm.model.instructorOK(token) {
 			return rm
 		}

@@ -30,7 +30,7 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var rm *room
-	for _, c := range s.rooms {
+	for _, c := range s.roomList() {
 		if joinCodeMatches(req.Code, c.model.class.JoinCode) {
 			rm = c
 		}
@@ -96,12 +96,12 @@ func (s *Server) learnerOnly(next func(http.ResponseWriter, *http.Request, *room
 // authLearner checks token against learner id in whichever class knows
 // the learner (nil when none does) or the token.
 func (s *Server) authLearner(id int64, token string) (*room, authResult) {
-	for _, rm := range s.rooms {
+	for _, rm := range s.roomList() {
 		if rm.model.knows(id) {
 			return rm, rm.model.authLearner(id, token)
 		}
 	}
-	for _, rm := range s.rooms {
+	for _, rm := range s.roomList() {
 		if rm.model.authLearner(id, token) == authOther {
 			return rm, authOther
 		}

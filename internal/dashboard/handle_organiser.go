@@ -91,8 +91,9 @@ func (s *Server) handleOrganiserLogin(w http.ResponseWriter, r *http.Request) {
 
 // summaries sums up every class served.
 func (s *Server) summaries() []ClassSummary {
-	out := make([]ClassSummary, 0, len(s.rooms))
-	for _, rm := range s.rooms {
+	rooms := s.roomList()
+	out := make([]ClassSummary, 0, len(rooms))
+	for _, rm := range rooms {
 		out = append(out, summary(rm.model.class.ID, rm.model.board(s.now(), s.opts.Stuck)))
 	}
 	return out
@@ -104,6 +105,14 @@ func (s *Server) handleOrganiserPage(w http.ResponseWriter, r *http.Request) {
 	s.renderHTML(w, http.StatusOK, func(page *htmlWriter) { writeOrganiserPage(page, list) })
 }
 
+// renderClassesFragment renders the part of the organiser's page live
+// updates replace: the table of classes.
+func (s *Server) renderClassesFragment() []byte {
+	var page htmlWriter
+	writeClassesTable(&page, s.summaries())
+	return page.bytes()
+}
+
 // handleClassesAPI answers the list of classes as JSON.
 func (s *Server) handleClassesAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.summaries())
@@ -112,7 +121,7 @@ func (s *Server) handleClassesAPI(w http.ResponseWriter, r *http.Request) {
 // handleOrganiserCSV exports one class, as its instructor's export does.
 func (s *Server) handleOrganiserCSV(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	for _, rm := range s.rooms {
+	for _, rm := range s.roomList() {
 		if err == nil && rm.model.class.ID == id {
 			writeCSV(w, rm.model.board(s.now(), s.opts.Stuck))
 			return

@@ -1,8 +1,7 @@
 package dashboard
 
-// writeOrganiserPage writes the organiser's list of classes: per class its
-// size, how many finished and are stuck, how many passed each module, the
-// root cause holding up the most learners, and its CSV export.
+// writeOrganiserPage writes the organiser's page: the list of classes,
+// which live updates replace (the event "classes" on /organiser/events).
 func writeOrganiserPage(w *htmlWriter, classes []ClassSummary) {
 	w.raw(`<!doctype html>
 <html lang="en">
@@ -11,10 +10,23 @@ func writeOrganiserPage(w *htmlWriter, classes []ClassSummary) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Classes · workshop dashboard</title>
 <link rel="stylesheet" href="/static/app.css">
+<script src="/static/app.js" defer></script>
 </head>
 <body>
-<header><h1>Classes</h1><p class="small">Reload for the latest numbers.</p></header>
-<main id="classes">
+<header><h1>Classes</h1><p class="tools"><span id="live" class="live">connecting…</span></p></header>
+<main id="classes" data-events="/organiser/events" data-event="classes">`)
+	writeClassesTable(w, classes)
+	w.raw(`</main>
+</body>
+</html>
+`)
+}
+
+// writeClassesTable writes the list of classes: per class its size, how
+// many finished and are stuck, how many passed each module, the root cause
+// holding up the most learners, and its CSV export.
+func writeClassesTable(w *htmlWriter, classes []ClassSummary) {
+	w.raw(`
 <table class="classes">
   <thead><tr><th>Class</th><th class="num">Learners</th><th class="num">Finished</th><th class="num">Stuck</th>`)
 	var columns []string
@@ -70,9 +82,6 @@ func writeOrganiserPage(w *htmlWriter, classes []ClassSummary) {
 	w.raw(`
   </tbody>
 </table>
-</main>
-</body>
-</html>
 `)
 }
 

@@ -40,11 +40,19 @@ func (tc *testClass) another(tweak func(*Options)) *testClass {
 	return other
 }
 
-// streamEvents reads the server-sent events of path until the test ends.
+// streamEvents reads the server-sent events of path, as the instructor,
+// until the test ends.
 func (tc *testClass) streamEvents(ctx context.Context, path string) <-chan string {
 	tc.t.Helper()
+	return tc.streamAs(ctx, path, tc.instructor)
+}
+
+// streamAs reads the server-sent events of path with token until the test
+// ends.
+func (tc *testClass) streamAs(ctx context.Context, path, token string) <-chan string {
+	tc.t.Helper()
 	req, _ := http.NewRequestWithContext(ctx, "GET", tc.http.URL+path, nil)
-	req.Header.Set("Authorization", "Bearer "+tc.instructor)
+	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		tc.t.Fatal(err)

@@ -24,19 +24,36 @@ func (s *Server) catchUpAll(ctx context.Context) (bool, error) {
 	s.follow.Lock()
 	defer s.follow.Unlock()
 	changed := map[*room]bool{}
-	ids := make([]int64, 0, len(s.rooms))
-	for _, rm := range s.rooms {
+	rooms := s.roomList()
+	ids := make([]int64, 0, len(rooms))
+	for _, rm := range rooms {
 		ids = append(ids, rm.model.class.ID)
 	}
-	next, err := s.store.Replay(ctx, ids, s.cursor, Replayer{
+	s.roomsMu.RLock()
+	byClass := s.byClass
+	s.roomsMu.RUnlock()
+	next, err := s.store.Replay(ctx, ids, s.cursor, s.replayer(byClass, changed))
+	s.cursor = next
+	for rm := range changed {
+		if rm.events != nil {
+			rm.events.changed()
+		}
+	}
+	return len(changed) > 0, err
+}
+
+// replayer folds what a Replay reads into the rooms of byClass, noting in
+// changed the rooms it changed.
+func (s *Server) replayer(byClass map[int64]*room, changed map[*room]bool) Replayer {
+	return Replayer{
 		Learner: func(l StoredLearner) {
-			if rm := s.byClass[l.ClassID]; rm != nil {
+			if rm := byClass[l.ClassID]; rm != nil {
 				rm.model.addLearner(l)
 				changed[rm] = true
 			}
 		},
 		Result: func(r StoredResult) error {
-			rm := s.byClass[r.ClassID]
+			rm := byClass[r.ClassID]
 			if rm == nil {
 				return nil
 			}
@@ -49,19 +66,12 @@ func (s *Server) catchUpAll(ctx context.Context) (bool, error) {
 			return nil
 		},
 		Heartbeat: func(h StoredHeartbeat) {
-			if rm := s.byClass[h.ClassID]; rm != nil {
+			if rm := byClass[h.ClassID]; rm != nil {
 				rm.model.applyHeartbeat(h.LearnerID, h.Place, h.At)
 				changed[rm] = true
 			}
 		},
-	})
-	s.cursor = next
-	for rm := range changed {
-		if rm.events != nil {
-			rm.events.changed()
-		}
 	}
-	return len(changed) > 0, err
 }
 
 // followEvery is how often a server on a shared store reads the others'
@@ -80,6 +90,9 @@ func (s *Server) followLoop(ctx context.Context, shared sharedStore) {
 			return
 		case <-shared.Changes():
 		case <-tick.C:
+		}
+		if err := s.adoptClasses(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("read the classes other dashboards created", "db", s.store.Describe(), "err", err)
 		}
 		if _, err := s.catchUpAll(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("read the other dashboards' writes", "db", s.store.Describe(), "err", err)

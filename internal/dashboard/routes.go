@@ -26,6 +26,7 @@ func (s *Server) routes() http.Handler {
 	// The organiser: the organiser token, for the list of classes.
 	mux.HandleFunc("GET /organiser/login", s.handleOrganiserLogin)
 	mux.HandleFunc("GET /organiser", s.organiserOnly(s.handleOrganiserPage))
+	mux.HandleFunc("GET /organiser/events", s.organiserOnly(s.handleOrganiserEvents))
 	mux.HandleFunc("GET /organiser/classes/{id}/export.csv", s.organiserOnly(s.handleOrganiserCSV))
 	mux.HandleFunc("GET "+wire.PathClasses, s.organiserOnly(s.handleClassesAPI))
 	// The page's script and style sheet hold no class data.

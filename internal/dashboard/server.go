@@ -26,6 +26,10 @@ type Options struct {
 	// OrganiserHash is the hash of the organiser's token, which opens the
 	// list of classes (/organiser); nil leaves that view closed.
 	OrganiserHash []byte
+	// AllClasses serves, besides Classes, every class the store holds,
+	// including those another server on a shared store (Postgres) creates
+	// later: each is served as soon as its creation wakes this server.
+	AllClasses bool
 	// Logger receives one line per rejected request and server problems
 	// (default: discard).
 	Logger *slog.Logger
@@ -65,10 +69,20 @@ type Options struct {
 
 // Server is the dashboard's HTTP server.
 type Server struct {
-	opts    Options
-	store   Store
+	opts  Options
+	store Store
+	// roomsMu guards rooms and byClass, which a class another server
+	// creates replaces (copy on write: a reader keeps its snapshot).
+	roomsMu sync.RWMutex
 	rooms   []*room
 	byClass map[int64]*room
+	// classes streams the organiser's list; every room's board change
+	// marks it too.
+	classes *hub
+	// hubs holds the running hubs' stop functions, nil until StartEvents:
+	// a room added later starts its hub there.
+	hubsMu sync.Mutex
+	hubs   []func()
 	// follow guards cursor: how far the class models have read the store.
 	follow   sync.Mutex
 	cursor   Cursor
@@ -139,13 +153,16 @@ func NewServer(ctx context.Context, opts Options) (*Server, error) {
 		joins:    newLimiters(opts.JoinRate, opts.JoinBurst),
 	}
 	s.byClass = map[int64]*room{}
+	s.classes = newHub(s.renderClassesFragment, nil)
 	for _, c := range opts.Classes {
-		rm := &room{model: newClassModel(c)}
-		rm.events = newHub(func() []byte { return s.renderBoardFragment(rm) })
+		rm := s.newRoom(c)
 		s.rooms = append(s.rooms, rm)
 		s.byClass[c.ID] = rm
 	}
 	if err := s.replay(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.adoptClasses(ctx); err != nil {
 		return nil, err
 	}
 	s.handler = s.routes()
@@ -187,11 +204,17 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 // the other servers' writes) without serving, for tests that use Handler
 // with httptest; the returned function stops them.
 func (s *Server) StartEvents() (stop func()) {
-	var stops []func()
-	for _, rm := range s.rooms {
-		stops = append(stops, rm.events.start(s.opts.UpdateEvery))
+	s.hubsMu.Lock()
+	s.hubs = append(s.hubs, s.classes.start(s.opts.UpdateEvery))
+	for _, rm := range s.roomList() {
+		s.hubs = append(s.hubs, rm.events.start(s.opts.UpdateEvery))
 	}
+	s.hubsMu.Unlock()
 	stopHub := func() {
+		s.hubsMu.Lock()
+		stops := s.hubs
+		s.hubs = []func(){} // not nil: a room added now starts no hub
+		s.hubsMu.Unlock()
 		for _, stop := range stops {
 			stop()
 		}

@@ -3,13 +3,11 @@ package dashboard
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
@@ -20,26 +18,12 @@ import (
 // each request waits for at most two fsyncs however many learners post at
 // once. Every write returns only after its transaction is durable.
 type SQLiteStore struct {
-	db     *sql.DB
-	path   string
-	writes chan writeReq
-	stop   chan struct{}
-	done   chan struct{}
-	// mu guards closed; writers hold it for reading while they queue, so
-	// Close never leaves a queued write unanswered.
-	mu     sync.RWMutex
-	closed bool
+	db   *sql.DB
+	path string
+	// c commits the writes, each a function run inside the group's
+	// transaction.
+	c *committer[func(tx *sql.Tx) error]
 }
-
-// writeReq is one write for the committer: fn runs inside a transaction,
-// and done receives its error or the commit's.
-type writeReq struct {
-	fn   func(tx *sql.Tx) error
-	done chan error
-}
-
-// maxGroup bounds how many writes share one transaction.
-const maxGroup = 256
 
 // OpenSQLite opens or creates the database at path. Only one server may use
 // a database at a time: the store holds an exclusive lock while it is open.
@@ -74,8 +58,8 @@ func OpenSQLite(ctx context.Context, path string) (*SQLiteStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("open the dashboard database %s: write-ahead logging is not available (journal mode %q, %v)", path, mode, err)
 	}
-	s := &SQLiteStore{db: db, path: path, writes: make(chan writeReq, maxGroup), stop: make(chan struct{}), done: make(chan struct{})}
-	go s.commitLoop()
+	s := &SQLiteStore{db: db, path: path}
+	s.c = newCommitter(s.commit)
 	return s, nil
 }
 
@@ -116,65 +100,16 @@ CREATE TABLE IF NOT EXISTS heartbeats (
 // Describe is the database file's path.
 func (s *SQLiteStore) Describe() string { return s.path }
 
-// errStoreClosed answers writes after Close.
-var errStoreClosed = errors.New("the dashboard store is closed")
-
 // write runs fn in a transaction shared with other concurrent writes and
 // returns once that transaction is committed (or fn or the commit failed).
 // A failing fn is rolled back alone; the others still commit.
 func (s *SQLiteStore) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	req := writeReq{fn: fn, done: make(chan error, 1)}
-	s.mu.RLock()
-	if s.closed {
-		s.mu.RUnlock()
-		return errStoreClosed
-	}
-	select {
-	case s.writes <- req:
-		s.mu.RUnlock()
-	case <-ctx.Done():
-		s.mu.RUnlock()
-		return ctx.Err()
-	}
-	// Once queued, the write happens: wait for it even if ctx ends, so the
-	// caller never reports a failure for a result that was stored.
-	return <-req.done
-}
-
-func (s *SQLiteStore) commitLoop() {
-	defer close(s.done)
-	for {
-		var group []writeReq
-		select {
-		case r := <-s.writes:
-			group = append(group, r)
-		case <-s.stop:
-			// Finish what was queued before Close.
-			for {
-				select {
-				case r := <-s.writes:
-					s.commit([]writeReq{r})
-				default:
-					return
-				}
-			}
-		}
-	gather:
-		for len(group) < maxGroup {
-			select {
-			case r := <-s.writes:
-				group = append(group, r)
-			default:
-				break gather
-			}
-		}
-		s.commit(group)
-	}
+	return s.c.write(ctx, fn)
 }
 
 // commit runs a group of writes in one transaction, each inside its own
 // savepoint, and answers each.
-func (s *SQLiteStore) commit(group []writeReq) {
+func (s *SQLiteStore) commit(group []pending[func(tx *sql.Tx) error]) {
 	errs := make([]error, len(group))
 	tx, err := s.db.Begin()
 	if err != nil {
@@ -188,7 +123,7 @@ func (s *SQLiteStore) commit(group []writeReq) {
 			errs[i] = err
 			continue
 		}
-		if err := r.fn(tx); err != nil {
+		if err := r.w(tx); err != nil {
 			errs[i] = err
 			_, _ = tx.Exec("ROLLBACK TO w")
 		}
@@ -206,14 +141,8 @@ func (s *SQLiteStore) commit(group []writeReq) {
 
 // Close finishes the queued writes and closes the database.
 func (s *SQLiteStore) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	if !s.c.close() {
 		return nil
 	}
-	s.closed = true
-	s.mu.Unlock()
-	close(s.stop)
-	<-s.done
 	return s.db.Close()
 }

@@ -204,68 +204,30 @@ func (s *SQLiteStore) Replay(ctx context.Context, classIDs []int64, after Cursor
 		}
 		return a
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT id, class_id, name, token_hash, joined_at FROM learners WHERE id > ? AND class_id IN ("+in+") ORDER BY id",
-		args(after.Learner)...)
-	if err != nil {
-		return after, fmt.Errorf("read the learners: %w", err)
-	}
-	for rows.Next() {
-		var l StoredLearner
-		var joined int64
-		if err := rows.Scan(&l.ID, &l.ClassID, &l.Name, &l.TokenHash, &joined); err != nil {
-			rows.Close()
-			return after, fmt.Errorf("read the learners: %w", err)
+	query := func(q string) func(context.Context, int64) (rows, error) {
+		return func(ctx context.Context, after int64) (rows, error) {
+			rs, err := s.db.QueryContext(ctx, q, args(after)...)
+			if err != nil {
+				return nil, err
+			}
+			return sqlRows{rs}, nil
 		}
-		l.JoinedAt = fromMS(joined)
-		to.Learner(l)
-		after.Learner = l.ID
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return after, fmt.Errorf("read the learners: %w", err)
-	}
-	rows, err = s.db.QueryContext(ctx, `SELECT r.id, l.class_id, r.learner_id, r.received_at, r.body FROM results r
-		JOIN learners l ON l.id = r.learner_id WHERE r.id > ? AND l.class_id IN (`+in+`) ORDER BY r.id`, args(after.Result)...)
-	if err != nil {
-		return after, fmt.Errorf("read the results: %w", err)
-	}
-	for rows.Next() {
-		var r StoredResult
-		var at int64
-		var body string
-		if err := rows.Scan(&r.ID, &r.ClassID, &r.LearnerID, &at, &body); err != nil {
-			rows.Close()
-			return after, fmt.Errorf("read the results: %w", err)
-		}
-		r.ReceivedAt, r.Body = fromMS(at), []byte(body)
-		if err := to.Result(r); err != nil {
-			rows.Close()
-			return after, err
-		}
-		after.Result = r.ID
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return after, fmt.Errorf("read the results: %w", err)
-	}
-	rows, err = s.db.QueryContext(ctx, `SELECT l.class_id, h.learner_id, h.at, h.place FROM heartbeats h
-		JOIN learners l ON l.id = h.learner_id WHERE h.at > ? AND l.class_id IN (`+in+`) ORDER BY h.at`, args(after.Heartbeat)...)
-	if err != nil {
-		return after, fmt.Errorf("read the heartbeats: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var h StoredHeartbeat
-		var at int64
-		if err := rows.Scan(&h.ClassID, &h.LearnerID, &at, &h.Place); err != nil {
-			return after, fmt.Errorf("read the heartbeats: %w", err)
-		}
-		h.At = fromMS(at)
-		to.Heartbeat(h)
-		after.Heartbeat = at
-	}
-	return after, rows.Err()
+	// A heartbeat's cursor is its time: one row a learner, replaced.
+	return readReplay(ctx, replayQueries{
+		learners: query("SELECT id, class_id, name, token_hash, joined_at FROM learners WHERE id > ? AND class_id IN (" + in + ") ORDER BY id"),
+		results: query(`SELECT r.id, l.class_id, r.learner_id, r.received_at, r.body FROM results r
+		JOIN learners l ON l.id = r.learner_id WHERE r.id > ? AND l.class_id IN (` + in + `) ORDER BY r.id`),
+		heartbeats: query(`SELECT h.at, l.class_id, h.learner_id, h.at, h.place FROM heartbeats h
+		JOIN learners l ON l.id = h.learner_id WHERE h.at > ? AND l.class_id IN (` + in + `) ORDER BY h.at`),
+	}, after, to)
 }
+
+// sqlRows adapts database/sql's rows to the replay's.
+type sqlRows struct{ *sql.Rows }
+
+// Close releases the rows (an error closing them shows in Err).
+func (r sqlRows) Close() { _ = r.Rows.Close() }
 
 // CountResults returns how many results class classID has stored.
 func (s *SQLiteStore) CountResults(ctx context.Context, classID int64) (int, error) {

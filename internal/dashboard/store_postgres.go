@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,22 +26,12 @@ type PostgresStore struct {
 	pool     *pgxpool.Pool
 	desc     string
 	instance string // this store's notifications, which it ignores
-	writes   chan pgWrite
-	stop     chan struct{}
-	done     chan struct{}
+	// c commits the writes, each a function that adds its statements to
+	// the group's batch, with callbacks that read their results.
+	c        *committer[func(b *pgx.Batch)]
 	changes  chan struct{}
 	cancel   context.CancelFunc
 	listened chan struct{}
-	// mu guards closed, as in SQLiteStore.
-	mu     sync.RWMutex
-	closed bool
-}
-
-// pgWrite is one write for the committer: queue adds its statements to a
-// batch, with callbacks that read their results.
-type pgWrite struct {
-	queue func(b *pgx.Batch)
-	done  chan error
 }
 
 // Lock keys of the dashboard's advisory locks.
@@ -113,8 +102,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*PostgresStore, error) {
 		return nil, fmt.Errorf("open the dashboard database %s: %w", desc, err)
 	}
 	lctx, cancel := context.WithCancel(context.Background())
-	s := &PostgresStore{pool: pool, desc: desc, instance: newToken("i_"), writes: make(chan pgWrite, maxGroup),
-		stop: make(chan struct{}), done: make(chan struct{}), changes: make(chan struct{}, 1), cancel: cancel,
+	s := &PostgresStore{pool: pool, desc: desc, instance: newToken("i_"), changes: make(chan struct{}, 1), cancel: cancel,
 		listened: make(chan struct{})}
 	ready := make(chan error, 1)
 	go s.listen(lctx, cfg.ConnConfig, ready)
@@ -132,7 +120,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*PostgresStore, error) {
 		pool.Close()
 		return nil, ctx.Err()
 	}
-	go s.commitLoop()
+	s.c = newCommitter(s.commit)
 	return s, nil
 }
 
@@ -238,60 +226,17 @@ func redactURL(dsn string) string {
 // write runs fn in a transaction shared with other concurrent writes and
 // returns once it is committed.
 func (s *PostgresStore) write(ctx context.Context, queue func(b *pgx.Batch)) error {
-	req := pgWrite{queue: queue, done: make(chan error, 1)}
-	s.mu.RLock()
-	if s.closed {
-		s.mu.RUnlock()
-		return errStoreClosed
-	}
-	select {
-	case s.writes <- req:
-		s.mu.RUnlock()
-	case <-ctx.Done():
-		s.mu.RUnlock()
-		return ctx.Err()
-	}
-	return <-req.done
-}
-
-func (s *PostgresStore) commitLoop() {
-	defer close(s.done)
-	for {
-		var group []pgWrite
-		select {
-		case r := <-s.writes:
-			group = append(group, r)
-		case <-s.stop:
-			for {
-				select {
-				case r := <-s.writes:
-					s.commit([]pgWrite{r})
-				default:
-					return
-				}
-			}
-		}
-	gather:
-		for len(group) < maxGroup {
-			select {
-			case r := <-s.writes:
-				group = append(group, r)
-			default:
-				break gather
-			}
-		}
-		s.commit(group)
-	}
+	return s.c.write(ctx, queue)
 }
 
 // commit runs a group of writes in one transaction under the commit lock,
 // telling the other servers, and answers each. When the transaction fails,
 // each write is tried again alone, so one bad write fails alone.
-func (s *PostgresStore) commit(group []pgWrite) {
+func (s *PostgresStore) commit(group []pending[func(b *pgx.Batch)]) {
 	err := s.commitBatch(group)
 	if err != nil && len(group) > 1 {
 		for _, r := range group {
-			s.commit([]pgWrite{r})
+			s.commit([]pending[func(b *pgx.Batch)]{r})
 		}
 		return
 	}
@@ -305,7 +250,7 @@ func (s *PostgresStore) commit(group []pgWrite) {
 
 // commitBatch sends the group's statements as one batch in a transaction
 // and commits it.
-func (s *PostgresStore) commitBatch(group []pgWrite) error {
+func (s *PostgresStore) commitBatch(group []pending[func(b *pgx.Batch)]) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	tx, err := s.pool.Begin(ctx)
@@ -316,7 +261,7 @@ func (s *PostgresStore) commitBatch(group []pgWrite) error {
 	b := &pgx.Batch{}
 	b.Queue("SELECT pg_advisory_xact_lock($1)", pgLockCommit)
 	for _, r := range group {
-		r.queue(b)
+		r.w(b)
 	}
 	b.Queue("SELECT pg_notify($1, $2)", pgChannel, s.instance)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
@@ -327,15 +272,9 @@ func (s *PostgresStore) commitBatch(group []pgWrite) error {
 
 // Close finishes the queued writes and disconnects.
 func (s *PostgresStore) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	if !s.c.close() {
 		return nil
 	}
-	s.closed = true
-	s.mu.Unlock()
-	close(s.stop)
-	<-s.done
 	s.cancel()
 	<-s.listened
 	s.pool.Close()
@@ -467,67 +406,18 @@ func (s *PostgresStore) PutHeartbeat(ctx context.Context, learnerID int64, at ti
 
 // Replay reads what the classes gained after cursor, in commit order.
 func (s *PostgresStore) Replay(ctx context.Context, classIDs []int64, after Cursor, to Replayer) (Cursor, error) {
-	rows, err := s.pool.Query(ctx, "SELECT id, class_id, name, token_hash, joined_at FROM learners WHERE class_id = ANY($1) AND id > $2 ORDER BY id",
-		classIDs, after.Learner)
-	if err != nil {
-		return after, fmt.Errorf("read the learners: %w", err)
+	query := func(q string) func(context.Context, int64) (rows, error) {
+		return func(ctx context.Context, after int64) (rows, error) { return s.pool.Query(ctx, q, classIDs, after) }
 	}
-	for rows.Next() {
-		var l StoredLearner
-		var joined int64
-		if err := rows.Scan(&l.ID, &l.ClassID, &l.Name, &l.TokenHash, &joined); err != nil {
-			rows.Close()
-			return after, fmt.Errorf("read the learners: %w", err)
-		}
-		l.JoinedAt = fromMS(joined)
-		to.Learner(l)
-		after.Learner = l.ID
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return after, fmt.Errorf("read the learners: %w", err)
-	}
-	rows, err = s.pool.Query(ctx, `SELECT r.id, l.class_id, r.learner_id, r.received_at, r.body FROM results r
-		JOIN learners l ON l.id = r.learner_id WHERE l.class_id = ANY($1) AND r.id > $2 ORDER BY r.id`, classIDs, after.Result)
-	if err != nil {
-		return after, fmt.Errorf("read the results: %w", err)
-	}
-	for rows.Next() {
-		var r StoredResult
-		var at int64
-		var body string
-		if err := rows.Scan(&r.ID, &r.ClassID, &r.LearnerID, &at, &body); err != nil {
-			rows.Close()
-			return after, fmt.Errorf("read the results: %w", err)
-		}
-		r.ReceivedAt, r.Body = fromMS(at), []byte(body)
-		if err := to.Result(r); err != nil {
-			rows.Close()
-			return after, err
-		}
-		after.Result = r.ID
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return after, fmt.Errorf("read the results: %w", err)
-	}
-	rows, err = s.pool.Query(ctx, `SELECT h.seq, l.class_id, h.learner_id, h.at, h.place FROM heartbeats h
-		JOIN learners l ON l.id = h.learner_id WHERE l.class_id = ANY($1) AND h.seq > $2 ORDER BY h.seq`, classIDs, after.Heartbeat)
-	if err != nil {
-		return after, fmt.Errorf("read the heartbeats: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var h StoredHeartbeat
-		var seq, at int64
-		if err := rows.Scan(&seq, &h.ClassID, &h.LearnerID, &at, &h.Place); err != nil {
-			return after, fmt.Errorf("read the heartbeats: %w", err)
-		}
-		h.At = fromMS(at)
-		to.Heartbeat(h)
-		after.Heartbeat = seq
-	}
-	return after, rows.Err()
+	// A heartbeat's cursor is its sequence number, taken anew on every
+	// update: commit order, which times from several servers are not.
+	return readReplay(ctx, replayQueries{
+		learners: query("SELECT id, class_id, name, token_hash, joined_at FROM learners WHERE class_id = ANY($1) AND id > $2 ORDER BY id"),
+		results: query(`SELECT r.id, l.class_id, r.learner_id, r.received_at, r.body FROM results r
+		JOIN learners l ON l.id = r.learner_id WHERE l.class_id = ANY($1) AND r.id > $2 ORDER BY r.id`),
+		heartbeats: query(`SELECT h.seq, l.class_id, h.learner_id, h.at, h.place FROM heartbeats h
+		JOIN learners l ON l.id = h.learner_id WHERE l.class_id = ANY($1) AND h.seq > $2 ORDER BY h.seq`),
+	}, after, to)
 }
 
 // CountResults returns how many results class classID has stored.

@@ -40,6 +40,10 @@ type RunOptions struct {
 	// HostIP is the host address ports are published on (127.0.0.1 when
 	// empty).
 	HostIP string
+	// ExtraHosts are NAME:ADDRESS lines added to the container's
+	// /etc/hosts (ADDRESS host-gateway: this machine, as the engine
+	// reaches it).
+	ExtraHosts []string
 }
 
 // Container is a started container.
@@ -119,7 +123,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) (Container, error) {
 		Name: opts.Name,
 		Config: &container.Config{Image: opts.Image, Entrypoint: opts.Entrypoint, Cmd: opts.Cmd, Env: opts.Env,
 			User: opts.User, WorkingDir: opts.WorkingDir, Labels: opts.Labels, ExposedPorts: exposed},
-		HostConfig: &container.HostConfig{PortBindings: bindings},
+		HostConfig: &container.HostConfig{PortBindings: bindings, ExtraHosts: opts.ExtraHosts},
 	})
 	if err != nil {
 		return Container{}, fmt.Errorf("%s: create the container: %w", op, Explain(err))

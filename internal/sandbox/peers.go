@@ -1,13 +1,20 @@
 package sandbox
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ec2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecr"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ecs"
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/pgserver"
+	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
 )
 
 // ecsPeers is what ECS's API asks of the rest of the sandbox: EC2's
@@ -75,3 +82,58 @@ func (h runnerHost) Repository(region, name string) *ecr.Repository {
 
 // PublicAddr is the sandbox's address as clients reach it.
 func (h runnerHost) PublicAddr() string { return h.s.publicAddr() }
+
+// SecretValue reads a container's secret from Secrets Manager or
+// Parameter Store, as ECS's agent does.
+func (h runnerHost) SecretValue(region, valueFrom string) (string, error) {
+	if strings.HasPrefix(valueFrom, "arn:aws:secretsmanager:") {
+		return h.s.state.Secrets.ValueFrom(valueFrom)
+	}
+	if v, ok := h.s.state.SSM.ValueFrom(region, valueFrom); ok {
+		return v, nil
+	}
+	return "", fmt.Errorf("ParameterNotFound: no Secrets Manager secret or SSM parameter %s", valueFrom)
+}
+
+// dbServers is RDS's data plane (rds.Databases): the PostgreSQL servers.
+type dbServers struct{ s *pgserver.Servers }
+
+// Port picks a free port for a new instance.
+func (d dbServers) Port() (int, error) { return pgserver.FreePort() }
+
+// Create makes and starts an instance's server.
+func (d dbServers) Create(ctx context.Context, id, user, password, dbName string, port int) error {
+	return d.s.Create(ctx, pgserver.Instance{ID: id, MasterUsername: user, MasterPassword: password, DBName: dbName, Port: port})
+}
+
+// Delete stops an instance's server and removes its data.
+func (d dbServers) Delete(ctx context.Context, id string) error { return d.s.Delete(ctx, id) }
+
+// managedSecrets keeps the master passwords RDS manages in Secrets
+// Manager (rds.Secrets).
+type managedSecrets struct{ api *secretsmanager.Service }
+
+// CreateManagedSecret makes the secret and returns its ARN.
+func (m managedSecrets) CreateManagedSecret(c *awsproto.Call, name, value string, tags []awsproto.Tag) (string, error) {
+	body, err := json.Marshal(map[string]any{"Name": name, "SecretString": value, "Tags": tags,
+		"Description": "Secret associated with primary RDS DB instance"})
+	if err != nil {
+		return "", err
+	}
+	out, err := m.api.CreateSecret(c, body)
+	if err != nil {
+		return "", err
+	}
+	return out.(secretsmanager.CreatedSecret).ARN, nil
+}
+
+// DeleteManagedSecret deletes the secret at once, as RDS does when its
+// instance goes.
+func (m managedSecrets) DeleteManagedSecret(c *awsproto.Call, arn string) error {
+	body, err := json.Marshal(map[string]any{"SecretId": arn, "ForceDeleteWithoutRecovery": true})
+	if err != nil {
+		return err
+	}
+	_, err = m.api.DeleteSecret(c, body)
+	return err
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +22,8 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/pgserver"
+	"github.com/breakthemonolith/workshop/internal/sandbox/rds"
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ssm"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
@@ -54,6 +57,9 @@ type Options struct {
 	// a health check that finds nothing there says so instead of blaming
 	// the app.
 	RemoteEngine string
+	// PostgresBin is the folder of PostgreSQL's programs (initdb, pg_ctl)
+	// the DB instances run from ("": the usual places, pgserver.FindBin).
+	PostgresBin string
 }
 
 // Server is a running (or ready to run) sandbox.
@@ -71,7 +77,8 @@ type Server struct {
 	state *state
 	file  stateFile
 
-	tasks *tasks.Runner // ECS's data plane: runs the services' tasks
+	tasks *tasks.Runner     // ECS's data plane: runs the services' tasks
+	dbs   *pgserver.Servers // RDS's data plane: the DB instances' servers
 
 	lock      *store.Lock // the data folder's lock file, held while serving
 	ln        net.Listener
@@ -131,12 +138,17 @@ func New(opts Options) (*Server, error) {
 	waf := wafv2.New(func() *wafv2.State { return &s.state.WAF }, s.waf,
 		func(arn string) bool { return s.state.ELB.LoadBalancers[arn] != nil })
 	secrets := secretsmanager.New(func() *secretsmanager.State { return &s.state.Secrets })
+	bridge, _ := opts.Containers.(pgserver.Bridge) // an engine on this machine says where its containers reach it
+	s.dbs = pgserver.New(pgserver.Options{Dir: filepath.Join(opts.DataDir, "rds"), Bin: opts.PostgresBin, Bridge: bridge, Log: log})
+	rdsAPI := rds.New(func() *rds.State { return &s.state.RDS }, func() *ec2.State { return &s.state.EC2 },
+		dbServers{s.dbs}, managedSecrets{secrets})
+	rdsAPI.Register(s.routes)
 	cloudformation.New(func() *cloudformation.State { return &s.state.CFN }, &cloudformation.Resources{
 		EC2: func() *ec2.State { return &s.state.EC2 }, ECS: func() *ecs.State { return &s.state.ECS },
 		ELB: func() *elbv2.State { return &s.state.ELB }, IAM: func() *iam.State { return &s.state.IAM },
 		Logs: func() *logs.State { return &s.state.Logs }, ECR: func() ecr.State { return s.state.ECR },
 		AutoScaling: func() *autoscaling.State { return &s.state.AutoScaling }, SSM: func() *ssm.State { return &s.state.SSM },
-		ECSAPI: ecsAPI, ELBAPI: elbAPI, SecretsAPI: secrets, WAFAPI: waf, Ports: s.alb, RegistryAddr: s.publicAddr,
+		ECSAPI: ecsAPI, ELBAPI: elbAPI, SecretsAPI: secrets, WAFAPI: waf, RDSAPI: rdsAPI, RDS: func() *rds.State { return &s.state.RDS }, Ports: s.alb, RegistryAddr: s.publicAddr,
 	}).Register(s.routes)
 	waf.Register(s.routes)
 	secrets.Register(s.routes)
@@ -188,6 +200,7 @@ func (s *Server) Start(ctx context.Context) error {
 		}
 	}()
 	s.tasks.Start()
+	go s.startDatabases(ctx)
 	s.log.Debug("sandbox listening", "addr", s.Addr(), "data", s.opts.DataDir)
 	return nil
 }
@@ -242,7 +255,10 @@ func (s *Server) Close() error {
 		s.alb.Close()
 		return nil
 	}
-	s.closeOnce.Do(s.tasks.Close)
+	s.closeOnce.Do(func() {
+		s.tasks.Close()
+		s.dbs.Close()
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := s.httpSrv.Shutdown(ctx)
@@ -347,4 +363,18 @@ func (h serverHost) Save() error {
 		return h.s.undo(err)
 	}
 	return nil
+}
+
+// startDatabases starts the servers of the DB instances in the state (a
+// restarted sandbox), outside the state lock: initdb is not needed, but
+// each start takes a moment.
+func (s *Server) startDatabases(ctx context.Context) {
+	s.mu.Lock()
+	servers := s.state.RDS.Servers()
+	s.mu.Unlock()
+	for id, port := range servers {
+		if err := s.dbs.Start(ctx, id, port); err != nil {
+			s.log.Warn("sandbox: DB instance not started", "db", id, "err", err)
+		}
+	}
 }

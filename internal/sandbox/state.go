@@ -14,6 +14,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/rds"
 	"github.com/breakthemonolith/workshop/internal/sandbox/secretsmanager"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ssm"
 	"github.com/breakthemonolith/workshop/internal/sandbox/store"
@@ -48,6 +49,9 @@ type state struct {
 	SSM ssm.State `json:"ssm"`
 	// AutoScaling holds the EC2 capacity stacks create for ECS.
 	AutoScaling autoscaling.State `json:"autoscaling"`
+	// RDS holds the DB instances (each a PostgreSQL server, package
+	// pgserver) and subnet groups of the dashboard's stack.
+	RDS rds.State `json:"rds"`
 }
 
 // fill gives every service an empty part where it has none, so that a
@@ -69,6 +73,7 @@ func (st *state) fill() {
 	st.Secrets.Fill()
 	st.SSM.Fill()
 	st.AutoScaling.Fill()
+	st.RDS.Fill()
 }
 
 // newState is the state of a fresh data directory.

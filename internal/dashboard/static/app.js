@@ -1,7 +1,8 @@
 // The dashboard pages' live updates: the element with data-events is
 // replaced by the HTML the server sends, rendered and escaped on the
 // server, as the event named by data-event (the class page's "board" on
-// /events, a learner's "learner" on /learners/ID/events).
+// /events, a learner's "learner" on /learners/ID/events, the organiser's
+// "classes" on /organiser/events).
 "use strict";
 (function () {
   const target = document.querySelector("[data-events]");

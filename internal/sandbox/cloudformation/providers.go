@@ -73,6 +73,8 @@ func providers() map[string]provider {
 		"AWS::AutoScaling::AutoScalingGroup":        {create: createAutoScalingGroup, delete: deleteAutoScalingGroup},
 		"AWS::AutoScaling::LaunchConfiguration":     {create: createLaunchConfig, delete: deleteLaunchConfig},
 		"AWS::EC2::LaunchTemplate":                  {create: createLaunchTemplate, delete: deleteLaunchTemplate},
+		"AWS::RDS::DBSubnetGroup":                   {create: createDBSubnetGroup, delete: deleteDBSubnetGroup},
+		"AWS::RDS::DBInstance":                      {create: createDBInstance, delete: deleteDBInstance},
 	}
 }
 

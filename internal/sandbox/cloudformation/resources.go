@@ -11,6 +11,7 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/elbv2"
 	"github.com/breakthemonolith/workshop/internal/sandbox/iam"
 	"github.com/breakthemonolith/workshop/internal/sandbox/logs"
+	"github.com/breakthemonolith/workshop/internal/sandbox/rds"
 	"github.com/breakthemonolith/workshop/internal/sandbox/ssm"
 )
 
@@ -38,6 +39,10 @@ type Resources struct {
 	SecretsAPI SecretsAPI
 	// WAFAPI makes web ACLs and their associations (wafv2.Service).
 	WAFAPI WAFAPI
+	// RDSAPI makes DB instances and subnet groups (rds.Service); RDS is
+	// its state, where a new instance's endpoint is read.
+	RDSAPI RDSAPI
+	RDS    func() *rds.State
 	// Ports gives a new load balancer its local port and DNS name (the
 	// load balancers' data plane).
 	Ports LoadBalancerPorts

@@ -78,3 +78,24 @@ func (s *Service) inRegion(region string, create bool) map[string]*Parameter {
 
 // notFound is AWS's ParameterNotFound, whose message is empty.
 func notFound() *awsproto.Error { return awsproto.ClientErr("ParameterNotFound", "") }
+
+// ValueFrom is the value an ECS container definition's secret reads from
+// Parameter Store: valueFrom is the parameter's ARN, or its name in region.
+func (s *State) ValueFrom(region, valueFrom string) (string, bool) {
+	name := valueFrom
+	if rest, ok := strings.CutPrefix(valueFrom, "arn:aws:ssm:"); ok {
+		parts := strings.SplitN(rest, ":", 3)
+		if len(parts) != 3 || !strings.HasPrefix(parts[2], "parameter/") {
+			return "", false
+		}
+		region, name = parts[0], strings.TrimPrefix(parts[2], "parameter")
+		if p := s.Parameters[region][name]; p != nil {
+			return p.Value, true
+		}
+		name = strings.TrimPrefix(name, "/")
+	}
+	if p := s.Parameters[region][name]; p != nil {
+		return p.Value, true
+	}
+	return "", false
+}

@@ -48,7 +48,16 @@ type ContainerSpec struct {
 	// Ports are the container ports to publish on free ports of HostIP.
 	Ports  []int
 	HostIP string
+	// ExtraHosts are NAME:ADDRESS lines for the container's /etc/hosts;
+	// every task gets HostAlias:host-gateway, this machine as the engine
+	// reaches it, where the sandbox's databases answer.
+	ExtraHosts []string
 }
+
+// HostAlias is the name a task's container reaches this machine by: the
+// address of the sandbox's RDS instances (Docker Desktop knows it; the
+// sandbox adds it for every other engine).
+const HostAlias = "host.docker.internal"
 
 // ContainerInfo is a container as the engine reports it.
 type ContainerInfo struct {

@@ -35,6 +35,10 @@ type Host interface {
 	Repository(region, name string) *ecr.Repository
 	// PublicAddr is the sandbox's host:port as clients reach it.
 	PublicAddr() string
+	// SecretValue is the value a container definition's secret names in
+	// its valueFrom (a Secrets Manager secret, maybe with a JSON key, or an
+	// SSM parameter), or why there is none.
+	SecretValue(region, valueFrom string) (string, error)
 }
 
 // publicHost is the host part of the sandbox's public address, where task

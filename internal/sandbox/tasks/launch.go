@@ -102,27 +102,34 @@ func (r *Runner) prepare(t *ecs.Task, now time.Time) launchJob {
 			job.failCode, job.failWhy = "TaskFailedToStart", "ResourceInitializationError: "+why
 			return job
 		}
+		secrets, why := r.secretEnv(t.Region, cd)
+		if why != "" {
+			job.failCode, job.failWhy = "TaskFailedToStart", "ResourceInitializationError: unable to pull secrets or registry auth: "+why
+			return job
+		}
 		if i < len(t.Containers) {
 			t.Containers[i].Log = lg
 		}
-		job.ctrs = append(job.ctrs, launchCtr{name: name, image: img, spec: r.containerSpec(t, td, cd, img.ref, job.hostIP)})
+		job.ctrs = append(job.ctrs, launchCtr{name: name, image: img, spec: r.containerSpec(t, td, cd, img.ref, job.hostIP, secrets)})
 	}
 	return job
 }
 
 // containerSpec is how a container definition runs on the engine.
-func (r *Runner) containerSpec(t *ecs.Task, td *ecs.TaskDef, cd map[string]any, ref, hostIP string) ContainerSpec {
+func (r *Runner) containerSpec(t *ecs.Task, td *ecs.TaskDef, cd map[string]any, ref, hostIP string, secrets []string) ContainerSpec {
 	name := awsproto.Scalar(cd["name"])
 	spec := ContainerSpec{
 		Name:  "ecs-" + td.Family + "-" + strconv.Itoa(td.Revision) + "-" + name + "-" + t.ID[:12],
 		Image: ref, Entrypoint: awsproto.StrList(cd, "entryPoint"), Cmd: awsproto.StrList(cd, "command"),
 		User: awsproto.Scalar(cd["user"]), WorkingDir: awsproto.Scalar(cd["workingDirectory"]), HostIP: hostIP,
-		Env:    []string{"AWS_REGION=" + t.Region, "AWS_DEFAULT_REGION=" + t.Region, "AWS_EXECUTION_ENV=AWS_ECS_" + cmp.Or(t.LaunchType, "FARGATE")},
-		Labels: map[string]string{LabelSandbox: r.dataID, LabelTask: t.ARN(), LabelContainer: name},
+		ExtraHosts: []string{HostAlias + ":host-gateway"},
+		Env:        []string{"AWS_REGION=" + t.Region, "AWS_DEFAULT_REGION=" + t.Region, "AWS_EXECUTION_ENV=AWS_ECS_" + cmp.Or(t.LaunchType, "FARGATE")},
+		Labels:     map[string]string{LabelSandbox: r.dataID, LabelTask: t.ARN(), LabelContainer: name},
 	}
 	for _, kv := range awsproto.ListOfMaps(cd["environment"]) {
 		spec.Env = append(spec.Env, awsproto.Scalar(kv["name"])+"="+awsproto.Scalar(kv["value"]))
 	}
+	spec.Env = append(spec.Env, secrets...)
 	if labels, ok := cd["dockerLabels"].(map[string]any); ok {
 		for k, v := range labels {
 			if !strings.HasPrefix(k, "io.workshop.") {

@@ -74,7 +74,7 @@ func TestEC2CapacityOnTheDockerEngine(t *testing.T) {
 func sampleAppImage(t *testing.T) v1.Image {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "api")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-trimpath", "-ldflags=-s -w", "-o", bin,
+	build := exec.Command(filepath.Join(testpeers.GOROOT(t), "bin", "go"), "build", "-trimpath", "-ldflags=-s -w", "-o", bin,
 		"github.com/breakthemonolith/workshop/sample-app/services/api")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
 	if out, err := build.CombinedOutput(); err != nil {

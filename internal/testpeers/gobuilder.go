@@ -27,7 +27,7 @@ func GoBuilderImage(t testing.TB, docker string) string {
 		return tag
 	}
 	var ctxTar bytes.Buffer
-	if err := writeGoBuilderContext(&ctxTar, runtime.GOROOT()); err != nil {
+	if err := writeGoBuilderContext(&ctxTar, GOROOT(t)); err != nil {
 		t.Fatalf("pack the Go toolchain for %s: %v", tag, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)

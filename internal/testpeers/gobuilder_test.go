@@ -11,7 +11,7 @@ import (
 
 func TestGoBuilderContextHoldsOnlyWhatCompilingNeeds(t *testing.T) {
 	var buf bytes.Buffer
-	if err := writeGoBuilderContext(&buf, runtime.GOROOT()); err != nil {
+	if err := writeGoBuilderContext(&buf, GOROOT(t)); err != nil {
 		t.Fatal(err)
 	}
 	tr := tar.NewReader(&buf)

@@ -277,7 +277,13 @@ func (c *clientConn) answer(req *http.Request) (keep, hijacked bool) {
 				return false, false // the client waits for a 100 it will not get: do not read its body
 			}
 		}
-		if n, err := io.CopyN(io.Discard, body, maxDrain+1); n > maxDrain || err != nil && err != io.EOF {
+		// A body the handler closed (the proxy does, once it forwarded
+		// it) was read to its end by Close: the next request follows it.
+		n, err := io.CopyN(io.Discard, body, maxDrain+1)
+		if errors.Is(err, http.ErrBodyReadAfterClose) {
+			err = io.EOF
+		}
+		if n > maxDrain || err != nil && err != io.EOF {
 			return false, false
 		}
 	}

@@ -72,6 +72,14 @@ func TestCDKSynthesisedFargateServiceDeploys(t *testing.T) {
 	fake := newFakeEngine()
 	s := startWith(t, sandbox.Options{DataDir: t.TempDir(), Containers: fake})
 	c, ctx := cfnClient(s), context.Background()
+	// An environment bootstrapped by an old CDK fails the template's
+	// CheckBootstrapVersion rule: no stack, no change set.
+	bootstrap(t, s, "5")
+	err = cdkDeploy(t, c, "FargateServiceStack", string(body))
+	wantAPIError(t, err, "ValidationError", "CDK bootstrap stack version 6 required. Please run 'cdk bootstrap' with a recent version of the CDK CLI.")
+	if _, err := c.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("FargateServiceStack")}); err == nil {
+		t.Fatal("a stack whose rules failed exists")
+	}
 	bootstrap(t, s, "30")
 	if err := cdkDeploy(t, c, "FargateServiceStack", string(body)); err != nil {
 		t.Fatal(err)

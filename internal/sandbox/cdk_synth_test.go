@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
@@ -140,6 +141,10 @@ func TestCDKSynthesisedFargateServiceDeploys(t *testing.T) {
 		t.Fatalf("GET %s/: %d %q", url, get.StatusCode, answer)
 	}
 
+	logs, err := c.DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{StackName: aws.String("FargateServiceStack"), LogicalResourceId: aws.String("ServiceTaskDefwebLogGroup2A898F61")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("FargateServiceStack")}); err != nil {
 		t.Fatal(err)
 	}
@@ -151,4 +156,9 @@ func TestCDKSynthesisedFargateServiceDeploys(t *testing.T) {
 		return st.StackStatus == cfntypes.StackStatusDeleteComplete
 	})
 	until(t, "the stack's task's container is stopped", func() bool { return fake.running() == 0 })
+	// The log group's DeletionPolicy is Retain: it outlives the stack.
+	groups, err := clients.Logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: logs.StackResourceDetail.PhysicalResourceId})
+	if err != nil || len(groups.LogGroups) != 1 {
+		t.Errorf("the retained log group %s after the stack's deletion: %v %+v", aws.ToString(logs.StackResourceDetail.PhysicalResourceId), err, groups)
+	}
 }

@@ -74,7 +74,7 @@ func Parse(body []byte, opts ...Option) (*Template, error) {
 		return nil, err
 	}
 	steps := []func(map[string]any) error{
-		t.parseParameters, t.parseMappings, t.parseConditions, t.parseResources, t.parseOutputs,
+		t.parseParameters, t.parseRules, t.parseMappings, t.parseConditions, t.parseResources, t.parseOutputs,
 	}
 	for _, step := range steps {
 		if err := step(top); err != nil {

@@ -18,6 +18,8 @@ type Template struct {
 	Conditions map[string]any
 	// Resources are the resources by logical id.
 	Resources map[string]*Resource
+	// Rules are the Rules section's rules by name.
+	Rules map[string]*Rule
 	// OutputDefs are the declared outputs by name, unevaluated; see Outputs.
 	OutputDefs map[string]*OutputDef
 }

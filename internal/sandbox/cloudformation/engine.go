@@ -35,6 +35,9 @@ func (f *Service) newRun(c *awsproto.Call, st *cfnStack, tmpl *cfn.Template, res
 	r := &stackRun{f: f, c: c, st: st, tmpl: tmpl, provs: providers()}
 	r.ctx = &cfn.Context{Region: st.Region, AccountID: awsproto.Account, StackName: st.Name, StackID: st.ID,
 		Parameters: resolved, Mappings: tmpl.Mappings, Ref: r.ref, GetAtt: r.getAtt, ImportValue: r.importValue}
+	if err := cfn.CheckRules(tmpl, r.ctx); err != nil {
+		return nil, validationErr("%s", err.Error())
+	}
 	conds, err := cfn.EvaluateConditions(tmpl, r.ctx)
 	if err != nil {
 		return nil, validationErr("%s", err.Error())

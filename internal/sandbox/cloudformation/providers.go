@@ -72,6 +72,8 @@ func providers() map[string]provider {
 		"AWS::WAFv2::WebACLAssociation":             {create: createWebACLAssociation, delete: deleteWebACLAssociation},
 		"AWS::AutoScaling::AutoScalingGroup":        {create: createAutoScalingGroup, delete: deleteAutoScalingGroup},
 		"AWS::AutoScaling::LaunchConfiguration":     {create: createLaunchConfig, delete: deleteLaunchConfig},
+		"AWS::EC2::EIP":                             {create: createEIP, delete: deleteEIP},
+		"AWS::EC2::NatGateway":                      {create: createNatGateway, delete: deleteNatGateway},
 		"AWS::EC2::LaunchTemplate":                  {create: createLaunchTemplate, delete: deleteLaunchTemplate},
 		"AWS::RDS::DBSubnetGroup":                   {create: createDBSubnetGroup, delete: deleteDBSubnetGroup},
 		"AWS::RDS::DBInstance":                      {create: createDBInstance, delete: deleteDBInstance},

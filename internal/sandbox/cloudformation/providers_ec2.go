@@ -218,13 +218,19 @@ func createRoute(p *provCall, props map[string]any) (created, error) {
 				"route table %s and network gateway %s belong to different networks", rt.ID, gw)
 		}
 	}
+	nat := str(props, "NatGatewayId")
+	if nat != "" {
+		if err := p.natRouteTarget(rt, nat); err != nil {
+			return created{}, err
+		}
+	}
 	for _, r := range rt.Routes {
 		if r.Destination == dest {
 			return created{}, p.handlerErr("Ec2", "AlreadyExists",
 				"The route identified by %s already exists.", dest)
 		}
 	}
-	rt.Routes = append(rt.Routes, ec2.Route{Destination: dest, GatewayID: gw})
+	rt.Routes = append(rt.Routes, ec2.Route{Destination: dest, GatewayID: gw, NatGatewayID: nat})
 	return created{id: rtID + "|" + dest, attrs: map[string]string{"table": rtID, "destination": dest}}, nil
 }
 
@@ -345,6 +351,9 @@ func createGroupRule(p *provCall, props map[string]any, egress bool) (created, e
 	if sg == nil {
 		return created{}, p.handlerErr("Ec2", "NotFound", "The security group '%s' does not exist", groupID)
 	}
+	if egress {
+		props = egressAsPeer(props)
+	}
 	r, err := p.ruleFrom(props)
 	if err != nil {
 		return created{}, err
@@ -356,6 +365,24 @@ func createGroupRule(p *provCall, props map[string]any, egress bool) (created, e
 		sg.Ingress = append(sg.Ingress, r)
 	}
 	return created{id: r.ID, attrs: map[string]string{"group": groupID, "Id": r.ID}}, nil
+}
+
+// egressAsPeer names an egress rule's destination group or prefix list as
+// ruleFrom reads a rule's peer (AWS::EC2::SecurityGroupEgress has
+// DestinationSecurityGroupId where an ingress rule has
+// SourceSecurityGroupId).
+func egressAsPeer(props map[string]any) map[string]any {
+	out := make(map[string]any, len(props))
+	for k, v := range props {
+		switch k {
+		case "DestinationSecurityGroupId":
+			k = "SourceSecurityGroupId"
+		case "DestinationPrefixListId":
+			k = "SourcePrefixListId"
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func deleteIngress(p *provCall, id string, attrs map[string]string) error {

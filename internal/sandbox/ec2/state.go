@@ -20,6 +20,10 @@ type State struct {
 	RouteTables      map[string]*RouteTable    `json:"routeTables"`
 	// LaunchTemplates are what Auto Scaling groups launch (by id).
 	LaunchTemplates map[string]*LaunchTemplate `json:"launchTemplates,omitempty"`
+	// Addresses are Elastic IP addresses, by allocation id.
+	Addresses map[string]*Address `json:"addresses,omitempty"`
+	// NatGateways are public NAT gateways, by id.
+	NatGateways map[string]*NatGateway `json:"natGateways,omitempty"`
 }
 
 // Fill makes the nil maps empty.
@@ -41,6 +45,12 @@ func (e *State) Fill() {
 	}
 	if e.LaunchTemplates == nil {
 		e.LaunchTemplates = map[string]*LaunchTemplate{}
+	}
+	if e.Addresses == nil {
+		e.Addresses = map[string]*Address{}
+	}
+	if e.NatGateways == nil {
+		e.NatGateways = map[string]*NatGateway{}
 	}
 }
 
@@ -114,8 +124,30 @@ type RouteTable struct {
 
 // Route is one route of a route table.
 type Route struct {
-	Destination string `json:"destination"`
-	GatewayID   string `json:"gatewayId,omitempty"`
+	Destination  string `json:"destination"`
+	GatewayID    string `json:"gatewayId,omitempty"`
+	NatGatewayID string `json:"natGatewayId,omitempty"`
+}
+
+// Address is an Elastic IP address allocated for use in a VPC.
+type Address struct {
+	AllocationID string `json:"allocationId"`
+	Region       string `json:"region"`
+	PublicIP     string `json:"publicIp"`
+	// NatGatewayID is the NAT gateway the address is associated with.
+	NatGatewayID string         `json:"natGatewayId,omitempty"`
+	Tags         []awsproto.Tag `json:"tags,omitempty"`
+}
+
+// NatGateway is a public NAT gateway in a subnet, with its Elastic IP.
+type NatGateway struct {
+	ID           string         `json:"id"`
+	Region       string         `json:"region"`
+	VpcID        string         `json:"vpcId"`
+	SubnetID     string         `json:"subnetId"`
+	AllocationID string         `json:"allocationId"`
+	PublicIP     string         `json:"publicIp"`
+	Tags         []awsproto.Tag `json:"tags,omitempty"`
 }
 
 // Association ties a subnet to a route table.

@@ -145,10 +145,10 @@ func startRun(ctx context.Context, opts *startOptions) error {
 		opts.At = func(where string) { class.Heartbeat(ctx, where) }
 	}
 	backend := &startBackend{f: f, dir: opts.Dir}
-	costRegion := workRegion(ctx, f)
 	if !opts.Interactive {
 		return startPlain(ctx, opts, backend, store)
 	}
+	costRegion := workRegion(ctx, f) // the TUI's module cost lines only
 	_, saved, _ := store.Last()
 	m := tui.New(ctx, tui.Options{
 		Modules:  modules,

@@ -141,7 +141,7 @@ func New(opts Options) (*Server, error) {
 	bridge, _ := opts.Containers.(pgserver.Bridge) // an engine on this machine says where its containers reach it
 	s.dbs = pgserver.New(pgserver.Options{Dir: filepath.Join(opts.DataDir, "rds"), Bin: opts.PostgresBin, Bridge: bridge, Log: log})
 	rdsAPI := rds.New(func() *rds.State { return &s.state.RDS }, func() *ec2.State { return &s.state.EC2 },
-		dbServers{s.dbs}, managedSecrets{secrets})
+		dbServers{s.dbs}, managedSecrets{secrets}, tasks.HostAlias)
 	rdsAPI.Register(s.routes)
 	cloudformation.New(func() *cloudformation.State { return &s.state.CFN }, &cloudformation.Resources{
 		EC2: func() *ec2.State { return &s.state.EC2 }, ECS: func() *ecs.State { return &s.state.ECS },

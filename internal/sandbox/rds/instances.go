@@ -11,9 +11,6 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
-// HostAlias is every instance's Endpoint.Address: the name ECS tasks'
-// containers reach this machine by (tasks.HostAlias).
-const HostAlias = "host.docker.internal"
 
 // Instance is a DB instance: a PostgreSQL server on this machine.
 type Instance struct {
@@ -97,7 +94,7 @@ func (s *Service) newInstance(c *awsproto.Call, f url.Values) (*Instance, string
 	id := strings.ToLower(form(f, "DBInstanceIdentifier"))
 	in := &Instance{ID: id, Region: c.Region, Class: form(f, "DBInstanceClass"), Engine: form(f, "Engine"),
 		EngineVersion: form(f, "EngineVersion"), MasterUsername: form(f, "MasterUsername"), DBName: form(f, "DBName"),
-		Address: HostAlias, StorageType: form(f, "StorageType"), StorageEncrypted: isTrue(f, "StorageEncrypted"),
+		Address: s.address, StorageType: form(f, "StorageType"), StorageEncrypted: isTrue(f, "StorageEncrypted"),
 		PubliclyAccessible: isTrue(f, "PubliclyAccessible"), MultiAZ: isTrue(f, "MultiAZ"),
 		SubnetGroup: strings.ToLower(form(f, "DBSubnetGroupName")), SecurityGroups: awsproto.QueryList(f, "VpcSecurityGroupIds", "VpcSecurityGroupId"),
 		ResourceID: "db-" + awsproto.UpperAlnum(26), CreatedAt: c.Now, Tags: queryTags(f), BackupRetention: 1}

@@ -65,12 +65,16 @@ type Service struct {
 	ec2     func() *ec2.State
 	dbs     Databases
 	secrets Secrets
+	// address is every instance's Endpoint.Address: the name ECS tasks'
+	// containers reach this machine by.
+	address string
 }
 
 // New is RDS's service over its part of the state, reading EC2's subnets,
-// running instances on dbs and keeping managed passwords in secrets.
-func New(state func() *State, ec2 func() *ec2.State, dbs Databases, secrets Secrets) *Service {
-	return &Service{state: state, ec2: ec2, dbs: dbs, secrets: secrets}
+// running instances on dbs and keeping managed passwords in secrets; its
+// instances answer at address (where ECS tasks reach this machine).
+func New(state func() *State, ec2 func() *ec2.State, dbs Databases, secrets Secrets, address string) *Service {
+	return &Service{state: state, ec2: ec2, dbs: dbs, secrets: secrets, address: address}
 }
 
 // Register adds RDS's operations to the router.

@@ -11,7 +11,6 @@ import (
 	"github.com/breakthemonolith/workshop/internal/sandbox/awsproto"
 )
 
-
 // Instance is a DB instance: a PostgreSQL server on this machine.
 type Instance struct {
 	ID                 string         `json:"id"`

@@ -78,21 +78,40 @@ func (e *Engine) save(ctx context.Context, ref string, w io.Writer) error {
 // the registry as ref.
 func uploadTarball(ctx context.Context, path, ref string, opts UploadOptions, report func(workshop.Event)) (string, error) {
 	op := "upload " + ref
+	tag, err := parseTag(op, ref, opts)
+	if err != nil {
+		return "", err
+	}
+	img, err := tarball.ImageFromPath(path, nil)
+	if err != nil {
+		return "", fmt.Errorf("%s: read the engine's export: %w", op, err)
+	}
+	if _, err := img.Digest(); err != nil {
+		return "", fmt.Errorf("%s: read the engine's export: %w", op, err)
+	}
+	return writeImage(ctx, op, ref, tag, img, opts, report)
+}
+
+// parseTag reads ref as REGISTRY/REPOSITORY:TAG, over plain HTTP when opts
+// say so.
+func parseTag(op, ref string, opts UploadOptions) (name.Tag, error) {
 	var nameOpts []name.Option
 	if opts.PlainHTTP {
 		nameOpts = append(nameOpts, name.Insecure)
 	}
 	tag, err := name.NewTag(ref, nameOpts...)
 	if err != nil {
-		return "", fmt.Errorf("%s: the name is not REGISTRY/REPOSITORY:TAG: %v", op, err)
+		return name.Tag{}, fmt.Errorf("%s: the name is not REGISTRY/REPOSITORY:TAG: %v", op, err)
 	}
-	img, err := tarball.ImageFromPath(path, nil)
-	if err != nil {
-		return "", fmt.Errorf("%s: read the engine's export: %w", op, err)
-	}
+	return tag, nil
+}
+
+// writeImage writes img to the registry as tag (named ref in the progress
+// it reports) and returns the digest the registry serves it under.
+func writeImage(ctx context.Context, op, ref string, tag name.Tag, img v1.Image, opts UploadOptions, report func(workshop.Event)) (string, error) {
 	digest, err := img.Digest()
 	if err != nil {
-		return "", fmt.Errorf("%s: read the engine's export: %w", op, err)
+		return "", fmt.Errorf("%s: %w", op, err)
 	}
 	updates := make(chan v1.Update, 16)
 	done := make(chan struct{})

@@ -10,7 +10,8 @@ import (
 // defaults into Context.Parameters: a string for scalar types and a []any
 // of strings for CommaDelimitedList and List<…> types. It enforces
 // CloudFormation's rules with its messages: every parameter needs a value,
-// given names must exist, AllowedValues and Number types are checked.
+// given names must exist, AllowedValues, Number types and the
+// constraints (lengths, pattern, bounds) are checked.
 func (t *Template) ResolveParameters(given map[string]string) (map[string]any, error) {
 	var unknown, missing []string
 	for name := range given {
@@ -34,6 +35,9 @@ func (t *Template) ResolveParameters(given map[string]string) (map[string]any, e
 		}
 		if len(p.AllowedValues) > 0 && !slices.Contains(p.AllowedValues, v) {
 			return nil, errorf("Parameter '%s' must be one of AllowedValues", name)
+		}
+		if err := p.Constraints.check(name, p.Type, v); err != nil {
+			return nil, err
 		}
 		val, err := parameterValue(name, p.Type, v)
 		if err != nil {

@@ -47,3 +47,48 @@ func TestResolveParameters(t *testing.T) {
 		}
 	}
 }
+
+const constraintsTemplate = `
+Parameters:
+  Image: {Type: String, MinLength: 1, MaxLength: 20}
+  Name: {Type: String, Default: web, AllowedPattern: "[a-z]+"}
+  Key: {Type: String, Default: k, AllowedPattern: "[a-z]+", ConstraintDescription: must be the name of an existing key pair}
+  Count: {Type: Number, Default: 2, MinValue: 1, MaxValue: 10}
+  Ports: {Type: "List<Number>", Default: "80", MaxValue: 65535}
+  Zones: {Type: CommaDelimitedList, Default: "a", AllowedPattern: "[a-z]"}
+Resources: {A: {Type: T}}
+`
+
+func TestResolveParametersChecksConstraints(t *testing.T) {
+	tmpl, err := Parse([]byte(constraintsTemplate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		given map[string]string
+		want  string
+	}{
+		{map[string]string{"Image": "img:1"}, ""},
+		{map[string]string{"Image": "img:1", "Count": "10", "Ports": "80, 443", "Zones": "a,b"}, ""},
+		{map[string]string{"Image": ""}, "Parameter 'Image' must contain at least 1 characters"},
+		{map[string]string{"Image": "a-very-long-image-name:v1"}, "Parameter 'Image' must contain at most 20 characters"},
+		{map[string]string{"Image": "i", "Name": "Web"}, "Parameter 'Name' must match pattern [a-z]+"},
+		{map[string]string{"Image": "i", "Name": "web1"}, "Parameter 'Name' must match pattern [a-z]+"},
+		{map[string]string{"Image": "i", "Key": "K"}, "Parameter Key failed to satisfy constraint: must be the name of an existing key pair"},
+		{map[string]string{"Image": "i", "Count": "0"}, "Parameter 'Count' must be a number not less than 1"},
+		{map[string]string{"Image": "i", "Count": "11"}, "Parameter 'Count' must be a number not greater than 10"},
+		{map[string]string{"Image": "i", "Ports": "80,70000"}, "Parameter 'Ports' must be a number not greater than 65535"},
+		{map[string]string{"Image": "i", "Zones": "a,bc"}, "Parameter 'Zones' must match pattern [a-z]"},
+	}
+	for _, tt := range tests {
+		_, err := tmpl.ResolveParameters(tt.given)
+		if tt.want == "" && err != nil || tt.want != "" && (err == nil || err.Error() != tt.want) {
+			t.Errorf("%v: got %v, want %q", tt.given, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"MinLength: -1", "MinLength: x", "MaxValue: ten", "AllowedPattern: '[a-'"} {
+		if _, err := Parse([]byte("Parameters:\n  P: {Type: String, " + bad + "}\nResources: {A: {Type: T}}\n")); err == nil {
+			t.Errorf("%s: parsed", bad)
+		}
+	}
+}

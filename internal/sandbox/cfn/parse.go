@@ -224,6 +224,9 @@ func (t *Template) parseParameters(top map[string]any) error {
 				p.AllowedValues = append(p.AllowedValues, s)
 			}
 		}
+		if err := p.Constraints.parse(name, m); err != nil {
+			return err
+		}
 		p.Description, _ = m["Description"].(string)
 		switch x := m["NoEcho"].(type) {
 		case bool:

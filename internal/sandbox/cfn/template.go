@@ -39,6 +39,19 @@ type Parameter struct {
 	Description string
 	// NoEcho is parsed but not acted upon here.
 	NoEcho bool
+	// Constraints are the value's limits beyond AllowedValues.
+	Constraints
+}
+
+// Constraints limit a parameter's value: the length and pattern of a
+// String, the bounds of a Number (each member of a list). Nil and empty
+// ones do not apply. ConstraintDescription, when set, is the reason a
+// refusal gives.
+type Constraints struct {
+	MinLength, MaxLength  *int
+	AllowedPattern        string
+	MinValue, MaxValue    *float64
+	ConstraintDescription string
 }
 
 // Resource is one entry of the Resources section.

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // StackAPI is the part of CloudFormation Apply calls.
@@ -22,10 +24,12 @@ type StackAPI interface {
 
 // Outcome is what a deployed stack says.
 type Outcome struct {
-	// Created is true for a new stack, false for an update (or no change).
+	// Created is true for a new stack, false for an update.
 	Created bool
-	Status  string
-	Outputs map[string]string
+	// Unchanged is true when the stack already was as asked.
+	Unchanged bool
+	Status    string
+	Outputs   map[string]string
 }
 
 // MaxWait is the longest Apply waits for the stack: creating the database
@@ -39,16 +43,20 @@ func Apply(ctx context.Context, api StackAPI, name string, params Params) (Outco
 	for _, kv := range params.Values() {
 		cfnParams = append(cfnParams, types.Parameter{ParameterKey: aws.String(kv[0]), ParameterValue: aws.String(kv[1])})
 	}
-	tags := []types.Tag{{Key: aws.String("workshop:managed"), Value: aws.String("true")}}
+	tags := []types.Tag{{Key: aws.String(workshop.ManagedTagKey), Value: aws.String(workshop.ManagedTagValue)}}
 	caps := []types.Capability{types.CapabilityCapabilityIam}
 	body := aws.String(string(template))
-	_, err := api.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
+	existing, err := api.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
 	out := Outcome{}
 	switch {
 	case err == nil:
+		if err := requireOurs(existing, name); err != nil {
+			return out, err
+		}
 		_, err = api.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String(name), TemplateBody: body,
 			Parameters: cfnParams, Capabilities: caps, Tags: tags})
 		if isNoUpdates(err) {
+			out.Unchanged = true
 			return describe(ctx, api, name, out)
 		}
 		if err != nil {
@@ -73,6 +81,22 @@ func Apply(ctx context.Context, api StackAPI, name string, params Params) (Outco
 		return out, fmt.Errorf("read stack %s: %w", name, err)
 	}
 	return describe(ctx, api, name, out)
+}
+
+// requireOurs refuses to update a stack the workshop did not create: its
+// tag proves it, not its name.
+func requireOurs(res *cloudformation.DescribeStacksOutput, name string) error {
+	if len(res.Stacks) == 0 {
+		return nil
+	}
+	tags := map[string]string{}
+	for _, t := range res.Stacks[0].Tags {
+		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	if !workshop.IsManaged(tags) {
+		return fmt.Errorf("update stack %s: %w", name, notOurs("stack "+name))
+	}
+	return nil
 }
 
 // describe fills the outcome from the stack.

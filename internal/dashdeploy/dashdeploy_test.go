@@ -2,6 +2,7 @@ package dashdeploy
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,7 +96,7 @@ func (f *fakeStacks) DescribeStacks(_ context.Context, in *cloudformation.Descri
 
 func (f *fakeStacks) CreateStack(_ context.Context, in *cloudformation.CreateStackInput, _ ...func(*cloudformation.Options)) (*cloudformation.CreateStackOutput, error) {
 	f.created = append(f.created, in)
-	f.stacks[aws.ToString(in.StackName)] = types.Stack{StackName: in.StackName, StackStatus: types.StackStatusCreateComplete,
+	f.stacks[aws.ToString(in.StackName)] = types.Stack{StackName: in.StackName, StackStatus: types.StackStatusCreateComplete, Tags: in.Tags,
 		Outputs: []types.Output{{OutputKey: aws.String("URL"), OutputValue: aws.String("https://dash.example")}}}
 	return &cloudformation.CreateStackOutput{}, nil
 }
@@ -133,7 +134,19 @@ func TestApplyCreatesThenUpdates(t *testing.T) {
 		t.Errorf("update: %+v %v", out, err)
 	}
 	f.noop = true
-	if out, err := Apply(ctx, f, "dash", Params{Image: "img:2"}); err != nil || out.Outputs["URL"] == "" {
+	if out, err := Apply(ctx, f, "dash", Params{Image: "img:2"}); err != nil || out.Outputs["URL"] == "" || !out.Unchanged {
 		t.Errorf("no change: %+v %v", out, err)
+	}
+}
+
+func TestApplyLeavesAStackItDidNotCreateAlone(t *testing.T) {
+	f := &fakeStacks{stacks: map[string]types.Stack{"dash": {StackName: aws.String("dash"), StackStatus: types.StackStatusCreateComplete,
+		Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("workshop:managed")}}}}}
+	_, err := Apply(context.Background(), f, "dash", Params{Image: "img:1"})
+	if !errors.Is(err, ErrNotOurs) || !strings.Contains(err.Error(), "stack dash exists without the tag workshop:managed=true") {
+		t.Fatalf("Apply() error = %v, want ErrNotOurs", err)
+	}
+	if len(f.updated) != 0 {
+		t.Errorf("the stack was updated")
 	}
 }

@@ -20,6 +20,12 @@ const (
 	// SecretPrefix starts the name of every secret module 5 moves out of a
 	// task definition (SecretPrefix + family + "/" + variable).
 	SecretPrefix = "workshop/"
+	// DashboardStack is the stack of the class dashboard on ECS
+	// ('workshop dashboard deploy').
+	DashboardStack = "workshop-dashboard"
+	// DashboardRepository is the ECR repository of the dashboard's image
+	// ('workshop dashboard image').
+	DashboardRepository = "workshop-dashboard"
 )
 
 // Microservices lists the services split out of the monolith in module 3,

@@ -14,6 +14,6 @@ dashboard by themselves. 'workshop dashboard deploy' runs it on ECS Fargate with
 PostgreSQL on RDS, for an event that outgrows one machine.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newDashboardServeCmd(f, nil), newDashboardWatchCmd(f, nil), newDashboardDeployCmd(f, nil))
+	cmd.AddCommand(newDashboardServeCmd(f, nil), newDashboardWatchCmd(f, nil), newDashboardDeployCmd(f, nil), newDashboardImageCmd(f, nil))
 	return cmd
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/dashdeploy"
+	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 type dashboardDeployOptions struct {
@@ -18,7 +20,9 @@ type dashboardDeployOptions struct {
 	Global *GlobalOptions
 	Getenv func(string) string
 	// Stacks returns the CloudFormation client --apply deploys with.
-	Stacks         func(ctx context.Context) (dashdeploy.StackAPI, error)
+	Stacks func(ctx context.Context) (dashdeploy.StackAPI, error)
+	// Images makes and pushes the image when no --image is given.
+	Images         *dashboardImageOptions
 	Image          string
 	Class          string
 	Count          int
@@ -29,11 +33,8 @@ type dashboardDeployOptions struct {
 	Apply          bool
 }
 
-// defaultDashboardStack names the dashboard's stack unless told otherwise.
-const defaultDashboardStack = "workshop-dashboard"
-
 func newDashboardDeployCmd(f *Factory, runF func(context.Context, *dashboardDeployOptions) error) *cobra.Command {
-	opts := &dashboardDeployOptions{IO: f.IO, Global: f.Global, Getenv: f.Getenv}
+	opts := &dashboardDeployOptions{IO: f.IO, Global: f.Global, Getenv: f.Getenv, Images: newDashboardImageOptions(f)}
 	opts.Stacks = func(ctx context.Context) (dashdeploy.StackAPI, error) {
 		c, _, err := f.awsClients(ctx)
 		if err != nil {
@@ -49,19 +50,24 @@ tasks (--count of them) behind an Application Load Balancer, HTTPS when
 --certificate-arn names an ACM certificate (HTTP then redirects to it), all
 sharing one PostgreSQL database on Amazon RDS whose password RDS keeps in
 Secrets Manager. --image is a container image whose entry point is the
-workshop binary.
+workshop binary; without it, --apply first pushes one as 'workshop dashboard
+image' does.
 
 Without --apply it writes the template to --out and prints the AWS CLI command
 that deploys it; with --apply it creates the stack (or updates it) and waits,
-which takes ten minutes or more for the database. The first task to start
+which takes ten minutes or more for the database. It changes no stack the
+workshop did not create (tagged workshop:managed=true). The first task to start
 creates the class and prints its join code and instructor URL in the stack's
 log group.`,
-		Example: "  workshop dashboard deploy --image 123456789012.dkr.ecr.eu-west-1.amazonaws.com/workshop:v1\n" +
-			"  workshop dashboard deploy --image IMAGE --certificate-arn arn:aws:acm:eu-west-1:123456789012:certificate/ID --apply",
+		Example: "  workshop dashboard deploy --apply\n" +
+			"  workshop dashboard deploy --certificate-arn arn:aws:acm:eu-west-1:123456789012:certificate/ID --apply\n" +
+			"  workshop dashboard deploy --image 123456789012.dkr.ecr.eu-west-1.amazonaws.com/workshop-dashboard:v1.2.0 --out dashboard.yml",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Image == "" {
-				return usageErrorf("--image is required: the container image of the workshop binary the tasks run")
+				if err := validRepository(opts.Images.Repository); err != nil {
+					return err
+				}
 			}
 			if opts.Count < 1 || opts.Count > 10 {
 				return usageErrorf("invalid --count %d: run 1 to 10 tasks", opts.Count)
@@ -78,12 +84,13 @@ log group.`,
 			return dashboardDeployRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Image, "image", "", "the container image the tasks run (its entry point is the workshop binary)")
+	cmd.Flags().StringVar(&opts.Image, "image", "", "the container image the tasks run (its entry point is the workshop binary); without it, --apply pushes one")
+	cmd.Flags().StringVar(&opts.Images.Repository, "repository", workshop.DashboardRepository, "without --image: the ECR repository the image is pushed to")
 	cmd.Flags().StringVar(&opts.Class, "class", "workshop", "the class the dashboard serves")
 	cmd.Flags().IntVar(&opts.Count, "count", 2, "how many dashboard tasks serve behind the load balancer")
 	cmd.Flags().StringVar(&opts.CertificateArn, "certificate-arn", "", "an ACM certificate: serve HTTPS on 443 and redirect HTTP to it")
 	cmd.Flags().StringVar(&opts.StuckAfter, "stuck-after", "10m", "a learner with no newly passing condition for this long counts as stuck")
-	cmd.Flags().StringVar(&opts.Name, "name", defaultDashboardStack, "the stack's name")
+	cmd.Flags().StringVar(&opts.Name, "name", workshop.DashboardStack, "the stack's name")
 	cmd.Flags().StringVar(&opts.Out, "out", "dashboard.yml", "where to write the template ('-' for standard output)")
 	cmd.Flags().BoolVar(&opts.Apply, "apply", false, "deploy the stack now and wait for it")
 	return cmd
@@ -108,7 +115,11 @@ func dashboardDeployRun(ctx context.Context, opts *dashboardDeployOptions) error
 	}
 	w := opts.IO.ErrOut
 	fmt.Fprintf(w, "✔ wrote %s: the dashboard on ECS Fargate (%d tasks) with PostgreSQL on RDS, %s\n", opts.Out, opts.Count, scheme(opts))
-	fmt.Fprintf(w, "Deploy it with the AWS CLI:\n  %s\n", awsDeployCommand(opts))
+	if opts.Image == "" {
+		fmt.Fprintf(w, "Push its image and deploy it with the AWS CLI:\n  %s\n", awsDeployCommand(opts))
+	} else {
+		fmt.Fprintf(w, "Deploy it with the AWS CLI:\n  %s\n", awsDeployCommand(opts))
+	}
 	fmt.Fprintf(w, "or let workshop deploy it and wait:\n  %s\n", opts.Global.followUp(deployArgs(opts, true)...))
 	return nil
 }
@@ -132,7 +143,22 @@ func awsDeployCommand(opts *dashboardDeployOptions) string {
 	for i, p := range parts {
 		parts[i] = shellQuote(p)
 	}
+	if opts.Image == "" {
+		// The image 'workshop dashboard image' pushes, by command
+		// substitution (sh, bash, zsh, fish 3.4+ and PowerShell read it).
+		parts = append(parts, `"Image=$(`+opts.Global.followUp(imageArgs(opts)...)+`)"`)
+	}
 	return strings.Join(parts, " ")
+}
+
+// imageArgs are the arguments of the 'workshop dashboard image' that
+// pushes this deploy's image.
+func imageArgs(opts *dashboardDeployOptions) []string {
+	args := []string{"dashboard", "image"}
+	if opts.Images.Repository != workshop.DashboardRepository {
+		args = append(args, "--repository", opts.Images.Repository)
+	}
+	return args
 }
 
 // awsPrefix is the AWS CLI with the profile and region the global flags
@@ -168,7 +194,12 @@ func awsCommand(g *GlobalOptions, getenv func(string) string, args ...string) st
 // deployArgs are the arguments of this deploy as a command, with --apply
 // when apply.
 func deployArgs(opts *dashboardDeployOptions, apply bool) []string {
-	args := []string{"dashboard", "deploy", "--image", opts.Image}
+	args := []string{"dashboard", "deploy"}
+	if opts.Image != "" {
+		args = append(args, "--image", opts.Image)
+	} else if opts.Images.Repository != workshop.DashboardRepository {
+		args = append(args, "--repository", opts.Images.Repository)
+	}
 	if opts.Class != "workshop" {
 		args = append(args, "--class", opts.Class)
 	}
@@ -181,7 +212,7 @@ func deployArgs(opts *dashboardDeployOptions, apply bool) []string {
 	if opts.StuckAfter != "10m" {
 		args = append(args, "--stuck-after", opts.StuckAfter)
 	}
-	if opts.Name != defaultDashboardStack {
+	if opts.Name != workshop.DashboardStack {
 		args = append(args, "--name", opts.Name)
 	}
 	if apply {
@@ -195,6 +226,11 @@ func dashboardDeployApply(ctx context.Context, opts *dashboardDeployOptions) err
 	if err != nil {
 		return err
 	}
+	if opts.Image == "" {
+		if opts.Image, err = pushDashboardImage(ctx, opts.Images); err != nil {
+			return err
+		}
+	}
 	w := opts.IO.ErrOut
 	wait := "the database takes ten minutes or more"
 	if opts.Global != nil && opts.Global.Sandbox {
@@ -202,13 +238,19 @@ func dashboardDeployApply(ctx context.Context, opts *dashboardDeployOptions) err
 	}
 	fmt.Fprintf(w, "→ deploying stack %s: the dashboard on ECS Fargate with PostgreSQL on RDS, %s (%s)\n", opts.Name, scheme(opts), wait)
 	out, err := dashdeploy.Apply(ctx, api, opts.Name, opts.params())
+	if errors.Is(err, dashdeploy.ErrNotOurs) {
+		return envError{err: fmt.Errorf("deploy the dashboard: %w", err), hint: "deploy it as another stack with --name NAME"}
+	}
 	if err != nil {
 		return envError{err: fmt.Errorf("deploy the dashboard: %w", err),
 			hint: "the stack's events say which resource failed and why: " + awsCommand(opts.Global, opts.Getenv, "cloudformation", "describe-stack-events", "--stack-name", opts.Name)}
 	}
 	verb := "updated"
-	if out.Created {
+	switch {
+	case out.Created:
 		verb = "created"
+	case out.Unchanged:
+		verb = "is up to date"
 	}
 	fmt.Fprintf(w, "✔ stack %s %s (%s)\n", opts.Name, verb, out.Status)
 	fmt.Fprintln(opts.IO.Out, out.Outputs["URL"])

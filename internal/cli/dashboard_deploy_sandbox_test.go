@@ -20,26 +20,28 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/breakthemonolith/workshop/internal/dashboard/wire"
-	"github.com/breakthemonolith/workshop/internal/engine"
 	"github.com/breakthemonolith/workshop/internal/sandbox/pgserver"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
 // TestDashboardDeployAppliesOnTheSandbox deploys the dashboard as an
-// instructor would on the sandbox: the workshop binary in an image FROM
-// scratch, pushed with 'workshop sandbox push', then 'workshop --sandbox
-// dashboard deploy --apply'. The stack's tasks run on the Docker engine
-// against its RDS instance (a PostgreSQL server on this machine); the
-// printed log command shows the class's join code and instructor URL; the
-// page answers through the stack's load balancer; a learner's result
+// instructor would on the sandbox, with the workshop binary and the AWS CLI
+// as printed: 'workshop --sandbox dashboard deploy' writes the template and
+// prints the AWS CLI command that deploys it, whose "$(workshop --sandbox
+// dashboard image)" pushes the binary as an image FROM scratch; the shell
+// runs it as printed. Then 'workshop --sandbox dashboard deploy --apply'
+// (no --image: it pushes the same image) finds the stack up to date and
+// prints its URL and log command. The stack's tasks run on the Docker
+// engine against its RDS instance (a PostgreSQL server on this machine);
+// the printed log command shows the class's join code and instructor URL;
+// the page answers through the stack's load balancer; a learner's result
 // posted there is stored in the instance's database.
 func TestDashboardDeployAppliesOnTheSandbox(t *testing.T) {
-	docker := testpeers.Docker(t)
+	testpeers.Docker(t)
 	if _, err := pgserver.FindBin(""); err != nil {
 		testpeers.Missing(t, "%v", err)
 	}
@@ -49,36 +51,52 @@ func TestDashboardDeployAppliesOnTheSandbox(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	addr := startTestSandbox(t, ctx)
-	env := map[string]string{"WORKSHOP_SANDBOX_ADDR": addr}
-
-	// The image: the workshop binary for the engine's platform, FROM scratch.
-	ref := addr + "/workshop:v1"
-	buildWorkshopImage(t, ctx, docker, ref)
-	if _, err := testpeers.ClientsAt(t, "http://"+addr, nil).ECR.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String("workshop")}); err != nil {
-		t.Fatal(err)
-	}
-	f, _, errOut := testFactory(env)
-	if code := run(ctx, f, []string{"sandbox", "push", ref}); code != ExitOK {
-		t.Fatalf("sandbox push: exit %d\n%s", code, errOut)
+	bin := buildWorkshop(t)
+	// The learner's shell: the workshop and the AWS CLI v2 on PATH, the
+	// sandbox's address.
+	shell := func(line string) (string, string) {
+		t.Helper()
+		cmd := exec.CommandContext(ctx, "sh", "-c", line)
+		cmd.Dir = t.TempDir()
+		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+":/usr/bin:"+os.Getenv("PATH"), "WORKSHOP_SANDBOX_ADDR="+addr)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%s: %v\n%s%s", line, err, stdout.String(), stderr.String())
+		}
+		return stdout.String(), stderr.String()
 	}
 
 	// The stack goes before the sandbox stops: its database's files with it.
 	t.Cleanup(func() {
 		_, _ = testpeers.ClientsAt(t, "http://"+addr, nil).CFN.DeleteStack(context.Background(),
-			&cloudformation.DeleteStackInput{StackName: aws.String(defaultDashboardStack)})
+			&cloudformation.DeleteStackInput{StackName: aws.String(workshop.DashboardStack)})
 	})
-	f, out, errOut := testFactory(env)
-	if code := run(ctx, f, []string{"--sandbox", "dashboard", "deploy", "--image", ref, "--apply"}); code != ExitOK {
-		t.Fatalf("dashboard deploy --apply: exit %d\n%s", code, errOut)
+	tmpl := filepath.Join(t.TempDir(), "dashboard.yml")
+	_, printed := shell("workshop --sandbox dashboard deploy --out " + tmpl)
+	deployLine := printedLine(t, printed, "env 'AWS_ACCESS_KEY_ID=test'")
+	if !strings.Contains(deployLine, `"Image=$(workshop --sandbox dashboard image)"`) {
+		t.Fatalf("the printed deploy command does not push the image: %s", deployLine)
 	}
-	base := strings.TrimSpace(out.String())
-	if !strings.HasPrefix(base, "http://") {
-		t.Fatalf("deploy printed %q on stdout\n%s", base, errOut)
+	_, pushed := shell(deployLine)
+	for _, want := range []string{"this workshop executable", "✔ created repository " + addr + "/workshop-dashboard", "✔ pushed " + addr + "/workshop-dashboard:dev-"} {
+		if !strings.Contains(pushed, want) {
+			t.Errorf("the printed deploy command's output lacks %q:\n%s", want, pushed)
+		}
+	}
+	applyLine := printedLine(t, printed, "workshop --sandbox dashboard deploy")
+	if applyLine != "workshop --sandbox dashboard deploy --apply" {
+		t.Errorf("printed %q, want the --apply command without --image", applyLine)
+	}
+	out, errOut := shell(applyLine)
+	base := strings.TrimSpace(out)
+	if !strings.HasPrefix(base, "http://") || !strings.Contains(errOut, "✔ stack workshop-dashboard is up to date (CREATE_COMPLETE)") {
+		t.Fatalf("deploy --apply printed %q on stdout\n%s", base, errOut)
 	}
 	// The printed log command, run as printed (with the AWS CLI v2 first
 	// on PATH), shows the class's join code and instructor token once the
 	// first task has started.
-	logCmd := printedLine(t, errOut.String(), "env 'AWS_ACCESS_KEY_ID=test'")
+	logCmd := printedLine(t, errOut, "env 'AWS_ACCESS_KEY_ID=test'")
 	code, token := "", ""
 	codeRe, tokenRe := regexp.MustCompile(`--code (\S+)`), regexp.MustCompile(`login\?token=(\S+)`)
 	waitFor(t, ctx, "the tasks' log shows the join code and instructor token", func() (bool, string) {
@@ -153,12 +171,15 @@ func TestDashboardDeployAppliesOnTheSandbox(t *testing.T) {
 func startTestSandbox(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	f, _, errOut := testFactory(nil)
+	// The data folder is made before the stop is registered, so that it is
+	// removed after the sandbox stops, not while it writes its state.
+	dataDir := t.TempDir()
 	sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
 		done <- sandboxStartRun(sctx, &sandboxStartOptions{IO: f.IO, Getenv: f.Getenv, Addr: "127.0.0.1:0",
-			DataDir: t.TempDir(), Ready: func(addr string) { ready <- addr }})
+			DataDir: dataDir, Ready: func(addr string) { ready <- addr }})
 	}()
 	t.Cleanup(func() {
 		stop()
@@ -175,32 +196,6 @@ func startTestSandbox(t *testing.T, ctx context.Context) string {
 		t.Fatal("the sandbox did not start")
 	}
 	return ""
-}
-
-// buildWorkshopImage builds this module's workshop binary, static, for the
-// engine's platform, into an image FROM scratch tagged ref.
-func buildWorkshopImage(t *testing.T, ctx context.Context, docker, ref string) {
-	t.Helper()
-	eng, err := engine.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	goos, goarch, _, err := eng.Platform(ctx)
-	eng.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "workshop"), "github.com/breakthemonolith/workshop")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	mustWrite(t, filepath.Join(dir, "Dockerfile"), "FROM scratch\nCOPY workshop /workshop\nENTRYPOINT [\"/workshop\"]\n")
-	if out, err := exec.CommandContext(ctx, docker, "build", "-q", "-t", ref, dir).CombinedOutput(); err != nil {
-		t.Fatalf("docker build: %v\n%s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command(docker, "rmi", "-f", ref).Run() })
 }
 
 // printedLine is the first line of out (trimmed) that starts with prefix.

@@ -57,6 +57,25 @@ func TestDashboardDeployWritesTheTemplate(t *testing.T) {
 	}
 }
 
+// Without --image, the printed AWS CLI command pushes the image by command
+// substitution, and the --apply command pushes it itself.
+func TestDashboardDeployWithoutImagePrintsTheImageCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "dash.yml")
+	f, _, errOut := testFactory(nil)
+	if code := run(context.Background(), f, []string{"--region", "eu-west-1", "dashboard", "deploy", "--repository", "team/dash", "--out", out}); code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		"Push its image and deploy it with the AWS CLI:",
+		"--parameter-overrides 'ClassName=workshop' 'DesiredCount=2' 'StuckAfter=10m' \"Image=$(workshop --region eu-west-1 dashboard image --repository team/dash)\"\n",
+		"workshop --region eu-west-1 dashboard deploy --repository team/dash --apply\n",
+	} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}
+
 // On the sandbox the printed AWS CLI command carries its endpoint, region
 // and test credentials, so it runs as printed in any shell.
 func TestDashboardDeployUsageAndSandbox(t *testing.T) {
@@ -65,7 +84,8 @@ func TestDashboardDeployUsageAndSandbox(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"dashboard", "deploy"}, ExitUsage, "--image is required"},
+		{[]string{"dashboard", "deploy", "--repository", "My Repo"}, ExitUsage, "invalid --repository \"My Repo\""},
+		{[]string{"dashboard", "image", "--repository", "x"}, ExitUsage, "invalid --repository \"x\""},
 		{[]string{"dashboard", "deploy", "--image", "i", "--count", "0"}, ExitUsage, "1 to 10 tasks"},
 		{[]string{"dashboard", "deploy", "--image", "i", "--certificate-arn", "mycert"}, ExitUsage, "expected an ACM certificate's ARN"},
 		{[]string{"--sandbox", "dashboard", "deploy", "--image", "i", "--out", os.DevNull}, ExitOK,

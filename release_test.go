@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breakthemonolith/workshop/internal/selfbuild"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 )
 
@@ -227,5 +230,50 @@ func unpack(archive, dir string) error {
 		if err := write(h.Name, h.FileInfo().Mode()|0o600, tr); err != nil {
 			return err
 		}
+	}
+}
+
+// TestDashboardImageTakesTheReleaseArchive serves dist/ as GitHub serves a
+// release's files and has 'workshop dashboard image”s search take the
+// Linux binary from it, as it does for a workshop that is not one (a
+// macOS or Windows release): the archive GoReleaser built, checked against
+// its checksums.txt. The binary it takes is the release's.
+func TestDashboardImageTakesTheReleaseArchive(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the snapshot in dist/ is this platform's; the dashboard's image needs a Linux one")
+	}
+	waitForSnapshot(t)
+	matches, _ := filepath.Glob(filepath.Join("dist", "workshop_*_linux_"+runtime.GOARCH+".tar.gz"))
+	if len(matches) != 1 {
+		msg := fmt.Sprintf("no release archive for linux/%s in dist/ (found %q): build it with scripts/release-snapshot.sh --single-target", runtime.GOARCH, matches)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	version := "v" + strings.TrimSuffix(strings.TrimPrefix(filepath.Base(matches[0]), "workshop_"), "_linux_"+runtime.GOARCH+".tar.gz")
+	// GitHub's layout: /download/TAG/FILE.
+	srv := httptest.NewServer(http.StripPrefix("/download/"+version, http.FileServer(http.Dir("dist"))))
+	defer srv.Close()
+	bin, err := selfbuild.Find(context.Background(), selfbuild.Options{OS: "linux", Arch: runtime.GOARCH,
+		Executable: "/Applications/workshop", HostOS: "darwin", HostArch: "arm64", Version: version,
+		Dir: t.TempDir(), ReleaseURL: srv.URL + "/download", TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(bin.From, "release "+version+" (") {
+		t.Errorf("From = %q, want the release", bin.From)
+	}
+	dir := t.TempDir()
+	if err := unpack(matches[0], dir); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile(filepath.Join(dir, "workshop"))
+	got, _ := os.ReadFile(bin.Path)
+	if len(want) == 0 || !bytes.Equal(got, want) {
+		t.Fatalf("took %d bytes, want the archive's workshop (%d bytes)", len(got), len(want))
+	}
+	if out, err := exec.Command(bin.Path, "version").CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "workshop ") {
+		t.Errorf("the taken binary: %v %s", err, out)
 	}
 }

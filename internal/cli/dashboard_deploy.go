@@ -226,7 +226,8 @@ func dashboardDeployApply(ctx context.Context, opts *dashboardDeployOptions) err
 	if err != nil {
 		return err
 	}
-	if opts.Image == "" {
+	pushed := opts.Image == ""
+	if pushed {
 		if opts.Image, err = pushDashboardImage(ctx, opts.Images); err != nil {
 			return err
 		}
@@ -257,5 +258,26 @@ func dashboardDeployApply(ctx context.Context, opts *dashboardDeployOptions) err
 	if lg := out.Outputs["LogGroup"]; lg != "" {
 		fmt.Fprintf(w, "The class's join code and instructor URL are in the tasks' log:\n  %s\n", awsCommand(opts.Global, opts.Getenv, "logs", "tail", lg, "--since", "1h"))
 	}
+	printTeardown(opts, pushed)
 	return nil
+}
+
+// printTeardown says how to remove the dashboard once the event is over:
+// the stack (a final snapshot of its database stays, as the template
+// asks) and, when this run pushed the image, its repository.
+func printTeardown(opts *dashboardDeployOptions, pushed bool) {
+	w := opts.IO.ErrOut
+	if opts.Global != nil && opts.Global.Sandbox {
+		fmt.Fprintln(w, "When the class is over, remove it:")
+	} else {
+		fmt.Fprintln(w, "It is billed by the hour (load balancer, Fargate tasks, RDS instance) until you remove it; when the event is over:")
+	}
+	fmt.Fprintf(w, "  %s && %s\n", awsCommand(opts.Global, opts.Getenv, "cloudformation", "delete-stack", "--stack-name", opts.Name),
+		awsCommand(opts.Global, opts.Getenv, "cloudformation", "wait", "stack-delete-complete", "--stack-name", opts.Name))
+	if pushed {
+		fmt.Fprintf(w, "  %s\n", awsCommand(opts.Global, opts.Getenv, "ecr", "delete-repository", "--repository-name", opts.Images.Repository, "--force"))
+	}
+	if opts.Global == nil || !opts.Global.Sandbox {
+		fmt.Fprintln(w, "The database's final snapshot stays, with the class's results, until you delete it.")
+	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/breakthemonolith/workshop/internal/dashboard/wire"
@@ -163,6 +164,19 @@ func TestDashboardDeployAppliesOnTheSandbox(t *testing.T) {
 	if err := conn.QueryRow(ctx, "SELECT r.body FROM results r JOIN learners l ON l.id = r.learner_id WHERE l.name = 'ada'").Scan(&stored); err != nil ||
 		!strings.Contains(stored, "module-1/repository-exists") {
 		t.Fatalf("the result in Postgres: %v %q", err, stored)
+	}
+	conn.Close(ctx)
+
+	// The printed teardown, run as printed, removes the stack and the
+	// image's repository.
+	shell(printedLine(t, errOut, "env 'AWS_ACCESS_KEY_ID=test' 'AWS_SECRET_ACCESS_KEY=test' aws --endpoint-url 'http://"+addr+"' --region us-east-1 cloudformation delete-stack"))
+	shell(printedLine(t, errOut, "env 'AWS_ACCESS_KEY_ID=test' 'AWS_SECRET_ACCESS_KEY=test' aws --endpoint-url 'http://"+addr+"' --region us-east-1 ecr delete-repository"))
+	sdk := testpeers.ClientsAt(t, "http://"+addr, nil)
+	if _, err := sdk.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(workshop.DashboardStack)}); err == nil {
+		t.Error("the stack is still there after the printed teardown")
+	}
+	if _, err := sdk.ECR.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: []string{workshop.DashboardRepository}}); err == nil {
+		t.Error("the repository is still there after the printed teardown")
 	}
 }
 

@@ -35,7 +35,7 @@ func (p imagePlatform) String() string { return p.OS + "/" + p.Arch }
 
 // fargatePlatform is what the dashboard's template runs on: Fargate's
 // default, X86_64.
-var fargatePlatform = imagePlatform{OS: "linux", Arch: "amd64"}
+func fargatePlatform() imagePlatform { return imagePlatform{OS: "linux", Arch: "amd64"} }
 
 type dashboardImageOptions struct {
 	IO     IOStreams
@@ -63,7 +63,7 @@ func newDashboardImageOptions(f *Factory) *dashboardImageOptions {
 			return nil, imagePlatform{}, err
 		}
 		if !f.Global.Sandbox {
-			return c.ECR, fargatePlatform, nil
+			return c.ECR, fargatePlatform(), nil
 		}
 		p, err := enginePlatform(ctx)
 		return c.ECR, p, err

@@ -79,7 +79,7 @@ func TestDashboardImagePushesTheBinary(t *testing.T) {
 			var auth engine.Auth
 			opts := newDashboardImageOptions(f)
 			opts.Next = true
-			opts.Connect = func(context.Context) (dashboardRegistry, imagePlatform, error) { return tt.ecr, fargatePlatform, nil }
+			opts.Connect = func(context.Context) (dashboardRegistry, imagePlatform, error) { return tt.ecr, fargatePlatform(), nil }
 			opts.Find = func(_ context.Context, o selfbuild.Options) (selfbuild.Binary, error) {
 				if o.OS != "linux" || o.Arch != "amd64" {
 					t.Errorf("asked for %s/%s", o.OS, o.Arch)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
@@ -89,11 +90,7 @@ func requireOurs(res *cloudformation.DescribeStacksOutput, name string) error {
 	if len(res.Stacks) == 0 {
 		return nil
 	}
-	tags := map[string]string{}
-	for _, t := range res.Stacks[0].Tags {
-		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	if !workshop.IsManaged(tags) {
+	if !workshop.IsManaged(cloud.TagMap(res.Stacks[0].Tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })) {
 		return fmt.Errorf("update stack %s: %w", name, notOurs("stack "+name))
 	}
 	return nil

@@ -2,14 +2,13 @@ package dashdeploy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
-	"github.com/aws/smithy-go"
 
+	"github.com/breakthemonolith/workshop/internal/cloud"
 	"github.com/breakthemonolith/workshop/internal/workshop"
 )
 
@@ -33,7 +32,7 @@ type Repository struct {
 // the tag: the workshop pushes into no repository it did not create.
 func EnsureRepository(ctx context.Context, api RepositoryAPI, name string) (Repository, error) {
 	repo, err := ensureRepository(ctx, api, name)
-	if isCode(err, "RepositoryAlreadyExistsException") {
+	if cloud.Code(err) == "RepositoryAlreadyExistsException" {
 		// Created meanwhile, by another instructor's run: read it again.
 		repo, err = ensureRepository(ctx, api, name)
 	}
@@ -50,15 +49,11 @@ func ensureRepository(ctx context.Context, api RepositoryAPI, name string) (Repo
 		if err != nil {
 			return Repository{}, fmt.Errorf("read the tags of repository %s: %w", name, err)
 		}
-		m := map[string]string{}
-		for _, t := range tags.Tags {
-			m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-		}
-		if !workshop.IsManaged(m) {
+		if !workshop.IsManaged(cloud.TagMap(tags.Tags, func(t ecrtypes.Tag) (*string, *string) { return t.Key, t.Value })) {
 			return Repository{}, fmt.Errorf("push to repository %s: %w", name, notOurs("repository "+name))
 		}
 		return Repository{URI: aws.ToString(repo.RepositoryUri)}, nil
-	case err != nil && !isCode(err, "RepositoryNotFoundException"):
+	case err != nil && cloud.Code(err) != "RepositoryNotFoundException":
 		return Repository{}, fmt.Errorf("read repository %s: %w", name, err)
 	}
 	created, err := api.CreateRepository(ctx, &ecr.CreateRepositoryInput{
@@ -69,10 +64,4 @@ func ensureRepository(ctx context.Context, api RepositoryAPI, name string) (Repo
 		return Repository{}, fmt.Errorf("create repository %s: %w", name, err)
 	}
 	return Repository{URI: aws.ToString(created.Repository.RepositoryUri), Created: true}, nil
-}
-
-// isCode tells whether err is the AWS error code.
-func isCode(err error, code string) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && ae.ErrorCode() == code
 }

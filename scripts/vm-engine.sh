@@ -58,11 +58,15 @@ stop() {
 	ip netns del "$NS" 2>/dev/null || true
 }
 
-# running: the engine answers, vmengine runs and listens for the host
-# gateway's connections (an engine an older version of this script started
-# does not count).
+# The namespace's NAT rule for the host gateway.
+DNAT=(-d "$HOST_GW/32" -p tcp -j DNAT --to-destination "$HOST_GW:$HOST_GW_PORT")
+
+# running: the engine answers, the NAT rule is there, vmengine runs and
+# listens for the host gateway's connections (an engine an older version of
+# this script started does not count).
 running() {
 	[[ -S $RUN/docker.sock ]] && DOCKER_HOST=$SOCK docker version >/dev/null 2>&1 || return 1
+	in_ns iptables -t nat -C "$CHAIN" "${DNAT[@]}" 2>/dev/null || return 1
 	[[ -f $RUN/forward.pid ]] && kill -0 "$(cat "$RUN/forward.pid")" 2>/dev/null || return 1
 	[[ -n $(in_ns ss -Htln "src $HOST_GW and sport = :$HOST_GW_PORT" 2>/dev/null) ]]
 }
@@ -87,7 +91,7 @@ start() {
 	# After dockerd's own rules, and ahead of them: a port a container
 	# publishes must not catch a connection meant for this machine.
 	in_ns iptables -t nat -N "$CHAIN"
-	in_ns iptables -t nat -A "$CHAIN" -d "$HOST_GW/32" -p tcp -j DNAT --to-destination "$HOST_GW:$HOST_GW_PORT"
+	in_ns iptables -t nat -A "$CHAIN" "${DNAT[@]}"
 	in_ns iptables -t nat -I PREROUTING 1 -j "$CHAIN" # from the containers
 	in_ns iptables -t nat -I OUTPUT 1 -j "$CHAIN"     # from the namespace itself (--network host)
 	go build -o "$RUN/vmengine" ./scripts/vmengine

@@ -33,6 +33,18 @@ import (
 func TestEC2CapacityOnTheDockerEngine(t *testing.T) {
 	docker := testpeers.Docker(t)
 	img := sampleAppImage(t)
+	addr := startOnEngine(t, docker)
+	ec2CapacityScenario(t, "http://"+addr, img, func(res *http.Response, body string) bool {
+		return res.StatusCode == 200 && body == "Ready to receive requests" && res.Header.Get("X-Service") == "monolith"
+	})
+}
+
+// startOnEngine runs 'workshop sandbox start' on a free port, as a learner
+// starts it, with the engine DOCKER_HOST names (the default one when
+// unset), until t ends; then it checks that the sandbox left no container
+// on the engine. It returns the sandbox's address.
+func startOnEngine(t *testing.T, docker string) string {
+	t.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(testpeers.FreePort(t))
 	data := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -64,9 +76,7 @@ func TestEC2CapacityOnTheDockerEngine(t *testing.T) {
 		}
 		return err == nil && res.StatusCode == 200
 	})
-	ec2CapacityScenario(t, "http://"+addr, img, func(res *http.Response, body string) bool {
-		return res.StatusCode == 200 && body == "Ready to receive requests" && res.Header.Get("X-Service") == "monolith"
-	})
+	return addr
 }
 
 // sampleAppImage is the sample app's monolith as an image built FROM

@@ -36,8 +36,14 @@ func needPostgres(t *testing.T) {
 // JSON answer into out; it returns the CLI's error output when it fails.
 func awsJSON(t *testing.T, s *sandbox.Server, out any, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(debianAWSCLI, append([]string{"--endpoint-url", s.Endpoint(), "--output", "json"}, args...)...)
-	cmd.Env = testpeers.AWSEnv(t, s.Endpoint())
+	return awsJSONAt(t, s.Endpoint(), out, args...)
+}
+
+// awsJSONAt is awsJSON for the sandbox at endpoint.
+func awsJSONAt(t *testing.T, endpoint string, out any, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(debianAWSCLI, append([]string{"--endpoint-url", endpoint, "--output", "json"}, args...)...)
+	cmd.Env = testpeers.AWSEnv(t, endpoint)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	data, err := cmd.Output()

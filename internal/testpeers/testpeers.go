@@ -134,8 +134,9 @@ func waitHTTP(url string, timeout time.Duration) error {
 
 // VMEngine returns the DOCKER_HOST of a Docker engine that behaves like one
 // in a VM (its own network namespace; published ports forwarded to this
-// machine's 127.0.0.1), which scripts/vm-engine.sh starts and
-// WORKSHOP_VM_DOCKER_HOST names; it skips or fails t without one.
+// machine's 127.0.0.1; host.docker.internal, as host-gateway, reaching this
+// machine's 127.0.0.1 and nothing else of it), which scripts/vm-engine.sh
+// starts and WORKSHOP_VM_DOCKER_HOST names; it skips or fails t without one.
 func VMEngine(t testing.TB) string {
 	t.Helper()
 	host := os.Getenv("WORKSHOP_VM_DOCKER_HOST")

@@ -40,9 +40,27 @@ import (
 // engine against its RDS instance (a PostgreSQL server on this machine);
 // the printed log command shows the class's join code and instructor URL;
 // the page answers through the stack's load balancer; a learner's result
-// posted there is stored in the instance's database.
+// posted there is stored in the instance's database. Then the printed
+// teardown removes the stack and the image's repository.
 func TestDashboardDeployAppliesOnTheSandbox(t *testing.T) {
 	testpeers.Docker(t)
+	deployDashboardOnTheSandbox(t)
+}
+
+// The same with the Docker engine in a VM, as on Docker Desktop: the image
+// is for the engine's platform, the tasks reach their database on this
+// machine through host.docker.internal, and the load balancer reaches the
+// tasks through the engine's published ports.
+func TestDashboardDeployAppliesOnTheSandboxWithAnEngineInAVM(t *testing.T) {
+	testpeers.Docker(t)
+	t.Setenv("DOCKER_HOST", testpeers.VMEngine(t))
+	t.Setenv("DOCKER_CONTEXT", "")
+	deployDashboardOnTheSandbox(t)
+}
+
+// deployDashboardOnTheSandbox is the two tests above, on the engine the
+// environment names.
+func deployDashboardOnTheSandbox(t *testing.T) {
 	if _, err := pgserver.FindBin(""); err != nil {
 		testpeers.Missing(t, "%v", err)
 	}

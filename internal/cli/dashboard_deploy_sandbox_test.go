@@ -98,8 +98,11 @@ func deployDashboardOnTheSandbox(t *testing.T) {
 		t.Fatalf("the printed deploy command does not push the image: %s", deployLine)
 	}
 	_, pushed := shell(deployLine)
-	for _, want := range []string{"this workshop executable", "✔ created repository " + addr + "/workshop-dashboard", "✔ pushed " + addr + "/workshop-dashboard:dev-"} {
-		if !strings.Contains(pushed, want) {
+	// The tag is the build's version (dev, or the pseudo-version Go
+	// stamps from a clean checkout) and the binary's digest.
+	for _, want := range []string{"this workshop executable", "✔ created repository " + regexp.QuoteMeta(addr) + "/workshop-dashboard",
+		"✔ pushed " + regexp.QuoteMeta(addr) + `/workshop-dashboard:(dev|v[0-9][0-9a-z.-]*)-[0-9a-f]{12} \(sha256:`} {
+		if !regexp.MustCompile(want).MatchString(pushed) {
 			t.Errorf("the printed deploy command's output lacks %q:\n%s", want, pushed)
 		}
 	}

@@ -14,8 +14,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
+
+// pseudoVersion matches a Go pseudo-version's tail (-20261204084417-fae27acd1234):
+// a commit that no release names.
+var pseudoVersion = regexp.MustCompile(`\d{14}-[0-9a-f]{12}$`)
 
 // maxArchive bounds a release archive's download (they are about 20 MB).
 const maxArchive = 200 << 20
@@ -26,6 +31,9 @@ const maxArchive = 200 << 20
 func fromRelease(ctx context.Context, o Options) (Binary, error) {
 	if o.Version == "" {
 		return Binary{}, fmt.Errorf("a development build has no release to download: %w", errSkip)
+	}
+	if pseudoVersion.MatchString(o.Version) {
+		return Binary{}, fmt.Errorf("%s is a commit, not a release: %w", o.Version, errSkip)
 	}
 	base := strings.TrimSuffix(o.ReleaseURL, "/") + "/" + o.Version + "/"
 	archive := fmt.Sprintf("workshop_%s_%s_%s.tar.gz", strings.TrimPrefix(o.Version, "v"), o.OS, o.Arch)

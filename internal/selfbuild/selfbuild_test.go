@@ -215,6 +215,7 @@ func TestFromReleaseDownloadsAndChecksTheArchive(t *testing.T) {
 		{"corrupted on the way", "v1.2.3", "amd64", true, "does not match the release's checksum"},
 		{"no such release", "v9.9.9", "amd64", false, "404 Not Found"},
 		{"a development build", "", "amd64", false, "a development build has no release"},
+		{"a commit", "v0.0.0-20261204150833-e77d47e06dd8", "amd64", false, "is a commit, not a release"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -120,7 +120,9 @@ func deployDashboardOnTheSandbox(t *testing.T) {
 	// first task has started.
 	logCmd := printedLine(t, errOut, "env 'AWS_ACCESS_KEY_ID=test'")
 	code, token := "", ""
-	codeRe, tokenRe := regexp.MustCompile(`--code (\S+)`), regexp.MustCompile(`login\?token=(\S+)`)
+	// Only the task that created the class prints its token; the other
+	// prints the URL with TOKEN in its place, maybe first in the log.
+	codeRe, tokenRe := regexp.MustCompile(`--code (\S+)`), regexp.MustCompile(`login\?token=(wi_\S+)`)
 	waitFor(t, ctx, "the tasks' log shows the join code and instructor token", func() (bool, string) {
 		cmd := exec.CommandContext(ctx, "sh", "-c", logCmd)
 		cmd.Env = append(os.Environ(), "PATH=/usr/bin:"+os.Getenv("PATH"))

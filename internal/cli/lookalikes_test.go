@@ -119,15 +119,7 @@ func (l lookAlikes) everything(t *testing.T) string {
 	}
 	add(status...)
 
-	var repos []string
-	for p := ecr.NewDescribeRepositoriesPaginator(l.c.ECR, &ecr.DescribeRepositoriesInput{}); p.HasMorePages(); {
-		page, err := p.NextPage(ctx)
-		must("describe the repositories", err)
-		for _, r := range page.Repositories {
-			repos = append(repos, aws.ToString(r.RepositoryName))
-		}
-	}
-	add(repos...)
+	add(repositoryNames(t, l.c)...)
 
 	taskDefs := 0
 	for p := ecs.NewListTaskDefinitionsPaginator(l.c.ECS, &ecs.ListTaskDefinitionsInput{Status: ecstypes.TaskDefinitionStatusActive}); p.HasMorePages(); {
@@ -137,13 +129,7 @@ func (l lookAlikes) everything(t *testing.T) string {
 	}
 	add(fmt.Sprint(taskDefs))
 
-	targetGroups := 0
-	for p := elb.NewDescribeTargetGroupsPaginator(l.c.ELB, &elb.DescribeTargetGroupsInput{}); p.HasMorePages(); {
-		page, err := p.NextPage(ctx)
-		must("describe the target groups", err)
-		targetGroups += len(page.TargetGroups)
-	}
-	add(fmt.Sprint(targetGroups))
+	add(fmt.Sprint(len(targetGroupNames(t, l.c))))
 
 	listeners := 0
 	for p := elb.NewDescribeListenersPaginator(l.c.ELB, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(l.lb)}); p.HasMorePages(); {

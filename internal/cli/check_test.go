@@ -34,10 +34,11 @@ func isolateAWS(t *testing.T) {
 	}
 }
 
-// motoFactory returns a factory whose checks talk to moto.
+// motoFactory returns a factory whose checks talk to moto, with an empty
+// account: the package's shared moto_server, its state reset.
 func motoFactory(t *testing.T) (*Factory, string) {
 	isolateAWS(t)
-	endpoint := testpeers.Moto(t)
+	endpoint := sharedMoto.Use(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
 	t.Setenv("AWS_REGION", "us-east-1")

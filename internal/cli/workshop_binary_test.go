@@ -9,14 +9,6 @@ import (
 	"testing"
 )
 
-// TestMain runs the package's tests, then removes the workshop binary
-// they shared (see buildWorkshop).
-func TestMain(m *testing.M) {
-	code := m.Run()
-	builtWorkshop.remove()
-	os.Exit(code)
-}
-
 // workshopBuild is the real binary, built at most once for all the tests
 // of one run of this test binary: the build links a 50 MB executable (about
 // 5 s on two cores), and every test that needs the binary needs the same

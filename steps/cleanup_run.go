@@ -125,7 +125,7 @@ func waitServicesGone(ctx context.Context, r *runner, c CleanupClients, services
 			return
 		}
 		r.event(workshop.Event{Kind: workshop.EventWaiting, Message: fmt.Sprintf("%d service(s) stopping their tasks", draining)})
-		if err := r.sleep(ctx); err != nil {
+		if err := r.sleepUntil(ctx, deadline); err != nil {
 			return
 		}
 	}

@@ -181,11 +181,29 @@ func (r *runner) event(e workshop.Event) {
 	r.env.report(e)
 }
 
+// sleep waits one poll interval.
 func (r *runner) sleep(ctx context.Context) error {
-	d := r.env.Poll
-	if d == 0 {
-		d = 5 * time.Second
+	return r.wait(ctx, r.poll())
+}
+
+// sleepUntil waits one poll interval, or until deadline if that comes
+// first: a wait that --timeout bounds looks a last time when the timeout
+// ends, not up to a poll interval later.
+func (r *runner) sleepUntil(ctx context.Context, deadline time.Time) error {
+	return r.wait(ctx, max(0, min(r.poll(), time.Until(deadline))))
+}
+
+// poll is the interval between two looks at something that converges:
+// Env.Poll, or 5 s.
+func (r *runner) poll() time.Duration {
+	if r.env.Poll != 0 {
+		return r.env.Poll
 	}
+	return 5 * time.Second
+}
+
+// wait waits d (through Env.Sleep when set), or until ctx ends.
+func (r *runner) wait(ctx context.Context, d time.Duration) error {
 	if r.env.Sleep != nil {
 		return r.env.Sleep(ctx, d)
 	}

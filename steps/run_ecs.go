@@ -239,7 +239,7 @@ func waitStable(ctx context.Context, r *runner, cluster string, services []strin
 			name := strings.SplitN(pending[0], ":", 2)[0]
 			return fmt.Errorf("service %s did not settle within %s (%s): %s", name, timeout, pending[0], diagnose(ctx, r, cluster, svcs[name]))
 		}
-		if err := r.sleep(ctx); err != nil {
+		if err := r.sleepUntil(ctx, deadline); err != nil {
 			return err
 		}
 	}

@@ -18,12 +18,13 @@ import (
 )
 
 // fakeFleet is ECS and a load balancer whose one service settles after a
-// few polls, or keeps failing its tasks.
+// few polls, or keeps failing its tasks, or (stuck) never starts one.
 type fakeFleet struct {
 	ecsWriter
 	elbWriter
 	polls    int
 	crashing bool
+	stuck    bool
 	created  []string
 	logs     string // the log stream asked for
 }
@@ -36,6 +37,7 @@ func (f *fakeFleet) service() ecstypes.Service {
 	switch {
 	case f.crashing:
 		s.Deployments[0].FailedTasks = int32(f.polls)
+	case f.stuck:
 	case f.polls >= 3:
 		s.RunningCount = 2
 		s.Deployments[0].RolloutState = ecstypes.DeploymentRolloutStateCompleted
@@ -66,7 +68,7 @@ func (f *fakeFleet) DescribeTargetHealth(context.Context, *elb.DescribeTargetHea
 	out := &elb.DescribeTargetHealthOutput{}
 	for i := 0; i < 2; i++ {
 		th := &elbtypes.TargetHealth{State: elbtypes.TargetHealthStateEnumUnhealthy, Description: aws.String("Health checks failed with these codes: [404]")}
-		if !f.crashing && f.polls >= 3 {
+		if !f.crashing && !f.stuck && f.polls >= 3 {
 			th = &elbtypes.TargetHealth{State: elbtypes.TargetHealthStateEnumHealthy}
 		}
 		out.TargetHealthDescriptions = append(out.TargetHealthDescriptions, elbtypes.TargetHealthDescription{
@@ -149,5 +151,33 @@ func TestEnsureServicesDiagnosesACrash(t *testing.T) {
 	}
 	if f.logs != "api/api/abc123" {
 		t.Errorf("read log stream %q, want the awslogs name api/api/abc123", f.logs)
+	}
+}
+
+// A wait that --timeout bounds sleeps no longer than the timeout: its last
+// look is when the timeout ends, not a poll interval (5 s) later.
+func TestWaitStableSleepsNoLongerThanTheTimeout(t *testing.T) {
+	f := &fakeFleet{stuck: true, created: []string{"api"}}
+	var events []workshop.Event
+	r := fleetRunner(f, &events)
+	timeout := 50 * time.Millisecond
+	r.env.ServiceTimeout = timeout
+	var slept []time.Duration
+	r.env.Sleep = func(_ context.Context, d time.Duration) error {
+		slept = append(slept, d)
+		time.Sleep(d)
+		return nil
+	}
+	err := waitStable(context.Background(), r, "c", []string{"api"})
+	if err == nil || !strings.Contains(err.Error(), "service api did not settle within 50ms") {
+		t.Fatalf("a service that never starts: %v", err)
+	}
+	if len(slept) == 0 {
+		t.Fatal("the wait never slept")
+	}
+	for _, d := range slept {
+		if d > timeout {
+			t.Errorf("slept %s with a timeout of %s (all: %v)", d, timeout, slept)
+		}
 	}
 }

@@ -150,7 +150,7 @@ func (w *stackWatch) wait(ctx context.Context, ok []cfntypes.StackStatus) (*cfnt
 		if time.Now().After(deadline) {
 			return st, fmt.Errorf("stack %s is still %s after %s (raise --timeout, or look at its events in the CloudFormation console)", w.name, status, timeout)
 		}
-		if err := w.r.sleep(ctx); err != nil {
+		if err := w.r.sleepUntil(ctx, deadline); err != nil {
 			return st, err
 		}
 	}

@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
 	"github.com/breakthemonolith/workshop/internal/progress"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
@@ -32,10 +34,11 @@ func isolateAWS(t *testing.T) {
 	}
 }
 
-// motoFactory returns a factory whose checks talk to moto.
+// motoFactory returns a factory whose checks talk to moto, with an empty
+// account: the package's shared moto_server, its state reset.
 func motoFactory(t *testing.T) (*Factory, string) {
 	isolateAWS(t)
-	endpoint := testpeers.Moto(t)
+	endpoint := sharedMoto.Use(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
 	t.Setenv("AWS_REGION", "us-east-1")
@@ -172,7 +175,7 @@ func TestCheckJSONAgainstMoto(t *testing.T) {
 // creates the repository and pushes an image while the command waits.
 func TestCheckWatchUntilPassing(t *testing.T) {
 	f, endpoint := motoFactory(t)
-	aws := testpeers.Command(t, "aws")
+	registry := testpeers.ClientsAt(t, endpoint, nil).ECR
 	_, _, errOut := testFactory(nil)
 	f.IO.ErrOut = errOut
 	var waits []time.Duration
@@ -181,12 +184,15 @@ func TestCheckWatchUntilPassing(t *testing.T) {
 			waits = append(waits, d)
 			switch len(waits) {
 			case 1:
-				awsRun(t, aws, endpoint, "ecr", "create-repository", "--repository-name", "api")
+				if _, err := registry.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String("api")}); err != nil {
+					t.Fatalf("create repository api: %v", err)
+				}
 			case 2:
-				manifest := filepath.Join(t.TempDir(), "m.json")
-				os.WriteFile(manifest, []byte(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:`+strings.Repeat("c", 64)+`","size":1,"platform":{"architecture":"amd64","os":"linux"}}]}`), 0o644)
-				awsRun(t, aws, endpoint, "ecr", "put-image", "--repository-name", "api", "--image-tag", "v1",
-					"--image-manifest", "file://"+manifest, "--image-manifest-media-type", "application/vnd.oci.image.index.v1+json")
+				manifest := `{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:` + strings.Repeat("c", 64) + `","size":1,"platform":{"architecture":"amd64","os":"linux"}}]}`
+				if _, err := registry.PutImage(ctx, &ecr.PutImageInput{RepositoryName: aws.String("api"), ImageTag: aws.String("v1"),
+					ImageManifest: aws.String(manifest), ImageManifestMediaType: aws.String("application/vnd.oci.image.index.v1+json")}); err != nil {
+					t.Fatalf("put image api:v1: %v", err)
+				}
 			}
 			return nil
 		}
@@ -211,14 +217,6 @@ func TestCheckWatchUntilPassing(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, s)
 		}
-	}
-}
-
-func awsRun(t *testing.T, aws, endpoint string, args ...string) {
-	t.Helper()
-	out, err := exec.Command(aws, append([]string{"--endpoint-url", endpoint}, args...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("aws %v: %v\n%s", args, err, out)
 	}
 }
 

@@ -3,9 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 	"github.com/breakthemonolith/workshop/templates"
@@ -20,48 +23,9 @@ import (
 // follow its outputs into the learner's cluster.
 func TestCleanupLeavesForeignLookAlikesAlone(t *testing.T) {
 	f, endpoint := motoFactory(t)
-	awsCLI := testpeers.Command(t, "aws")
-	cli := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(awsCLI, append([]string{"--endpoint-url", endpoint, "--output", "text"}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("aws %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	vpc := cli("ec2", "create-vpc", "--cidr-block", "10.9.0.0/16", "--query", "Vpc.VpcId")
-	sub1 := cli("ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.9.0.0/24", "--availability-zone", "us-east-1a", "--query", "Subnet.SubnetId")
-	sub2 := cli("ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.9.1.0/24", "--availability-zone", "us-east-1b", "--query", "Subnet.SubnetId")
-	lb := cli("elbv2", "create-load-balancer", "--name", "learners-lb", "--subnets", sub1, sub2, "--query", "LoadBalancers[0].LoadBalancerArn")
-	cli("elbv2", "create-listener", "--load-balancer-arn", lb, "--protocol", "HTTP", "--port", "80",
-		"--default-actions", `Type=fixed-response,FixedResponseConfig={StatusCode=200,ContentType=text/plain,MessageBody=mine}`)
-	cli("ecs", "create-cluster", "--cluster-name", "learners-cluster")
-	template := fmt.Sprintf(`{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}},"Outputs":{"ClusterName":{"Value":"learners-cluster"},"ALBArn":{"Value":%q}}}`, lb)
-	cli("cloudformation", "create-stack", "--stack-name", "BreakTheMonolith-Demo", "--template-body", template)
-	for _, svc := range []string{"api", "users", "threads", "posts"} {
-		cli("ecr", "create-repository", "--repository-name", svc)
-		cli("ecs", "register-task-definition", "--family", svc, "--container-definitions", `[{"name":"app","image":"busybox","memory":128}]`)
-		cli("elbv2", "create-target-group", "--name", svc, "--protocol", "HTTP", "--port", "80", "--vpc-id", vpc)
-	}
-	cli("elbv2", "create-target-group", "--name", "drop-traffic", "--protocol", "HTTP", "--port", "80", "--vpc-id", vpc)
-	cli("ecs", "create-service", "--cluster", "learners-cluster", "--service-name", "api", "--task-definition", "api", "--desired-count", "0")
-	cli("secretsmanager", "create-secret", "--name", "workshop/api/DB_PASSWORD", "--secret-string", "mine")
-	cli("wafv2", "create-web-acl", "--name", "workshop-rate-limit", "--scope", "REGIONAL", "--default-action", "Allow={}",
-		"--visibility-config", "SampledRequestsEnabled=false,CloudWatchMetricsEnabled=false,MetricName=mine")
-
-	everything := func() string {
-		return strings.Join([]string{
-			cli("cloudformation", "describe-stacks", "--stack-name", "BreakTheMonolith-Demo", "--query", "Stacks[].StackStatus"),
-			cli("ecr", "describe-repositories", "--query", "repositories[].repositoryName"),
-			cli("ecs", "list-task-definitions", "--status", "ACTIVE", "--query", "length(taskDefinitionArns)"),
-			cli("elbv2", "describe-target-groups", "--query", "length(TargetGroups)"),
-			cli("elbv2", "describe-listeners", "--load-balancer-arn", lb, "--query", "length(Listeners)"),
-			cli("ecs", "describe-services", "--cluster", "learners-cluster", "--services", "api", "--query", "services[].status"),
-			cli("secretsmanager", "list-secrets", "--query", "SecretList[].Name"),
-			cli("wafv2", "list-web-acls", "--scope", "REGIONAL", "--query", "WebACLs[].Name"),
-		}, " | ")
-	}
-	before := everything()
+	learners := makeLookAlikes(t, testpeers.ClientsAt(t, endpoint, nil))
+	before := learners.everything(t)
+	t.Logf("the learner's resources: %s", before)
 
 	var out strings.Builder
 	_, _, errOut := testFactory(nil)
@@ -85,7 +49,7 @@ func TestCleanupLeavesForeignLookAlikesAlone(t *testing.T) {
 	if code := run(context.Background(), f, []string{"cleanup", "--yes"}); code != ExitOK {
 		t.Errorf("cleanup --yes: exit %d\n%s", code, errOut)
 	}
-	if after := everything(); after != before {
+	if after := learners.everything(t); after != before {
 		t.Errorf("cleanup --yes changed the learner's resources:\nbefore %s\nafter  %s", before, after)
 	}
 
@@ -105,7 +69,7 @@ func TestCleanupLeavesForeignLookAlikesAlone(t *testing.T) {
 	if code := run(context.Background(), f, []string{"run", "module-2/create-service", "--yes", "--timeout", "100ms"}); code == ExitOK {
 		t.Errorf("run module-2/create-service with the learner's stack: exit 0\n%s", errOut)
 	}
-	if after := everything(); after != before {
+	if after := learners.everything(t); after != before {
 		t.Errorf("run changed the learner's resources:\nbefore %s\nafter  %s", before, after)
 	}
 }
@@ -118,18 +82,15 @@ func TestCleanupLeavesForeignLookAlikesAlone(t *testing.T) {
 // workshop's without asking whose it is, and planned for deletion.
 func TestCleanupNeverAsksAboutAForeignStack(t *testing.T) {
 	f, endpoint := motoFactory(t)
-	awsCLI := testpeers.Command(t, "aws")
-	cli := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(awsCLI, append([]string{"--endpoint-url", endpoint, "--output", "text"}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("aws %v: %v\n%s", args, err, out)
+	c := testpeers.ClientsAt(t, endpoint, nil)
+	for _, stack := range []struct{ name, template string }{
+		{"BreakTheMonolith-Demo", `{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}`},
+		{"Old-Workshop", fmt.Sprintf(`{"Description":%q,"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}`, templates.StackMarker+" the network, cluster and load balancer")},
+	} {
+		if _, err := c.CFN.CreateStack(context.Background(), &cloudformation.CreateStackInput{StackName: aws.String(stack.name), TemplateBody: aws.String(stack.template)}); err != nil {
+			t.Fatalf("create stack %s: %v", stack.name, err)
 		}
-		return strings.TrimSpace(string(out))
 	}
-	cli("cloudformation", "create-stack", "--stack-name", "BreakTheMonolith-Demo", "--template-body", `{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}`)
-	cli("cloudformation", "create-stack", "--stack-name", "Old-Workshop", "--template-body",
-		fmt.Sprintf(`{"Description":%q,"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}`, templates.StackMarker+" the network, cluster and load balancer"))
 
 	var out strings.Builder
 	_, _, errOut := testFactory(nil)
@@ -140,7 +101,11 @@ func TestCleanupNeverAsksAboutAForeignStack(t *testing.T) {
 	if strings.Contains(errOut.String(), "?") || !strings.Contains(errOut.String(), "left alone: stack BreakTheMonolith-Demo") {
 		t.Errorf("cleanup asked about, or did not leave alone, the learner's stack:\n%s", errOut)
 	}
-	if got := cli("cloudformation", "describe-stacks", "--stack-name", "BreakTheMonolith-Demo", "--query", "Stacks[0].StackStatus"); got != "CREATE_COMPLETE" {
+	stacks, err := c.CFN.DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{StackName: aws.String("BreakTheMonolith-Demo")})
+	if err != nil {
+		t.Fatalf("describe the learner's stack: %v", err)
+	}
+	if got := stacks.Stacks[0].StackStatus; got != cfntypes.StackStatusCreateComplete {
 		t.Errorf("the learner's stack is %s", got)
 	}
 

@@ -2,9 +2,12 @@ package cli
 
 import (
 	"context"
-	"os/exec"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 )
@@ -15,15 +18,7 @@ import (
 // delete a stack whose VPC it made, a handy failure to report).
 func TestCleanupAgainstMoto(t *testing.T) {
 	f, endpoint := motoFactory(t)
-	aws := testpeers.Command(t, "aws")
-	cli := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(aws, append([]string{"--endpoint-url", endpoint, "--output", "text"}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("aws %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	c := testpeers.ClientsAt(t, endpoint, nil)
 	for _, step := range []string{"module-1/create-repository", "module-3/create-repositories", "module-2/create-stack",
 		"module-2/register-task-definition", "module-2/create-target-group", "module-2/create-listener", "module-4/create-target-groups"} {
 		_, _, errOut := testFactory(nil)
@@ -34,8 +29,12 @@ func TestCleanupAgainstMoto(t *testing.T) {
 	}
 	// The learner's own posts, untagged, in place of the workshop's: run
 	// refuses to use it, and clean-up leaves it alone.
-	cli("ecr", "delete-repository", "--repository-name", "posts", "--force")
-	cli("ecr", "create-repository", "--repository-name", "posts")
+	if _, err := c.ECR.DeleteRepository(context.Background(), &ecr.DeleteRepositoryInput{RepositoryName: aws.String("posts"), Force: true}); err != nil {
+		t.Fatalf("delete the workshop's repository posts: %v", err)
+	}
+	if _, err := c.ECR.CreateRepository(context.Background(), &ecr.CreateRepositoryInput{RepositoryName: aws.String("posts")}); err != nil {
+		t.Fatalf("create the learner's repository posts: %v", err)
+	}
 	_, _, errOut := testFactory(nil)
 	f.IO.ErrOut = errOut
 	if code := run(context.Background(), f, []string{"run", "module-3/create-repositories"}); code == ExitOK ||
@@ -63,7 +62,7 @@ func TestCleanupAgainstMoto(t *testing.T) {
 	if !strings.Contains(plan, "left alone: repository posts (not tagged workshop:managed=true)") || strings.Contains(plan, "repository      posts") {
 		t.Errorf("the untagged repository must be left alone:\n%s", plan)
 	}
-	if !strings.Contains(cli("ecr", "describe-repositories"), "users") {
+	if !slices.Contains(repositoryNames(t, c), "users") {
 		t.Fatal("--dry-run deleted something")
 	}
 
@@ -84,11 +83,11 @@ func TestCleanupAgainstMoto(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", gone, s)
 		}
 	}
-	repos := cli("ecr", "describe-repositories", "--query", "repositories[].repositoryName")
-	if strings.Contains(repos, "users") || !strings.Contains(repos, "posts") {
+	repos := repositoryNames(t, c)
+	if slices.Contains(repos, "users") || !slices.Contains(repos, "posts") {
 		t.Errorf("repositories left: %s (want only the learner's posts)", repos)
 	}
-	if tgs := cli("elbv2", "describe-target-groups", "--query", "TargetGroups[].TargetGroupName"); strings.TrimSpace(tgs) != "" {
+	if tgs := targetGroupNames(t, c); len(tgs) != 0 {
 		t.Errorf("target groups left: %s", tgs)
 	}
 }

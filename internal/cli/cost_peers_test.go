@@ -80,13 +80,14 @@ func TestCostAgainstMoto(t *testing.T) {
 	}
 }
 
-// TestCostOnTheSandbox: after 'run all' the three microservices at 0.25
-// vCPU and 0.5 GB, the monolith scaled to 0, the load balancer and the
-// public addresses add up as expected, and the sandbox says what AWS would
-// bill.
-func TestCostOnTheSandbox(t *testing.T) {
-	o := startOffline(t)
-	o.mustRun("all")
+// costOfAFinishedWorkshop: after 'run all' (modules 1 to 4) on the
+// sandbox o, the three microservices at 0.25 vCPU and 0.5 GB, the monolith
+// scaled to 0, the load balancer and the public addresses add up as
+// expected, and the sandbox says what AWS would bill.
+// TestOfflineWorkshopEndToEnd runs it as soon as its 'run all' passes,
+// before it breaks anything, so the package builds and deploys the whole
+// workshop once, not once more for the cost.
+func costOfAFinishedWorkshop(t *testing.T, o *offline) {
 	started := time.Now()
 	code, out, errOut := o.workshop("cost", "--json")
 	took := time.Since(started)

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+
 	"github.com/breakthemonolith/workshop/internal/testpeers"
 )
 
@@ -47,7 +50,9 @@ func TestExplainAgainstMotoFillsValues(t *testing.T) {
 	f, endpoint := motoFactory(t)
 	var out strings.Builder
 	f.IO.Out = &out
-	awsRun(t, testpeers.Command(t, "aws"), endpoint, "ecr", "create-repository", "--repository-name", "api")
+	if _, err := testpeers.ClientsAt(t, endpoint, nil).ECR.CreateRepository(context.Background(), &ecr.CreateRepositoryInput{RepositoryName: aws.String("api")}); err != nil {
+		t.Fatalf("create repository api: %v", err)
+	}
 	if code := run(context.Background(), f, []string{"explain", "module-1"}); code != ExitOK {
 		t.Fatalf("exit %d", code)
 	}

@@ -222,6 +222,7 @@ func TestOfflineWorkshopEndToEnd(t *testing.T) {
 	if code, _, errOut := o.workshop("check", "all"); code != ExitOK {
 		t.Fatalf("check all after run all: exit %d\n%s", code, errOut)
 	}
+	t.Run("the cost of the finished workshop", func(t *testing.T) { costOfAFinishedWorkshop(t, o.in(t)) })
 
 	stacks, err := o.aws.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("BreakTheMonolith-Demo")})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
 	"github.com/breakthemonolith/workshop/internal/sandbox/pgserver"
 	"github.com/breakthemonolith/workshop/internal/testpeers"
@@ -122,11 +123,15 @@ func TestDashboardDeployPrintedSandboxCommandRuns(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", line, err, out)
 	}
-	var stacks struct {
-		Stacks []struct{ StackStatus string }
+	stacks, err := testpeers.ClientsAt(t, "http://"+addr, nil).CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("printed")})
+	if err != nil {
+		t.Fatalf("describe the stack the printed command made: %v", err)
 	}
-	awsV2JSON(t, addr, &stacks, "cloudformation", "describe-stacks", "--stack-name", "printed")
-	if len(stacks.Stacks) != 1 || stacks.Stacks[0].StackStatus != "CREATE_COMPLETE" {
-		t.Errorf("the printed command left the stack %+v", stacks)
+	if len(stacks.Stacks) != 1 || stacks.Stacks[0].StackStatus != cfntypes.StackStatusCreateComplete {
+		var status []cfntypes.StackStatus
+		for _, st := range stacks.Stacks {
+			status = append(status, st.StackStatus)
+		}
+		t.Errorf("the printed command left the stack %v", status)
 	}
 }

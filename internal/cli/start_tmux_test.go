@@ -72,18 +72,6 @@ func (p *tmuxPane) waitFor(timeout time.Duration, want ...string) string {
 	}
 }
 
-// buildWorkshop builds the real binary, as the release does.
-func buildWorkshop(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "workshop")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/breakthemonolith/workshop")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // static, as released
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // learnerEnv is a learner's environment with no AWS configuration, the
 // sandbox on a free port and state in a fresh folder.
 func learnerEnv(t *testing.T, builder string) (env []string, home, addr string) {

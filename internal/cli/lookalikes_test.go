@@ -42,56 +42,50 @@ type lookAlikes struct {
 func makeLookAlikes(t *testing.T, c *cloud.Clients) lookAlikes {
 	t.Helper()
 	ctx := context.Background()
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
 	vpc, err := c.EC2.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.9.0.0/16")})
-	must("create the learner's VPC", err)
+	mustAWS(t, "create the learner's VPC", err)
 	var subnets []string
 	for i, az := range []string{"us-east-1a", "us-east-1b"} {
 		sub, err := c.EC2.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId,
 			CidrBlock: aws.String(fmt.Sprintf("10.9.%d.0/24", i)), AvailabilityZone: aws.String(az)})
-		must("create the learner's subnet in "+az, err)
+		mustAWS(t, "create the learner's subnet in "+az, err)
 		subnets = append(subnets, aws.ToString(sub.Subnet.SubnetId))
 	}
 	lb, err := c.ELB.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("learners-lb"), Subnets: subnets})
-	must("create the learner's load balancer", err)
+	mustAWS(t, "create the learner's load balancer", err)
 	l := lookAlikes{c: c, lb: aws.ToString(lb.LoadBalancers[0].LoadBalancerArn)}
 	_, err = c.ELB.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: aws.String(l.lb),
 		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(80),
 		DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse,
 			FixedResponseConfig: &elbtypes.FixedResponseActionConfig{StatusCode: aws.String("200"),
 				ContentType: aws.String("text/plain"), MessageBody: aws.String("mine")}}}})
-	must("create the learner's listener", err)
+	mustAWS(t, "create the learner's listener", err)
 	_, err = c.ECS.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("learners-cluster")})
-	must("create the learner's cluster", err)
+	mustAWS(t, "create the learner's cluster", err)
 	template := fmt.Sprintf(`{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}},"Outputs":{"ClusterName":{"Value":"learners-cluster"},"ALBArn":{"Value":%q}}}`, l.lb)
 	_, err = c.CFN.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("BreakTheMonolith-Demo"), TemplateBody: aws.String(template)})
-	must("create the learner's stack", err)
+	mustAWS(t, "create the learner's stack", err)
 	for _, svc := range []string{"api", "users", "threads", "posts"} {
 		_, err = c.ECR.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String(svc)})
-		must("create the learner's repository "+svc, err)
+		mustAWS(t, "create the learner's repository "+svc, err)
 		_, err = c.ECS.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String(svc),
 			ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("busybox"), Memory: aws.Int32(128)}}})
-		must("register the learner's task definition "+svc, err)
+		mustAWS(t, "register the learner's task definition "+svc, err)
 	}
 	for _, tg := range []string{"api", "users", "threads", "posts", "drop-traffic"} {
 		_, err = c.ELB.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String(tg),
 			Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(80), VpcId: vpc.Vpc.VpcId})
-		must("create the learner's target group "+tg, err)
+		mustAWS(t, "create the learner's target group "+tg, err)
 	}
 	_, err = c.ECS.CreateService(ctx, &ecs.CreateServiceInput{Cluster: aws.String("learners-cluster"),
 		ServiceName: aws.String("api"), TaskDefinition: aws.String("api"), DesiredCount: aws.Int32(0)})
-	must("create the learner's service", err)
+	mustAWS(t, "create the learner's service", err)
 	_, err = c.Secrets.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String("workshop/api/DB_PASSWORD"), SecretString: aws.String("mine")})
-	must("create the learner's secret", err)
+	mustAWS(t, "create the learner's secret", err)
 	_, err = c.WAF.CreateWebACL(ctx, &wafv2.CreateWebACLInput{Name: aws.String("workshop-rate-limit"), Scope: waftypes.ScopeRegional,
 		DefaultAction:    &waftypes.DefaultAction{Allow: &waftypes.AllowAction{}},
 		VisibilityConfig: &waftypes.VisibilityConfig{MetricName: aws.String("mine")}})
-	must("create the learner's web ACL", err)
+	mustAWS(t, "create the learner's web ACL", err)
 	return l
 }
 
@@ -102,17 +96,11 @@ func makeLookAlikes(t *testing.T, c *cloud.Clients) lookAlikes {
 func (l lookAlikes) everything(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
 	var parts []string
 	add := func(items ...string) { parts = append(parts, strings.Join(items, " ")) }
 
 	stacks, err := l.c.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("BreakTheMonolith-Demo")})
-	must("describe the learner's stack", err)
+	mustAWS(t, "describe the learner's stack", err)
 	var status []string
 	for _, s := range stacks.Stacks {
 		status = append(status, string(s.StackStatus))
@@ -124,7 +112,7 @@ func (l lookAlikes) everything(t *testing.T) string {
 	taskDefs := 0
 	for p := ecs.NewListTaskDefinitionsPaginator(l.c.ECS, &ecs.ListTaskDefinitionsInput{Status: ecstypes.TaskDefinitionStatusActive}); p.HasMorePages(); {
 		page, err := p.NextPage(ctx)
-		must("list the task definitions", err)
+		mustAWS(t, "list the task definitions", err)
 		taskDefs += len(page.TaskDefinitionArns)
 	}
 	add(fmt.Sprint(taskDefs))
@@ -134,13 +122,13 @@ func (l lookAlikes) everything(t *testing.T) string {
 	listeners := 0
 	for p := elb.NewDescribeListenersPaginator(l.c.ELB, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(l.lb)}); p.HasMorePages(); {
 		page, err := p.NextPage(ctx)
-		must("describe the learner's listeners", err)
+		mustAWS(t, "describe the learner's listeners", err)
 		listeners += len(page.Listeners)
 	}
 	add(fmt.Sprint(listeners))
 
 	services, err := l.c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String("learners-cluster"), Services: []string{"api"}})
-	must("describe the learner's service", err)
+	mustAWS(t, "describe the learner's service", err)
 	var serviceStatus []string
 	for _, s := range services.Services {
 		serviceStatus = append(serviceStatus, aws.ToString(s.Status))
@@ -150,7 +138,7 @@ func (l lookAlikes) everything(t *testing.T) string {
 	var secrets []string
 	for p := secretsmanager.NewListSecretsPaginator(l.c.Secrets, &secretsmanager.ListSecretsInput{}); p.HasMorePages(); {
 		page, err := p.NextPage(ctx)
-		must("list the secrets", err)
+		mustAWS(t, "list the secrets", err)
 		for _, s := range page.SecretList {
 			secrets = append(secrets, aws.ToString(s.Name))
 		}
@@ -160,7 +148,7 @@ func (l lookAlikes) everything(t *testing.T) string {
 	var acls []string
 	for in := (&wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional}); ; {
 		page, err := l.c.WAF.ListWebACLs(ctx, in)
-		must("list the web ACLs", err)
+		mustAWS(t, "list the web ACLs", err)
 		for _, a := range page.WebACLs {
 			acls = append(acls, aws.ToString(a.Name))
 		}
@@ -172,4 +160,12 @@ func (l lookAlikes) everything(t *testing.T) string {
 	add(acls...)
 
 	return strings.Join(parts, " | ")
+}
+
+// mustAWS fails t when the AWS call that does what failed.
+func mustAWS(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
 }

@@ -153,22 +153,12 @@ func pushDashboardImage(ctx context.Context, opts *dashboardImageOptions) (strin
 		return "", fmt.Errorf("make a temporary folder for the dashboard's binary: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	stamp := currentStamp()
 	fmt.Fprintf(w, "→ the dashboard's image: the workshop binary for %s\n", plat)
-	bin, err := opts.Find(ctx, findOptions(plat, releaseVersion(stamp), tmp))
-	if errors.Is(err, selfbuild.ErrNone) {
-		return "", envError{err: fmt.Errorf("make the dashboard's image: %w", err),
-			hint: "run a release of the workshop, or run this in a checkout of its source with Go installed (https://go.dev/dl/); " +
-				"or build the image yourself (the workshop binary for " + plat.String() + " FROM scratch, entry point the binary) and pass it to 'workshop dashboard deploy --image'"}
-	}
+	bin, tag, err := dashboardBinary(ctx, opts, plat, tmp)
 	if err != nil {
-		return "", fmt.Errorf("make the dashboard's image: %w", err)
+		return "", err
 	}
 	fmt.Fprintf(w, "  %s\n", bin.From)
-	tag, err := imageTag(stamp.Version, bin.Path)
-	if err != nil {
-		return "", fmt.Errorf("make the dashboard's image: %w", err)
-	}
 	repo, err := dashdeploy.EnsureRepository(ctx, reg, opts.Repository)
 	if errors.Is(err, dashdeploy.ErrNotOurs) {
 		return "", envError{err: err, hint: "choose another repository with --repository NAME"}
@@ -197,6 +187,26 @@ func pushDashboardImage(ctx context.Context, opts *dashboardImageOptions) (strin
 		fmt.Fprintf(w, "Next: %s\n", opts.Global.followUp("dashboard", "deploy", "--image", ref, "--apply"))
 	}
 	return ref, nil
+}
+
+// dashboardBinary finds the workshop binary for plat (building or
+// downloading it into tmp if need be) and the image tag it goes under.
+func dashboardBinary(ctx context.Context, opts *dashboardImageOptions, plat imagePlatform, tmp string) (selfbuild.Binary, string, error) {
+	stamp := currentStamp()
+	bin, err := opts.Find(ctx, findOptions(plat, releaseVersion(stamp), tmp))
+	if errors.Is(err, selfbuild.ErrNone) {
+		return bin, "", envError{err: fmt.Errorf("make the dashboard's image: %w", err),
+			hint: "run a release of the workshop, or run this in a checkout of its source with Go installed (https://go.dev/dl/); " +
+				"or build the image yourself (the workshop binary for " + plat.String() + " FROM scratch, entry point the binary) and pass it to 'workshop dashboard deploy --image'"}
+	}
+	if err != nil {
+		return bin, "", fmt.Errorf("make the dashboard's image: %w", err)
+	}
+	tag, err := imageTag(stamp.Version, bin.Path)
+	if err != nil {
+		return bin, "", fmt.Errorf("make the dashboard's image: %w", err)
+	}
+	return bin, tag, nil
 }
 
 // findOptions say where the workshop executable for plat may come from.

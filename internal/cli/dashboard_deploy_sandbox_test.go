@@ -106,6 +106,11 @@ func deployDashboardOnTheSandbox(t *testing.T) {
 			t.Errorf("the printed deploy command's output lacks %q:\n%s", want, pushed)
 		}
 	}
+	// The image command's Next: deploys that image: the stack has it.
+	next := strings.TrimPrefix(printedLine(t, pushed, "Next: "), "Next: ")
+	if _, nextOut := shell(next); !strings.Contains(nextOut, "✔ stack workshop-dashboard is up to date (CREATE_COMPLETE)") {
+		t.Errorf("the image's Next: %s\n%s", next, nextOut)
+	}
 	applyLine := printedLine(t, printed, "workshop --sandbox dashboard deploy")
 	if applyLine != "workshop --sandbox dashboard deploy --apply" {
 		t.Errorf("printed %q, want the --apply command without --image", applyLine)

@@ -69,7 +69,7 @@ func deployDashboardOnTheSandbox(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	addr := startTestSandbox(t, ctx)
+	addr := startTestSandbox(t)
 	bin := buildWorkshop(t)
 	// The learner's shell: the workshop and the AWS CLI v2 on PATH, the
 	// sandbox's address.
@@ -206,38 +206,6 @@ func deployDashboardOnTheSandbox(t *testing.T) {
 	if _, err := sdk.ECR.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: []string{workshop.DashboardRepository}}); err == nil {
 		t.Error("the repository is still there after the printed teardown")
 	}
-}
-
-// startTestSandbox runs 'workshop sandbox start' on a free port, with the
-// Docker engine, until the test ends, and returns its address.
-func startTestSandbox(t *testing.T, ctx context.Context) string {
-	t.Helper()
-	f, _, errOut := testFactory(nil)
-	// The data folder is made before the stop is registered, so that it is
-	// removed after the sandbox stops, not while it writes its state.
-	dataDir := t.TempDir()
-	sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- sandboxStartRun(sctx, &sandboxStartOptions{IO: f.IO, Getenv: f.Getenv, Addr: "127.0.0.1:0",
-			DataDir: dataDir, Ready: func(addr string) { ready <- addr }})
-	}()
-	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("sandbox start returned %v after Ctrl-C", err)
-		}
-	})
-	select {
-	case addr := <-ready:
-		return addr
-	case err := <-done:
-		t.Fatalf("sandbox start: %v\n%s", err, errOut)
-	case <-time.After(30 * time.Second):
-		t.Fatal("the sandbox did not start")
-	}
-	return ""
 }
 
 // printedLine is the first line of out (trimmed) that starts with prefix.

@@ -42,26 +42,10 @@ type offline struct {
 func startOffline(t *testing.T) *offline {
 	docker := testpeers.Docker(t)
 	builder := testpeers.GoBuilderImage(t, docker)
-	f, _, errOut := testFactory(nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
 	data := t.TempDir()
-	go func() {
-		done <- sandboxStartRun(ctx, &sandboxStartOptions{IO: f.IO, Getenv: f.Getenv, Addr: "127.0.0.1:0",
-			DataDir: data, Ready: func(addr string) { ready <- addr }})
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("sandbox start: %v\n%s", err, errOut)
-	case <-time.After(20 * time.Second):
-		t.Fatal("the sandbox did not start")
-	}
+	addr, _, stop := runTestSandbox(t, data)
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Errorf("sandbox stop: %v", err)
 		}
 		out, err := exec.Command(docker, "ps", "-aq", "--filter", "label="+sandbox.LabelSandbox+"="+sandbox.DataID(data)).Output()

@@ -30,30 +30,12 @@ func TestSandboxStartStopsItsDatabases(t *testing.T) {
 	}
 	data := t.TempDir()
 	start := func() (string, func()) {
-		f, _, errOut := testFactory(nil)
-		ctx, cancel := context.WithCancel(context.Background())
-		ready := make(chan string, 1)
-		done := make(chan error, 1)
-		go func() {
-			done <- sandboxStartRun(ctx, &sandboxStartOptions{IO: f.IO, Getenv: f.Getenv, Addr: "127.0.0.1:0",
-				DataDir: data, Ready: func(addr string) { ready <- addr }})
-		}()
-		stop := func() {
-			cancel()
-			if err := <-done; err != nil {
+		addr, _, stop := runTestSandbox(t, data)
+		return addr, func() {
+			if err := stop(); err != nil {
 				t.Fatal(err)
 			}
 		}
-		select {
-		case addr := <-ready:
-			return addr, stop
-		case err := <-done:
-			t.Fatalf("sandbox start: %v\n%s", err, errOut)
-		case <-time.After(30 * time.Second):
-			cancel()
-			t.Fatal("the sandbox did not start")
-		}
-		return "", nil
 	}
 	listens := func(port string) bool {
 		c, err := net.Dial("tcp", "127.0.0.1:"+port)
@@ -105,7 +87,7 @@ func TestDashboardDeployPrintedSandboxCommandRuns(t *testing.T) {
 		testpeers.Missing(t, "Debian's AWS CLI v2 (/usr/bin/aws, package awscli) is not installed")
 	}
 	ctx := context.Background()
-	addr := startTestSandbox(t, ctx)
+	addr := startTestSandbox(t)
 	dir := t.TempDir()
 	f, _, errOut := testFactory(map[string]string{"WORKSHOP_SANDBOX_ADDR": addr})
 	if code := run(ctx, f, []string{"--sandbox", "dashboard", "deploy", "--image", addr + "/workshop:v1", "--name", "printed",

@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
@@ -114,25 +113,10 @@ func TestSandboxStartAddrFollowsEnv(t *testing.T) {
 // does, pushes an image the way module 1 does, and runs 'workshop
 // --sandbox check module-1' against it.
 func TestSandboxCheckModule1(t *testing.T) {
-	f, _, errOut := testFactory(nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- sandboxStartRun(ctx, &sandboxStartOptions{IO: f.IO, Getenv: f.Getenv, Addr: "127.0.0.1:0",
-			DataDir: t.TempDir(), Ready: func(addr string) { ready <- addr }})
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("sandbox start: %v\n%s", err, errOut)
-	case <-time.After(10 * time.Second):
-		t.Fatal("the sandbox did not start")
-	}
+	ctx := context.Background()
+	addr, errOut, stop := runTestSandbox(t, t.TempDir())
 	defer func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Errorf("sandbox start returned %v after Ctrl-C", err)
 		}
 	}()

@@ -34,9 +34,10 @@ type dashboardDeployOptions struct {
 }
 
 func newDashboardDeployCmd(f *Factory, runF func(context.Context, *dashboardDeployOptions) error) *cobra.Command {
-	opts := &dashboardDeployOptions{IO: f.IO, Global: f.Global, Getenv: f.Getenv, Images: newDashboardImageOptions(f)}
+	clients := onceClients(f)
+	opts := &dashboardDeployOptions{IO: f.IO, Global: f.Global, Getenv: f.Getenv, Images: newDashboardImageOptions(f, clients)}
 	opts.Stacks = func(ctx context.Context) (dashdeploy.StackAPI, error) {
-		c, _, err := f.awsClients(ctx)
+		c, err := clients(ctx)
 		if err != nil {
 			return nil, err
 		}

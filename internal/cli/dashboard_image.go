@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -54,11 +55,13 @@ type dashboardImageOptions struct {
 	Next bool
 }
 
-func newDashboardImageOptions(f *Factory) *dashboardImageOptions {
+// newDashboardImageOptions wires the image's options to the clients that
+// clients returns (one set per command: see onceClients).
+func newDashboardImageOptions(f *Factory, clients func(context.Context) (*cloud.Clients, error)) *dashboardImageOptions {
 	opts := &dashboardImageOptions{IO: f.IO, Global: f.Global, Getenv: f.Getenv, Repository: workshop.DashboardRepository,
 		Find: selfbuild.Find, Upload: engine.UploadBinary}
 	opts.Connect = func(ctx context.Context) (dashboardRegistry, imagePlatform, error) {
-		c, _, err := f.awsClients(ctx)
+		c, err := clients(ctx)
 		if err != nil {
 			return nil, imagePlatform{}, err
 		}
@@ -69,6 +72,20 @@ func newDashboardImageOptions(f *Factory) *dashboardImageOptions {
 		return c.ECR, p, err
 	}
 	return opts
+}
+
+// onceClients returns the AWS clients of f's configuration, made on the
+// first call and returned again after: a command that calls several
+// services (dashboard deploy pushes to ECR, then deploys with
+// CloudFormation) loads the configuration and credentials once.
+func onceClients(f *Factory) func(context.Context) (*cloud.Clients, error) {
+	var once sync.Once
+	var c *cloud.Clients
+	var err error
+	return func(ctx context.Context) (*cloud.Clients, error) {
+		once.Do(func() { c, _, err = f.awsClients(ctx) })
+		return c, err
+	}
 }
 
 // enginePlatform is the Docker engine's platform: the sandbox runs its
@@ -87,7 +104,7 @@ func enginePlatform(ctx context.Context) (imagePlatform, error) {
 }
 
 func newDashboardImageCmd(f *Factory, runF func(context.Context, *dashboardImageOptions) error) *cobra.Command {
-	opts := newDashboardImageOptions(f)
+	opts := newDashboardImageOptions(f, onceClients(f))
 	opts.Next = true
 	cmd := &cobra.Command{
 		Use:   "image",

@@ -77,7 +77,7 @@ func TestDashboardImagePushesTheBinary(t *testing.T) {
 			f.Global.Region = "eu-west-1"
 			var uploaded engine.BinaryImage
 			var auth engine.Auth
-			opts := newDashboardImageOptions(f)
+			opts := newDashboardImageOptions(f, onceClients(f))
 			opts.Next = true
 			opts.Connect = func(context.Context) (dashboardRegistry, imagePlatform, error) { return tt.ecr, fargatePlatform(), nil }
 			opts.Find = func(_ context.Context, o selfbuild.Options) (selfbuild.Binary, error) {
